@@ -1,0 +1,66 @@
+package backend
+
+import (
+	"context"
+	"time"
+)
+
+// Gateway speaks one gateway's published wire protocol for payments that already
+// exist at the gateway (the shop's checkout created them). The engine uses it for
+// every operation and inquiry; real clients and the demo sandbox implement it alike.
+type Gateway interface {
+	// Kind is the protocol family.
+	Kind() GatewayKind
+	// Do sends one mutating operation for the payment. On success it returns the
+	// payment as the gateway now sees it. An error's class (ErrorClassOf) says whether
+	// the request may have been applied: ClassUnknown means the engine must Inquire
+	// before anything is sent again.
+	Do(ctx context.Context, p *Payment, op GatewayOp) (*GatewayView, error)
+	// Inquire asks the gateway for the payment's current state. It changes nothing.
+	Inquire(ctx context.Context, p *Payment) (*GatewayView, error)
+}
+
+// GatewayOp is one operation as the gateway client must send it.
+type GatewayOp struct {
+	Kind OpKind
+	// Amount: the capture amount, the new total for a change, the refund amount for
+	// a partial refund, the amount to authorise for a re-authorisation.
+	Amount Yen
+	// CaptureNow asks, for 金額変更 and 再オーソリ, for 即時売上 instead of 仮売上.
+	CaptureNow bool
+}
+
+// GatewayView is a payment as the gateway reports it.
+type GatewayView struct {
+	State            PaymentState
+	RawStatus        string // the gateway's own status word
+	AmountAuthorized Yen
+	AmountCaptured   Yen
+	AmountRefunded   Yen
+	ProcessedAt      time.Time // the gateway's last processing time (TranDate, ProcessDate)
+	AuthorizedAt     time.Time
+	PaymentDeadline  time.Time
+	PaidAt           time.Time
+	// New identifiers when the operation created a new transaction at the gateway
+	// (Paygent 補正 gives a new payment_id, SBPS re-auth a new tracking_id). Empty = unchanged.
+	NewTranID   string
+	NewTranPass string
+	// Found is false when the gateway has no record of the payment at all.
+	Found bool
+}
+
+// Notifier tells the operator about something outside the window (desktop notification)
+// or feeds a progress event to the UI. The app layer implements it over the Wails runtime.
+type Notifier interface {
+	Emit(event string, data any)
+	Notify(title, body string)
+}
+
+// NopNotifier discards everything (command line, tests).
+type NopNotifier struct{}
+
+// Emit does nothing.
+func (NopNotifier) Emit(string, any) {}
+
+// Notify does nothing.
+func (NopNotifier) Notify(string, string) {}

@@ -1,0 +1,81 @@
+package backend
+
+import (
+	"context"
+	"time"
+)
+
+// Environment is the gateway environment a profile talks to.
+type Environment string
+
+const (
+	EnvTest       Environment = "test"       // テスト環境
+	EnvProduction Environment = "production" // 本番環境
+)
+
+// Label returns テスト / 本番.
+func (e Environment) Label() string {
+	if e == EnvProduction {
+		return "本番"
+	}
+	return "テスト"
+}
+
+// GatewayProfile is one gateway contract in one environment. A shop may hold several
+// (GMO-PG for cards and Paygent for konbini; test and production of each).
+// Secrets are not here: they live in the Vault under SecretKey(profile, name).
+type GatewayProfile struct {
+	ID          int64
+	Name        string
+	Kind        GatewayKind
+	Demo        bool // the built-in sandbox (デモ); removable in settings
+	Environment Environment
+	// Host overrides the gateway's published host for the environment, e.g. the
+	// gateway's per-merchant test host or a simulator on 127.0.0.1. Empty = published host.
+	Host string
+	// Non-secret identifiers, by gateway:
+	//   GMO-PG/SGP: MerchantID = ShopID
+	//   SBPS:       MerchantID = merchant_id, SubID = service_id
+	//   Paygent:    MerchantID = merchant_id, SubID = connect_id
+	MerchantID      string
+	SubID           string
+	Methods         []PaymentMethod
+	AuthExpiryDays  int  // days an authorisation stays capturable
+	FeePerOperation Yen  // billed per 売上/取消 etc.
+	AutoCapture     bool // the contract captures at authorisation (即時売上/自動売上)
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// DefaultAuthExpiryDays is the usual authorisation period per gateway
+// (GMO family about 90 days; SBPS and Paygent about 60 days).
+func DefaultAuthExpiryDays(k GatewayKind) int {
+	switch k {
+	case GatewayGMO, GatewaySGP:
+		return 90
+	default:
+		return 60
+	}
+}
+
+// Secret names stored in the Vault for a profile.
+const (
+	SecretShopPass        = "shop_pass"        // GMO-PG / SGP ShopPass
+	SecretHashKey         = "hash_key"         // SBPS hash key (also the Basic auth password)
+	SecretBasicPassword   = "basic_password"   // SBPS Basic auth password when it differs
+	SecretConnectPassword = "connect_password" // Paygent connect_password
+	SecretClientCert      = "client_cert"      // Paygent client certificate (PEM) or its file key
+	SecretCertPassword    = "client_cert_pass" // Paygent PEM key / PKCS#12 password
+)
+
+// Vault keeps merchant secrets in the OS keychain. Get returns an ENOTFOUND error when absent.
+type Vault interface {
+	Set(key, secret string) error
+	Get(key string) (string, error)
+	Delete(key string) error
+}
+
+// GatewayFactory builds the Gateway client for a profile, reading its secrets.
+type GatewayFactory interface {
+	Gateway(ctx context.Context, profile *GatewayProfile) (Gateway, error)
+}

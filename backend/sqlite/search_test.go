@@ -1,0 +1,42 @@
+package sqlite
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestNormalize(t *testing.T) {
+	cases := map[string]string{
+		"山田 太郎":                  "山田太郎",
+		"ヤマダ　タロウ":                "ヤマダタロウ",
+		"やまだ たろう":                "ヤマダタロウ",
+		"ﾔﾏﾀﾞ ﾀﾛｳ":               "ヤマダタロウ",
+		"Taro.Yamada@Example.JP": "taroyamadaexamplejp",
+		"ＡＢＣ－１２３":                "abc123",
+		"090-1234-5678":          "09012345678",
+		"ジョン・スミス":                "ジョンスミス",
+		"ラーメン":                   "ラーメン",
+	}
+	for in, want := range cases {
+		assert.Equal(t, want, normalize(in), in)
+	}
+}
+
+func TestGramsAndQuery(t *testing.T) {
+	assert.Equal(t, "山田 田太 太郎 郎\uE000", grams("山田太郎"))
+	assert.Equal(t, "a\uE000", grams("a"))
+	assert.Equal(t, "", grams(""))
+	// repeated bigrams are indexed once
+	assert.Equal(t, "ab ba b\uE000", grams("abab"))
+
+	m, exact := gramQuery("山")
+	assert.Equal(t, "山*", m)
+	assert.True(t, exact)
+	m, exact = gramQuery("山田")
+	assert.Equal(t, "山田", m)
+	assert.True(t, exact)
+	m, exact = gramQuery("山田太")
+	assert.Equal(t, "山田 田太", m)
+	assert.False(t, exact)
+}

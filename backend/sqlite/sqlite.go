@@ -1,0 +1,225 @@
+// Package sqlite is the Store on SQLite (mattn/go-sqlite3): embedded versioned
+// migrations, WAL and pragmas in the DSN, one writer connection and a pool of readers.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
+
+	"kessaidesk/backend"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// DB is the Store. It is safe for concurrent use: writes are serialised on one
+// connection (SQLite has one writer anyway), reads use a pool.
+type DB struct {
+	Path  string
+	write *sql.DB
+	read  *sql.DB
+	// Now is the clock for updated_at and event times; tests replace it.
+	Now func() time.Time
+}
+
+var _ backend.Store = (*DB)(nil)
+
+// dsn builds the connection string. Pragmas must be in the DSN: go-sqlite3 applies
+// them on every new pooled connection, while Exec("PRAGMA…") reaches only one.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_foreign_keys", "on")
+	q.Set("_synchronous", "NORMAL")
+	if readOnly {
+		q.Set("_query_only", "1")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + filepath.ToSlash(path) + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database at path and applies pending migrations.
+// Before upgrading an existing database it copies it to path + ".bak-<migration>".
+func Open(path string) (*DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, backend.Errorf(backend.EINTERNAL, "データフォルダを作成できません: %v", "cannot create the data folder: %v", err)
+	}
+	w, err := sql.Open("sqlite3", dsn(path, false))
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	db := &DB{Path: path, write: w, Now: time.Now}
+	if err := w.Ping(); err != nil {
+		w.Close()
+		return nil, backend.Errorf(backend.EINTERNAL, "データベースを開けません (%s): %v", "cannot open the database (%s): %v", path, err)
+	}
+	if err := db.migrate(); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite3", dsn(path, true))
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(4)
+	db.read = r
+	return db, nil
+}
+
+// Close closes both handles.
+func (db *DB) Close() error {
+	var errs []error
+	if db.read != nil {
+		errs = append(errs, db.read.Close())
+	}
+	errs = append(errs, db.write.Close())
+	return errors.Join(errs...)
+}
+
+func (db *DB) migrate() error {
+	if _, err := db.write.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("schema_migrations: %w", err)
+	}
+	applied := map[string]bool{}
+	rows, err := db.write.Query(`SELECT name FROM schema_migrations`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return err
+		}
+		applied[n] = true
+	}
+	rows.Close()
+
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	backedUp := len(applied) == 0 // a new database needs no backup
+	for _, name := range names {
+		base := filepath.Base(name)
+		if applied[base] {
+			continue
+		}
+		if !backedUp {
+			bak := db.Path + ".bak-" + strings.TrimSuffix(base, ".sql")
+			os.Remove(bak)
+			if _, err := db.write.Exec(`VACUUM INTO ?`, bak); err != nil {
+				return fmt.Errorf("backup before migration %s: %w", base, err)
+			}
+			backedUp = true
+		}
+		body, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		tx, err := db.write.Begin()
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+		if _, err := tx.Exec(`INSERT INTO schema_migrations(name, applied_at) VALUES (?, ?)`, base, db.Now().UnixMilli()); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Migrations lists the applied migrations in order.
+func (db *DB) Migrations(ctx context.Context) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT name FROM schema_migrations ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// Backup writes a consistent copy of the live database to dest (SQLite's VACUUM INTO,
+// which reads through a snapshot while the app keeps working).
+func (db *DB) Backup(ctx context.Context, dest string) error {
+	if _, err := os.Stat(dest); err == nil {
+		return backend.Errorf(backend.EINVALID, "バックアップ先にファイルが既にあります: %s", "the backup file already exists: %s", dest)
+	}
+	if _, err := db.write.ExecContext(ctx, `VACUUM INTO ?`, dest); err != nil {
+		return backend.Errorf(backend.EINTERNAL, "バックアップに失敗しました: %v", "backup failed: %v", err)
+	}
+	return nil
+}
+
+// withTx runs fn in an IMMEDIATE transaction on the writer and commits it.
+func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// ms converts a time to stored Unix milliseconds; the zero time is 0.
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// fromMS converts stored milliseconds back; 0 is the zero time.
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+func isUniqueViolation(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
