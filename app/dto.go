@@ -1,0 +1,221 @@
+package app
+
+import (
+	"time"
+
+	"kessaidesk/backend"
+)
+
+// Times cross to the UI as RFC 3339 strings in JST ("" for none); amounts as integer yen.
+
+func jst(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(backend.JST).Format(time.RFC3339)
+}
+
+// Label is a code with its Japanese and English names, for selects and badges.
+type Label struct {
+	Code string `json:"code"`
+	Ja   string `json:"ja"`
+	En   string `json:"en"`
+}
+
+// OrderSearch is the 受注管理 search form as the UI sends it. Numbers and dates arrive
+// as the operator typed them and are checked here with Japanese messages.
+type OrderSearch struct {
+	OrderNoFrom   string   `json:"orderNoFrom"`
+	OrderNoTo     string   `json:"orderNoTo"`
+	Statuses      []string `json:"statuses"`
+	Name          string   `json:"name"`
+	Kana          string   `json:"kana"`
+	Email         string   `json:"email"`
+	Tel           string   `json:"tel"`
+	Methods       []string `json:"methods"`
+	PaymentStates []string `json:"paymentStates"`
+	OrderedFrom   string   `json:"orderedFrom"` // YYYY-MM-DD, JST, inclusive
+	OrderedTo     string   `json:"orderedTo"`   // YYYY-MM-DD, JST, inclusive
+	UpdatedFrom   string   `json:"updatedFrom"`
+	UpdatedTo     string   `json:"updatedTo"`
+	TotalMin      string   `json:"totalMin"`
+	TotalMax      string   `json:"totalMax"`
+	Product       string   `json:"product"`
+	Sort          string   `json:"sort"`
+	Page          int      `json:"page"`     // 1-based
+	PageSize      int      `json:"pageSize"` // default 50
+}
+
+// OrderRow is one line of the 受注一覧.
+type OrderRow struct {
+	ID            int64  `json:"id"`
+	OrderNo       string `json:"orderNo"`
+	OrderedAt     string `json:"orderedAt"`
+	UpdatedAt     string `json:"updatedAt"`
+	CustomerName  string `json:"customerName"`
+	CustomerKana  string `json:"customerKana"`
+	PaymentMethod Label  `json:"paymentMethod"`
+	Total         int64  `json:"total"`
+	Status        Label  `json:"status"`
+	PaymentID     int64  `json:"paymentId"`
+	PaymentState  Label  `json:"paymentState"`
+	Gateway       string `json:"gateway"`
+	AuthExpiresAt string `json:"authExpiresAt"`
+	AuthDaysLeft  *int   `json:"authDaysLeft"` // days left to capture, for 仮売上 only
+	InFlight      bool   `json:"inFlight"`
+	Demo          bool   `json:"demo"`
+}
+
+// OrderPage is one page of results.
+type OrderPage struct {
+	Rows     []OrderRow `json:"rows"`
+	Total    int        `json:"total"`
+	Page     int        `json:"page"`
+	PageSize int        `json:"pageSize"`
+}
+
+// LineItem is a product line.
+type LineItem struct {
+	ProductCode string `json:"productCode"`
+	ProductName string `json:"productName"`
+	Variant     string `json:"variant"`
+	UnitPrice   int64  `json:"unitPrice"`
+	Quantity    int64  `json:"quantity"`
+	Amount      int64  `json:"amount"`
+}
+
+// Payment is a payment as the detail screen shows it.
+type Payment struct {
+	ID               int64       `json:"id"`
+	Gateway          string      `json:"gateway"`
+	GatewayLabel     string      `json:"gatewayLabel"`
+	ProfileName      string      `json:"profileName"`
+	Demo             bool        `json:"demo"`
+	Method           Label       `json:"method"`
+	State            Label       `json:"state"`
+	RawStatus        string      `json:"rawStatus"`
+	GatewayOrderID   string      `json:"gatewayOrderId"`
+	GatewayTranID    string      `json:"gatewayTranId"`
+	AmountAuthorized int64       `json:"amountAuthorized"`
+	AmountCaptured   int64       `json:"amountCaptured"`
+	AmountRefunded   int64       `json:"amountRefunded"`
+	AuthorizedAt     string      `json:"authorizedAt"`
+	CapturedAt       string      `json:"capturedAt"`
+	AuthExpiresAt    string      `json:"authExpiresAt"`
+	AuthDaysLeft     *int        `json:"authDaysLeft"`
+	PaymentDeadline  string      `json:"paymentDeadline"`
+	PaidAt           string      `json:"paidAt"`
+	LastSyncedAt     string      `json:"lastSyncedAt"`
+	InFlight         bool        `json:"inFlight"`
+	Actions          []string    `json:"actions"` // what the operator can do now: "capture", …
+	Operations       []Operation `json:"operations"`
+}
+
+// Operation is one journal entry.
+type Operation struct {
+	ID          int64  `json:"id"`
+	Kind        Label  `json:"kind"`
+	Amount      int64  `json:"amount"`
+	State       Label  `json:"state"`
+	RequestedAt string `json:"requestedAt"`
+	RespondedAt string `json:"respondedAt"`
+	GatewayCode string `json:"gatewayCode"`
+	Message     string `json:"message"`
+	Operator    string `json:"operator"`
+	Reason      string `json:"reason"`
+	BeforeState Label  `json:"beforeState"`
+	AfterState  Label  `json:"afterState"`
+}
+
+// OrderEvent is an audit entry of the order.
+type OrderEvent struct {
+	At     string `json:"at"`
+	Actor  string `json:"actor"`
+	Kind   string `json:"kind"`
+	Detail string `json:"detail"`
+}
+
+// OrderDetail is the 受注詳細 screen.
+type OrderDetail struct {
+	ID            int64        `json:"id"`
+	OrderNo       string       `json:"orderNo"`
+	OrderedAt     string       `json:"orderedAt"`
+	UpdatedAt     string       `json:"updatedAt"`
+	CustomerName  string       `json:"customerName"`
+	CustomerKana  string       `json:"customerKana"`
+	Email         string       `json:"email"`
+	Tel           string       `json:"tel"`
+	PaymentMethod Label        `json:"paymentMethod"`
+	Items         []LineItem   `json:"items"`
+	Subtotal      int64        `json:"subtotal"`
+	Discount      int64        `json:"discount"`
+	Shipping      int64        `json:"shipping"`
+	Fee           int64        `json:"fee"`
+	PointsUsed    int64        `json:"pointsUsed"`
+	Total         int64        `json:"total"`
+	Status        Label        `json:"status"`
+	Memo          string       `json:"memo"`
+	Demo          bool         `json:"demo"`
+	Payments      []Payment    `json:"payments"`
+	Events        []OrderEvent `json:"events"`
+}
+
+// OperationResult is what an action returns.
+type OperationResult struct {
+	Message   string      `json:"message"`
+	Operation Operation   `json:"operation"`
+	Order     OrderDetail `json:"order"`
+}
+
+// Options are the labelled choices of the search form.
+type Options struct {
+	Statuses      []Label `json:"statuses"`
+	Methods       []Label `json:"methods"`
+	PaymentStates []Label `json:"paymentStates"`
+}
+
+// Info is what the window shows about the installation.
+type Info struct {
+	Version  string `json:"version"`
+	DataDir  string `json:"dataDir"`
+	Database string `json:"database"`
+	Demo     bool   `json:"demo"`     // the demo shop is installed
+	Language string `json:"language"` // "ja" or "en"
+	Operator string `json:"operator"`
+}
+
+func statusLabel(s backend.OrderStatus) Label {
+	return Label{Code: string(s), Ja: s.Label(), En: s.LabelEn()}
+}
+
+func methodLabel(m backend.PaymentMethod) Label {
+	en := map[backend.PaymentMethod]string{backend.MethodCard: "Credit card", backend.MethodKonbini: "Convenience store",
+		backend.MethodPayEasy: "Pay-easy (ATM)", backend.MethodNetBank: "Net banking", backend.MethodOther: "Other"}[m]
+	return Label{Code: string(m), Ja: m.Label(), En: en}
+}
+
+func stateLabel(s backend.PaymentState) Label {
+	if s == "" {
+		return Label{}
+	}
+	return Label{Code: string(s), Ja: s.Label(), En: s.LabelEn()}
+}
+
+func opKindLabel(k backend.OpKind) Label {
+	return Label{Code: string(k), Ja: k.Label(), En: k.LabelEn()}
+}
+
+func opStateLabel(s backend.OpState) Label {
+	en := map[backend.OpState]string{backend.OpPending: "Queued", backend.OpSent: "In progress", backend.OpSucceeded: "Succeeded",
+		backend.OpFailed: "Failed", backend.OpUnknown: "Checking result"}[s]
+	return Label{Code: string(s), Ja: s.Label(), En: en}
+}
+
+func toOperation(op *backend.Operation) Operation {
+	return Operation{
+		ID: op.ID, Kind: opKindLabel(op.Kind), Amount: int64(op.Amount), State: opStateLabel(op.State),
+		RequestedAt: jst(op.RequestedAt), RespondedAt: jst(op.RespondedAt), GatewayCode: op.GatewayCode,
+		Message: op.Message, Operator: op.Operator, Reason: op.Reason,
+		BeforeState: stateLabel(op.BeforeState), AfterState: stateLabel(op.AfterState),
+	}
+}

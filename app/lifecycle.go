@@ -1,0 +1,44 @@
+package app
+
+import (
+	"context"
+	"sync"
+
+	"kessaidesk/backend"
+)
+
+// Lifecycle hooks the services to the window's start and end.
+type Lifecycle struct {
+	s *Services
+	// OnStart runs in the background once the window exists (start-up recovery,
+	// sync); OnStop when the window closes.
+	OnStart func(ctx context.Context)
+	OnStop  func()
+	once    sync.Once
+}
+
+// NewLifecycle returns the hooks for wails.Run.
+func NewLifecycle(s *Services) *Lifecycle { return &Lifecycle{s: s} }
+
+// Startup is Wails' OnStartup.
+func (l *Lifecycle) Startup(ctx context.Context) {
+	l.s.SetCtx(ctx)
+	l.s.Notifier = NewWailsNotifier(ctx)
+	if l.s.Engine != nil {
+		l.s.Engine.Notifier = l.s.Notifier
+	}
+	if l.OnStart != nil {
+		go l.OnStart(ctx)
+	}
+}
+
+// Shutdown is Wails' OnShutdown.
+func (l *Lifecycle) Shutdown(ctx context.Context) {
+	l.once.Do(func() {
+		if l.OnStop != nil {
+			l.OnStop()
+		}
+	})
+}
+
+var _ backend.Notifier = (*WailsNotifier)(nil)

@@ -1,0 +1,63 @@
+// Package app is the Wails-facing adapter: small bound structs per area that translate
+// DTOs and errors and emit progress events. It holds no business rules; the one file
+// that touches the Wails runtime is runtime.go.
+package app
+
+import (
+	"context"
+	"sync"
+
+	"kessaidesk/backend"
+	"kessaidesk/backend/payment"
+	"kessaidesk/backend/sqlite"
+)
+
+// Services are the backend pieces the bound structs use; main wires them.
+type Services struct {
+	Store    *sqlite.DB
+	Engine   *payment.Engine
+	Clock    backend.Clock
+	Notifier backend.Notifier
+	DataDir  string
+	Version  string
+
+	mu  sync.Mutex
+	ctx context.Context
+}
+
+// Ctx is the application context (set at start-up; Background before).
+func (s *Services) Ctx() context.Context {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ctx == nil {
+		return context.Background()
+	}
+	return s.ctx
+}
+
+// SetCtx records the application context.
+func (s *Services) SetCtx(ctx context.Context) {
+	s.mu.Lock()
+	s.ctx = ctx
+	s.mu.Unlock()
+}
+
+// Setting keys.
+const (
+	SettingLanguage = "language"
+	SettingOperator = "operator"
+)
+
+// operator is the name recorded on every operation for the audit trail.
+func (s *Services) operator(ctx context.Context) string {
+	name, _ := s.Store.Setting(ctx, SettingOperator)
+	if name == "" {
+		return "オペレーター"
+	}
+	return name
+}
+
+// Bindings returns the structs to bind, in one place for main and the tests.
+func Bindings(s *Services) (*Orders, *Payments, *Settings) {
+	return &Orders{s: s}, &Payments{s: s}, &Settings{s: s}
+}

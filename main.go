@@ -1,0 +1,76 @@
+// Kessai Desk (決済デスク): the desktop app for the daily payment work of Japanese online
+// shops. main.go only wires: it opens the system and runs the window.
+package main
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+
+	"kessaidesk/app"
+	"kessaidesk/backend/system"
+)
+
+//go:embed all:frontend/dist
+var assets embed.FS
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+func main() {
+	if err := runWindow(dataDirFlag(os.Args[1:])); err != nil {
+		fmt.Fprintln(os.Stderr, "決済デスクを起動できません:", err)
+		os.Exit(1)
+	}
+}
+
+// dataDirFlag finds -data DIR / -data=DIR among arguments that also carry the Wails
+// dev server's own flags (which a strict flag parser would reject).
+func dataDirFlag(args []string) string {
+	for i, a := range args {
+		a = strings.TrimPrefix(a, "-")
+		switch {
+		case strings.HasPrefix(a, "-data="):
+			return strings.TrimPrefix(a, "-data=")
+		case strings.HasPrefix(a, "data="):
+			return strings.TrimPrefix(a, "data=")
+		case (a == "data" || a == "-data") && i+1 < len(args):
+			return args[i+1]
+		}
+	}
+	return ""
+}
+
+func runWindow(dataDir string) error {
+	ctx := context.Background()
+	sys, err := system.Open(ctx, system.Config{DataDir: dataDir})
+	if err != nil {
+		return err
+	}
+	defer sys.Close()
+
+	services := &app.Services{Store: sys.Store, Engine: sys.Engine, Clock: sys.Clock, DataDir: sys.DataDir, Version: version}
+	life := app.NewLifecycle(services)
+	life.OnStart = func(ctx context.Context) { sys.Start(ctx) }
+	orders, payments, settings := app.Bindings(services)
+
+	return wails.Run(&options.App{
+		Title:            "決済デスク Kessai Desk",
+		Width:            1280,
+		Height:           820,
+		MinWidth:         960,
+		MinHeight:        600,
+		AssetServer:      &assetserver.Options{Assets: assets},
+		BackgroundColour: &options.RGBA{R: 248, G: 249, B: 251, A: 1},
+		OnStartup:        life.Startup,
+		OnShutdown:       life.Shutdown,
+		ErrorFormatter:   app.FormatError,
+		Bind:             []any{orders, payments, settings},
+	})
+}
