@@ -147,6 +147,8 @@ type OrderRow struct {
 type OrderPage struct {
 	Rows  []OrderRow
 	Total int // number of matching orders
+	// TotalAtLeast: more orders match than were counted; Total is a lower bound.
+	TotalAtLeast bool
 }
 
 // OrderEvent is one entry of an order's audit trail (対応状況 changes and notes).

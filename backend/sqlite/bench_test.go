@@ -24,7 +24,7 @@ func BenchmarkOrderSearch1M(b *testing.B) {
 	if dir == "" {
 		dir = os.TempDir()
 	}
-	path := filepath.Join(dir, "kessaidesk-bench-1m-v1.db")
+	path := filepath.Join(dir, "kessaidesk-bench-1m-v2.db")
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, backend.JST)
 
 	db, err := Open(path)

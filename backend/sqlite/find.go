@@ -10,13 +10,29 @@ import (
 // unresolvedStates is the SQL list of journal states that block a payment.
 const unresolvedStates = `('pending','sent','unknown')`
 
+// CountCap bounds the count of a search: beyond it the list says "10,000件以上", so a
+// search costs at most that many index entries, however many orders match.
+// (A variable only so the tests can exercise both plans on a small database.)
+var CountCap = 10000
+
 // FindOrders runs the 受注管理 search: every filter of the back offices' search form,
 // Japanese substring search on name, kana, e-mail and telephone, paging and a count.
+//
+// It chooses between two plans. When few orders match (≤ CountCap), SQLite starts from
+// the most selective index or text match and sorts the matches. When many match, it
+// walks the orders in display order and checks each row, stopping after one page:
+// the first rows it meets are already the ones to show.
 func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.OrderPage, error) {
-	where, args := orderWhere(f)
+	w := orderWhere(f)
 	page := &backend.OrderPage{}
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM orders o WHERE `+where, args...).Scan(&page.Total); err != nil {
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM orders o WHERE `+w.natural()+` LIMIT ?)`,
+		append(w.nargs, CountCap+1)...).Scan(&page.Total); err != nil {
 		return nil, err
+	}
+	cond, args := w.natural(), w.nargs
+	if page.Total > CountCap {
+		page.Total, page.TotalAtLeast = CountCap, true
+		cond, args = w.scan(), w.sargs
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -29,7 +45,7 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 		COALESCE(p.auth_expires_at, 0),
 		EXISTS (SELECT 1 FROM operations op WHERE op.payment_id = o.payment_id AND op.state IN ` + unresolvedStates + `)
 		FROM orders o LEFT JOIN payments p ON p.id = o.payment_id
-		WHERE ` + where + ` ORDER BY ` + orderSort(f.Sort) + ` LIMIT ? OFFSET ?`
+		WHERE ` + cond + ` ORDER BY ` + orderSort(f.Sort) + ` LIMIT ? OFFSET ?`
 	rows, err := db.read.QueryContext(ctx, q, append(args, limit, max(f.Offset, 0))...)
 	if err != nil {
 		return nil, err
@@ -64,81 +80,103 @@ func orderSort(s string) string {
 	return "o.ordered_at DESC, o.id DESC"
 }
 
-// orderWhere builds the WHERE clause of the search; it is never empty.
-func orderWhere(f backend.OrderFilter) (string, []any) {
-	var conds []string
-	var args []any
-	add := func(c string, a ...any) {
-		conds = append(conds, c)
-		args = append(args, a...)
+// where holds the search conditions twice: for the natural plan (indexes and text
+// matches usable) and for the scan plan (a unary + keeps SQLite from using an index, so
+// it walks the sort index and checks each row; text is checked on the normalised columns).
+type where struct {
+	nconds, sconds []string
+	nargs, sargs   []any
+}
+
+func (w *where) add(natural string, nargs []any, scan string, sargs []any) {
+	w.nconds, w.nargs = append(w.nconds, natural), append(w.nargs, nargs...)
+	w.sconds, w.sargs = append(w.sconds, scan), append(w.sargs, sargs...)
+}
+
+// both adds a condition on a column; the scan plan gets the column with a unary +.
+func (w *where) both(col, rest string, args ...any) {
+	w.add(col+rest, args, "+"+col+rest, args)
+}
+
+func join(conds []string) string {
+	if len(conds) == 0 {
+		return "1"
 	}
+	return strings.Join(conds, " AND ")
+}
+
+func (w *where) natural() string { return join(w.nconds) }
+func (w *where) scan() string    { return join(w.sconds) }
+
+// orderWhere builds the conditions of the search.
+func orderWhere(f backend.OrderFilter) *where {
+	w := &where{}
 	from, to := strings.TrimSpace(f.OrderNoFrom), strings.TrimSpace(f.OrderNoTo)
 	nFrom, nTo := orderNoNum(from), orderNoNum(to)
 	switch {
 	case from != "" && to != "" && nFrom != nil && nTo != nil:
-		add("o.order_no_num BETWEEN ? AND ?", nFrom, nTo)
+		w.both("o.order_no_num", " BETWEEN ? AND ?", nFrom, nTo)
 	case from != "" && to == "" && nFrom != nil:
-		add("o.order_no_num >= ?", nFrom)
+		w.both("o.order_no_num", " >= ?", nFrom)
 	case from == "" && to != "" && nTo != nil:
-		add("o.order_no_num <= ?", nTo)
+		w.both("o.order_no_num", " <= ?", nTo)
 	default:
 		if from != "" {
-			add("o.order_no >= ?", from)
+			w.both("o.order_no", " >= ?", from)
 		}
 		if to != "" {
-			add("o.order_no <= ?", to)
+			w.both("o.order_no", " <= ?", to)
 		}
 	}
 	if len(f.Statuses) > 0 {
-		add("o.status IN ("+placeholders(len(f.Statuses))+")", anys(f.Statuses)...)
+		w.both("o.status", " IN ("+placeholders(len(f.Statuses))+")", anys(f.Statuses)...)
 	}
 	if len(f.Methods) > 0 {
-		add("o.payment_method IN ("+placeholders(len(f.Methods))+")", anys(f.Methods)...)
+		w.both("o.payment_method", " IN ("+placeholders(len(f.Methods))+")", anys(f.Methods)...)
 	}
 	if len(f.PaymentStates) > 0 {
-		add("o.payment_state IN ("+placeholders(len(f.PaymentStates))+")", anys(f.PaymentStates)...)
+		w.both("o.payment_state", " IN ("+placeholders(len(f.PaymentStates))+")", anys(f.PaymentStates)...)
 	}
-	textCond := func(col, n string) {
-		if n == "" {
+	text := func(col, q string, n int) {
+		if q == "" {
 			return
 		}
-		match, exact := gramQuery(n)
-		if exact {
-			add("o.id IN (SELECT docid FROM order_text WHERE "+col+"_g MATCH ?)", match)
-		} else {
-			add("o.id IN (SELECT docid FROM order_text WHERE "+col+"_g MATCH ? AND instr("+col+"_n, ?) > 0)", match, n)
+		match, exact := gramQuery(q, n)
+		natural := "o.id IN (SELECT docid FROM order_text WHERE " + col + "_g MATCH ?)"
+		nargs := []any{match}
+		if !exact {
+			natural += " AND instr(o." + col + "_n, ?) > 0"
+			nargs = append(nargs, q)
 		}
+		w.add(natural, nargs, "instr(o."+col+"_n, ?) > 0", []any{q})
 	}
-	textCond("name", normalize(f.Name))
-	textCond("kana", normalize(f.Kana))
-	textCond("email", normalize(f.Email))
-	textCond("tel", digitsOnly(f.Tel))
+	text("name", normalize(f.Name), nameGram)
+	text("kana", normalize(f.Kana), nameGram)
+	text("email", normalize(f.Email), mailGram)
+	text("tel", digitsOnly(f.Tel), mailGram)
 	if !f.OrderedFrom.IsZero() {
-		add("o.ordered_at >= ?", ms(f.OrderedFrom))
+		w.both("o.ordered_at", " >= ?", ms(f.OrderedFrom))
 	}
 	if !f.OrderedTo.IsZero() {
-		add("o.ordered_at < ?", ms(f.OrderedTo))
+		w.both("o.ordered_at", " < ?", ms(f.OrderedTo))
 	}
 	if !f.UpdatedFrom.IsZero() {
-		add("o.updated_at >= ?", ms(f.UpdatedFrom))
+		w.both("o.updated_at", " >= ?", ms(f.UpdatedFrom))
 	}
 	if !f.UpdatedTo.IsZero() {
-		add("o.updated_at < ?", ms(f.UpdatedTo))
+		w.both("o.updated_at", " < ?", ms(f.UpdatedTo))
 	}
 	if f.TotalMin != nil {
-		add("o.total >= ?", int64(*f.TotalMin))
+		w.both("o.total", " >= ?", int64(*f.TotalMin))
 	}
 	if f.TotalMax != nil {
-		add("o.total <= ?", int64(*f.TotalMax))
+		w.both("o.total", " <= ?", int64(*f.TotalMax))
 	}
 	if p := normalize(f.Product); p != "" {
-		add(`o.id IN (SELECT oi.order_id FROM order_items oi WHERE oi.product_id IN
+		w.both("o.id", ` IN (SELECT oi.order_id FROM order_items oi WHERE oi.product_id IN
 			(SELECT id FROM products WHERE instr(search, ?) > 0))`, p)
 	}
-	if len(conds) == 0 {
-		return "1", nil
-	}
-	return strings.Join(conds, " AND "), args
+	return w
 }
 
 func placeholders(n int) string {

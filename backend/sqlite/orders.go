@@ -60,15 +60,16 @@ func newOrderWriter(ctx context.Context, tx *sql.Tx) (*orderWriter, error) {
 		return st
 	}
 	const cols = `order_no, order_no_num, ordered_at, updated_at, customer_name, customer_kana, email, tel,
-		payment_method, subtotal, discount, shipping, fee, points_used, total, status, memo, source`
+		payment_method, subtotal, discount, shipping, fee, points_used, total, status, memo, source,
+		name_n, kana_n, email_n, tel_n`
 	w.find = prep(`SELECT id FROM orders WHERE order_no = ?`)
-	w.insert = prep(`INSERT INTO orders (` + cols + `) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
-	w.update = prep(`UPDATE orders SET (` + cols + `) = (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) WHERE id = ?`)
+	w.insert = prep(`INSERT INTO orders (` + cols + `) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+	w.update = prep(`UPDATE orders SET (` + cols + `) = (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) WHERE id = ?`)
 	w.product = prep(`INSERT INTO products (code, name, search) VALUES (?,?,?) ON CONFLICT (code, name) DO NOTHING`)
 	w.productID = prep(`SELECT id FROM products WHERE code = ? AND name = ?`)
 	w.item = prep(`INSERT INTO order_items (order_id, line_no, product_id, product_code, product_name, variant, unit_price, quantity) VALUES (?,?,?,?,?,?,?,?)`)
 	w.delItems = prep(`DELETE FROM order_items WHERE order_id = ?`)
-	w.text = prep(`INSERT INTO order_text (docid, name_g, kana_g, email_g, tel_g, name_n, kana_n, email_n, tel_n) VALUES (?,?,?,?,?,?,?,?,?)`)
+	w.text = prep(`INSERT INTO order_text (docid, name_g, kana_g, email_g, tel_g) VALUES (?,?,?,?,?)`)
 	w.delText = prep(`DELETE FROM order_text WHERE docid = ?`)
 	if err != nil {
 		w.close()
@@ -92,9 +93,10 @@ func (w *orderWriter) save(ctx context.Context, o *backend.Order, now time.Time)
 	if o.OrderedAt.IsZero() {
 		o.OrderedAt = now
 	}
+	nName, nKana, nMail, nTel := normalize(o.CustomerName), normalize(o.CustomerKana), normalize(o.Email), digitsOnly(o.Tel)
 	args := []any{o.OrderNo, orderNoNum(o.OrderNo), ms(o.OrderedAt), ms(o.UpdatedAt), o.CustomerName, o.CustomerKana,
 		o.Email, o.Tel, string(o.PaymentMethod), o.Subtotal, o.Discount, o.Shipping, o.Fee, o.PointsUsed, o.Total,
-		string(o.Status), o.Memo, o.Source}
+		string(o.Status), o.Memo, o.Source, nName, nKana, nMail, nTel}
 	var id int64
 	err := w.find.QueryRowContext(ctx, o.OrderNo).Scan(&id)
 	switch {
@@ -135,8 +137,7 @@ func (w *orderWriter) save(ctx context.Context, o *backend.Order, now time.Time)
 			return err
 		}
 	}
-	nName, nKana, nMail, nTel := normalize(o.CustomerName), normalize(o.CustomerKana), normalize(o.Email), digitsOnly(o.Tel)
-	_, err = w.text.ExecContext(ctx, id, grams(nName), grams(nKana), grams(nMail), grams(nTel), nName, nKana, nMail, nTel)
+	_, err = w.text.ExecContext(ctx, id, grams(nName, nameGram), grams(nKana, nameGram), grams(nMail, mailGram), grams(nTel, mailGram))
 	return err
 }
 

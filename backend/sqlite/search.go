@@ -34,11 +34,20 @@ func normalize(s string) string {
 	return b.String()
 }
 
-// grams returns the index tokens of a normalised text: every distinct bigram, plus the
-// last character followed by endMark. Tokens are separated by spaces for FTS4's
-// "simple" tokenizer, which keeps every non-ASCII character inside a token.
-func grams(n string) string {
-	rs := []rune(n)
+// Gram sizes per field: names and kana have thousands of characters, so bigrams are
+// selective; e-mail addresses and telephone digits have a small alphabet, so they use
+// trigrams.
+const (
+	nameGram = 2
+	mailGram = 3
+)
+
+// grams returns the index tokens of a normalised text: every distinct n-gram, plus each
+// tail shorter than n followed by endMark (so a short query matching the end of the
+// text is found by a prefix query). Tokens are separated by spaces for FTS4's "simple"
+// tokenizer, which keeps every non-ASCII character inside a token.
+func grams(text string, n int) string {
+	rs := []rune(text)
 	if len(rs) == 0 {
 		return ""
 	}
@@ -54,34 +63,36 @@ func grams(n string) string {
 		}
 		b.WriteString(tok)
 	}
-	for i := 0; i+1 < len(rs); i++ {
-		add(string(rs[i : i+2]))
+	for i := 0; i+n <= len(rs); i++ {
+		add(string(rs[i : i+n]))
 	}
-	add(string(rs[len(rs)-1]) + string(endMark))
+	for i := max(len(rs)-n+1, 0); i < len(rs); i++ {
+		add(string(rs[i:]) + string(endMark))
+	}
 	return b.String()
 }
 
 // gramQuery turns a normalised query into an FTS4 MATCH expression and tells whether
-// the match is exact. One character: a prefix query on the bigrams (exact). Two: one
-// bigram (exact). Longer: all its bigrams (a superset; the caller verifies the substring).
-func gramQuery(n string) (match string, exact bool) {
-	rs := []rune(n)
-	switch len(rs) {
-	case 0:
+// the match is exact. Shorter than n: a prefix query over the grams and tails (exact).
+// Exactly n: one gram (exact). Longer: all its grams (a superset; the caller verifies).
+func gramQuery(q string, n int) (match string, exact bool) {
+	rs := []rune(q)
+	switch {
+	case len(rs) == 0:
 		return "", true
-	case 1:
-		return string(rs) + "*", true
+	case len(rs) < n:
+		return q + "*", true
 	}
 	seen := map[string]bool{}
 	var parts []string
-	for i := 0; i+1 < len(rs); i++ {
-		g := string(rs[i : i+2])
+	for i := 0; i+n <= len(rs); i++ {
+		g := string(rs[i : i+n])
 		if !seen[g] {
 			seen[g] = true
 			parts = append(parts, g)
 		}
 	}
-	return strings.Join(parts, " "), len(rs) == 2
+	return strings.Join(parts, " "), len(rs) == n
 }
 
 // digitsOnly keeps the digits of a telephone number.

@@ -85,6 +85,8 @@ func Open(path string) (*DB, error) {
 // Close closes both handles.
 func (db *DB) Close() error {
 	var errs []error
+	// Let SQLite refresh its planner statistics where they have drifted (cheap).
+	db.write.Exec(`PRAGMA optimize`)
 	if db.read != nil {
 		errs = append(errs, db.read.Close())
 	}

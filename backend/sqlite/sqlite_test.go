@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -180,13 +181,27 @@ func TestFindOrdersFilters(t *testing.T) {
 		{"combined", backend.OrderFilter{Name: "山", Statuses: []backend.OrderStatus{backend.OrderNew}}, []string{"1"}},
 		{"no match", backend.OrderFilter{Name: "存在しない"}, nil},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			page, err := db.FindOrders(context.Background(), c.f)
-			require.NoError(t, err)
-			assert.Equal(t, c.want, nos(page))
-			assert.Equal(t, len(c.want), page.Total)
-		})
+	// Both plans must find the same orders: the natural one (few matches) and the scan
+	// in display order (many matches, here forced by a tiny count cap).
+	for _, capped := range []bool{false, true} {
+		for _, c := range cases {
+			t.Run(fmt.Sprintf("%s/scan=%v", c.name, capped), func(t *testing.T) {
+				if capped {
+					old := CountCap
+					CountCap = 0
+					defer func() { CountCap = old }()
+				}
+				page, err := db.FindOrders(context.Background(), c.f)
+				require.NoError(t, err)
+				assert.Equal(t, c.want, nos(page))
+				if capped && len(c.want) > 0 {
+					assert.True(t, page.TotalAtLeast)
+				} else {
+					assert.Equal(t, len(c.want), page.Total)
+					assert.False(t, page.TotalAtLeast)
+				}
+			})
+		}
 	}
 }
 

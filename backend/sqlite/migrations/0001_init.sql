@@ -37,6 +37,12 @@ CREATE TABLE orders (
     status         TEXT    NOT NULL,
     memo           TEXT    NOT NULL DEFAULT '',
     source         TEXT    NOT NULL DEFAULT '',
+    -- normalised name, kana, e-mail and telephone digits (see search.go), checked row by
+    -- row when a search matches so many orders that scanning in display order is faster
+    name_n         TEXT    NOT NULL DEFAULT '',
+    kana_n         TEXT    NOT NULL DEFAULT '',
+    email_n        TEXT    NOT NULL DEFAULT '',
+    tel_n          TEXT    NOT NULL DEFAULT '',
     -- the order's main payment, denormalised so the 受注一覧 can filter and show it
     payment_id     INTEGER,
     payment_state  TEXT    NOT NULL DEFAULT ''
@@ -73,15 +79,12 @@ CREATE TABLE order_items (
 CREATE INDEX order_items_order   ON order_items(order_id);
 CREATE INDEX order_items_product ON order_items(product_id, order_id);
 
--- Japanese substring search: each *_g column holds the text's bigrams (plus the last
--- character with an end marker) as space-separated tokens, so 1- and 2-character
--- queries are exact index lookups; *_n holds the normalised text to verify longer ones.
--- docid = orders.id.
-CREATE VIRTUAL TABLE order_text USING fts4(
-    name_g, kana_g, email_g, tel_g, name_n, kana_n, email_n, tel_n,
-    tokenize=simple,
-    notindexed=name_n, notindexed=kana_n, notindexed=email_n, notindexed=tel_n
-);
+-- Japanese substring search: each column holds the n-grams of the normalised text
+-- (bigrams for names and kana, trigrams for e-mail and telephone digits, whose small
+-- alphabets make bigrams unselective), plus its shorter tails with an end marker, as
+-- space-separated tokens. Queries up to n characters are exact index lookups; longer
+-- ones are verified on orders.*_n. docid = orders.id.
+CREATE VIRTUAL TABLE order_text USING fts4(name_g, kana_g, email_g, tel_g, tokenize=simple);
 
 CREATE TABLE payments (
     id                INTEGER PRIMARY KEY,
