@@ -58,6 +58,7 @@ type Completion struct {
 	Payment     *Payment    // the payment after the operation; nil = unchanged
 	OrderStatus OrderStatus // the order's new 対応状況; "" = unchanged
 	CancelStock bool        // put the order's items on the キャンセル在庫 list (未対応)
+	RefundTask  *RefundTask // record a 要返金(口座) task
 }
 
 // ProfileStore keeps gateway profiles (no secrets) and settings.
@@ -75,4 +76,5 @@ type Store interface {
 	OrderStore
 	PaymentStore
 	ProfileStore
+	TaskStore
 }

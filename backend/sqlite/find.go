@@ -15,24 +15,29 @@ const unresolvedStates = `('pending','sent','unknown')`
 // (A variable only so the tests can exercise both plans on a small database.)
 var CountCap = 10000
 
+// forceScan makes every search use the scan plan (tests only).
+var forceScan = false
+
 // FindOrders runs the 受注管理 search: every filter of the back offices' search form,
 // Japanese substring search on name, kana, e-mail and telephone, paging and a count.
 //
-// It chooses between two plans. When few orders match (≤ CountCap), SQLite starts from
-// the most selective index or text match and sorts the matches. When many match, it
-// walks the orders in display order and checks each row, stopping after one page:
-// the first rows it meets are already the ones to show.
+// Two decisions keep it fast on a million orders. Which condition drives: SQLite's
+// planner knows its indexes but not how many orders a text or product match returns,
+// so those sets are counted first and drive only when they are the smallest. And how
+// to page: when matches are dense, walking the orders in display order and checking
+// each row finds a page sooner than collecting and sorting every match.
 func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.OrderPage, error) {
 	w := orderWhere(f)
-	page := &backend.OrderPage{}
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM orders o WHERE `+w.natural()+` LIMIT ?)`,
-		append(w.nargs, CountCap+1)...).Scan(&page.Total); err != nil {
+	if err := db.chooseDriver(ctx, w); err != nil {
 		return nil, err
 	}
-	cond, args := w.natural(), w.nargs
+	page := &backend.OrderPage{}
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM orders o WHERE `+w.natural()+` LIMIT ?)`,
+		append(w.nargs(), CountCap+1)...).Scan(&page.Total); err != nil {
+		return nil, err
+	}
 	if page.Total > CountCap {
 		page.Total, page.TotalAtLeast = CountCap, true
-		cond, args = w.scan(), w.sargs
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -41,12 +46,23 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 	if limit > 500 {
 		limit = 500
 	}
+	offset := max(f.Offset, 0)
+	cond, args := w.natural(), w.nargs()
+	// Scanning in display order visits about (offset+limit) × orders / matches rows;
+	// collecting the matches costs at least one row per match.
+	var orders int64
+	if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM orders`).Scan(&orders); err != nil {
+		return nil, err
+	}
+	if forceScan || page.Total > 0 && int64(page.Total)*int64(page.Total) > int64(offset+limit)*orders {
+		cond, args = w.scan(), w.sargs()
+	}
 	q := `SELECT ` + orderColumns + `, COALESCE(o.payment_id, 0), o.payment_state, COALESCE(p.gateway, ''),
 		COALESCE(p.auth_expires_at, 0),
 		EXISTS (SELECT 1 FROM operations op WHERE op.payment_id = o.payment_id AND op.state IN ` + unresolvedStates + `)
 		FROM orders o LEFT JOIN payments p ON p.id = o.payment_id
 		WHERE ` + cond + ` ORDER BY ` + orderSort(f.Sort) + ` LIMIT ? OFFSET ?`
-	rows, err := db.read.QueryContext(ctx, q, append(args, limit, max(f.Offset, 0))...)
+	rows, err := db.read.QueryContext(ctx, q, append(args, limit, offset)...)
 	if err != nil {
 		return nil, err
 	}
@@ -62,6 +78,45 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 		page.Rows = append(page.Rows, r)
 	}
 	return page, rows.Err()
+}
+
+// chooseDriver counts the text and product matches and lets the smallest drive the
+// natural plan when it is smaller than what the indexed columns select; every other
+// set becomes a row filter.
+func (db *DB) chooseDriver(ctx context.Context, w *where) error {
+	w.driver = -1
+	if len(w.sets) == 0 {
+		return nil
+	}
+	smallest := int64(-1)
+	for i, s := range w.sets {
+		var n int64
+		if err := db.read.QueryRowContext(ctx, s.countSQL, s.args...).Scan(&n); err != nil {
+			return err
+		}
+		if smallest < 0 || n < smallest {
+			smallest, w.driver = n, i
+		}
+	}
+	var indexed []string
+	var args []any
+	for _, c := range w.cols {
+		if !c.rowCheck {
+			indexed, args = append(indexed, c.natural), append(args, c.args...)
+		}
+	}
+	if len(indexed) == 0 {
+		return nil
+	}
+	var cols int64
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM orders o WHERE `+join(indexed)+` LIMIT ?)`,
+		append(args, smallest+1)...).Scan(&cols); err != nil {
+		return err
+	}
+	if cols <= smallest {
+		w.driver = -1
+	}
+	return nil
 }
 
 func orderSort(s string) string {
@@ -80,22 +135,53 @@ func orderSort(s string) string {
 	return "o.ordered_at DESC, o.id DESC"
 }
 
-// where holds the search conditions twice: for the natural plan (indexes and text
-// matches usable) and for the scan plan (a unary + keeps SQLite from using an index, so
-// it walks the sort index and checks each row; text is checked on the normalised columns).
+// where holds the conditions of a search.
+//
+// Column conditions come twice: for the natural plan (indexes usable) and for the scan
+// plan (a unary + keeps SQLite from using an index, so it walks the sort index and
+// checks each row). Set conditions (text and product matches) are an IN over a
+// subquery: the driving one as "o.id IN", the others as "+o.id IN", which SQLite
+// evaluates once into a lookup table and probes per row. In the scan plan, text is
+// checked on the orders row itself (instr on the normalised column).
 type where struct {
-	nconds, sconds []string
-	nargs, sargs   []any
+	cols   []colCond
+	sets   []setCond
+	driver int // index of the driving set, -1 = the column indexes drive
 }
 
-func (w *where) add(natural string, nargs []any, scan string, sargs []any) {
-	w.nconds, w.nargs = append(w.nconds, natural), append(w.nargs, nargs...)
-	w.sconds, w.sargs = append(w.sconds, scan), append(w.sargs, sargs...)
+type colCond struct {
+	natural, scan string
+	args          []any
+	rowCheck      bool // not indexable: a check on the row only
+}
+
+type setCond struct {
+	in       string // "SELECT … " giving order ids
+	args     []any
+	countSQL string // how many ids the set holds
+	scan     string // the row check used by the scan plan ("" = use +o.id IN)
+	scanArgs []any
 }
 
 // both adds a condition on a column; the scan plan gets the column with a unary +.
 func (w *where) both(col, rest string, args ...any) {
-	w.add(col+rest, args, "+"+col+rest, args)
+	w.cols = append(w.cols, colCond{natural: col + rest, scan: "+" + col + rest, args: args})
+}
+
+func (w *where) colNatural() []string {
+	out := make([]string, len(w.cols))
+	for i, c := range w.cols {
+		out[i] = c.natural
+	}
+	return out
+}
+
+func (w *where) colArgs() []any {
+	var out []any
+	for _, c := range w.cols {
+		out = append(out, c.args...)
+	}
+	return out
 }
 
 func join(conds []string) string {
@@ -105,12 +191,59 @@ func join(conds []string) string {
 	return strings.Join(conds, " AND ")
 }
 
-func (w *where) natural() string { return join(w.nconds) }
-func (w *where) scan() string    { return join(w.sconds) }
+func (w *where) natural() string {
+	conds := w.colNatural()
+	for i, s := range w.sets {
+		if i == w.driver {
+			conds = append(conds, "o.id IN ("+s.in+")")
+		} else {
+			conds = append(conds, "+o.id IN ("+s.in+")")
+		}
+	}
+	return join(conds)
+}
+
+func (w *where) nargs() []any {
+	args := w.colArgs()
+	for _, s := range w.sets {
+		args = append(args, s.args...)
+	}
+	return args
+}
+
+func (w *where) scan() string {
+	var conds []string
+	for _, c := range w.cols {
+		conds = append(conds, c.scan)
+	}
+	for _, s := range w.sets {
+		if s.scan != "" {
+			conds = append(conds, s.scan)
+		} else {
+			conds = append(conds, "+o.id IN ("+s.in+")")
+		}
+	}
+	return join(conds)
+}
+
+func (w *where) sargs() []any {
+	var args []any
+	for _, c := range w.cols {
+		args = append(args, c.args...)
+	}
+	for _, s := range w.sets {
+		if s.scan != "" {
+			args = append(args, s.scanArgs...)
+		} else {
+			args = append(args, s.args...)
+		}
+	}
+	return args
+}
 
 // orderWhere builds the conditions of the search.
 func orderWhere(f backend.OrderFilter) *where {
-	w := &where{}
+	w := &where{driver: -1}
 	from, to := strings.TrimSpace(f.OrderNoFrom), strings.TrimSpace(f.OrderNoTo)
 	nFrom, nTo := orderNoNum(from), orderNoNum(to)
 	switch {
@@ -142,13 +275,17 @@ func orderWhere(f backend.OrderFilter) *where {
 			return
 		}
 		match, exact := gramQuery(q, n)
-		natural := "o.id IN (SELECT docid FROM order_text WHERE " + col + "_g MATCH ?)"
-		nargs := []any{match}
+		check := "instr(o." + col + "_n, ?) > 0"
 		if !exact {
-			natural += " AND instr(o." + col + "_n, ?) > 0"
-			nargs = append(nargs, q)
+			// the grams are all there; the substring itself is checked on the row
+			w.cols = append(w.cols, colCond{natural: check, scan: check, args: []any{q}, rowCheck: true})
 		}
-		w.add(natural, nargs, "instr(o."+col+"_n, ?) > 0", []any{q})
+		w.sets = append(w.sets, setCond{
+			in:       "SELECT docid FROM order_text WHERE " + col + "_g MATCH ?",
+			args:     []any{match},
+			countSQL: "SELECT count(*) FROM order_text WHERE " + col + "_g MATCH ?",
+			scan:     check, scanArgs: []any{q},
+		})
 	}
 	text("name", normalize(f.Name), nameGram)
 	text("kana", normalize(f.Kana), nameGram)
@@ -173,8 +310,12 @@ func orderWhere(f backend.OrderFilter) *where {
 		w.both("o.total", " <= ?", int64(*f.TotalMax))
 	}
 	if p := normalize(f.Product); p != "" {
-		w.both("o.id", ` IN (SELECT oi.order_id FROM order_items oi WHERE oi.product_id IN
-			(SELECT id FROM products WHERE instr(search, ?) > 0))`, p)
+		products := `(SELECT id FROM products WHERE instr(search, ?) > 0)`
+		w.sets = append(w.sets, setCond{
+			in:       `SELECT order_id FROM order_items WHERE product_id IN ` + products,
+			args:     []any{p},
+			countSQL: `SELECT count(*) FROM order_items WHERE product_id IN ` + products,
+		})
 	}
 	return w
 }

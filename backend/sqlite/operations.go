@@ -94,15 +94,10 @@ func (db *DB) CompleteOperation(ctx context.Context, c *backend.Completion) erro
 				return err
 			}
 		}
-		if c.CancelStock {
-			_, err := tx.ExecContext(ctx, `INSERT INTO cancel_stock (order_item_id, order_id, status, created_at)
-				SELECT id, order_id, 'pending', ? FROM order_items WHERE order_id = ?
-				ON CONFLICT (order_item_id) DO NOTHING`, ms(now), c.Payment.OrderID)
-			if err != nil {
-				return err
-			}
+		if c.RefundTask != nil && c.RefundTask.PaymentID == 0 {
+			c.RefundTask.PaymentID = c.Payment.ID
 		}
-		return nil
+		return orderSideEffects(ctx, tx, c.Payment.OrderID, c.CancelStock, c.RefundTask, now)
 	})
 }
 

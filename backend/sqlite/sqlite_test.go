@@ -2,7 +2,8 @@ package sqlite
 
 import (
 	"context"
-	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -41,13 +42,23 @@ func item(code, name string, price backend.Yen, qty int64) backend.LineItem {
 	return backend.LineItem{ProductCode: code, ProductName: name, UnitPrice: price, Quantity: qty}
 }
 
+func allMigrations(t *testing.T) []string {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	require.NoError(t, err)
+	for i := range names {
+		names[i] = filepath.Base(names[i])
+	}
+	return names
+}
+
 func TestMigrationsFromEmptyFileAndReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", "dir", "kessai.db")
 	db, err := Open(path)
 	require.NoError(t, err)
 	names, err := db.Migrations(context.Background())
 	require.NoError(t, err)
-	assert.Equal(t, []string{"0001_init.sql"}, names)
+	assert.Equal(t, allMigrations(t), names)
+	assert.GreaterOrEqual(t, len(names), 2)
 	var mode string
 	require.NoError(t, db.read.QueryRow(`PRAGMA journal_mode`).Scan(&mode))
 	assert.Equal(t, "wal", mode)
@@ -56,16 +67,33 @@ func TestMigrationsFromEmptyFileAndReopen(t *testing.T) {
 	assert.Equal(t, 1, fk)
 	require.NoError(t, db.SaveOrder(context.Background(), testOrder("1", "山田太郎", "ヤマダタロウ", 1000, day)))
 	require.NoError(t, db.Close())
+	_, err = os.Stat(path + ".bak-0002_tasks_bulk")
+	assert.True(t, os.IsNotExist(err), "a new database needs no backup")
 
 	// Reopening applies nothing twice and keeps the data.
 	db, err = Open(path)
 	require.NoError(t, err)
-	defer db.Close()
 	names, _ = db.Migrations(context.Background())
-	assert.Len(t, names, 1)
+	assert.Equal(t, allMigrations(t), names)
 	o, err := db.OrderByNo(context.Background(), "1")
 	require.NoError(t, err)
 	assert.Equal(t, "山田太郎", o.CustomerName)
+
+	// An older database (only 0001) is backed up, then upgraded.
+	_, err = db.write.Exec(`DROP TABLE bulk_items; DROP TABLE bulk_jobs; DROP TABLE refund_tasks;
+		DELETE FROM schema_migrations WHERE name = '0002_tasks_bulk.sql'`)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	db, err = Open(path)
+	require.NoError(t, err)
+	defer db.Close()
+	names, _ = db.Migrations(context.Background())
+	assert.Equal(t, allMigrations(t), names)
+	_, err = os.Stat(path + ".bak-0002_tasks_bulk")
+	assert.NoError(t, err, "the database is copied before an upgrade")
+	tasks, err := db.RefundTasks(context.Background(), "")
+	assert.NoError(t, err)
+	assert.Empty(t, tasks)
 }
 
 func TestReaderIsReadOnly(t *testing.T) {
@@ -179,27 +207,34 @@ func TestFindOrdersFilters(t *testing.T) {
 		{"product name", backend.OrderFilter{Product: "シャツ"}, []string{"3", "1"}},
 		{"product code", backend.OrderFilter{Product: "mg-02"}, []string{"2"}},
 		{"combined", backend.OrderFilter{Name: "山", Statuses: []backend.OrderStatus{backend.OrderNew}}, []string{"1"}},
+		{"two sets: name + product", backend.OrderFilter{Name: "山", Product: "シャツ"}, []string{"1"}},
+		{"set + range: product + ordered", backend.OrderFilter{Product: "TS-01", OrderedFrom: day.Add(24 * time.Hour)}, []string{"3"}},
+		{"long name + kana", backend.OrderFilter{Name: "田中一郎", Kana: "タナカ"}, []string{"3"}},
 		{"no match", backend.OrderFilter{Name: "存在しない"}, nil},
 	}
-	// Both plans must find the same orders: the natural one (few matches) and the scan
-	// in display order (many matches, here forced by a tiny count cap).
-	for _, capped := range []bool{false, true} {
+	// Every plan must find the same orders: the natural one, the scan in display order,
+	// and the capped count.
+	for _, mode := range []string{"natural", "scan", "capped"} {
 		for _, c := range cases {
-			t.Run(fmt.Sprintf("%s/scan=%v", c.name, capped), func(t *testing.T) {
-				if capped {
-					old := CountCap
-					CountCap = 0
-					defer func() { CountCap = old }()
+			t.Run(mode+"/"+c.name, func(t *testing.T) {
+				oldCap, oldScan := CountCap, forceScan
+				defer func() { CountCap, forceScan = oldCap, oldScan }()
+				switch mode {
+				case "scan":
+					forceScan = true
+				case "capped":
+					CountCap = 1
 				}
 				page, err := db.FindOrders(context.Background(), c.f)
 				require.NoError(t, err)
-				assert.Equal(t, c.want, nos(page))
-				if capped && len(c.want) > 0 {
+				if mode == "capped" && len(c.want) > 1 {
+					assert.Equal(t, 1, page.Total)
 					assert.True(t, page.TotalAtLeast)
 				} else {
 					assert.Equal(t, len(c.want), page.Total)
 					assert.False(t, page.TotalAtLeast)
 				}
+				assert.Equal(t, c.want, nos(page))
 			})
 		}
 	}
