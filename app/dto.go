@@ -68,10 +68,11 @@ type OrderRow struct {
 
 // OrderPage is one page of results.
 type OrderPage struct {
-	Rows     []OrderRow `json:"rows"`
-	Total    int        `json:"total"`
-	Page     int        `json:"page"`
-	PageSize int        `json:"pageSize"`
+	Rows         []OrderRow `json:"rows"`
+	Total        int        `json:"total"`
+	TotalAtLeast bool       `json:"totalAtLeast"` // more match than counted: show "10,000件以上"
+	Page         int        `json:"page"`
+	PageSize     int        `json:"pageSize"`
 }
 
 // LineItem is a product line.

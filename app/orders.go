@@ -39,7 +39,7 @@ func (o *Orders) Search(q OrderSearch) (*OrderPage, error) {
 		return nil, err
 	}
 	now := o.s.Clock.Now()
-	out := &OrderPage{Total: page.Total, Page: max(q.Page, 1), PageSize: f.Limit, Rows: []OrderRow{}}
+	out := &OrderPage{Total: page.Total, TotalAtLeast: page.TotalAtLeast, Page: max(q.Page, 1), PageSize: f.Limit, Rows: []OrderRow{}}
 	for _, r := range page.Rows {
 		row := OrderRow{
 			ID: r.ID, OrderNo: r.OrderNo, OrderedAt: jst(r.OrderedAt), UpdatedAt: jst(r.UpdatedAt),
@@ -223,7 +223,7 @@ func orderDetail(s *Services, orderID int64) (*OrderDetail, error) {
 		if dp.InFlight {
 			dp.Actions = append(dp.Actions, "resolve")
 		} else {
-			dp.Actions = append(dp.Actions, payment.Actions(p)...)
+			dp.Actions = append(dp.Actions, payment.Actions(p, now)...)
 		}
 		d.Payments = append(d.Payments, dp)
 	}

@@ -7,15 +7,86 @@ import (
 // Payments is the area of payment operations (売上, キャンセル, 金額変更…).
 type Payments struct{ s *Services }
 
-// Capture sends 売上 for the payment and sets the order to 入金済み in the same action.
-// The UI makes idempotencyKey when the confirmation opens, so a double click is refused.
-func (p *Payments) Capture(paymentID int64, idempotencyKey string) (*OperationResult, error) {
+// ActionInput is what the operator entered in an action dialog.
+type ActionInput struct {
+	Intent     string `json:"intent"`     // capture, cancel, change_amount, partial_refund, reauth, authorize
+	Amount     string `json:"amount"`     // as typed (金額変更: new total; 部分返金: refund amount; 再オーソリ: amount, empty = as before)
+	CaptureNow bool   `json:"captureNow"` // 即時売上
+}
+
+// PreviewStep is one gateway operation the action will send.
+type PreviewStep struct {
+	Kind   Label  `json:"kind"`
+	Amount int64  `json:"amount"`
+	Reason string `json:"reason"`
+}
+
+// ActionPreview tells the operator, before sending, what will happen and why.
+type ActionPreview struct {
+	Intent       string        `json:"intent"`
+	Steps        []PreviewStep `json:"steps"`
+	OrderOnly    bool          `json:"orderOnly"`    // nothing is sent to the gateway
+	ManualRefund int64         `json:"manualRefund"` // a 要返金(口座) task will be recorded
+	Reason       string        `json:"reason"`
+	NewStatus    Label         `json:"newStatus"`
+}
+
+func (in ActionInput) params() (payment.Params, error) {
+	prm := payment.Params{CaptureNow: in.CaptureNow}
+	required := in.Intent == string(payment.IntentChangeAmount) || in.Intent == string(payment.IntentPartialRefund)
+	if in.Intent == string(payment.IntentChangeAmount) || in.Intent == string(payment.IntentPartialRefund) || in.Intent == string(payment.IntentReauth) {
+		label := map[string]string{"change_amount": "変更後の金額", "partial_refund": "返金額", "reauth": "オーソリ金額"}[in.Intent]
+		y, err := parseAmount(in.Amount, label, required)
+		if err != nil {
+			return prm, err
+		}
+		if y != nil {
+			prm.Amount = *y
+		}
+	}
+	return prm, nil
+}
+
+// Preview says what an action will do before the operator confirms it.
+func (p *Payments) Preview(paymentID int64, in ActionInput) (*ActionPreview, error) {
+	prm, err := in.params()
+	if err != nil {
+		return nil, err
+	}
+	pv, err := p.s.Engine.Preview(p.s.Ctx(), paymentID, payment.Intent(in.Intent), prm)
+	if err != nil {
+		return nil, err
+	}
+	out := &ActionPreview{Intent: in.Intent, OrderOnly: pv.OrderOnly, ManualRefund: int64(pv.ManualRefund), Reason: pv.Reason,
+		Steps: []PreviewStep{}}
+	if pv.NewStatus != "" {
+		out.NewStatus = statusLabel(pv.NewStatus)
+	}
+	for _, st := range pv.Steps {
+		out.Steps = append(out.Steps, PreviewStep{Kind: opKindLabel(st.Kind), Amount: int64(st.Amount), Reason: st.Reason})
+	}
+	return out, nil
+}
+
+// Run carries out an action. The UI makes idempotencyKey when the dialog opens, so a
+// double click sends the same key and the journal refuses the second.
+func (p *Payments) Run(paymentID int64, in ActionInput, idempotencyKey string) (*OperationResult, error) {
+	prm, err := in.params()
+	if err != nil {
+		return nil, err
+	}
 	ctx := p.s.Ctx()
-	res, err := p.s.Engine.Capture(ctx, payment.Request{PaymentID: paymentID, IdempotencyKey: idempotencyKey, Operator: p.s.operator(ctx)})
+	res, err := p.s.Engine.Run(ctx, payment.Request{PaymentID: paymentID, Intent: payment.Intent(in.Intent), Params: prm,
+		IdempotencyKey: idempotencyKey, Operator: p.s.operator(ctx)})
 	if err != nil {
 		return nil, err
 	}
 	return p.result(res)
+}
+
+// Capture sends 売上 for the payment and sets the order to 入金済み in the same action.
+func (p *Payments) Capture(paymentID int64, idempotencyKey string) (*OperationResult, error) {
+	return p.Run(paymentID, ActionInput{Intent: string(payment.IntentCapture)}, idempotencyKey)
 }
 
 // Resolve asks the gateway for the outcome of an operation left unknown.
@@ -32,5 +103,12 @@ func (p *Payments) result(res *payment.Result) (*OperationResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &OperationResult{Message: res.Operation.Message, Operation: toOperation(res.Operation), Order: *d}, nil
+	out := &OperationResult{Message: res.Message, Order: *d}
+	if op := res.Operation(); op != nil {
+		out.Operation = toOperation(op)
+		if out.Message == "" {
+			out.Message = op.Message
+		}
+	}
+	return out, nil
 }

@@ -64,3 +64,34 @@ func (NopNotifier) Emit(string, any) {}
 
 // Notify does nothing.
 func (NopNotifier) Notify(string, string) {}
+
+// Supports tells whether a gateway's protocol offers an operation for a payment
+// method. The engine and the UI only offer what the protocol can do.
+func Supports(g GatewayKind, m PaymentMethod, k OpKind) bool {
+	card := m == MethodCard
+	switch g {
+	case GatewayGMO, GatewaySGP:
+		switch k {
+		case OpCapture, OpVoid, OpReturn, OpReturnX, OpChangeAmount, OpReauth:
+			return card
+		case OpStopPayment:
+			return m == MethodKonbini
+		}
+	case GatewaySBPS:
+		switch k {
+		case OpCapture, OpVoid, OpRefund, OpPartialRefund, OpChangeAmount:
+			return card
+		}
+	case GatewayPaygent:
+		switch k {
+		case OpCapture, OpVoid, OpRefund, OpChangeAmount, OpPartialRefund, OpAuthorize:
+			return card
+		}
+	}
+	return false
+}
+
+// MaxAmount is the largest amount a gateway accepts in one transaction.
+func MaxAmount(g GatewayKind) Yen {
+	return 9_999_999 // GMO-PG/SGP Amount, SBPS amount and Paygent payment_amount (7 digits)
+}

@@ -77,9 +77,13 @@ func (s OpState) Label() string {
 // Operation is one journal entry: an operation on a payment, written before the request
 // is sent and completed when the outcome is known.
 type Operation struct {
-	ID             int64
-	PaymentID      int64
+	ID        int64
+	PaymentID int64
+	// Intent is what the operator asked for ("capture", "cancel", "change_amount"…);
+	// Kind is the gateway operation the engine chose for it.
+	Intent         string
 	Kind           OpKind
+	CaptureNow     bool   // 金額変更 / 再オーソリ as 即時売上
 	Amount         Yen    // the amount the operation carries (capture amount, new total, refund amount)
 	IdempotencyKey string // unique per intent; a retry of the same intent reuses it
 	State          OpState

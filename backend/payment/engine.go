@@ -1,5 +1,5 @@
 // Package payment is the operations engine: it turns the operator's intent (売上,
-// キャンセル, 金額変更…) into the right gateway operation and sends it exactly once.
+// キャンセル, 金額変更…) into the right gateway operations and sends each exactly once.
 //
 // The contract: an Operation row is committed (pending) before any request; the
 // request is sent; the outcome is committed together with the payment's new state and
@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"kessaidesk/backend"
@@ -32,7 +33,8 @@ type Engine struct {
 // Request is one operation the operator asked for.
 type Request struct {
 	PaymentID int64
-	Amount    backend.Yen
+	Intent    Intent
+	Params    Params
 	// IdempotencyKey is made by the UI when the dialog opens, so a double click sends
 	// the same key and is refused by the journal. Empty: the engine makes one.
 	IdempotencyKey string
@@ -40,60 +42,25 @@ type Request struct {
 	BulkJobID      int64
 }
 
-// Result is the outcome the UI shows.
+// Result is the outcome the UI shows: the operations sent (in order) and the payment.
 type Result struct {
-	Operation *backend.Operation
-	Payment   *backend.Payment
+	Operations []*backend.Operation
+	Payment    *backend.Payment
+	Message    string
 }
 
-// plan is the gateway operation chosen for an intent, with its expected outcome.
-type plan struct {
-	op          backend.GatewayOp
-	expect      backend.PaymentState // the payment state that proves the operation happened
-	orderStatus backend.OrderStatus  // the 対応状況 to set on success ("" = unchanged)
-	cancelStock bool
-	reason      string // why this operation, in the operator's words
-	doneMessage string
+// Operation is the last operation of the result (nil when nothing was sent).
+func (r *Result) Operation() *backend.Operation {
+	if len(r.Operations) == 0 {
+		return nil
+	}
+	return r.Operations[len(r.Operations)-1]
 }
 
 func newKey() string {
 	b := make([]byte, 16)
 	rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// Capture sends 売上 for an authorised card payment and sets the order's 対応状況 to
-// 入金済み in the same action.
-func (e *Engine) Capture(ctx context.Context, req Request) (*Result, error) {
-	p, err := e.Store.PaymentByID(ctx, req.PaymentID)
-	if err != nil {
-		return nil, err
-	}
-	pl, err := planCapture(p)
-	if err != nil {
-		return nil, err
-	}
-	return e.execute(ctx, p, req, pl)
-}
-
-func planCapture(p *backend.Payment) (*plan, error) {
-	if p.Method != backend.MethodCard {
-		return nil, backend.Errorf(backend.ECONFLICT, "売上処理はクレジットカード決済だけに行えます（この決済は%s）", "only card payments can be captured (this is %s)", p.Method.Label())
-	}
-	switch p.State {
-	case backend.StateAuthorized, backend.StateCaptureFailed:
-	case backend.StateCaptured:
-		return nil, backend.Errorf(backend.ECONFLICT, "この決済は既に実売上です", "this payment is already captured")
-	default:
-		return nil, backend.Errorf(backend.ECONFLICT, "決済状態が「%s」のため売上処理できません。売上処理できるのは仮売上の決済です", "a payment in state %q cannot be captured; only authorised payments can", p.State.Label())
-	}
-	return &plan{
-		op:          backend.GatewayOp{Kind: backend.OpCapture, Amount: p.AmountAuthorized},
-		expect:      backend.StateCaptured,
-		orderStatus: backend.OrderPaid,
-		reason:      "仮売上を実売上にします",
-		doneMessage: "売上処理が完了しました。対応状況を入金済みにしました",
-	}, nil
 }
 
 func (e *Engine) now() time.Time { return e.Clock.Now() }
@@ -105,8 +72,57 @@ func (e *Engine) timeout() time.Duration {
 	return 45 * time.Second
 }
 
-// execute is the exactly-once core shared by every operation.
-func (e *Engine) execute(ctx context.Context, p *backend.Payment, req Request, pl *plan) (*Result, error) {
+// Capture sends 売上 and sets the order's 対応状況 to 入金済み in the same action.
+func (e *Engine) Capture(ctx context.Context, req Request) (*Result, error) {
+	req.Intent = IntentCapture
+	return e.Run(ctx, req)
+}
+
+// Preview says what an intent will do to the payment, and why, before it is sent.
+func (e *Engine) Preview(ctx context.Context, paymentID int64, intent Intent, prm Params) (*Preview, error) {
+	p, err := e.Store.PaymentByID(ctx, paymentID)
+	if err != nil {
+		return nil, err
+	}
+	pls, only, err := planIntent(p, intent, prm, e.now())
+	if err != nil {
+		return nil, err
+	}
+	pv := &Preview{Intent: intent}
+	if only != nil {
+		pv.OrderOnly, pv.ManualRefund, pv.Reason, pv.NewStatus = true, only.manualRefund, only.reason, backend.OrderCancelled
+		return pv, nil
+	}
+	for _, pl := range pls {
+		pv.Steps = append(pv.Steps, Step{Kind: pl.op.Kind, Amount: pl.op.Amount, Reason: pl.reason})
+		if pv.Reason != "" {
+			pv.Reason += "。"
+		}
+		pv.Reason += pl.reason
+		if pl.orderStatus != "" {
+			pv.NewStatus = pl.orderStatus
+		}
+	}
+	return pv, nil
+}
+
+// Run carries out an intent: it chooses the gateway operations and sends them one
+// after the other, each journalled; it stops at the first that does not succeed.
+func (e *Engine) Run(ctx context.Context, req Request) (*Result, error) {
+	p, err := e.Store.PaymentByID(ctx, req.PaymentID)
+	if err != nil {
+		return nil, err
+	}
+	pls, only, err := planIntent(p, req.Intent, req.Params, e.now())
+	if err != nil {
+		return nil, err
+	}
+	if only != nil {
+		return e.runOrderOnly(ctx, p, req, only)
+	}
+	if !backend.Supports(p.Gateway, p.Method, pls[0].op.Kind) {
+		return nil, backend.Errorf(backend.EUNSUPPORTED, "%sでは「%s」を行えません", "%s does not offer %s", p.Gateway.Label(), pls[0].op.Kind.Label())
+	}
 	profile, err := e.Store.ProfileByID(ctx, p.ProfileID)
 	if err != nil {
 		return nil, err
@@ -119,17 +135,67 @@ func (e *Engine) execute(ctx context.Context, p *backend.Payment, req Request, p
 	if key == "" {
 		key = newKey()
 	}
+	res := &Result{Payment: p}
+	for i, pl := range pls {
+		stepKey := key
+		if i > 0 {
+			stepKey = fmt.Sprintf("%s/%d", key, i+1)
+		}
+		op, updated, err := e.execute(ctx, gw, profile, res.Payment, req, pl, stepKey)
+		if op != nil {
+			res.Operations = append(res.Operations, op)
+		}
+		if err != nil {
+			if i > 0 {
+				// Earlier steps stand; say so with the failure.
+				return res, fmt.Errorf("%w", annotate(err, fmt.Sprintf("（%sは完了しています）", pls[i-1].op.Kind.Label())))
+			}
+			return res, err
+		}
+		res.Payment, res.Message = updated, op.Message
+	}
+	return res, nil
+}
+
+func annotate(err error, note string) error {
+	var be *backend.Error
+	if errors.As(err, &be) {
+		c := *be
+		c.Message += note
+		return &c
+	}
+	return err
+}
+
+// runOrderOnly cancels the order without a gateway call (nothing to send, or a refund
+// by bank transfer), with the キャンセル在庫 and, if needed, a 要返金(口座) task.
+func (e *Engine) runOrderOnly(ctx context.Context, p *backend.Payment, req Request, only *orderOnly) (*Result, error) {
+	ch := &backend.OrderChange{OrderID: p.OrderID, Status: backend.OrderCancelled, Actor: req.Operator,
+		Note: "キャンセル: " + only.reason, CancelStock: true}
+	msg := "受注をキャンセルにし、商品をキャンセル在庫（未対応）に追加しました。ゲートウェイへの送信はありません"
+	if only.manualRefund > 0 {
+		ch.RefundTask = &backend.RefundTask{PaymentID: p.ID, Amount: only.manualRefund, Reason: only.reason, Operator: req.Operator}
+		msg = fmt.Sprintf("受注をキャンセルにしました。%s をお客様の口座へ返金してください（要返金(口座)に記録しました）", only.manualRefund)
+	}
+	if err := e.Store.ApplyOrderChange(ctx, ch); err != nil {
+		return nil, err
+	}
+	return &Result{Payment: p, Message: msg}, nil
+}
+
+// execute is the exactly-once core shared by every operation.
+func (e *Engine) execute(ctx context.Context, gw backend.Gateway, prof *backend.GatewayProfile, p *backend.Payment, req Request, pl *plan, key string) (*backend.Operation, *backend.Payment, error) {
 	op := &backend.Operation{
-		PaymentID: p.ID, Kind: pl.op.Kind, Amount: pl.op.Amount, IdempotencyKey: key,
-		Operator: req.Operator, BeforeState: p.State, Reason: pl.reason, BulkJobID: req.BulkJobID,
+		PaymentID: p.ID, Intent: string(req.Intent), Kind: pl.op.Kind, Amount: pl.op.Amount, CaptureNow: pl.op.CaptureNow,
+		IdempotencyKey: key, Operator: req.Operator, BeforeState: p.State, Reason: pl.reason, BulkJobID: req.BulkJobID,
 		RequestedAt: e.now(),
 	}
 	// 1. The journal entry is committed before anything leaves the machine.
 	if err := e.Store.BeginOperation(ctx, op); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := e.Store.MarkOperationSent(ctx, op.ID, e.now()); err != nil {
-		return nil, err
+		return op, nil, err
 	}
 	// 2. The request. It is not tied to the caller's context: a closed window must not
 	// cut a request in half; the timeout bounds it.
@@ -137,43 +203,51 @@ func (e *Engine) execute(ctx context.Context, p *backend.Payment, req Request, p
 	view, gwErr := gw.Do(callCtx, p, pl.op)
 	cancel()
 	// 3. The outcome.
-	return e.settle(context.WithoutCancel(ctx), gw, p, op, pl, view, gwErr)
+	updated, err := e.settle(context.WithoutCancel(ctx), gw, prof, p, op, pl, view, gwErr)
+	return op, updated, err
 }
 
-// settle commits the outcome of a sent operation; for an unknown outcome it first
-// asks the gateway.
-func (e *Engine) settle(ctx context.Context, gw backend.Gateway, p *backend.Payment, op *backend.Operation, pl *plan, view *backend.GatewayView, gwErr error) (*Result, error) {
+// settle commits the outcome of a sent operation; for an outcome that may or may not
+// have happened it first asks the gateway.
+func (e *Engine) settle(ctx context.Context, gw backend.Gateway, prof *backend.GatewayProfile, p *backend.Payment, op *backend.Operation, pl *plan, view *backend.GatewayView, gwErr error) (*backend.Payment, error) {
 	if gwErr == nil {
-		return e.succeed(ctx, p, op, pl, view, "")
+		return e.succeed(ctx, prof, p, op, pl, view, "")
 	}
 	op.GatewayCode = gatewayCode(gwErr)
 	switch backend.ErrorClassOf(gwErr) {
 	case backend.ClassAlreadyDone, backend.ClassUnknown, backend.ClassNone:
 		// It may have happened: ask the gateway what the payment looks like now.
-		return e.resolveByInquiry(ctx, gw, p, op, pl, gwErr)
+		return e.resolveByInquiry(ctx, gw, prof, p, op, pl, gwErr)
 	default:
 		// Refused, or provably never sent: nothing changed at the gateway.
-		return e.fail(ctx, op, gwErr)
+		return nil, e.fail(ctx, op, gwErr)
 	}
 }
 
-// resolveByInquiry decides an unknown outcome from the gateway's own view.
-func (e *Engine) resolveByInquiry(ctx context.Context, gw backend.Gateway, p *backend.Payment, op *backend.Operation, pl *plan, cause error) (*Result, error) {
+// resolveByInquiry decides an uncertain outcome from the gateway's own view.
+func (e *Engine) resolveByInquiry(ctx context.Context, gw backend.Gateway, prof *backend.GatewayProfile, p *backend.Payment, op *backend.Operation, pl *plan, cause error) (*backend.Payment, error) {
 	callCtx, cancel := context.WithTimeout(ctx, e.timeout())
 	view, err := gw.Inquire(callCtx, p)
 	cancel()
-	if err != nil || view == nil || !view.Found {
-		// Still unknown: keep the payment locked until an inquiry succeeds.
+	done, known := false, false
+	if err == nil && view != nil && view.Found {
+		done, known = decide(view, pl)
+	}
+	if !known {
+		// Still unknown: keep the payment locked until an inquiry can tell.
 		op.State = backend.OpUnknown
 		op.Message = "ゲートウェイの応答を確認できませんでした。結果を確認するまで、この決済への操作を止めています: " + backend.ErrorMessage(cause, "ja")
+		if err == nil && view != nil && view.Found {
+			op.Message = "ゲートウェイの照会でも結果を判断できません。ゲートウェイの管理画面で確認してください: " + backend.ErrorMessage(cause, "ja")
+		}
 		if cerr := e.Store.CompleteOperation(ctx, &backend.Completion{Op: op}); cerr != nil {
 			return nil, cerr
 		}
 		return nil, &backend.Error{Code: backend.EUNKNOWN, Class: backend.ClassUnknown, Message: op.Message,
-			MessageEn: "The gateway's answer could not be confirmed; this payment is locked until its state is confirmed.", Err: cause}
+			MessageEn: "The outcome could not be confirmed; this payment is locked until it is.", GatewayCode: op.GatewayCode, Err: cause}
 	}
-	if reached(view, pl) {
-		return e.succeed(ctx, p, op, pl, view, "（応答を確認できなかったため、ゲートウェイに照会して成功を確認しました）")
+	if done {
+		return e.succeed(ctx, prof, p, op, pl, view, "（応答を確認できなかったため、ゲートウェイに照会して完了を確認しました）")
 	}
 	// The gateway did not apply it: record the failure with the state as it really is.
 	op.State = backend.OpFailed
@@ -183,33 +257,29 @@ func (e *Engine) resolveByInquiry(ctx context.Context, gw backend.Gateway, p *ba
 	if err := e.Store.CompleteOperation(ctx, &backend.Completion{Op: op, Payment: updated}); err != nil {
 		return nil, err
 	}
-	return nil, cause
+	return nil, annotate(cause, "（ゲートウェイに照会し、実行されていないことを確認しました）")
 }
 
-// reached reports whether the gateway's view shows the planned operation as done.
-func reached(view *backend.GatewayView, pl *plan) bool {
-	if view.State != pl.expect {
-		return false
+// decide tells from the gateway's view whether the planned operation happened, and
+// whether the view is enough to know.
+func decide(view *backend.GatewayView, pl *plan) (done, known bool) {
+	if view.State != pl.expect && !slices.Contains(pl.expectAlso, view.State) {
+		return false, true
 	}
-	switch pl.op.Kind {
-	case backend.OpCapture:
-		return pl.op.Amount == 0 || view.AmountCaptured == 0 || view.AmountCaptured == pl.op.Amount
+	if pl.amountCheck == nil {
+		return true, true
 	}
-	return true
+	return pl.amountCheck(view)
 }
 
-func (e *Engine) succeed(ctx context.Context, p *backend.Payment, op *backend.Operation, pl *plan, view *backend.GatewayView, note string) (*Result, error) {
-	updated := applyView(p, view, e.now())
+func (e *Engine) succeed(ctx context.Context, prof *backend.GatewayProfile, p *backend.Payment, op *backend.Operation, pl *plan, view *backend.GatewayView, note string) (*backend.Payment, error) {
+	now := e.now()
+	updated := applyView(p, view, now)
 	if view == nil || !view.Found {
 		updated.State = pl.expect
 	}
-	if pl.op.Kind == backend.OpCapture {
-		if updated.AmountCaptured == 0 {
-			updated.AmountCaptured = pl.op.Amount
-		}
-		if updated.CapturedAt.IsZero() {
-			updated.CapturedAt = e.now()
-		}
+	if pl.adjust != nil {
+		pl.adjust(updated, now, prof)
 	}
 	op.State = backend.OpSucceeded
 	op.AfterState = updated.State
@@ -218,17 +288,17 @@ func (e *Engine) succeed(ctx context.Context, p *backend.Payment, op *backend.Op
 	if err := e.Store.CompleteOperation(ctx, c); err != nil {
 		return nil, err
 	}
-	return &Result{Operation: op, Payment: updated}, nil
+	return updated, nil
 }
 
-func (e *Engine) fail(ctx context.Context, op *backend.Operation, cause error) (*Result, error) {
+func (e *Engine) fail(ctx context.Context, op *backend.Operation, cause error) error {
 	op.State = backend.OpFailed
 	op.AfterState = op.BeforeState
 	op.Message = backend.ErrorMessage(cause, "ja")
 	if err := e.Store.CompleteOperation(ctx, &backend.Completion{Op: op}); err != nil {
-		return nil, err
+		return err
 	}
-	return nil, cause
+	return cause
 }
 
 // applyView returns a copy of p updated with what the gateway reported.
@@ -278,11 +348,37 @@ func gatewayCode(err error) string {
 	return ""
 }
 
-// Actions lists what the operator can do with the payment now, as the UI names them.
-func Actions(p *backend.Payment) []string {
+// Actions lists what the operator can do with the payment now (intents). Amounts are
+// checked when the operator enters them.
+func Actions(p *backend.Payment, now time.Time) []string {
 	var out []string
-	if _, err := planCapture(p); err == nil {
-		out = append(out, "capture")
+	card := p.Method == backend.MethodCard
+	gmo := p.Gateway == backend.GatewayGMO || p.Gateway == backend.GatewaySGP
+	for _, in := range Intents {
+		ok := false
+		switch in {
+		case IntentCapture:
+			_, err := planCapture(p, p.AmountAuthorized)
+			ok = err == nil && backend.Supports(p.Gateway, p.Method, backend.OpCapture)
+		case IntentCancel:
+			_, _, err := planCancel(p, now)
+			ok = err == nil
+		case IntentChangeAmount:
+			ok = card && (p.State == backend.StateAuthorized || p.State == backend.StateCaptured) &&
+				backend.Supports(p.Gateway, p.Method, backend.OpChangeAmount)
+		case IntentPartialRefund:
+			ok = card && (p.State == backend.StateCaptured || p.State == backend.StatePartiallyRefunded) &&
+				(gmo || backend.Supports(p.Gateway, p.Method, backend.OpPartialRefund))
+		case IntentReauth:
+			_, err := planReauth(p, Params{})
+			ok = err == nil
+		case IntentAuthorize:
+			_, err := planAuthorize(p)
+			ok = err == nil
+		}
+		if ok {
+			out = append(out, string(in))
+		}
 	}
 	return out
 }

@@ -2,24 +2,9 @@ package payment
 
 import (
 	"context"
-	"fmt"
 
 	"kessaidesk/backend"
 )
-
-// outcomeOf rebuilds, from a journal entry, what success of the operation looks like,
-// so an operation left unknown (or interrupted by a crash) can be decided later.
-func outcomeOf(op *backend.Operation) *plan {
-	pl := &plan{op: backend.GatewayOp{Kind: op.Kind, Amount: op.Amount}, reason: op.Reason}
-	switch op.Kind {
-	case backend.OpCapture:
-		pl.expect, pl.orderStatus = backend.StateCaptured, backend.OrderPaid
-		pl.doneMessage = "売上処理が完了しました。対応状況を入金済みにしました"
-	default:
-		return nil
-	}
-	return pl
-}
 
 // ResolveUnresolved settles every operation left pending, sent or unknown — by a
 // crash, a closed laptop or a timeout — by asking the gateway. It returns how many
@@ -38,27 +23,27 @@ func (e *Engine) ResolveUnresolved(ctx context.Context) (remaining int, err erro
 }
 
 // Resolve settles one unresolved operation. A pending operation was never sent (the
-// journal marks "sent" before the request), so it fails without asking; a sent or
+// journal marks it sent before the request), so it fails without asking; a sent or
 // unknown one is decided by the gateway's inquiry.
 func (e *Engine) Resolve(ctx context.Context, opID int64) (*Result, error) {
 	op, err := e.Store.OperationByID(ctx, opID)
 	if err != nil {
 		return nil, err
 	}
-	if !op.State.Unresolved() {
-		p, err := e.Store.PaymentByID(ctx, op.PaymentID)
-		return &Result{Operation: op, Payment: p}, err
-	}
 	p, err := e.Store.PaymentByID(ctx, op.PaymentID)
 	if err != nil {
 		return nil, err
 	}
-	if op.State == backend.OpPending {
-		return e.fail(ctx, op, backend.Errorf(backend.EUNKNOWN, "送信前に中断されたため、この操作は実行されていません", "the operation was interrupted before it was sent; nothing was done"))
+	if !op.State.Unresolved() {
+		return &Result{Operations: []*backend.Operation{op}, Payment: p, Message: op.Message}, nil
 	}
-	pl := outcomeOf(op)
-	if pl == nil {
-		return nil, fmt.Errorf("no outcome rule for operation kind %q", op.Kind)
+	if op.State == backend.OpPending {
+		err := e.fail(ctx, op, backend.Errorf(backend.EUNKNOWN, "送信前に中断されたため、この操作は実行されていません", "the operation was interrupted before it was sent; nothing was done"))
+		return &Result{Operations: []*backend.Operation{op}, Payment: p, Message: op.Message}, ignoreCause(err)
+	}
+	pl, err := planFromJournal(op, p, e.now())
+	if err != nil {
+		return nil, err
 	}
 	profile, err := e.Store.ProfileByID(ctx, p.ProfileID)
 	if err != nil {
@@ -69,5 +54,23 @@ func (e *Engine) Resolve(ctx context.Context, opID int64) (*Result, error) {
 		return nil, err
 	}
 	cause := backend.Errorf(backend.EUNKNOWN, "前回の%sの結果が不明でした", "the outcome of the earlier %s was unknown", op.Kind.Label())
-	return e.resolveByInquiry(ctx, gw, p, op, pl, cause)
+	updated, err := e.resolveByInquiry(ctx, gw, profile, p, op, pl, cause)
+	res := &Result{Operations: []*backend.Operation{op}, Payment: p, Message: op.Message}
+	if updated != nil {
+		res.Payment = updated
+	}
+	if err != nil && backend.ErrorCode(err) != backend.EUNKNOWN {
+		// Decided: it did not happen. That is a resolution, not an error of Resolve.
+		return res, nil
+	}
+	return res, err
+}
+
+// ignoreCause drops the domain cause an operation failed with (it is in the journal)
+// but keeps real errors (the store).
+func ignoreCause(err error) error {
+	if backend.ErrorCode(err) == backend.EUNKNOWN {
+		return nil
+	}
+	return err
 }

@@ -9,19 +9,20 @@ import (
 	"kessaidesk/backend"
 )
 
-const operationColumns = `id, payment_id, kind, amount, idempotency_key, state, requested_at, responded_at,
+const operationColumns = `id, payment_id, intent, kind, capture_now, amount, idempotency_key, state, requested_at, responded_at,
 	gateway_code, message, operator, before_state, after_state, reason, bulk_job_id`
 
 func scanOperation(sc interface{ Scan(...any) error }) (*backend.Operation, error) {
 	op := &backend.Operation{}
 	var kind, state, before, after string
 	var req, resp int64
-	err := sc.Scan(&op.ID, &op.PaymentID, &kind, &op.Amount, &op.IdempotencyKey, &state, &req, &resp,
+	var captureNow int
+	err := sc.Scan(&op.ID, &op.PaymentID, &op.Intent, &kind, &captureNow, &op.Amount, &op.IdempotencyKey, &state, &req, &resp,
 		&op.GatewayCode, &op.Message, &op.Operator, &before, &after, &op.Reason, &op.BulkJobID)
 	if err != nil {
 		return nil, err
 	}
-	op.Kind, op.State = backend.OpKind(kind), backend.OpState(state)
+	op.Kind, op.State, op.CaptureNow = backend.OpKind(kind), backend.OpState(state), captureNow == 1
 	op.BeforeState, op.AfterState = backend.PaymentState(before), backend.PaymentState(after)
 	op.RequestedAt, op.RespondedAt = fromMS(req), fromMS(resp)
 	return op, nil
@@ -44,9 +45,9 @@ func (db *DB) BeginOperation(ctx context.Context, op *backend.Operation) error {
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO operations (payment_id, kind, amount, idempotency_key, state,
-			requested_at, operator, before_state, reason, bulk_job_id) VALUES (?,?,?,?,?,?,?,?,?,?)`,
-			op.PaymentID, string(op.Kind), op.Amount, op.IdempotencyKey, string(op.State), ms(op.RequestedAt),
+		res, err := tx.ExecContext(ctx, `INSERT INTO operations (payment_id, intent, kind, capture_now, amount, idempotency_key,
+			state, requested_at, operator, before_state, reason, bulk_job_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+			op.PaymentID, op.Intent, string(op.Kind), boolInt(op.CaptureNow), op.Amount, op.IdempotencyKey, string(op.State), ms(op.RequestedAt),
 			op.Operator, string(op.BeforeState), op.Reason, op.BulkJobID)
 		if isUniqueViolation(err) {
 			return backend.Errorf(backend.ECONFLICT, "この操作は既に実行されています", "this operation was already submitted")

@@ -117,8 +117,10 @@ CREATE UNIQUE INDEX payments_gateway_order ON payments(ifnull(profile_id, 0), gw
 CREATE TABLE operations (
     id              INTEGER PRIMARY KEY,
     payment_id      INTEGER NOT NULL REFERENCES payments(id) ON DELETE CASCADE,
-    kind            TEXT    NOT NULL,
+    intent          TEXT    NOT NULL DEFAULT '', -- what the operator asked for (capture, cancel, change_amount…)
+    kind            TEXT    NOT NULL,            -- the gateway operation chosen for it
     amount          INTEGER NOT NULL DEFAULT 0,
+    capture_now     INTEGER NOT NULL DEFAULT 0,  -- 金額変更/再オーソリ as 即時売上
     idempotency_key TEXT    NOT NULL UNIQUE,
     state           TEXT    NOT NULL,
     requested_at    INTEGER NOT NULL,

@@ -1,0 +1,464 @@
+package payment
+
+import (
+	"fmt"
+	"time"
+
+	"kessaidesk/backend"
+)
+
+// Intent is what the operator asks for; the engine turns it into gateway operations.
+type Intent string
+
+const (
+	IntentCapture       Intent = "capture"        // 売上
+	IntentCancel        Intent = "cancel"         // キャンセル (取消/返品/月跨返品/与信取消/返金… chosen by the engine)
+	IntentChangeAmount  Intent = "change_amount"  // 金額変更
+	IntentPartialRefund Intent = "partial_refund" // 部分返金
+	IntentReauth        Intent = "reauth"         // 再オーソリ (GMO family, after a cancel)
+	IntentAuthorize     Intent = "authorize"      // 予約 (未オーソリ) → オーソリ
+)
+
+// Intents in the order the UI shows them.
+var Intents = []Intent{IntentCapture, IntentChangeAmount, IntentPartialRefund, IntentCancel, IntentReauth, IntentAuthorize}
+
+// Label returns the operator's word for the intent.
+func (i Intent) Label() string {
+	return map[Intent]string{IntentCapture: "売上", IntentCancel: "キャンセル", IntentChangeAmount: "金額変更",
+		IntentPartialRefund: "部分返金", IntentReauth: "再オーソリ", IntentAuthorize: "オーソリ"}[i]
+}
+
+// Params are the operator's inputs for an intent.
+type Params struct {
+	Amount     backend.Yen // new total (金額変更), refund amount (部分返金), amount to authorise (再オーソリ; 0 = as before)
+	CaptureNow bool        // 金額変更 / 再オーソリ: 即時売上 instead of 仮売上
+}
+
+// plan is one gateway operation with what success looks like.
+type plan struct {
+	op          backend.GatewayOp
+	expect      backend.PaymentState   // the state the gateway reports after success
+	expectAlso  []backend.PaymentState // other states the gateway may report after success
+	orderStatus backend.OrderStatus    // the 対応状況 to set on success ("" = unchanged)
+	cancelStock bool
+	reason      string // why this operation, in the operator's words
+	doneMessage string
+	// adjust records what the gateway's view does not say (our richer state, dates,
+	// amounts); nil = nothing.
+	adjust func(u *backend.Payment, now time.Time, prof *backend.GatewayProfile)
+	// amountCheck, when set, is the amount the view must show for success to be proven.
+	amountCheck func(v *backend.GatewayView) (ok, known bool)
+}
+
+// orderOnly is a キャンセル that sends nothing to the gateway.
+type orderOnly struct {
+	reason       string
+	manualRefund backend.Yen // > 0: record a 要返金(口座) task for this amount
+}
+
+// Preview is what the UI shows before the operator confirms.
+type Preview struct {
+	Intent       Intent
+	Steps        []Step
+	OrderOnly    bool        // nothing is sent to the gateway
+	ManualRefund backend.Yen // a 要返金(口座) task will be recorded for this amount
+	Reason       string      // Japanese explanation of what will happen and why
+	NewStatus    backend.OrderStatus
+}
+
+// Step is one gateway operation of a preview.
+type Step struct {
+	Kind   backend.OpKind
+	Amount backend.Yen
+	Reason string
+}
+
+func conflict(ja, en string, args ...any) error {
+	return backend.Errorf(backend.ECONFLICT, ja, en, args...)
+}
+
+// planIntent chooses the gateway operations for an intent on a payment, in order.
+// Several steps are journalled and sent one after the other (Paygent オーソリ変更 then 売上).
+func planIntent(p *backend.Payment, intent Intent, prm Params, now time.Time) ([]*plan, *orderOnly, error) {
+	switch intent {
+	case IntentCapture:
+		pl, err := planCapture(p, p.AmountAuthorized)
+		if err != nil {
+			return nil, nil, err
+		}
+		return []*plan{pl}, nil, nil
+	case IntentCancel:
+		return planCancel(p, now)
+	case IntentChangeAmount:
+		pls, err := planChangeAmount(p, prm, now)
+		return pls, nil, err
+	case IntentPartialRefund:
+		pls, err := planPartialRefund(p, prm.Amount)
+		return pls, nil, err
+	case IntentReauth:
+		pl, err := planReauth(p, prm)
+		if err != nil {
+			return nil, nil, err
+		}
+		return []*plan{pl}, nil, nil
+	case IntentAuthorize:
+		pl, err := planAuthorize(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return []*plan{pl}, nil, nil
+	}
+	return nil, nil, backend.Errorf(backend.EINVALID, "操作「%s」はありません", "unknown operation %q", intent)
+}
+
+func planCapture(p *backend.Payment, amount backend.Yen) (*plan, error) {
+	if p.Method != backend.MethodCard {
+		return nil, conflict("売上処理はクレジットカード決済だけに行えます（この決済は%s）", "only card payments can be captured (this is %s)", p.Method.Label())
+	}
+	switch p.State {
+	case backend.StateAuthorized, backend.StateCaptureFailed:
+	case backend.StateCaptured:
+		return nil, conflict("この決済は既に実売上です", "this payment is already captured")
+	default:
+		return nil, conflict("決済状態が「%s」のため売上処理できません。売上処理できるのは仮売上の決済です", "a payment in state %q cannot be captured; only authorised payments can", p.State.Label())
+	}
+	return &plan{
+		op:          backend.GatewayOp{Kind: backend.OpCapture, Amount: amount},
+		expect:      backend.StateCaptured,
+		orderStatus: backend.OrderPaid,
+		reason:      fmt.Sprintf("仮売上 %s を実売上にします", amount),
+		doneMessage: "売上処理が完了しました。対応状況を入金済みにしました",
+		adjust: func(u *backend.Payment, now time.Time, _ *backend.GatewayProfile) {
+			if u.AmountCaptured == 0 {
+				u.AmountCaptured = amount
+			}
+			if u.CapturedAt.IsZero() {
+				u.CapturedAt = now
+			}
+		},
+		amountCheck: capturedAmountIs(amount),
+	}, nil
+}
+
+func capturedAmountIs(amount backend.Yen) func(v *backend.GatewayView) (bool, bool) {
+	return func(v *backend.GatewayView) (bool, bool) {
+		switch {
+		case v.AmountCaptured != 0:
+			return v.AmountCaptured == amount, true
+		case v.AmountAuthorized != 0:
+			return v.AmountAuthorized == amount, true
+		}
+		return true, true // the state alone proves it
+	}
+}
+
+func planCancel(p *backend.Payment, now time.Time) ([]*plan, *orderOnly, error) {
+	ch, err := backend.ChooseCancel(p, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ch.ManualRefund {
+		amount := p.AmountCaptured - p.AmountRefunded
+		if p.Method != backend.MethodCard {
+			amount = p.AmountAuthorized
+		}
+		return nil, &orderOnly{reason: ch.Reason, manualRefund: amount}, nil
+	}
+	if ch.Kind == "" {
+		return nil, &orderOnly{reason: ch.Reason}, nil
+	}
+	return []*plan{cancelPlan(ch.Kind, ch.Reason)}, nil, nil
+}
+
+// cancelPlan is the plan of a gateway cancel operation of the given kind.
+func cancelPlan(kind backend.OpKind, reason string) *plan {
+	expect := backend.StateRefunded
+	if kind == backend.OpVoid || kind == backend.OpStopPayment {
+		expect = backend.StateVoided
+	}
+	return &plan{
+		op:          backend.GatewayOp{Kind: kind},
+		expect:      expect,
+		orderStatus: backend.OrderCancelled,
+		cancelStock: true,
+		reason:      reason,
+		doneMessage: fmt.Sprintf("%sが完了しました。対応状況をキャンセルにし、商品をキャンセル在庫（未対応）に追加しました", kind.Label()),
+		adjust: func(u *backend.Payment, _ time.Time, _ *backend.GatewayProfile) {
+			if expect == backend.StateRefunded && u.AmountRefunded < u.AmountCaptured {
+				u.AmountRefunded = u.AmountCaptured
+			}
+		},
+	}
+}
+
+func checkNewAmount(p *backend.Payment, amount backend.Yen) error {
+	if amount <= 0 {
+		return backend.Errorf(backend.EINVALID, "金額は1円以上で入力してください", "the amount must be at least 1 yen")
+	}
+	if max := backend.MaxAmount(p.Gateway); amount > max {
+		return backend.Errorf(backend.EINVALID, "金額が上限（%s）を超えています", "the amount exceeds the gateway's limit (%s)", max)
+	}
+	return nil
+}
+
+func planChangeAmount(p *backend.Payment, prm Params, now time.Time) ([]*plan, error) {
+	amount := prm.Amount
+	if err := checkNewAmount(p, amount); err != nil {
+		return nil, err
+	}
+	if p.Method != backend.MethodCard {
+		return nil, conflict("%sは受注後に金額を変更できません", "%s payments cannot change their amount", p.Method.Label())
+	}
+	captured := p.State == backend.StateCaptured
+	if p.State != backend.StateAuthorized && !captured {
+		return nil, conflict("決済状態が「%s」のため金額変更できません。金額変更できるのは仮売上か実売上の決済です", "a payment in state %q cannot change its amount", p.State.Label())
+	}
+	current := p.AmountAuthorized
+	if captured {
+		current = p.AmountCaptured
+	}
+	if amount == current {
+		return nil, backend.Errorf(backend.EINVALID, "現在の金額と同じです", "the amount is unchanged")
+	}
+	captureNow := prm.CaptureNow && !captured
+	switch p.Gateway {
+	case backend.GatewayGMO, backend.GatewaySGP:
+		if days := backend.DaysBetweenJST(p.AuthorizedAt, now); !p.AuthorizedAt.IsZero() && days > backend.GMOChangeLimitDays {
+			return nil, conflict("取引日から%d日を過ぎたため金額変更できません", "more than %d days since the transaction; the amount cannot change", backend.GMOChangeLimitDays)
+		}
+		expect := backend.StateAuthorized
+		how := "仮売上"
+		if captured || captureNow {
+			expect, how = backend.StateCaptured, "即時売上"
+		}
+		pl := changePlan(p, amount, expect, captureNow, fmt.Sprintf("金額を %s から %s に変更します（%sで再オーソリ）", current, amount, how))
+		return []*plan{pl}, nil
+	case backend.GatewayPaygent:
+		if amount > current {
+			return nil, conflict("ペイジェントでは増額できません（減額のみ）。増額はお客様に再度ご購入いただく必要があります", "Paygent cannot increase an amount (decrease only)")
+		}
+		if captured {
+			return []*plan{changePlan(p, amount, backend.StateCaptured, false, fmt.Sprintf("売上変更: %s から %s に減額します", current, amount))}, nil
+		}
+		pls := []*plan{changePlan(p, amount, backend.StateAuthorized, false, fmt.Sprintf("オーソリ変更: %s から %s に減額します", current, amount))}
+		if captureNow {
+			capture, _ := planCapture(&backend.Payment{Method: p.Method, State: backend.StateAuthorized}, amount)
+			capture.reason = "オーソリ変更の後に売上します"
+			pls = append(pls, capture)
+		}
+		return pls, nil
+	case backend.GatewaySBPS:
+		if amount > current {
+			return nil, conflict("SBペイメントサービスでは増額できません。お客様に再度ご購入いただく必要があります", "SBPS cannot increase an amount")
+		}
+		if captured {
+			pls, err := planPartialRefund(p, current-amount)
+			if err == nil {
+				pls[0].reason = fmt.Sprintf("売上済のため、差額 %s を部分返金します", current-amount)
+			}
+			return pls, err
+		}
+		if !prm.CaptureNow {
+			return nil, conflict("SBペイメントサービスでは売上前の減額は売上と同時に行います。「即時売上」を選んでください", "SBPS lowers an authorised amount at capture: choose capture now")
+		}
+		pl, err := planCapture(p, amount)
+		if err != nil {
+			return nil, err
+		}
+		pl.reason = fmt.Sprintf("与信額 %s のうち %s を売上します（部分売上）", current, amount)
+		return []*plan{pl}, nil
+	}
+	return nil, backend.Errorf(backend.EUNSUPPORTED, "このゲートウェイの金額変更には対応していません", "this gateway cannot change amounts")
+}
+
+// changePlan is a gateway amount change (GMO ChangeTran, Paygent 補正オーソリ/補正売上).
+func changePlan(p *backend.Payment, amount backend.Yen, expect backend.PaymentState, captureNow bool, reason string) *plan {
+	orderStatus := backend.OrderStatus("")
+	done := "金額変更が完了しました"
+	if captureNow {
+		orderStatus, done = backend.OrderPaid, "金額変更と売上が完了しました。対応状況を入金済みにしました"
+	}
+	return &plan{
+		op:          backend.GatewayOp{Kind: backend.OpChangeAmount, Amount: amount, CaptureNow: captureNow},
+		expect:      expect,
+		orderStatus: orderStatus,
+		reason:      reason,
+		doneMessage: done,
+		adjust: func(u *backend.Payment, now time.Time, prof *backend.GatewayProfile) {
+			u.AmountAuthorized = amount
+			if expect == backend.StateCaptured {
+				u.AmountCaptured = amount
+				if u.CapturedAt.IsZero() {
+					u.CapturedAt = now
+				}
+			}
+		},
+		amountCheck: func(v *backend.GatewayView) (bool, bool) {
+			if v.AmountAuthorized == 0 && v.AmountCaptured == 0 {
+				return false, false
+			}
+			return v.AmountAuthorized == amount || v.AmountCaptured == amount, true
+		},
+	}
+}
+
+func planPartialRefund(p *backend.Payment, amount backend.Yen) ([]*plan, error) {
+	if p.Method != backend.MethodCard || (p.State != backend.StateCaptured && p.State != backend.StatePartiallyRefunded) {
+		return nil, conflict("部分返金できるのは実売上のカード決済です（現在: %s）", "only captured card payments can be partially refunded (now %s)", p.State.Label())
+	}
+	remaining := p.AmountCaptured - p.AmountRefunded
+	if amount <= 0 {
+		return nil, backend.Errorf(backend.EINVALID, "返金額は1円以上で入力してください", "the refund must be at least 1 yen")
+	}
+	if amount > remaining {
+		return nil, backend.Errorf(backend.EINVALID, "返金額 %s が返金できる残額 %s を超えています", "the refund %s exceeds the refundable %s", amount, remaining)
+	}
+	if amount == remaining {
+		return nil, backend.Errorf(backend.EINVALID, "全額の返金は「キャンセル」で行ってください", "use cancel to refund the whole amount")
+	}
+	refunded := p.AmountRefunded + amount
+	adjust := func(u *backend.Payment, _ time.Time, _ *backend.GatewayProfile) {
+		u.State = backend.StatePartiallyRefunded
+		u.AmountRefunded = refunded
+	}
+	if p.Gateway == backend.GatewayGMO || p.Gateway == backend.GatewaySGP {
+		// GMO has no refund call: the sale is changed to the lower amount (ChangeTran CAPTURE).
+		newSale := remaining - amount
+		pl := changePlan(p, newSale, backend.StateCaptured, false, fmt.Sprintf("売上金額を %s に変更して %s を返金します", newSale, amount))
+		pl.adjust = func(u *backend.Payment, now time.Time, prof *backend.GatewayProfile) {
+			adjust(u, now, prof)
+			u.AmountCaptured = p.AmountCaptured // keep the original sale; the refund is recorded separately
+			u.AmountAuthorized = p.AmountAuthorized
+		}
+		pl.doneMessage = fmt.Sprintf("%s の部分返金が完了しました", amount)
+		return []*plan{pl}, nil
+	}
+	return []*plan{{
+		op:          backend.GatewayOp{Kind: backend.OpPartialRefund, Amount: amount},
+		expect:      backend.StatePartiallyRefunded,
+		expectAlso:  []backend.PaymentState{backend.StateCaptured}, // some gateways still say 売上済
+		reason:      fmt.Sprintf("%s を部分返金します（返金後の売上 %s）", amount, remaining-amount),
+		doneMessage: fmt.Sprintf("%s の部分返金が完了しました", amount),
+		adjust:      adjust,
+		amountCheck: func(v *backend.GatewayView) (bool, bool) {
+			if v.AmountRefunded == 0 {
+				return false, false // the gateway does not say how much was refunded
+			}
+			return v.AmountRefunded >= refunded, true
+		},
+	}}, nil
+}
+
+func planReauth(p *backend.Payment, prm Params) (*plan, error) {
+	if p.Gateway != backend.GatewayGMO && p.Gateway != backend.GatewaySGP {
+		return nil, backend.Errorf(backend.EUNSUPPORTED, "再オーソリはGMO-PG / SMBC GMO PAYMENTのカード決済だけで行えます", "re-authorisation is only offered by the GMO family")
+	}
+	if p.Method != backend.MethodCard || (p.State != backend.StateVoided && p.State != backend.StateRefunded) {
+		return nil, conflict("再オーソリできるのは取消・返品済みのカード決済です（現在: %s）", "only voided or returned card payments can be re-authorised (now %s)", p.State.Label())
+	}
+	amount := prm.Amount
+	if amount == 0 {
+		amount = p.AmountAuthorized
+	}
+	if err := checkNewAmount(p, amount); err != nil {
+		return nil, err
+	}
+	expect, status, how := backend.StateAuthorized, backend.OrderNew, "仮売上"
+	if prm.CaptureNow {
+		expect, status, how = backend.StateCaptured, backend.OrderPaid, "即時売上"
+	}
+	return &plan{
+		op:          backend.GatewayOp{Kind: backend.OpReauth, Amount: amount, CaptureNow: prm.CaptureNow},
+		expect:      expect,
+		orderStatus: status,
+		reason:      fmt.Sprintf("キャンセル済みの取引を %s で再オーソリします（%s）。再オーソリした取引は3Dセキュアの対象外です", amount, how),
+		doneMessage: fmt.Sprintf("再オーソリが完了しました（%s）。対応状況を%sにしました。キャンセル在庫の状況を確認してください", how, status.Label()),
+		adjust: func(u *backend.Payment, now time.Time, prof *backend.GatewayProfile) {
+			u.AmountAuthorized, u.AmountRefunded, u.AuthorizedAt = amount, 0, now
+			u.AmountCaptured, u.CapturedAt = 0, time.Time{}
+			if expect == backend.StateCaptured {
+				u.AmountCaptured, u.CapturedAt = amount, now
+			}
+			u.AuthExpiresAt = authExpiry(now, prof)
+		},
+	}, nil
+}
+
+func planAuthorize(p *backend.Payment) (*plan, error) {
+	if p.State != backend.StateReserved {
+		return nil, conflict("オーソリできるのは未オーソリ（予約）の決済です（現在: %s）", "only reservations can be authorised (now %s)", p.State.Label())
+	}
+	if !backend.Supports(p.Gateway, p.Method, backend.OpAuthorize) {
+		return nil, backend.Errorf(backend.EUNSUPPORTED, "%sでは予約受注のオーソリをこのアプリから行えません。ゲートウェイの管理画面で行ってください",
+			"%s cannot authorise a reservation from this app; use the gateway's console", p.Gateway.Label())
+	}
+	return &plan{
+		op:          backend.GatewayOp{Kind: backend.OpAuthorize, Amount: p.AmountAuthorized},
+		expect:      backend.StateAuthorized,
+		orderStatus: backend.OrderNew,
+		reason:      fmt.Sprintf("予約受注の %s をオーソリします", p.AmountAuthorized),
+		doneMessage: "オーソリが完了しました。対応状況を新規受付にしました",
+		adjust: func(u *backend.Payment, now time.Time, prof *backend.GatewayProfile) {
+			u.AuthorizedAt = now
+			u.AuthExpiresAt = authExpiry(now, prof)
+		},
+	}, nil
+}
+
+// authExpiry is when an authorisation made now stops being capturable.
+func authExpiry(now time.Time, prof *backend.GatewayProfile) time.Time {
+	days := 0
+	if prof != nil {
+		days = prof.AuthExpiryDays
+	}
+	if days <= 0 && prof != nil {
+		days = backend.DefaultAuthExpiryDays(prof.Kind)
+	}
+	return now.AddDate(0, 0, days)
+}
+
+// planFromJournal rebuilds the plan of a journalled operation, to decide an unknown
+// outcome after a timeout or a crash. The payment is taken as it was before it.
+func planFromJournal(op *backend.Operation, p *backend.Payment, now time.Time) (*plan, error) {
+	before := *p
+	if op.BeforeState != "" {
+		before.State = op.BeforeState
+	}
+	prm := Params{Amount: op.Amount, CaptureNow: op.CaptureNow}
+	var pls []*plan
+	var err error
+	switch Intent(op.Intent) {
+	case IntentPartialRefund:
+		refund := op.Amount
+		if op.Kind == backend.OpChangeAmount { // GMO: the sale was changed to the lower amount
+			refund = before.AmountCaptured - before.AmountRefunded - op.Amount
+		}
+		pls, err = planPartialRefund(&before, refund)
+	case IntentChangeAmount:
+		switch op.Kind {
+		case backend.OpCapture:
+			var pl *plan
+			pl, err = planCapture(&before, op.Amount)
+			pls = []*plan{pl}
+		case backend.OpPartialRefund:
+			pls, err = planPartialRefund(&before, op.Amount)
+		default:
+			pls, err = planChangeAmount(&before, prm, now)
+		}
+	case IntentCancel:
+		// What counts is the operation that was sent, whatever the date says now.
+		pls = []*plan{cancelPlan(op.Kind, op.Reason)}
+	default:
+		pls, _, err = planIntent(&before, Intent(op.Intent), prm, now)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, pl := range pls {
+		if pl.op.Kind == op.Kind {
+			pl.op.Amount = op.Amount
+			return pl, nil
+		}
+	}
+	return nil, fmt.Errorf("no plan matches the journalled operation %d (%s/%s)", op.ID, op.Intent, op.Kind)
+}
