@@ -77,4 +77,5 @@ type Store interface {
 	PaymentStore
 	ProfileStore
 	TaskStore
+	SyncStore
 }
