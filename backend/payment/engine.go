@@ -40,6 +40,9 @@ type Request struct {
 	IdempotencyKey string
 	Operator       string
 	BulkJobID      int64
+	// AssumeState plans as if the payment were in this state — the gateway's, when
+	// reconciliation brings the gateway to our state. Empty: the stored state.
+	AssumeState backend.PaymentState
 }
 
 // Result is the outcome the UI shows: the operations sent (in order) and the payment.
@@ -112,6 +115,9 @@ func (e *Engine) Run(ctx context.Context, req Request) (*Result, error) {
 	p, err := e.Store.PaymentByID(ctx, req.PaymentID)
 	if err != nil {
 		return nil, err
+	}
+	if req.AssumeState != "" {
+		p.State = req.AssumeState
 	}
 	pls, only, err := planIntent(p, req.Intent, req.Params, e.now())
 	if err != nil {

@@ -1,0 +1,445 @@
+// Package sync keeps payments up to date with the gateways: it runs at start-up, every
+// few minutes and on 「今すぐ同期」, asks each gateway for the state of every payment
+// that can still change (入金待ち, 決済処理中, 仮売上 near expiry, unresolved
+// operations), records deposits and expiries by rule, and lists every difference
+// between our state and the gateway's for the operator to fix.
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	gosync "sync"
+	"time"
+
+	"kessaidesk/backend"
+	"kessaidesk/backend/payment"
+	"kessaidesk/backend/throttle"
+)
+
+// Events sent to the UI.
+const (
+	EventProgress = "sync:progress"
+	EventDone     = "sync:done"
+)
+
+// Settings keys the sync reads.
+const (
+	SettingInterval        = "sync.interval_minutes"   // default 5
+	SettingNetBankAutoVoid = "sync.netbank_autocancel" // "1": a net-bank expiry cancels the order
+	SettingStaleMinutes    = "sync.stale_processing_minutes"
+)
+
+// Syncer is the scheduler and the run.
+type Syncer struct {
+	Store    backend.Store
+	Gateways backend.GatewayFactory
+	Engine   *payment.Engine // resolves unknown operations the same way at every run
+	Clock    backend.Clock
+	Notifier backend.Notifier
+	Limits   *throttle.Registry
+	// Concurrency is the number of inquiries in flight per gateway (default 8).
+	Concurrency int
+	// ExpiryWarningDays: 仮売上 payments this close to their auth expiry are re-read and
+	// announced (default 7).
+	ExpiryWarningDays int
+
+	mu      gosync.Mutex
+	running bool
+	kick    chan struct{}
+}
+
+// Report is the outcome of one run.
+type Report struct {
+	StartedAt  time.Time
+	FinishedAt time.Time
+	Checked    int // payments asked about
+	Requests   int // inquiries sent
+	Deposits   int // newly deposited
+	Expired    int // newly expired
+	Updated    int // other state changes recorded
+	Drifts     int // differences listed for the operator
+	Resolved   int // unknown operations settled
+	Offline    []string
+	Errors     []string
+}
+
+// Progress is the "sync:progress" event.
+type Progress struct {
+	Profile string `json:"profile"`
+	Done    int    `json:"done"`
+	Total   int    `json:"total"`
+}
+
+func (s *Syncer) notifier() backend.Notifier {
+	if s.Notifier == nil {
+		return backend.NopNotifier{}
+	}
+	return s.Notifier
+}
+
+// ErrRunning is returned when a run is asked for while one is under way.
+var ErrRunning = backend.Errorf(backend.EBUSY, "同期を実行中です", "a sync is already running")
+
+// Start runs the sync now and then every interval until ctx ends; RunNow kicks it.
+func (s *Syncer) Start(ctx context.Context) {
+	s.mu.Lock()
+	if s.kick == nil {
+		s.kick = make(chan struct{}, 1)
+	}
+	kick := s.kick
+	s.mu.Unlock()
+	for {
+		s.RunOnce(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-kick:
+		case <-time.After(s.interval(ctx)):
+		}
+	}
+}
+
+// RunNow asks the scheduler for a run as soon as possible (今すぐ同期).
+func (s *Syncer) RunNow() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.kick == nil {
+		s.kick = make(chan struct{}, 1)
+	}
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Syncer) interval(ctx context.Context) time.Duration {
+	v, _ := s.Store.Setting(ctx, SettingInterval)
+	var m int
+	fmt.Sscan(v, &m)
+	if m <= 0 {
+		m = 5
+	}
+	return time.Duration(m) * time.Minute
+}
+
+// RunOnce runs one sync over every gateway profile. Runs never overlap.
+func (s *Syncer) RunOnce(ctx context.Context) (*Report, error) {
+	s.mu.Lock()
+	if s.running {
+		s.mu.Unlock()
+		return nil, ErrRunning
+	}
+	s.running = true
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.running = false
+		s.mu.Unlock()
+	}()
+
+	rep := &Report{StartedAt: s.Clock.Now()}
+	// Unknown operations first: the engine settles them by inquiry, as at start-up.
+	if s.Engine != nil {
+		before, _ := s.Store.UnresolvedOperations(ctx)
+		remaining, err := s.Engine.ResolveUnresolved(ctx)
+		if err == nil {
+			rep.Resolved = len(before) - remaining
+		}
+	}
+	profiles, err := s.Store.Profiles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, prof := range profiles {
+		if ctx.Err() != nil {
+			break
+		}
+		s.syncProfile(ctx, prof, rep)
+	}
+	rep.FinishedAt = s.Clock.Now()
+	s.notifier().Emit(EventDone, map[string]any{"deposits": rep.Deposits, "expired": rep.Expired, "drifts": rep.Drifts,
+		"offline": rep.Offline, "finishedAt": rep.FinishedAt})
+	if rep.Deposits > 0 {
+		s.notifier().Notify("入金を確認しました", fmt.Sprintf("%d件の入金を確認し、対応状況を入金済みにしました", rep.Deposits))
+	}
+	return rep, nil
+}
+
+// candidates are the payments of a profile whose state can still change.
+func (s *Syncer) candidates(ctx context.Context, prof *backend.GatewayProfile) ([]*backend.Payment, error) {
+	open, err := s.Store.FindPayments(ctx, backend.PaymentFilter{ProfileID: prof.ID, States: []backend.PaymentState{
+		backend.StateAwaitingDeposit, backend.StatePending, backend.StateNeedsReview, backend.StateCaptureFailed,
+	}})
+	if err != nil {
+		return nil, err
+	}
+	days := s.ExpiryWarningDays
+	if days <= 0 {
+		days = 7
+	}
+	expiring, err := s.Store.FindPayments(ctx, backend.PaymentFilter{ProfileID: prof.ID,
+		States: []backend.PaymentState{backend.StateAuthorized}, AuthExpiresBefore: s.Clock.Now().AddDate(0, 0, days)})
+	if err != nil {
+		return nil, err
+	}
+	return append(open, expiring...), nil
+}
+
+func (s *Syncer) syncProfile(ctx context.Context, prof *backend.GatewayProfile, rep *Report) {
+	now := s.Clock.Now()
+	st, err := s.Store.SyncStatus(ctx, prof.ID)
+	if err != nil {
+		rep.Errors = append(rep.Errors, err.Error())
+		return
+	}
+	if !st.NextAttempt.IsZero() && now.Before(st.NextAttempt) {
+		return // backing off after errors
+	}
+	st.LastAttempt = now
+	gw, err := s.Gateways.Gateway(ctx, prof)
+	if err != nil {
+		s.failed(ctx, st, prof, err, rep)
+		return
+	}
+	pays, err := s.candidates(ctx, prof)
+	if err != nil {
+		rep.Errors = append(rep.Errors, err.Error())
+		return
+	}
+	conc := s.Concurrency
+	if conc <= 0 {
+		conc = 8
+	}
+	var lim *throttle.Limiter
+	if s.Limits != nil {
+		lim = s.Limits.For(prof.ID)
+	}
+	var (
+		mu       gosync.Mutex
+		done     int
+		offline  error
+		firstErr error
+	)
+	queue := make(chan *backend.Payment)
+	var wg gosync.WaitGroup
+	for range min(conc, max(len(pays), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range queue {
+				if lim != nil && lim.Wait(ctx) != nil {
+					continue
+				}
+				view, err := gw.Inquire(ctx, p)
+				mu.Lock()
+				rep.Requests++
+				rep.Checked++
+				done++
+				n := done
+				mu.Unlock()
+				switch {
+				case err == nil:
+					if lim != nil {
+						lim.OK()
+					}
+					s.apply(ctx, prof, p, view, rep, &mu)
+				case backend.ErrorCode(err) == backend.EOFFLINE || backend.ErrorClassOf(err) == backend.ClassNotSent:
+					mu.Lock()
+					if offline == nil {
+						offline = err
+					}
+					mu.Unlock()
+				default:
+					if backend.ErrorClassOf(err) == backend.ClassRetryable && lim != nil {
+						lim.Busy()
+					}
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+				}
+				if n%20 == 0 || n == len(pays) {
+					s.notifier().Emit(EventProgress, Progress{Profile: prof.Name, Done: n, Total: len(pays)})
+				}
+			}
+		}()
+	}
+	for _, p := range pays {
+		mu.Lock()
+		stop := offline != nil
+		mu.Unlock()
+		if stop || ctx.Err() != nil {
+			break // the network is down: nothing is marked failed; the next run catches up
+		}
+		queue <- p
+	}
+	close(queue)
+	wg.Wait()
+	switch {
+	case offline != nil:
+		if st.OfflineSince.IsZero() {
+			st.OfflineSince = now
+		}
+		rep.Offline = append(rep.Offline, prof.Name)
+		st.LastError = backend.ErrorMessage(offline, "ja")
+		s.Store.SaveSyncStatus(ctx, st)
+	case firstErr != nil:
+		s.failed(ctx, st, prof, firstErr, rep)
+	default:
+		st.LastSuccess, st.OfflineSince, st.Failures, st.NextAttempt, st.LastError = s.Clock.Now(), time.Time{}, 0, time.Time{}, ""
+		s.Store.SaveSyncStatus(ctx, st)
+	}
+}
+
+// failed records an error run and backs off exponentially (1, 2, 4 … 60 minutes).
+func (s *Syncer) failed(ctx context.Context, st *backend.SyncStatus, prof *backend.GatewayProfile, err error, rep *Report) {
+	st.Failures++
+	wait := time.Minute << min(st.Failures-1, 6)
+	st.NextAttempt = s.Clock.Now().Add(min(wait, time.Hour))
+	st.LastError = backend.ErrorMessage(err, "ja")
+	rep.Errors = append(rep.Errors, prof.Name+": "+st.LastError)
+	s.Store.SaveSyncStatus(ctx, st)
+}
+
+// apply records what the gateway says: deposits and expiries by rule, first states of
+// payments in progress; any other difference is listed, not changed.
+func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *backend.Payment, v *backend.GatewayView, rep *Report, mu *gosync.Mutex) {
+	count := func(f *int) {
+		mu.Lock()
+		*f++
+		mu.Unlock()
+	}
+	if v == nil || !v.Found {
+		if p.State == backend.StatePending {
+			return // the checkout never reached the gateway; the stale list shows it
+		}
+		s.drift(ctx, p, v, "ゲートウェイにこの取引がありません", rep, mu)
+		return
+	}
+	now := s.Clock.Now()
+	switch {
+	case v.State == p.State && amountsAgree(p, v):
+		s.Store.DeleteDrift(ctx, p.ID)
+		u := *p
+		u.LastSyncedAt, u.RawStatus = now, v.RawStatus
+		s.Store.SavePayment(ctx, &u)
+	case p.State == backend.StateAwaitingDeposit && v.State == backend.StateDeposited:
+		u := updated(p, v, now)
+		if u.PaidAt.IsZero() {
+			u.PaidAt = now
+		}
+		s.record(ctx, p, u, orderStatusIf(ctx, s.Store, p.OrderID, backend.OrderAwaitingDeposit, backend.OrderPaid), false, "入金を確認しました")
+		count(&rep.Deposits)
+	case p.State == backend.StateAwaitingDeposit && v.State == backend.StateExpired:
+		u := updated(p, v, now)
+		cancel := p.Method != backend.MethodNetBank
+		if !cancel {
+			auto, _ := s.Store.Setting(ctx, SettingNetBankAutoVoid)
+			cancel = auto == "1"
+		}
+		status := backend.OrderStatus("")
+		msg := "支払期限が過ぎました（銀行ネット決済は受注をキャンセルしません。確認してください）"
+		if cancel {
+			status = orderStatusIf(ctx, s.Store, p.OrderID, backend.OrderAwaitingDeposit, backend.OrderCancelled)
+			msg = "支払期限が過ぎたため、受注をキャンセルにしました"
+		}
+		s.record(ctx, p, u, status, cancel && status != "", msg)
+		count(&rep.Expired)
+	case (p.State == backend.StatePending || p.State == backend.StateNeedsReview) && backend.CanTransition(p.State, v.State):
+		u := updated(p, v, now)
+		status := backend.OrderStatus("")
+		switch v.State {
+		case backend.StateAuthorized:
+			status = orderStatusIf(ctx, s.Store, p.OrderID, backend.OrderProcessing, backend.OrderNew)
+			if u.AuthExpiresAt.IsZero() {
+				u.AuthExpiresAt = u.AuthorizedAt.AddDate(0, 0, max(prof.AuthExpiryDays, 1))
+			}
+		case backend.StateAwaitingDeposit:
+			status = orderStatusIf(ctx, s.Store, p.OrderID, backend.OrderProcessing, backend.OrderAwaitingDeposit)
+		}
+		s.record(ctx, p, u, status, false, "ゲートウェイの状態を反映しました: "+v.State.Label())
+		count(&rep.Updated)
+	case p.State == backend.StateAuthorized && v.State == backend.StateExpired:
+		u := updated(p, v, now)
+		s.record(ctx, p, u, "", false, "与信の有効期限が切れました")
+		count(&rep.Expired)
+	default:
+		s.drift(ctx, p, v, "", rep, mu)
+	}
+}
+
+// amountsAgree compares what both sides say about the money, where the gateway says it.
+func amountsAgree(p *backend.Payment, v *backend.GatewayView) bool {
+	if v.AmountAuthorized != 0 && p.AmountAuthorized != 0 && v.AmountAuthorized != p.AmountAuthorized &&
+		p.State != backend.StatePartiallyRefunded {
+		return false
+	}
+	return true
+}
+
+func updated(p *backend.Payment, v *backend.GatewayView, now time.Time) *backend.Payment {
+	u := *p
+	u.State, u.RawStatus, u.LastSyncedAt = v.State, v.RawStatus, now
+	if !v.PaidAt.IsZero() {
+		u.PaidAt = v.PaidAt
+	}
+	if !v.PaymentDeadline.IsZero() {
+		u.PaymentDeadline = v.PaymentDeadline
+	}
+	if !v.AuthorizedAt.IsZero() {
+		u.AuthorizedAt = v.AuthorizedAt
+	}
+	if v.AmountAuthorized != 0 {
+		u.AmountAuthorized = v.AmountAuthorized
+	}
+	if v.AmountCaptured != 0 {
+		u.AmountCaptured = v.AmountCaptured
+	}
+	return &u
+}
+
+// orderStatusIf returns to when the order is still in from (the operator may have moved
+// it on by hand; the sync does not overrule that), else "".
+func orderStatusIf(ctx context.Context, st backend.Store, orderID int64, from, to backend.OrderStatus) backend.OrderStatus {
+	o, err := st.OrderByID(ctx, orderID)
+	if err != nil || o.Status != from {
+		return ""
+	}
+	return to
+}
+
+// record journals an automatic change like an operator's, with 自動同期 as the actor.
+func (s *Syncer) record(ctx context.Context, p, u *backend.Payment, status backend.OrderStatus, cancelStock bool, msg string) error {
+	now := s.Clock.Now()
+	op := &backend.Operation{PaymentID: p.ID, Intent: "sync", Kind: backend.OpSyncFix, IdempotencyKey: fmt.Sprintf("sync/%d/%d", p.ID, now.UnixNano()),
+		Operator: backend.ActorSync, BeforeState: p.State, RequestedAt: now, Reason: "自動同期"}
+	if err := s.Store.BeginOperation(ctx, op); err != nil {
+		if errors.Is(err, context.Canceled) {
+			return err
+		}
+		return err // an operator's operation is in flight; the next run sees the result
+	}
+	op.State, op.AfterState, op.Message, op.GatewayCode = backend.OpSucceeded, u.State, msg, u.RawStatus
+	s.Store.DeleteDrift(ctx, p.ID)
+	return s.Store.CompleteOperation(ctx, &backend.Completion{Op: op, Payment: u, OrderStatus: status, CancelStock: cancelStock})
+}
+
+func (s *Syncer) drift(ctx context.Context, p *backend.Payment, v *backend.GatewayView, detail string, rep *Report, mu *gosync.Mutex) {
+	d := &backend.Drift{PaymentID: p.ID, FoundAt: s.Clock.Now(), OurState: p.State, OurAmount: p.AmountAuthorized, Detail: detail}
+	if v != nil {
+		d.GatewayState, d.GatewayAmount, d.RawStatus = v.State, v.AmountAuthorized, v.RawStatus
+	}
+	if d.Detail == "" {
+		d.Detail = fmt.Sprintf("当方は「%s」、ゲートウェイは「%s」", p.State.Label(), d.GatewayState.Label())
+		if d.GatewayAmount != 0 && d.GatewayAmount != d.OurAmount {
+			d.Detail += fmt.Sprintf("（金額: 当方 %s / ゲートウェイ %s）", d.OurAmount, d.GatewayAmount)
+		}
+	}
+	if err := s.Store.SaveDrift(ctx, d); err == nil {
+		mu.Lock()
+		rep.Drifts++
+		mu.Unlock()
+	}
+}
