@@ -1,0 +1,275 @@
+// Package gmo speaks GMO Payment Gateway's マルチペイメント protocol type — also used by
+// SMBC GMO PAYMENT (SGP) on its own hosts — for payments that already exist at the
+// gateway: capture, cancel (取消/返品/月跨返品), amount change, re-authorisation,
+// konbini payment stop, and the transaction inquiries that resolve unknown outcomes
+// and feed the sync. See ../shared/research/gmo-mulpay.md for the protocol.
+package gmo
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"kessaidesk/backend"
+)
+
+// Published hosts of the protocol type.
+const (
+	HostGMOTest       = "https://pt01.mul-pay.jp"
+	HostGMOProduction = "https://p01.mul-pay.jp"
+	HostSGPTest       = "https://pt01.smbc-gp.co.jp"
+	HostSGPProduction = "https://p01.smbc-gp.co.jp"
+)
+
+// HostFor returns the published host of a brand and environment.
+func HostFor(kind backend.GatewayKind, env backend.Environment) string {
+	switch {
+	case kind == backend.GatewaySGP && env == backend.EnvProduction:
+		return HostSGPProduction
+	case kind == backend.GatewaySGP:
+		return HostSGPTest
+	case env == backend.EnvProduction:
+		return HostGMOProduction
+	}
+	return HostGMOTest
+}
+
+// ValidateHost accepts an https URL, or plain http only for a simulator on 127.0.0.1.
+func ValidateHost(host string) error {
+	u, err := url.Parse(host)
+	if err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		return backend.Errorf(backend.EINVALID, "接続先「%s」はURLとして読めません（例: https://pt01.mul-pay.jp）", "cannot read the host %q (e.g. https://pt01.mul-pay.jp)", host)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if h, _, err := net.SplitHostPort(u.Host); err == nil && h == "127.0.0.1" {
+			return nil
+		}
+	}
+	return backend.Errorf(backend.EINVALID, "接続先はhttpsで指定してください（httpは127.0.0.1のシミュレーターだけ使えます）", "the host must use https (plain http only for a simulator on 127.0.0.1)")
+}
+
+// Config configures a client.
+type Config struct {
+	Kind        backend.GatewayKind // GatewayGMO or GatewaySGP
+	Environment backend.Environment
+	Host        string // "" = the published host
+	ShopID      string
+	ShopPass    string // secret: never logged, never in an error
+	Timeout     time.Duration
+	HTTPClient  *http.Client
+}
+
+// Client implements backend.Gateway over the protocol type.
+type Client struct {
+	cfg      Config
+	base     string
+	http     *http.Client
+	requests atomic.Int64
+}
+
+var _ backend.Gateway = (*Client)(nil)
+
+// New checks the configuration and returns a client.
+func New(cfg Config) (*Client, error) {
+	if cfg.Kind == "" {
+		cfg.Kind = backend.GatewayGMO
+	}
+	host := strings.TrimRight(cfg.Host, "/")
+	if host == "" {
+		host = HostFor(cfg.Kind, cfg.Environment)
+	}
+	if err := ValidateHost(host); err != nil {
+		return nil, err
+	}
+	if cfg.ShopID == "" {
+		return nil, backend.Errorf(backend.ECREDENTIAL, "ショップIDが設定されていません", "the shop ID is not set")
+	}
+	if cfg.ShopPass == "" {
+		return nil, backend.Errorf(backend.ECREDENTIAL, "ショップパスワードがキーチェーンにありません。ゲートウェイ設定で入力してください", "the shop password is not in the keychain")
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: cfg.Timeout}
+	}
+	return &Client{cfg: cfg, base: host, http: hc}, nil
+}
+
+// Kind is the brand.
+func (c *Client) Kind() backend.GatewayKind { return c.cfg.Kind }
+
+// Requests counts the HTTP requests sent (benchmarks print it).
+func (c *Client) Requests() int64 { return c.requests.Load() }
+
+// call POSTs one API and returns its answer. Errors say whether the request may have
+// reached the gateway: ClassNotSent when it provably did not, ClassUnknown when it
+// may have been applied.
+func (c *Client) call(ctx context.Context, api string, fields []Field, required ...string) (Answer, error) {
+	all := append([]Field{{"ShopID", c.cfg.ShopID}, {"ShopPass", c.cfg.ShopPass}}, fields...)
+	body, err := EncodeForm(all)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/payment/"+api+".idPass", bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	var wrote atomic.Bool
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(info httptrace.WroteRequestInfo) {
+			if info.Err == nil {
+				wrote.Store(true)
+			}
+		},
+	}))
+	c.requests.Add(1)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, transportError(api, err, wrote.Load())
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, unknownf(err, "%sの応答を最後まで受け取れませんでした", "the answer of %s was cut off", api)
+	}
+	switch {
+	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed:
+		return nil, &backend.Error{Code: backend.EGATEWAY, Class: backend.ClassPermanent,
+			Message:     fmt.Sprintf("接続先に%sのAPIがありません（HTTP %d）。接続先の設定を確認してください", api, resp.StatusCode),
+			MessageEn:   fmt.Sprintf("the host has no %s API (HTTP %d); check the host", api, resp.StatusCode),
+			GatewayCode: "HTTP " + strconv.Itoa(resp.StatusCode)}
+	case resp.StatusCode != http.StatusOK:
+		e := unknownf(nil, "ゲートウェイがエラーを返しました（HTTP %[2]d, %[1]s）", "the gateway answered HTTP %[2]d to %[1]s", api, resp.StatusCode)
+		e.GatewayCode = "HTTP " + strconv.Itoa(resp.StatusCode)
+		return nil, e
+	}
+	a, err := ParseAnswer(raw)
+	if err != nil {
+		return nil, unknownf(err, "%sの応答を読めませんでした（文字化けまたは途中で切れた応答）", "the answer of %s could not be read", api)
+	}
+	if pairs := a.Errors(); pairs != nil {
+		if notFound(pairs) {
+			return a, errNotFound
+		}
+		return nil, apiError(pairs)
+	}
+	for _, k := range required {
+		if _, ok := a[k]; !ok {
+			return nil, unknownf(nil, "%sの応答に%sがありません（想定外の応答）", "the answer of %s lacks %s", api, k)
+		}
+	}
+	return a, nil
+}
+
+var errNotFound = errors.New("gmo: no such transaction")
+
+func unknownf(cause error, ja, en string, args ...any) *backend.Error {
+	e := backend.Errorf(backend.EUNKNOWN, ja, en, args...)
+	e.Class, e.Err = backend.ClassUnknown, cause
+	return e
+}
+
+// transportError classifies a failed HTTP exchange without echoing anything secret
+// (the URL holds no credentials; the body is never quoted).
+func transportError(api string, err error, wrote bool) error {
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	if !wrote {
+		switch {
+		case errors.As(err, &dnsErr):
+			return &backend.Error{Code: backend.EOFFLINE, Class: backend.ClassNotSent, Err: err,
+				Message: "ゲートウェイの接続先が見つかりません（ネットワークに接続されていないか、接続先の設定が誤っています）", MessageEn: "the gateway host cannot be resolved (offline or wrong host)"}
+		case errors.As(err, &opErr) && opErr.Op == "dial":
+			return &backend.Error{Code: backend.EOFFLINE, Class: backend.ClassNotSent, Err: err,
+				Message: "ゲートウェイに接続できません（ネットワークを確認してください）", MessageEn: "cannot connect to the gateway (check the network)"}
+		}
+		if strings.Contains(err.Error(), "certificate") {
+			return &backend.Error{Code: backend.EGATEWAY, Class: backend.ClassNotSent, Err: err,
+				Message: "ゲートウェイのサーバー証明書を確認できないため接続を中止しました", MessageEn: "the gateway's TLS certificate could not be verified"}
+		}
+		return &backend.Error{Code: backend.EOFFLINE, Class: backend.ClassNotSent, Err: err,
+			Message: fmt.Sprintf("%sを送信できませんでした（送信前に接続が切れました）", api), MessageEn: "the request could not be sent"}
+	}
+	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
+		return unknownf(err, "%sの応答がタイムアウトしました。処理されたかどうかをゲートウェイに確認します", "%s timed out; the outcome will be checked with the gateway", api)
+	}
+	if errors.Is(err, context.Canceled) {
+		return unknownf(err, "%sの応答を待つ前に中断しました。処理されたかどうかをゲートウェイに確認します", "%s was interrupted; the outcome will be checked", api)
+	}
+	return unknownf(err, "%sの送信後に接続が切れました。処理されたかどうかをゲートウェイに確認します", "the connection dropped after %s was sent; the outcome will be checked", api)
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// AlterTran changes a card transaction: SALES, VOID, RETURN, RETURNX, or AUTH/CAPTURE
+// to re-authorise (with Method/PayTimes of the original).
+func (c *Client) AlterTran(ctx context.Context, accessID, accessPass, jobCd string, amount backend.Yen, method, payTimes string) (Answer, error) {
+	f := []Field{{"AccessID", accessID}, {"AccessPass", accessPass}, {"JobCd", jobCd}}
+	if amount > 0 {
+		f = append(f, Field{"Amount", strconv.FormatInt(int64(amount), 10)})
+	}
+	if method != "" {
+		f = append(f, Field{"Method", method})
+		if payTimes != "" {
+			f = append(f, Field{"PayTimes", payTimes})
+		}
+	}
+	return c.call(ctx, "AlterTran", f, "AccessID", "TranDate")
+}
+
+// ChangeTran changes the amount (a new authorisation) as AUTH or CAPTURE.
+func (c *Client) ChangeTran(ctx context.Context, accessID, accessPass, jobCd string, amount backend.Yen) (Answer, error) {
+	return c.call(ctx, "ChangeTran", []Field{{"AccessID", accessID}, {"AccessPass", accessPass}, {"JobCd", jobCd},
+		{"Amount", strconv.FormatInt(int64(amount), 10)}}, "AccessID", "TranDate")
+}
+
+// SearchTrade reads a card transaction by OrderID.
+func (c *Client) SearchTrade(ctx context.Context, orderID string) (Answer, error) {
+	return c.call(ctx, "SearchTrade", []Field{{"OrderID", orderID}}, "Status", "JobCd", "Amount")
+}
+
+// PayType codes of SearchTradeMulti.
+const (
+	PayTypeCard    = "0"
+	PayTypeCvs     = "3"
+	PayTypePayEasy = "4"
+)
+
+// SearchTradeMulti reads a transaction of any method by OrderID and PayType.
+func (c *Client) SearchTradeMulti(ctx context.Context, orderID, payType string) (Answer, error) {
+	return c.call(ctx, "SearchTradeMulti", []Field{{"OrderID", orderID}, {"PayType", payType}}, "Status", "Amount")
+}
+
+// CvsCancel stops a konbini payment slip (支払停止).
+func (c *Client) CvsCancel(ctx context.Context, accessID, accessPass, orderID string) (Answer, error) {
+	return c.call(ctx, "CvsCancel", []Field{{"AccessID", accessID}, {"AccessPass", accessPass}, {"OrderID", orderID}}, "OrderID", "Status")
+}
+
+// Ping is the connection test: an inquiry for an order that does not exist, which
+// proves the host answers and accepts the shop's ID and password, and changes nothing.
+func (c *Client) Ping(ctx context.Context) error {
+	_, err := c.SearchTradeMulti(ctx, "KESSAIDESK-PING", PayTypeCard)
+	if err == errNotFound {
+		return nil
+	}
+	return err
+}

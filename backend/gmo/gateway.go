@@ -1,0 +1,194 @@
+package gmo
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"kessaidesk/backend"
+)
+
+// cardStates maps SearchTrade's Status to the unified state machine.
+var cardStates = map[string]backend.PaymentState{
+	"UNPROCESSED":   backend.StatePending,
+	"AUTHENTICATED": backend.StatePending,
+	"CHECK":         backend.StateReserved, // 有効性チェック only: a reservation
+	"AUTH":          backend.StateAuthorized,
+	"SAUTH":         backend.StateAuthorized,
+	"CAPTURE":       backend.StateCaptured,
+	"SALES":         backend.StateCaptured,
+	"VOID":          backend.StateVoided,
+	"RETURN":        backend.StateRefunded,
+	"RETURNX":       backend.StateRefunded,
+}
+
+// multiStates maps SearchTradeMulti's Status (konbini, Pay-easy) to the state machine.
+var multiStates = map[string]backend.PaymentState{
+	"UNPROCESSED": backend.StatePending,
+	"REQSUCCESS":  backend.StateAwaitingDeposit,
+	"PAYSUCCESS":  backend.StateDeposited,
+	"EXPIRED":     backend.StateExpired,
+	"CANCEL":      backend.StateVoided,
+	"PAYFAIL":     backend.StateNeedsReview,
+}
+
+// ParseTime reads GMO-PG's yyyyMMddHHmmss (JST); "" is the zero time.
+func ParseTime(s string) time.Time {
+	if len(s) < 8 {
+		return time.Time{}
+	}
+	layout := "20060102150405"[:min(len(s), 14)]
+	t, err := time.ParseInLocation(layout, s[:min(len(s), 14)], backend.JST)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+func yen(s string) backend.Yen {
+	v, _ := strconv.ParseInt(s, 10, 64)
+	return backend.Yen(v)
+}
+
+// Do sends one operation on an existing transaction.
+func (c *Client) Do(ctx context.Context, p *backend.Payment, op backend.GatewayOp) (*backend.GatewayView, error) {
+	if p.GatewayTranID == "" || p.GatewayTranPass == "" {
+		return nil, backend.Errorf(backend.EINVALID, "この決済にはGMOの取引ID・取引パスワードがありません", "the payment has no GMO access ID/password")
+	}
+	var (
+		a   Answer
+		err error
+	)
+	view := &backend.GatewayView{Found: true}
+	switch op.Kind {
+	case backend.OpCapture:
+		if op.Amount != p.AmountAuthorized {
+			return nil, backend.Errorf(backend.EINVALID, "GMOの売上は仮売上と同じ金額でしか行えません（仮売上 %s / 指定 %s）。先に金額変更を行ってください",
+				"GMO captures the authorised amount only (%s authorised, %s asked)", p.AmountAuthorized, op.Amount)
+		}
+		a, err = c.AlterTran(ctx, p.GatewayTranID, p.GatewayTranPass, "SALES", op.Amount, "", "")
+		view.State, view.RawStatus, view.AmountAuthorized, view.AmountCaptured = backend.StateCaptured, "SALES", op.Amount, op.Amount
+	case backend.OpVoid, backend.OpReturn, backend.OpReturnX:
+		job := map[backend.OpKind]string{backend.OpVoid: "VOID", backend.OpReturn: "RETURN", backend.OpReturnX: "RETURNX"}[op.Kind]
+		a, err = c.AlterTran(ctx, p.GatewayTranID, p.GatewayTranPass, job, 0, "", "")
+		view.State, view.RawStatus = cardStates[job], job
+	case backend.OpChangeAmount:
+		job := "AUTH"
+		if op.CaptureNow || p.State == backend.StateCaptured {
+			job = "CAPTURE"
+		}
+		a, err = c.ChangeTran(ctx, p.GatewayTranID, p.GatewayTranPass, job, op.Amount)
+		view.State, view.RawStatus, view.AmountAuthorized = cardStates[job], job, op.Amount
+		if job == "CAPTURE" {
+			view.AmountCaptured = op.Amount
+		}
+	case backend.OpReauth:
+		// Re-authorise with the method and instalments of the original transaction.
+		orig, serr := c.SearchTrade(ctx, p.GatewayOrderID)
+		if serr != nil {
+			if serr == errNotFound {
+				return nil, backend.Errorf(backend.EGATEWAY, "ゲートウェイにこの取引がないため再オーソリできません", "no such transaction at the gateway")
+			}
+			return nil, serr
+		}
+		job := "AUTH"
+		if op.CaptureNow {
+			job = "CAPTURE"
+		}
+		method := orig["Method"]
+		if method == "" {
+			method = "1"
+		}
+		a, err = c.AlterTran(ctx, p.GatewayTranID, p.GatewayTranPass, job, op.Amount, method, orig["PayTimes"])
+		view.State, view.RawStatus, view.AmountAuthorized = cardStates[job], job, op.Amount
+		if job == "CAPTURE" {
+			view.AmountCaptured = op.Amount
+		}
+	case backend.OpStopPayment:
+		if p.Method != backend.MethodKonbini {
+			return nil, backend.Errorf(backend.EUNSUPPORTED, "支払停止はコンビニ決済だけに行えます", "only konbini payments can be stopped")
+		}
+		a, err = c.CvsCancel(ctx, p.GatewayTranID, p.GatewayTranPass, p.GatewayOrderID)
+		view.State, view.RawStatus = backend.StateVoided, "CANCEL"
+	default:
+		return nil, backend.Errorf(backend.EUNSUPPORTED, "GMO-PGでは「%s」を直接行えません", "GMO-PG does not offer %s", op.Kind.Label())
+	}
+	if err == errNotFound {
+		return nil, &backend.Error{Code: backend.EGATEWAY, Class: backend.ClassPermanent, GatewayCode: "E01110002",
+			Message: "ゲートウェイにこの取引がありません（取引IDとパスワードを確認してください）", MessageEn: "no such transaction at the gateway"}
+	}
+	if err != nil {
+		return nil, withHint(err, op.Kind)
+	}
+	view.ProcessedAt = ParseTime(a["TranDate"])
+	if op.Kind == backend.OpReauth {
+		view.AuthorizedAt = view.ProcessedAt
+	}
+	return view, nil
+}
+
+// Inquire reads the transaction: SearchTrade for cards, SearchTradeMulti for konbini
+// (PayType 3) and Pay-easy / net bank (PayType 4).
+func (c *Client) Inquire(ctx context.Context, p *backend.Payment) (*backend.GatewayView, error) {
+	if p.GatewayOrderID == "" {
+		return nil, backend.Errorf(backend.EINVALID, "この決済にはGMOのオーダーIDがありません", "the payment has no GMO order ID")
+	}
+	var (
+		a      Answer
+		err    error
+		states = cardStates
+	)
+	switch p.Method {
+	case backend.MethodCard:
+		a, err = c.SearchTrade(ctx, p.GatewayOrderID)
+	case backend.MethodKonbini:
+		a, err = c.SearchTradeMulti(ctx, p.GatewayOrderID, PayTypeCvs)
+		states = multiStates
+	case backend.MethodPayEasy, backend.MethodNetBank:
+		a, err = c.SearchTradeMulti(ctx, p.GatewayOrderID, PayTypePayEasy)
+		states = multiStates
+	default:
+		return nil, backend.Errorf(backend.EUNSUPPORTED, "この支払方法はGMO-PGで照会できません", "this payment method cannot be inquired at GMO-PG")
+	}
+	if err == errNotFound {
+		return &backend.GatewayView{Found: false}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	status := a["Status"]
+	state, ok := states[status]
+	if !ok {
+		return nil, unknownf(nil, "ゲートウェイが未知の状態「%s」を返しました。管理画面で確認してください", "the gateway reported an unknown status %q", status)
+	}
+	amount := yen(a["Amount"]) + yen(a["Tax"])
+	v := &backend.GatewayView{Found: true, State: state, RawStatus: status, AmountAuthorized: amount,
+		ProcessedAt: ParseTime(a["ProcessDate"]), PaymentDeadline: ParseTime(a["PaymentTerm"]), PaidAt: ParseTime(a["FinishDate"])}
+	if state == backend.StateCaptured {
+		v.AmountCaptured = amount
+	}
+	if state == backend.StateDeposited && v.PaidAt.IsZero() {
+		v.PaidAt = v.ProcessedAt
+	}
+	return v, nil
+}
+
+// hints explain the date rules when the gateway refuses a cancel for its state.
+var hints = map[backend.OpKind]string{
+	backend.OpVoid:    "（取消は与信と同じ日（日本時間）だけ行えます。翌日以降は返品です）",
+	backend.OpReturn:  "（売上済みの取引の返品は売上と同じ月だけ行えます。翌月以降は月跨返品です）",
+	backend.OpReturnX: "（月跨返品は売上の翌月以降に行います。同じ月なら返品です）",
+}
+
+func withHint(err error, kind backend.OpKind) error {
+	var be *backend.Error
+	hint, ok := hints[kind]
+	if !ok || !errors.As(err, &be) || !strings.Contains(be.GatewayCode, "E01050004") {
+		return err
+	}
+	c := *be
+	c.Message += hint
+	return &c
+}
