@@ -14,6 +14,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 
 	"kessaidesk/app"
+	"kessaidesk/backend"
 	"kessaidesk/backend/system"
 )
 
@@ -55,9 +56,12 @@ func runWindow(dataDir string) error {
 	}
 	defer sys.Close()
 
-	services := &app.Services{Store: sys.Store, Engine: sys.Engine, Clock: sys.Clock, DataDir: sys.DataDir, Version: version}
+	services := app.NewServices(sys, version)
 	life := app.NewLifecycle(services)
-	life.OnStart = func(ctx context.Context) { sys.Start(ctx) }
+	life.OnStart = func(ctx context.Context, n backend.Notifier) {
+		sys.SetNotifier(n)
+		sys.Start(ctx)
+	}
 	orders, payments, settings := app.Bindings(services)
 
 	return wails.Run(&options.App{

@@ -11,8 +11,8 @@ import (
 type Lifecycle struct {
 	s *Services
 	// OnStart runs in the background once the window exists (start-up recovery,
-	// sync); OnStop when the window closes.
-	OnStart func(ctx context.Context)
+	// sync), with the notifier that reaches the window; OnStop when the window closes.
+	OnStart func(ctx context.Context, n backend.Notifier)
 	OnStop  func()
 	once    sync.Once
 }
@@ -24,11 +24,8 @@ func NewLifecycle(s *Services) *Lifecycle { return &Lifecycle{s: s} }
 func (l *Lifecycle) Startup(ctx context.Context) {
 	l.s.SetCtx(ctx)
 	l.s.Notifier = NewWailsNotifier(ctx)
-	if l.s.Engine != nil {
-		l.s.Engine.Notifier = l.s.Notifier
-	}
 	if l.OnStart != nil {
-		go l.OnStart(ctx)
+		go l.OnStart(ctx, l.s.Notifier)
 	}
 }
 

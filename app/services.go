@@ -10,10 +10,12 @@ import (
 	"kessaidesk/backend"
 	"kessaidesk/backend/payment"
 	"kessaidesk/backend/sqlite"
+	"kessaidesk/backend/system"
 )
 
 // Services are the backend pieces the bound structs use; main wires them.
 type Services struct {
+	System   *system.System
 	Store    *sqlite.DB
 	Engine   *payment.Engine
 	Clock    backend.Clock
@@ -23,6 +25,11 @@ type Services struct {
 
 	mu  sync.Mutex
 	ctx context.Context
+}
+
+// NewServices wraps a running system.
+func NewServices(sys *system.System, version string) *Services {
+	return &Services{System: sys, Store: sys.Store, Engine: sys.Engine, Clock: sys.Clock, DataDir: sys.DataDir, Version: version}
 }
 
 // Ctx is the application context (set at start-up; Background before).

@@ -47,5 +47,5 @@ func (st *Settings) SetOperator(name string) error {
 
 // RemoveDemo deletes the demo shop (its orders and the demo gateway); real data stays.
 func (st *Settings) RemoveDemo() error {
-	return st.s.Store.DeleteDemo(st.s.Ctx())
+	return st.s.System.RemoveDemo(st.s.Ctx())
 }

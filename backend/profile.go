@@ -2,6 +2,7 @@ package backend
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -78,4 +79,9 @@ type Vault interface {
 // GatewayFactory builds the Gateway client for a profile, reading its secrets.
 type GatewayFactory interface {
 	Gateway(ctx context.Context, profile *GatewayProfile) (Gateway, error)
+}
+
+// SecretKey names a profile's secret in the keychain, e.g. "profile/3/shop_pass".
+func SecretKey(profileID int64, name string) string {
+	return fmt.Sprintf("profile/%d/%s", profileID, name)
 }

@@ -12,6 +12,7 @@ import (
 	"math/rand"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -386,4 +387,17 @@ func hijackClose(w http.ResponseWriter) {
 		}
 	}
 	panic(http.ErrAbortHandler)
+}
+
+// Count counts the requests to paths ending in suffix (e.g. "AlterTran.idPass").
+func (l *Log) Count(suffix string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, e := range l.entries {
+		if strings.HasSuffix(e.Path, suffix) {
+			n++
+		}
+	}
+	return n
 }

@@ -138,3 +138,11 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
 }
+
+// IsEmpty reports whether the database holds no orders and no gateway profiles
+// (a first start: the demo shop may be created).
+func (db *DB) IsEmpty(ctx context.Context) (bool, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM gateway_profiles)`).Scan(&n)
+	return n == 0, err
+}

@@ -320,7 +320,8 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 	}
 	now := s.Clock.Now()
 	switch {
-	case v.State == p.State && amountsAgree(p, v):
+	case (v.State == p.State || p.State == backend.StateCaptureFailed && v.State == backend.StateAuthorized) && amountsAgree(p, v):
+		// 売上失敗 leaves the authorisation open at the gateway: that is agreement.
 		s.Store.DeleteDrift(ctx, p.ID)
 		u := *p
 		u.LastSyncedAt, u.RawStatus = now, v.RawStatus

@@ -7,35 +7,63 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
+	gosync "sync"
 
 	"kessaidesk/backend"
 	"kessaidesk/backend/appdir"
+	"kessaidesk/backend/gateways"
 	"kessaidesk/backend/payment"
+	"kessaidesk/backend/sandbox"
+	"kessaidesk/backend/simkit"
 	"kessaidesk/backend/sqlite"
+	"kessaidesk/backend/sync"
+	"kessaidesk/backend/throttle"
+	"kessaidesk/backend/vault"
 )
 
 // Config says where the data lives and how to start.
 type Config struct {
 	DataDir string        // "" = the OS's per-user data directory
 	Clock   backend.Clock // nil = the real clock
-	Vault   backend.Vault // nil = the OS keychain
-	NoDemo  bool          // do not create the demo shop on an empty database
+	// SimClock is the demo sandbox's clock (tests move it with Clock); nil = real time.
+	SimClock  *simkit.Clock
+	Vault     backend.Vault // nil = the OS keychain
+	NoDemo    bool          // do not create the demo shop on an empty database
+	DemoCount int           // orders in the demo shop (default 300)
 }
+
+// Settings keys owned here.
+const (
+	// SettingDemo is "seeded" once the demo shop was created and "removed" after the
+	// operator removed it, so it is never created twice.
+	SettingDemo = "demo.state"
+)
 
 // System is a running Kessai Desk.
 type System struct {
-	DataDir string
-	Store   *sqlite.DB
-	Engine  *payment.Engine
-	Clock   backend.Clock
-	closers []func() error
+	DataDir  string
+	Store    *sqlite.DB
+	Engine   *payment.Engine
+	Bulk     *payment.Bulk
+	Syncer   *sync.Syncer
+	Gateways *gateways.Factory
+	Sandbox  *sandbox.Sandbox // nil when there is no demo shop
+	Vault    backend.Vault
+	Clock    backend.Clock
+	Limits   *throttle.Registry
+
+	notifier *switchNotifier
+	stop     context.CancelFunc
+	wg       gosync.WaitGroup
+	closers  []func() error
 }
 
-// Open opens the database in the data directory and wires the services.
-func Open(ctx context.Context, cfg Config) (*System, error) {
+// Open opens the database in the data directory, starts the demo sandbox when the
+// demo shop exists (creating it on a first start), and wires the services.
+func Open(ctx context.Context, cfg Config) (s *System, err error) {
 	dir := cfg.DataDir
 	if dir == "" {
-		var err error
 		if dir, err = appdir.Default(); err != nil {
 			return nil, err
 		}
@@ -47,28 +75,143 @@ func Open(ctx context.Context, cfg Config) (*System, error) {
 	if clock == nil {
 		clock = backend.SystemClock{}
 	}
+	v := cfg.Vault
+	if v == nil {
+		v = vault.Keyring{}
+	}
 	store, err := sqlite.Open(appdir.DatabaseFile(dir))
 	if err != nil {
 		return nil, err
 	}
 	store.Now = clock.Now
-	s := &System{DataDir: dir, Store: store, Clock: clock}
+	s = &System{DataDir: dir, Store: store, Clock: clock, Vault: v, notifier: &switchNotifier{},
+		Limits: &throttle.Registry{}}
 	s.closers = append(s.closers, store.Close)
-	s.Engine = &payment.Engine{Store: store, Clock: clock, Notifier: backend.NopNotifier{}}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+
+	if err := s.startSandbox(ctx, cfg); err != nil {
+		return nil, err
+	}
+	s.Gateways = &gateways.Factory{Vault: v}
+	if s.Sandbox != nil {
+		s.Gateways.Sandbox = s.Sandbox
+	}
+	s.Engine = &payment.Engine{Store: store, Gateways: s.Gateways, Clock: clock, Notifier: s.notifier}
+	s.Bulk = &payment.Bulk{Engine: s.Engine, Limits: s.Limits}
+	s.Syncer = &sync.Syncer{Store: store, Gateways: s.Gateways, Engine: s.Engine, Clock: clock,
+		Notifier: s.notifier, Limits: s.Limits}
 	return s, nil
 }
 
-// Close stops everything, newest first.
+// startSandbox starts the built-in gateway when a demo profile exists, and creates
+// the demo shop on the first start with an empty database.
+func (s *System) startSandbox(ctx context.Context, cfg Config) error {
+	state, err := s.Store.Setting(ctx, SettingDemo)
+	if err != nil {
+		return err
+	}
+	empty, err := s.Store.IsEmpty(ctx)
+	if err != nil {
+		return err
+	}
+	seed := empty && state == "" && !cfg.NoDemo
+	if !seed && !s.hasDemoProfile(ctx) {
+		return nil
+	}
+	sb, err := sandbox.Start(filepath.Join(s.DataDir, "sandbox"), cfg.SimClock)
+	if err != nil {
+		return err
+	}
+	s.Sandbox = sb
+	s.closers = append(s.closers, sb.Close)
+	if seed {
+		n := cfg.DemoCount
+		if n <= 0 {
+			n = 300
+		}
+		if _, err := sb.Seed(ctx, s.Store, n, s.Clock.Now()); err != nil {
+			return err
+		}
+		return s.Store.SetSetting(ctx, SettingDemo, "seeded")
+	}
+	return nil
+}
+
+func (s *System) hasDemoProfile(ctx context.Context) bool {
+	ps, err := s.Store.Profiles(ctx)
+	if err != nil {
+		return false
+	}
+	for _, p := range ps {
+		if p.Demo {
+			return true
+		}
+	}
+	return false
+}
+
+// RemoveDemo deletes the demo shop and stops the sandbox; it is not created again.
+func (s *System) RemoveDemo(ctx context.Context) error {
+	if err := s.Store.DeleteDemo(ctx); err != nil {
+		return err
+	}
+	return s.Store.SetSetting(ctx, SettingDemo, "removed")
+}
+
+// SetNotifier routes progress events and notifications (the window's, once it runs).
+func (s *System) SetNotifier(n backend.Notifier) { s.notifier.set(n) }
+
+// Start runs the background work of a window session: it settles operations left
+// unresolved by a crash or a timeout before the operator starts new ones, then keeps
+// payments in sync until Close.
+func (s *System) Start(ctx context.Context) {
+	ctx, s.stop = context.WithCancel(ctx)
+	s.Engine.ResolveUnresolved(ctx)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.Syncer.Start(ctx)
+	}()
+}
+
+// Close stops the background work, then everything else, newest first.
 func (s *System) Close() error {
+	if s.stop != nil {
+		s.stop()
+		s.wg.Wait()
+	}
 	var errs []error
 	for i := len(s.closers) - 1; i >= 0; i-- {
 		errs = append(errs, s.closers[i]())
 	}
+	s.closers = nil
 	return errors.Join(errs...)
 }
 
-// Start runs the background work of a window session: it settles operations left
-// unresolved by a crash or a timeout before the operator starts new ones.
-func (s *System) Start(ctx context.Context) {
-	s.Engine.ResolveUnresolved(ctx)
+// switchNotifier forwards to the current notifier; the window's arrives after start-up.
+type switchNotifier struct {
+	mu gosync.Mutex
+	n  backend.Notifier
 }
+
+func (w *switchNotifier) set(n backend.Notifier) {
+	w.mu.Lock()
+	w.n = n
+	w.mu.Unlock()
+}
+
+func (w *switchNotifier) get() backend.Notifier {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.n == nil {
+		return backend.NopNotifier{}
+	}
+	return w.n
+}
+
+func (w *switchNotifier) Emit(event string, data any)  { w.get().Emit(event, data) }
+func (w *switchNotifier) Notify(title, body string) { w.get().Notify(title, body) }

@@ -61,6 +61,7 @@ type Sim struct {
 	trades   map[string]*Trade // by OrderID
 	byAccess map[string]*Trade
 	saveTo   string
+	holdSave int // > 0 inside Batch: the state file is written once at the end
 }
 
 // Options configure a simulator.
@@ -332,9 +333,26 @@ func (s *Sim) Load(r io.Reader) error {
 	return nil
 }
 
+// Batch runs fn and writes the state file once at the end instead of after every
+// change (seeding hundreds of demo trades).
+func (s *Sim) Batch(fn func() error) error {
+	s.mu.Lock()
+	s.holdSave++
+	s.mu.Unlock()
+	err := fn()
+	s.mu.Lock()
+	s.holdSave--
+	s.mu.Unlock()
+	s.save()
+	return err
+}
+
 // save writes the state file after a change (atomically: a crash never leaves half).
 func (s *Sim) save() {
-	if s.saveTo == "" {
+	s.mu.Lock()
+	hold := s.holdSave > 0
+	s.mu.Unlock()
+	if s.saveTo == "" || hold {
 		return
 	}
 	tmp := s.saveTo + ".tmp"

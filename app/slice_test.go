@@ -1,0 +1,124 @@
+package app
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"kessaidesk/backend"
+	"kessaidesk/backend/system"
+	"kessaidesk/backend/vault"
+)
+
+// openDemo starts a real system on a fresh data folder: the demo shop is seeded and
+// its payments live at the sandbox, reached over HTTP on 127.0.0.1.
+func openDemo(t *testing.T) (*System, *Orders, *Payments, *Settings) {
+	t.Helper()
+	sys, err := system.Open(context.Background(), system.Config{DataDir: t.TempDir(), Vault: vault.NewMemory(), DemoCount: 120})
+	require.NoError(t, err)
+	t.Cleanup(func() { sys.Close() })
+	s := NewServices(sys, "test")
+	o, p, st := Bindings(s)
+	return sys, o, p, st
+}
+
+type System = system.System
+
+// firstAuthorizedCard finds a 仮売上 card order through the search form.
+func firstAuthorizedCard(t *testing.T, o *Orders) OrderRow {
+	t.Helper()
+	page, err := o.Search(OrderSearch{Methods: []string{"card"}, PaymentStates: []string{"authorized"}})
+	require.NoError(t, err)
+	require.NotEmpty(t, page.Rows, "the demo shop has 仮売上 card orders")
+	return page.Rows[0]
+}
+
+func TestCaptureSliceThroughEveryLayer(t *testing.T) {
+	sys, o, p, _ := openDemo(t)
+	row := firstAuthorizedCard(t, o)
+	before, err := o.Detail(row.ID)
+	require.NoError(t, err)
+	require.Len(t, before.Payments, 1)
+	pay := before.Payments[0]
+	assert.Equal(t, "authorized", pay.State.Code)
+	assert.Contains(t, pay.Actions, "capture")
+	assert.True(t, pay.Demo)
+
+	res, err := p.Capture(pay.ID, "key-1")
+	require.NoError(t, err)
+	assert.Equal(t, "paid", res.Order.Status.Code, "対応状況 becomes 入金済み in the same action")
+	assert.Equal(t, "captured", res.Order.Payments[0].State.Code)
+	assert.Equal(t, "succeeded", res.Operation.State.Code)
+	assert.Len(t, res.Order.Payments[0].Operations, 1)
+
+	// The gateway really has it: the sandbox's own record says SALES.
+	tr, ok := sys.Sandbox.Sim.Trade(pay.GatewayOrderID)
+	require.True(t, ok)
+	assert.Equal(t, "SALES", tr.Status)
+
+	// A double click (same key) sends nothing more and changes nothing.
+	n := sys.Sandbox.Sim.Server.Log.Count("AlterTran.idPass")
+	require.Equal(t, 1, n)
+	_, err = p.Capture(pay.ID, "key-1")
+	require.Error(t, err)
+	assert.Equal(t, n, sys.Sandbox.Sim.Server.Log.Count("AlterTran.idPass"))
+	after, err := o.Detail(row.ID)
+	require.NoError(t, err)
+	assert.Len(t, after.Payments[0].Operations, 1)
+
+	// The search sees the new states.
+	page, err := o.Search(OrderSearch{OrderNoFrom: row.OrderNo, OrderNoTo: row.OrderNo})
+	require.NoError(t, err)
+	require.Len(t, page.Rows, 1)
+	assert.Equal(t, "captured", page.Rows[0].PaymentState.Code)
+	assert.Equal(t, "paid", page.Rows[0].Status.Code)
+}
+
+func TestCaptureOfACapturedPaymentIsRefusedInJapanese(t *testing.T) {
+	_, o, p, _ := openDemo(t)
+	page, err := o.Search(OrderSearch{Methods: []string{"card"}, PaymentStates: []string{"captured"}})
+	require.NoError(t, err)
+	require.NotEmpty(t, page.Rows)
+	_, err = p.Capture(page.Rows[0].PaymentID, "k")
+	require.Error(t, err)
+	f := FormatError(err).(UIError)
+	assert.Contains(t, f.Message, "売上")
+}
+
+func TestBadSearchInputIsAJapaneseMessage(t *testing.T) {
+	_, o, _, _ := openDemo(t)
+	_, err := o.Search(OrderSearch{TotalMin: "abc"})
+	require.Error(t, err)
+	assert.Equal(t, backend.EINVALID, backend.ErrorCode(err))
+	_, err = o.Search(OrderSearch{OrderedFrom: "2026-13-01"})
+	require.Error(t, err)
+	_, err = o.Search(OrderSearch{PaymentStates: []string{"nope"}})
+	require.Error(t, err)
+}
+
+func TestDemoCanBeRemovedAndIsNotSeededAgain(t *testing.T) {
+	dir := t.TempDir()
+	sys, err := system.Open(context.Background(), system.Config{DataDir: dir, Vault: vault.NewMemory(), DemoCount: 30})
+	require.NoError(t, err)
+	s := NewServices(sys, "test")
+	o, _, st := Bindings(s)
+	info, err := st.Info()
+	require.NoError(t, err)
+	assert.True(t, info.Demo)
+	require.NoError(t, st.RemoveDemo())
+	page, err := o.Search(OrderSearch{})
+	require.NoError(t, err)
+	assert.Zero(t, page.Total)
+	require.NoError(t, sys.Close())
+
+	sys, err = system.Open(context.Background(), system.Config{DataDir: dir, Vault: vault.NewMemory(), DemoCount: 30})
+	require.NoError(t, err)
+	defer sys.Close()
+	assert.Nil(t, sys.Sandbox)
+	o, _, _ = Bindings(NewServices(sys, "test"))
+	page, err = o.Search(OrderSearch{})
+	require.NoError(t, err)
+	assert.Zero(t, page.Total)
+}

@@ -1,0 +1,110 @@
+// Package gateways builds the gateway client for a profile: the protocol by the
+// profile's kind, the host by its environment (or its custom host), the secrets from
+// the OS keychain. The demo profile talks to the built-in sandbox over HTTP, through
+// the same client a real contract uses.
+package gateways
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"kessaidesk/backend"
+	"kessaidesk/backend/gmo"
+)
+
+// Sandbox is the running built-in simulator the demo profile points at.
+type Sandbox interface {
+	URL() string
+	Credentials() (shopID, shopPass string)
+}
+
+// Factory implements backend.GatewayFactory. Clients are cached per profile and
+// rebuilt when the profile changes.
+type Factory struct {
+	Vault   backend.Vault
+	Sandbox Sandbox // nil: no demo
+	Timeout time.Duration
+
+	mu    sync.Mutex
+	cache map[int64]cached
+}
+
+type cached struct {
+	stamp time.Time
+	gw    backend.Gateway
+}
+
+var _ backend.GatewayFactory = (*Factory)(nil)
+
+// Gateway returns the client for a profile.
+func (f *Factory) Gateway(ctx context.Context, p *backend.GatewayProfile) (backend.Gateway, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if c, ok := f.cache[p.ID]; ok && c.stamp.Equal(p.UpdatedAt) && p.ID != 0 {
+		return c.gw, nil
+	}
+	gw, err := f.build(p)
+	if err != nil {
+		return nil, err
+	}
+	if f.cache == nil {
+		f.cache = map[int64]cached{}
+	}
+	if p.ID != 0 {
+		f.cache[p.ID] = cached{stamp: p.UpdatedAt, gw: gw}
+	}
+	return gw, nil
+}
+
+// Forget drops the cached client of a profile (after its secrets changed).
+func (f *Factory) Forget(profileID int64) {
+	f.mu.Lock()
+	delete(f.cache, profileID)
+	f.mu.Unlock()
+}
+
+func (f *Factory) timeout() time.Duration {
+	if f.Timeout > 0 {
+		return f.Timeout
+	}
+	return 30 * time.Second
+}
+
+func (f *Factory) build(p *backend.GatewayProfile) (backend.Gateway, error) {
+	if p.Demo {
+		if f.Sandbox == nil {
+			return nil, backend.Errorf(backend.EOFFLINE, "デモ用サンドボックスが起動していません", "the demo sandbox is not running")
+		}
+		id, pass := f.Sandbox.Credentials()
+		return gmo.New(gmo.Config{Kind: backend.GatewayGMO, Host: f.Sandbox.URL(), ShopID: id, ShopPass: pass,
+			Timeout: f.timeout(), HTTPClient: &http.Client{Timeout: f.timeout()}})
+	}
+	switch p.Kind {
+	case backend.GatewayGMO, backend.GatewaySGP:
+		pass, err := f.secret(p, backend.SecretShopPass, "ショップパスワード")
+		if err != nil {
+			return nil, err
+		}
+		return gmo.New(gmo.Config{Kind: p.Kind, Environment: p.Environment, Host: p.Host, ShopID: p.MerchantID,
+			ShopPass: pass, Timeout: f.timeout()})
+	}
+	return nil, backend.Errorf(backend.EUNSUPPORTED, "%s への接続はまだ対応していません", "%s is not supported yet", p.Kind.Label())
+}
+
+// secret reads one secret of a profile from the vault; a missing one is a clear
+// credential error naming what to enter, never the value.
+func (f *Factory) secret(p *backend.GatewayProfile, name, label string) (string, error) {
+	if f.Vault == nil {
+		return "", backend.Errorf(backend.ECREDENTIAL, "キーチェーンが使えません", "the keychain is not available")
+	}
+	v, err := f.Vault.Get(backend.SecretKey(p.ID, name))
+	if err != nil || v == "" {
+		return "", &backend.Error{Code: backend.ECREDENTIAL, Class: backend.ClassNotSent,
+			Message:   fmt.Sprintf("「%s」の%sがキーチェーンにありません。ゲートウェイ設定で入力してください", p.Name, label),
+			MessageEn: fmt.Sprintf("the %s of %q is not in the keychain; enter it in the gateway settings", name, p.Name), Err: err}
+	}
+	return v, nil
+}

@@ -1,0 +1,63 @@
+package system
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"kessaidesk/backend"
+	"kessaidesk/backend/vault"
+)
+
+func TestFreshDemoShopAgreesWithItsSandbox(t *testing.T) {
+	ctx := context.Background()
+	sys, err := Open(ctx, Config{DataDir: t.TempDir(), Vault: vault.NewMemory(), DemoCount: 300})
+	require.NoError(t, err)
+	defer sys.Close()
+	require.NotNil(t, sys.Sandbox)
+
+	page, err := sys.Store.FindOrders(ctx, backend.OrderFilter{Limit: 1})
+	require.NoError(t, err)
+	assert.Equal(t, 300, page.Total)
+
+	// The E2E test and the README's walkthrough search for 山田 with 仮売上.
+	yamada, err := sys.Store.FindOrders(ctx, backend.OrderFilter{Name: "山田", PaymentStates: []backend.PaymentState{backend.StateAuthorized}, Limit: 5})
+	require.NoError(t, err)
+	assert.NotZero(t, yamada.Total, "the demo shop has a 山田 order in 仮売上")
+
+	rep, err := sys.Syncer.RunOnce(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, rep.Errors)
+	assert.Empty(t, rep.Offline)
+	assert.Zero(t, rep.Drifts, "a fresh demo shop matches the sandbox")
+	assert.NotZero(t, rep.Checked)
+}
+
+func TestDemoSurvivesARestart(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	sys, err := Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), DemoCount: 40})
+	require.NoError(t, err)
+	require.NoError(t, sys.Close())
+
+	sys, err = Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), DemoCount: 40})
+	require.NoError(t, err)
+	defer sys.Close()
+	require.NotNil(t, sys.Sandbox, "the sandbox starts again for the existing demo shop")
+	page, err := sys.Store.FindOrders(ctx, backend.OrderFilter{Limit: 1})
+	require.NoError(t, err)
+	assert.Equal(t, 40, page.Total, "not seeded twice")
+	rep, err := sys.Syncer.RunOnce(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, rep.Errors)
+	assert.Zero(t, rep.Drifts)
+}
+
+func TestNoDemo(t *testing.T) {
+	sys, err := Open(context.Background(), Config{DataDir: t.TempDir(), Vault: vault.NewMemory(), NoDemo: true})
+	require.NoError(t, err)
+	defer sys.Close()
+	assert.Nil(t, sys.Sandbox)
+}
