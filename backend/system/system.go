@@ -213,5 +213,5 @@ func (w *switchNotifier) get() backend.Notifier {
 	return w.n
 }
 
-func (w *switchNotifier) Emit(event string, data any)  { w.get().Emit(event, data) }
-func (w *switchNotifier) Notify(title, body string) { w.get().Notify(title, body) }
+func (w *switchNotifier) Emit(event string, data any) { w.get().Emit(event, data) }
+func (w *switchNotifier) Notify(title, body string)   { w.get().Notify(title, body) }
