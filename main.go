@@ -49,6 +49,10 @@ func dataDirFlag(args []string) string {
 }
 
 func runWindow(dataDir string) error {
+	if app.GeneratingBindings {
+		orders, payments, settings := app.Bindings(&app.Services{})
+		return wails.Run(&options.App{Title: "決済デスク", Bind: []any{orders, payments, settings}})
+	}
 	ctx := context.Background()
 	sys, err := system.Open(ctx, system.Config{DataDir: dataDir})
 	if err != nil {
@@ -74,7 +78,7 @@ func runWindow(dataDir string) error {
 		BackgroundColour: &options.RGBA{R: 248, G: 249, B: 251, A: 1},
 		OnStartup:        life.Startup,
 		OnShutdown:       life.Shutdown,
-		ErrorFormatter:   app.FormatError,
+		ErrorFormatter:   app.FormatErrorForWails,
 		Bind:             []any{orders, payments, settings},
 	})
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"errors"
 
 	"kessaidesk/backend"
@@ -24,4 +25,19 @@ func FormatError(err error) any {
 		return UIError{Code: be.Code, Message: backend.ErrorMessage(err, "ja"), MessageEn: backend.ErrorMessage(err, "en")}
 	}
 	return UIError{Code: backend.EINTERNAL, Message: backend.ErrorMessage(err, "ja"), MessageEn: backend.ErrorMessage(err, "en")}
+}
+
+// FormatErrorForWails is the window's ErrorFormatter. It returns the UIError as a JSON
+// string: the webview rejects with the string as is, while the dev server's IPC wraps
+// errors in a JavaScript Error and would turn an object into "[object Object]".
+// frontend/src/api reads both.
+func FormatErrorForWails(err error) any {
+	if err == nil {
+		return nil
+	}
+	b, jerr := json.Marshal(FormatError(err))
+	if jerr != nil {
+		return backend.ErrorMessage(err, "ja")
+	}
+	return string(b)
 }

@@ -98,14 +98,14 @@ func toFilter(q OrderSearch) (backend.OrderFilter, error) {
 			return f, err
 		}
 	}
-	if f.TotalMin, err = parseYen(q.TotalMin, "購入金額(下限)"); err != nil {
+	if f.TotalMin, err = parseYen(q.TotalMin, "合計金額(下限)"); err != nil {
 		return f, err
 	}
-	if f.TotalMax, err = parseYen(q.TotalMax, "購入金額(上限)"); err != nil {
+	if f.TotalMax, err = parseYen(q.TotalMax, "合計金額(上限)"); err != nil {
 		return f, err
 	}
 	if f.TotalMin != nil && f.TotalMax != nil && *f.TotalMin > *f.TotalMax {
-		return f, backend.Errorf(backend.EINVALID, "購入金額の下限が上限より大きくなっています", "the minimum amount is larger than the maximum")
+		return f, backend.Errorf(backend.EINVALID, "合計金額の下限が上限より大きくなっています", "the minimum amount is larger than the maximum")
 	}
 	f.Limit = q.PageSize
 	if f.Limit <= 0 {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -121,4 +122,17 @@ func TestDemoCanBeRemovedAndIsNotSeededAgain(t *testing.T) {
 	page, err = o.Search(OrderSearch{})
 	require.NoError(t, err)
 	assert.Zero(t, page.Total)
+}
+
+func TestWindowErrorsAreJSONTheFrontendReads(t *testing.T) {
+	_, o, _, _ := openDemo(t)
+	_, err := o.Search(OrderSearch{TotalMin: "abc"})
+	require.Error(t, err)
+	s, ok := FormatErrorForWails(err).(string)
+	require.True(t, ok)
+	var u UIError
+	require.NoError(t, json.Unmarshal([]byte(s), &u))
+	assert.Equal(t, backend.EINVALID, u.Code)
+	assert.Contains(t, u.Message, "合計金額")
+	assert.NotEmpty(t, u.MessageEn)
 }

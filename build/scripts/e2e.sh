@@ -35,9 +35,9 @@ done
 curl -fsS -o /dev/null "$url/" || { echo "the app did not come up:"; cat "$log"; exit 1; }
 
 shots=${E2E_SHOTS:-build/bin/e2e-shots}
-mkdir -p "$shots"
+rm -rf "$shots"; mkdir -p "$shots"
 status=0
-for t in frontend/e2e/*.mjs; do
+for t in ${E2E_ONLY:-frontend/e2e/*.mjs}; do
   echo "==> e2e: $t"
   if ! E2E_URL="$url" E2E_SHOTS="$shots" node "$t"; then
     status=1

@@ -1,0 +1,68 @@
+// Every call from the UI to Go goes through this module: components use the Api from
+// context, the window gets the Wails bindings, tests get a fake.
+import { createContext, useContext } from 'react'
+import type {
+  ActionInput, ActionPreview, Info, OperationResult, OrderDetail, OrderPage, OrderSearch, Options, UIError,
+} from './types'
+
+export * from './types'
+
+export interface Api {
+  options(): Promise<Options>
+  search(q: OrderSearch): Promise<OrderPage>
+  detail(orderId: number): Promise<OrderDetail>
+  preview(paymentId: number, input: ActionInput): Promise<ActionPreview>
+  run(paymentId: number, input: ActionInput, idempotencyKey: string): Promise<OperationResult>
+  resolve(operationId: number): Promise<OperationResult>
+  info(): Promise<Info>
+  setLanguage(lang: string): Promise<void>
+  setOperator(name: string): Promise<void>
+  removeDemo(): Promise<void>
+  // onEvent subscribes to a Go event ("bulk:progress", "sync:progress", "notify") and
+  // returns the unsubscribe function.
+  onEvent(name: string, cb: (data: unknown) => void): () => void
+}
+
+export const ApiContext = createContext<Api | null>(null)
+
+export function useApi(): Api {
+  const api = useContext(ApiContext)
+  if (!api) throw new Error('ApiContext is not provided')
+  return api
+}
+
+// toUIError turns whatever a rejected call gave into {code, message, messageEn}.
+export function toUIError(e: unknown): UIError {
+  // The window rejects with the JSON string of app.UIError; the dev server's IPC wraps
+  // it in an Error whose message is that string.
+  if (e instanceof Error && e.message.startsWith('{')) {
+    const x = toUIError(e.message)
+    if (x.code !== 'EINTERNAL' || x.message !== e.message) return x
+  }
+  if (e && typeof e === 'object' && 'message' in e && typeof (e as { message: unknown }).message === 'object') {
+    return toUIError((e as { message: unknown }).message)
+  }
+  if (e && typeof e === 'object' && 'message' in e && 'code' in e) {
+    const x = e as UIError
+    return { code: x.code, message: x.message, messageEn: x.messageEn ?? x.message }
+  }
+  if (typeof e === 'string') {
+    try {
+      const x = JSON.parse(e)
+      if (x && typeof x === 'object' && 'message' in x) return toUIError(x)
+    } catch {
+      /* a plain string */
+    }
+    return { code: 'EINTERNAL', message: e, messageEn: e }
+  }
+  const msg = e instanceof Error ? e.message : String(e)
+  return { code: 'EINTERNAL', message: msg, messageEn: msg }
+}
+
+// newIdempotencyKey is made when an action dialog opens: a double click resends the
+// same key and the journal refuses the second request.
+export function newIdempotencyKey(): string {
+  const b = new Uint8Array(16)
+  crypto.getRandomValues(b)
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
+}

@@ -1,0 +1,72 @@
+// A scriptable stand-in for the Go app layer in component tests: it records calls
+// and answers with the shapes app/dto.go sends. Behaviour of the real backend is
+// tested in Go and end to end; here we test what the UI sends and shows.
+import { vi } from 'vitest'
+import type { Api, Label, OrderDetail, OrderRow, Payment } from '../api'
+
+export const L = (code: string, ja: string, en = ja): Label => ({ code, ja, en })
+
+export function payment(over: Partial<Payment> = {}): Payment {
+  return {
+    id: 11, gateway: 'gmo', gatewayLabel: 'GMO-PG', profileName: 'デモ (GMO-PG サンドボックス)', demo: true,
+    method: L('card', 'クレジットカード決済', 'Credit card'), state: L('authorized', '仮売上', 'Authorised'),
+    rawStatus: 'AUTH', gatewayOrderId: 'KD100001', gatewayTranId: 'abc', amountAuthorized: 12800, amountCaptured: 0,
+    amountRefunded: 0, authorizedAt: '2026-11-24T09:00:00+09:00', capturedAt: '', authExpiresAt: '2027-02-22T09:00:00+09:00',
+    authDaysLeft: 90, paymentDeadline: '', paidAt: '', lastSyncedAt: '', inFlight: false,
+    actions: ['capture', 'change_amount', 'cancel'], operations: [], ...over,
+  }
+}
+
+export function order(over: Partial<OrderDetail> = {}): OrderDetail {
+  return {
+    id: 1, orderNo: '100001', orderedAt: '2026-11-24T09:00:00+09:00', updatedAt: '2026-11-24T09:00:00+09:00',
+    customerName: '山田 太郎', customerKana: 'ヤマダ タロウ', email: 'taro@example.jp', tel: '090-1234-5678',
+    paymentMethod: L('card', 'クレジットカード決済', 'Credit card'),
+    items: [{ productCode: 'TEA-01', productName: '煎茶 八十八夜', variant: '100g', unitPrice: 6400, quantity: 2, amount: 12800 }],
+    subtotal: 12800, discount: 0, shipping: 0, fee: 0, pointsUsed: 0, total: 12800,
+    status: L('new', '新規受付', 'New'), memo: '', demo: true, payments: [payment()], events: [], ...over,
+  }
+}
+
+export function row(over: Partial<OrderRow> = {}): OrderRow {
+  return {
+    id: 1, orderNo: '100001', orderedAt: '2026-11-24T09:00:00+09:00', updatedAt: '2026-11-24T09:00:00+09:00',
+    customerName: '山田 太郎', customerKana: 'ヤマダ タロウ', paymentMethod: L('card', 'クレジットカード決済', 'Credit card'),
+    total: 12800, status: L('new', '新規受付', 'New'), paymentId: 11, paymentState: L('authorized', '仮売上', 'Authorised'),
+    gateway: 'gmo', authExpiresAt: '', authDaysLeft: 90, inFlight: false, demo: true, ...over,
+  }
+}
+
+export function fakeApi(over: Partial<Api> = {}): Api {
+  return {
+    options: vi.fn(async () => ({
+      statuses: [L('new', '新規受付'), L('paid', '入金済み')],
+      methods: [L('card', 'クレジットカード決済'), L('konbini', 'コンビニ決済')],
+      paymentStates: [L('authorized', '仮売上'), L('captured', '実売上')],
+    })),
+    search: vi.fn(async (q) => ({ rows: [row()], total: 1, totalAtLeast: false, page: q.page, pageSize: q.pageSize })),
+    detail: vi.fn(async () => order()),
+    preview: vi.fn(async (_id, input) => ({
+      intent: input.intent, orderOnly: false, manualRefund: 0, reason: '仮売上の 12,800円 を売上にします',
+      steps: [{ kind: L('capture', '売上'), amount: 12800, reason: '' }], newStatus: L('paid', '入金済み'),
+    })),
+    run: vi.fn(async () => ({
+      message: '売上が完了しました。対応状況を入金済みにしました',
+      operation: {
+        id: 1, kind: L('capture', '売上'), amount: 12800, state: L('succeeded', '成功'), requestedAt: '', respondedAt: '',
+        gatewayCode: '', message: '', operator: 'オペレーター', reason: '', beforeState: L('authorized', '仮売上'), afterState: L('captured', '実売上'),
+      },
+      order: order({
+        status: L('paid', '入金済み'),
+        payments: [payment({ state: L('captured', '実売上'), amountCaptured: 12800, actions: ['cancel'] })],
+      }),
+    })),
+    resolve: vi.fn(async () => { throw new Error('not scripted') }),
+    info: vi.fn(async () => ({ version: 'test', dataDir: '/tmp/kd', database: '/tmp/kd/kessaidesk.db', demo: true, language: 'ja', operator: '' })),
+    setLanguage: vi.fn(async () => {}),
+    setOperator: vi.fn(async () => {}),
+    removeDemo: vi.fn(async () => {}),
+    onEvent: vi.fn(() => () => {}),
+    ...over,
+  }
+}

@@ -1,0 +1,588 @@
+export namespace app {
+	
+	export class ActionInput {
+	    intent: string;
+	    amount: string;
+	    captureNow: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ActionInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.intent = source["intent"];
+	        this.amount = source["amount"];
+	        this.captureNow = source["captureNow"];
+	    }
+	}
+	export class Label {
+	    code: string;
+	    ja: string;
+	    en: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Label(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.code = source["code"];
+	        this.ja = source["ja"];
+	        this.en = source["en"];
+	    }
+	}
+	export class PreviewStep {
+	    kind: Label;
+	    amount: number;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PreviewStep(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = this.convertValues(source["kind"], Label);
+	        this.amount = source["amount"];
+	        this.reason = source["reason"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ActionPreview {
+	    intent: string;
+	    steps: PreviewStep[];
+	    orderOnly: boolean;
+	    manualRefund: number;
+	    reason: string;
+	    newStatus: Label;
+	
+	    static createFrom(source: any = {}) {
+	        return new ActionPreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.intent = source["intent"];
+	        this.steps = this.convertValues(source["steps"], PreviewStep);
+	        this.orderOnly = source["orderOnly"];
+	        this.manualRefund = source["manualRefund"];
+	        this.reason = source["reason"];
+	        this.newStatus = this.convertValues(source["newStatus"], Label);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Info {
+	    version: string;
+	    dataDir: string;
+	    database: string;
+	    demo: boolean;
+	    language: string;
+	    operator: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Info(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = source["version"];
+	        this.dataDir = source["dataDir"];
+	        this.database = source["database"];
+	        this.demo = source["demo"];
+	        this.language = source["language"];
+	        this.operator = source["operator"];
+	    }
+	}
+	
+	export class LineItem {
+	    productCode: string;
+	    productName: string;
+	    variant: string;
+	    unitPrice: number;
+	    quantity: number;
+	    amount: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LineItem(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.productCode = source["productCode"];
+	        this.productName = source["productName"];
+	        this.variant = source["variant"];
+	        this.unitPrice = source["unitPrice"];
+	        this.quantity = source["quantity"];
+	        this.amount = source["amount"];
+	    }
+	}
+	export class Operation {
+	    id: number;
+	    kind: Label;
+	    amount: number;
+	    state: Label;
+	    requestedAt: string;
+	    respondedAt: string;
+	    gatewayCode: string;
+	    message: string;
+	    operator: string;
+	    reason: string;
+	    beforeState: Label;
+	    afterState: Label;
+	
+	    static createFrom(source: any = {}) {
+	        return new Operation(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.kind = this.convertValues(source["kind"], Label);
+	        this.amount = source["amount"];
+	        this.state = this.convertValues(source["state"], Label);
+	        this.requestedAt = source["requestedAt"];
+	        this.respondedAt = source["respondedAt"];
+	        this.gatewayCode = source["gatewayCode"];
+	        this.message = source["message"];
+	        this.operator = source["operator"];
+	        this.reason = source["reason"];
+	        this.beforeState = this.convertValues(source["beforeState"], Label);
+	        this.afterState = this.convertValues(source["afterState"], Label);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class OrderEvent {
+	    at: string;
+	    actor: string;
+	    kind: string;
+	    detail: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new OrderEvent(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.at = source["at"];
+	        this.actor = source["actor"];
+	        this.kind = source["kind"];
+	        this.detail = source["detail"];
+	    }
+	}
+	export class Payment {
+	    id: number;
+	    gateway: string;
+	    gatewayLabel: string;
+	    profileName: string;
+	    demo: boolean;
+	    method: Label;
+	    state: Label;
+	    rawStatus: string;
+	    gatewayOrderId: string;
+	    gatewayTranId: string;
+	    amountAuthorized: number;
+	    amountCaptured: number;
+	    amountRefunded: number;
+	    authorizedAt: string;
+	    capturedAt: string;
+	    authExpiresAt: string;
+	    authDaysLeft?: number;
+	    paymentDeadline: string;
+	    paidAt: string;
+	    lastSyncedAt: string;
+	    inFlight: boolean;
+	    actions: string[];
+	    operations: Operation[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Payment(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.gateway = source["gateway"];
+	        this.gatewayLabel = source["gatewayLabel"];
+	        this.profileName = source["profileName"];
+	        this.demo = source["demo"];
+	        this.method = this.convertValues(source["method"], Label);
+	        this.state = this.convertValues(source["state"], Label);
+	        this.rawStatus = source["rawStatus"];
+	        this.gatewayOrderId = source["gatewayOrderId"];
+	        this.gatewayTranId = source["gatewayTranId"];
+	        this.amountAuthorized = source["amountAuthorized"];
+	        this.amountCaptured = source["amountCaptured"];
+	        this.amountRefunded = source["amountRefunded"];
+	        this.authorizedAt = source["authorizedAt"];
+	        this.capturedAt = source["capturedAt"];
+	        this.authExpiresAt = source["authExpiresAt"];
+	        this.authDaysLeft = source["authDaysLeft"];
+	        this.paymentDeadline = source["paymentDeadline"];
+	        this.paidAt = source["paidAt"];
+	        this.lastSyncedAt = source["lastSyncedAt"];
+	        this.inFlight = source["inFlight"];
+	        this.actions = source["actions"];
+	        this.operations = this.convertValues(source["operations"], Operation);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class OrderDetail {
+	    id: number;
+	    orderNo: string;
+	    orderedAt: string;
+	    updatedAt: string;
+	    customerName: string;
+	    customerKana: string;
+	    email: string;
+	    tel: string;
+	    paymentMethod: Label;
+	    items: LineItem[];
+	    subtotal: number;
+	    discount: number;
+	    shipping: number;
+	    fee: number;
+	    pointsUsed: number;
+	    total: number;
+	    status: Label;
+	    memo: string;
+	    demo: boolean;
+	    payments: Payment[];
+	    events: OrderEvent[];
+	
+	    static createFrom(source: any = {}) {
+	        return new OrderDetail(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.orderNo = source["orderNo"];
+	        this.orderedAt = source["orderedAt"];
+	        this.updatedAt = source["updatedAt"];
+	        this.customerName = source["customerName"];
+	        this.customerKana = source["customerKana"];
+	        this.email = source["email"];
+	        this.tel = source["tel"];
+	        this.paymentMethod = this.convertValues(source["paymentMethod"], Label);
+	        this.items = this.convertValues(source["items"], LineItem);
+	        this.subtotal = source["subtotal"];
+	        this.discount = source["discount"];
+	        this.shipping = source["shipping"];
+	        this.fee = source["fee"];
+	        this.pointsUsed = source["pointsUsed"];
+	        this.total = source["total"];
+	        this.status = this.convertValues(source["status"], Label);
+	        this.memo = source["memo"];
+	        this.demo = source["demo"];
+	        this.payments = this.convertValues(source["payments"], Payment);
+	        this.events = this.convertValues(source["events"], OrderEvent);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class OperationResult {
+	    message: string;
+	    operation: Operation;
+	    order: OrderDetail;
+	
+	    static createFrom(source: any = {}) {
+	        return new OperationResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.message = source["message"];
+	        this.operation = this.convertValues(source["operation"], Operation);
+	        this.order = this.convertValues(source["order"], OrderDetail);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Options {
+	    statuses: Label[];
+	    methods: Label[];
+	    paymentStates: Label[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Options(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.statuses = this.convertValues(source["statuses"], Label);
+	        this.methods = this.convertValues(source["methods"], Label);
+	        this.paymentStates = this.convertValues(source["paymentStates"], Label);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+	export class OrderRow {
+	    id: number;
+	    orderNo: string;
+	    orderedAt: string;
+	    updatedAt: string;
+	    customerName: string;
+	    customerKana: string;
+	    paymentMethod: Label;
+	    total: number;
+	    status: Label;
+	    paymentId: number;
+	    paymentState: Label;
+	    gateway: string;
+	    authExpiresAt: string;
+	    authDaysLeft?: number;
+	    inFlight: boolean;
+	    demo: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new OrderRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.orderNo = source["orderNo"];
+	        this.orderedAt = source["orderedAt"];
+	        this.updatedAt = source["updatedAt"];
+	        this.customerName = source["customerName"];
+	        this.customerKana = source["customerKana"];
+	        this.paymentMethod = this.convertValues(source["paymentMethod"], Label);
+	        this.total = source["total"];
+	        this.status = this.convertValues(source["status"], Label);
+	        this.paymentId = source["paymentId"];
+	        this.paymentState = this.convertValues(source["paymentState"], Label);
+	        this.gateway = source["gateway"];
+	        this.authExpiresAt = source["authExpiresAt"];
+	        this.authDaysLeft = source["authDaysLeft"];
+	        this.inFlight = source["inFlight"];
+	        this.demo = source["demo"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class OrderPage {
+	    rows: OrderRow[];
+	    total: number;
+	    totalAtLeast: boolean;
+	    page: number;
+	    pageSize: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new OrderPage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.rows = this.convertValues(source["rows"], OrderRow);
+	        this.total = source["total"];
+	        this.totalAtLeast = source["totalAtLeast"];
+	        this.page = source["page"];
+	        this.pageSize = source["pageSize"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class OrderSearch {
+	    orderNoFrom: string;
+	    orderNoTo: string;
+	    statuses: string[];
+	    name: string;
+	    kana: string;
+	    email: string;
+	    tel: string;
+	    methods: string[];
+	    paymentStates: string[];
+	    orderedFrom: string;
+	    orderedTo: string;
+	    updatedFrom: string;
+	    updatedTo: string;
+	    totalMin: string;
+	    totalMax: string;
+	    product: string;
+	    sort: string;
+	    page: number;
+	    pageSize: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new OrderSearch(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.orderNoFrom = source["orderNoFrom"];
+	        this.orderNoTo = source["orderNoTo"];
+	        this.statuses = source["statuses"];
+	        this.name = source["name"];
+	        this.kana = source["kana"];
+	        this.email = source["email"];
+	        this.tel = source["tel"];
+	        this.methods = source["methods"];
+	        this.paymentStates = source["paymentStates"];
+	        this.orderedFrom = source["orderedFrom"];
+	        this.orderedTo = source["orderedTo"];
+	        this.updatedFrom = source["updatedFrom"];
+	        this.updatedTo = source["updatedTo"];
+	        this.totalMin = source["totalMin"];
+	        this.totalMax = source["totalMax"];
+	        this.product = source["product"];
+	        this.sort = source["sort"];
+	        this.page = source["page"];
+	        this.pageSize = source["pageSize"];
+	    }
+	}
+	
+
+}
+
