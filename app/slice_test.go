@@ -136,3 +136,38 @@ func TestWindowErrorsAreJSONTheFrontendReads(t *testing.T) {
 	assert.Contains(t, u.Message, "合計金額")
 	assert.NotEmpty(t, u.MessageEn)
 }
+
+func TestUnknownOrderIsAJapaneseMessage(t *testing.T) {
+	_, o, p, _ := openDemo(t)
+	_, err := o.Detail(999999)
+	require.Error(t, err)
+	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(err))
+	assert.Contains(t, FormatError(err).(UIError).Message, "受注")
+	_, err = p.Capture(999999, "k")
+	require.Error(t, err)
+	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(err))
+}
+
+func TestCaptureWithTheGatewayDownChangesNothing(t *testing.T) {
+	sys, o, p, _ := openDemo(t)
+	row := firstAuthorizedCard(t, o)
+	before, err := o.Detail(row.ID)
+	require.NoError(t, err)
+	require.NoError(t, sys.Sandbox.Close()) // the gateway is unreachable now
+
+	_, err = p.Capture(row.PaymentID, "key-down")
+	require.Error(t, err)
+	msg := FormatError(err).(UIError).Message
+	assert.Contains(t, msg, "接続")
+	t.Log(msg)
+
+	after, err := o.Detail(row.ID)
+	require.NoError(t, err)
+	assert.Equal(t, before.Status, after.Status, "対応状況 unchanged")
+	assert.Equal(t, "authorized", after.Payments[0].State.Code, "still 仮売上")
+	assert.False(t, after.Payments[0].InFlight, "nothing left in flight: the request provably never left")
+	assert.Contains(t, after.Payments[0].Actions, "capture", "the operator can try again")
+	for _, op := range after.Payments[0].Operations {
+		assert.NotEqual(t, "succeeded", op.State.Code)
+	}
+}

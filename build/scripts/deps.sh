@@ -11,6 +11,11 @@ if [ "$mode" = test ]; then
   pkgs+=(xvfb xauth chromium fonts-noto-cjk gnome-keyring dbus-x11 libsecret-tools imagemagick procps)
 fi
 
+# Go and Node.js from apt when absent: an older Go fetches the toolchain go.mod asks for
+# by itself (GOTOOLCHAIN=auto, through the module proxy).
+command -v go >/dev/null || pkgs+=(golang-go)
+command -v npm >/dev/null || pkgs+=(nodejs npm)
+
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -23,8 +28,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-command -v go >/dev/null || { echo "Go 1.25+ is required: https://go.dev/dl/" >&2; exit 1; }
-command -v npm >/dev/null || { echo "Node.js 20+ with npm is required" >&2; exit 1; }
+command -v go >/dev/null || { echo "Go could not be installed; see https://go.dev/dl/" >&2; exit 1; }
+command -v npm >/dev/null || { echo "Node.js 20+ with npm could not be installed" >&2; exit 1; }
 
 # The Wails CLI, pinned (the module proxy's @latest resolves to an old release).
 WAILS_VERSION=v2.16.0
