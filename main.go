@@ -50,8 +50,7 @@ func dataDirFlag(args []string) string {
 
 func runWindow(dataDir string) error {
 	if app.GeneratingBindings {
-		orders, payments, settings := app.Bindings(&app.Services{})
-		return wails.Run(&options.App{Title: "決済デスク", Bind: []any{orders, payments, settings}})
+		return wails.Run(&options.App{Title: "決済デスク", Bind: app.Bindings(&app.Services{})})
 	}
 	ctx := context.Background()
 	sys, err := system.Open(ctx, system.Config{DataDir: dataDir})
@@ -66,7 +65,6 @@ func runWindow(dataDir string) error {
 		sys.SetNotifier(n)
 		sys.Start(ctx)
 	}
-	orders, payments, settings := app.Bindings(services)
 
 	return wails.Run(&options.App{
 		Title:            "決済デスク Kessai Desk",
@@ -79,6 +77,6 @@ func runWindow(dataDir string) error {
 		OnStartup:        life.Startup,
 		OnShutdown:       life.Shutdown,
 		ErrorFormatter:   app.FormatErrorForWails,
-		Bind:             []any{orders, payments, settings},
+		Bind:             app.Bindings(services),
 	})
 }

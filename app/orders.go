@@ -39,8 +39,14 @@ func (o *Orders) Search(q OrderSearch) (*OrderPage, error) {
 		return nil, err
 	}
 	now := o.s.Clock.Now()
-	out := &OrderPage{Total: page.Total, TotalAtLeast: page.TotalAtLeast, Page: max(q.Page, 1), PageSize: f.Limit, Rows: []OrderRow{}}
-	for _, r := range page.Rows {
+	return &OrderPage{Total: page.Total, TotalAtLeast: page.TotalAtLeast, Page: max(q.Page, 1), PageSize: f.Limit,
+		Rows: orderRows(page.Rows, now)}, nil
+}
+
+// orderRows turns store rows into 受注一覧 rows (search results and work lists).
+func orderRows(rows []backend.OrderRow, now time.Time) []OrderRow {
+	out := []OrderRow{}
+	for _, r := range rows {
 		row := OrderRow{
 			ID: r.ID, OrderNo: r.OrderNo, OrderedAt: jst(r.OrderedAt), UpdatedAt: jst(r.UpdatedAt),
 			CustomerName: r.CustomerName, CustomerKana: r.CustomerKana, PaymentMethod: methodLabel(r.PaymentMethod),
@@ -52,9 +58,9 @@ func (o *Orders) Search(q OrderSearch) (*OrderPage, error) {
 			d := backend.DaysBetweenJST(now, r.AuthExpiresAt)
 			row.AuthDaysLeft = &d
 		}
-		out.Rows = append(out.Rows, row)
+		out = append(out, row)
 	}
-	return out, nil
+	return out
 }
 
 func toFilter(q OrderSearch) (backend.OrderFilter, error) {

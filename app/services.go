@@ -65,6 +65,21 @@ func (s *Services) operator(ctx context.Context) string {
 }
 
 // Bindings returns the structs to bind, in one place for main and the tests.
-func Bindings(s *Services) (*Orders, *Payments, *Settings) {
-	return &Orders{s: s}, &Payments{s: s}, &Settings{s: s}
+func Bindings(s *Services) []any {
+	return []any{&Orders{s: s}, &Payments{s: s}, &Settings{s: s}, &Work{s: s}, &Gateways{s: s}}
+}
+
+// Bound are the bound structs by area, for tests.
+type Bound struct {
+	Orders   *Orders
+	Payments *Payments
+	Settings *Settings
+	Work     *Work
+	Gateways *Gateways
+}
+
+// Bind returns the bound structs by area.
+func Bind(s *Services) Bound {
+	b := Bindings(s)
+	return Bound{b[0].(*Orders), b[1].(*Payments), b[2].(*Settings), b[3].(*Work), b[4].(*Gateways)}
 }

@@ -1,7 +1,11 @@
 package app
 
 import (
+	"strconv"
+	"strings"
+
 	"kessaidesk/backend"
+	"kessaidesk/backend/sync"
 )
 
 // Settings is the 設定 area.
@@ -49,3 +53,89 @@ func (st *Settings) SetOperator(name string) error {
 func (st *Settings) RemoveDemo() error {
 	return st.s.System.RemoveDemo(st.s.Ctx())
 }
+
+// Rules are the operator's settings of the sync and the work lists.
+type Rules struct {
+	SyncIntervalMinutes    string `json:"syncIntervalMinutes"`
+	NetBankAutoCancel      bool   `json:"netBankAutoCancel"`
+	StaleProcessingMinutes string `json:"staleProcessingMinutes"`
+}
+
+// Rules returns the current rules (defaults filled in).
+func (st *Settings) Rules() (*Rules, error) {
+	ctx := st.s.Ctx()
+	auto, err := st.s.Store.Setting(ctx, sync.SettingNetBankAutoVoid)
+	if err != nil {
+		return nil, err
+	}
+	return &Rules{
+		SyncIntervalMinutes:    strconv.Itoa(settingInt(st.s, sync.SettingInterval, 5)),
+		NetBankAutoCancel:      auto == "1",
+		StaleProcessingMinutes: strconv.Itoa(settingInt(st.s, sync.SettingStaleMinutes, 60)),
+	}, nil
+}
+
+// SaveRules checks every field first and saves nothing on bad input.
+func (st *Settings) SaveRules(r Rules) error {
+	interval, err := strconv.Atoi(strings.TrimSpace(r.SyncIntervalMinutes))
+	if err != nil || interval < 1 || interval > 1440 {
+		return backend.Errorf(backend.EINVALID, "同期の間隔は1〜1440分の半角数字で入力してください", "the sync interval is 1 to 1440 minutes")
+	}
+	stale, err := strconv.Atoi(strings.TrimSpace(r.StaleProcessingMinutes))
+	if err != nil || stale < 5 || stale > 10080 {
+		return backend.Errorf(backend.EINVALID, "「決済処理中のまま」とみなす時間は5〜10080分の半角数字で入力してください", "the stale threshold is 5 to 10080 minutes")
+	}
+	ctx := st.s.Ctx()
+	auto := "0"
+	if r.NetBankAutoCancel {
+		auto = "1"
+	}
+	for k, v := range map[string]string{sync.SettingInterval: strconv.Itoa(interval), sync.SettingStaleMinutes: strconv.Itoa(stale),
+		sync.SettingNetBankAutoVoid: auto} {
+		if err := st.s.Store.SetSetting(ctx, k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// BackupInfo is one database copy.
+type BackupInfo struct {
+	Name    string `json:"name"`
+	Size    int64  `json:"size"`
+	Created string `json:"created"`
+}
+
+// Backups lists the database copies and the one chosen for restore at the next start.
+type Backups struct {
+	List           []BackupInfo `json:"list"`
+	RestorePending string       `json:"restorePending"`
+}
+
+// Backups lists the copies, newest first.
+func (st *Settings) Backups() (*Backups, error) {
+	list, err := st.s.System.Backups()
+	if err != nil {
+		return nil, err
+	}
+	out := &Backups{List: []BackupInfo{}, RestorePending: st.s.System.RestorePending()}
+	for _, b := range list {
+		out.List = append(out.List, BackupInfo{Name: b.Name, Size: b.Size, Created: jst(b.ModTime)})
+	}
+	return out, nil
+}
+
+// Backup copies the database now (SQLite online backup).
+func (st *Settings) Backup() (*BackupInfo, error) {
+	b, err := st.s.System.CreateBackup(st.s.Ctx())
+	if err != nil {
+		return nil, err
+	}
+	return &BackupInfo{Name: b.Name, Size: b.Size, Created: jst(b.ModTime)}, nil
+}
+
+// Restore chooses a backup to put in place at the next start (the UI confirms first).
+func (st *Settings) Restore(name string) error { return st.s.System.ScheduleRestore(name) }
+
+// CancelRestore forgets the chosen restore.
+func (st *Settings) CancelRestore() error { return st.s.System.CancelRestore() }

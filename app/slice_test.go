@@ -21,8 +21,8 @@ func openDemo(t *testing.T) (*System, *Orders, *Payments, *Settings) {
 	require.NoError(t, err)
 	t.Cleanup(func() { sys.Close() })
 	s := NewServices(sys, "test")
-	o, p, st := Bindings(s)
-	return sys, o, p, st
+	b := Bind(s)
+	return sys, b.Orders, b.Payments, b.Settings
 }
 
 type System = system.System
@@ -104,7 +104,8 @@ func TestDemoCanBeRemovedAndIsNotSeededAgain(t *testing.T) {
 	sys, err := system.Open(context.Background(), system.Config{DataDir: dir, Vault: vault.NewMemory(), DemoCount: 30})
 	require.NoError(t, err)
 	s := NewServices(sys, "test")
-	o, _, st := Bindings(s)
+	b := Bind(s)
+	o, st := b.Orders, b.Settings
 	info, err := st.Info()
 	require.NoError(t, err)
 	assert.True(t, info.Demo)
@@ -118,7 +119,7 @@ func TestDemoCanBeRemovedAndIsNotSeededAgain(t *testing.T) {
 	require.NoError(t, err)
 	defer sys.Close()
 	assert.Nil(t, sys.Sandbox)
-	o, _, _ = Bindings(NewServices(sys, "test"))
+	o = Bind(NewServices(sys, "test")).Orders
 	page, err = o.Search(OrderSearch{})
 	require.NoError(t, err)
 	assert.Zero(t, page.Total)

@@ -57,16 +57,25 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 	if forceScan || page.Total > 0 && int64(page.Total)*int64(page.Total) > int64(offset+limit)*orders {
 		cond, args = w.scan(), w.sargs()
 	}
+	rows, err := db.orderRows(ctx, cond+` ORDER BY `+orderSort(f.Sort)+` LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	page.Rows = rows
+	return page, err
+}
+
+// orderRows reads 受注一覧 rows (the order with its main payment) for a WHERE clause
+// over orders o and payments p, with its ORDER BY and LIMIT.
+func (db *DB) orderRows(ctx context.Context, where string, args ...any) ([]backend.OrderRow, error) {
 	q := `SELECT ` + orderColumns + `, COALESCE(o.payment_id, 0), o.payment_state, COALESCE(p.gateway, ''),
 		COALESCE(p.auth_expires_at, 0),
 		EXISTS (SELECT 1 FROM operations op WHERE op.payment_id = o.payment_id AND op.state IN ` + unresolvedStates + `)
 		FROM orders o LEFT JOIN payments p ON p.id = o.payment_id
-		WHERE ` + cond + ` ORDER BY ` + orderSort(f.Sort) + ` LIMIT ? OFFSET ?`
-	rows, err := db.read.QueryContext(ctx, q, append(args, limit, offset)...)
+		WHERE ` + where
+	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	var out []backend.OrderRow
 	for rows.Next() {
 		var r backend.OrderRow
 		var state, gateway string
@@ -75,9 +84,9 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 			return nil, err
 		}
 		r.PaymentState, r.Gateway, r.AuthExpiresAt = backend.PaymentState(state), backend.GatewayKind(gateway), fromMS(expires)
-		page.Rows = append(page.Rows, r)
+		out = append(out, r)
 	}
-	return page, rows.Err()
+	return out, rows.Err()
 }
 
 // chooseDriver counts the text and product matches and lets the smallest drive the

@@ -173,14 +173,46 @@ func (db *DB) Migrations(ctx context.Context) ([]string, error) {
 	return out, rows.Err()
 }
 
-// Backup writes a consistent copy of the live database to dest (SQLite's VACUUM INTO,
-// which reads through a snapshot while the app keeps working).
+// Backup writes a consistent copy of the live database to dest with SQLite's online
+// backup API, from a reader connection, while the app keeps working.
 func (db *DB) Backup(ctx context.Context, dest string) error {
 	if _, err := os.Stat(dest); err == nil {
 		return backend.Errorf(backend.EINVALID, "バックアップ先にファイルが既にあります: %s", "the backup file already exists: %s", dest)
 	}
-	if _, err := db.write.ExecContext(ctx, `VACUUM INTO ?`, dest); err != nil {
+	fail := func(err error) error {
+		os.Remove(dest)
 		return backend.Errorf(backend.EINTERNAL, "バックアップに失敗しました: %v", "backup failed: %v", err)
+	}
+	out, err := sql.Open("sqlite3", "file:"+dest)
+	if err != nil {
+		return fail(err)
+	}
+	defer out.Close()
+	dst, err := out.Conn(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	defer dst.Close()
+	src, err := db.read.Conn(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	defer src.Close()
+	err = dst.Raw(func(d any) error {
+		return src.Raw(func(s any) error {
+			bk, err := d.(*sqlite3.SQLiteConn).Backup("main", s.(*sqlite3.SQLiteConn), "main")
+			if err != nil {
+				return err
+			}
+			if _, err := bk.Step(-1); err != nil {
+				bk.Finish()
+				return err
+			}
+			return bk.Finish()
+		})
+	})
+	if err != nil {
+		return fail(err)
 	}
 	return nil
 }

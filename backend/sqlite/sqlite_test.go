@@ -394,3 +394,28 @@ func TestProfilesAndSettings(t *testing.T) {
 	page, _ := db.FindOrders(ctx, backend.OrderFilter{Name: "山田"})
 	assert.Equal(t, 0, page.Total)
 }
+
+func TestOnlineBackupIsAConsistentCopy(t *testing.T) {
+	db := openTestDB(t)
+	ctx := context.Background()
+	require.NoError(t, db.SaveOrders(ctx, []*backend.Order{
+		testOrder("1001", "山田 太郎", "ヤマダ タロウ", 5000, day, item("A-1", "煎茶", 5000, 1)),
+		testOrder("1002", "佐藤 花子", "サトウ ハナコ", 3000, day, item("A-2", "玉露", 3000, 1)),
+	}))
+	dest := filepath.Join(t.TempDir(), "backup.db")
+	require.NoError(t, db.Backup(ctx, dest))
+
+	// The copy opens as a Kessai Desk database with the same orders, searchable.
+	copyDB, err := Open(dest)
+	require.NoError(t, err)
+	defer copyDB.Close()
+	page, err := copyDB.FindOrders(ctx, backend.OrderFilter{Name: "山田"})
+	require.NoError(t, err)
+	require.Equal(t, 1, page.Total)
+	assert.Equal(t, "1001", page.Rows[0].OrderNo)
+
+	// It never overwrites a file.
+	err = db.Backup(ctx, dest)
+	require.Error(t, err)
+	assert.Equal(t, backend.EINVALID, backend.ErrorCode(err))
+}

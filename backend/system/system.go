@@ -14,6 +14,7 @@ import (
 	"kessaidesk/backend/appdir"
 	"kessaidesk/backend/gateways"
 	"kessaidesk/backend/payment"
+	"kessaidesk/backend/profiles"
 	"kessaidesk/backend/sandbox"
 	"kessaidesk/backend/simkit"
 	"kessaidesk/backend/sqlite"
@@ -48,6 +49,7 @@ type System struct {
 	Bulk     *payment.Bulk
 	Syncer   *sync.Syncer
 	Gateways *gateways.Factory
+	Profiles *profiles.Service
 	Sandbox  *sandbox.Sandbox // nil when there is no demo shop
 	Vault    backend.Vault
 	Clock    backend.Clock
@@ -79,6 +81,12 @@ func Open(ctx context.Context, cfg Config) (s *System, err error) {
 	if v == nil {
 		v = vault.Keyring{}
 	}
+	if err := applyPendingRestore(dir, clock.Now()); err != nil {
+		return nil, err
+	}
+	// Secrets too large for the keychain (client certificates) are sealed in a file
+	// whose key is in the keychain.
+	v = &vault.Sealed{Keychain: v, Dir: filepath.Join(dir, "secrets")}
 	store, err := sqlite.Open(appdir.DatabaseFile(dir))
 	if err != nil {
 		return nil, err
@@ -100,6 +108,7 @@ func Open(ctx context.Context, cfg Config) (s *System, err error) {
 	if s.Sandbox != nil {
 		s.Gateways.Sandbox = s.Sandbox
 	}
+	s.Profiles = &profiles.Service{Store: store, Vault: v, Gateways: s.Gateways}
 	s.Engine = &payment.Engine{Store: store, Gateways: s.Gateways, Clock: clock, Notifier: s.notifier}
 	s.Bulk = &payment.Bulk{Engine: s.Engine, Limits: s.Limits}
 	s.Syncer = &sync.Syncer{Store: store, Gateways: s.Gateways, Engine: s.Engine, Clock: clock,

@@ -61,3 +61,31 @@ func TestNoDemo(t *testing.T) {
 	defer sys.Close()
 	assert.Nil(t, sys.Sandbox)
 }
+
+func TestBackupAndRestoreAtTheNextStart(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	sys, err := Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), DemoCount: 20})
+	require.NoError(t, err)
+	b, err := sys.CreateBackup(ctx)
+	require.NoError(t, err)
+	list, err := sys.Backups()
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	assert.Equal(t, b.Name, list[0].Name)
+
+	// After the backup the demo is removed; restoring brings the 20 orders back.
+	require.NoError(t, sys.RemoveDemo(ctx))
+	require.Error(t, sys.ScheduleRestore("../kessaidesk.db"), "only a listed backup")
+	require.NoError(t, sys.ScheduleRestore(b.Name))
+	assert.Equal(t, b.Name, sys.RestorePending())
+	require.NoError(t, sys.Close())
+
+	sys, err = Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), DemoCount: 20})
+	require.NoError(t, err)
+	defer sys.Close()
+	assert.Empty(t, sys.RestorePending())
+	page, err := sys.Store.FindOrders(ctx, backend.OrderFilter{Limit: 1})
+	require.NoError(t, err)
+	assert.Equal(t, 20, page.Total)
+}

@@ -1,0 +1,257 @@
+package app
+
+import (
+	"strconv"
+	"time"
+
+	"kessaidesk/backend"
+	"kessaidesk/backend/sqlite"
+	"kessaidesk/backend/sync"
+)
+
+// Work is the 作業リスト area: what needs the operator today, the sync with the
+// gateways and the differences it found, キャンセル在庫 and 要返金.
+type Work struct{ s *Services }
+
+// WorkListInfo is one work list with its count.
+type WorkListInfo struct {
+	Code  string `json:"code"`
+	Ja    string `json:"ja"`
+	En    string `json:"en"`
+	Count int    `json:"count"`
+}
+
+var workListLabels = map[string][2]string{
+	sqlite.ListToCapture:       {"売上待ち（与信期限の近い順）", "To capture (by days left)"},
+	sqlite.ListCaptureFailed:   {"売上失敗", "Capture failed"},
+	sqlite.ListNeedsReview:     {"要確認・結果不明", "Needs review / unknown outcome"},
+	sqlite.ListOverdueDeposit:  {"入金待ち（期限超過）", "Awaiting deposit past the deadline"},
+	sqlite.ListStaleProcessing: {"決済処理中のまま", "Stuck in processing"},
+}
+
+func (w *Work) staleBefore(now time.Time) time.Time {
+	m := settingInt(w.s, sync.SettingStaleMinutes, 60)
+	return now.Add(-time.Duration(m) * time.Minute)
+}
+
+// Lists returns every work list with its count.
+func (w *Work) Lists() ([]WorkListInfo, error) {
+	now := w.s.Clock.Now()
+	counts, err := w.s.Store.WorkListCounts(w.s.Ctx(), now, w.staleBefore(now))
+	if err != nil {
+		return nil, err
+	}
+	out := []WorkListInfo{}
+	for _, code := range sqlite.WorkLists {
+		l := workListLabels[code]
+		out = append(out, WorkListInfo{Code: code, Ja: l[0], En: l[1], Count: counts[code]})
+	}
+	return out, nil
+}
+
+// List returns the orders of one work list, most urgent first.
+func (w *Work) List(code string) ([]OrderRow, error) {
+	now := w.s.Clock.Now()
+	rows, err := w.s.Store.WorkList(w.s.Ctx(), code, now, w.staleBefore(now), 1000)
+	if err != nil {
+		return nil, err
+	}
+	return orderRows(rows, now), nil
+}
+
+// SyncState is the sync status shown in the header and on the work screen.
+type SyncState struct {
+	Profiles []ProfileSync `json:"profiles"`
+	Drifts   int           `json:"drifts"`
+}
+
+// ProfileSync is the last sync of one gateway profile.
+type ProfileSync struct {
+	ProfileID    int64  `json:"profileId"`
+	Name         string `json:"name"`
+	LastSuccess  string `json:"lastSuccess"`
+	OfflineSince string `json:"offlineSince"`
+	LastError    string `json:"lastError"`
+}
+
+// SyncStatus says when each gateway was last synced and whether it is reachable.
+func (w *Work) SyncStatus() (*SyncState, error) {
+	ctx := w.s.Ctx()
+	profs, err := w.s.Store.Profiles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &SyncState{Profiles: []ProfileSync{}}
+	for _, p := range profs {
+		st, err := w.s.Store.SyncStatus(ctx, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		out.Profiles = append(out.Profiles, ProfileSync{ProfileID: p.ID, Name: p.Name, LastSuccess: jst(st.LastSuccess),
+			OfflineSince: jst(st.OfflineSince), LastError: st.LastError})
+	}
+	drifts, err := w.s.Store.Drifts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out.Drifts = len(drifts)
+	return out, nil
+}
+
+// SyncNow asks for a sync run at once (今すぐ同期); progress arrives as events.
+func (w *Work) SyncNow() error {
+	if w.s.System == nil || w.s.System.Syncer == nil {
+		return backend.Errorf(backend.EUNSUPPORTED, "同期は使えません", "sync is not available")
+	}
+	w.s.System.Syncer.RunNow()
+	return nil
+}
+
+// DriftRow is one difference between our state and the gateway's.
+type DriftRow struct {
+	PaymentID     int64  `json:"paymentId"`
+	OrderID       int64  `json:"orderId"`
+	OrderNo       string `json:"orderNo"`
+	CustomerName  string `json:"customerName"`
+	FoundAt       string `json:"foundAt"`
+	OurState      Label  `json:"ourState"`
+	GatewayState  Label  `json:"gatewayState"`
+	OurAmount     int64  `json:"ourAmount"`
+	GatewayAmount int64  `json:"gatewayAmount"`
+	Detail        string `json:"detail"`
+}
+
+// Drifts lists the differences the sync found; nothing is fixed without a click.
+func (w *Work) Drifts() ([]DriftRow, error) {
+	ds, err := w.s.Store.Drifts(w.s.Ctx())
+	if err != nil {
+		return nil, err
+	}
+	out := []DriftRow{}
+	for _, d := range ds {
+		out = append(out, DriftRow{PaymentID: d.PaymentID, OrderID: d.OrderID, OrderNo: d.OrderNo, CustomerName: d.CustomerName,
+			FoundAt: jst(d.FoundAt), OurState: stateLabel(d.OurState), GatewayState: stateLabel(d.GatewayState),
+			OurAmount: int64(d.OurAmount), GatewayAmount: int64(d.GatewayAmount), Detail: d.Detail})
+	}
+	return out, nil
+}
+
+// AcceptGateway fixes a difference by taking the gateway's state as ours.
+func (w *Work) AcceptGateway(paymentID int64) error {
+	ctx := w.s.Ctx()
+	return w.s.System.Syncer.AcceptGateway(ctx, paymentID, w.s.operator(ctx))
+}
+
+// PushOurs fixes a difference by sending the operation that brings the gateway to our state.
+func (w *Work) PushOurs(paymentID int64) (string, error) {
+	ctx := w.s.Ctx()
+	res, err := w.s.System.Syncer.PushOurs(ctx, paymentID, w.s.operator(ctx))
+	if err != nil {
+		return "", err
+	}
+	return res.Message, nil
+}
+
+// StockRow is one line of the キャンセル在庫 list.
+type StockRow struct {
+	ID          int64  `json:"id"`
+	OrderID     int64  `json:"orderId"`
+	OrderNo     string `json:"orderNo"`
+	ProductCode string `json:"productCode"`
+	ProductName string `json:"productName"`
+	Variant     string `json:"variant"`
+	Quantity    int64  `json:"quantity"`
+	Status      string `json:"status"` // pending 未対応, returned 在庫戻し済
+	CreatedAt   string `json:"createdAt"`
+}
+
+// CancelStock lists キャンセル在庫 by status ("pending", "returned", "" = all).
+func (w *Work) CancelStock(status string) ([]StockRow, error) {
+	items, err := w.s.Store.CancelStock(w.s.Ctx(), status)
+	if err != nil {
+		return nil, err
+	}
+	out := []StockRow{}
+	for _, it := range items {
+		out = append(out, StockRow{ID: it.ID, OrderID: it.OrderID, OrderNo: it.OrderNo, ProductCode: it.ProductCode,
+			ProductName: it.ProductName, Variant: it.Variant, Quantity: it.Quantity, Status: it.Status, CreatedAt: jst(it.CreatedAt)})
+	}
+	return out, nil
+}
+
+// MarkStockReturned marks キャンセル在庫 lines 在庫戻し済 (bulk).
+func (w *Work) MarkStockReturned(ids []int64) error {
+	if len(ids) == 0 {
+		return backend.Errorf(backend.EINVALID, "在庫戻し済にする行を選んでください", "choose the lines to mark")
+	}
+	return w.s.Store.MarkStockReturned(w.s.Ctx(), ids)
+}
+
+// RefundRow is one 要返金(口座) task: money to return by bank transfer.
+type RefundRow struct {
+	ID           int64  `json:"id"`
+	OrderID      int64  `json:"orderId"`
+	OrderNo      string `json:"orderNo"`
+	CustomerName string `json:"customerName"`
+	Amount       int64  `json:"amount"`
+	Reason       string `json:"reason"`
+	Status       string `json:"status"` // open 未対応, done 返金済
+	CreatedAt    string `json:"createdAt"`
+	DoneAt       string `json:"doneAt"`
+	Operator     string `json:"operator"`
+}
+
+// RefundTasks lists 要返金 tasks by status ("open", "done", "" = all).
+func (w *Work) RefundTasks(status string) ([]RefundRow, error) {
+	ts, err := w.s.Store.RefundTasks(w.s.Ctx(), status)
+	if err != nil {
+		return nil, err
+	}
+	out := []RefundRow{}
+	for _, t := range ts {
+		out = append(out, RefundRow{ID: t.ID, OrderID: t.OrderID, OrderNo: t.OrderNo, CustomerName: t.CustomerName,
+			Amount: int64(t.Amount), Reason: t.Reason, Status: t.Status, CreatedAt: jst(t.CreatedAt), DoneAt: jst(t.DoneAt), Operator: t.Operator})
+	}
+	return out, nil
+}
+
+// CompleteRefundTask records that the bank refund was made.
+func (w *Work) CompleteRefundTask(id int64) error {
+	ctx := w.s.Ctx()
+	return w.s.Store.CompleteRefundTask(ctx, id, w.s.operator(ctx))
+}
+
+// FeeRow is one line of the fee report.
+type FeeRow struct {
+	ProfileName string `json:"profileName"`
+	Month       string `json:"month"`
+	Operations  int    `json:"operations"`
+	FeePerOp    int64  `json:"feePerOp"`
+	Fee         int64  `json:"fee"`
+}
+
+// Fees reports billable operations and their fees per gateway for a month ("2026-11").
+func (w *Work) Fees(month string) ([]FeeRow, error) {
+	from, err := time.ParseInLocation("2006-01", month, backend.JST)
+	if err != nil {
+		return nil, backend.Errorf(backend.EINVALID, "月は 2026-11 の形で入力してください", "enter the month as 2026-11")
+	}
+	lines, err := w.s.Store.FeeReport(w.s.Ctx(), from, from.AddDate(0, 1, 0))
+	if err != nil {
+		return nil, err
+	}
+	out := []FeeRow{}
+	for _, l := range lines {
+		out = append(out, FeeRow{ProfileName: l.ProfileName, Month: l.Month, Operations: l.Operations, FeePerOp: int64(l.FeePerOp), Fee: int64(l.Fee)})
+	}
+	return out, nil
+}
+
+func settingInt(s *Services, key string, def int) int {
+	v, _ := s.Store.Setting(s.Ctx(), key)
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		return def
+	}
+	return n
+}

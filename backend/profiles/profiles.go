@@ -1,0 +1,330 @@
+// Package profiles manages gateway profiles — a shop's contracts with GMO-PG, SGP,
+// SBPS and Paygent, each in its test or production environment — with their secrets
+// in the OS keychain, and the 接続テスト that tells the operator whether a profile works.
+package profiles
+
+import (
+	"context"
+	"crypto/tls"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"kessaidesk/backend"
+)
+
+// Store is what the service needs from the database.
+type Store interface {
+	Profiles(ctx context.Context) ([]*backend.GatewayProfile, error)
+	ProfileByID(ctx context.Context, id int64) (*backend.GatewayProfile, error)
+	SaveProfile(ctx context.Context, p *backend.GatewayProfile) error
+	DeleteProfile(ctx context.Context, id int64) error
+}
+
+// Factory builds clients; Forget drops a cached one after its profile changed.
+type Factory interface {
+	backend.GatewayFactory
+	Forget(profileID int64)
+}
+
+// Service saves, deletes and tests profiles.
+type Service struct {
+	Store    Store
+	Vault    backend.Vault
+	Gateways Factory
+}
+
+// Input is a profile as the operator entered it. Secrets maps a secret name
+// (backend.Secret*) to its value; an empty value keeps the stored secret.
+type Input struct {
+	ID              int64
+	Name            string
+	Kind            backend.GatewayKind
+	Environment     backend.Environment
+	Host            string
+	MerchantID      string
+	SubID           string
+	Methods         []backend.PaymentMethod
+	AuthExpiryDays  int
+	FeePerOperation backend.Yen
+	AutoCapture     bool
+	Secrets         map[string]string
+}
+
+// SecretSpec is one secret a gateway needs.
+type SecretSpec struct {
+	Name     string
+	Label    string
+	Required bool
+}
+
+// Secrets lists the secrets of a gateway kind, in the order the form shows them.
+func Secrets(kind backend.GatewayKind) []SecretSpec {
+	switch kind {
+	case backend.GatewayGMO, backend.GatewaySGP:
+		return []SecretSpec{{backend.SecretShopPass, "ショップパスワード", true}}
+	case backend.GatewaySBPS:
+		return []SecretSpec{{backend.SecretHashKey, "ハッシュキー", true}, {backend.SecretBasicPassword, "Basic認証パスワード（ハッシュキーと異なる場合）", false}}
+	case backend.GatewayPaygent:
+		return []SecretSpec{{backend.SecretConnectPassword, "接続パスワード", true},
+			{backend.SecretClientCert, "クライアント証明書と秘密鍵（PEM）", true}, {backend.SecretCertPassword, "秘密鍵のパスワード", false}}
+	}
+	return nil
+}
+
+// Kinds are the gateways a profile can be made for.
+var Kinds = []backend.GatewayKind{backend.GatewayGMO, backend.GatewaySGP, backend.GatewaySBPS, backend.GatewayPaygent}
+
+func invalid(ja, en string, args ...any) error { return backend.Errorf(backend.EINVALID, ja, en, args...) }
+
+var (
+	gmoShopID   = regexp.MustCompile(`^[A-Za-z0-9]{1,13}$`)
+	digits      = regexp.MustCompile(`^[0-9]+$`)
+	alnum       = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	gmoShopPass = regexp.MustCompile(`^[A-Za-z0-9]{1,10}$`)
+)
+
+// ValidateHost accepts "" (the published host), an https URL, or plain http only for a
+// simulator on 127.0.0.1: TLS verification is always on for real hosts.
+func ValidateHost(host string) error {
+	if host == "" {
+		return nil
+	}
+	u, err := url.Parse(host)
+	if err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+		return invalid("接続先「%s」はURLとして読めません（例: https://pt01.mul-pay.jp）", "cannot read the host %q", host)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if h, _, err := net.SplitHostPort(u.Host); err == nil && h == "127.0.0.1" {
+			return nil
+		}
+	}
+	return invalid("接続先はhttpsで指定してください（httpは127.0.0.1のシミュレーターだけ使えます）", "the host must use https (plain http only for a simulator on 127.0.0.1)")
+}
+
+// validate checks everything before anything is saved.
+func validate(in *Input, existing *backend.GatewayProfile, hasSecret func(string) bool) error {
+	in.Name = strings.TrimSpace(in.Name)
+	in.MerchantID = strings.TrimSpace(in.MerchantID)
+	in.SubID = strings.TrimSpace(in.SubID)
+	in.Host = strings.TrimRight(strings.TrimSpace(in.Host), "/")
+	switch {
+	case in.Name == "":
+		return invalid("設定名を入力してください", "enter a name")
+	case utf8.RuneCountInString(in.Name) > 40:
+		return invalid("設定名は40文字以内で入力してください", "the name must be at most 40 characters")
+	}
+	known := false
+	for _, k := range Kinds {
+		known = known || k == in.Kind
+	}
+	if !known {
+		return invalid("決済サービスを選んでください", "choose a gateway")
+	}
+	if existing != nil && existing.Kind != in.Kind {
+		return invalid("登録済みの設定の決済サービスは変更できません。新しい設定を作成してください", "the gateway of a saved profile cannot change")
+	}
+	if in.Environment != backend.EnvTest && in.Environment != backend.EnvProduction {
+		return invalid("環境（テスト／本番）を選んでください", "choose test or production")
+	}
+	if err := ValidateHost(in.Host); err != nil {
+		return err
+	}
+	switch in.Kind {
+	case backend.GatewayGMO, backend.GatewaySGP:
+		if !gmoShopID.MatchString(in.MerchantID) {
+			return invalid("ショップIDは半角英数字13文字以内で入力してください", "the shop ID is up to 13 letters and digits")
+		}
+		if p := in.Secrets[backend.SecretShopPass]; p != "" && !gmoShopPass.MatchString(p) {
+			return invalid("ショップパスワードは半角英数字10文字以内で入力してください", "the shop password is up to 10 letters and digits")
+		}
+	case backend.GatewaySBPS:
+		if !digits.MatchString(in.MerchantID) || len(in.MerchantID) != 5 {
+			return invalid("マーチャントIDは半角数字5桁で入力してください", "the merchant ID is 5 digits")
+		}
+		if !digits.MatchString(in.SubID) || len(in.SubID) != 3 {
+			return invalid("サービスIDは半角数字3桁で入力してください", "the service ID is 3 digits")
+		}
+	case backend.GatewayPaygent:
+		if !digits.MatchString(in.MerchantID) || len(in.MerchantID) > 9 {
+			return invalid("マーチャントIDは半角数字で入力してください", "the merchant ID is digits")
+		}
+		if !alnum.MatchString(in.SubID) || len(in.SubID) > 32 {
+			return invalid("接続IDは半角英数字で入力してください", "the connect ID is letters and digits")
+		}
+		if c := in.Secrets[backend.SecretClientCert]; c != "" {
+			if _, err := tls.X509KeyPair([]byte(c), []byte(c)); err != nil {
+				return invalid("クライアント証明書を読み込めません。証明書と秘密鍵を含むPEMファイルを指定してください", "cannot read the client certificate: give a PEM file with the certificate and its key")
+			}
+		}
+	}
+	if len(in.Methods) == 0 {
+		return invalid("この設定で扱う支払方法を1つ以上選んでください", "choose at least one payment method")
+	}
+	for _, m := range in.Methods {
+		if !m.Valid() || m == backend.MethodOther {
+			return invalid("支払方法「%s」は選べません", "unknown payment method %q", m)
+		}
+	}
+	if in.AuthExpiryDays == 0 {
+		in.AuthExpiryDays = backend.DefaultAuthExpiryDays(in.Kind)
+	}
+	if in.AuthExpiryDays < 1 || in.AuthExpiryDays > 365 {
+		return invalid("与信の有効期間は1〜365日で入力してください", "the authorisation period is 1 to 365 days")
+	}
+	if in.FeePerOperation < 0 || in.FeePerOperation > 10000 {
+		return invalid("1件あたりの手数料は0〜10,000円で入力してください", "the fee per operation is 0 to 10,000 yen")
+	}
+	for _, s := range Secrets(in.Kind) {
+		v := in.Secrets[s.Name]
+		if s.Required && v == "" && (existing == nil || !hasSecret(s.Name)) {
+			return invalid("%sを入力してください", "enter the credential: %s", s.Label)
+		}
+		if strings.ContainsAny(v, "\r\n") && s.Name != backend.SecretClientCert {
+			return invalid("%sに改行は使えません", "%s: no line breaks allowed", s.Label)
+		}
+	}
+	for name := range in.Secrets {
+		ok := false
+		for _, s := range Secrets(in.Kind) {
+			ok = ok || s.Name == name
+		}
+		if !ok {
+			return invalid("この決済サービスでは使わない認証情報です", "a credential this gateway does not use: %s", name)
+		}
+	}
+	return nil
+}
+
+// HasSecret reports whether a profile's secret is stored (never its value).
+func (s *Service) HasSecret(profileID int64, name string) bool {
+	v, err := s.Vault.Get(backend.SecretKey(profileID, name))
+	return err == nil && v != ""
+}
+
+// Save checks the input and saves the profile and its secrets; on bad input nothing
+// is saved. Secrets go only to the vault.
+func (s *Service) Save(ctx context.Context, in Input) (*backend.GatewayProfile, error) {
+	var existing *backend.GatewayProfile
+	if in.ID != 0 {
+		var err error
+		if existing, err = s.Store.ProfileByID(ctx, in.ID); err != nil {
+			return nil, err
+		}
+		if existing.Demo {
+			return nil, invalid("デモ用の設定は変更できません", "the demo profile cannot be changed")
+		}
+	}
+	if err := validate(&in, existing, func(name string) bool { return s.HasSecret(in.ID, name) }); err != nil {
+		return nil, err
+	}
+	p := &backend.GatewayProfile{ID: in.ID, Name: in.Name, Kind: in.Kind, Environment: in.Environment, Host: in.Host,
+		MerchantID: in.MerchantID, SubID: in.SubID, Methods: in.Methods, AuthExpiryDays: in.AuthExpiryDays,
+		FeePerOperation: in.FeePerOperation, AutoCapture: in.AutoCapture}
+	if existing != nil {
+		p.CreatedAt = existing.CreatedAt
+		// Secrets first: if the keychain refuses, the profile is unchanged too.
+		if err := s.setSecrets(p.ID, in.Secrets); err != nil {
+			return nil, err
+		}
+		if err := s.Store.SaveProfile(ctx, p); err != nil {
+			return nil, err
+		}
+	} else {
+		if err := s.Store.SaveProfile(ctx, p); err != nil {
+			return nil, err
+		}
+		if err := s.setSecrets(p.ID, in.Secrets); err != nil {
+			s.deleteSecrets(p.ID, p.Kind)
+			s.Store.DeleteProfile(ctx, p.ID)
+			return nil, err
+		}
+	}
+	if s.Gateways != nil {
+		s.Gateways.Forget(p.ID)
+	}
+	return p, nil
+}
+
+func (s *Service) setSecrets(id int64, secrets map[string]string) error {
+	for name, v := range secrets {
+		if v == "" {
+			continue
+		}
+		if err := s.Vault.Set(backend.SecretKey(id, name), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) deleteSecrets(id int64, kind backend.GatewayKind) error {
+	var first error
+	for _, sp := range Secrets(kind) {
+		if err := s.Vault.Delete(backend.SecretKey(id, sp.Name)); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// Delete removes a profile and its secrets. A profile that payments use stays.
+func (s *Service) Delete(ctx context.Context, id int64) error {
+	p, err := s.Store.ProfileByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.DeleteProfile(ctx, id); err != nil {
+		return err
+	}
+	if s.Gateways != nil {
+		s.Gateways.Forget(id)
+	}
+	return s.deleteSecrets(id, p.Kind)
+}
+
+// TestResult is the outcome of a 接続テスト, explained for the operator.
+type TestResult struct {
+	OK      bool
+	Message string
+	Code    string
+}
+
+type pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Test makes a harmless authenticated call with the profile and explains the result.
+func (s *Service) Test(ctx context.Context, id int64) (*TestResult, error) {
+	p, err := s.Store.ProfileByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.Gateways.Forget(id)
+	gw, err := s.Gateways.Gateway(ctx, p)
+	if err == nil {
+		pg, ok := gw.(pinger)
+		if !ok {
+			return &TestResult{Message: "この決済サービスは接続テストに対応していません", Code: backend.EUNSUPPORTED}, nil
+		}
+		err = pg.Ping(ctx)
+	}
+	if err == nil {
+		return &TestResult{OK: true, Message: "接続できました。認証情報は正しく、ゲートウェイが応答しています"}, nil
+	}
+	msg := backend.ErrorMessage(err, "ja")
+	switch backend.ErrorClassOf(err) {
+	case backend.ClassAuthFailed:
+		msg = "認証に失敗しました: " + msg
+	case backend.ClassNotSent:
+		if backend.ErrorCode(err) != backend.ECREDENTIAL {
+			msg = "接続先に届きませんでした: " + msg
+		}
+	}
+	return &TestResult{Message: msg, Code: backend.ErrorCode(err)}, nil
+}

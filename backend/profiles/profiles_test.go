@@ -1,0 +1,145 @@
+package profiles
+
+import (
+	"context"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"kessaidesk/backend"
+	"kessaidesk/backend/gateways"
+	"kessaidesk/backend/gmo/gmosim"
+	"kessaidesk/backend/sqlite"
+	"kessaidesk/backend/vault"
+)
+
+type fixture struct {
+	svc   *Service
+	store *sqlite.DB
+	vault *vault.Memory
+	sim   *gmosim.Sim
+}
+
+func setup(t *testing.T) *fixture {
+	t.Helper()
+	store, err := sqlite.Open(t.TempDir() + "/kd.db")
+	require.NoError(t, err)
+	t.Cleanup(func() { store.Close() })
+	sim, err := gmosim.Start(gmosim.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { sim.Close() })
+	sim.AddShop("tshop0001", "pw12345678")
+	v := vault.NewMemory()
+	return &fixture{svc: &Service{Store: store, Vault: v, Gateways: &gateways.Factory{Vault: v}}, store: store, vault: v, sim: sim}
+}
+
+func (f *fixture) gmoInput(pass string) Input {
+	return Input{Name: "GMO-PG テスト", Kind: backend.GatewayGMO, Environment: backend.EnvTest, Host: f.sim.URL(),
+		MerchantID: "tshop0001", Methods: []backend.PaymentMethod{backend.MethodCard},
+		Secrets: map[string]string{backend.SecretShopPass: pass}}
+}
+
+func TestSaveKeepsSecretsOnlyInTheVault(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	p, err := f.svc.Save(ctx, f.gmoInput("pw12345678"))
+	require.NoError(t, err)
+	assert.Equal(t, 90, p.AuthExpiryDays, "the GMO default")
+	v, err := f.vault.Get(backend.SecretKey(p.ID, backend.SecretShopPass))
+	require.NoError(t, err)
+	assert.Equal(t, "pw12345678", v)
+	assert.True(t, f.svc.HasSecret(p.ID, backend.SecretShopPass))
+
+	// Editing without retyping the password keeps it.
+	in := f.gmoInput("")
+	in.ID, in.Name = p.ID, "GMO-PG 本番前テスト"
+	_, err = f.svc.Save(ctx, in)
+	require.NoError(t, err)
+	v, _ = f.vault.Get(backend.SecretKey(p.ID, backend.SecretShopPass))
+	assert.Equal(t, "pw12345678", v)
+}
+
+func TestBadInputSavesNothing(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	cases := map[string]func(in *Input){
+		"empty name":        func(in *Input) { in.Name = " " },
+		"no gateway":        func(in *Input) { in.Kind = "" },
+		"malformed host":    func(in *Input) { in.Host = "pt01.mul-pay.jp/payment" },
+		"plain http remote": func(in *Input) { in.Host = "http://pt01.mul-pay.jp" },
+		"bad shop id":       func(in *Input) { in.MerchantID = "ショップ" },
+		"no password":       func(in *Input) { in.Secrets = nil },
+		"bad password":      func(in *Input) { in.Secrets[backend.SecretShopPass] = "has space" },
+		"no method":         func(in *Input) { in.Methods = nil },
+		"foreign secret":    func(in *Input) { in.Secrets[backend.SecretHashKey] = "x" },
+		"expiry too long":   func(in *Input) { in.AuthExpiryDays = 400 },
+		"unreadable cert": func(in *Input) {
+			in.Kind, in.MerchantID, in.SubID = backend.GatewayPaygent, "12345", "conn01"
+			in.Secrets = map[string]string{backend.SecretConnectPassword: "pw", backend.SecretClientCert: "-----BEGIN CERTIFICATE-----\nnot a cert\n-----END CERTIFICATE-----\n"}
+		},
+	}
+	for name, mutate := range cases {
+		t.Run(name, func(t *testing.T) {
+			in := f.gmoInput("pw12345678")
+			mutate(&in)
+			_, err := f.svc.Save(ctx, in)
+			require.Error(t, err)
+			assert.Equal(t, backend.EINVALID, backend.ErrorCode(err))
+			msg := backend.ErrorMessage(err, "ja")
+			assert.Regexp(t, `[ぁ-んァ-ン一-龥]`, msg, "a Japanese message")
+			ps, err := f.store.Profiles(ctx)
+			require.NoError(t, err)
+			assert.Empty(t, ps, "no profile saved")
+			assert.Empty(t, f.vault.Keys(), "no secret saved")
+		})
+	}
+}
+
+func TestDeleteRemovesTheSecrets(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	p, err := f.svc.Save(ctx, f.gmoInput("pw12345678"))
+	require.NoError(t, err)
+	require.NoError(t, f.svc.Delete(ctx, p.ID))
+	assert.Empty(t, f.vault.Keys())
+	ps, _ := f.store.Profiles(ctx)
+	assert.Empty(t, ps)
+}
+
+func TestConnectionTestExplainsTheOutcome(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+
+	ok, err := f.svc.Save(ctx, f.gmoInput("pw12345678"))
+	require.NoError(t, err)
+	res, err := f.svc.Test(ctx, ok.ID)
+	require.NoError(t, err)
+	assert.True(t, res.OK, res.Message)
+	assert.Contains(t, res.Message, "接続できました")
+
+	in := f.gmoInput("wrongpass1")
+	in.Name = "パスワード違い"
+	wrong, err := f.svc.Save(ctx, in)
+	require.NoError(t, err)
+	res, err = f.svc.Test(ctx, wrong.ID)
+	require.NoError(t, err)
+	assert.False(t, res.OK)
+	assert.Contains(t, res.Message, "認証に失敗しました")
+	assert.NotContains(t, res.Message, "wrongpass1")
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	in = f.gmoInput("pw12345678")
+	in.Name, in.Host = "つながらない", "http://"+addr
+	down, err := f.svc.Save(ctx, in)
+	require.NoError(t, err)
+	res, err = f.svc.Test(ctx, down.ID)
+	require.NoError(t, err)
+	assert.False(t, res.OK)
+	assert.True(t, strings.Contains(res.Message, "接続"), res.Message)
+}

@@ -1,0 +1,63 @@
+package sqlite
+
+import (
+	"context"
+	"time"
+
+	"kessaidesk/backend"
+)
+
+// Work lists: the queries behind the 作業リスト screen, each the orders an operator
+// must look at today, most urgent first.
+const (
+	ListToCapture       = "to_capture"       // 仮売上, by days left to capture
+	ListCaptureFailed   = "capture_failed"   // 売上失敗
+	ListStaleProcessing = "stale_processing" // 決済処理中 for longer than the threshold
+	ListOverdueDeposit  = "overdue_deposit"  // 入金待ち past the payment deadline, and net-bank expiries left open
+	ListNeedsReview     = "needs_review"     // 要確認, and operations whose outcome is unknown
+)
+
+// WorkLists lists the work-list codes in display order.
+var WorkLists = []string{ListToCapture, ListCaptureFailed, ListNeedsReview, ListOverdueDeposit, ListStaleProcessing}
+
+// WorkList returns up to limit orders of one work list. staleBefore is the order time
+// before which a 決済処理中 order is stale.
+func (db *DB) WorkList(ctx context.Context, list string, now, staleBefore time.Time, limit int) ([]backend.OrderRow, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	var where string
+	var args []any
+	switch list {
+	case ListToCapture:
+		where = `o.payment_state = 'authorized' ORDER BY p.auth_expires_at, o.id`
+	case ListCaptureFailed:
+		where = `o.payment_state = 'capture_failed' ORDER BY o.updated_at DESC, o.id`
+	case ListNeedsReview:
+		where = `(o.payment_state = 'needs_review' OR EXISTS (SELECT 1 FROM operations op WHERE op.payment_id = o.payment_id
+			AND op.state IN ` + unresolvedStates + `)) ORDER BY o.updated_at DESC, o.id`
+	case ListOverdueDeposit:
+		where = `((o.payment_state = 'awaiting_deposit' AND p.payment_deadline > 0 AND p.payment_deadline < ?)
+			OR (o.payment_state = 'expired' AND o.status = 'awaiting_deposit')) ORDER BY p.payment_deadline, o.id`
+		args = append(args, ms(now))
+	case ListStaleProcessing:
+		where = `o.status = 'processing' AND o.ordered_at < ? ORDER BY o.ordered_at, o.id`
+		args = append(args, ms(staleBefore))
+	default:
+		return nil, backend.Errorf(backend.EINVALID, "作業リスト「%s」はありません", "unknown work list %q", list)
+	}
+	return db.orderRows(ctx, where+` LIMIT ?`, append(args, limit)...)
+}
+
+// WorkListCounts counts each work list (capped at 1000) for the badges of the menu.
+func (db *DB) WorkListCounts(ctx context.Context, now, staleBefore time.Time) (map[string]int, error) {
+	out := map[string]int{}
+	for _, l := range WorkLists {
+		rows, err := db.WorkList(ctx, l, now, staleBefore, 1000)
+		if err != nil {
+			return nil, err
+		}
+		out[l] = len(rows)
+	}
+	return out, nil
+}
