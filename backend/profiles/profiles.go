@@ -77,7 +77,9 @@ func Secrets(kind backend.GatewayKind) []SecretSpec {
 // Kinds are the gateways a profile can be made for.
 var Kinds = []backend.GatewayKind{backend.GatewayGMO, backend.GatewaySGP, backend.GatewaySBPS, backend.GatewayPaygent}
 
-func invalid(ja, en string, args ...any) error { return backend.Errorf(backend.EINVALID, ja, en, args...) }
+func invalid(ja, en string, args ...any) error {
+	return backend.Errorf(backend.EINVALID, ja, en, args...)
+}
 
 var (
 	gmoShopID   = regexp.MustCompile(`^[A-Za-z0-9]{1,13}$`)
