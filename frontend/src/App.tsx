@@ -7,8 +7,9 @@ import type { Lang } from './i18n'
 import { OrderDetail } from './pages/OrderDetail'
 import { OrderList } from './pages/OrderList'
 import { Settings } from './pages/Settings'
+import { Work } from './pages/Work'
 
-type View = { name: 'orders' } | { name: 'order'; id: number } | { name: 'settings' }
+type View = { name: 'orders' } | { name: 'order'; id: number; from: 'orders' | 'work' } | { name: 'work' } | { name: 'settings' }
 
 export default function App() {
   const api = useApi()
@@ -39,8 +40,10 @@ export default function App() {
       <div className="shell">
         <nav className="side">
           <div className="brand">{t.appName}<small>{lang === 'ja' ? 'Kessai Desk' : '決済デスク'}</small></div>
-          <button data-testid="nav-orders" className={view.name !== 'settings' ? 'active' : ''}
+          <button data-testid="nav-orders" className={view.name === 'orders' || (view.name === 'order' && view.from === 'orders') ? 'active' : ''}
             onClick={() => setView({ name: 'orders' })}>{t.navOrders}</button>
+          <button data-testid="nav-work" className={view.name === 'work' || (view.name === 'order' && view.from === 'work') ? 'active' : ''}
+            onClick={() => setView({ name: 'work' })}>{t.navWork}</button>
           <button data-testid="nav-settings" className={view.name === 'settings' ? 'active' : ''}
             onClick={() => setView({ name: 'settings' })}>{t.navSettings}</button>
           {info?.demo && <div className="demo-flag" data-testid="demo-mode" title={t.demoNotice}>{t.demo}</div>}
@@ -49,9 +52,10 @@ export default function App() {
           {info?.demo && <div className="demo-banner">{t.demoNotice}</div>}
           {toast && <div className="toast" role="status" onClick={() => setToast('')}>{toast}</div>}
           <ErrorMessage error={error} />
-          {view.name === 'orders' && <OrderList query={query} onQuery={setQuery} onOpen={(id) => setView({ name: 'order', id })} />}
+          {view.name === 'orders' && <OrderList query={query} onQuery={setQuery} onOpen={(id) => setView({ name: 'order', id, from: 'orders' })} />}
+          {view.name === 'work' && <Work onOpen={(id) => setView({ name: 'order', id, from: 'work' })} />}
           {view.name === 'order' && <OrderDetail orderId={view.id} onBack={() => {
-            setView({ name: 'orders' })
+            setView(view.from === 'work' ? { name: 'work' } : { name: 'orders' })
             setQuery((q) => ({ ...q })) // refresh the list: states may have changed
           }} />}
           {view.name === 'settings' && info && <Settings info={info} onChanged={loadInfo} />}

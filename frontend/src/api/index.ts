@@ -2,7 +2,9 @@
 // context, the window gets the Wails bindings, tests get a fake.
 import { createContext, useContext } from 'react'
 import type {
-  ActionInput, ActionPreview, Info, OperationResult, OrderDetail, OrderPage, OrderSearch, Options, UIError,
+  ActionInput, ActionPreview, BackupInfo, Backups, DriftRow, FeeRow, GatewayKindInfo, Info, OperationResult, OrderDetail,
+  OrderPage, OrderRow, OrderSearch, Options, ProfileInput, ProfileView, RefundRow, Rules, StockRow, SyncState, TestResult,
+  UIError, WorkListInfo,
 } from './types'
 
 export * from './types'
@@ -18,6 +20,29 @@ export interface Api {
   setLanguage(lang: string): Promise<void>
   setOperator(name: string): Promise<void>
   removeDemo(): Promise<void>
+  rules(): Promise<Rules>
+  saveRules(r: Rules): Promise<void>
+  backups(): Promise<Backups>
+  backup(): Promise<BackupInfo>
+  restore(name: string): Promise<void>
+  cancelRestore(): Promise<void>
+  workLists(): Promise<WorkListInfo[]>
+  workList(code: string): Promise<OrderRow[]>
+  syncStatus(): Promise<SyncState>
+  syncNow(): Promise<void>
+  drifts(): Promise<DriftRow[]>
+  acceptGateway(paymentId: number): Promise<void>
+  pushOurs(paymentId: number): Promise<string>
+  cancelStock(status: string): Promise<StockRow[]>
+  markStockReturned(ids: number[]): Promise<void>
+  refundTasks(status: string): Promise<RefundRow[]>
+  completeRefundTask(id: number): Promise<void>
+  fees(month: string): Promise<FeeRow[]>
+  gatewayKinds(): Promise<GatewayKindInfo[]>
+  profiles(): Promise<ProfileView[]>
+  saveProfile(p: ProfileInput): Promise<ProfileView>
+  deleteProfile(id: number): Promise<void>
+  testProfile(id: number): Promise<TestResult>
   // onEvent subscribes to a Go event ("bulk:progress", "sync:progress", "notify") and
   // returns the unsubscribe function.
   onEvent(name: string, cb: (data: unknown) => void): () => void

@@ -193,3 +193,39 @@ export function emptySearch(): OrderSearch {
     totalMax: '', product: '', sort: '', page: 1, pageSize: 50,
   }
 }
+
+export interface WorkListInfo { code: string; ja: string; en: string; count: number }
+export interface ProfileSync { profileId: number; name: string; lastSuccess: string; offlineSince: string; lastError: string }
+export interface SyncState { profiles: ProfileSync[]; drifts: number }
+export interface DriftRow {
+  paymentId: number; orderId: number; orderNo: string; customerName: string; foundAt: string
+  ourState: Label; gatewayState: Label; ourAmount: number; gatewayAmount: number; detail: string
+}
+export interface StockRow {
+  id: number; orderId: number; orderNo: string; productCode: string; productName: string; variant: string
+  quantity: number; status: string; createdAt: string
+}
+export interface RefundRow {
+  id: number; orderId: number; orderNo: string; customerName: string; amount: number; reason: string
+  status: string; createdAt: string; doneAt: string; operator: string
+}
+export interface FeeRow { profileName: string; month: string; operations: number; feePerOp: number; fee: number }
+
+export interface SecretInfo { name: string; label: string; required: boolean; set: boolean }
+export interface GatewayKindInfo {
+  code: string; ja: string; merchantLabel: string; subLabel: string; secrets: SecretInfo[]
+  defaultExpiryDays: number; testHost: string; productionHost: string; supported: boolean
+}
+export interface ProfileView {
+  id: number; name: string; kind: string; kindLabel: string; demo: boolean; environment: string; host: string
+  merchantId: string; subId: string; methods: string[]; authExpiryDays: number; feePerOperation: number
+  autoCapture: boolean; secrets: SecretInfo[]
+}
+export interface ProfileInput {
+  id: number; name: string; kind: string; environment: string; host: string; merchantId: string; subId: string
+  methods: string[]; authExpiryDays: string; feePerOperation: string; autoCapture: boolean; secrets: Record<string, string>
+}
+export interface TestResult { ok: boolean; message: string }
+export interface Rules { syncIntervalMinutes: string; netBankAutoCancel: boolean; staleProcessingMinutes: string }
+export interface BackupInfo { name: string; size: number; created: string }
+export interface Backups { list: BackupInfo[]; restorePending: string }

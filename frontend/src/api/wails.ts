@@ -2,9 +2,11 @@
 import * as Orders from '../../wailsjs/go/app/Orders'
 import * as Payments from '../../wailsjs/go/app/Payments'
 import * as Settings from '../../wailsjs/go/app/Settings'
+import * as Work from '../../wailsjs/go/app/Work'
+import * as Gateways from '../../wailsjs/go/app/Gateways'
 import { EventsOn } from '../../wailsjs/runtime/runtime'
 import type { Api } from './index'
-import type { ActionInput, OrderSearch } from './types'
+import type { ActionInput, OrderSearch, ProfileInput, Rules } from './types'
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export const wailsApi: Api = {
@@ -18,5 +20,28 @@ export const wailsApi: Api = {
   setLanguage: (lang: string) => Settings.SetLanguage(lang),
   setOperator: (name: string) => Settings.SetOperator(name),
   removeDemo: () => Settings.RemoveDemo(),
+  rules: () => Settings.Rules() as Promise<any>,
+  saveRules: (r: Rules) => Settings.SaveRules(r as any),
+  backups: () => Settings.Backups() as Promise<any>,
+  backup: () => Settings.Backup() as Promise<any>,
+  restore: (name: string) => Settings.Restore(name),
+  cancelRestore: () => Settings.CancelRestore(),
+  workLists: () => Work.Lists() as Promise<any>,
+  workList: (code: string) => Work.List(code) as Promise<any>,
+  syncStatus: () => Work.SyncStatus() as Promise<any>,
+  syncNow: () => Work.SyncNow(),
+  drifts: () => Work.Drifts() as Promise<any>,
+  acceptGateway: (id: number) => Work.AcceptGateway(id),
+  pushOurs: (id: number) => Work.PushOurs(id),
+  cancelStock: (status: string) => Work.CancelStock(status) as Promise<any>,
+  markStockReturned: (ids: number[]) => Work.MarkStockReturned(ids),
+  refundTasks: (status: string) => Work.RefundTasks(status) as Promise<any>,
+  completeRefundTask: (id: number) => Work.CompleteRefundTask(id),
+  fees: (month: string) => Work.Fees(month) as Promise<any>,
+  gatewayKinds: () => Gateways.Kinds() as Promise<any>,
+  profiles: () => Gateways.List() as Promise<any>,
+  saveProfile: (p: ProfileInput) => Gateways.Save(p as any) as Promise<any>,
+  deleteProfile: (id: number) => Gateways.Delete(id),
+  testProfile: (id: number) => Gateways.Test(id) as Promise<any>,
   onEvent: (name: string, cb: (data: unknown) => void) => EventsOn(name, cb),
 }

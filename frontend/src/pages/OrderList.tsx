@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import { emptySearch, toUIError, useApi } from '../api'
-import type { OrderPage, OrderSearch, Options, UIError } from '../api'
+import type { OrderPage, OrderRow, OrderSearch, Options, UIError } from '../api'
 import { Badge, ErrorMessage, Spinner } from '../components/common'
 import { dateTime, useT, yen } from '../i18n'
 
@@ -135,34 +135,7 @@ export function OrderList({ query, onQuery, onOpen }: {
         {busy && <Spinner text={t.searching} />}
       </div>
       {page && page.rows.length === 0 && !busy && <p className="muted" data-testid="no-results">{t.noResults}</p>}
-      {page && page.rows.length > 0 && (
-        <table className="orders" data-testid="result-table">
-          <thead>
-            <tr>
-              <th>{t.orderNo}</th><th>{t.orderedAt}</th><th>{t.customerName}</th><th>{t.paymentMethod}</th>
-              <th className="num">{t.total}</th><th>{t.paymentState}</th><th>{t.status}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.rows.map((r) => (
-              <tr key={r.id} data-testid="result-row" data-order-no={r.orderNo} tabIndex={0}
-                onClick={() => onOpen(r.id)} onKeyDown={(e) => e.key === 'Enter' && onOpen(r.id)}>
-                <td className="mono">{r.orderNo}{r.demo && <span className="tag">{t.demo}</span>}</td>
-                <td>{dateTime(r.orderedAt)}</td>
-                <td>{r.customerName}<div className="sub">{r.customerKana}</div></td>
-                <td>{t.label(r.paymentMethod)}</td>
-                <td className="num">{yen(r.total, t.lang)}</td>
-                <td>
-                  <Badge label={r.paymentState} kind="payment" />
-                  {r.inFlight && <span className="tag warn">{t.inFlight}</span>}
-                  {r.authDaysLeft !== null && <div className={`sub ${r.authDaysLeft <= 7 ? 'warn' : ''}`}>{t.daysLeft(r.authDaysLeft)}</div>}
-                </td>
-                <td><Badge label={r.status} kind="status" /></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {page && page.rows.length > 0 && <OrderTable rows={page.rows} onOpen={onOpen} />}
       {page && page.total > page.pageSize && (
         <div className="pager">
           <button disabled={query.page <= 1} onClick={() => onQuery({ ...query, page: query.page - 1 })}>{t.prev}</button>
@@ -171,5 +144,38 @@ export function OrderList({ query, onQuery, onOpen }: {
         </div>
       )}
     </section>
+  )
+}
+
+// OrderTable is the 受注一覧 table (search results and work lists).
+export function OrderTable({ rows, onOpen }: { rows: OrderRow[]; onOpen: (orderId: number) => void }) {
+  const t = useT()
+  return (
+    <table className="orders" data-testid="result-table">
+      <thead>
+        <tr>
+          <th>{t.orderNo}</th><th>{t.orderedAt}</th><th>{t.customerName}</th><th>{t.paymentMethod}</th>
+          <th className="num">{t.total}</th><th>{t.paymentState}</th><th>{t.status}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.id} data-testid="result-row" data-order-no={r.orderNo} tabIndex={0}
+            onClick={() => onOpen(r.id)} onKeyDown={(e) => e.key === 'Enter' && onOpen(r.id)}>
+            <td className="mono">{r.orderNo}{r.demo && <span className="tag">{t.demo}</span>}</td>
+            <td>{dateTime(r.orderedAt)}</td>
+            <td>{r.customerName}<div className="sub">{r.customerKana}</div></td>
+            <td>{t.label(r.paymentMethod)}</td>
+            <td className="num">{yen(r.total, t.lang)}</td>
+            <td>
+              <Badge label={r.paymentState} kind="payment" />
+              {r.inFlight && <span className="tag warn">{t.inFlight}</span>}
+              {r.authDaysLeft !== null && <div className={`sub ${r.authDaysLeft <= 7 ? 'warn' : ''}`}>{t.daysLeft(r.authDaysLeft)}</div>}
+            </td>
+            <td><Badge label={r.status} kind="status" /></td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   )
 }

@@ -1,8 +1,9 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { toUIError, useApi } from '../api'
-import type { Info, UIError } from '../api'
+import type { Backups, Info, Rules, UIError } from '../api'
 import { ErrorMessage } from '../components/common'
-import { useT } from '../i18n'
+import { dateTime, useT } from '../i18n'
+import { GatewaySettings } from './GatewaySettings'
 
 // Settings is the 設定 screen: language, operator name, data folder, the demo shop.
 export function Settings({ info, onChanged }: { info: Info; onChanged: () => void }) {
@@ -12,6 +13,15 @@ export function Settings({ info, onChanged }: { info: Info; onChanged: () => voi
   const [error, setError] = useState<UIError | null>(null)
   const [notice, setNotice] = useState('')
   const [confirmDemo, setConfirmDemo] = useState(false)
+  const [rules, setRules] = useState<Rules | null>(null)
+  const [backups, setBackups] = useState<Backups | null>(null)
+  const [confirmRestore, setConfirmRestore] = useState('')
+  const loadBackups = () => api.backups().then(setBackups).catch((e) => setError(toUIError(e)))
+  useEffect(() => {
+    api.rules().then(setRules).catch((e) => setError(toUIError(e)))
+    loadBackups()
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api])
 
   const act = async (fn: () => Promise<void>, message: string) => {
     setError(null)
@@ -48,6 +58,61 @@ export function Settings({ info, onChanged }: { info: Info; onChanged: () => voi
           </label>
           <button type="submit" data-testid="settings-operator-save">{t.save}</button>
         </form>
+      </div>
+      <GatewaySettings />
+      {rules && (
+        <form className="card" data-testid="rules" onSubmit={(e) => {
+          e.preventDefault()
+          act(() => api.saveRules(rules), t.saved)
+        }}>
+          <h2>{t.rulesTitle}</h2>
+          <label className="field"><span>{t.syncInterval}</span>
+            <input data-testid="rules-interval" inputMode="numeric" value={rules.syncIntervalMinutes}
+              onChange={(e) => setRules({ ...rules, syncIntervalMinutes: e.target.value })} /></label>
+          <label className="field"><span>{t.staleMinutes}</span>
+            <input data-testid="rules-stale" inputMode="numeric" value={rules.staleProcessingMinutes}
+              onChange={(e) => setRules({ ...rules, staleProcessingMinutes: e.target.value })} /></label>
+          <label className="check"><input type="checkbox" data-testid="rules-netbank" checked={rules.netBankAutoCancel}
+            onChange={(e) => setRules({ ...rules, netBankAutoCancel: e.target.checked })} /> {t.netBankAutoCancel}</label>
+          <div className="buttons"><button type="submit" data-testid="rules-save">{t.save}</button></div>
+        </form>
+      )}
+      <div className="card" data-testid="backups">
+        <h2>{t.backupTitle}</h2>
+        {backups?.restorePending && (
+          <div className="warn-box">{t.restorePending(backups.restorePending)}
+            <button onClick={() => act(() => api.cancelRestore(), t.saved).then(loadBackups)}>{t.cancelRestore}</button></div>
+        )}
+        <button data-testid="backup-now" onClick={async () => {
+          setError(null)
+          try {
+            const b = await api.backup()
+            setNotice(t.backupDone(b.name))
+            loadBackups()
+          } catch (e) {
+            setError(toUIError(e))
+          }
+        }}>{t.backupNow}</button>
+        {backups && backups.list.length === 0 && <p className="muted">{t.noBackups}</p>}
+        {backups && backups.list.length > 0 && (
+          <table>
+            <tbody>
+              {backups.list.map((b) => (
+                <tr key={b.name} data-testid="backup-row">
+                  <td className="mono">{b.name}</td><td>{dateTime(b.created)}</td><td className="num">{(b.size / 1024).toFixed(0)} KB</td>
+                  <td>{confirmRestore === b.name ? (
+                    <div className="warn-box">{t.restoreConfirm(b.name)}
+                      <button className="danger" data-testid="restore-confirm" onClick={() => {
+                        setConfirmRestore('')
+                        act(() => api.restore(b.name), t.restorePending(b.name)).then(loadBackups)
+                      }}>{t.yes}</button>
+                      <button onClick={() => setConfirmRestore('')}>{t.no}</button></div>
+                  ) : <button data-testid="restore" onClick={() => setConfirmRestore(b.name)}>{t.restore}</button>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </div>
       <div className="card">
         <dl>

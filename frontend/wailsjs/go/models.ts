@@ -106,6 +106,186 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class BackupInfo {
+	    name: string;
+	    size: number;
+	    created: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BackupInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.size = source["size"];
+	        this.created = source["created"];
+	    }
+	}
+	export class Backups {
+	    list: BackupInfo[];
+	    restorePending: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Backups(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.list = this.convertValues(source["list"], BackupInfo);
+	        this.restorePending = source["restorePending"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class DriftRow {
+	    paymentId: number;
+	    orderId: number;
+	    orderNo: string;
+	    customerName: string;
+	    foundAt: string;
+	    ourState: Label;
+	    gatewayState: Label;
+	    ourAmount: number;
+	    gatewayAmount: number;
+	    detail: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DriftRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.paymentId = source["paymentId"];
+	        this.orderId = source["orderId"];
+	        this.orderNo = source["orderNo"];
+	        this.customerName = source["customerName"];
+	        this.foundAt = source["foundAt"];
+	        this.ourState = this.convertValues(source["ourState"], Label);
+	        this.gatewayState = this.convertValues(source["gatewayState"], Label);
+	        this.ourAmount = source["ourAmount"];
+	        this.gatewayAmount = source["gatewayAmount"];
+	        this.detail = source["detail"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class FeeRow {
+	    profileName: string;
+	    month: string;
+	    operations: number;
+	    feePerOp: number;
+	    fee: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new FeeRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.profileName = source["profileName"];
+	        this.month = source["month"];
+	        this.operations = source["operations"];
+	        this.feePerOp = source["feePerOp"];
+	        this.fee = source["fee"];
+	    }
+	}
+	export class SecretInfo {
+	    name: string;
+	    label: string;
+	    required: boolean;
+	    set: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new SecretInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.label = source["label"];
+	        this.required = source["required"];
+	        this.set = source["set"];
+	    }
+	}
+	export class GatewayKindInfo {
+	    code: string;
+	    ja: string;
+	    merchantLabel: string;
+	    subLabel: string;
+	    secrets: SecretInfo[];
+	    defaultExpiryDays: number;
+	    testHost: string;
+	    productionHost: string;
+	    supported: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new GatewayKindInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.code = source["code"];
+	        this.ja = source["ja"];
+	        this.merchantLabel = source["merchantLabel"];
+	        this.subLabel = source["subLabel"];
+	        this.secrets = this.convertValues(source["secrets"], SecretInfo);
+	        this.defaultExpiryDays = source["defaultExpiryDays"];
+	        this.testHost = source["testHost"];
+	        this.productionHost = source["productionHost"];
+	        this.supported = source["supported"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Info {
 	    version: string;
 	    dataDir: string;
@@ -583,6 +763,256 @@ export namespace app {
 	    }
 	}
 	
+	
+	export class ProfileInput {
+	    id: number;
+	    name: string;
+	    kind: string;
+	    environment: string;
+	    host: string;
+	    merchantId: string;
+	    subId: string;
+	    methods: string[];
+	    authExpiryDays: string;
+	    feePerOperation: string;
+	    autoCapture: boolean;
+	    secrets: Record<string, string>;
+	
+	    static createFrom(source: any = {}) {
+	        return new ProfileInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.kind = source["kind"];
+	        this.environment = source["environment"];
+	        this.host = source["host"];
+	        this.merchantId = source["merchantId"];
+	        this.subId = source["subId"];
+	        this.methods = source["methods"];
+	        this.authExpiryDays = source["authExpiryDays"];
+	        this.feePerOperation = source["feePerOperation"];
+	        this.autoCapture = source["autoCapture"];
+	        this.secrets = source["secrets"];
+	    }
+	}
+	export class ProfileSync {
+	    profileId: number;
+	    name: string;
+	    lastSuccess: string;
+	    offlineSince: string;
+	    lastError: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ProfileSync(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.profileId = source["profileId"];
+	        this.name = source["name"];
+	        this.lastSuccess = source["lastSuccess"];
+	        this.offlineSince = source["offlineSince"];
+	        this.lastError = source["lastError"];
+	    }
+	}
+	export class ProfileView {
+	    id: number;
+	    name: string;
+	    kind: string;
+	    kindLabel: string;
+	    demo: boolean;
+	    environment: string;
+	    host: string;
+	    merchantId: string;
+	    subId: string;
+	    methods: string[];
+	    authExpiryDays: number;
+	    feePerOperation: number;
+	    autoCapture: boolean;
+	    secrets: SecretInfo[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ProfileView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.kind = source["kind"];
+	        this.kindLabel = source["kindLabel"];
+	        this.demo = source["demo"];
+	        this.environment = source["environment"];
+	        this.host = source["host"];
+	        this.merchantId = source["merchantId"];
+	        this.subId = source["subId"];
+	        this.methods = source["methods"];
+	        this.authExpiryDays = source["authExpiryDays"];
+	        this.feePerOperation = source["feePerOperation"];
+	        this.autoCapture = source["autoCapture"];
+	        this.secrets = this.convertValues(source["secrets"], SecretInfo);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class RefundRow {
+	    id: number;
+	    orderId: number;
+	    orderNo: string;
+	    customerName: string;
+	    amount: number;
+	    reason: string;
+	    status: string;
+	    createdAt: string;
+	    doneAt: string;
+	    operator: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RefundRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.orderId = source["orderId"];
+	        this.orderNo = source["orderNo"];
+	        this.customerName = source["customerName"];
+	        this.amount = source["amount"];
+	        this.reason = source["reason"];
+	        this.status = source["status"];
+	        this.createdAt = source["createdAt"];
+	        this.doneAt = source["doneAt"];
+	        this.operator = source["operator"];
+	    }
+	}
+	export class Rules {
+	    syncIntervalMinutes: string;
+	    netBankAutoCancel: boolean;
+	    staleProcessingMinutes: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Rules(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.syncIntervalMinutes = source["syncIntervalMinutes"];
+	        this.netBankAutoCancel = source["netBankAutoCancel"];
+	        this.staleProcessingMinutes = source["staleProcessingMinutes"];
+	    }
+	}
+	
+	export class StockRow {
+	    id: number;
+	    orderId: number;
+	    orderNo: string;
+	    productCode: string;
+	    productName: string;
+	    variant: string;
+	    quantity: number;
+	    status: string;
+	    createdAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new StockRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.orderId = source["orderId"];
+	        this.orderNo = source["orderNo"];
+	        this.productCode = source["productCode"];
+	        this.productName = source["productName"];
+	        this.variant = source["variant"];
+	        this.quantity = source["quantity"];
+	        this.status = source["status"];
+	        this.createdAt = source["createdAt"];
+	    }
+	}
+	export class SyncState {
+	    profiles: ProfileSync[];
+	    drifts: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SyncState(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.profiles = this.convertValues(source["profiles"], ProfileSync);
+	        this.drifts = source["drifts"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class TestResult {
+	    ok: boolean;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TestResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ok = source["ok"];
+	        this.message = source["message"];
+	    }
+	}
+	export class WorkListInfo {
+	    code: string;
+	    ja: string;
+	    en: string;
+	    count: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new WorkListInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.code = source["code"];
+	        this.ja = source["ja"];
+	        this.en = source["en"];
+	        this.count = source["count"];
+	    }
+	}
 
 }
 

@@ -1,0 +1,162 @@
+import { useCallback, useEffect, useState } from 'react'
+import { toUIError, useApi } from '../api'
+import type { GatewayKindInfo, ProfileInput, ProfileView, TestResult, UIError } from '../api'
+import { ErrorMessage, Spinner } from '../components/common'
+import { useT } from '../i18n'
+
+const allMethods: [string, string][] = [['card', 'クレジットカード決済'], ['konbini', 'コンビニ決済'], ['payeasy', 'ATM決済(ペイジー)'], ['netbank', '銀行ネット決済']]
+
+function blank(kind: string): ProfileInput {
+  return { id: 0, name: '', kind, environment: 'test', host: '', merchantId: '', subId: '', methods: ['card'],
+    authExpiryDays: '', feePerOperation: '', autoCapture: false, secrets: {} }
+}
+
+// GatewaySettings is ゲートウェイ設定: the shop's gateway contracts, their secrets
+// (write-only: the screen shows only whether each is saved) and the 接続テスト.
+export function GatewaySettings() {
+  const api = useApi()
+  const t = useT()
+  const [kinds, setKinds] = useState<GatewayKindInfo[]>([])
+  const [list, setList] = useState<ProfileView[]>([])
+  const [form, setForm] = useState<ProfileInput | null>(null)
+  const [error, setError] = useState<UIError | null>(null)
+  const [tests, setTests] = useState<Record<number, TestResult | 'running'>>({})
+  const [confirmDelete, setConfirmDelete] = useState<ProfileView | null>(null)
+
+  const load = useCallback(() => {
+    api.profiles().then(setList).catch((e) => setError(toUIError(e)))
+  }, [api])
+  useEffect(() => {
+    api.gatewayKinds().then(setKinds).catch((e) => setError(toUIError(e)))
+    load()
+  }, [api, load])
+
+  const kind = kinds.find((k) => k.code === form?.kind)
+  const set = <K extends keyof ProfileInput>(k: K, v: ProfileInput[K]) => setForm((f) => (f ? { ...f, [k]: v } : f))
+  const save = async (e: React.FormEvent) => {
+    e.preventDefault()
+    if (!form) return
+    setError(null)
+    try {
+      await api.saveProfile(form)
+      setForm(null)
+      load()
+    } catch (err) {
+      setError(toUIError(err))
+    }
+  }
+  const test = async (id: number) => {
+    setTests((x) => ({ ...x, [id]: 'running' }))
+    try {
+      const r = await api.testProfile(id)
+      setTests((x) => ({ ...x, [id]: r }))
+    } catch (err) {
+      setTests((x) => ({ ...x, [id]: { ok: false, message: toUIError(err).message } }))
+    }
+  }
+  const edit = (p: ProfileView) => setForm({
+    id: p.id, name: p.name, kind: p.kind, environment: p.environment, host: p.host, merchantId: p.merchantId, subId: p.subId,
+    methods: p.methods, authExpiryDays: String(p.authExpiryDays), feePerOperation: String(p.feePerOperation), autoCapture: p.autoCapture, secrets: {},
+  })
+
+  return (
+    <div className="card" data-testid="gateway-settings">
+      <h2>{t.gatewaysTitle}</h2>
+      <ErrorMessage error={error} />
+      {list.map((p) => {
+        const r = tests[p.id]
+        return (
+          <div className="profile" key={p.id} data-testid="profile-row" data-profile-id={p.id}>
+            <div className="profile-head">
+              <strong>{p.name}</strong>
+              <span className="muted">{p.kindLabel}・{p.environment === 'production' ? t.envProduction : t.envTest}</span>
+              {p.demo && <span className="tag">{t.demo}</span>}
+              <button data-testid="profile-test" disabled={r === 'running'} onClick={() => test(p.id)}>{t.testConnection}</button>
+              {!p.demo && <button onClick={() => edit(p)}>{t.editProfile}</button>}
+              {!p.demo && <button className="danger" onClick={() => setConfirmDelete(p)}>{t.deleteProfile}</button>}
+            </div>
+            {!p.demo && (
+              <div className="sub">
+                {p.merchantId}{p.host && ` ・ ${p.host}`} ・ {p.secrets.map((s) => `${s.label}: ${s.set ? t.secretSet.split('（')[0] : t.secretNotSet}`).join(' ・ ')}
+              </div>
+            )}
+            {r === 'running' && <Spinner text={t.testing} />}
+            {r && r !== 'running' && <div className={r.ok ? 'notice' : 'error'} data-testid="profile-test-result" data-ok={r.ok}>{r.message}</div>}
+            {confirmDelete?.id === p.id && (
+              <div className="warn-box">
+                {t.deleteProfileConfirm(p.name)}
+                <button className="danger" data-testid="profile-delete-confirm" onClick={async () => {
+                  setConfirmDelete(null)
+                  try {
+                    await api.deleteProfile(p.id)
+                    load()
+                  } catch (err) {
+                    setError(toUIError(err))
+                  }
+                }}>{t.yes}</button>
+                <button onClick={() => setConfirmDelete(null)}>{t.no}</button>
+              </div>
+            )}
+          </div>
+        )
+      })}
+      {!form && <button data-testid="profile-add" onClick={() => setForm(blank(kinds[0]?.code ?? 'gmo'))}>{t.addProfile}</button>}
+      {form && (
+        <form className="profile" data-testid="profile-form" onSubmit={save}>
+          <div className="form-grid">
+            <label className="field"><span>{t.profileName}</span>
+              <input data-testid="profile-name" value={form.name} onChange={(e) => set('name', e.target.value)} /></label>
+            <label className="field"><span>{t.gateway}</span>
+              <select data-testid="profile-kind" value={form.kind} disabled={form.id !== 0} onChange={(e) => set('kind', e.target.value)}>
+                {kinds.map((k) => <option key={k.code} value={k.code}>{k.ja}</option>)}
+              </select></label>
+            <label className="field"><span>{t.environment}</span>
+              <select data-testid="profile-env" value={form.environment} onChange={(e) => set('environment', e.target.value)}>
+                <option value="test">{t.envTest}</option><option value="production">{t.envProduction}</option>
+              </select></label>
+            <label className="field"><span>{t.host}</span>
+              <input data-testid="profile-host" value={form.host} placeholder={form.environment === 'production' ? kind?.productionHost : kind?.testHost}
+                onChange={(e) => set('host', e.target.value)} /></label>
+            <label className="field"><span>{kind?.merchantLabel}</span>
+              <input data-testid="profile-merchant" value={form.merchantId} onChange={(e) => set('merchantId', e.target.value)} /></label>
+            {kind?.subLabel && <label className="field"><span>{kind.subLabel}</span>
+              <input data-testid="profile-sub" value={form.subId} onChange={(e) => set('subId', e.target.value)} /></label>}
+            {kind?.secrets.map((s) => {
+              const saved = list.find((p) => p.id === form.id)?.secrets.find((x) => x.name === s.name)?.set
+              return (
+                <label className="field" key={s.name}><span>{s.label}{saved && `（${t.secretSet}）`}</span>
+                  {s.name === 'client_cert'
+                    ? <textarea data-testid={`profile-secret-${s.name}`} rows={3} value={form.secrets[s.name] ?? ''}
+                      onChange={(e) => set('secrets', { ...form.secrets, [s.name]: e.target.value })} />
+                    : <input type="password" autoComplete="off" data-testid={`profile-secret-${s.name}`} value={form.secrets[s.name] ?? ''}
+                      onChange={(e) => set('secrets', { ...form.secrets, [s.name]: e.target.value })} />}
+                </label>
+              )
+            })}
+            <label className="field"><span>{t.authExpiryDays}</span>
+              <input inputMode="numeric" value={form.authExpiryDays} placeholder={String(kind?.defaultExpiryDays ?? '')}
+                onChange={(e) => set('authExpiryDays', e.target.value)} /></label>
+            <label className="field"><span>{t.feePerOperation}</span>
+              <input inputMode="numeric" value={form.feePerOperation} placeholder="0" onChange={(e) => set('feePerOperation', e.target.value)} /></label>
+          </div>
+          <fieldset>
+            <legend>{t.methods}</legend>
+            {allMethods.map(([code, ja]) => (
+              <label key={code}><input type="checkbox" checked={form.methods.includes(code)}
+                onChange={() => set('methods', form.methods.includes(code) ? form.methods.filter((m) => m !== code) : [...form.methods, code])} /> {ja}</label>
+            ))}
+          </fieldset>
+          <label className="check"><input type="checkbox" checked={form.autoCapture} onChange={(e) => set('autoCapture', e.target.checked)} /> {t.autoCapture}</label>
+          {kind && !kind.supported && <p className="warn">{t.notSupportedYet}</p>}
+          <div className="buttons">
+            <button type="submit" className="primary" data-testid="profile-save">{t.save}</button>
+            <button type="button" onClick={() => {
+              setForm(null)
+              setError(null)
+            }}>{t.cancel}</button>
+          </div>
+        </form>
+      )}
+    </div>
+  )
+}

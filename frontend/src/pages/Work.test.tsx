@@ -1,0 +1,131 @@
+import { render, screen, waitFor, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { describe, expect, it, vi } from 'vitest'
+import App from '../App'
+import { ApiContext } from '../api'
+import type { Api } from '../api'
+import { fakeApi, L } from '../test/fakeApi'
+
+function renderApp(api: Api) {
+  return render(<ApiContext.Provider value={api}><App /></ApiContext.Provider>)
+}
+
+describe('作業リスト', () => {
+  it('shows the lists with counts and opens an order from one', async () => {
+    const api = fakeApi()
+    const user = userEvent.setup()
+    renderApp(api)
+    await user.click(await screen.findByTestId('nav-work'))
+    expect(await screen.findByTestId('work-tab-to_capture')).toHaveTextContent('売上待ち')
+    expect(screen.getByTestId('work-tab-to_capture')).toHaveTextContent('1')
+    expect(api.workList).toHaveBeenCalledWith('to_capture')
+    await user.click(await screen.findByTestId('result-row'))
+    expect(await screen.findByTestId('order-no')).toHaveTextContent('100001')
+    await user.click(screen.getByTestId('back'))
+    expect(await screen.findByTestId('sync-panel')).toBeInTheDocument()
+  })
+
+  it('runs 今すぐ同期 with progress from the events and refreshes when done', async () => {
+    const handlers: Record<string, (d: unknown) => void> = {}
+    const api = fakeApi({ onEvent: vi.fn((name: string, cb: (d: unknown) => void) => { handlers[name] = cb; return () => {} }) })
+    const user = userEvent.setup()
+    renderApp(api)
+    await user.click(await screen.findByTestId('nav-work'))
+    const panel = await screen.findByTestId('sync-panel')
+    expect(panel).toHaveTextContent('デモ (GMO-PG サンドボックス)')
+    await user.click(within(panel).getByTestId('sync-now'))
+    expect(api.syncNow).toHaveBeenCalledTimes(1)
+    expect(within(panel).getByTestId('sync-now')).toBeDisabled()
+    handlers['sync:progress']({ profile: 'デモ', done: 3, total: 10 })
+    expect(await within(panel).findByText(/3 \/ 10/)).toBeInTheDocument()
+    const before = vi.mocked(api.syncStatus).mock.calls.length
+    handlers['sync:done']({})
+    await waitFor(() => expect(within(panel).getByTestId('sync-now')).toBeEnabled())
+    expect(vi.mocked(api.syncStatus).mock.calls.length).toBeGreaterThan(before)
+  })
+
+  it('shows offline since when the gateway is unreachable', async () => {
+    const api = fakeApi({ syncStatus: vi.fn(async () => ({ profiles: [{ profileId: 1, name: 'GMO', lastSuccess: '', offlineSince: '2026-11-24T08:00:00+09:00', lastError: 'x' }], drifts: 0 })) })
+    const user = userEvent.setup()
+    renderApp(api)
+    await user.click(await screen.findByTestId('nav-work'))
+    expect(await screen.findByTestId('offline')).toHaveTextContent('オフライン（2026/11/24 08:00 から）')
+  })
+
+  it('fixes a difference only on a click, in the direction chosen', async () => {
+    const api = fakeApi({
+      drifts: vi.fn(async () => [{ paymentId: 7, orderId: 3, orderNo: '100003', customerName: '佐藤 花子', foundAt: '',
+        ourState: L('captured', '実売上'), gatewayState: L('authorized', '仮売上'), ourAmount: 5000, gatewayAmount: 5000, detail: '当方は「実売上」、ゲートウェイは「仮売上」' }]),
+    })
+    const user = userEvent.setup()
+    renderApp(api)
+    await user.click(await screen.findByTestId('nav-work'))
+    await user.click(await screen.findByTestId('work-tab-drifts'))
+    const row = await screen.findByTestId('drift-row')
+    expect(row).toHaveTextContent('実売上')
+    expect(api.acceptGateway).not.toHaveBeenCalled()
+    expect(api.pushOurs).not.toHaveBeenCalled()
+    await user.click(within(row).getByTestId('drift-push'))
+    expect(api.pushOurs).toHaveBeenCalledWith(7)
+    expect(api.acceptGateway).not.toHaveBeenCalled()
+  })
+
+  it('marks the selected キャンセル在庫 lines as returned', async () => {
+    const api = fakeApi({
+      cancelStock: vi.fn(async (status: string) => status === 'pending' ? [
+        { id: 1, orderId: 1, orderNo: '100001', productCode: 'A', productName: '煎茶', variant: '', quantity: 2, status: 'pending', createdAt: '' },
+        { id: 2, orderId: 2, orderNo: '100002', productCode: 'B', productName: '玉露', variant: '', quantity: 1, status: 'pending', createdAt: '' },
+      ] : []),
+    })
+    const user = userEvent.setup()
+    renderApp(api)
+    await user.click(await screen.findByTestId('nav-work'))
+    await user.click(await screen.findByTestId('work-tab-stock'))
+    expect(await screen.findAllByTestId('stock-row')).toHaveLength(2)
+    expect(screen.getByTestId('mark-returned')).toBeDisabled()
+    await user.click(screen.getByLabelText('100002'))
+    await user.click(screen.getByTestId('mark-returned'))
+    expect(api.markStockReturned).toHaveBeenCalledWith([2])
+  })
+})
+
+describe('ゲートウェイ設定', () => {
+  it('sends a new profile with its secret and keeps the form on a Japanese error', async () => {
+    const api = fakeApi()
+    vi.mocked(api.saveProfile).mockRejectedValueOnce({ code: 'EINVALID', message: 'ショップIDは半角英数字13文字以内で入力してください', messageEn: '' })
+    const user = userEvent.setup()
+    renderApp(api)
+    await user.click(await screen.findByTestId('nav-settings'))
+    await user.click(await screen.findByTestId('profile-add'))
+    await user.type(screen.getByTestId('profile-name'), 'GMO-PG 本番')
+    await user.type(screen.getByTestId('profile-merchant'), 'ショップ')
+    await user.type(screen.getByTestId('profile-secret-shop_pass'), 'Pass1234')
+    expect(screen.getByTestId('profile-secret-shop_pass')).toHaveAttribute('type', 'password')
+    await user.click(screen.getByTestId('profile-save'))
+    expect(await screen.findByTestId('error-message')).toHaveTextContent('ショップIDは半角英数字13文字以内')
+    expect(screen.getByTestId('profile-form')).toBeInTheDocument()
+    expect(vi.mocked(api.saveProfile).mock.calls[0][0]).toMatchObject({ name: 'GMO-PG 本番', kind: 'gmo', secrets: { shop_pass: 'Pass1234' } })
+
+    await user.clear(screen.getByTestId('profile-merchant'))
+    await user.type(screen.getByTestId('profile-merchant'), 'tshop0001')
+    await user.click(screen.getByTestId('profile-save'))
+    await waitFor(() => expect(screen.queryByTestId('profile-form')).not.toBeInTheDocument())
+  })
+
+  it('explains a failed connection test', async () => {
+    const api = fakeApi({
+      profiles: vi.fn(async () => [{ id: 4, name: 'GMO-PG テスト', kind: 'gmo', kindLabel: 'GMOペイメントゲートウェイ', demo: false, environment: 'test',
+        host: '', merchantId: 'tshop0001', subId: '', methods: ['card'], authExpiryDays: 90, feePerOperation: 0, autoCapture: false,
+        secrets: [{ name: 'shop_pass', label: 'ショップパスワード', required: true, set: true }] }]),
+      testProfile: vi.fn(async () => ({ ok: false, message: '認証に失敗しました: ショップIDまたはショップパスワードが違います' })),
+    })
+    const user = userEvent.setup()
+    renderApp(api)
+    await user.click(await screen.findByTestId('nav-settings'))
+    await user.click(await screen.findByTestId('profile-test'))
+    const result = await screen.findByTestId('profile-test-result')
+    expect(result).toHaveTextContent('認証に失敗しました')
+    expect(result).toHaveAttribute('data-ok', 'false')
+    expect(api.testProfile).toHaveBeenCalledWith(4)
+  })
+})

@@ -1,0 +1,283 @@
+import { useCallback, useEffect, useState } from 'react'
+import { toUIError, useApi } from '../api'
+import type { DriftRow, FeeRow, OrderRow, RefundRow, StockRow, SyncState, UIError, WorkListInfo } from '../api'
+import { Badge, ErrorMessage, Spinner } from '../components/common'
+import { dateTime, useT, yen } from '../i18n'
+import { OrderTable } from './OrderList'
+
+type Tab = { kind: 'list'; code: string } | { kind: 'drifts' } | { kind: 'stock' } | { kind: 'refunds' } | { kind: 'fees' }
+
+// Work is the 作業リスト screen: what needs the operator today, the sync with the
+// gateways and its differences, キャンセル在庫, 要返金 and fees.
+export function Work({ onOpen }: { onOpen: (orderId: number) => void }) {
+  const api = useApi()
+  const t = useT()
+  const [lists, setLists] = useState<WorkListInfo[]>([])
+  const [sync, setSync] = useState<SyncState | null>(null)
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null)
+  const [tab, setTab] = useState<Tab>({ kind: 'list', code: 'to_capture' })
+  const [error, setError] = useState<UIError | null>(null)
+
+  const refresh = useCallback(() => {
+    api.workLists().then(setLists).catch((e) => setError(toUIError(e)))
+    api.syncStatus().then(setSync).catch((e) => setError(toUIError(e)))
+  }, [api])
+  useEffect(refresh, [refresh])
+  useEffect(() => {
+    const offProgress = api.onEvent('sync:progress', (d) => {
+      const p = d as { done: number; total: number }
+      setProgress({ done: p.done, total: p.total })
+    })
+    const offDone = api.onEvent('sync:done', () => {
+      setProgress(null)
+      refresh()
+    })
+    return () => {
+      offProgress()
+      offDone()
+    }
+  }, [api, refresh])
+
+  const tabButton = (key: string, label: string, active: boolean, onClick: () => void, count?: number) => (
+    <button key={key} role="tab" aria-selected={active} className={active ? 'tab active' : 'tab'} data-testid={`work-tab-${key}`} onClick={onClick}>
+      {label}{count !== undefined && <span className={count > 0 ? 'count hot' : 'count'}>{count}</span>}
+    </button>
+  )
+  return (
+    <section className="page">
+      <h1>{t.workTitle}</h1>
+      <ErrorMessage error={error} />
+      <div className="card sync" data-testid="sync-panel">
+        <h2>{t.syncTitle}</h2>
+        <ul className="sync-list">
+          {sync?.profiles.map((p) => (
+            <li key={p.profileId}>
+              <strong>{p.name}</strong> — {t.lastSync}: {p.lastSuccess ? dateTime(p.lastSuccess) : t.never}
+              {p.offlineSince && <div className="warn" data-testid="offline">{t.offlineSince(dateTime(p.offlineSince))}</div>}
+              {p.lastError && !p.offlineSince && <div className="warn">{p.lastError}</div>}
+            </li>
+          ))}
+        </ul>
+        <button data-testid="sync-now" disabled={progress !== null} onClick={() => {
+          setProgress({ done: 0, total: 0 })
+          api.syncNow().catch((e) => {
+            setProgress(null)
+            setError(toUIError(e))
+          })
+        }}>{t.syncNow}</button>
+        {progress && <Spinner text={t.syncing(progress.done, progress.total)} />}
+        {progress && progress.total > 0 && <progress max={progress.total} value={progress.done} />}
+      </div>
+      <div className="tabs" role="tablist">
+        {lists.map((l) => tabButton(l.code, t.lang === 'en' ? l.en : l.ja, tab.kind === 'list' && tab.code === l.code, () => setTab({ kind: 'list', code: l.code }), l.count))}
+        {tabButton('drifts', t.drifts, tab.kind === 'drifts', () => setTab({ kind: 'drifts' }), sync?.drifts)}
+        {tabButton('stock', t.cancelStock, tab.kind === 'stock', () => setTab({ kind: 'stock' }))}
+        {tabButton('refunds', t.refunds, tab.kind === 'refunds', () => setTab({ kind: 'refunds' }))}
+        {tabButton('fees', t.fees, tab.kind === 'fees', () => setTab({ kind: 'fees' }))}
+      </div>
+      {tab.kind === 'list' && <ListTab code={tab.code} onOpen={onOpen} />}
+      {tab.kind === 'drifts' && <DriftsTab onOpen={onOpen} onChanged={refresh} />}
+      {tab.kind === 'stock' && <StockTab />}
+      {tab.kind === 'refunds' && <RefundsTab />}
+      {tab.kind === 'fees' && <FeesTab />}
+    </section>
+  )
+}
+
+function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [T | null, UIError | null, () => void, (e: unknown) => void] {
+  const [data, setData] = useState<T | null>(null)
+  const [error, setError] = useState<UIError | null>(null)
+  const reload = useCallback(() => {
+    setError(null)
+    load().then(setData).catch((e) => setError(toUIError(e)))
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps)
+  useEffect(reload, [reload])
+  return [data, error, reload, (e) => setError(toUIError(e))]
+}
+
+function ListTab({ code, onOpen }: { code: string; onOpen: (id: number) => void }) {
+  const api = useApi()
+  const t = useT()
+  const [rows, error] = useLoad<OrderRow[]>(() => api.workList(code), [api, code])
+  return (
+    <div data-testid={`work-list-${code}`}>
+      <ErrorMessage error={error} />
+      {!rows && !error && <Spinner text={t.loading} />}
+      {rows && rows.length === 0 && <p className="muted">{t.emptyList}</p>}
+      {rows && rows.length > 0 && <OrderTable rows={rows} onOpen={onOpen} />}
+    </div>
+  )
+}
+
+function DriftsTab({ onOpen, onChanged }: { onOpen: (id: number) => void; onChanged: () => void }) {
+  const api = useApi()
+  const t = useT()
+  const [rows, error, reload, fail] = useLoad<DriftRow[]>(() => api.drifts(), [api])
+  const [notice, setNotice] = useState('')
+  const fix = async (fn: () => Promise<unknown>) => {
+    setNotice('')
+    try {
+      const r = await fn()
+      setNotice(typeof r === 'string' && r ? r : t.done)
+      reload()
+      onChanged()
+    } catch (e) {
+      fail(e)
+    }
+  }
+  return (
+    <div data-testid="drifts">
+      {notice && <div className="notice" role="status">{notice}</div>}
+      <ErrorMessage error={error} />
+      {rows && rows.length === 0 && <p className="muted">{t.driftsNone}</p>}
+      {rows && rows.length > 0 && (
+        <table>
+          <thead><tr><th>{t.orderNo}</th><th>{t.customerName}</th><th>{t.ours}</th><th>{t.theirs}</th><th>{t.detail}</th><th>{t.actions}</th></tr></thead>
+          <tbody>
+            {rows.map((d) => (
+              <tr key={d.paymentId} data-testid="drift-row">
+                <td className="mono"><button className="link" onClick={() => onOpen(d.orderId)}>{d.orderNo}</button></td>
+                <td>{d.customerName}</td>
+                <td><Badge label={d.ourState} kind="payment" /> {yen(d.ourAmount, t.lang)}</td>
+                <td><Badge label={d.gatewayState} kind="payment" /> {yen(d.gatewayAmount, t.lang)}</td>
+                <td>{d.detail}<div className="sub">{dateTime(d.foundAt)}</div></td>
+                <td className="row-actions">
+                  <button data-testid="drift-accept" onClick={() => fix(() => api.acceptGateway(d.paymentId))}>{t.acceptGateway}</button>
+                  <button data-testid="drift-push" onClick={() => fix(() => api.pushOurs(d.paymentId))}>{t.pushOurs}</button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  )
+}
+
+function StockTab() {
+  const api = useApi()
+  const t = useT()
+  const [status, setStatus] = useState('pending')
+  const [rows, error, reload, fail] = useLoad<StockRow[]>(() => api.cancelStock(status), [api, status])
+  const [picked, setPicked] = useState<number[]>([])
+  return (
+    <div data-testid="cancel-stock">
+      <div className="segmented">
+        <label><input type="radio" checked={status === 'pending'} onChange={() => setStatus('pending')} /> {t.stockPending}</label>
+        <label><input type="radio" checked={status === 'returned'} onChange={() => setStatus('returned')} /> {t.stockReturned}</label>
+      </div>
+      <ErrorMessage error={error} />
+      {rows && rows.length === 0 && <p className="muted">{t.emptyList}</p>}
+      {rows && rows.length > 0 && (
+        <>
+          <table>
+            <thead><tr><th></th><th>{t.orderNo}</th><th>{t.productCode}</th><th>{t.productName}</th><th className="num">{t.quantity}</th><th>{t.when}</th></tr></thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.id} data-testid="stock-row">
+                  <td>{r.status === 'pending' && <input type="checkbox" aria-label={r.orderNo} checked={picked.includes(r.id)}
+                    onChange={() => setPicked((p) => (p.includes(r.id) ? p.filter((x) => x !== r.id) : [...p, r.id]))} />}</td>
+                  <td className="mono">{r.orderNo}</td>
+                  <td className="mono">{r.productCode}</td>
+                  <td>{r.productName}{r.variant && <span className="sub"> ／ {r.variant}</span>}</td>
+                  <td className="num">{r.quantity}</td>
+                  <td>{dateTime(r.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {status === 'pending' && (
+            <button data-testid="mark-returned" disabled={picked.length === 0} onClick={async () => {
+              try {
+                await api.markStockReturned(picked)
+                setPicked([])
+                reload()
+              } catch (e) {
+                fail(e)
+              }
+            }}>{t.markReturned}</button>
+          )}
+        </>
+      )}
+    </div>
+  )
+}
+
+function RefundsTab() {
+  const api = useApi()
+  const t = useT()
+  const [status, setStatus] = useState('open')
+  const [rows, error, reload, fail] = useLoad<RefundRow[]>(() => api.refundTasks(status), [api, status])
+  return (
+    <div data-testid="refunds">
+      <div className="segmented">
+        <label><input type="radio" checked={status === 'open'} onChange={() => setStatus('open')} /> {t.refundOpen}</label>
+        <label><input type="radio" checked={status === 'done'} onChange={() => setStatus('done')} /> {t.refundDone}</label>
+      </div>
+      <ErrorMessage error={error} />
+      {rows && rows.length === 0 && <p className="muted">{t.emptyList}</p>}
+      {rows && rows.length > 0 && (
+        <table>
+          <thead><tr><th>{t.orderNo}</th><th>{t.customerName}</th><th className="num">{t.amount}</th><th>{t.reason}</th><th>{t.when}</th><th></th></tr></thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id} data-testid="refund-row">
+                <td className="mono">{r.orderNo}</td>
+                <td>{r.customerName}</td>
+                <td className="num">{yen(r.amount, t.lang)}</td>
+                <td>{r.reason}</td>
+                <td>{dateTime(r.createdAt)}{r.doneAt && <div className="sub">{dateTime(r.doneAt)} {r.operator}</div>}</td>
+                <td>{r.status === 'open' && <button onClick={async () => {
+                  try {
+                    await api.completeRefundTask(r.id)
+                    reload()
+                  } catch (e) {
+                    fail(e)
+                  }
+                }}>{t.markRefunded}</button>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  )
+}
+
+function thisMonth(): string {
+  const p = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit' }).formatToParts(new Date())
+  return `${p.find((x) => x.type === 'year')?.value}-${p.find((x) => x.type === 'month')?.value}`
+}
+
+function FeesTab() {
+  const api = useApi()
+  const t = useT()
+  const [month, setMonth] = useState(thisMonth)
+  const [rows, error] = useLoad<FeeRow[]>(() => api.fees(month), [api, month])
+  return (
+    <div data-testid="fees">
+      <label className="field inline">
+        <span>{t.month}</span>
+        <input type="month" value={month} onChange={(e) => setMonth(e.target.value)} />
+      </label>
+      <ErrorMessage error={error} />
+      {rows && rows.length === 0 && <p className="muted">{t.emptyList}</p>}
+      {rows && rows.length > 0 && (
+        <table>
+          <thead><tr><th>{t.gateway}</th><th className="num">{t.operations}</th><th className="num">{t.feePerOp}</th><th className="num">{t.feeTotal}</th></tr></thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.profileName}>
+                <td>{r.profileName}</td>
+                <td className="num">{r.operations}</td>
+                <td className="num">{yen(r.feePerOp, t.lang)}</td>
+                <td className="num">{yen(r.fee, t.lang)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  )
+}
