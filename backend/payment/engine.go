@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"kessaidesk/backend"
@@ -28,6 +29,8 @@ type Engine struct {
 	Notifier backend.Notifier
 	// Timeout bounds one gateway call, including the inquiry that resolves it.
 	Timeout time.Duration
+
+	orderOnlyMu sync.Mutex // serialises the check-and-record of 要返金(口座) tasks
 }
 
 // Request is one operation the operator asked for.
@@ -180,6 +183,21 @@ func (e *Engine) runOrderOnly(ctx context.Context, p *backend.Payment, req Reque
 		Note: "キャンセル: " + only.reason, CancelStock: true}
 	msg := "受注をキャンセルにし、商品をキャンセル在庫（未対応）に追加しました。ゲートウェイへの送信はありません"
 	if only.manualRefund > 0 {
+		// One 要返金(口座) per payment. The payment keeps its state, so a second キャンセル
+		// (a double click, or the button pressed again later) would record the same
+		// refund again; the lock makes the check and the record one step in this app.
+		e.orderOnlyMu.Lock()
+		defer e.orderOnlyMu.Unlock()
+		tasks, err := e.Store.RefundTasks(ctx, "")
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range tasks {
+			if t.PaymentID == p.ID {
+				return nil, conflict("この決済の要返金(口座)（%s）は既に記録されています。要返金の一覧を確認してください",
+					"a refund task (%s) for this payment already exists", t.Amount)
+			}
+		}
 		ch.RefundTask = &backend.RefundTask{PaymentID: p.ID, Amount: only.manualRefund, Reason: only.reason, Operator: req.Operator}
 		msg = fmt.Sprintf("受注をキャンセルにしました。%s をお客様の口座へ返金してください（要返金(口座)に記録しました）", only.manualRefund)
 	}
@@ -263,7 +281,15 @@ func (e *Engine) resolveByInquiry(ctx context.Context, gw backend.Gateway, prof 
 	if err := e.Store.CompleteOperation(ctx, &backend.Completion{Op: op, Payment: updated}); err != nil {
 		return nil, err
 	}
-	return nil, annotate(cause, "（ゲートウェイに照会し、実行されていないことを確認しました）")
+	// Decided: the outcome is known now. The cause of an uncertain outcome carries
+	// EUNKNOWN, which callers read as "still unknown" (Resolve, ResolveUnresolved's
+	// count, a bulk item left 結果確認中 and never retried); report it as a gateway failure.
+	decided := annotate(cause, "（ゲートウェイに照会し、実行されていないことを確認しました）")
+	var be *backend.Error
+	if errors.As(decided, &be) && be.Code == backend.EUNKNOWN {
+		be.Code, be.Class = backend.EGATEWAY, backend.ClassNotSent
+	}
+	return nil, decided
 }
 
 // decide tells from the gateway's view whether the planned operation happened, and
