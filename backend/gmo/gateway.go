@@ -55,7 +55,7 @@ func yen(s string) backend.Yen {
 // Do sends one operation on an existing transaction.
 func (c *Client) Do(ctx context.Context, p *backend.Payment, op backend.GatewayOp) (*backend.GatewayView, error) {
 	if p.GatewayTranID == "" || p.GatewayTranPass == "" {
-		return nil, backend.Errorf(backend.EINVALID, "この決済にはGMOの取引ID・取引パスワードがありません", "the payment has no GMO access ID/password")
+		return nil, refuse(backend.EINVALID, "この決済にはGMOの取引ID・取引パスワードがありません", "the payment has no GMO access ID/password")
 	}
 	var (
 		a   Answer
@@ -65,7 +65,7 @@ func (c *Client) Do(ctx context.Context, p *backend.Payment, op backend.GatewayO
 	switch op.Kind {
 	case backend.OpCapture:
 		if op.Amount != p.AmountAuthorized {
-			return nil, backend.Errorf(backend.EINVALID, "GMOの売上は仮売上と同じ金額でしか行えません（仮売上 %s / 指定 %s）。先に金額変更を行ってください",
+			return nil, refuse(backend.EINVALID, "GMOの売上は仮売上と同じ金額でしか行えません（仮売上 %s / 指定 %s）。先に金額変更を行ってください",
 				"GMO captures the authorised amount only (%s authorised, %s asked)", p.AmountAuthorized, op.Amount)
 		}
 		a, err = c.AlterTran(ctx, p.GatewayTranID, p.GatewayTranPass, "SALES", op.Amount, "", "")
@@ -89,7 +89,7 @@ func (c *Client) Do(ctx context.Context, p *backend.Payment, op backend.GatewayO
 		orig, serr := c.SearchTrade(ctx, p.GatewayOrderID)
 		if serr != nil {
 			if serr == errNotFound {
-				return nil, backend.Errorf(backend.EGATEWAY, "ゲートウェイにこの取引がないため再オーソリできません", "no such transaction at the gateway")
+				return nil, refuse(backend.EGATEWAY, "ゲートウェイにこの取引がないため再オーソリできません", "no such transaction at the gateway")
 			}
 			return nil, serr
 		}
@@ -108,12 +108,12 @@ func (c *Client) Do(ctx context.Context, p *backend.Payment, op backend.GatewayO
 		}
 	case backend.OpStopPayment:
 		if p.Method != backend.MethodKonbini {
-			return nil, backend.Errorf(backend.EUNSUPPORTED, "支払停止はコンビニ決済だけに行えます", "only konbini payments can be stopped")
+			return nil, refuse(backend.EUNSUPPORTED, "支払停止はコンビニ決済だけに行えます", "only konbini payments can be stopped")
 		}
 		a, err = c.CvsCancel(ctx, p.GatewayTranID, p.GatewayTranPass, p.GatewayOrderID)
 		view.State, view.RawStatus = backend.StateVoided, "CANCEL"
 	default:
-		return nil, backend.Errorf(backend.EUNSUPPORTED, "GMO-PGでは「%s」を直接行えません", "GMO-PG does not offer %s", op.Kind.Label())
+		return nil, refuse(backend.EUNSUPPORTED, "GMO-PGでは「%s」を直接行えません", "GMO-PG does not offer %s", op.Kind.Label())
 	}
 	if err == errNotFound {
 		return nil, &backend.Error{Code: backend.EGATEWAY, Class: backend.ClassPermanent, GatewayCode: "E01110002",
@@ -133,7 +133,7 @@ func (c *Client) Do(ctx context.Context, p *backend.Payment, op backend.GatewayO
 // (PayType 3) and Pay-easy / net bank (PayType 4).
 func (c *Client) Inquire(ctx context.Context, p *backend.Payment) (*backend.GatewayView, error) {
 	if p.GatewayOrderID == "" {
-		return nil, backend.Errorf(backend.EINVALID, "この決済にはGMOのオーダーIDがありません", "the payment has no GMO order ID")
+		return nil, refuse(backend.EINVALID, "この決済にはGMOのオーダーIDがありません", "the payment has no GMO order ID")
 	}
 	var (
 		a      Answer
@@ -150,7 +150,7 @@ func (c *Client) Inquire(ctx context.Context, p *backend.Payment) (*backend.Gate
 		a, err = c.SearchTradeMulti(ctx, p.GatewayOrderID, PayTypePayEasy)
 		states = multiStates
 	default:
-		return nil, backend.Errorf(backend.EUNSUPPORTED, "この支払方法はGMO-PGで照会できません", "this payment method cannot be inquired at GMO-PG")
+		return nil, refuse(backend.EUNSUPPORTED, "この支払方法はGMO-PGで照会できません", "this payment method cannot be inquired at GMO-PG")
 	}
 	if err == errNotFound {
 		return &backend.GatewayView{Found: false}, nil
@@ -191,4 +191,12 @@ func withHint(err error, kind backend.OpKind) error {
 	c := *be
 	c.Message += hint
 	return &c
+}
+
+// refuse is an error raised before any mutating request left: the engine knows
+// nothing was sent and need not ask the gateway.
+func refuse(code, ja, en string, args ...any) *backend.Error {
+	e := backend.Errorf(code, ja, en, args...)
+	e.Class = backend.ClassNotSent
+	return e
 }

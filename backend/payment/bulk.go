@@ -128,7 +128,12 @@ func (b *Bulk) work(ctx context.Context, job *backend.BulkJob, intent Intent, pr
 			prog.Counts[last.State]++
 			prog.Last = last
 		}
-		b.notifier().Emit(EventBulkProgress, *prog)
+		ev := *prog
+		ev.Counts = make(map[string]int, len(prog.Counts)) // each event owns its counts
+		for k, v := range prog.Counts {
+			ev.Counts[k] = v
+		}
+		b.notifier().Emit(EventBulkProgress, ev)
 	}
 	emit(nil)
 
