@@ -45,8 +45,8 @@ func (s *Syncer) Reconcile(ctx context.Context, since time.Time) (*Report, error
 					return rep, err
 				}
 			}
-			v, err := gw.Inquire(ctx, p)
-			rep.Requests++
+			v, sent, err := inquire(ctx, gw, p)
+			rep.Requests += sent
 			rep.Checked++
 			if err != nil {
 				if backend.ErrorCode(err) == backend.EOFFLINE {
@@ -56,9 +56,17 @@ func (s *Syncer) Reconcile(ctx context.Context, since time.Time) (*Report, error
 				rep.Errors = append(rep.Errors, fmt.Sprintf("%s: %s", p.GatewayOrderID, backend.ErrorMessage(err, "ja")))
 				continue
 			}
-			if v.Found && v.State == p.State && amountsAgree(p, v) || p.State == backend.StatePartiallyRefunded && v.State == backend.StateCaptured {
+			// Fix: agreement is judged as in the periodic sync (apply): 売上失敗 with the
+			// authorisation still open at the gateway is not a difference (Reconcile listed it
+			// and every run cleared it again), and a payment the gateway lacks says so
+			// instead of 「ゲートウェイは「」」.
+			switch {
+			case !v.Found:
+				s.drift(ctx, p, v, "ゲートウェイにこの取引がありません", rep, &mu)
+			case (v.State == p.State || p.State == backend.StateCaptureFailed && v.State == backend.StateAuthorized) && amountsAgree(p, v) ||
+				p.State == backend.StatePartiallyRefunded && v.State == backend.StateCaptured:
 				s.Store.DeleteDrift(ctx, p.ID)
-			} else {
+			default:
 				s.drift(ctx, p, v, "", rep, &mu)
 			}
 			if (i+1)%20 == 0 || i+1 == len(pays) {

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	gosync "sync"
 	"time"
 
@@ -231,9 +232,9 @@ func (s *Syncer) syncProfile(ctx context.Context, prof *backend.GatewayProfile, 
 				if lim != nil && lim.Wait(ctx) != nil {
 					continue
 				}
-				view, err := gw.Inquire(ctx, p)
+				view, sent, err := inquire(ctx, gw, p)
 				mu.Lock()
-				rep.Requests++
+				rep.Requests += sent
 				rep.Checked++
 				done++
 				n := done
@@ -293,6 +294,27 @@ func (s *Syncer) syncProfile(ctx context.Context, prof *backend.GatewayProfile, 
 	}
 }
 
+// inquire asks the gateway about a payment and returns the number of requests sent.
+// An inquiry changes nothing, so one whose answer was lost after sending (ClassUnknown,
+// not a timeout) is asked once more. Fix: when the network has just gone, the request
+// is written to a pooled keep-alive connection that is already dead and fails as
+// "sent, answer lost"; without the second ask — on a new connection, which is refused
+// — a shop with one or two open payments got a failed run with back-off instead of
+// "offline" (TestOfflineMarksNothingFailedAndTheNextRunCatchesUp).
+func inquire(ctx context.Context, gw backend.Gateway, p *backend.Payment) (*backend.GatewayView, int, error) {
+	v, err := gw.Inquire(ctx, p)
+	if err == nil || backend.ErrorClassOf(err) != backend.ClassUnknown || ctx.Err() != nil || isTimeout(err) {
+		return v, 1, err
+	}
+	v, err = gw.Inquire(ctx, p)
+	return v, 2, err
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
+}
+
 // failed records an error run and backs off exponentially (1, 2, 4 … 60 minutes).
 func (s *Syncer) failed(ctx context.Context, st *backend.SyncStatus, prof *backend.GatewayProfile, err error, rep *Report) {
 	st.Failures++
@@ -306,10 +328,24 @@ func (s *Syncer) failed(ctx context.Context, st *backend.SyncStatus, prof *backe
 // apply records what the gateway says: deposits and expiries by rule, first states of
 // payments in progress; any other difference is listed, not changed.
 func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *backend.Payment, v *backend.GatewayView, rep *Report, mu *gosync.Mutex) {
-	count := func(f *int) {
+	// Fix: a change is counted only once it is recorded. record fails when an
+	// operator's operation on the payment is in flight (EBUSY); the deposit was then
+	// counted and announced (「対応状況を入金済みにしました」) although nothing changed.
+	count := func(f *int, err error) {
+		if err != nil {
+			return // the next run sees the payment again
+		}
 		mu.Lock()
 		*f++
 		mu.Unlock()
+	}
+	// Fix: p was read when the run listed its candidates, possibly minutes ago. An
+	// operator who captured or stopped the payment since had their change overwritten
+	// with this old copy (lost update) or got a false drift that no later run cleared.
+	// A payment changed meanwhile is left to the next run. (A store write conditional on
+	// the row being unchanged would also close the gap between this read and the write.)
+	if cur, err := s.Store.PaymentByID(ctx, p.ID); err != nil || *cur != *p {
+		return
 	}
 	if v == nil || !v.Found {
 		if p.State == backend.StatePending {
@@ -331,8 +367,8 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 		if u.PaidAt.IsZero() {
 			u.PaidAt = now
 		}
-		s.record(ctx, p, u, orderStatusIf(ctx, s.Store, p.OrderID, backend.OrderAwaitingDeposit, backend.OrderPaid), false, "入金を確認しました")
-		count(&rep.Deposits)
+		err := s.record(ctx, p, u, orderStatusIf(ctx, s.Store, p.OrderID, backend.OrderAwaitingDeposit, backend.OrderPaid), false, "入金を確認しました")
+		count(&rep.Deposits, err)
 	case p.State == backend.StateAwaitingDeposit && v.State == backend.StateExpired:
 		u := updated(p, v, now)
 		cancel := p.Method != backend.MethodNetBank
@@ -346,8 +382,8 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 			status = orderStatusIf(ctx, s.Store, p.OrderID, backend.OrderAwaitingDeposit, backend.OrderCancelled)
 			msg = "支払期限が過ぎたため、受注をキャンセルにしました"
 		}
-		s.record(ctx, p, u, status, cancel && status != "", msg)
-		count(&rep.Expired)
+		err := s.record(ctx, p, u, status, cancel && status != "", msg)
+		count(&rep.Expired, err)
 	case (p.State == backend.StatePending || p.State == backend.StateNeedsReview) && backend.CanTransition(p.State, v.State):
 		u := updated(p, v, now)
 		status := backend.OrderStatus("")
@@ -360,12 +396,12 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 		case backend.StateAwaitingDeposit:
 			status = orderStatusIf(ctx, s.Store, p.OrderID, backend.OrderProcessing, backend.OrderAwaitingDeposit)
 		}
-		s.record(ctx, p, u, status, false, "ゲートウェイの状態を反映しました: "+v.State.Label())
-		count(&rep.Updated)
+		err := s.record(ctx, p, u, status, false, "ゲートウェイの状態を反映しました: "+v.State.Label())
+		count(&rep.Updated, err)
 	case p.State == backend.StateAuthorized && v.State == backend.StateExpired:
 		u := updated(p, v, now)
-		s.record(ctx, p, u, "", false, "与信の有効期限が切れました")
-		count(&rep.Expired)
+		err := s.record(ctx, p, u, "", false, "与信の有効期限が切れました")
+		count(&rep.Expired, err)
 	default:
 		s.drift(ctx, p, v, "", rep, mu)
 	}
