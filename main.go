@@ -14,6 +14,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 
 	"kessaidesk/app"
+	"kessaidesk/app/cli"
 	"kessaidesk/backend"
 	"kessaidesk/backend/system"
 )
@@ -25,10 +26,32 @@ var assets embed.FS
 var version = "0.1.0-dev"
 
 func main() {
+	if cmd := firstCommand(os.Args[1:]); cmd != "" {
+		os.Exit(cli.Run(context.Background(), os.Args[1:], cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}))
+	}
 	if err := runWindow(dataDirFlag(os.Args[1:])); err != nil {
 		fmt.Fprintln(os.Stderr, "決済デスクを起動できません:", err)
 		os.Exit(1)
 	}
+}
+
+// firstCommand returns the subcommand when the app is run as a command line
+// (kessaidesk [-data DIR] [-json] [-lang en] sync …), "" for the window.
+func firstCommand(args []string) string {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "-data" || a == "--data" || a == "-lang" || a == "--lang":
+			i++
+		case strings.HasPrefix(a, "-"):
+		default:
+			if cli.IsCommand(a) {
+				return a
+			}
+			return ""
+		}
+	}
+	return ""
 }
 
 // dataDirFlag finds -data DIR / -data=DIR among arguments that also carry the Wails

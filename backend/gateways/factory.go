@@ -7,7 +7,6 @@ package gateways
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"sync"
 	"time"
 
@@ -79,8 +78,7 @@ func (f *Factory) build(p *backend.GatewayProfile) (backend.Gateway, error) {
 			return nil, backend.Errorf(backend.EOFFLINE, "デモ用サンドボックスが起動していません", "the demo sandbox is not running")
 		}
 		id, pass := f.Sandbox.Credentials()
-		return gmo.New(gmo.Config{Kind: backend.GatewayGMO, Host: f.Sandbox.URL(), ShopID: id, ShopPass: pass,
-			Timeout: f.timeout(), HTTPClient: &http.Client{Timeout: f.timeout()}})
+		return gmo.New(gmo.Config{Kind: backend.GatewayGMO, Host: f.Sandbox.URL(), ShopID: id, ShopPass: pass, Timeout: f.timeout()})
 	}
 	switch p.Kind {
 	case backend.GatewayGMO, backend.GatewaySGP:

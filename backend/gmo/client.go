@@ -105,7 +105,11 @@ func New(cfg Config) (*Client, error) {
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: cfg.Timeout}
+		// Keep as many idle connections as the sync and bulk runs keep requests in
+		// flight, so they are reused instead of reopened (and TLS renegotiated).
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = 32
+		hc = &http.Client{Timeout: cfg.Timeout, Transport: tr}
 	}
 	return &Client{cfg: cfg, base: host, http: hc}, nil
 }

@@ -46,6 +46,9 @@ type Request struct {
 	// AssumeState plans as if the payment were in this state — the gateway's, when
 	// reconciliation brings the gateway to our state. Empty: the stored state.
 	AssumeState backend.PaymentState
+	// AssumeAmount plans as if the payment's current amount were this (the gateway's,
+	// when reconciliation sends our amount). 0: the stored amount.
+	AssumeAmount backend.Yen
 }
 
 // Result is the outcome the UI shows: the operations sent (in order) and the payment.
@@ -121,6 +124,13 @@ func (e *Engine) Run(ctx context.Context, req Request) (*Result, error) {
 	}
 	if req.AssumeState != "" {
 		p.State = req.AssumeState
+	}
+	if req.AssumeAmount > 0 {
+		if p.State == backend.StateCaptured {
+			p.AmountCaptured = req.AssumeAmount
+		} else {
+			p.AmountAuthorized = req.AssumeAmount
+		}
 	}
 	pls, only, err := planIntent(p, req.Intent, req.Params, e.now())
 	if err != nil {

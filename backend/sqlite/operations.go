@@ -91,7 +91,7 @@ func (db *DB) CompleteOperation(ctx context.Context, c *backend.Completion) erro
 			return err
 		}
 		if c.OrderStatus != "" {
-			if err := setOrderStatus(ctx, tx, c.Payment.OrderID, c.OrderStatus, op.Operator, now); err != nil {
+			if err := advanceOrderStatus(ctx, tx, c.Payment.OrderID, c.OrderStatus, op.Operator, now); err != nil {
 				return err
 			}
 		}

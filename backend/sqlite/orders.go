@@ -259,6 +259,18 @@ func (db *DB) SetOrderStatus(ctx context.Context, orderID int64, s backend.Order
 	})
 }
 
+// advanceOrderStatus applies the 対応状況 an operation implies, but never takes a
+// shipped order back to 入金済み (a late capture of a 発送済み order keeps it shipped).
+func advanceOrderStatus(ctx context.Context, tx *sql.Tx, orderID int64, s backend.OrderStatus, actor string, now time.Time) error {
+	if s == backend.OrderPaid {
+		var old string
+		if err := tx.QueryRowContext(ctx, `SELECT status FROM orders WHERE id = ?`, orderID).Scan(&old); err == nil && old == string(backend.OrderShipped) {
+			return nil
+		}
+	}
+	return setOrderStatus(ctx, tx, orderID, s, actor, now)
+}
+
 func setOrderStatus(ctx context.Context, tx *sql.Tx, orderID int64, s backend.OrderStatus, actor string, now time.Time) error {
 	var old string
 	err := tx.QueryRowContext(ctx, `SELECT status FROM orders WHERE id = ?`, orderID).Scan(&old)

@@ -419,3 +419,21 @@ func TestOnlineBackupIsAConsistentCopy(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, backend.EINVALID, backend.ErrorCode(err))
 }
+
+func TestALateCaptureKeepsAShippedOrderShipped(t *testing.T) {
+	db := openTestDB(t)
+	ctx := context.Background()
+	o := testOrder("1", "山田", "ヤマダ", 100, day, item("A", "商品A", 100, 1))
+	o.Shipping, o.Status = 0, backend.OrderShipped
+	require.NoError(t, db.SaveOrder(ctx, o))
+	p := newPayment(t, db, o, backend.StateAuthorized)
+	op := &backend.Operation{PaymentID: p.ID, Kind: backend.OpCapture, Amount: 100, IdempotencyKey: "k1", Operator: "店長", BeforeState: p.State}
+	require.NoError(t, db.BeginOperation(ctx, op))
+	op.State, op.AfterState = backend.OpSucceeded, backend.StateCaptured
+	p.State = backend.StateCaptured
+	require.NoError(t, db.CompleteOperation(ctx, &backend.Completion{Op: op, Payment: p, OrderStatus: backend.OrderPaid}))
+	got, _ := db.OrderByID(ctx, o.ID)
+	assert.Equal(t, backend.OrderShipped, got.Status)
+	gp, _ := db.PaymentByID(ctx, p.ID)
+	assert.Equal(t, backend.StateCaptured, gp.State)
+}

@@ -140,7 +140,7 @@ func (s *Syncer) PushOurs(ctx context.Context, paymentID int64, operator string)
 		(d.GatewayState == backend.StateAuthorized || d.GatewayState == backend.StateCaptured):
 		req.Intent = payment.IntentCancel
 	case d.OurState == d.GatewayState && d.GatewayAmount != 0 && d.OurAmount != d.GatewayAmount:
-		req.Intent, req.Params = payment.IntentChangeAmount, payment.Params{Amount: d.OurAmount}
+		req.Intent, req.Params, req.AssumeAmount = payment.IntentChangeAmount, payment.Params{Amount: d.OurAmount}, d.GatewayAmount
 	default:
 		return nil, backend.Errorf(backend.EUNSUPPORTED, "「%s」のゲートウェイを「%s」にする操作はありません。ゲートウェイの状態に合わせてください",
 			"no operation turns %s at the gateway into %s; accept the gateway's state instead", d.GatewayState.Label(), d.OurState.Label())

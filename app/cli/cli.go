@@ -1,0 +1,515 @@
+// Package cli is Kessai Desk without the window: subcommands over the same backend and
+// database, for Task Scheduler, cron and scripts. Output is Japanese (or English with
+// -lang en), or JSON with -json; errors exit non-zero with a clear message.
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+
+	"kessaidesk/backend"
+	"kessaidesk/backend/csvimport"
+	"kessaidesk/backend/payment"
+	"kessaidesk/backend/profiles"
+	"kessaidesk/backend/sandbox"
+	"kessaidesk/backend/system"
+)
+
+// Commands are the subcommands, for main to recognise.
+var Commands = []string{"sync", "import", "export", "capture", "cancel", "change-amount", "status", "profile", "sandbox", "help"}
+
+// IsCommand reports whether arg names a subcommand.
+func IsCommand(arg string) bool {
+	for _, c := range Commands {
+		if arg == c {
+			return true
+		}
+	}
+	return false
+}
+
+// Env is what a run uses; tests swap the streams and the system.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Open opens the system; nil = system.Open.
+	Open func(ctx context.Context, cfg system.Config) (*system.System, error)
+	// Config is the base configuration (tests set a fake vault, a clock).
+	Config system.Config
+}
+
+type runner struct {
+	env  Env
+	lang string
+	json bool
+	out  io.Writer
+}
+
+func (r *runner) say(ja, en string, args ...any) {
+	if r.json {
+		return
+	}
+	if r.lang == "en" {
+		fmt.Fprintf(r.out, en+"\n", args...)
+	} else {
+		fmt.Fprintf(r.out, ja+"\n", args...)
+	}
+}
+
+func (r *runner) emitJSON(v any) {
+	if r.json {
+		enc := json.NewEncoder(r.out)
+		enc.SetIndent("", "  ")
+		enc.Encode(v)
+	}
+}
+
+const usage = `使い方 / usage: kessaidesk [-data DIR] [-json] [-lang ja|en] COMMAND [ARGS]
+
+  sync                                 同期を1回実行 / run one sync
+  import FILE                          受注CSVを取り込む / import orders (CSV, UTF-8 or Shift_JIS)
+  export [-o FILE] [-sjis]             受注をCSVで書き出す / export orders as CSV
+  status ORDER                         受注と決済の状態 / show an order and its payment
+  capture ORDER... | -all-authorised   売上 / capture (one by one or in bulk)
+  cancel ORDER...                      キャンセル（取消/返品/月跨返品を自動選択）/ cancel
+  change-amount ORDER AMOUNT [-capture-now]  金額変更 / change the amount
+  profile list | add [flags] | test ID | delete ID
+                                       ゲートウェイ設定（認証情報は標準入力から）/ gateway profiles (secrets on stdin)
+  sandbox                              デモ用シミュレーターを 127.0.0.1 で起動 / run the demo simulator`
+
+// Run runs one command line and returns the exit code.
+func Run(ctx context.Context, args []string, env Env) int {
+	if env.Open == nil {
+		env.Open = system.Open
+	}
+	r := &runner{env: env, lang: "ja", out: env.Stdout}
+	global := flag.NewFlagSet("kessaidesk", flag.ContinueOnError)
+	global.SetOutput(env.Stderr)
+	dataDir := global.String("data", env.Config.DataDir, "データフォルダ / data folder")
+	global.BoolVar(&r.json, "json", false, "JSON で出力 / JSON output")
+	global.StringVar(&r.lang, "lang", "ja", "ja | en")
+	global.Usage = func() { fmt.Fprintln(env.Stderr, usage) }
+	if err := global.Parse(args); err != nil {
+		return 2
+	}
+	rest := global.Args()
+	if len(rest) == 0 || rest[0] == "help" {
+		fmt.Fprintln(env.Stdout, usage)
+		return 0
+	}
+	cmd, cmdArgs := rest[0], rest[1:]
+	if !IsCommand(cmd) {
+		fmt.Fprintf(env.Stderr, "不明なコマンドです: %s\n%s\n", cmd, usage)
+		return 2
+	}
+	cfg := env.Config
+	cfg.DataDir = *dataDir
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	sys, err := env.Open(ctx, cfg)
+	if err != nil {
+		return r.fail(err)
+	}
+	defer sys.Close()
+	if cmd != "sandbox" {
+		sys.Engine.ResolveUnresolved(ctx) // never start on top of an unknown outcome
+	}
+	switch cmd {
+	case "sync":
+		err = r.sync(ctx, sys)
+	case "import":
+		err = r.importCSV(ctx, sys, cmdArgs)
+	case "export":
+		err = r.export(ctx, sys, cmdArgs)
+	case "status":
+		err = r.status(ctx, sys, cmdArgs)
+	case "capture", "cancel", "change-amount":
+		err = r.operate(ctx, sys, cmd, cmdArgs)
+	case "profile":
+		err = r.profile(ctx, sys, cmdArgs)
+	case "sandbox":
+		err = r.sandbox(ctx, sys)
+	}
+	if err != nil {
+		return r.fail(err)
+	}
+	return 0
+}
+
+func (r *runner) fail(err error) int {
+	msg := backend.ErrorMessage(err, r.lang)
+	if r.json {
+		json.NewEncoder(r.env.Stdout).Encode(map[string]string{"error": backend.ErrorCode(err), "message": backend.ErrorMessage(err, "ja"),
+			"messageEn": backend.ErrorMessage(err, "en")})
+	}
+	if r.lang == "en" {
+		fmt.Fprintln(r.env.Stderr, "error:", msg)
+	} else {
+		fmt.Fprintln(r.env.Stderr, "エラー:", msg)
+	}
+	if backend.ErrorCode(err) == backend.EINVALID || backend.ErrorCode(err) == backend.ENOTFOUND {
+		return 2
+	}
+	return 1
+}
+
+func invalid(ja, en string, args ...any) error {
+	return backend.Errorf(backend.EINVALID, ja, en, args...)
+}
+
+func (r *runner) operator(ctx context.Context, sys *system.System) string {
+	name, _ := sys.Store.Setting(ctx, "operator")
+	if name == "" {
+		name = "オペレーター"
+	}
+	return name + "（コマンド）"
+}
+
+func (r *runner) sync(ctx context.Context, sys *system.System) error {
+	rep, err := sys.Syncer.RunOnce(ctx)
+	if err != nil {
+		return err
+	}
+	r.emitJSON(rep)
+	r.say("同期しました: 確認 %d件（照会 %d回）、入金 %d件、期限切れ %d件、更新 %d件、差異 %d件、結果確定 %d件",
+		"synced: %d checked (%d requests), %d deposits, %d expired, %d updated, %d differences, %d resolved",
+		rep.Checked, rep.Requests, rep.Deposits, rep.Expired, rep.Updated, rep.Drifts, rep.Resolved)
+	for _, o := range rep.Offline {
+		r.say("オフライン: %s（次回の同期で追いつきます）", "offline: %s (the next sync catches up)", o)
+	}
+	for _, e := range rep.Errors {
+		r.say("エラー: %s", "error: %s", e)
+	}
+	if len(rep.Errors) > 0 {
+		return backend.Errorf(backend.EGATEWAY, "%d件のエラーがありました", "%d errors", len(rep.Errors))
+	}
+	return nil
+}
+
+func (r *runner) importCSV(ctx context.Context, sys *system.System, args []string) error {
+	if len(args) != 1 {
+		return invalid("取り込むCSVファイルを1つ指定してください", "give one CSV file")
+	}
+	f, err := os.Open(args[0])
+	if err != nil {
+		return backend.Errorf(backend.ENOTFOUND, "ファイル %s を開けません", "cannot open %s", args[0])
+	}
+	defer f.Close()
+	orders, err := csvimport.Read(f)
+	if err != nil {
+		return err
+	}
+	if err := sys.Store.SaveOrders(ctx, orders); err != nil {
+		return err
+	}
+	r.emitJSON(map[string]int{"imported": len(orders)})
+	r.say("%d件の受注を取り込みました", "imported %d orders", len(orders))
+	return nil
+}
+
+func (r *runner) export(ctx context.Context, sys *system.System, args []string) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	fs.SetOutput(r.env.Stderr)
+	out := fs.String("o", "", "書き出し先（省略時は標準出力）/ output file")
+	sjis := fs.Bool("sjis", false, "Shift_JIS で書き出す（Excel向け）/ write Shift_JIS")
+	if err := fs.Parse(args); err != nil {
+		return invalid("export の指定が正しくありません", "bad export flags")
+	}
+	var orders []*backend.Order
+	for offset := 0; ; offset += 500 {
+		page, err := sys.Store.FindOrders(ctx, backend.OrderFilter{Sort: "order_no_asc", Limit: 500, Offset: offset})
+		if err != nil {
+			return err
+		}
+		for _, row := range page.Rows {
+			o, err := sys.Store.OrderByID(ctx, row.ID)
+			if err != nil {
+				return err
+			}
+			orders = append(orders, o)
+		}
+		if len(page.Rows) < 500 {
+			break
+		}
+	}
+	w := r.env.Stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return backend.Errorf(backend.EINVALID, "%s に書き込めません", "cannot write %s", *out)
+		}
+		defer f.Close()
+		w = f
+	}
+	if err := csvimport.Write(w, orders, *sjis); err != nil {
+		return err
+	}
+	if *out != "" {
+		r.say("%d件の受注を %s に書き出しました", "exported %d orders to %s", len(orders), *out)
+	}
+	return nil
+}
+
+// mainPayment is the payment an order-number command acts on: the newest that is not
+// finished, else the newest.
+func mainPayment(ctx context.Context, sys *system.System, orderNo string) (*backend.Order, *backend.Payment, error) {
+	o, err := sys.Store.OrderByNo(ctx, orderNo)
+	if err != nil {
+		return nil, nil, err
+	}
+	ps, err := sys.Store.PaymentsByOrder(ctx, o.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(ps) == 0 {
+		return o, nil, backend.Errorf(backend.EINVALID, "受注 %s には決済サービスの取引がありません", "order %s has no gateway payment", orderNo)
+	}
+	return o, ps[len(ps)-1], nil
+}
+
+type statusOut struct {
+	OrderNo   string   `json:"orderNo"`
+	Customer  string   `json:"customer"`
+	Total     int64    `json:"total"`
+	Status    string   `json:"status"`
+	PaymentID int64    `json:"paymentId,omitempty"`
+	State     string   `json:"paymentState,omitempty"`
+	Actions   []string `json:"actions"`
+}
+
+func (r *runner) status(ctx context.Context, sys *system.System, args []string) error {
+	if len(args) != 1 {
+		return invalid("受注番号を1つ指定してください", "give one order number")
+	}
+	o, p, err := mainPayment(ctx, sys, args[0])
+	if o == nil {
+		return err
+	}
+	out := statusOut{OrderNo: o.OrderNo, Customer: o.CustomerName, Total: int64(o.Total), Status: string(o.Status), Actions: []string{}}
+	r.say("受注 %s  %s  %s  対応状況: %s", "order %s  %s  %s  status: %s", o.OrderNo, o.CustomerName, o.Total, o.Status.Label())
+	if p != nil {
+		out.PaymentID, out.State = p.ID, string(p.State)
+		out.Actions = payment.Actions(p, sys.Clock.Now())
+		r.say("決済 %s  %s  %s  状態: %s  できる操作: %s", "payment %s  %s  %s  state: %s  actions: %s",
+			p.GatewayOrderID, p.Gateway.Label(), p.Method.Label(), p.State.Label(), strings.Join(out.Actions, ", "))
+		ops, err := sys.Store.OperationsByPayment(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		for _, op := range ops {
+			r.say("  %s  %s  %s  %s  %s", "  %s  %s  %s  %s  %s", op.RequestedAt.In(backend.JST).Format("2006/01/02 15:04"),
+				op.Kind.Label(), op.Amount, op.State, op.Message)
+		}
+	}
+	r.emitJSON(out)
+	return nil
+}
+
+type opOut struct {
+	OrderNo string `json:"orderNo"`
+	State   string `json:"state"`
+	Message string `json:"message"`
+}
+
+func (r *runner) operate(ctx context.Context, sys *system.System, cmd string, args []string) error {
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(r.env.Stderr)
+	all := fs.Bool("all-authorised", false, "仮売上の受注をすべて売上にする / capture every authorised payment")
+	captureNow := fs.Bool("capture-now", false, "金額変更を即時売上で / change and capture")
+	if err := fs.Parse(args); err != nil {
+		return invalid("%s の指定が正しくありません", "bad %s flags", cmd)
+	}
+	args = fs.Args()
+	intent := map[string]payment.Intent{"capture": payment.IntentCapture, "cancel": payment.IntentCancel,
+		"change-amount": payment.IntentChangeAmount}[cmd]
+	var prm payment.Params
+	if cmd == "change-amount" {
+		if len(args) != 2 {
+			return invalid("受注番号と変更後の金額を指定してください（例: change-amount 1001 4800）", "give the order number and the new amount")
+		}
+		n, err := strconv.ParseInt(strings.ReplaceAll(args[1], ",", ""), 10, 64)
+		if err != nil || n <= 0 {
+			return invalid("変更後の金額「%s」は1円以上の半角数字で指定してください", "the amount %q must be a whole number of yen above 0", args[1])
+		}
+		prm, args = payment.Params{Amount: backend.Yen(n), CaptureNow: *captureNow}, args[:1]
+	}
+	var ids []int64
+	nos := map[int64]string{}
+	if *all {
+		if cmd != "capture" {
+			return invalid("-all-authorised は capture だけに使えます", "-all-authorised is for capture only")
+		}
+		ps, err := sys.Store.FindPayments(ctx, backend.PaymentFilter{States: []backend.PaymentState{backend.StateAuthorized}})
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			ids = append(ids, p.ID)
+		}
+	} else {
+		if len(args) == 0 {
+			return invalid("受注番号を指定してください", "give order numbers")
+		}
+		for _, no := range args {
+			_, p, err := mainPayment(ctx, sys, no)
+			if err != nil {
+				return err
+			}
+			ids, nos[p.ID] = append(ids, p.ID), no
+		}
+	}
+	if len(ids) == 0 {
+		r.say("対象の決済はありません", "nothing to do")
+		r.emitJSON([]opOut{})
+		return nil
+	}
+	operator := r.operator(ctx, sys)
+	if len(ids) == 1 && !*all {
+		res, err := sys.Engine.Run(ctx, payment.Request{PaymentID: ids[0], Intent: intent, Params: prm, Operator: operator})
+		if err != nil {
+			return err
+		}
+		r.emitJSON(opOut{OrderNo: nos[ids[0]], State: string(res.Payment.State), Message: res.Message})
+		r.say("受注 %s: %s（決済状態: %s）", "order %s: %s (payment: %s)", nos[ids[0]], res.Message, res.Payment.State.Label())
+		return nil
+	}
+	job, items, err := sys.Bulk.Run(ctx, intent, prm, ids, operator)
+	if err != nil {
+		return err
+	}
+	outs := []opOut{}
+	failed := 0
+	for _, it := range items {
+		outs = append(outs, opOut{OrderNo: it.OrderNo, State: it.State, Message: it.Message})
+		r.say("受注 %s: %s %s", "order %s: %s %s", it.OrderNo, it.State, it.Message)
+		if it.State == backend.BulkFailed || it.State == backend.BulkUnknown || it.State == backend.BulkCancelled {
+			failed++
+		}
+	}
+	r.emitJSON(outs)
+	r.say("一括処理 #%d: %d件中 成功 %d件、失敗・未確定 %d件", "bulk #%d: %d items, %d succeeded, %d failed or unknown",
+		job.ID, job.Total, job.Counts[backend.BulkSucceeded], failed)
+	if failed > 0 {
+		return backend.Errorf(backend.EGATEWAY, "%d件が完了しませんでした", "%d did not complete", failed)
+	}
+	return nil
+}
+
+func (r *runner) profile(ctx context.Context, sys *system.System, args []string) error {
+	if len(args) == 0 {
+		return invalid("profile list | add | test ID | delete ID を指定してください", "give profile list|add|test|delete")
+	}
+	switch args[0] {
+	case "list":
+		ps, err := sys.Store.Profiles(ctx)
+		if err != nil {
+			return err
+		}
+		type pOut struct {
+			ID          int64  `json:"id"`
+			Name        string `json:"name"`
+			Kind        string `json:"kind"`
+			Environment string `json:"environment"`
+			Demo        bool   `json:"demo"`
+		}
+		outs := []pOut{}
+		for _, p := range ps {
+			outs = append(outs, pOut{p.ID, p.Name, string(p.Kind), string(p.Environment), p.Demo})
+			r.say("%d  %s  %s  %s", "%d  %s  %s  %s", p.ID, p.Name, p.Kind.Label(), p.Environment.Label())
+		}
+		r.emitJSON(outs)
+		return nil
+	case "add":
+		fs := flag.NewFlagSet("profile add", flag.ContinueOnError)
+		fs.SetOutput(r.env.Stderr)
+		name := fs.String("name", "", "設定名")
+		kind := fs.String("kind", "gmo", "gmo | sgp | sbps | paygent")
+		env := fs.String("env", "test", "test | production")
+		host := fs.String("host", "", "接続先（省略時は公開されている接続先）")
+		merchant := fs.String("merchant", "", "ショップID / マーチャントID")
+		sub := fs.String("sub", "", "サービスID / 接続ID")
+		methods := fs.String("methods", "card", "card,konbini,payeasy,netbank")
+		if err := fs.Parse(args[1:]); err != nil {
+			return invalid("profile add の指定が正しくありません", "bad profile add flags")
+		}
+		in := profiles.Input{Name: *name, Kind: backend.GatewayKind(*kind), Environment: backend.Environment(*env), Host: *host,
+			MerchantID: *merchant, SubID: *sub, Secrets: map[string]string{}}
+		for _, m := range strings.Split(*methods, ",") {
+			in.Methods = append(in.Methods, backend.PaymentMethod(strings.TrimSpace(m)))
+		}
+		// Secrets come on standard input, one per line in the order listed, never as arguments
+		// (which other users of the machine can see).
+		sc := bufio.NewScanner(r.env.Stdin)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for _, sp := range profiles.Secrets(in.Kind) {
+			if sp.Name == backend.SecretClientCert {
+				continue // PEM spans lines: set it in the window's settings
+			}
+			if sc.Scan() {
+				in.Secrets[sp.Name] = strings.TrimRight(sc.Text(), "\r")
+			}
+		}
+		p, err := sys.Profiles.Save(ctx, in)
+		if err != nil {
+			return err
+		}
+		r.emitJSON(map[string]int64{"id": p.ID})
+		r.say("ゲートウェイ設定 %d「%s」を保存しました（認証情報はキーチェーンに保存）", "saved profile %d %q (secrets in the keychain)", p.ID, p.Name)
+		return nil
+	case "test", "delete":
+		if len(args) != 2 {
+			return invalid("設定の番号を指定してください（profile list で確認できます）", "give the profile id")
+		}
+		id, err := strconv.ParseInt(args[1], 10, 64)
+		if err != nil {
+			return invalid("設定の番号「%s」は数字で指定してください", "the profile id %q must be a number", args[1])
+		}
+		if args[0] == "delete" {
+			if err := sys.Profiles.Delete(ctx, id); err != nil {
+				return err
+			}
+			r.say("削除しました", "deleted")
+			return nil
+		}
+		res, err := sys.Profiles.Test(ctx, id)
+		if err != nil {
+			return err
+		}
+		r.emitJSON(res)
+		r.say("%s", "%s", res.Message)
+		if !res.OK {
+			return backend.Errorf(backend.EGATEWAY, "接続テストに失敗しました", "the connection test failed")
+		}
+		return nil
+	}
+	return invalid("profile のサブコマンド「%s」はありません", "unknown profile subcommand %q", args[0])
+}
+
+func (r *runner) sandbox(ctx context.Context, sys *system.System) error {
+	sb := sys.Sandbox
+	if sb == nil {
+		var err error
+		if sb, err = sandbox.Start(sys.DataDir+"/sandbox", nil); err != nil {
+			return err
+		}
+		defer sb.Close()
+	}
+	id, pass := sb.Credentials()
+	r.emitJSON(map[string]string{"gmo": sb.URL(), "shopId": id, "shopPass": pass})
+	r.say("デモ用シミュレーター（GMO-PG プロトコル）: %s\nショップID: %s  ショップパスワード: %s（デモ専用）\nCtrl+C で終了します",
+		"demo simulator (GMO-PG protocol): %s\nshop ID: %s  shop password: %s (demo only)\nCtrl+C to stop", sb.URL(), id, pass)
+	<-ctx.Done()
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return nil
+	}
+	return ctx.Err()
+}
