@@ -27,6 +27,7 @@ var version = "0.1.0-dev"
 
 func main() {
 	if cmd := firstCommand(os.Args[1:]); cmd != "" {
+		cli.AttachConsole()
 		os.Exit(cli.Run(context.Background(), os.Args[1:], cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}))
 	}
 	if err := runWindow(dataDirFlag(os.Args[1:])); err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"kessaidesk/backend"
 	"kessaidesk/backend/gmo"
+	"kessaidesk/backend/paygent"
 	"kessaidesk/backend/profiles"
 )
 
@@ -90,9 +91,13 @@ func (g *Gateways) Kinds() []GatewayKindInfo {
 		for _, sp := range profiles.Secrets(k) {
 			info.Secrets = append(info.Secrets, SecretInfo{Name: sp.Name, Label: sp.Label, Required: sp.Required})
 		}
-		if k == backend.GatewayGMO || k == backend.GatewaySGP {
+		switch k {
+		case backend.GatewayGMO, backend.GatewaySGP:
 			info.Supported = true
 			info.TestHost, info.ProductionHost = gmo.HostFor(k, backend.EnvTest), gmo.HostFor(k, backend.EnvProduction)
+		case backend.GatewayPaygent:
+			info.Supported = true
+			info.TestHost, info.ProductionHost = paygent.HostFor(backend.EnvTest), paygent.HostFor(backend.EnvProduction)
 		}
 		out = append(out, info)
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"kessaidesk/backend"
 	"kessaidesk/backend/payment"
 )
 
@@ -109,6 +110,60 @@ func (p *Payments) result(res *payment.Result) (*OperationResult, error) {
 		if out.Message == "" {
 			out.Message = op.Message
 		}
+	}
+	return out, nil
+}
+
+// BulkItem is one order of a bulk run.
+type BulkItem struct {
+	PaymentID    int64  `json:"paymentId"`
+	OrderID      int64  `json:"orderId"`
+	OrderNo      string `json:"orderNo"`
+	CustomerName string `json:"customerName"`
+	State        string `json:"state"` // queued, succeeded, failed, unknown, skipped, cancelled
+	Message      string `json:"message"`
+}
+
+// BulkJob is a bulk run with its items.
+type BulkJob struct {
+	ID     int64          `json:"id"`
+	Intent string         `json:"intent"`
+	State  string         `json:"state"` // running, finished, cancelled
+	Total  int            `json:"total"`
+	Counts map[string]int `json:"counts"`
+	Items  []BulkItem     `json:"items"`
+}
+
+// BulkStart runs an action (売上, キャンセル) on many payments in the background and
+// returns the run's id; progress arrives as "bulk:progress" events.
+func (p *Payments) BulkStart(intent string, paymentIDs []int64) (int64, error) {
+	in := payment.Intent(intent)
+	if in != payment.IntentCapture && in != payment.IntentCancel {
+		return 0, backend.Errorf(backend.EINVALID, "一括処理できるのは売上とキャンセルです", "bulk runs are for capture and cancel")
+	}
+	ctx := p.s.Ctx()
+	return p.s.System.Bulk.Start(ctx, in, payment.Params{}, paymentIDs, p.s.operator(ctx))
+}
+
+// BulkCancel stops a running bulk run: nothing new is sent, what is in flight finishes.
+func (p *Payments) BulkCancel(jobID int64) bool { return p.s.System.Bulk.Cancel(jobID) }
+
+// BulkRetryFailed starts a new run over the failed items of a run.
+func (p *Payments) BulkRetryFailed(jobID int64) (int64, error) {
+	ctx := p.s.Ctx()
+	return p.s.System.Bulk.RetryFailed(ctx, jobID, payment.Params{}, p.s.operator(ctx))
+}
+
+// BulkJob returns a run with the result of every order.
+func (p *Payments) BulkJob(jobID int64) (*BulkJob, error) {
+	job, items, err := p.s.Store.BulkJobByID(p.s.Ctx(), jobID)
+	if err != nil {
+		return nil, err
+	}
+	out := &BulkJob{ID: job.ID, Intent: job.Intent, State: job.State, Total: job.Total, Counts: job.Counts, Items: []BulkItem{}}
+	for _, it := range items {
+		out.Items = append(out.Items, BulkItem{PaymentID: it.PaymentID, OrderID: it.OrderID, OrderNo: it.OrderNo,
+			CustomerName: it.CustomerName, State: it.State, Message: it.Message})
 	}
 	return out, nil
 }

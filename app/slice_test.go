@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -171,4 +172,34 @@ func TestCaptureWithTheGatewayDownChangesNothing(t *testing.T) {
 	for _, op := range after.Payments[0].Operations {
 		assert.NotEqual(t, "succeeded", op.State.Code)
 	}
+}
+
+func TestBulkCaptureFromTheApp(t *testing.T) {
+	sys, o, p, _ := openDemo(t)
+	page, err := o.Search(OrderSearch{PaymentStates: []string{"authorized"}, PageSize: 100})
+	require.NoError(t, err)
+	require.Greater(t, len(page.Rows), 3)
+	var ids []int64
+	for _, r := range page.Rows {
+		ids = append(ids, r.PaymentID)
+	}
+	_, err = p.BulkStart("change_amount", ids)
+	require.Error(t, err, "bulk runs are for capture and cancel only")
+
+	jobID, err := p.BulkStart("capture", ids)
+	require.NoError(t, err)
+	var job *BulkJob
+	require.Eventually(t, func() bool {
+		job, err = p.BulkJob(jobID)
+		return err == nil && job.State != "running"
+	}, 10*time.Second, 20*time.Millisecond)
+	assert.Equal(t, "finished", job.State)
+	assert.Equal(t, len(ids), job.Counts["succeeded"])
+	for _, it := range job.Items {
+		assert.Equal(t, "succeeded", it.State, it.Message)
+		assert.NotEmpty(t, it.OrderNo)
+	}
+	assert.Empty(t, sys.Sandbox.Sim.Server.Log.Duplicates("SALES"))
+	_, err = p.BulkRetryFailed(jobID)
+	require.Error(t, err, "nothing failed")
 }

@@ -6,12 +6,14 @@ package gateways
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"sync"
 	"time"
 
 	"kessaidesk/backend"
 	"kessaidesk/backend/gmo"
+	"kessaidesk/backend/paygent"
 )
 
 // Sandbox is the running built-in simulator the demo profile points at.
@@ -25,6 +27,9 @@ type Sandbox interface {
 type Factory struct {
 	Vault   backend.Vault
 	Sandbox Sandbox // nil: no demo
+	// RootCAs verifies TLS servers that need a client certificate (Paygent); nil = the
+	// system roots. Only tests and a simulator set it.
+	RootCAs *x509.CertPool
 	Timeout time.Duration
 
 	mu    sync.Mutex
@@ -88,6 +93,18 @@ func (f *Factory) build(p *backend.GatewayProfile) (backend.Gateway, error) {
 		}
 		return gmo.New(gmo.Config{Kind: p.Kind, Environment: p.Environment, Host: p.Host, ShopID: p.MerchantID,
 			ShopPass: pass, Timeout: f.timeout()})
+	case backend.GatewayPaygent:
+		pass, err := f.secret(p, backend.SecretConnectPassword, "接続パスワード")
+		if err != nil {
+			return nil, err
+		}
+		cert, err := f.secret(p, backend.SecretClientCert, "クライアント証明書")
+		if err != nil {
+			return nil, err
+		}
+		certPass, _ := f.Vault.Get(backend.SecretKey(p.ID, backend.SecretCertPassword)) // optional
+		return paygent.New(paygent.Config{Environment: p.Environment, Host: p.Host, MerchantID: p.MerchantID, ConnectID: p.SubID,
+			ConnectPassword: pass, ClientCertPEM: []byte(cert), CertPassword: certPass, RootCAs: f.RootCAs, Timeout: f.timeout()})
 	}
 	return nil, backend.Errorf(backend.EUNSUPPORTED, "%s への接続はまだ対応していません", "%s is not supported yet", p.Kind.Label())
 }

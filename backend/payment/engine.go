@@ -305,6 +305,11 @@ func (e *Engine) resolveByInquiry(ctx context.Context, gw backend.Gateway, prof 
 // decide tells from the gateway's view whether the planned operation happened, and
 // whether the view is enough to know.
 func decide(view *backend.GatewayView, pl *plan) (done, known bool) {
+	// A gateway that itself cannot say (要確認, e.g. Paygent after a lost 補正) leaves
+	// the outcome unknown: it is neither done nor provably not done.
+	if view.State == backend.StateNeedsReview && pl.expect != backend.StateNeedsReview {
+		return false, false
+	}
 	if view.State != pl.expect && !slices.Contains(pl.expectAlso, view.State) {
 		return false, true
 	}

@@ -5,14 +5,15 @@ package profiles
 
 import (
 	"context"
-	"crypto/tls"
 	"net"
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/paygent"
 )
 
 // Store is what the service needs from the database.
@@ -160,8 +161,9 @@ func validate(in *Input, existing *backend.GatewayProfile, hasSecret func(string
 			return invalid("接続IDは半角英数字で入力してください", "the connect ID is letters and digits")
 		}
 		if c := in.Secrets[backend.SecretClientCert]; c != "" {
-			if _, err := tls.X509KeyPair([]byte(c), []byte(c)); err != nil {
-				return invalid("クライアント証明書を読み込めません。証明書と秘密鍵を含むPEMファイルを指定してください", "cannot read the client certificate: give a PEM file with the certificate and its key")
+			if err := paygent.CheckCertificate([]byte(c), in.Secrets[backend.SecretCertPassword], time.Now()); err != nil {
+				return &backend.Error{Code: backend.EINVALID, Class: backend.ClassPermanent, Message: backend.ErrorMessage(err, "ja"),
+					MessageEn: backend.ErrorMessage(err, "en")}
 			}
 		}
 	}

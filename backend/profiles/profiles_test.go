@@ -12,6 +12,7 @@ import (
 	"kessaidesk/backend"
 	"kessaidesk/backend/gateways"
 	"kessaidesk/backend/gmo/gmosim"
+	"kessaidesk/backend/paygent/paygentsim"
 	"kessaidesk/backend/sqlite"
 	"kessaidesk/backend/vault"
 )
@@ -142,4 +143,51 @@ func TestConnectionTestExplainsTheOutcome(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, res.OK)
 	assert.True(t, strings.Contains(res.Message, "接続"), res.Message)
+}
+
+func TestPaygentProfileWithAClientCertificate(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(t.TempDir() + "/kd.db")
+	require.NoError(t, err)
+	defer store.Close()
+	sim, err := paygentsim.Start(paygentsim.Options{})
+	require.NoError(t, err)
+	defer sim.Close()
+	sim.AddMerchant(paygentsim.Merchant{ID: "12345", ConnectID: "shopconn", ConnectPassword: "ConnPass99", CertCN: "12345"})
+	certPEM, keyPEM, err := sim.PKI().IssueClient(paygentsim.ClientSpec{CommonName: "12345"})
+	require.NoError(t, err)
+
+	v := vault.NewMemory()
+	// Certificates are large: the vault seals them in a file, the keychain keeps the key.
+	sealed := &vault.Sealed{Keychain: v, Dir: t.TempDir()}
+	svc := &Service{Store: store, Vault: sealed, Gateways: &gateways.Factory{Vault: sealed, RootCAs: sim.PKI().RootCAs()}}
+	in := Input{Name: "ペイジェント テスト", Kind: backend.GatewayPaygent, Environment: backend.EnvTest, Host: sim.URL(),
+		MerchantID: "12345", SubID: "shopconn", Methods: []backend.PaymentMethod{backend.MethodCard, backend.MethodKonbini},
+		Secrets: map[string]string{backend.SecretConnectPassword: "ConnPass99", backend.SecretClientCert: string(certPEM) + string(keyPEM)}}
+	p, err := svc.Save(ctx, in)
+	require.NoError(t, err)
+	assert.Equal(t, 60, p.AuthExpiryDays, "the Paygent default")
+	res, err := svc.Test(ctx, p.ID)
+	require.NoError(t, err)
+	assert.True(t, res.OK, res.Message)
+
+	// A certificate from another CA is rejected by the gateway, with a clear message.
+	other, err := paygentsim.NewPKI("another CA")
+	require.NoError(t, err)
+	c2, k2, err := other.IssueClient(paygentsim.ClientSpec{CommonName: "12345"})
+	require.NoError(t, err)
+	in.ID, in.Secrets = p.ID, map[string]string{backend.SecretClientCert: string(c2) + string(k2)}
+	_, err = svc.Save(ctx, in)
+	require.NoError(t, err)
+	res, err = svc.Test(ctx, p.ID)
+	require.NoError(t, err)
+	assert.False(t, res.OK)
+	assert.Contains(t, res.Message, "証明書")
+	assert.NotContains(t, res.Message, "ConnPass99")
+
+	// A certificate without its key is refused before anything is saved.
+	in.Secrets = map[string]string{backend.SecretClientCert: string(certPEM)}
+	_, err = svc.Save(ctx, in)
+	require.Error(t, err)
+	assert.Equal(t, backend.EINVALID, backend.ErrorCode(err))
 }
