@@ -43,6 +43,17 @@ try {
   })
   await page.screenshot({ path: `${shots}/10-work.png`, fullPage: true })
 
+  // 一括売上 of the three most urgent: confirm, progress, every one succeeds.
+  const toCapture = await page.getByTestId('result-row').count()
+  for (let i = 0; i < 3; i++) await page.getByTestId('select-row').nth(i).check()
+  await page.getByTestId('bulk-capture').click()
+  await page.getByTestId('bulk-confirm-yes').click()
+  const bulk = page.getByTestId('bulk-result')
+  await bulk.waitFor()
+  assert.match(await bulk.textContent(), /成功 3件・失敗 0件/)
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=result-row]').length === n - 3, toCapture)
+  await page.screenshot({ path: `${shots}/12-bulk.png`, fullPage: false })
+
   // 設定: the demo profile's 接続テスト is a real authenticated call to the sandbox.
   await page.getByTestId('nav-settings').click()
   await page.getByTestId('profile-row').first().waitFor()

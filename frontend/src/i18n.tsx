@@ -180,6 +180,16 @@ const ja = {
   restorePending: (n: string) => `次回の起動時に「${n}」を復元します。アプリを再起動してください。`,
   cancelRestore: '復元を取り消す',
   noBackups: 'バックアップはまだありません',
+  selectAll: 'すべて選択',
+  selected: (n: number) => `${n}件選択中`,
+  bulkCapture: (n: number) => `選択した${n}件を一括売上`,
+  bulkCancel: (n: number) => `選択した${n}件を一括キャンセル`,
+  bulkConfirm: (what: string, n: number) => `${n}件の受注に「${what}」を実行します。各受注のゲートウェイ操作は自動で選ばれ、1件ずつ記録されます。よろしいですか？`,
+  bulkRunning: (d: number, n: number) => `一括処理中… ${d} / ${n} 件`,
+  bulkStop: '中止',
+  bulkDone: (ok: number, failed: number, other: number) => `完了: 成功 ${ok}件・失敗 ${failed}件${other ? `・その他 ${other}件` : ''}`,
+  bulkRetry: '失敗分をやり直す',
+  bulkState: { queued: '未送信', succeeded: '成功', failed: '失敗', unknown: '結果確認中', skipped: '対象外', cancelled: '中止（未送信）' } as Record<string, string>,
 }
 
 type Dict = typeof ja
@@ -359,6 +369,16 @@ const en: Dict = {
   restorePending: (n: string) => `"${n}" will be restored at the next start. Restart the app.`,
   cancelRestore: 'Cancel the restore',
   noBackups: 'No backups yet',
+  selectAll: 'Select all',
+  selected: (n: number) => `${n} selected`,
+  bulkCapture: (n: number) => `Capture ${n} selected`,
+  bulkCancel: (n: number) => `Cancel ${n} selected`,
+  bulkConfirm: (what: string, n: number) => `Run "${what}" on ${n} orders? Each order's gateway operation is chosen for it and journalled.`,
+  bulkRunning: (d: number, n: number) => `Working… ${d} / ${n}`,
+  bulkStop: 'Stop',
+  bulkDone: (ok: number, failed: number, other: number) => `Done: ${ok} succeeded, ${failed} failed${other ? `, ${other} other` : ''}`,
+  bulkRetry: 'Retry the failed ones',
+  bulkState: { queued: 'queued', succeeded: 'succeeded', failed: 'failed', unknown: 'confirming', skipped: 'skipped', cancelled: 'stopped (not sent)' },
 }
 
 export const dictionaries: Record<Lang, Dict> = { ja, en }

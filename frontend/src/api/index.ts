@@ -2,7 +2,7 @@
 // context, the window gets the Wails bindings, tests get a fake.
 import { createContext, useContext } from 'react'
 import type {
-  ActionInput, ActionPreview, BackupInfo, Backups, DriftRow, FeeRow, GatewayKindInfo, Info, OperationResult, OrderDetail,
+  ActionInput, ActionPreview, BackupInfo, Backups, BulkJob, DriftRow, FeeRow, GatewayKindInfo, Info, OperationResult, OrderDetail,
   OrderPage, OrderRow, OrderSearch, Options, ProfileInput, ProfileView, RefundRow, Rules, StockRow, SyncState, TestResult,
   UIError, WorkListInfo,
 } from './types'
@@ -43,6 +43,10 @@ export interface Api {
   saveProfile(p: ProfileInput): Promise<ProfileView>
   deleteProfile(id: number): Promise<void>
   testProfile(id: number): Promise<TestResult>
+  bulkStart(intent: string, paymentIds: number[]): Promise<number>
+  bulkCancel(jobId: number): Promise<boolean>
+  bulkRetryFailed(jobId: number): Promise<number>
+  bulkJob(jobId: number): Promise<BulkJob>
   // onEvent subscribes to a Go event ("bulk:progress", "sync:progress", "notify") and
   // returns the unsubscribe function.
   onEvent(name: string, cb: (data: unknown) => void): () => void

@@ -229,3 +229,7 @@ export interface TestResult { ok: boolean; message: string }
 export interface Rules { syncIntervalMinutes: string; netBankAutoCancel: boolean; staleProcessingMinutes: string }
 export interface BackupInfo { name: string; size: number; created: string }
 export interface Backups { list: BackupInfo[]; restorePending: string }
+
+export interface BulkItem { paymentId: number; orderId: number; orderNo: string; customerName: string; state: string; message: string }
+export interface BulkJob { id: number; intent: string; state: string; total: number; counts: Record<string, number>; items: BulkItem[] }
+export interface BulkProgress { jobId: number; intent: string; state: string; total: number; done: number; counts: Record<string, number> }

@@ -43,5 +43,9 @@ export const wailsApi: Api = {
   saveProfile: (p: ProfileInput) => Gateways.Save(p as any) as Promise<any>,
   deleteProfile: (id: number) => Gateways.Delete(id),
   testProfile: (id: number) => Gateways.Test(id) as Promise<any>,
+  bulkStart: (intent: string, ids: number[]) => Payments.BulkStart(intent, ids),
+  bulkCancel: (jobId: number) => Payments.BulkCancel(jobId),
+  bulkRetryFailed: (jobId: number) => Payments.BulkRetryFailed(jobId),
+  bulkJob: (jobId: number) => Payments.BulkJob(jobId) as Promise<any>,
   onEvent: (name: string, cb: (data: unknown) => void) => EventsOn(name, cb),
 }

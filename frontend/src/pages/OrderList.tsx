@@ -148,12 +148,21 @@ export function OrderList({ query, onQuery, onOpen }: {
 }
 
 // OrderTable is the 受注一覧 table (search results and work lists).
-export function OrderTable({ rows, onOpen }: { rows: OrderRow[]; onOpen: (orderId: number) => void }) {
+export function OrderTable({ rows, onOpen, selected, onSelect }: {
+  rows: OrderRow[]
+  onOpen: (orderId: number) => void
+  selected?: number[]
+  onSelect?: (ids: number[]) => void
+}) {
   const t = useT()
+  const pick = (id: number) => onSelect?.(selected?.includes(id) ? selected.filter((x) => x !== id) : [...(selected ?? []), id])
   return (
     <table className="orders" data-testid="result-table">
       <thead>
         <tr>
+          {onSelect && <th><input type="checkbox" aria-label={t.selectAll} data-testid="select-all"
+            checked={rows.length > 0 && rows.every((r) => selected?.includes(r.id))}
+            onChange={(e) => onSelect(e.target.checked ? rows.map((r) => r.id) : [])} /></th>}
           <th>{t.orderNo}</th><th>{t.orderedAt}</th><th>{t.customerName}</th><th>{t.paymentMethod}</th>
           <th className="num">{t.total}</th><th>{t.paymentState}</th><th>{t.status}</th>
         </tr>
@@ -162,6 +171,8 @@ export function OrderTable({ rows, onOpen }: { rows: OrderRow[]; onOpen: (orderI
         {rows.map((r) => (
           <tr key={r.id} data-testid="result-row" data-order-no={r.orderNo} tabIndex={0}
             onClick={() => onOpen(r.id)} onKeyDown={(e) => e.key === 'Enter' && onOpen(r.id)}>
+            {onSelect && <td onClick={(e) => e.stopPropagation()}><input type="checkbox" aria-label={r.orderNo} data-testid="select-row"
+              checked={selected?.includes(r.id) ?? false} onChange={() => pick(r.id)} /></td>}
             <td className="mono">{r.orderNo}{r.demo && <span className="tag">{t.demo}</span>}</td>
             <td>{dateTime(r.orderedAt)}</td>
             <td>{r.customerName}<div className="sub">{r.customerKana}</div></td>

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest'
 import App from '../App'
 import { ApiContext } from '../api'
 import type { Api } from '../api'
-import { fakeApi, L } from '../test/fakeApi'
+import { fakeApi, L, row } from '../test/fakeApi'
 
 function renderApp(api: Api) {
   return render(<ApiContext.Provider value={api}><App /></ApiContext.Provider>)
@@ -127,5 +127,45 @@ describe('ゲートウェイ設定', () => {
     expect(result).toHaveTextContent('認証に失敗しました')
     expect(result).toHaveAttribute('data-ok', 'false')
     expect(api.testProfile).toHaveBeenCalledWith(4)
+  })
+})
+
+describe('一括売上', () => {
+  it('confirms, shows progress from the events, lists what failed and retries only those', async () => {
+    const handlers: Record<string, (d: unknown) => void> = {}
+    const api = fakeApi({
+      onEvent: vi.fn((name: string, cb: (d: unknown) => void) => { handlers[name] = cb; return () => {} }),
+      workList: vi.fn(async () => [row(), row({ id: 2, orderNo: '100002', paymentId: 12 }), row({ id: 3, orderNo: '100003', paymentId: 13 })]),
+      bulkStart: vi.fn(async () => 7),
+    })
+    vi.mocked(api.bulkJob)
+      .mockResolvedValueOnce({ id: 7, intent: 'capture', state: 'running', total: 3, counts: {}, items: [] })
+      .mockResolvedValueOnce({ id: 7, intent: 'capture', state: 'finished', total: 3, counts: { succeeded: 2, failed: 1 }, items: [
+        { paymentId: 11, orderId: 1, orderNo: '100001', customerName: '山田 太郎', state: 'succeeded', message: '' },
+        { paymentId: 12, orderId: 2, orderNo: '100002', customerName: '山田 太郎', state: 'succeeded', message: '' },
+        { paymentId: 13, orderId: 3, orderNo: '100003', customerName: '山田 太郎', state: 'failed', message: 'カード会社から売上を拒否されました' },
+      ] })
+    const user = userEvent.setup()
+    renderApp(api)
+    await user.click(await screen.findByTestId('nav-work'))
+    await screen.findAllByTestId('result-row')
+    expect(screen.getByTestId('bulk-capture')).toBeDisabled()
+    await user.click(screen.getByTestId('select-all'))
+    expect(screen.getByTestId('bulk-capture')).toHaveTextContent('選択した3件を一括売上')
+    await user.click(screen.getByTestId('bulk-capture'))
+    expect(api.bulkStart).not.toHaveBeenCalled()
+    await user.click(screen.getByTestId('bulk-confirm-yes'))
+    expect(api.bulkStart).toHaveBeenCalledWith('capture', [11, 12, 13])
+    await waitFor(() => expect(api.bulkJob).toHaveBeenCalledTimes(1))
+    handlers['bulk:progress']({ jobId: 7, intent: 'capture', state: 'running', total: 3, done: 2, counts: { succeeded: 2 } })
+    expect(await screen.findByTestId('bulk-progress')).toHaveTextContent('2 / 3')
+    handlers['bulk:progress']({ jobId: 99, intent: 'capture', state: 'finished', total: 1, done: 1, counts: {} }) // another run
+    expect(screen.getByTestId('bulk-progress')).toBeInTheDocument()
+    handlers['bulk:progress']({ jobId: 7, intent: 'capture', state: 'finished', total: 3, done: 3, counts: { succeeded: 2, failed: 1 } })
+    const result = await screen.findByTestId('bulk-result')
+    expect(result).toHaveTextContent('成功 2件・失敗 1件')
+    expect(within(result).getByTestId('bulk-item')).toHaveTextContent('カード会社から売上を拒否されました')
+    await user.click(within(result).getByTestId('bulk-retry'))
+    expect(api.bulkRetryFailed).toHaveBeenCalledWith(7)
   })
 })

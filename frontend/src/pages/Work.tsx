@@ -3,6 +3,7 @@ import { toUIError, useApi } from '../api'
 import type { DriftRow, FeeRow, OrderRow, RefundRow, StockRow, SyncState, UIError, WorkListInfo } from '../api'
 import { Badge, ErrorMessage, Spinner } from '../components/common'
 import { dateTime, useT, yen } from '../i18n'
+import { BulkBar } from '../components/BulkBar'
 import { OrderTable } from './OrderList'
 
 type Tab = { kind: 'list'; code: string } | { kind: 'drifts' } | { kind: 'stock' } | { kind: 'refunds' } | { kind: 'fees' }
@@ -75,7 +76,7 @@ export function Work({ onOpen }: { onOpen: (orderId: number) => void }) {
         {tabButton('refunds', t.refunds, tab.kind === 'refunds', () => setTab({ kind: 'refunds' }))}
         {tabButton('fees', t.fees, tab.kind === 'fees', () => setTab({ kind: 'fees' }))}
       </div>
-      {tab.kind === 'list' && <ListTab code={tab.code} onOpen={onOpen} />}
+      {tab.kind === 'list' && <ListTab code={tab.code} onOpen={onOpen} onChanged={refresh} />}
       {tab.kind === 'drifts' && <DriftsTab onOpen={onOpen} onChanged={refresh} />}
       {tab.kind === 'stock' && <StockTab />}
       {tab.kind === 'refunds' && <RefundsTab />}
@@ -96,16 +97,22 @@ function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [T | null, UIError
   return [data, error, reload, (e) => setError(toUIError(e))]
 }
 
-function ListTab({ code, onOpen }: { code: string; onOpen: (id: number) => void }) {
+function ListTab({ code, onOpen, onChanged }: { code: string; onOpen: (id: number) => void; onChanged: () => void }) {
   const api = useApi()
   const t = useT()
-  const [rows, error] = useLoad<OrderRow[]>(() => api.workList(code), [api, code])
+  const [rows, error, reload] = useLoad<OrderRow[]>(() => api.workList(code), [api, code])
+  const [selected, setSelected] = useState<number[]>([])
+  useEffect(() => setSelected([]), [code])
   return (
     <div data-testid={`work-list-${code}`}>
       <ErrorMessage error={error} />
       {!rows && !error && <Spinner text={t.loading} />}
       {rows && rows.length === 0 && <p className="muted">{t.emptyList}</p>}
-      {rows && rows.length > 0 && <OrderTable rows={rows} onOpen={onOpen} />}
+      {rows && <BulkBar rows={rows} selected={selected} onDone={() => {
+        reload()
+        onChanged()
+      }} />}
+      {rows && rows.length > 0 && <OrderTable rows={rows} onOpen={onOpen} selected={selected} onSelect={setSelected} />}
     </div>
   )
 }

@@ -97,6 +97,11 @@ export function fakeApi(over: Partial<Api> = {}): Api {
     saveProfile: vi.fn(async (p) => ({ ...p, kindLabel: 'GMOペイメントゲートウェイ', demo: false, authExpiryDays: 90, feePerOperation: 0, secrets: [] })),
     deleteProfile: vi.fn(async () => {}),
     testProfile: vi.fn(async () => ({ ok: true, message: '接続できました' })),
+    bulkStart: vi.fn(async () => 1),
+    bulkCancel: vi.fn(async () => true),
+    bulkRetryFailed: vi.fn(async () => 2),
+    bulkJob: vi.fn(async (id: number) => ({ id, intent: 'capture', state: 'finished', total: 1, counts: { succeeded: 1 },
+      items: [{ paymentId: 11, orderId: 1, orderNo: '100001', customerName: '山田 太郎', state: 'succeeded', message: '売上処理が完了しました' }] })),
     ...over,
   }
 }

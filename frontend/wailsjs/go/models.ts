@@ -154,6 +154,68 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class BulkItem {
+	    paymentId: number;
+	    orderId: number;
+	    orderNo: string;
+	    customerName: string;
+	    state: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BulkItem(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.paymentId = source["paymentId"];
+	        this.orderId = source["orderId"];
+	        this.orderNo = source["orderNo"];
+	        this.customerName = source["customerName"];
+	        this.state = source["state"];
+	        this.message = source["message"];
+	    }
+	}
+	export class BulkJob {
+	    id: number;
+	    intent: string;
+	    state: string;
+	    total: number;
+	    counts: Record<string, number>;
+	    items: BulkItem[];
+	
+	    static createFrom(source: any = {}) {
+	        return new BulkJob(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.intent = source["intent"];
+	        this.state = source["state"];
+	        this.total = source["total"];
+	        this.counts = source["counts"];
+	        this.items = this.convertValues(source["items"], BulkItem);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class DriftRow {
 	    paymentId: number;
 	    orderId: number;
