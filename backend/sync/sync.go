@@ -61,6 +61,7 @@ type Report struct {
 	Updated    int // other state changes recorded
 	Drifts     int // differences listed for the operator
 	Resolved   int // unknown operations settled
+	Expiring   int // 仮売上 lapsing within the warning days
 	Offline    []string
 	Errors     []string
 }
@@ -164,7 +165,32 @@ func (s *Syncer) RunOnce(ctx context.Context) (*Report, error) {
 	if rep.Deposits > 0 {
 		s.notifier().Notify("入金を確認しました", fmt.Sprintf("%d件の入金を確認し、対応状況を入金済みにしました", rep.Deposits))
 	}
+	s.announceExpiring(ctx, rep)
 	return rep, nil
+}
+
+// settingExpiryNotified holds the JST day the expiring authorisations were last announced.
+const settingExpiryNotified = "sync.expiry_notified_day"
+
+// announceExpiring tells the operator, once a day, how many 仮売上 lapse soon.
+func (s *Syncer) announceExpiring(ctx context.Context, rep *Report) {
+	days := s.ExpiryWarningDays
+	if days <= 0 {
+		days = 7
+	}
+	now := s.Clock.Now()
+	ps, err := s.Store.FindPayments(ctx, backend.PaymentFilter{States: []backend.PaymentState{backend.StateAuthorized},
+		AuthExpiresBefore: now.AddDate(0, 0, days)})
+	if err != nil {
+		return
+	}
+	rep.Expiring = len(ps)
+	today := now.In(backend.JST).Format("2006-01-02")
+	if last, _ := s.Store.Setting(ctx, settingExpiryNotified); len(ps) == 0 || last == today {
+		return
+	}
+	s.notifier().Notify("与信の期限が近づいています", fmt.Sprintf("%d件の仮売上が%d日以内に期限を迎えます。作業リストの「売上待ち」から売上してください", len(ps), days))
+	s.Store.SetSetting(ctx, settingExpiryNotified, today)
 }
 
 // candidates are the payments of a profile whose state can still change.

@@ -1028,3 +1028,19 @@ func TestOperatorChangeDuringARunIsNotOverwritten(t *testing.T) {
 	assert.Zero(t, rep.Drifts)
 	assert.Empty(t, f.drifts())
 }
+
+// 仮売上 about to lapse are announced once a day, not at every run.
+func TestExpiringAuthorisationsAreAnnouncedOnceADay(t *testing.T) {
+	f := newFixture(t)
+	f.card(backend.StateAuthorized, "AUTH", 5000, 5000, f.now().AddDate(0, 0, -85), backend.OrderNew)
+	f.card(backend.StateAuthorized, "AUTH", 7000, 7000, f.now().AddDate(0, 0, -10), backend.OrderNew) // far from expiry
+	rep := f.run()
+	assert.Equal(t, 1, rep.Expiring)
+	require.Len(t, f.notifications(), 1)
+	assert.Contains(t, f.notifications()[0], "1件の仮売上が7日以内に期限を迎えます")
+	f.run()
+	assert.Len(t, f.notifications(), 1, "not again the same day")
+	f.advance(24 * time.Hour)
+	f.run()
+	assert.Len(t, f.notifications(), 2, "again the next day")
+}
