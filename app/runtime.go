@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 )
@@ -12,7 +15,10 @@ import (
 
 // WailsNotifier sends events to the window and desktop notifications.
 type WailsNotifier struct {
-	ctx context.Context
+	ctx  context.Context
+	once sync.Once
+	os   bool // the OS notification centre is available
+	seq  atomic.Int64
 }
 
 // NewWailsNotifier must be given the context Wails passes to OnStartup.
@@ -23,8 +29,18 @@ func (n *WailsNotifier) Emit(event string, data any) {
 	runtime.EventsEmit(n.ctx, event, data)
 }
 
-// Notify shows a notice in the window; Wails v2 has no OS notification API, so the
-// frontend turns the "notify" event into a toast and the window title flashes.
+// Notify shows a desktop notification (Windows toast, macOS Notification Centre, Linux
+// notification daemon) when the OS offers one, and always a notice in the window.
 func (n *WailsNotifier) Notify(title, body string) {
+	n.once.Do(func() {
+		if runtime.InitializeNotifications(n.ctx) == nil && runtime.IsNotificationAvailable(n.ctx) {
+			ok, err := runtime.RequestNotificationAuthorization(n.ctx)
+			n.os = ok && err == nil
+		}
+	})
+	if n.os {
+		runtime.SendNotification(n.ctx, runtime.NotificationOptions{
+			ID: fmt.Sprintf("kessaidesk-%d", n.seq.Add(1)), Title: title, Body: body})
+	}
 	runtime.EventsEmit(n.ctx, "notify", map[string]string{"title": title, "body": body})
 }
