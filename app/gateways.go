@@ -8,6 +8,7 @@ import (
 	"kessaidesk/backend/gmo"
 	"kessaidesk/backend/paygent"
 	"kessaidesk/backend/profiles"
+	"kessaidesk/backend/sync"
 )
 
 // Gateways is the ゲートウェイ設定 area: profiles, their secrets (write-only: the UI
@@ -51,6 +52,8 @@ type ProfileView struct {
 	FeePerOperation int64        `json:"feePerOperation"`
 	AutoCapture     bool         `json:"autoCapture"`
 	Secrets         []SecretInfo `json:"secrets"`
+	// DifferenceInquiry: the sync reads the gateway's change feed (Paygent 091).
+	DifferenceInquiry bool `json:"differenceInquiry"`
 }
 
 // ProfileInput is the profile form as typed.
@@ -67,6 +70,9 @@ type ProfileInput struct {
 	FeePerOperation string            `json:"feePerOperation"`
 	AutoCapture     bool              `json:"autoCapture"`
 	Secrets         map[string]string `json:"secrets"` // "" = keep
+	// DifferenceInquiry opts in to the change feed; only when the shop's back office
+	// does not read it (its cursor is shared per merchant).
+	DifferenceInquiry bool `json:"differenceInquiry"`
 }
 
 // TestResult is the 接続テスト outcome.
@@ -118,6 +124,8 @@ func (g *Gateways) List() ([]ProfileView, error) {
 		for _, m := range p.Methods {
 			v.Methods = append(v.Methods, string(m))
 		}
+		feed, _ := g.s.Store.Setting(g.s.Ctx(), sync.SettingChangeFeed(p.ID))
+		v.DifferenceInquiry = feed == "1"
 		if !p.Demo {
 			for _, sp := range profiles.Secrets(p.Kind) {
 				v.Secrets = append(v.Secrets, SecretInfo{Name: sp.Name, Label: sp.Label, Required: sp.Required,
@@ -157,8 +165,18 @@ func (g *Gateways) Save(in ProfileInput) (*ProfileView, error) {
 	for _, m := range in.Methods {
 		pin.Methods = append(pin.Methods, backend.PaymentMethod(m))
 	}
+	if in.DifferenceInquiry && pin.Kind != backend.GatewayPaygent {
+		return nil, backend.Errorf(backend.EINVALID, "差分照会はペイジェントだけで使えます", "the difference inquiry is for Paygent only")
+	}
 	p, err := g.s.System.Profiles.Save(g.s.Ctx(), pin)
 	if err != nil {
+		return nil, err
+	}
+	feed := "0"
+	if in.DifferenceInquiry {
+		feed = "1"
+	}
+	if err := g.s.Store.SetSetting(g.s.Ctx(), sync.SettingChangeFeed(p.ID), feed); err != nil {
 		return nil, err
 	}
 	list, err := g.List()

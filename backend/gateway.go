@@ -95,3 +95,30 @@ func Supports(g GatewayKind, m PaymentMethod, k OpKind) bool {
 func MaxAmount(g GatewayKind) Yen {
 	return 9_999_999 // GMO-PG/SGP Amount, SBPS amount and Paygent payment_amount (7 digits)
 }
+
+// ChangeFeed is a gateway's difference inquiry (Paygent 091): every change since a
+// cursor, in one feed, instead of one inquiry per payment. Reading it moves a cursor
+// at the gateway that may be shared with the shop's back office, so it is opt-in.
+type ChangeFeed interface {
+	// Changes returns the changes after cursor ("" = from the gateway's own cursor) and
+	// the new cursor. Changes read before an error are returned with it: the gateway
+	// will not send them again, so the caller must keep them.
+	Changes(ctx context.Context, cursor string) (*ChangeBatch, error)
+}
+
+// Change is one payment's new state from a ChangeFeed.
+type Change struct {
+	GatewayOrderID string
+	GatewayTranID  string
+	View           *GatewayView
+}
+
+// ChangeBatch is one read of a ChangeFeed.
+type ChangeBatch struct {
+	Changes []Change
+	Cursor  string
+	// Complete is false when the gateway lost changes (purged before anyone read them):
+	// the caller must then ask payment by payment.
+	Complete bool
+	Requests int
+}

@@ -234,6 +234,22 @@ func (s *Syncer) syncProfile(ctx context.Context, prof *backend.GatewayProfile, 
 		rep.Errors = append(rep.Errors, err.Error())
 		return
 	}
+	if feed, ok := gw.(backend.ChangeFeed); ok && s.feedEnabled(ctx, prof.ID) {
+		// One difference inquiry instead of one inquiry per payment.
+		if pays, err = s.syncByFeed(ctx, prof, feed, st, pays, rep); err != nil {
+			if backend.ErrorCode(err) == backend.EOFFLINE || backend.ErrorClassOf(err) == backend.ClassNotSent {
+				if st.OfflineSince.IsZero() {
+					st.OfflineSince = now
+				}
+				rep.Offline = append(rep.Offline, prof.Name)
+				st.LastError = backend.ErrorMessage(err, "ja")
+				s.Store.SaveSyncStatus(ctx, st)
+				return
+			}
+			s.failed(ctx, st, prof, err, rep)
+			return
+		}
+	}
 	conc := s.Concurrency
 	if conc <= 0 {
 		conc = 8

@@ -219,11 +219,12 @@ export interface GatewayKindInfo {
 export interface ProfileView {
   id: number; name: string; kind: string; kindLabel: string; demo: boolean; environment: string; host: string
   merchantId: string; subId: string; methods: string[]; authExpiryDays: number; feePerOperation: number
-  autoCapture: boolean; secrets: SecretInfo[]
+  autoCapture: boolean; secrets: SecretInfo[]; differenceInquiry: boolean
 }
 export interface ProfileInput {
   id: number; name: string; kind: string; environment: string; host: string; merchantId: string; subId: string
   methods: string[]; authExpiryDays: string; feePerOperation: string; autoCapture: boolean; secrets: Record<string, string>
+  differenceInquiry: boolean
 }
 export interface TestResult { ok: boolean; message: string }
 export interface Rules { syncIntervalMinutes: string; netBankAutoCancel: boolean; staleProcessingMinutes: string }

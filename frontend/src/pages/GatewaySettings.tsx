@@ -8,7 +8,7 @@ const allMethods: [string, string][] = [['card', 'クレジットカード決済
 
 function blank(kind: string): ProfileInput {
   return { id: 0, name: '', kind, environment: 'test', host: '', merchantId: '', subId: '', methods: ['card'],
-    authExpiryDays: '', feePerOperation: '', autoCapture: false, secrets: {} }
+    authExpiryDays: '', feePerOperation: '', autoCapture: false, secrets: {}, differenceInquiry: false }
 }
 
 // GatewaySettings is ゲートウェイ設定: the shop's gateway contracts, their secrets
@@ -56,7 +56,7 @@ export function GatewaySettings() {
   }
   const edit = (p: ProfileView) => setForm({
     id: p.id, name: p.name, kind: p.kind, environment: p.environment, host: p.host, merchantId: p.merchantId, subId: p.subId,
-    methods: p.methods, authExpiryDays: String(p.authExpiryDays), feePerOperation: String(p.feePerOperation), autoCapture: p.autoCapture, secrets: {},
+    methods: p.methods, authExpiryDays: String(p.authExpiryDays), feePerOperation: String(p.feePerOperation), autoCapture: p.autoCapture, secrets: {}, differenceInquiry: p.differenceInquiry,
   })
 
   return (
@@ -147,6 +147,10 @@ export function GatewaySettings() {
             ))}
           </fieldset>
           <label className="check"><input type="checkbox" checked={form.autoCapture} onChange={(e) => set('autoCapture', e.target.checked)} /> {t.autoCapture}</label>
+          {form.kind === 'paygent' && (
+            <label className="check"><input type="checkbox" data-testid="profile-feed" checked={form.differenceInquiry}
+              onChange={(e) => set('differenceInquiry', e.target.checked)} /> {t.differenceInquiry}</label>
+          )}
           {kind && !kind.supported && <p className="warn">{t.notSupportedYet}</p>}
           <div className="buttons">
             <button type="submit" className="primary" data-testid="profile-save">{t.save}</button>

@@ -116,7 +116,7 @@ describe('ゲートウェイ設定', () => {
     const api = fakeApi({
       profiles: vi.fn(async () => [{ id: 4, name: 'GMO-PG テスト', kind: 'gmo', kindLabel: 'GMOペイメントゲートウェイ', demo: false, environment: 'test',
         host: '', merchantId: 'tshop0001', subId: '', methods: ['card'], authExpiryDays: 90, feePerOperation: 0, autoCapture: false,
-        secrets: [{ name: 'shop_pass', label: 'ショップパスワード', required: true, set: true }] }]),
+        secrets: [{ name: 'shop_pass', label: 'ショップパスワード', required: true, set: true }], differenceInquiry: false }]),
       testProfile: vi.fn(async () => ({ ok: false, message: '認証に失敗しました: ショップIDまたはショップパスワードが違います' })),
     })
     const user = userEvent.setup()

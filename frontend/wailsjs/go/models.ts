@@ -839,6 +839,7 @@ export namespace app {
 	    feePerOperation: string;
 	    autoCapture: boolean;
 	    secrets: Record<string, string>;
+	    differenceInquiry: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new ProfileInput(source);
@@ -858,6 +859,7 @@ export namespace app {
 	        this.feePerOperation = source["feePerOperation"];
 	        this.autoCapture = source["autoCapture"];
 	        this.secrets = source["secrets"];
+	        this.differenceInquiry = source["differenceInquiry"];
 	    }
 	}
 	export class ProfileSync {
@@ -895,6 +897,7 @@ export namespace app {
 	    feePerOperation: number;
 	    autoCapture: boolean;
 	    secrets: SecretInfo[];
+	    differenceInquiry: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new ProfileView(source);
@@ -916,6 +919,7 @@ export namespace app {
 	        this.feePerOperation = source["feePerOperation"];
 	        this.autoCapture = source["autoCapture"];
 	        this.secrets = this.convertValues(source["secrets"], SecretInfo);
+	        this.differenceInquiry = source["differenceInquiry"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
