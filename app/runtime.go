@@ -17,7 +17,7 @@ import (
 type WailsNotifier struct {
 	ctx  context.Context
 	once sync.Once
-	os   bool // the OS notification centre is available
+	os   atomic.Bool // the OS notification centre is available
 	seq  atomic.Int64
 }
 
@@ -30,17 +30,21 @@ func (n *WailsNotifier) Emit(event string, data any) {
 }
 
 // Notify shows a desktop notification (Windows toast, macOS Notification Centre, Linux
-// notification daemon) when the OS offers one, and always a notice in the window.
+// notification daemon) when the OS offers one, and always a notice in the window. It
+// never blocks the caller: a notification service that does not answer (no daemon on
+// the session bus) must not hold up a sync run.
 func (n *WailsNotifier) Notify(title, body string) {
-	n.once.Do(func() {
-		if runtime.InitializeNotifications(n.ctx) == nil && runtime.IsNotificationAvailable(n.ctx) {
-			ok, err := runtime.RequestNotificationAuthorization(n.ctx)
-			n.os = ok && err == nil
-		}
-	})
-	if n.os {
-		runtime.SendNotification(n.ctx, runtime.NotificationOptions{
-			ID: fmt.Sprintf("kessaidesk-%d", n.seq.Add(1)), Title: title, Body: body})
-	}
 	runtime.EventsEmit(n.ctx, "notify", map[string]string{"title": title, "body": body})
+	id := fmt.Sprintf("kessaidesk-%d", n.seq.Add(1))
+	go func() {
+		n.once.Do(func() {
+			if runtime.InitializeNotifications(n.ctx) == nil && runtime.IsNotificationAvailable(n.ctx) {
+				ok, err := runtime.RequestNotificationAuthorization(n.ctx)
+				n.os.Store(ok && err == nil)
+			}
+		})
+		if n.os.Load() {
+			runtime.SendNotification(n.ctx, runtime.NotificationOptions{ID: id, Title: title, Body: body})
+		}
+	}()
 }

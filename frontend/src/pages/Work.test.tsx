@@ -42,6 +42,10 @@ describe('作業リスト', () => {
     handlers['sync:done']({})
     await waitFor(() => expect(within(panel).getByTestId('sync-now')).toBeEnabled())
     expect(vi.mocked(api.syncStatus).mock.calls.length).toBeGreaterThan(before)
+    // The run's last progress may arrive after its done event: the button stays usable.
+    handlers['sync:progress']({ profile: 'デモ', done: 10, total: 10 })
+    await new Promise((r) => setTimeout(r, 20))
+    expect(within(panel).getByTestId('sync-now')).toBeEnabled()
   })
 
   it('shows offline since when the gateway is unreachable', async () => {

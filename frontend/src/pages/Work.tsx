@@ -15,6 +15,9 @@ export function Work({ onOpen }: { onOpen: (orderId: number) => void }) {
   const t = useT()
   const [lists, setLists] = useState<WorkListInfo[]>([])
   const [sync, setSync] = useState<SyncState | null>(null)
+  // syncing: from the click on 今すぐ同期 to the run's "sync:done". Progress events only
+  // feed the bar: Wails may deliver a run's last progress after its done event.
+  const [syncing, setSyncing] = useState(false)
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null)
   const [tab, setTab] = useState<Tab>({ kind: 'list', code: 'to_capture' })
   const [error, setError] = useState<UIError | null>(null)
@@ -30,6 +33,7 @@ export function Work({ onOpen }: { onOpen: (orderId: number) => void }) {
       setProgress({ done: p.done, total: p.total })
     })
     const offDone = api.onEvent('sync:done', () => {
+      setSyncing(false)
       setProgress(null)
       refresh()
     })
@@ -59,15 +63,17 @@ export function Work({ onOpen }: { onOpen: (orderId: number) => void }) {
             </li>
           ))}
         </ul>
-        <button data-testid="sync-now" disabled={progress !== null} onClick={() => {
-          setProgress({ done: 0, total: 0 })
+        <button data-testid="sync-now" disabled={syncing} onClick={() => {
+          setSyncing(true)
+          setProgress(null)
+          setTimeout(() => setSyncing(false), 120_000) // never leave the button stuck
           api.syncNow().catch((e) => {
-            setProgress(null)
+            setSyncing(false)
             setError(toUIError(e))
           })
         }}>{t.syncNow}</button>
-        {progress && <Spinner text={t.syncing(progress.done, progress.total)} />}
-        {progress && progress.total > 0 && <progress max={progress.total} value={progress.done} />}
+        {syncing && <Spinner text={t.syncing(progress?.done ?? 0, progress?.total ?? 0)} />}
+        {syncing && progress && progress.total > 0 && <progress max={progress.total} value={progress.done} />}
       </div>
       <div className="tabs" role="tablist">
         {lists.map((l) => tabButton(l.code, t.lang === 'en' ? l.en : l.ja, tab.kind === 'list' && tab.code === l.code, () => setTab({ kind: 'list', code: l.code }), l.count))}
