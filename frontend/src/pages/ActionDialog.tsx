@@ -102,7 +102,7 @@ export function ActionDialog({ payment, intent, onClose, onDone }: {
                   {preview.steps.map((s, i) => (
                     <li key={i} data-testid="preview-step">
                       <strong>{t.label(s.kind)}</strong> {s.amount > 0 && yen(s.amount, t.lang)}
-                      <div className="sub">{s.reason}</div>
+                      {s.reason && s.reason !== preview.reason && <div className="sub">{s.reason}</div>}
                     </li>
                   ))}
                 </ol>
