@@ -8,6 +8,7 @@ import (
 	"kessaidesk/backend/gmo"
 	"kessaidesk/backend/paygent"
 	"kessaidesk/backend/profiles"
+	"kessaidesk/backend/sbps"
 	"kessaidesk/backend/sync"
 )
 
@@ -101,6 +102,9 @@ func (g *Gateways) Kinds() []GatewayKindInfo {
 		case backend.GatewayGMO, backend.GatewaySGP:
 			info.Supported = true
 			info.TestHost, info.ProductionHost = gmo.HostFor(k, backend.EnvTest), gmo.HostFor(k, backend.EnvProduction)
+		case backend.GatewaySBPS:
+			info.Supported = true
+			info.TestHost, info.ProductionHost = sbps.HostFor(backend.EnvTest), sbps.HostFor(backend.EnvProduction)
 		case backend.GatewayPaygent:
 			info.Supported = true
 			info.TestHost, info.ProductionHost = paygent.HostFor(backend.EnvTest), paygent.HostFor(backend.EnvProduction)

@@ -64,6 +64,8 @@ const (
 	SecretShopPass        = "shop_pass"        // GMO-PG / SGP ShopPass
 	SecretHashKey         = "hash_key"         // SBPS hash key (also the Basic auth password)
 	SecretBasicPassword   = "basic_password"   // SBPS Basic auth password when it differs
+	SecretCipherKey       = "cipher_key"       // SBPS 3DES key (24 characters), optional
+	SecretCipherIV        = "cipher_iv"        // SBPS 3DES initialisation vector (8 characters), optional
 	SecretConnectPassword = "connect_password" // Paygent connect_password
 	SecretClientCert      = "client_cert"      // Paygent client certificate (PEM) or its file key
 	SecretCertPassword    = "client_cert_pass" // Paygent PEM key / PKCS#12 password

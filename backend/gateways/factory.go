@@ -14,6 +14,7 @@ import (
 	"kessaidesk/backend"
 	"kessaidesk/backend/gmo"
 	"kessaidesk/backend/paygent"
+	"kessaidesk/backend/sbps"
 )
 
 // Sandbox is the running built-in simulator the demo profile points at.
@@ -31,6 +32,10 @@ type Factory struct {
 	// system roots. Only tests and a simulator set it.
 	RootCAs *x509.CertPool
 	Timeout time.Duration
+	// Now is the clock of requests that carry a timestamp (SBPS request_date, which
+	// SBPS refuses when it is far from its own clock); nil = time.Now. Tests set the
+	// simulator's clock.
+	Now func() time.Time
 
 	mu    sync.Mutex
 	cache map[int64]cached
@@ -93,6 +98,20 @@ func (f *Factory) build(p *backend.GatewayProfile) (backend.Gateway, error) {
 		}
 		return gmo.New(gmo.Config{Kind: p.Kind, Environment: p.Environment, Host: p.Host, ShopID: p.MerchantID,
 			ShopPass: pass, Timeout: f.timeout()})
+	case backend.GatewaySBPS:
+		key, err := f.secret(p, backend.SecretHashKey, "ハッシュキー")
+		if err != nil {
+			return nil, err
+		}
+		// Optional: a separate Basic password and the 3DES pair of encrypting contracts.
+		var basic, cipherKey, cipherIV string
+		for name, v := range map[string]*string{backend.SecretBasicPassword: &basic, backend.SecretCipherKey: &cipherKey, backend.SecretCipherIV: &cipherIV} {
+			if *v, err = f.optional(p, name); err != nil {
+				return nil, err
+			}
+		}
+		return sbps.New(sbps.Config{Environment: p.Environment, Host: p.Host, MerchantID: p.MerchantID, ServiceID: p.SubID,
+			HashKey: key, BasicPassword: basic, CipherKey: cipherKey, CipherIV: cipherIV, Timeout: f.timeout(), Now: f.Now})
 	case backend.GatewayPaygent:
 		pass, err := f.secret(p, backend.SecretConnectPassword, "接続パスワード")
 		if err != nil {
@@ -102,7 +121,10 @@ func (f *Factory) build(p *backend.GatewayProfile) (backend.Gateway, error) {
 		if err != nil {
 			return nil, err
 		}
-		certPass, _ := f.Vault.Get(backend.SecretKey(p.ID, backend.SecretCertPassword)) // optional
+		certPass, err := f.optional(p, backend.SecretCertPassword)
+		if err != nil {
+			return nil, err
+		}
 		return paygent.New(paygent.Config{Environment: p.Environment, Host: p.Host, MerchantID: p.MerchantID, ConnectID: p.SubID,
 			ConnectPassword: pass, ClientCertPEM: []byte(cert), CertPassword: certPass, RootCAs: f.RootCAs, Timeout: f.timeout()})
 	}
@@ -122,4 +144,14 @@ func (f *Factory) secret(p *backend.GatewayProfile, name, label string) (string,
 			MessageEn: fmt.Sprintf("the %s of %q is not in the keychain; enter it in the gateway settings", name, p.Name), Err: err}
 	}
 	return v, nil
+}
+
+// optional reads a secret a profile may lack: absent is "", a keychain that cannot
+// be read is an error (not a silent fallback to another credential).
+func (f *Factory) optional(p *backend.GatewayProfile, name string) (string, error) {
+	v, err := f.Vault.Get(backend.SecretKey(p.ID, name))
+	if backend.ErrorCode(err) == backend.ENOTFOUND {
+		return "", nil
+	}
+	return v, err
 }

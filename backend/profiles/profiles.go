@@ -14,6 +14,7 @@ import (
 
 	"kessaidesk/backend"
 	"kessaidesk/backend/paygent"
+	"kessaidesk/backend/sbps"
 )
 
 // Store is what the service needs from the database.
@@ -67,7 +68,8 @@ func Secrets(kind backend.GatewayKind) []SecretSpec {
 	case backend.GatewayGMO, backend.GatewaySGP:
 		return []SecretSpec{{backend.SecretShopPass, "ショップパスワード", true}}
 	case backend.GatewaySBPS:
-		return []SecretSpec{{backend.SecretHashKey, "ハッシュキー", true}, {backend.SecretBasicPassword, "Basic認証パスワード（ハッシュキーと異なる場合）", false}}
+		return []SecretSpec{{backend.SecretHashKey, "ハッシュキー", true}, {backend.SecretBasicPassword, "Basic認証パスワード（ハッシュキーと異なる場合）", false},
+			{backend.SecretCipherKey, "3DES暗号化キー（24文字、暗号化を使う契約のみ）", false}, {backend.SecretCipherIV, "3DES初期化ベクトル（8文字）", false}}
 	case backend.GatewayPaygent:
 		return []SecretSpec{{backend.SecretConnectPassword, "接続パスワード", true},
 			{backend.SecretClientCert, "クライアント証明書と秘密鍵（PEM）", true}, {backend.SecretCertPassword, "秘密鍵のパスワード", false}}
@@ -152,6 +154,17 @@ func validate(in *Input, existing *backend.GatewayProfile, hasSecret func(string
 		}
 		if !digits.MatchString(in.SubID) || len(in.SubID) != 3 {
 			return invalid("サービスIDは半角数字3桁で入力してください", "the service ID is 3 digits")
+		}
+		// The 3DES key and IV come as a pair; either may be re-entered alone later.
+		key, iv := in.Secrets[backend.SecretCipherKey], in.Secrets[backend.SecretCipherIV]
+		haveKey := key != "" || (existing != nil && hasSecret(backend.SecretCipherKey))
+		haveIV := iv != "" || (existing != nil && hasSecret(backend.SecretCipherIV))
+		switch {
+		case key != "" && len(key) != sbps.CipherKeyLen, iv != "" && len(iv) != sbps.CipherIVLen:
+			return invalid("3DES暗号化キーは半角24文字、初期化ベクトルは半角8文字です。SBPSから発行された値を入力してください",
+				"the 3DES key is 24 characters and the IV 8 characters, as issued by SBPS")
+		case haveKey != haveIV:
+			return invalid("3DES暗号化キーと初期化ベクトルは両方とも入力してください", "enter both the 3DES key and the IV")
 		}
 	case backend.GatewayPaygent:
 		if !digits.MatchString(in.MerchantID) || len(in.MerchantID) > 9 {

@@ -13,6 +13,7 @@ import (
 	"kessaidesk/backend/gateways"
 	"kessaidesk/backend/gmo/gmosim"
 	"kessaidesk/backend/paygent/paygentsim"
+	"kessaidesk/backend/sbps/sbpssim"
 	"kessaidesk/backend/sqlite"
 	"kessaidesk/backend/vault"
 )
@@ -77,6 +78,18 @@ func TestBadInputSavesNothing(t *testing.T) {
 		"no method":         func(in *Input) { in.Methods = nil },
 		"foreign secret":    func(in *Input) { in.Secrets[backend.SecretHashKey] = "x" },
 		"expiry too long":   func(in *Input) { in.AuthExpiryDays = 400 },
+		"SBPS service id": func(in *Input) {
+			in.Kind, in.MerchantID, in.SubID = backend.GatewaySBPS, "12345", "01"
+			in.Secrets = map[string]string{backend.SecretHashKey: "k"}
+		},
+		"SBPS 3DES key without IV": func(in *Input) {
+			in.Kind, in.MerchantID, in.SubID = backend.GatewaySBPS, "12345", "001"
+			in.Secrets = map[string]string{backend.SecretHashKey: "k", backend.SecretCipherKey: "123456789012345678901234"}
+		},
+		"SBPS 3DES key too short": func(in *Input) {
+			in.Kind, in.MerchantID, in.SubID = backend.GatewaySBPS, "12345", "001"
+			in.Secrets = map[string]string{backend.SecretHashKey: "k", backend.SecretCipherKey: "short", backend.SecretCipherIV: "12345678"}
+		},
 		"unreadable cert": func(in *Input) {
 			in.Kind, in.MerchantID, in.SubID = backend.GatewayPaygent, "12345", "conn01"
 			in.Secrets = map[string]string{backend.SecretConnectPassword: "pw", backend.SecretClientCert: "-----BEGIN CERTIFICATE-----\nnot a cert\n-----END CERTIFICATE-----\n"}
@@ -190,4 +203,47 @@ func TestPaygentProfileWithAClientCertificate(t *testing.T) {
 	_, err = svc.Save(ctx, in)
 	require.Error(t, err)
 	assert.Equal(t, backend.EINVALID, backend.ErrorCode(err))
+}
+
+func TestSBPSProfileConnectionTest(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(t.TempDir() + "/kd.db")
+	require.NoError(t, err)
+	defer store.Close()
+	sim, err := sbpssim.Start(sbpssim.Options{})
+	require.NoError(t, err)
+	defer sim.Close()
+	const key = "9b1d5e7f3a2c4b6d8e0f1a3b5c7d9e1f2a4b6c8d"
+	sim.AddMerchant(sbpssim.Merchant{MerchantID: "54321", ServiceID: "001", HashKey: key})
+	v := vault.NewMemory()
+	svc := &Service{Store: store, Vault: v, Gateways: &gateways.Factory{Vault: v}}
+	in := Input{Name: "SBPS 接続テスト環境", Kind: backend.GatewaySBPS, Environment: backend.EnvTest, Host: sim.URL(),
+		MerchantID: "54321", SubID: "001", Methods: []backend.PaymentMethod{backend.MethodCard},
+		Secrets: map[string]string{backend.SecretHashKey: key}}
+	p, err := svc.Save(ctx, in)
+	require.NoError(t, err)
+	assert.Equal(t, 60, p.AuthExpiryDays, "the SBPS default")
+	res, err := svc.Test(ctx, p.ID)
+	require.NoError(t, err)
+	assert.True(t, res.OK, res.Message)
+
+	// A wrong hash key fails SBPS's Basic authentication: said so, the key never quoted.
+	in.ID, in.Secrets = p.ID, map[string]string{backend.SecretHashKey: "wrongwrongwrongwrongwrongwrongwrongwrong"}
+	_, err = svc.Save(ctx, in)
+	require.NoError(t, err)
+	res, err = svc.Test(ctx, p.ID)
+	require.NoError(t, err)
+	assert.False(t, res.OK)
+	assert.Contains(t, res.Message, "認証に失敗しました")
+	assert.NotContains(t, res.Message, "wrongwrong")
+
+	// The 3DES pair can be added later, one half at a time only when the other is stored.
+	in.Secrets = map[string]string{backend.SecretHashKey: key, backend.SecretCipherKey: "abcdefghijklmnopqrstuvwx", backend.SecretCipherIV: "12345678"}
+	_, err = svc.Save(ctx, in)
+	require.NoError(t, err)
+	in.Secrets = map[string]string{backend.SecretCipherIV: "87654321"}
+	_, err = svc.Save(ctx, in)
+	require.NoError(t, err)
+	require.NoError(t, svc.Delete(ctx, p.ID))
+	assert.Empty(t, v.Keys(), "every SBPS secret deleted with the profile")
 }

@@ -19,9 +19,15 @@ type Cipher struct {
 	iv    []byte
 }
 
+// Lengths of the 3DES key and IV SBPS issues.
+const (
+	CipherKeyLen = 24
+	CipherIVLen  = 8
+)
+
 // NewCipher checks the key (24 bytes) and IV (8 bytes) as SBPS issues them (ASCII).
 func NewCipher(key, iv string) (*Cipher, error) {
-	if len(key) != 24 || len(iv) != 8 {
+	if len(key) != CipherKeyLen || len(iv) != CipherIVLen {
 		return nil, backend.Errorf(backend.ECREDENTIAL, "3DES暗号化キーは24文字、初期化ベクトルは8文字です。SBPSから発行された値を入力してください",
 			"the 3DES key must be 24 characters and the IV 8 characters, as issued by SBPS")
 	}
