@@ -31,6 +31,32 @@ type Engine struct {
 	Timeout time.Duration
 
 	orderOnlyMu sync.Mutex // serialises the check-and-record of 要返金(口座) tasks
+
+	// sending holds the operations this process is sending right now. The journal
+	// shows them as pending/sent like those a crash left behind; Resolve must leave
+	// them alone (a sync run's inquiry could find the request not yet applied and
+	// record a failure while the request is still on its way).
+	sendingMu sync.Mutex
+	sending   map[int64]bool
+}
+
+func (e *Engine) markSending(opID int64, on bool) {
+	e.sendingMu.Lock()
+	defer e.sendingMu.Unlock()
+	if e.sending == nil {
+		e.sending = map[int64]bool{}
+	}
+	if on {
+		e.sending[opID] = true
+	} else {
+		delete(e.sending, opID)
+	}
+}
+
+func (e *Engine) isSending(opID int64) bool {
+	e.sendingMu.Lock()
+	defer e.sendingMu.Unlock()
+	return e.sending[opID]
 }
 
 // Request is one operation the operator asked for.
@@ -228,6 +254,8 @@ func (e *Engine) execute(ctx context.Context, gw backend.Gateway, prof *backend.
 	if err := e.Store.BeginOperation(ctx, op); err != nil {
 		return nil, nil, err
 	}
+	e.markSending(op.ID, true)
+	defer e.markSending(op.ID, false)
 	if err := e.Store.MarkOperationSent(ctx, op.ID, e.now()); err != nil {
 		return op, nil, err
 	}

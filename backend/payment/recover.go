@@ -15,6 +15,9 @@ func (e *Engine) ResolveUnresolved(ctx context.Context) (remaining int, err erro
 		return 0, err
 	}
 	for _, op := range ops {
+		if e.isSending(op.ID) {
+			continue // in flight in this process: its own answer settles it
+		}
 		if _, rerr := e.Resolve(ctx, op.ID); rerr != nil && backend.ErrorCode(rerr) == backend.EUNKNOWN {
 			remaining++
 		}
@@ -36,6 +39,9 @@ func (e *Engine) Resolve(ctx context.Context, opID int64) (*Result, error) {
 	}
 	if !op.State.Unresolved() {
 		return &Result{Operations: []*backend.Operation{op}, Payment: p, Message: op.Message}, nil
+	}
+	if e.isSending(op.ID) {
+		return nil, conflict("この操作は送信中です。ゲートウェイの応答を待っています", "the operation is being sent; waiting for the gateway's answer")
 	}
 	if op.State == backend.OpPending {
 		err := e.fail(ctx, op, backend.Errorf(backend.EUNKNOWN, "送信前に中断されたため、この操作は実行されていません", "the operation was interrupted before it was sent; nothing was done"))

@@ -76,12 +76,19 @@ func (db *DB) CompleteOperation(ctx context.Context, c *backend.Completion) erro
 	}
 	return db.withTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE operations SET state = ?, responded_at = ?, gateway_code = ?, message = ?,
-			after_state = ?, reason = ? WHERE id = ?`, string(op.State), ms(op.RespondedAt), op.GatewayCode, op.Message,
+			after_state = ?, reason = ? WHERE id = ? AND state IN `+unresolvedStates, string(op.State), ms(op.RespondedAt), op.GatewayCode, op.Message,
 			string(op.AfterState), op.Reason, op.ID)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
+			// An outcome is recorded once: a second resolution (a sync run and the
+			// operator at the same moment) must not overwrite the first.
+			var state string
+			if tx.QueryRowContext(ctx, `SELECT state FROM operations WHERE id = ?`, op.ID).Scan(&state) == nil {
+				return backend.Errorf(backend.ECONFLICT, "この操作の結果は既に記録されています（%s）", "the outcome of this operation is already recorded (%s)",
+					backend.OpState(state).Label())
+			}
 			return backend.Errorf(backend.ENOTFOUND, "操作 (ID %d) は見つかりません", "operation %d was not found", op.ID)
 		}
 		if c.Payment == nil {
