@@ -99,6 +99,17 @@ func (p *Payments) Resolve(operationID int64) (*OperationResult, error) {
 	return p.result(res)
 }
 
+// RecordOutcome records the outcome of an operation the gateway's inquiry cannot
+// decide, as the operator read it in the gateway's console (applied = done there).
+func (p *Payments) RecordOutcome(operationID int64, applied bool) (*OperationResult, error) {
+	ctx := p.s.Ctx()
+	res, err := p.s.Engine.RecordOutcome(ctx, operationID, applied, p.s.operator(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return p.result(res)
+}
+
 func (p *Payments) result(res *payment.Result) (*OperationResult, error) {
 	d, err := orderDetail(p.s, res.Payment.OrderID)
 	if err != nil {

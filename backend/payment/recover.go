@@ -2,6 +2,7 @@ package payment
 
 import (
 	"context"
+	"fmt"
 
 	"kessaidesk/backend"
 )
@@ -45,6 +46,7 @@ func (e *Engine) Resolve(ctx context.Context, opID int64) (*Result, error) {
 	}
 	if op.State == backend.OpPending {
 		err := e.fail(ctx, op, backend.Errorf(backend.EUNKNOWN, "送信前に中断されたため、この操作は実行されていません", "the operation was interrupted before it was sent; nothing was done"))
+		e.settleBulkItem(ctx, op.ID)
 		return &Result{Operations: []*backend.Operation{op}, Payment: p, Message: op.Message}, ignoreCause(err)
 	}
 	pl, err := planFromJournal(op, p, e.now())
@@ -65,6 +67,7 @@ func (e *Engine) Resolve(ctx context.Context, opID int64) (*Result, error) {
 	if updated != nil {
 		res.Payment = updated
 	}
+	e.settleBulkItem(ctx, op.ID)
 	if err != nil && backend.ErrorCode(err) != backend.EUNKNOWN {
 		// Decided: it did not happen. That is a resolution, not an error of Resolve.
 		return res, nil
@@ -79,4 +82,52 @@ func ignoreCause(err error) error {
 		return nil
 	}
 	return err
+}
+
+// RecordOutcome records the outcome of an unresolved operation as the operator read it
+// in the gateway's console, when the gateway's inquiry cannot tell (an SBPS 部分返金,
+// whose inquiry carries no amounts; a Paygent 補正 left 要確認). applied = the console
+// shows the operation done. It is journalled with the operator's name; nothing is
+// sent. An operation this process is still sending is refused.
+func (e *Engine) RecordOutcome(ctx context.Context, opID int64, applied bool, operator string) (*Result, error) {
+	if operator == "" {
+		return nil, backend.Errorf(backend.EINVALID, "担当者名を設定してから記録してください（設定 → 担当者名）", "set the operator name first")
+	}
+	op, err := e.Store.OperationByID(ctx, opID)
+	if err != nil {
+		return nil, err
+	}
+	if !op.State.Unresolved() {
+		return nil, conflict("この操作の結果は既に記録されています（%s）", "the outcome is already recorded (%s)", op.State.Label())
+	}
+	if e.isSending(op.ID) {
+		return nil, conflict("この操作は送信中です。ゲートウェイの応答を待っています", "the operation is being sent; waiting for the gateway's answer")
+	}
+	p, err := e.Store.PaymentByID(ctx, op.PaymentID)
+	if err != nil {
+		return nil, err
+	}
+	note := fmt.Sprintf("（%sがゲートウェイの管理画面で確認して記録）", operator)
+	if !applied {
+		err := e.fail(ctx, op, &backend.Error{Code: backend.EGATEWAY, Class: backend.ClassPermanent,
+			Message:   fmt.Sprintf("%sは実行されていませんでした%s", op.Kind.Label(), note),
+			MessageEn: fmt.Sprintf("the %s was not carried out (checked in the gateway's console by %s)", op.Kind, operator)})
+		if backend.ErrorCode(err) == backend.EGATEWAY {
+			err = nil // the failure is the record, not an error of RecordOutcome
+		}
+		return &Result{Operations: []*backend.Operation{op}, Payment: p, Message: op.Message}, err
+	}
+	pl, err := planFromJournal(op, p, e.now())
+	if err != nil {
+		return nil, err
+	}
+	profile, err := e.Store.ProfileByID(ctx, p.ProfileID)
+	if err != nil {
+		return nil, err
+	}
+	updated, err := e.succeed(ctx, profile, p, op, pl, nil, note)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Operations: []*backend.Operation{op}, Payment: updated, Message: op.Message}, nil
 }

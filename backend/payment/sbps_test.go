@@ -239,3 +239,52 @@ func TestSBPSLostPartialRefundAnswerLocksThePayment(t *testing.T) {
 	assert.Equal(t, int64(1000), f.trade(p).Refunded, "never refunded twice")
 	assert.Equal(t, 1, countAPI(f.sim, sbps.APIPartialRefund))
 }
+
+// The operator reads the outcome in SBPS's console and records it: done (the refund is
+// booked, the payment unlocked) or not done (nothing changes, the refund may be sent).
+func TestSBPSUndecidableOutcomeIsRecordedByTheOperator(t *testing.T) {
+	f := newSBPSFixture(t)
+	lost := f.card(9000, t0.Add(-time.Hour))
+	f.sim.Server.Faults.Next(sbps.APIPath, 1, simkit.Fault{Kind: simkit.FaultReset, After: true})
+	_, err := f.run(lost, payment.IntentPartialRefund, payment.Params{Amount: 1000})
+	require.Equal(t, backend.EUNKNOWN, backend.ErrorCode(err))
+	op := f.lastOp(lost)
+	res, err := f.eng.Resolve(f.ctx, op.ID)
+	require.Error(t, err, "asking again cannot tell either")
+	assert.Equal(t, backend.OpUnknown, f.lastOp(lost).State)
+
+	_, err = f.eng.RecordOutcome(f.ctx, op.ID, true, "")
+	require.Error(t, err, "a record needs a name")
+	res, err = f.eng.RecordOutcome(f.ctx, op.ID, true, "店長")
+	require.NoError(t, err)
+	assert.Equal(t, backend.StatePartiallyRefunded, res.Payment.State)
+	assert.Equal(t, backend.Yen(1000), res.Payment.AmountRefunded)
+	assert.Equal(t, backend.OpSucceeded, f.lastOp(lost).State)
+	assert.Contains(t, f.lastOp(lost).Message, "店長がゲートウェイの管理画面で確認して記録")
+	_, err = f.eng.RecordOutcome(f.ctx, op.ID, false, "店長")
+	require.Error(t, err, "recorded once")
+
+	_, err = f.run(lost, payment.IntentPartialRefund, payment.Params{Amount: 500})
+	require.NoError(t, err, "unlocked")
+	assert.Equal(t, int64(1500), f.trade(lost).Refunded)
+
+	never := f.card(4000, t0.Add(-time.Hour))
+	f.sim.Server.Faults.Next(sbps.APIPath, 1, simkit.Fault{Kind: simkit.FaultTimeout})
+	_, err = f.run(never, payment.IntentPartialRefund, payment.Params{Amount: 700})
+	require.Equal(t, backend.EUNKNOWN, backend.ErrorCode(err))
+	res, err = f.eng.RecordOutcome(f.ctx, f.lastOp(never).ID, false, "店長")
+	require.NoError(t, err)
+	assert.Equal(t, backend.OpFailed, f.lastOp(never).State)
+	assert.Equal(t, backend.StateCaptured, res.Payment.State)
+	assert.Zero(t, res.Payment.AmountRefunded)
+	_, err = f.run(never, payment.IntentPartialRefund, payment.Params{Amount: 700})
+	require.NoError(t, err)
+	assert.Equal(t, int64(700), f.trade(never).Refunded)
+}
+
+func (f *sbpsFixture) lastOp(p *backend.Payment) *backend.Operation {
+	ops, err := f.db.OperationsByPayment(f.ctx, p.ID)
+	require.NoError(f.t, err)
+	require.NotEmpty(f.t, ops)
+	return ops[len(ops)-1]
+}

@@ -146,6 +146,34 @@ describe('受注詳細 and 売上', () => {
     expect(screen.queryByTestId('action-capture')).not.toBeInTheDocument()
     expect(screen.getByTestId('resolve-panel')).toBeInTheDocument()
   })
+
+  it('records what the console shows for an outcome the gateway cannot tell, after an explanation', async () => {
+    const unknownOp = {
+      id: 7, kind: L('partial_refund', '部分返金'), amount: 1000, state: L('unknown', '結果不明'), requestedAt: '', respondedAt: '',
+      gatewayCode: '', message: 'ゲートウェイの照会でも結果を判断できません', operator: '店長', reason: '', beforeState: L('captured', '実売上'),
+      afterState: L('', ''),
+    }
+    const api = fakeApi({
+      detail: vi.fn(async () => order({ payments: [payment({ inFlight: true, operations: [unknownOp] })] })),
+      recordOutcome: vi.fn(async () => ({
+        message: '1,000円 の部分返金が完了しました（店長がゲートウェイの管理画面で確認して記録）',
+        operation: { ...unknownOp, state: L('succeeded', '成功') },
+        order: order({ payments: [payment({ state: L('partially_refunded', '部分返金'), amountRefunded: 1000, actions: ['cancel'],
+          operations: [{ ...unknownOp, state: L('succeeded', '成功') }] })] }),
+      })),
+    })
+    const user = userEvent.setup()
+    renderApp(api)
+    await user.click(await screen.findByTestId('result-row'))
+    await user.click(await screen.findByTestId('record-outcome'))
+    expect(screen.getByTestId('record-outcome-box')).toHaveTextContent('管理画面')
+    expect(api.recordOutcome).not.toHaveBeenCalled()
+    await user.click(screen.getByTestId('record-applied'))
+    await waitFor(() => expect(api.recordOutcome).toHaveBeenCalledWith(7, true))
+    expect(await screen.findByTestId('notice')).toHaveTextContent('管理画面で確認して記録')
+    expect(screen.queryByTestId('in-flight')).not.toBeInTheDocument()
+    expect(screen.getByTestId('payment-state')).toHaveTextContent('部分返金')
+  })
 })
 
 describe('設定', () => {

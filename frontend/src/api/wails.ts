@@ -16,6 +16,7 @@ export const wailsApi: Api = {
   preview: (id: number, input: ActionInput) => Payments.Preview(id, input as any) as Promise<any>,
   run: (id: number, input: ActionInput, key: string) => Payments.Run(id, input as any, key) as Promise<any>,
   resolve: (opId: number) => Payments.Resolve(opId) as Promise<any>,
+  recordOutcome: (opId: number, applied: boolean) => Payments.RecordOutcome(opId, applied) as Promise<any>,
   info: () => Settings.Info() as Promise<any>,
   setLanguage: (lang: string) => Settings.SetLanguage(lang),
   setOperator: (name: string) => Settings.SetOperator(name),

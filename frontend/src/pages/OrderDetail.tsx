@@ -25,16 +25,18 @@ export function OrderDetail({ orderId, onBack }: { orderId: number; onBack: () =
     setOrder(r.order)
     setNotice(r.message || t.done)
   }
-  const resolve = async (opId: number) => {
+  const settle = async (call: () => Promise<OperationResult>) => {
     setError(null)
     try {
-      const r = await api.resolve(opId)
+      const r = await call()
       setOrder(r.order)
       setNotice(r.message || t.done)
     } catch (e) {
       setError(toUIError(e))
     }
   }
+  const resolve = (opId: number) => settle(() => api.resolve(opId))
+  const record = (opId: number, applied: boolean) => settle(() => api.recordOutcome(opId, applied))
 
   if (!order) {
     return (
@@ -122,7 +124,10 @@ export function OrderDetail({ orderId, onBack }: { orderId: number; onBack: () =
                     <td><span className={`badge op-${op.state.code}`}>{t.label(op.state)}</span></td>
                     <td>{op.operator}</td>
                     <td>{op.message}{op.gatewayCode && <span className="sub mono"> [{op.gatewayCode}]</span>}
-                      {op.state.code === 'unknown' && <button data-testid="resolve" onClick={() => resolve(op.id)}>{t.resolve}</button>}
+                      {op.state.code === 'unknown' && <>
+                        <button data-testid="resolve" onClick={() => resolve(op.id)}>{t.resolve}</button>
+                        <RecordOutcome onRecord={(applied) => record(op.id, applied)} />
+                      </>}
                     </td>
                   </tr>
                 ))}
@@ -183,6 +188,22 @@ function PaymentPanel({ p, onAction, onResolve }: { p: Payment; onAction: (inten
           ))}
         </div>
       )}
+    </div>
+  )
+}
+
+// RecordOutcome lets the operator record what the gateway's console shows for an
+// operation the inquiry cannot decide; the choice is hidden behind an explanation.
+function RecordOutcome({ onRecord }: { onRecord: (applied: boolean) => void }) {
+  const t = useT()
+  const [open, setOpen] = useState(false)
+  if (!open) return <button className="link" data-testid="record-outcome" onClick={() => setOpen(true)}>{t.recordOutcome}</button>
+  return (
+    <div className="warn-box" data-testid="record-outcome-box">
+      <p>{t.recordOutcomeHelp}</p>
+      <button data-testid="record-applied" onClick={() => { setOpen(false); onRecord(true) }}>{t.recordApplied}</button>
+      <button data-testid="record-not-applied" onClick={() => { setOpen(false); onRecord(false) }}>{t.recordNotApplied}</button>
+      <button className="link" onClick={() => setOpen(false)}>{t.cancel}</button>
     </div>
   )
 }

@@ -62,6 +62,7 @@ export function fakeApi(over: Partial<Api> = {}): Api {
       }),
     })),
     resolve: vi.fn(async () => { throw new Error('not scripted') }),
+    recordOutcome: vi.fn(async () => { throw new Error('not scripted') }),
     info: vi.fn(async () => ({ version: 'test', dataDir: '/tmp/kd', database: '/tmp/kd/kessaidesk.db', demo: true, language: 'ja', operator: '' })),
     setLanguage: vi.fn(async () => {}),
     setOperator: vi.fn(async () => {}),

@@ -14,6 +14,8 @@ export function Capture(arg1:number,arg2:string):Promise<app.OperationResult>;
 
 export function Preview(arg1:number,arg2:app.ActionInput):Promise<app.ActionPreview>;
 
+export function RecordOutcome(arg1:number,arg2:boolean):Promise<app.OperationResult>;
+
 export function Resolve(arg1:number):Promise<app.OperationResult>;
 
 export function Run(arg1:number,arg2:app.ActionInput,arg3:string):Promise<app.OperationResult>;

@@ -26,6 +26,10 @@ export function Preview(arg1, arg2) {
   return window['go']['app']['Payments']['Preview'](arg1, arg2);
 }
 
+export function RecordOutcome(arg1, arg2) {
+  return window['go']['app']['Payments']['RecordOutcome'](arg1, arg2);
+}
+
 export function Resolve(arg1) {
   return window['go']['app']['Payments']['Resolve'](arg1);
 }
