@@ -1,0 +1,86 @@
+package payment_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"kessaidesk/backend"
+	"kessaidesk/backend/payment"
+	"kessaidesk/backend/simkit"
+)
+
+// A bulk item left 結果確認中 is brought up to date when the recovery decides its
+// operation, so やり直し takes the sale the gateway never applied — and only that one.
+func TestBulkItemLeftUnknownIsDecidedByTheRecoveryAndRetried(t *testing.T) {
+	f := newFixture(t)
+	lost, applied, fine := f.card(cardSpec{amount: 3000}), f.card(cardSpec{amount: 4000}), f.card(cardSpec{amount: 5000})
+	// lost: the sale never reaches the logic and the inquiry fails; applied: the sale
+	// is applied, its answer lost, and the inquiry fails. Both stay unknown.
+	f.sim.Server.Faults.Next("AlterTran", 1, simkit.Fault{Kind: simkit.Fault500})
+	f.sim.Server.Faults.Next("SearchTrade", 1, simkit.Fault{Kind: simkit.FaultReset})
+	bulk := &payment.Bulk{Engine: f.eng, Concurrency: 1}
+	job, _, err := bulk.Run(f.ctx, payment.IntentCapture, payment.Params{}, []int64{lost.ID}, operator)
+	require.NoError(t, err)
+	f.sim.Server.Faults.Next("AlterTran", 1, simkit.Fault{Kind: simkit.FaultGarble, After: true})
+	f.sim.Server.Faults.Next("SearchTrade", 1, simkit.Fault{Kind: simkit.Fault500})
+	job2, _, err := bulk.Run(f.ctx, payment.IntentCapture, payment.Params{}, []int64{applied.ID, fine.ID}, operator)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int{backend.BulkUnknown: 1}, job.Counts)
+	assert.Equal(t, map[string]int{backend.BulkUnknown: 1, backend.BulkSucceeded: 1}, job2.Counts)
+
+	remaining, err := f.eng.ResolveUnresolved(f.ctx)
+	require.NoError(t, err)
+	require.Zero(t, remaining)
+
+	job, items, err := f.db.BulkJobByID(f.ctx, job.ID)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int{backend.BulkFailed: 1}, job.Counts, "the sale was not applied: a failure to retry")
+	assert.Contains(t, items[0].Message, "実行されていませんでした")
+	assert.Contains(t, items[0].Message, "HTTP 500", "the first failure's code stays visible")
+	assert.Equal(t, f.ops(lost.ID)[0].ID, items[0].OperationID)
+	job2, items2, err := f.db.BulkJobByID(f.ctx, job2.ID)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int{backend.BulkSucceeded: 2}, job2.Counts, "the sale was applied: confirmed")
+	assert.Contains(t, items2[0].Message, "照会して完了を確認しました")
+
+	_, err = bulk.RetryFailed(f.ctx, job2.ID, payment.Params{}, operator)
+	assert.Equal(t, backend.EINVALID, backend.ErrorCode(err), "nothing of the second run is left to retry")
+	retryID, err := bulk.RetryFailed(f.ctx, job.ID, payment.Params{}, operator)
+	require.NoError(t, err)
+	f.note.waitFinished(t, retryID)
+	rjob, ritems, err := f.db.BulkJobByID(f.ctx, retryID)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int{backend.BulkSucceeded: 1}, rjob.Counts)
+	assert.Equal(t, lost.ID, ritems[0].PaymentID)
+
+	assert.Equal(t, map[string]int{lost.GatewayOrderID: 1, applied.GatewayOrderID: 1, fine.GatewayOrderID: 1},
+		f.sim.Server.Log.CountApplied("SALES"))
+	for _, p := range []*backend.Payment{lost, applied, fine} {
+		assert.Equal(t, backend.StateCaptured, f.payment(p.ID).State)
+	}
+}
+
+// After a crash an operation that was committed but never sent fails on recovery, and
+// so does its bulk item, which the dead run left 未送信 (queued).
+func TestBulkItemOfAnOperationInterruptedBeforeSendingFailsOnRecovery(t *testing.T) {
+	f := newFixture(t)
+	p := f.card(cardSpec{amount: 3000})
+	job := &backend.BulkJob{Intent: string(payment.IntentCapture), Operator: operator}
+	require.NoError(t, f.db.CreateBulkJob(f.ctx, job, []int64{p.ID}))
+	op := &backend.Operation{PaymentID: p.ID, Intent: string(payment.IntentCapture), Kind: backend.OpCapture, Amount: 3000,
+		IdempotencyKey: "dead-run", Operator: operator, BeforeState: p.State, BulkJobID: job.ID, RequestedAt: f.clock.Now()}
+	require.NoError(t, f.db.BeginOperation(f.ctx, op)) // the process died here
+
+	remaining, err := f.eng.ResolveUnresolved(f.ctx)
+	require.NoError(t, err)
+	require.Zero(t, remaining)
+	_, items, err := f.db.BulkJobByID(f.ctx, job.ID)
+	require.NoError(t, err)
+	require.Len(t, items, 1)
+	assert.Equal(t, backend.BulkFailed, items[0].State)
+	assert.Equal(t, op.ID, items[0].OperationID)
+	assert.Contains(t, items[0].Message, "送信前に中断")
+	assert.Empty(t, f.calls(nil), "nothing was asked or sent")
+}
