@@ -3,6 +3,7 @@ package backend
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes. The app layer shows Message; the code decides how a caller reacts.
@@ -94,7 +95,9 @@ func ErrorMessage(err error, lang string) string {
 		if lang == "en" && e.MessageEn != "" {
 			msg = e.MessageEn
 		}
-		if e.GatewayCode != "" {
+		if e.GatewayCode != "" && !strings.Contains(msg, e.GatewayCode) {
+			// Once: a message that already names the code (an answer resolved by
+			// inquiry carries its cause's message) is not given it again.
 			msg += "（" + e.GatewayCode + "）"
 		}
 		return msg

@@ -146,6 +146,11 @@ func (b *Bulk) work(ctx context.Context, job *backend.BulkJob, intent Intent, pr
 			for id := range queue {
 				state, opID, msg := b.one(ctx, job.ID, id, intent, prm, operator)
 				store.UpdateBulkItem(bg, job.ID, id, state, opID, msg)
+				if state == backend.BulkUnknown && opID != 0 {
+					// A sync run may have decided it between the answer and this
+					// write: the journal has the last word.
+					b.Engine.settleBulkItem(bg, opID)
+				}
 				emit(&BulkLast{PaymentID: id, State: state, Message: msg})
 			}
 		}()

@@ -115,6 +115,7 @@ func (e *Engine) RecordOutcome(ctx context.Context, opID int64, applied bool, op
 		if backend.ErrorCode(err) == backend.EGATEWAY {
 			err = nil // the failure is the record, not an error of RecordOutcome
 		}
+		e.settleBulkItem(ctx, op.ID)
 		return &Result{Operations: []*backend.Operation{op}, Payment: p, Message: op.Message}, err
 	}
 	pl, err := planFromJournal(op, p, e.now())
@@ -129,5 +130,6 @@ func (e *Engine) RecordOutcome(ctx context.Context, opID int64, applied bool, op
 	if err != nil {
 		return nil, err
 	}
+	e.settleBulkItem(ctx, op.ID)
 	return &Result{Operations: []*backend.Operation{op}, Payment: updated, Message: op.Message}, nil
 }

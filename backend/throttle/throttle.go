@@ -76,9 +76,13 @@ func (l *Limiter) Rate() float64 {
 
 // Registry hands out one limiter per gateway profile.
 type Registry struct {
-	mu       sync.Mutex
-	Rate     float64 // requests per second per profile (default 50)
-	Burst    int     // default 10
+	mu sync.Mutex
+	// Rate is requests per second per profile (default 100). The gateways publish a
+	// limit on requests processed at once (GMO-PG E92 同時処理数超過), which the bulk
+	// run's concurrency bounds; this rate only spaces very fast answers, and halves
+	// after a "busy" answer.
+	Rate     float64
+	Burst    int // default 10
 	limiters map[int64]*Limiter
 }
 
@@ -93,7 +97,7 @@ func (r *Registry) For(profileID int64) *Limiter {
 	if !ok {
 		rate, burst := r.Rate, r.Burst
 		if rate <= 0 {
-			rate = 50
+			rate = 100
 		}
 		if burst <= 0 {
 			burst = 10
