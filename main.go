@@ -4,9 +4,15 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
+	"html"
+	"io"
+	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/wailsapp/wails/v2"
@@ -16,6 +22,7 @@ import (
 	"kessaidesk/app"
 	"kessaidesk/app/cli"
 	"kessaidesk/backend"
+	"kessaidesk/backend/appdir"
 	"kessaidesk/backend/system"
 )
 
@@ -77,7 +84,17 @@ func runWindow(dataDir string) error {
 		return wails.Run(&options.App{Title: "決済デスク", Bind: app.Bindings(&app.Services{})})
 	}
 	ctx := context.Background()
+	instance := instanceID(dataDir)
 	sys, err := system.Open(ctx, system.Config{DataDir: dataDir})
+	if backend.ErrorCode(err) == backend.EBUSY {
+		// Another window has the folder: Wails hands this launch over to it and exits.
+		// A command has it: say so in a small window rather than vanish silently.
+		return wails.Run(&options.App{
+			Title: "決済デスク Kessai Desk", Width: 560, Height: 260, DisableResize: true,
+			AssetServer:        &assetserver.Options{Handler: busyPage(backend.ErrorMessage(err, "ja"), backend.ErrorMessage(err, "en"))},
+			SingleInstanceLock: &options.SingleInstanceLock{UniqueId: instance},
+		})
+	}
 	if err != nil {
 		return err
 	}
@@ -102,5 +119,30 @@ func runWindow(dataDir string) error {
 		OnShutdown:       life.Shutdown,
 		ErrorFormatter:   app.FormatErrorForWails,
 		Bind:             app.Bindings(services),
+		// A second launch on the same data folder shows this window instead.
+		SingleInstanceLock: &options.SingleInstanceLock{UniqueId: instance, OnSecondInstanceLaunch: life.SecondInstance},
+	})
+}
+
+// instanceID names the running app per data folder (two folders are two shops).
+func instanceID(dataDir string) string {
+	if dataDir == "" {
+		dataDir, _ = appdir.Default()
+	}
+	if abs, err := filepath.Abs(dataDir); err == nil {
+		dataDir = abs
+	}
+	sum := sha256.Sum256([]byte(dataDir))
+	return "kessaidesk-" + hex.EncodeToString(sum[:6])
+}
+
+// busyPage is the whole UI of a launch that found the data folder in use.
+func busyPage(ja, en string) http.Handler {
+	page := `<!doctype html><html lang="ja"><meta charset="utf-8"><title>決済デスク</title>
+<body style="font-family:sans-serif;margin:24px;color:#1f2937;background:#f8f9fb">
+<h2 style="font-size:18px">決済デスク Kessai Desk</h2><p>` + html.EscapeString(ja) + `</p><p style="color:#6b7280">` + html.EscapeString(en) + `</p></body></html>`
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, page)
 	})
 }

@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"sync"
+	"sync/atomic"
+
+	"github.com/wailsapp/wails/v2/pkg/options"
 
 	"kessaidesk/backend"
 )
@@ -15,6 +18,7 @@ type Lifecycle struct {
 	OnStart func(ctx context.Context, n backend.Notifier)
 	OnStop  func()
 	once    sync.Once
+	started atomic.Bool
 }
 
 // NewLifecycle returns the hooks for wails.Run.
@@ -24,8 +28,18 @@ func NewLifecycle(s *Services) *Lifecycle { return &Lifecycle{s: s} }
 func (l *Lifecycle) Startup(ctx context.Context) {
 	l.s.SetCtx(ctx)
 	l.s.Notifier = NewWailsNotifier(ctx)
+	l.started.Store(true)
 	if l.OnStart != nil {
 		go l.OnStart(ctx, l.s.Notifier)
+	}
+}
+
+// SecondInstance is Wails' OnSecondInstanceLaunch: the operator started the app again
+// (a desktop shortcut clicked twice): show the window that already runs. The other
+// launch's arguments are not used.
+func (l *Lifecycle) SecondInstance(options.SecondInstanceData) {
+	if l.started.Load() {
+		showWindow(l.s.Ctx())
 	}
 }
 

@@ -48,3 +48,9 @@ func (n *WailsNotifier) Notify(title, body string) {
 		}
 	}()
 }
+
+// showWindow brings the window to the front (a second launch of the app).
+func showWindow(ctx context.Context) {
+	runtime.WindowUnminimise(ctx)
+	runtime.WindowShow(ctx)
+}

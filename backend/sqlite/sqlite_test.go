@@ -437,3 +437,37 @@ func TestALateCaptureKeepsAShippedOrderShipped(t *testing.T) {
 	gp, _ := db.PaymentByID(ctx, p.ID)
 	assert.Equal(t, backend.StateCaptured, gp.State)
 }
+
+// A run its process never finished is closed at the next start: what was never sent
+// is cancelled, what was done stays done, a finished run is untouched.
+func TestInterruptedBulkJobsAreClosed(t *testing.T) {
+	db := openTestDB(t)
+	ctx := context.Background()
+	var ids []int64
+	for i, no := range []string{"11", "12", "13"} {
+		o := testOrder(no, "山田", "ヤマダ", 100+backend.Yen(i), day)
+		require.NoError(t, db.SaveOrder(ctx, o))
+		ids = append(ids, newPayment(t, db, o, backend.StateAuthorized).ID)
+	}
+	left := &backend.BulkJob{Intent: "capture", Operator: "店長"}
+	require.NoError(t, db.CreateBulkJob(ctx, left, ids))
+	require.NoError(t, db.UpdateBulkItem(ctx, left.ID, ids[0], backend.BulkSucceeded, 0, "売上処理が完了しました"))
+	done := &backend.BulkJob{Intent: "capture", Operator: "店長"}
+	require.NoError(t, db.CreateBulkJob(ctx, done, ids[:1]))
+	require.NoError(t, db.FinishBulkJob(ctx, done.ID, "finished"))
+
+	n, err := db.CloseInterruptedBulkJobs(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	job, items, err := db.BulkJobByID(ctx, left.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "cancelled", job.State)
+	assert.Equal(t, map[string]int{backend.BulkSucceeded: 1, backend.BulkCancelled: 2}, job.Counts)
+	assert.Contains(t, items[1].Message, "中断")
+	job, _, err = db.BulkJobByID(ctx, done.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "finished", job.State)
+	n, err = db.CloseInterruptedBulkJobs(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n)
+}

@@ -189,6 +189,29 @@ func (db *DB) FinishBulkJob(ctx context.Context, jobID int64, state string) erro
 	})
 }
 
+// CloseInterruptedBulkJobs closes the runs a previous process left running (it quit or
+// died mid-run): their items never sent become cancelled, so nothing stays 未送信 for
+// ever. Call it only while holding the data folder's lock, before new runs start.
+func (db *DB) CloseInterruptedBulkJobs(ctx context.Context) (int, error) {
+	now := db.Now()
+	n := 0
+	err := db.withTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE bulk_items SET state = ?, message = ?, updated_at = ?
+			WHERE state = ? AND job_id IN (SELECT id FROM bulk_jobs WHERE state = 'running')`, backend.BulkCancelled,
+			"アプリの終了で一括処理が中断されたため送信していません", ms(now), backend.BulkQueued); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE bulk_jobs SET state = 'cancelled', finished_at = ? WHERE state = 'running'`, ms(now))
+		if err != nil {
+			return err
+		}
+		c, _ := res.RowsAffected()
+		n = int(c)
+		return nil
+	})
+	return n, err
+}
+
 // BulkJobByID returns a run with its items (in the order they were selected).
 func (db *DB) BulkJobByID(ctx context.Context, id int64) (*backend.BulkJob, []backend.BulkItem, error) {
 	job := &backend.BulkJob{ID: id, Counts: map[string]int{}}

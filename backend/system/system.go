@@ -34,6 +34,9 @@ type Config struct {
 	DemoCount int           // orders in the demo shop (default 300)
 }
 
+// LockFile is the file in the data folder that one process at a time holds.
+const LockFile = "kessaidesk.lock"
+
 // Settings keys owned here.
 const (
 	// SettingDemo is "seeded" once the demo shop was created and "removed" after the
@@ -81,7 +84,13 @@ func Open(ctx context.Context, cfg Config) (s *System, err error) {
 	if v == nil {
 		v = vault.Keyring{}
 	}
+	// One process per data folder: the window and the commands share it in turn.
+	lock, err := sqlite.AcquireLock(filepath.Join(dir, LockFile))
+	if err != nil {
+		return nil, err
+	}
 	if err := applyPendingRestore(dir, clock.Now()); err != nil {
+		lock.Release()
 		return nil, err
 	}
 	// Secrets too large for the keychain (client certificates) are sealed in a file
@@ -89,17 +98,22 @@ func Open(ctx context.Context, cfg Config) (s *System, err error) {
 	v = &vault.Sealed{Keychain: v, Dir: filepath.Join(dir, "secrets")}
 	store, err := sqlite.Open(appdir.DatabaseFile(dir))
 	if err != nil {
+		lock.Release()
 		return nil, err
 	}
 	store.Now = clock.Now
 	s = &System{DataDir: dir, Store: store, Clock: clock, Vault: v, notifier: &switchNotifier{},
 		Limits: &throttle.Registry{}}
-	s.closers = append(s.closers, store.Close)
+	s.closers = append(s.closers, lock.Release, store.Close)
 	defer func() {
 		if err != nil {
 			s.Close()
 		}
 	}()
+	// Bulk runs a previous process left running are over (we hold the folder now).
+	if _, err := store.CloseInterruptedBulkJobs(ctx); err != nil {
+		return nil, err
+	}
 
 	if err := s.startSandbox(ctx, cfg); err != nil {
 		return nil, err

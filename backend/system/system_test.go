@@ -89,3 +89,26 @@ func TestBackupAndRestoreAtTheNextStart(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 20, page.Total)
 }
+
+// One process at a time on a data folder: a second window or command is told so in
+// Japanese and starts nothing (no second sandbox on the same state file).
+func TestOneSystemPerDataFolder(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	sys, err := Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), DemoCount: 10})
+	require.NoError(t, err)
+
+	_, err = Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), DemoCount: 10})
+	require.Error(t, err)
+	assert.Equal(t, backend.EBUSY, backend.ErrorCode(err))
+	assert.Contains(t, backend.ErrorMessage(err, "ja"), "既に動いています")
+
+	other, err := Open(ctx, Config{DataDir: t.TempDir(), Vault: vault.NewMemory(), NoDemo: true})
+	require.NoError(t, err, "another folder is another shop")
+	require.NoError(t, other.Close())
+
+	require.NoError(t, sys.Close())
+	sys, err = Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), DemoCount: 10})
+	require.NoError(t, err, "free again once closed")
+	require.NoError(t, sys.Close())
+}
