@@ -2,59 +2,26 @@ package gmo
 
 import (
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 
 	"kessaidesk/backend/textenc"
 )
 
-// Field is one request parameter; requests keep their order (easier to read in logs).
+// Field is one request parameter; requests keep their order (easier to read in a log).
 type Field struct{ Key, Value string }
 
-// EncodeForm builds an application/x-www-form-urlencoded body whose values are CP932
-// bytes, percent-encoded — GMO-PG's protocol type reads Shift_JIS.
+// EncodeForm builds the Shift_JIS form body (textenc.EncodeForm).
 func EncodeForm(fields []Field) ([]byte, error) {
-	var b strings.Builder
-	for i, f := range fields {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		raw, err := textenc.EncodeCP932(f.Value)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f.Key, err)
-		}
-		b.WriteString(url.QueryEscape(f.Key))
-		b.WriteByte('=')
-		b.WriteString(url.QueryEscape(string(raw)))
+	f := make([]textenc.Field, len(fields))
+	for i := range fields {
+		f[i] = textenc.Field(fields[i])
 	}
-	return []byte(b.String()), nil
+	return textenc.EncodeForm(f)
 }
 
-// DecodeForm reads a request body as the simulator receives it.
-func DecodeForm(body []byte) (map[string]string, error) {
-	out := map[string]string{}
-	if len(body) == 0 {
-		return out, nil
-	}
-	for _, part := range strings.Split(string(body), "&") {
-		k, v, _ := strings.Cut(part, "=")
-		key, err := url.QueryUnescape(k)
-		if err != nil {
-			return nil, err
-		}
-		raw, err := url.QueryUnescape(v)
-		if err != nil {
-			return nil, err
-		}
-		val, err := textenc.DecodeCP932([]byte(raw))
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", key, err)
-		}
-		out[key] = val
-	}
-	return out, nil
-}
+// DecodeForm reads a request body as the simulator receives it (textenc.DecodeForm).
+var DecodeForm = textenc.DecodeForm
 
 // Answer is a parsed answer: key=value pairs, values as sent (never URL-decoded).
 type Answer map[string]string

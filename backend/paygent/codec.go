@@ -2,66 +2,26 @@ package paygent
 
 import (
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 
 	"kessaidesk/backend/textenc"
 )
 
-// Field is one request parameter. Requests keep their order (easier to read in a log).
+// Field is one request parameter; requests keep their order (easier to read in a log).
 type Field struct{ Key, Value string }
 
-// EncodeForm builds an application/x-www-form-urlencoded body whose values are CP932
-// (Windows-31J) bytes, percent-encoded — the module type reads Shift_JIS for every
-// telegram kind this client sends (the UTF-8 kinds, e.g. 450 3-D Secure 2, are not used).
+// EncodeForm builds the Shift_JIS form body (textenc.EncodeForm).
 func EncodeForm(fields []Field) ([]byte, error) {
-	var b strings.Builder
-	for i, f := range fields {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		raw, err := textenc.EncodeCP932(f.Value)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f.Key, err)
-		}
-		b.WriteString(url.QueryEscape(f.Key))
-		b.WriteByte('=')
-		b.WriteString(url.QueryEscape(string(raw)))
+	f := make([]textenc.Field, len(fields))
+	for i := range fields {
+		f[i] = textenc.Field(fields[i])
 	}
-	return []byte(b.String()), nil
+	return textenc.EncodeForm(f)
 }
 
-// DecodeForm reads a request body as the simulator receives it: percent-decoded,
-// then CP932 to UTF-8. A key sent twice keeps its first value.
-func DecodeForm(body []byte) (map[string]string, error) {
-	out := map[string]string{}
-	if len(body) == 0 {
-		return out, nil
-	}
-	for _, part := range strings.Split(string(body), "&") {
-		if part == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(part, "=")
-		key, err := url.QueryUnescape(k)
-		if err != nil {
-			return nil, err
-		}
-		raw, err := url.QueryUnescape(v)
-		if err != nil {
-			return nil, err
-		}
-		val, err := textenc.DecodeCP932([]byte(raw))
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", key, err)
-		}
-		if _, dup := out[key]; !dup {
-			out[key] = val
-		}
-	}
-	return out, nil
-}
+// DecodeForm reads a request body as the simulator receives it (textenc.DecodeForm).
+var DecodeForm = textenc.DecodeForm
 
 // Response is a parsed answer: name → value, values exactly as sent.
 type Response map[string]string

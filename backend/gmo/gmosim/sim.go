@@ -12,7 +12,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"sync"
 	"time"
@@ -60,8 +59,7 @@ type Sim struct {
 	shops    map[string]string // ShopID → ShopPass
 	trades   map[string]*Trade // by OrderID
 	byAccess map[string]*Trade
-	saveTo   string
-	holdSave int // > 0 inside Batch: the state file is written once at the end
+	state    *simkit.StateFile // the state on disk (demo sandbox)
 }
 
 // Options configure a simulator.
@@ -75,15 +73,10 @@ type Options struct {
 
 // Start runs a simulator on 127.0.0.1.
 func Start(opt Options) (*Sim, error) {
-	s := &Sim{shops: map[string]string{}, trades: map[string]*Trade{}, byAccess: map[string]*Trade{}, saveTo: opt.StateFile}
-	if opt.StateFile != "" {
-		if f, err := os.Open(opt.StateFile); err == nil {
-			err = s.Load(f)
-			f.Close()
-			if err != nil {
-				return nil, fmt.Errorf("gmosim: %s: %w", opt.StateFile, err)
-			}
-		}
+	s := &Sim{shops: map[string]string{}, trades: map[string]*Trade{}, byAccess: map[string]*Trade{}}
+	s.state = &simkit.StateFile{Path: opt.StateFile, Save: s.Save}
+	if err := s.state.Load(s.Load); err != nil {
+		return nil, fmt.Errorf("gmosim: %w", err)
 	}
 	srv, err := simkit.Start(s.handle, simkit.Options{Clock: opt.Clock, Addr: opt.Addr})
 	if err != nil {
@@ -334,37 +327,8 @@ func (s *Sim) Load(r io.Reader) error {
 }
 
 // Batch runs fn and writes the state file once at the end instead of after every
-// change (seeding hundreds of demo trades).
-func (s *Sim) Batch(fn func() error) error {
-	s.mu.Lock()
-	s.holdSave++
-	s.mu.Unlock()
-	err := fn()
-	s.mu.Lock()
-	s.holdSave--
-	s.mu.Unlock()
-	s.save()
-	return err
-}
+// change (seeding many demo payments).
+func (s *Sim) Batch(fn func() error) error { return s.state.Batch(fn) }
 
-// save writes the state file after a change (atomically: a crash never leaves half).
-func (s *Sim) save() {
-	s.mu.Lock()
-	hold := s.holdSave > 0
-	s.mu.Unlock()
-	if s.saveTo == "" || hold {
-		return
-	}
-	tmp := s.saveTo + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return
-	}
-	if err := s.Save(f); err != nil {
-		f.Close()
-		return
-	}
-	if f.Sync() == nil && f.Close() == nil {
-		os.Rename(tmp, s.saveTo)
-	}
-}
+// save writes the state file after a change.
+func (s *Sim) save() { s.state.Changed() }

@@ -16,7 +16,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strconv"
 	"sync"
@@ -96,8 +95,7 @@ type Sim struct {
 	nextID      int64
 	maintenance bool
 	fails       []failRule
-	saveTo      string
-	holdSave    int
+	state       *simkit.StateFile // the state on disk (demo sandbox)
 }
 
 // Options configure a simulator.
@@ -121,15 +119,10 @@ func Start(opt Options) (*Sim, error) {
 		}
 	}
 	s := &Sim{pki: pki, merchants: map[string]*Merchant{}, payments: map[string]*Payment{}, queues: map[string]*queue{},
-		nextID: 31000000, saveTo: opt.StateFile}
-	if opt.StateFile != "" {
-		if f, err := os.Open(opt.StateFile); err == nil {
-			err = s.Load(f)
-			f.Close()
-			if err != nil {
-				return nil, fmt.Errorf("paygentsim: %s: %w", opt.StateFile, err)
-			}
-		}
+		nextID: 31000000}
+	s.state = &simkit.StateFile{Path: opt.StateFile, Save: s.Save}
+	if err := s.state.Load(s.Load); err != nil {
+		return nil, fmt.Errorf("paygentsim: %w", err)
 	}
 	srv, err := simkit.Start(s.handle, simkit.Options{Clock: opt.Clock, Addr: opt.Addr, TLS: pki.ServerTLS(opt.TLS13)})
 	if err != nil {
@@ -544,37 +537,9 @@ func (s *Sim) Load(r io.Reader) error {
 	return nil
 }
 
-// Batch runs fn and writes the state file once at the end (seeding many payments).
-func (s *Sim) Batch(fn func() error) error {
-	s.mu.Lock()
-	s.holdSave++
-	s.mu.Unlock()
-	err := fn()
-	s.mu.Lock()
-	s.holdSave--
-	s.mu.Unlock()
-	s.save()
-	return err
-}
+// Batch runs fn and writes the state file once at the end instead of after every
+// change (seeding many demo payments).
+func (s *Sim) Batch(fn func() error) error { return s.state.Batch(fn) }
 
-// save writes the state file after a change (atomically).
-func (s *Sim) save() {
-	s.mu.Lock()
-	hold := s.holdSave > 0
-	s.mu.Unlock()
-	if s.saveTo == "" || hold {
-		return
-	}
-	tmp := s.saveTo + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return
-	}
-	if err := s.Save(f); err != nil {
-		f.Close()
-		return
-	}
-	if f.Sync() == nil && f.Close() == nil {
-		os.Rename(tmp, s.saveTo)
-	}
-}
+// save writes the state file after a change.
+func (s *Sim) save() { s.state.Changed() }
