@@ -9,18 +9,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"net"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/gwhttp"
 )
 
 // Published hosts of the protocol type.
@@ -74,10 +71,9 @@ type Config struct {
 
 // Client implements backend.Gateway over the protocol type.
 type Client struct {
-	cfg      Config
-	base     string
-	http     *http.Client
-	requests atomic.Int64
+	cfg  Config
+	base string
+	gw   *gwhttp.Client
 }
 
 var _ backend.Gateway = (*Client)(nil)
@@ -105,20 +101,16 @@ func New(cfg Config) (*Client, error) {
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		// Keep as many idle connections as the sync and bulk runs keep requests in
-		// flight, so they are reused instead of reopened (and TLS renegotiated).
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.MaxIdleConnsPerHost = 32
-		hc = &http.Client{Timeout: cfg.Timeout, Transport: tr}
+		hc = gwhttp.NewHTTP(cfg.Timeout)
 	}
-	return &Client{cfg: cfg, base: host, http: hc}, nil
+	return &Client{cfg: cfg, base: host, gw: &gwhttp.Client{HTTP: hc, Name: gwhttp.Name{Ja: "ゲートウェイ", En: "the gateway"}}}, nil
 }
 
 // Kind is the brand.
 func (c *Client) Kind() backend.GatewayKind { return c.cfg.Kind }
 
 // Requests counts the HTTP requests sent (benchmarks print it).
-func (c *Client) Requests() int64 { return c.requests.Load() }
+func (c *Client) Requests() int64 { return c.gw.Requests() }
 
 // call POSTs one API and returns its answer. Errors say whether the request may have
 // reached the gateway: ClassNotSent when it provably did not, ClassUnknown when it
@@ -134,38 +126,13 @@ func (c *Client) call(ctx context.Context, api string, fields []Field, required 
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	var wrote atomic.Bool
-	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		WroteRequest: func(info httptrace.WroteRequestInfo) {
-			if info.Err == nil {
-				wrote.Store(true)
-			}
-		},
-	}))
-	c.requests.Add(1)
-	resp, err := c.http.Do(req)
+	raw, err := c.gw.Do(req, api)
 	if err != nil {
-		return nil, transportError(api, err, wrote.Load())
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return nil, unknownf(err, "%sの応答を最後まで受け取れませんでした", "the answer of %s was cut off", api)
-	}
-	switch {
-	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed:
-		return nil, &backend.Error{Code: backend.EGATEWAY, Class: backend.ClassPermanent,
-			Message:     fmt.Sprintf("接続先に%sのAPIがありません（HTTP %d）。接続先の設定を確認してください", api, resp.StatusCode),
-			MessageEn:   fmt.Sprintf("the host has no %s API (HTTP %d); check the host", api, resp.StatusCode),
-			GatewayCode: "HTTP " + strconv.Itoa(resp.StatusCode)}
-	case resp.StatusCode != http.StatusOK:
-		e := unknownf(nil, "ゲートウェイがエラーを返しました（HTTP %[2]d, %[1]s）", "the gateway answered HTTP %[2]d to %[1]s", api, resp.StatusCode)
-		e.GatewayCode = "HTTP " + strconv.Itoa(resp.StatusCode)
-		return nil, e
+		return nil, err
 	}
 	a, err := ParseAnswer(raw)
 	if err != nil {
-		return nil, unknownf(err, "%sの応答を読めませんでした（文字化けまたは途中で切れた応答）", "the answer of %s could not be read", api)
+		return nil, gwhttp.Unknownf(err, "%sの応答を読めませんでした（文字化けまたは途中で切れた応答）", "the answer of %s could not be read", api)
 	}
 	if pairs := a.Errors(); pairs != nil {
 		if notFound(pairs) {
@@ -175,54 +142,13 @@ func (c *Client) call(ctx context.Context, api string, fields []Field, required 
 	}
 	for _, k := range required {
 		if _, ok := a[k]; !ok {
-			return nil, unknownf(nil, "%sの応答に%sがありません（想定外の応答）", "the answer of %s lacks %s", api, k)
+			return nil, gwhttp.Unknownf(nil, "%sの応答に%sがありません（想定外の応答）", "the answer of %s lacks %s", api, k)
 		}
 	}
 	return a, nil
 }
 
 var errNotFound = errors.New("gmo: no such transaction")
-
-func unknownf(cause error, ja, en string, args ...any) *backend.Error {
-	e := backend.Errorf(backend.EUNKNOWN, ja, en, args...)
-	e.Class, e.Err = backend.ClassUnknown, cause
-	return e
-}
-
-// transportError classifies a failed HTTP exchange without echoing anything secret
-// (the URL holds no credentials; the body is never quoted).
-func transportError(api string, err error, wrote bool) error {
-	var dnsErr *net.DNSError
-	var opErr *net.OpError
-	if !wrote {
-		switch {
-		case errors.As(err, &dnsErr):
-			return &backend.Error{Code: backend.EOFFLINE, Class: backend.ClassNotSent, Err: err,
-				Message: "ゲートウェイの接続先が見つかりません（ネットワークに接続されていないか、接続先の設定が誤っています）", MessageEn: "the gateway host cannot be resolved (offline or wrong host)"}
-		case errors.As(err, &opErr) && opErr.Op == "dial":
-			return &backend.Error{Code: backend.EOFFLINE, Class: backend.ClassNotSent, Err: err,
-				Message: "ゲートウェイに接続できません（ネットワークを確認してください）", MessageEn: "cannot connect to the gateway (check the network)"}
-		}
-		if strings.Contains(err.Error(), "certificate") {
-			return &backend.Error{Code: backend.EGATEWAY, Class: backend.ClassNotSent, Err: err,
-				Message: "ゲートウェイのサーバー証明書を確認できないため接続を中止しました", MessageEn: "the gateway's TLS certificate could not be verified"}
-		}
-		return &backend.Error{Code: backend.EOFFLINE, Class: backend.ClassNotSent, Err: err,
-			Message: fmt.Sprintf("%sを送信できませんでした（送信前に接続が切れました）", api), MessageEn: "the request could not be sent"}
-	}
-	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
-		return unknownf(err, "%sの応答がタイムアウトしました。処理されたかどうかをゲートウェイに確認します", "%s timed out; the outcome will be checked with the gateway", api)
-	}
-	if errors.Is(err, context.Canceled) {
-		return unknownf(err, "%sの応答を待つ前に中断しました。処理されたかどうかをゲートウェイに確認します", "%s was interrupted; the outcome will be checked", api)
-	}
-	return unknownf(err, "%sの送信後に接続が切れました。処理されたかどうかをゲートウェイに確認します", "the connection dropped after %s was sent; the outcome will be checked", api)
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
 
 // AlterTran changes a card transaction: SALES, VOID, RETURN, RETURNX, or AUTH/CAPTURE
 // to re-authorise (with Method/PayTimes of the original).

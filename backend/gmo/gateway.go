@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/gwhttp"
 )
 
 // cardStates maps SearchTrade's Status to the unified state machine.
@@ -161,7 +162,7 @@ func (c *Client) Inquire(ctx context.Context, p *backend.Payment) (*backend.Gate
 	status := a["Status"]
 	state, ok := states[status]
 	if !ok {
-		return nil, unknownf(nil, "ゲートウェイが未知の状態「%s」を返しました。管理画面で確認してください", "the gateway reported an unknown status %q", status)
+		return nil, gwhttp.Unknownf(nil, "ゲートウェイが未知の状態「%s」を返しました。管理画面で確認してください", "the gateway reported an unknown status %q", status)
 	}
 	amount := yen(a["Amount"]) + yen(a["Tax"])
 	v := &backend.GatewayView{Found: true, State: state, RawStatus: status, AmountAuthorized: amount,

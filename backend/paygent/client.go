@@ -15,20 +15,16 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"fmt"
-	"io"
 	"net"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/gwhttp"
 )
 
 // Published hosts of the module type.
@@ -91,11 +87,10 @@ type Config struct {
 
 // Client implements backend.Gateway over the module type.
 type Client struct {
-	cfg      Config
-	base     string
-	http     *http.Client
-	cert     *x509.Certificate
-	requests atomic.Int64
+	cfg  Config
+	base string
+	cert *x509.Certificate
+	gw   *gwhttp.Client
 	// notices serialises the difference inquiry: Paygent answers 9004 to a second
 	// un-numbered 091 while one runs, and the cursor is shared anyway.
 	notices sync.Mutex
@@ -162,8 +157,10 @@ func New(cfg Config) (*Client, error) {
 		IdleConnTimeout:       30 * time.Second,
 		ExpectContinueTimeout: time.Second,
 	}
-	c := &Client{cfg: cfg, base: host, cert: cert.Leaf, http: &http.Client{Transport: tr, Timeout: cfg.Timeout,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	hc := &http.Client{Transport: tr, Timeout: cfg.Timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	c := &Client{cfg: cfg, base: host, cert: cert.Leaf,
+		gw: &gwhttp.Client{HTTP: hc, Name: gwhttp.Name{Ja: "ペイジェント", En: "Paygent"}, MaxAnswer: maxResponse, Transport: tlsAlert}}
 	return c, nil
 }
 
@@ -171,7 +168,7 @@ func New(cfg Config) (*Client, error) {
 func (c *Client) Kind() backend.GatewayKind { return backend.GatewayPaygent }
 
 // Requests counts the HTTP requests sent.
-func (c *Client) Requests() int64 { return c.requests.Load() }
+func (c *Client) Requests() int64 { return c.gw.Requests() }
 
 // Certificate describes the client certificate in use (subject and expiry), for the
 // settings screen; CertificateExpiry is when it stops working.
@@ -181,7 +178,7 @@ func (c *Client) Certificate() string { return describeCert(c.cert) }
 func (c *Client) CertificateExpiry() time.Time { return c.cert.NotAfter }
 
 // CloseIdleConnections closes kept-alive connections (a rebuilt client calls it on the old one).
-func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() { c.gw.HTTP.CloseIdleConnections() }
 
 // header is the common header of every telegram. connect_password is the only secret.
 func (c *Client) header(kind string) []Field {
@@ -213,38 +210,13 @@ func (c *Client) call(ctx context.Context, kind string, fields []Field, required
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("User-Agent", "KessaiDesk")
-	var wrote atomic.Bool
-	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
-		WroteRequest: func(info httptrace.WroteRequestInfo) {
-			if info.Err == nil {
-				wrote.Store(true)
-			}
-		},
-	}))
-	c.requests.Add(1)
-	resp, err := c.http.Do(req)
+	raw, err := c.gw.Do(req, label)
 	if err != nil {
-		return nil, transportError(label, err, wrote.Load())
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
-	if err != nil {
-		return nil, unknownf(err, "%sの応答を最後まで受け取れませんでした。処理されたかどうかを確認します", "the answer to %s was cut off; the outcome will be checked", label)
-	}
-	switch {
-	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed:
-		return nil, &backend.Error{Code: backend.EGATEWAY, Class: backend.ClassPermanent,
-			Message:     fmt.Sprintf("接続先に%sの受付がありません（HTTP %d）。接続先の設定を確認してください", label, resp.StatusCode),
-			MessageEn:   fmt.Sprintf("the host does not accept %s (HTTP %d); check the host", label, resp.StatusCode),
-			GatewayCode: "HTTP " + strconv.Itoa(resp.StatusCode)}
-	case resp.StatusCode != http.StatusOK:
-		e := unknownf(nil, "ペイジェントがエラーを返しました（HTTP %[2]d, %[1]s）。処理されたかどうかを確認します", "Paygent answered HTTP %[2]d to %[1]s; the outcome will be checked", label, resp.StatusCode)
-		e.GatewayCode = "HTTP " + strconv.Itoa(resp.StatusCode)
-		return nil, e
+		return nil, err
 	}
 	r, err := ParseResponse(raw)
 	if err != nil {
-		return nil, unknownf(err, "%sの応答を読めませんでした（文字化けまたは途中で切れた応答）。処理されたかどうかを確認します", "the answer to %s could not be read; the outcome will be checked", label)
+		return nil, gwhttp.Unknownf(err, "%sの応答を読めませんでした（文字化けまたは途中で切れた応答）。処理されたかどうかを確認します", "the answer to %s could not be read; the outcome will be checked", label)
 	}
 	switch r.Result() {
 	case ResultOK:
@@ -258,70 +230,29 @@ func (c *Client) call(ctx context.Context, kind string, fields []Field, required
 		}
 		fallthrough
 	default:
-		e := unknownf(nil, "%sの応答の処理結果「%s」を理解できません。処理されたかどうかを確認します", "the answer to %s has an unknown result %q; the outcome will be checked", label, clip(r.Result()))
+		e := gwhttp.Unknownf(nil, "%sの応答の処理結果「%s」を理解できません。処理されたかどうかを確認します", "the answer to %s has an unknown result %q; the outcome will be checked", label, clip(r.Result()))
 		e.GatewayCode = "result=" + clip(r.Result())
 		return nil, e
 	}
 	for _, k := range required {
 		if r[k] == "" {
-			return nil, unknownf(nil, "%sの応答に%sがありません（想定外の応答）。処理されたかどうかを確認します", "the answer to %s lacks %s; the outcome will be checked", label, k)
+			return nil, gwhttp.Unknownf(nil, "%sの応答に%sがありません（想定外の応答）。処理されたかどうかを確認します", "the answer to %s lacks %s; the outcome will be checked", label, k)
 		}
 	}
 	return r, nil
 }
 
-func unknownf(cause error, ja, en string, args ...any) *backend.Error {
-	e := backend.Errorf(backend.EUNKNOWN, ja, en, args...)
-	e.Class, e.Err = backend.ClassUnknown, cause
-	return e
-}
-
-// transportError classifies a failed HTTPS exchange without echoing anything secret
-// (the URL holds no credentials; the body is never quoted).
-func transportError(label string, err error, wrote bool) error {
+// tlsAlert classifies the failure only Paygent has: the TLS handshake ended with an
+// alert because Paygent (or the simulator) did not accept our client certificate. No
+// request was processed on that connection. Every other failure is gwhttp's.
+func tlsAlert(_ string, err error, _ bool) error {
 	var opErr *net.OpError
-	var dnsErr *net.DNSError
-	var verifyErr *tls.CertificateVerificationError
-	var unknownCA x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	switch {
-	case errors.As(err, &opErr) && opErr.Op == "remote error":
-		// Paygent (or the simulator) ended the TLS handshake with an alert: it did not
-		// accept our client certificate. No request was processed on that connection.
+	if errors.As(err, &opErr) && opErr.Op == "remote error" {
 		return &backend.Error{Code: backend.ECREDENTIAL, Class: backend.ClassAuthFailed, Err: err, GatewayCode: "TLS " + alertName(opErr.Err),
 			Message:   "ペイジェントがクライアント証明書を受け付けませんでした（証明書が未設定・発行元が違う・期限切れ・失効のいずれかです）。ペイジェントから発行された証明書を設定してください",
 			MessageEn: "Paygent did not accept the client certificate (missing, wrong issuer, expired or revoked)"}
-	case errors.As(err, &verifyErr), errors.As(err, &unknownCA), errors.As(err, &hostErr), errors.As(err, &invalid):
-		return &backend.Error{Code: backend.EGATEWAY, Class: backend.ClassNotSent, Err: err,
-			Message:   "ペイジェントのサーバー証明書を確認できないため接続を中止しました（接続先の設定を確認してください）",
-			MessageEn: "the server's TLS certificate could not be verified; the connection was abandoned"}
 	}
-	if !wrote {
-		switch {
-		case errors.As(err, &dnsErr):
-			return &backend.Error{Code: backend.EOFFLINE, Class: backend.ClassNotSent, Err: err,
-				Message: "ペイジェントの接続先が見つかりません（ネットワークに接続されていないか、接続先の設定が誤っています）", MessageEn: "the Paygent host cannot be resolved (offline or wrong host)"}
-		case errors.As(err, &opErr) && opErr.Op == "dial":
-			return &backend.Error{Code: backend.EOFFLINE, Class: backend.ClassNotSent, Err: err,
-				Message: "ペイジェントに接続できません（ネットワークを確認してください）", MessageEn: "cannot connect to Paygent (check the network)"}
-		case errors.Is(err, context.Canceled):
-			return &backend.Error{Code: backend.EOFFLINE, Class: backend.ClassNotSent, Err: err,
-				Message: fmt.Sprintf("%sは送信前に中断しました（送信していません）", label), MessageEn: "interrupted before sending; nothing was sent"}
-		case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
-			return &backend.Error{Code: backend.EOFFLINE, Class: backend.ClassNotSent, Err: err,
-				Message: "ペイジェントへの接続がタイムアウトしました（送信していません）", MessageEn: "connecting to Paygent timed out; nothing was sent"}
-		}
-		return &backend.Error{Code: backend.EOFFLINE, Class: backend.ClassNotSent, Err: err,
-			Message: fmt.Sprintf("%sを送信できませんでした（送信前に接続が切れました）", label), MessageEn: "the request could not be sent"}
-	}
-	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
-		return unknownf(err, "%sの応答がタイムアウトしました。処理されたかどうかをペイジェントに確認します", "%s timed out; the outcome will be checked with Paygent", label)
-	}
-	if errors.Is(err, context.Canceled) {
-		return unknownf(err, "%sの応答を待つ前に中断しました。処理されたかどうかをペイジェントに確認します", "%s was interrupted; the outcome will be checked", label)
-	}
-	return unknownf(err, "%sの送信後に接続が切れました。処理されたかどうかをペイジェントに確認します", "the connection dropped after %s was sent; the outcome will be checked", label)
+	return nil
 }
 
 func alertName(err error) string {
@@ -329,11 +260,6 @@ func alertName(err error) string {
 		return "alert"
 	}
 	return strings.TrimPrefix(err.Error(), "tls: ")
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // PingTradingID is the trading_id the connection test asks about (it never exists).

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/gwhttp"
 )
 
 // ids are the payment identifiers of a card telegram. Both are sent when known:
@@ -292,7 +293,7 @@ func (c *Client) view(r Response, p *backend.Payment) (*backend.GatewayView, err
 	status := r["payment_status"]
 	state, ok := StateOf(ptype, status)
 	if !ok {
-		return nil, unknownf(nil, "ペイジェントが未知の状態「%s」（決済種別 %s）を返しました。管理画面で確認してください",
+		return nil, gwhttp.Unknownf(nil, "ペイジェントが未知の状態「%s」（決済種別 %s）を返しました。管理画面で確認してください",
 			"Paygent reported an unknown status %q (payment type %s)", clip(status), clip(ptype))
 	}
 	amount := yen(r["payment_amount"])

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/gwhttp"
 )
 
 // Difference inquiry (決済情報差分照会, 091) — opt-in.
@@ -225,7 +226,7 @@ func (c *Client) noticeCall(ctx context.Context, id string) (Notice, string, err
 		return Notice{}, code, nil
 	case noticeData, noticePurged:
 	default:
-		return Notice{}, "", unknownf(nil, "差分照会の応答の success_code「%s」を理解できません", "unknown success_code %q in the difference inquiry", clip(code))
+		return Notice{}, "", gwhttp.Unknownf(nil, "差分照会の応答の success_code「%s」を理解できません", "unknown success_code %q in the difference inquiry", clip(code))
 	}
 	n, err := parseNotice(r)
 	if err != nil {
@@ -237,7 +238,7 @@ func (c *Client) noticeCall(ctx context.Context, id string) (Notice, string, err
 func parseNotice(r Response) (Notice, error) {
 	id, err := strconv.ParseInt(r["payment_notice_id"], 10, 64)
 	if err != nil || id <= 0 {
-		return Notice{}, unknownf(nil, "差分照会の応答に通知番号（payment_notice_id）がありません", "the difference inquiry answer has no payment_notice_id")
+		return Notice{}, gwhttp.Unknownf(nil, "差分照会の応答に通知番号（payment_notice_id）がありません", "the difference inquiry answer has no payment_notice_id")
 	}
 	n := Notice{
 		ID: id, ChangeDate: ParseTime(r["change_date"]), PaymentID: r["payment_id"], TradingID: r["trading_id"],

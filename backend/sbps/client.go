@@ -10,19 +10,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"net"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/gwhttp"
 )
 
 // Published hosts of the API (research §A1).
@@ -107,8 +104,7 @@ type Client struct {
 	basicID   string
 	basicPass string
 	cipher    *Cipher
-	http      *http.Client
-	requests  atomic.Int64
+	gw        *gwhttp.Client
 }
 
 var _ backend.Gateway = (*Client)(nil)
@@ -171,12 +167,11 @@ func New(cfg Config) (*Client, error) {
 		}
 		c.cipher = ci
 	}
-	c.http = cfg.HTTPClient
-	if c.http == nil {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.MaxIdleConnsPerHost = 32
-		c.http = &http.Client{Timeout: cfg.Timeout, Transport: tr}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = gwhttp.NewHTTP(cfg.Timeout)
 	}
+	c.gw = &gwhttp.Client{HTTP: hc, Name: gwhttp.Name{Ja: "SBPS", En: "SBPS"}, Status: basicAuthStatus}
 	return c, nil
 }
 
@@ -184,7 +179,7 @@ func New(cfg Config) (*Client, error) {
 func (c *Client) Kind() backend.GatewayKind { return backend.GatewaySBPS }
 
 // Requests counts the HTTP requests sent (benchmarks print it).
-func (c *Client) Requests() int64 { return c.requests.Load() }
+func (c *Client) Requests() int64 { return c.gw.Requests() }
 
 // timestamp formats a time as SBPS's yyyyMMddHHmmss in JST.
 func timestamp(t time.Time) string { return t.In(backend.JST).Format("20060102150405") }
@@ -250,46 +245,13 @@ func (c *Client) call(ctx context.Context, id string, fields []Node, required ..
 	}
 	req.Header.Set("Content-Type", "text/xml; charset=Shift_JIS")
 	req.SetBasicAuth(c.basicID, c.basicPass)
-	var wrote atomic.Bool
-	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
-		WroteRequest: func(info httptrace.WroteRequestInfo) {
-			if info.Err == nil {
-				wrote.Store(true)
-			}
-		},
-	}))
-	c.requests.Add(1)
-	resp, err := c.http.Do(req)
+	raw, err := c.gw.Do(req, id)
 	if err != nil {
-		return nil, transportError(id, err, wrote.Load())
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return nil, unknownf(err, "%sの応答を最後まで受け取れませんでした。処理されたかどうかを確認します", "the answer of %s was cut off", id)
-	}
-	switch resp.StatusCode {
-	case http.StatusOK:
-	case http.StatusUnauthorized:
-		return nil, &backend.Error{Code: backend.ECREDENTIAL, Class: backend.ClassAuthFailed, GatewayCode: "HTTP 401",
-			Message:   "SBPSのBasic認証に失敗しました。マーチャントID・サービスID・ハッシュキー（Basic認証パスワード）をゲートウェイ設定で確認してください",
-			MessageEn: "SBPS rejected the Basic authentication; check the merchant ID, service ID and hash key (Basic password)"}
-	case http.StatusForbidden:
-		return nil, &backend.Error{Code: backend.ECREDENTIAL, Class: backend.ClassAuthFailed, GatewayCode: "HTTP 403",
-			Message:   "SBPSが接続を拒否しました（HTTP 403）。接続先とご契約の設定（接続元の制限など）を確認してください",
-			MessageEn: "SBPS refused the connection (HTTP 403); check the host and the contract's settings"}
-	case http.StatusNotFound, http.StatusMethodNotAllowed:
-		return nil, &backend.Error{Code: backend.EGATEWAY, Class: backend.ClassPermanent, GatewayCode: "HTTP " + strconv.Itoa(resp.StatusCode),
-			Message:   fmt.Sprintf("接続先にSBPSのAPIがありません（HTTP %d）。接続先の設定を確認してください", resp.StatusCode),
-			MessageEn: fmt.Sprintf("the host has no SBPS API (HTTP %d); check the host", resp.StatusCode)}
-	default:
-		e := unknownf(nil, "SBPSがエラーを返しました（HTTP %[2]d, %[1]s）。処理されたかどうかを確認します", "SBPS answered HTTP %[2]d to %[1]s", id, resp.StatusCode)
-		e.GatewayCode = "HTTP " + strconv.Itoa(resp.StatusCode)
-		return nil, e
+		return nil, err
 	}
 	r, err := ParseResponse(raw)
 	if err != nil {
-		return nil, unknownf(err, "%sの応答を読めませんでした（文字化けまたは途中で切れた応答）。処理されたかどうかを確認します", "the answer of %s could not be read", id)
+		return nil, gwhttp.Unknownf(err, "%sの応答を読めませんでした（文字化けまたは途中で切れた応答）。処理されたかどうかを確認します", "the answer of %s could not be read", id)
 	}
 	if !r.OK() {
 		code := r.ErrCode()
@@ -299,58 +261,31 @@ func (c *Client) call(ctx context.Context, id string, fields []Node, required ..
 		return nil, apiError(code)
 	}
 	if r.ID != "" && r.ID != id {
-		return nil, unknownf(nil, "%sへの応答が別のAPI（%s）の応答でした。処理されたかどうかを確認します", "the answer to %s names another API (%s)", id, clip(r.ID))
+		return nil, gwhttp.Unknownf(nil, "%sへの応答が別のAPI（%s）の応答でした。処理されたかどうかを確認します", "the answer to %s names another API (%s)", id, clip(r.ID))
 	}
 	for _, k := range required {
 		if !r.Has(k) {
-			return nil, unknownf(nil, "%sの応答に%sがありません（想定外の応答）。処理されたかどうかを確認します", "the answer of %s lacks %s", id, k)
+			return nil, gwhttp.Unknownf(nil, "%sの応答に%sがありません（想定外の応答）。処理されたかどうかを確認します", "the answer of %s lacks %s", id, k)
 		}
 	}
 	return r, nil
 }
 
-func unknownf(cause error, ja, en string, args ...any) *backend.Error {
-	e := backend.Errorf(backend.EUNKNOWN, ja, en, args...)
-	e.Class, e.Err = backend.ClassUnknown, cause
-	return e
-}
-
-// transportError classifies a failed HTTP exchange without echoing anything secret
-// (the URL holds no credentials; the body and the Authorization header are never quoted).
-func transportError(id string, err error, wrote bool) error {
-	var dnsErr *net.DNSError
-	var opErr *net.OpError
-	if !wrote {
-		switch {
-		case errors.As(err, &dnsErr):
-			return &backend.Error{Code: backend.EOFFLINE, Class: backend.ClassNotSent, Err: err,
-				Message: "SBPSの接続先が見つかりません（ネットワークに接続されていないか、接続先の設定が誤っています）", MessageEn: "the SBPS host cannot be resolved (offline or wrong host)"}
-		case errors.As(err, &opErr) && opErr.Op == "dial":
-			return &backend.Error{Code: backend.EOFFLINE, Class: backend.ClassNotSent, Err: err,
-				Message: "SBPSに接続できません（ネットワークを確認してください）", MessageEn: "cannot connect to SBPS (check the network)"}
-		case errors.Is(err, context.Canceled):
-			return &backend.Error{Code: backend.EOFFLINE, Class: backend.ClassNotSent, Err: err,
-				Message: fmt.Sprintf("%sを送信する前に中断しました", id), MessageEn: "interrupted before the request was sent"}
-		}
-		if strings.Contains(err.Error(), "certificate") {
-			return &backend.Error{Code: backend.EGATEWAY, Class: backend.ClassNotSent, Err: err,
-				Message: "SBPSのサーバー証明書を確認できないため接続を中止しました", MessageEn: "the SBPS TLS certificate could not be verified"}
-		}
-		return &backend.Error{Code: backend.EOFFLINE, Class: backend.ClassNotSent, Err: err,
-			Message: fmt.Sprintf("%sを送信できませんでした（送信前に接続が切れました）", id), MessageEn: "the request could not be sent"}
+// basicAuthStatus tells the statuses of SBPS's Basic authentication, which sits in
+// front of the API: the request was refused at the door, not processed. The other
+// statuses are gwhttp's.
+func basicAuthStatus(_ string, status int) error {
+	switch status {
+	case http.StatusUnauthorized:
+		return &backend.Error{Code: backend.ECREDENTIAL, Class: backend.ClassAuthFailed, GatewayCode: gwhttp.HTTPCode(status),
+			Message:   "SBPSのBasic認証に失敗しました。マーチャントID・サービスID・ハッシュキー（Basic認証パスワード）をゲートウェイ設定で確認してください",
+			MessageEn: "SBPS rejected the Basic authentication; check the merchant ID, service ID and hash key (Basic password)"}
+	case http.StatusForbidden:
+		return &backend.Error{Code: backend.ECREDENTIAL, Class: backend.ClassAuthFailed, GatewayCode: gwhttp.HTTPCode(status),
+			Message:   "SBPSが接続を拒否しました（HTTP 403）。接続先とご契約の設定（接続元の制限など）を確認してください",
+			MessageEn: "SBPS refused the connection (HTTP 403); check the host and the contract's settings"}
 	}
-	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
-		return unknownf(err, "%sの応答がタイムアウトしました。処理されたかどうかをSBPSに確認します", "%s timed out; the outcome will be checked with SBPS", id)
-	}
-	if errors.Is(err, context.Canceled) {
-		return unknownf(err, "%sの応答を待つ前に中断しました。処理されたかどうかをSBPSに確認します", "%s was interrupted; the outcome will be checked", id)
-	}
-	return unknownf(err, "%sの送信後に接続が切れました。処理されたかどうかをSBPSに確認します", "the connection dropped after %s was sent; the outcome will be checked", id)
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
+	return nil
 }
 
 func yenString(a backend.Yen) string { return strconv.FormatInt(int64(a), 10) }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/gwhttp"
 )
 
 // Card payment_status of MG01-00101-101 (research §A6).
@@ -291,7 +292,7 @@ func (c *Client) cardStatus(ctx context.Context, trackingID string) (string, err
 	}
 	st := r.Get("res_pay_method_info/payment_status")
 	if st == "" {
-		return "", unknownf(nil, "SBPSの照会応答に決済ステータスがありません", "the inquiry answer has no payment_status")
+		return "", gwhttp.Unknownf(nil, "SBPSの照会応答に決済ステータスがありません", "the inquiry answer has no payment_status")
 	}
 	return st, nil
 }
@@ -357,7 +358,7 @@ func (c *Client) inquireCard(ctx context.Context, p *backend.Payment) (*backend.
 	}
 	state, ok := cardStates[status]
 	if !ok {
-		return nil, unknownf(nil, "SBPSが未知の決済ステータス「%s」を返しました。管理画面で確認してください", "SBPS reported an unknown payment_status %q", clip(status))
+		return nil, gwhttp.Unknownf(nil, "SBPSが未知の決済ステータス「%s」を返しました。管理画面で確認してください", "SBPS reported an unknown payment_status %q", clip(status))
 	}
 	v.State = state
 	return v, nil
@@ -383,7 +384,7 @@ func (c *Client) inquireDeposit(ctx context.Context, p *backend.Payment, api str
 	status := r.Get("res_pay_method_info/payment_status")
 	state, ok := depositStates[status]
 	if !ok {
-		return nil, unknownf(nil, "SBPSが未知の入金ステータス「%s」を返しました。管理画面で確認してください", "SBPS reported an unknown deposit status %q", clip(status))
+		return nil, gwhttp.Unknownf(nil, "SBPSが未知の入金ステータス「%s」を返しました。管理画面で確認してください", "SBPS reported an unknown deposit status %q", clip(status))
 	}
 	v := &backend.GatewayView{Found: true, State: state, RawStatus: status}
 	if bd := r.Get("res_pay_method_info/bill_date"); bd != "" {

@@ -1,0 +1,200 @@
+// Package gwhttp is the HTTP exchange every gateway client shares: one POST whose
+// failure says whether the request may have reached the gateway (ClassNotSent when it
+// provably did not, ClassUnknown when it may have been applied), the answer read with
+// a bound, and the HTTP status turned into an error. What each gateway means by its
+// answer stays in its client; so do the failures only one gateway has (Paygent's TLS
+// alerts, SBPS's Basic authentication), given as hooks.
+//
+// Messages never quote the URL, the body or a header: they name the gateway and the
+// request's label (an API name, a telegram, an API id) only.
+package gwhttp
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"kessaidesk/backend"
+)
+
+// DefaultMaxAnswer bounds an answer when Client.MaxAnswer is 0. The gateways' answers
+// are a few KB; a larger one is not theirs.
+const DefaultMaxAnswer = 1 << 20
+
+// Name is how the messages call the gateway, e.g. {"ゲートウェイ", "the gateway"},
+// {"ペイジェント", "Paygent"}, {"SBPS", "SBPS"}. En must read after "to" and "of".
+type Name struct{ Ja, En string }
+
+// Client sends one gateway's requests. Set the fields before the first Do; a Client
+// is safe for concurrent use after that.
+type Client struct {
+	HTTP *http.Client
+	Name Name
+	// MaxAnswer is the longest answer accepted; 0 = DefaultMaxAnswer.
+	MaxAnswer int64
+	// Transport, if set, is asked first about a failed exchange (wrote: the request was
+	// written to the connection); a nil result leaves it to the common rules.
+	Transport func(label string, err error, wrote bool) error
+	// Status, if set, is asked first about an HTTP status other than 200; a nil result
+	// leaves it to the common rules.
+	Status func(label string, status int) error
+
+	requests atomic.Int64
+}
+
+// NewHTTP is the http.Client of a gateway that needs no client certificate: the
+// default transport, keeping as many idle connections as the sync and bulk runs keep
+// requests in flight, so they are reused instead of reopened (and TLS renegotiated).
+func NewHTTP(timeout time.Duration) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 32
+	return &http.Client{Timeout: timeout, Transport: tr}
+}
+
+// Requests counts the requests given to Do (benchmarks print it).
+func (c *Client) Requests() int64 { return c.requests.Load() }
+
+// Do sends req and returns the body of a 200 answer. label names the request in the
+// messages. Its errors are *backend.Error values with a class; a hook's are its own.
+func (c *Client) Do(req *http.Request, label string) ([]byte, error) {
+	// Whether the request was written decides between "not sent" and "unknown": the
+	// transport's errors alone do not tell a refused dial from a reset after sending.
+	var wrote atomic.Bool
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+		WroteRequest: func(info httptrace.WroteRequestInfo) {
+			if info.Err == nil {
+				wrote.Store(true)
+			}
+		},
+	}))
+	c.requests.Add(1)
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		if c.Transport != nil {
+			if e := c.Transport(label, err, wrote.Load()); e != nil {
+				return nil, e
+			}
+		}
+		return nil, c.transportError(label, err, wrote.Load())
+	}
+	defer resp.Body.Close()
+	limit := c.MaxAnswer
+	if limit <= 0 {
+		limit = DefaultMaxAnswer
+	}
+	// One byte more than allowed tells a long answer from one that just fits.
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, c.fail(backend.EUNKNOWN, backend.ClassUnknown, err, "%[1]sの応答を最後まで受け取れませんでした。処理されたかどうかを確認します", "the answer to %[1]s was cut off; the outcome will be checked", label)
+	}
+	if resp.StatusCode != http.StatusOK {
+		if c.Status != nil {
+			if e := c.Status(label, resp.StatusCode); e != nil {
+				return nil, e
+			}
+		}
+		return nil, c.statusError(label, resp.StatusCode)
+	}
+	if int64(len(raw)) > limit {
+		return nil, c.fail(backend.EUNKNOWN, backend.ClassUnknown, nil, "%[1]sの応答が大きすぎます（想定外の応答）。処理されたかどうかを確認します", "the answer to %[1]s is too long; the outcome will be checked", label)
+	}
+	return raw, nil
+}
+
+// Unknownf is an EUNKNOWN error of ClassUnknown: the request may have been applied,
+// and an inquiry has to tell.
+func Unknownf(cause error, ja, en string, args ...any) *backend.Error {
+	e := backend.Errorf(backend.EUNKNOWN, ja, en, args...)
+	e.Class, e.Err = backend.ClassUnknown, cause
+	return e
+}
+
+// HTTPCode is the GatewayCode of an HTTP status, e.g. "HTTP 500".
+func HTTPCode(status int) string { return "HTTP " + strconv.Itoa(status) }
+
+// fail builds the errors of Do. In ja and en, %[1]s is the label, %[2]s and %[3]s the
+// gateway's name in Japanese and English, %[4]d an HTTP status.
+func (c *Client) fail(code string, class backend.ErrorClass, cause error, ja, en, label string, status ...any) *backend.Error {
+	e := backend.Errorf(code, ja, en, append([]any{label, c.Name.Ja, c.Name.En}, status...)...)
+	e.Class, e.Err = class, cause
+	return e
+}
+
+func (c *Client) statusError(label string, status int) *backend.Error {
+	var e *backend.Error
+	if status == http.StatusNotFound || status == http.StatusMethodNotAllowed {
+		// Not the gateway's API at all: sending it again to that host will not help.
+		e = c.fail(backend.EGATEWAY, backend.ClassPermanent, nil, "接続先に%[1]sの受付がありません（HTTP %[4]d）。接続先の設定を確認してください", "the host does not accept %[1]s (HTTP %[4]d); check the host", label, status)
+	} else {
+		// An error page may come from the gateway after it applied the request.
+		e = c.fail(backend.EUNKNOWN, backend.ClassUnknown, nil, "%[2]sがエラーを返しました（HTTP %[4]d, %[1]s）。処理されたかどうかを確認します", "%[3]s answered HTTP %[4]d to %[1]s; the outcome will be checked", label, status)
+	}
+	e.GatewayCode = HTTPCode(status)
+	return e
+}
+
+// transportError classifies a failed exchange. err is kept as the cause: the
+// transport's errors name the URL without its password, never the body or a header.
+func (c *Client) transportError(label string, err error, wrote bool) *backend.Error {
+	notSent := func(code, ja, en string) *backend.Error {
+		return c.fail(code, backend.ClassNotSent, err, ja, en, label)
+	}
+	unknown := func(ja, en string) *backend.Error {
+		return c.fail(backend.EUNKNOWN, backend.ClassUnknown, err, ja, en, label)
+	}
+	if certificateError(err, wrote) {
+		// The TLS handshake failed on the server's certificate: nothing was sent.
+		return notSent(backend.EGATEWAY, "%[2]sのサーバー証明書を確認できないため接続を中止しました（接続先の設定を確認してください）", "the TLS certificate of %[3]s could not be verified; the connection was abandoned")
+	}
+	if !wrote {
+		var dnsErr *net.DNSError
+		var opErr *net.OpError
+		switch {
+		case errors.As(err, &dnsErr):
+			return notSent(backend.EOFFLINE, "%[2]sの接続先が見つかりません（ネットワークに接続されていないか、接続先の設定が誤っています）", "the host of %[3]s cannot be resolved (offline or wrong host)")
+		case errors.As(err, &opErr) && opErr.Op == "dial":
+			return notSent(backend.EOFFLINE, "%[2]sに接続できません（ネットワークを確認してください）", "cannot connect to %[3]s (check the network)")
+		case errors.Is(err, context.Canceled):
+			return notSent(backend.EOFFLINE, "%[1]sは送信前に中断しました（送信していません）", "%[1]s was interrupted before sending; nothing was sent")
+		case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+			return notSent(backend.EOFFLINE, "%[2]sへの接続がタイムアウトしました（%[1]sは送信していません）", "connecting to %[3]s timed out; %[1]s was not sent")
+		}
+		return notSent(backend.EOFFLINE, "%[1]sを送信できませんでした（送信前に接続が切れました）", "%[1]s could not be sent (the connection closed before sending)")
+	}
+	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
+		return unknown("%[1]sの応答がタイムアウトしました。処理されたかどうかを%[2]sに確認します", "%[1]s timed out; the outcome will be checked with %[3]s")
+	}
+	if errors.Is(err, context.Canceled) {
+		return unknown("%[1]sの応答を待つ前に中断しました。処理されたかどうかを%[2]sに確認します", "%[1]s was interrupted; the outcome will be checked with %[3]s")
+	}
+	return unknown("%[1]sの送信後に接続が切れました。処理されたかどうかを%[2]sに確認します", "the connection dropped after %[1]s was sent; the outcome will be checked with %[3]s")
+}
+
+// certificateError tells a server certificate that could not be verified. Before the
+// request was written, any TLS error about a certificate counts (the handshake is
+// where they arise and Go does not type all of them).
+func certificateError(err error, wrote bool) bool {
+	var verifyErr *tls.CertificateVerificationError
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &verifyErr), errors.As(err, &unknownCA), errors.As(err, &hostErr), errors.As(err, &invalid):
+		return true
+	}
+	return !wrote && strings.Contains(err.Error(), "certificate")
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
