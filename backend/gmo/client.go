@@ -9,9 +9,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -42,21 +40,7 @@ func HostFor(kind backend.GatewayKind, env backend.Environment) string {
 }
 
 // ValidateHost accepts an https URL, or plain http only for a simulator on 127.0.0.1.
-func ValidateHost(host string) error {
-	u, err := url.Parse(host)
-	if err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
-		return backend.Errorf(backend.EINVALID, "接続先「%s」はURLとして読めません（例: https://pt01.mul-pay.jp）", "cannot read the host %q (e.g. https://pt01.mul-pay.jp)", host)
-	}
-	switch u.Scheme {
-	case "https":
-		return nil
-	case "http":
-		if h, _, err := net.SplitHostPort(u.Host); err == nil && h == "127.0.0.1" {
-			return nil
-		}
-	}
-	return backend.Errorf(backend.EINVALID, "接続先はhttpsで指定してください（httpは127.0.0.1のシミュレーターだけ使えます）", "the host must use https (plain http only for a simulator on 127.0.0.1)")
-}
+func ValidateHost(host string) error { return gwhttp.ValidateHost(host, "https://pt01.mul-pay.jp") }
 
 // Config configures a client.
 type Config struct {

@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -197,4 +198,30 @@ func certificateError(err error, wrote bool) bool {
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// ValidateHost accepts a gateway host as an operator types it: an https URL without
+// path, query or credentials, or plain http only for a simulator on 127.0.0.1 — TLS
+// verification is never off for a real host. example is shown in the message.
+func ValidateHost(host, example string) error {
+	u, err := url.Parse(host)
+	if err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil || u.Fragment != "" {
+		return backend.Errorf(backend.EINVALID, "接続先「%s」はURLとして読めません（例: %s）", "cannot read the host %q (e.g. %s)", clip(host), example)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if h, _, err := net.SplitHostPort(u.Host); err == nil && h == "127.0.0.1" {
+			return nil
+		}
+	}
+	return backend.Errorf(backend.EINVALID, "接続先はhttpsで指定してください（httpは127.0.0.1のシミュレーターだけ使えます）", "the host must use https (plain http only for a simulator on 127.0.0.1)")
+}
+
+func clip(s string) string {
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:60]) + "…"
+	}
+	return s
 }

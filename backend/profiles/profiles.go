@@ -5,14 +5,13 @@ package profiles
 
 import (
 	"context"
-	"net"
-	"net/url"
 	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/gwhttp"
 	"kessaidesk/backend/paygent"
 	"kessaidesk/backend/sbps"
 )
@@ -97,19 +96,7 @@ func ValidateHost(host string) error {
 	if host == "" {
 		return nil
 	}
-	u, err := url.Parse(host)
-	if err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
-		return invalid("接続先「%s」はURLとして読めません（例: https://pt01.mul-pay.jp）", "cannot read the host %q", host)
-	}
-	switch u.Scheme {
-	case "https":
-		return nil
-	case "http":
-		if h, _, err := net.SplitHostPort(u.Host); err == nil && h == "127.0.0.1" {
-			return nil
-		}
-	}
-	return invalid("接続先はhttpsで指定してください（httpは127.0.0.1のシミュレーターだけ使えます）", "the host must use https (plain http only for a simulator on 127.0.0.1)")
+	return gwhttp.ValidateHost(host, "https://pt01.mul-pay.jp")
 }
 
 // validate checks everything before anything is saved.

@@ -10,9 +10,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -41,19 +39,7 @@ func HostFor(env backend.Environment) string {
 // ValidateHost accepts an https URL without path or credentials, or plain http only
 // for a simulator on 127.0.0.1.
 func ValidateHost(host string) error {
-	u, err := url.Parse(host)
-	if err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil || u.Fragment != "" {
-		return backend.Errorf(backend.EINVALID, "接続先「%s」はURLとして読めません（例: https://stbfep.sps-system.com）", "cannot read the host %q (e.g. https://stbfep.sps-system.com)", clip(host))
-	}
-	switch u.Scheme {
-	case "https":
-		return nil
-	case "http":
-		if h, _, err := net.SplitHostPort(u.Host); err == nil && h == "127.0.0.1" {
-			return nil
-		}
-	}
-	return backend.Errorf(backend.EINVALID, "接続先はhttpsで指定してください（httpは127.0.0.1のシミュレーターだけ使えます）", "the host must use https (plain http only for a simulator on 127.0.0.1)")
+	return gwhttp.ValidateHost(host, "https://stbfep.sps-system.com")
 }
 
 // API ids used by this client (research §A4). ST01 makes a new payment, ST02 operates
