@@ -293,18 +293,13 @@ type state struct {
 // Save writes the whole state as JSON.
 func (s *Sim) Save(w io.Writer) error {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	st := state{Shops: s.shops}
 	for _, t := range s.trades {
 		st.Trades = append(st.Trades, t)
 	}
 	sort.Slice(st.Trades, func(i, j int) bool { return st.Trades[i].OrderID < st.Trades[j].OrderID })
-	b, err := json.Marshal(st)
-	s.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(b)
-	return err
+	return json.NewEncoder(w).Encode(st)
 }
 
 // Load replaces the state with one written by Save.

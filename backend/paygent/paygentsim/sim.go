@@ -499,18 +499,13 @@ type state struct {
 // Save writes the whole state as JSON.
 func (s *Sim) Save(w io.Writer) error {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	st := state{Merchants: s.merchants, Queues: s.queues, NextID: s.nextID}
 	for _, p := range s.payments {
 		st.Payments = append(st.Payments, p)
 	}
 	sort.Slice(st.Payments, func(i, j int) bool { return idLess(st.Payments[i].PaymentID, st.Payments[j].PaymentID) })
-	b, err := json.Marshal(st)
-	s.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(b)
-	return err
+	return json.NewEncoder(w).Encode(st)
 }
 
 // Load replaces the state with one written by Save.

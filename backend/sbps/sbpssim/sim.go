@@ -386,6 +386,7 @@ type state struct {
 // Save writes the whole state as JSON (secrets included: a demo file, not a vault).
 func (s *Sim) Save(w io.Writer) error {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	st := state{Seq: s.seq}
 	for _, m := range s.merchants {
 		st.Merchants = append(st.Merchants, m)
@@ -397,13 +398,7 @@ func (s *Sim) Save(w io.Writer) error {
 		return st.Merchants[i].MerchantID+st.Merchants[i].ServiceID < st.Merchants[j].MerchantID+st.Merchants[j].ServiceID
 	})
 	sort.Slice(st.Trades, func(i, j int) bool { return st.Trades[i].TrackingID < st.Trades[j].TrackingID })
-	b, err := json.Marshal(st)
-	s.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(b)
-	return err
+	return json.NewEncoder(w).Encode(st)
 }
 
 // Load replaces the state with one written by Save.
