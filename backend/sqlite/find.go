@@ -32,7 +32,7 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 		return nil, err
 	}
 	page := &backend.OrderPage{}
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM orders o WHERE `+w.natural()+` LIMIT ?)`,
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+w.countFrom()+` WHERE `+w.natural()+` LIMIT ?)`,
 		append(w.nargs(), CountCap+1)...).Scan(&page.Total); err != nil {
 		return nil, err
 	}
@@ -198,6 +198,22 @@ func join(conds []string) string {
 		return "1"
 	}
 	return strings.Join(conds, " AND ")
+}
+
+// countFrom is the table the count reads: when a text or product set drives, each of
+// its ids is checked in orders_filter (covering every indexed column condition) rather
+// than in the order's full row. A row-only check (a substring beyond the grams) needs
+// the row.
+func (w *where) countFrom() string {
+	if w.driver < 0 {
+		return "orders o"
+	}
+	for _, c := range w.cols {
+		if c.rowCheck {
+			return "orders o"
+		}
+	}
+	return "orders o INDEXED BY orders_filter"
 }
 
 func (w *where) natural() string {
