@@ -126,6 +126,9 @@ type Operation struct {
 	Reason      string `json:"reason"`
 	BeforeState Label  `json:"beforeState"`
 	AfterState  Label  `json:"afterState"`
+	// NewIDNeeded: done, this operation made a new payment at the gateway, so recording
+	// its outcome by hand takes that payment's id.
+	NewIDNeeded bool `json:"newIdNeeded"`
 }
 
 // OrderEvent is an audit entry of the order.

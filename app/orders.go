@@ -221,7 +221,9 @@ func orderDetail(s *Services, orderID int64) (*OrderDetail, error) {
 			return nil, err
 		}
 		for i := len(ops) - 1; i >= 0; i-- { // newest first
-			dp.Operations = append(dp.Operations, toOperation(ops[i]))
+			op := toOperation(ops[i])
+			op.NewIDNeeded = backend.CreatesTransaction(p.Gateway, ops[i].Kind)
+			dp.Operations = append(dp.Operations, op)
 			if ops[i].State.Unresolved() {
 				dp.InFlight = true
 			}

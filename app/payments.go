@@ -3,6 +3,7 @@ package app
 import (
 	"kessaidesk/backend"
 	"kessaidesk/backend/payment"
+	"strings"
 )
 
 // Payments is the area of payment operations (売上, キャンセル, 金額変更…).
@@ -100,10 +101,11 @@ func (p *Payments) Resolve(operationID int64) (*OperationResult, error) {
 }
 
 // RecordOutcome records the outcome of an operation the gateway's inquiry cannot
-// decide, as the operator read it in the gateway's console (applied = done there).
-func (p *Payments) RecordOutcome(operationID int64, applied bool) (*OperationResult, error) {
+// decide, as the operator read it in the gateway's console (applied = done there;
+// newID = the new payment id the console shows, for operations that make one).
+func (p *Payments) RecordOutcome(operationID int64, applied bool, newID string) (*OperationResult, error) {
 	ctx := p.s.Ctx()
-	res, err := p.s.Engine.RecordOutcome(ctx, operationID, applied, p.s.operator(ctx))
+	res, err := p.s.Engine.RecordOutcome(ctx, operationID, applied, strings.TrimSpace(newID), p.s.operator(ctx))
 	if err != nil {
 		return nil, err
 	}

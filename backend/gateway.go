@@ -91,6 +91,19 @@ func Supports(g GatewayKind, m PaymentMethod, k OpKind) bool {
 	return false
 }
 
+// CreatesTransaction tells whether the operation, when it succeeds, leaves the payment
+// under a new gateway id (Paygent 補正オーソリ/補正売上 and 予約のオーソリ make a new
+// payment_id; SBPS 再与信 a new tracking_id): its outcome is known only with that id.
+func CreatesTransaction(g GatewayKind, k OpKind) bool {
+	switch g {
+	case GatewayPaygent:
+		return k == OpChangeAmount || k == OpPartialRefund || k == OpAuthorize
+	case GatewaySBPS:
+		return k == OpReauth
+	}
+	return false
+}
+
 // MaxAmount is the largest amount a gateway accepts in one transaction.
 func MaxAmount(g GatewayKind) Yen {
 	return 9_999_999 // GMO-PG/SGP Amount, SBPS amount and Paygent payment_amount (7 digits)

@@ -166,3 +166,44 @@ func TestPaygentSalesCancelWindow(t *testing.T) {
 	assert.NotEqual(t, "60", f.status(old.GatewayTranID), "nothing was sent")
 	assert.Empty(t, f.sim.Server.Log.Entries(), "not even a request")
 }
+
+// A lost オーソリ変更 made a new payment at Paygent, and Paygent cannot say which of the
+// trading's payments is current (要確認). The operator reads the new payment_id in the
+// console; it is checked with 094 before the payment follows it — a wrong one records
+// nothing.
+func TestPaygentLostCorrectionIsRecordedWithTheNewPaymentID(t *testing.T) {
+	f := newPaygentFixture(t)
+	p := f.card(8000, "20", t0.Add(-time.Hour), time.Time{})
+	f.sim.Server.Faults.Next("", 1, simkit.Fault{Kind: simkit.FaultReset, After: true})
+	_, err := f.run(p, payment.IntentChangeAmount, payment.Params{Amount: 6000})
+	require.Equal(t, backend.EUNKNOWN, backend.ErrorCode(err))
+	ops, err := f.db.OperationsByPayment(f.ctx, p.ID)
+	require.NoError(t, err)
+	op := ops[len(ops)-1]
+	require.Equal(t, backend.OpUnknown, op.State, "Paygent's inquiry cannot tell: 要確認")
+	var newID string
+	for _, sp := range f.sim.PaymentsByTrading("40001", p.GatewayOrderID) {
+		if sp.PaymentID != p.GatewayTranID {
+			newID = sp.PaymentID
+		}
+	}
+	require.NotEmpty(t, newID, "Paygent made the new payment")
+
+	for _, bad := range []string{"", p.GatewayTranID, "99999999"} {
+		_, err = f.eng.RecordOutcome(f.ctx, op.ID, true, bad, "店長")
+		require.Error(t, err, bad)
+		got, _ := f.db.OperationByID(f.ctx, op.ID)
+		assert.Equal(t, backend.OpUnknown, got.State, "nothing recorded for %q", bad)
+	}
+	res, err := f.eng.RecordOutcome(f.ctx, op.ID, true, newID, "店長")
+	require.NoError(t, err)
+	assert.Equal(t, backend.OpSucceeded, res.Operation().State)
+	assert.Contains(t, res.Operation().Message, newID)
+	assert.Equal(t, newID, res.Payment.GatewayTranID, "the payment follows Paygent's new payment_id")
+	assert.Equal(t, backend.Yen(6000), res.Payment.AmountAuthorized)
+
+	// And the next operation goes to the new payment.
+	_, err = f.run(p, payment.IntentCapture, payment.Params{})
+	require.NoError(t, err)
+	assert.Equal(t, "40", f.status(newID))
+}

@@ -87,9 +87,12 @@ func ignoreCause(err error) error {
 // RecordOutcome records the outcome of an unresolved operation as the operator read it
 // in the gateway's console, when the gateway's inquiry cannot tell (an SBPS 部分返金,
 // whose inquiry carries no amounts; a Paygent 補正 left 要確認). applied = the console
-// shows the operation done. It is journalled with the operator's name; nothing is
-// sent. An operation this process is still sending is refused.
-func (e *Engine) RecordOutcome(ctx context.Context, opID int64, applied bool, operator string) (*Result, error) {
+// shows the operation done. An operation that makes a new payment at the gateway
+// (backend.CreatesTransaction) is done only with that payment's id, newTranID, which
+// is checked with the gateway's inquiry before anything is recorded. It is journalled
+// with the operator's name; no operation is sent. One this process is still sending
+// is refused.
+func (e *Engine) RecordOutcome(ctx context.Context, opID int64, applied bool, newTranID, operator string) (*Result, error) {
 	if operator == "" {
 		return nil, backend.Errorf(backend.EINVALID, "担当者名を設定してから記録してください（設定 → 担当者名）", "set the operator name first")
 	}
@@ -126,10 +129,48 @@ func (e *Engine) RecordOutcome(ctx context.Context, opID int64, applied bool, op
 	if err != nil {
 		return nil, err
 	}
-	updated, err := e.succeed(ctx, profile, p, op, pl, nil, note)
+	var view *backend.GatewayView
+	if backend.CreatesTransaction(p.Gateway, op.Kind) {
+		if view, err = e.checkSuccessor(ctx, profile, p, pl, newTranID); err != nil {
+			return nil, err
+		}
+		note = fmt.Sprintf("（%sが管理画面で新しい決済ID %s を確認して記録）", operator, newTranID)
+	}
+	updated, err := e.succeed(ctx, profile, p, op, pl, view, note)
 	if err != nil {
 		return nil, err
 	}
 	e.settleBulkItem(ctx, op.ID)
 	return &Result{Operations: []*backend.Operation{op}, Payment: updated, Message: op.Message}, nil
+}
+
+// checkSuccessor asks the gateway about the payment the operator says an operation
+// made: it must exist and show the operation's result (state, amount), or nothing is
+// recorded — otherwise this payment would follow an id that is not its own.
+func (e *Engine) checkSuccessor(ctx context.Context, prof *backend.GatewayProfile, p *backend.Payment, pl *plan, newTranID string) (*backend.GatewayView, error) {
+	if newTranID == "" || newTranID == p.GatewayTranID {
+		return nil, backend.Errorf(backend.EINVALID, "この操作は成功すると新しい決済IDができます。管理画面で確認した新しい決済IDを入力してください",
+			"a successful operation of this kind makes a new payment id: enter the one the gateway's console shows")
+	}
+	gw, err := e.Gateways.Gateway(ctx, prof)
+	if err != nil {
+		return nil, err
+	}
+	q := *p
+	q.GatewayTranID = newTranID
+	callCtx, cancel := context.WithTimeout(ctx, e.timeout())
+	view, err := gw.Inquire(callCtx, &q)
+	cancel()
+	if err != nil {
+		return nil, err
+	}
+	if !view.Found {
+		return nil, backend.Errorf(backend.EINVALID, "決済ID %s はゲートウェイにありません。入力を確認してください", "the gateway has no payment %s", newTranID)
+	}
+	if done, known := decide(view, pl); !done || !known {
+		return nil, backend.Errorf(backend.ECONFLICT, "決済ID %[1]s はこの操作の結果と一致しません（ゲートウェイでは%[2]s、%[3]s）。入力を確認してください",
+			"payment %[1]s does not match this operation's result (the gateway shows %[2]s, %[3]s)", newTranID, view.State.Label(), view.AmountAuthorized)
+	}
+	view.NewTranID = newTranID
+	return view, nil
 }

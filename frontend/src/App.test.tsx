@@ -169,10 +169,31 @@ describe('受注詳細 and 売上', () => {
     expect(screen.getByTestId('record-outcome-box')).toHaveTextContent('管理画面')
     expect(api.recordOutcome).not.toHaveBeenCalled()
     await user.click(screen.getByTestId('record-applied'))
-    await waitFor(() => expect(api.recordOutcome).toHaveBeenCalledWith(7, true))
+    await waitFor(() => expect(api.recordOutcome).toHaveBeenCalledWith(7, true, ''))
     expect(await screen.findByTestId('notice')).toHaveTextContent('管理画面で確認して記録')
     expect(screen.queryByTestId('in-flight')).not.toBeInTheDocument()
     expect(screen.getByTestId('payment-state')).toHaveTextContent('部分返金')
+  })
+
+  it('asks for the new payment ID before recording an operation that makes one', async () => {
+    const unknownOp = {
+      id: 9, kind: L('change_amount', '金額変更'), amount: 6000, state: L('unknown', '結果不明'), requestedAt: '', respondedAt: '',
+      gatewayCode: '', message: '', operator: '店長', reason: '', beforeState: L('authorized', '仮売上'), afterState: L('', ''),
+      newIdNeeded: true,
+    }
+    const api = fakeApi({
+      detail: vi.fn(async () => order({ payments: [payment({ gateway: 'paygent', inFlight: true, operations: [unknownOp] })] })),
+      recordOutcome: vi.fn(async () => { throw { code: 'conflict', message: '決済ID 1 はこの操作の結果と一致しません' } }),
+    })
+    const user = userEvent.setup()
+    renderApp(api)
+    await user.click(await screen.findByTestId('result-row'))
+    await user.click(await screen.findByTestId('record-outcome'))
+    expect(screen.getByTestId('record-applied')).toBeDisabled()
+    await user.type(screen.getByTestId('record-new-id'), ' 31000123 ')
+    await user.click(screen.getByTestId('record-applied'))
+    await waitFor(() => expect(api.recordOutcome).toHaveBeenCalledWith(9, true, ' 31000123 '))
+    expect(await screen.findByTestId('error-message')).toHaveTextContent('一致しません')
   })
 })
 

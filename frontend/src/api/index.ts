@@ -16,7 +16,7 @@ export interface Api {
   preview(paymentId: number, input: ActionInput): Promise<ActionPreview>
   run(paymentId: number, input: ActionInput, idempotencyKey: string): Promise<OperationResult>
   resolve(operationId: number): Promise<OperationResult>
-  recordOutcome(operationId: number, applied: boolean): Promise<OperationResult>
+  recordOutcome(operationId: number, applied: boolean, newId: string): Promise<OperationResult>
   info(): Promise<Info>
   setLanguage(lang: string): Promise<void>
   setOperator(name: string): Promise<void>

@@ -78,6 +78,7 @@ export interface Operation {
   reason: string
   beforeState: Label
   afterState: Label
+  newIdNeeded?: boolean
 }
 
 export interface Payment {

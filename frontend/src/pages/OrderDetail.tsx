@@ -36,7 +36,7 @@ export function OrderDetail({ orderId, onBack }: { orderId: number; onBack: () =
     }
   }
   const resolve = (opId: number) => settle(() => api.resolve(opId))
-  const record = (opId: number, applied: boolean) => settle(() => api.recordOutcome(opId, applied))
+  const record = (opId: number, applied: boolean, newId: string) => settle(() => api.recordOutcome(opId, applied, newId))
 
   if (!order) {
     return (
@@ -126,7 +126,7 @@ export function OrderDetail({ orderId, onBack }: { orderId: number; onBack: () =
                     <td>{op.message}{op.gatewayCode && <span className="sub mono"> [{op.gatewayCode}]</span>}
                       {op.state.code === 'unknown' && <>
                         <button data-testid="resolve" onClick={() => resolve(op.id)}>{t.resolve}</button>
-                        <RecordOutcome onRecord={(applied) => record(op.id, applied)} />
+                        <RecordOutcome newIdNeeded={!!op.newIdNeeded} onRecord={(applied, newId) => record(op.id, applied, newId)} />
                       </>}
                     </td>
                   </tr>
@@ -194,15 +194,22 @@ function PaymentPanel({ p, onAction, onResolve }: { p: Payment; onAction: (inten
 
 // RecordOutcome lets the operator record what the gateway's console shows for an
 // operation the inquiry cannot decide; the choice is hidden behind an explanation.
-function RecordOutcome({ onRecord }: { onRecord: (applied: boolean) => void }) {
+function RecordOutcome({ newIdNeeded, onRecord }: { newIdNeeded: boolean; onRecord: (applied: boolean, newId: string) => void }) {
   const t = useT()
   const [open, setOpen] = useState(false)
+  const [newId, setNewId] = useState('')
   if (!open) return <button className="link" data-testid="record-outcome" onClick={() => setOpen(true)}>{t.recordOutcome}</button>
   return (
     <div className="warn-box" data-testid="record-outcome-box">
       <p>{t.recordOutcomeHelp}</p>
-      <button data-testid="record-applied" onClick={() => { setOpen(false); onRecord(true) }}>{t.recordApplied}</button>
-      <button data-testid="record-not-applied" onClick={() => { setOpen(false); onRecord(false) }}>{t.recordNotApplied}</button>
+      {newIdNeeded && (
+        <label>{t.recordNewId}
+          <input data-testid="record-new-id" value={newId} onChange={(e) => setNewId(e.target.value)} />
+        </label>
+      )}
+      <button data-testid="record-applied" disabled={newIdNeeded && newId.trim() === ''}
+        onClick={() => { setOpen(false); onRecord(true, newId) }}>{t.recordApplied}</button>
+      <button data-testid="record-not-applied" onClick={() => { setOpen(false); onRecord(false, '') }}>{t.recordNotApplied}</button>
       <button className="link" onClick={() => setOpen(false)}>{t.cancel}</button>
     </div>
   )

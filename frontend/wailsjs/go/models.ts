@@ -406,6 +406,7 @@ export namespace app {
 	    reason: string;
 	    beforeState: Label;
 	    afterState: Label;
+	    newIdNeeded: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Operation(source);
@@ -425,6 +426,7 @@ export namespace app {
 	        this.reason = source["reason"];
 	        this.beforeState = this.convertValues(source["beforeState"], Label);
 	        this.afterState = this.convertValues(source["afterState"], Label);
+	        this.newIdNeeded = source["newIdNeeded"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -14,7 +14,7 @@ export function Capture(arg1:number,arg2:string):Promise<app.OperationResult>;
 
 export function Preview(arg1:number,arg2:app.ActionInput):Promise<app.ActionPreview>;
 
-export function RecordOutcome(arg1:number,arg2:boolean):Promise<app.OperationResult>;
+export function RecordOutcome(arg1:number,arg2:boolean,arg3:string):Promise<app.OperationResult>;
 
 export function Resolve(arg1:number):Promise<app.OperationResult>;
 

@@ -26,8 +26,8 @@ export function Preview(arg1, arg2) {
   return window['go']['app']['Payments']['Preview'](arg1, arg2);
 }
 
-export function RecordOutcome(arg1, arg2) {
-  return window['go']['app']['Payments']['RecordOutcome'](arg1, arg2);
+export function RecordOutcome(arg1, arg2, arg3) {
+  return window['go']['app']['Payments']['RecordOutcome'](arg1, arg2, arg3);
 }
 
 export function Resolve(arg1) {
