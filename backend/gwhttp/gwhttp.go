@@ -152,6 +152,12 @@ func (c *Client) transportError(label string, err error, wrote bool) *backend.Er
 	unknown := func(ja, en string) *backend.Error {
 		return c.fail(backend.EUNKNOWN, backend.ClassUnknown, err, ja, en, label)
 	}
+	if tlsRefused(err) {
+		// The server ended the TLS session with an alert (it wants a client certificate:
+		// a host of another gateway, or a proxy): the request never reached an HTTP
+		// server, whether or not Go had written it into the TLS stream.
+		return notSent(backend.EGATEWAY, "接続先がTLS接続を拒否しました（%[1]sは届いていません）。接続先が%[2]sのものか、設定を確認してください", "the host refused the TLS connection (%[1]s did not arrive); check that it is %[3]s's host")
+	}
 	if certificateError(err, wrote) {
 		// The TLS handshake failed on the server's certificate: nothing was sent.
 		return notSent(backend.EGATEWAY, "%[2]sのサーバー証明書を確認できないため接続を中止しました（接続先の設定を確認してください）", "the TLS certificate of %[3]s could not be verified; the connection was abandoned")
@@ -178,6 +184,12 @@ func (c *Client) transportError(label string, err error, wrote bool) *backend.Er
 		return unknown("%[1]sの応答を待つ前に中断しました。処理されたかどうかを%[2]sに確認します", "%[1]s was interrupted; the outcome will be checked with %[3]s")
 	}
 	return unknown("%[1]sの送信後に接続が切れました。処理されたかどうかを%[2]sに確認します", "the connection dropped after %[1]s was sent; the outcome will be checked with %[3]s")
+}
+
+// tlsRefused tells a TLS alert from the server ("remote error: tls: …").
+func tlsRefused(err error) bool {
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "remote error"
 }
 
 // certificateError tells a server certificate that could not be verified. Before the

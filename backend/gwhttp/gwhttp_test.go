@@ -3,6 +3,7 @@ package gwhttp_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"log"
@@ -242,6 +243,24 @@ func TestUntrustedServerCertificateIsNotSent(t *testing.T) {
 	t.Cleanup(srv.Close)
 	_, err := post(t, context.Background(), newClient(time.Second), srv.URL) // system roots
 	assertFailure(t, err, backend.EGATEWAY, backend.ClassNotSent, "テスト決済のサーバー証明書を確認できない")
+	assert.False(t, received.Load())
+}
+
+// A host that demands a client certificate (another gateway's, a proxy) ends the TLS
+// session with an alert: not sent, and not called a server-certificate problem.
+func TestTLSAlertIsNotSent(t *testing.T) {
+	var received atomic.Bool
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { received.Store(true) }))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.TLS = &tls.Config{ClientAuth: tls.RequireAnyClientCert}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	c := newClient(time.Second)
+	c.HTTP = srv.Client() // trusts the server's certificate, has none of its own
+	c.HTTP.Timeout = time.Second
+	_, err := post(t, context.Background(), c, srv.URL)
+	e := assertFailure(t, err, backend.EGATEWAY, backend.ClassNotSent, "TLS接続を拒否しました")
+	assert.NotContains(t, e.Message, "サーバー証明書")
 	assert.False(t, received.Load())
 }
 
