@@ -45,3 +45,42 @@ func DaysBetweenJST(a, b time.Time) int {
 	db := time.Date(by, bm, bd, 0, 0, 0, 0, time.UTC)
 	return int(db.Sub(da).Hours() / 24)
 }
+
+// ParseJST reads the gateways' timestamps in Japan time — yyyyMMddHHmmss, yyyyMMddHHmm
+// or a date yyyyMMdd — as UTC; "" or anything else is the zero time.
+func ParseJST(s string) time.Time {
+	layout := ""
+	switch len(s) {
+	case 14:
+		layout = "20060102150405"
+	case 12:
+		layout = "200601021504"
+	case 8:
+		layout = "20060102"
+	default:
+		return time.Time{}
+	}
+	t, err := time.ParseInLocation(layout, s, JST)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// ParseDeadlineJST reads a payment deadline: a date alone means payable until the end
+// of that day in Japan.
+func ParseDeadlineJST(s string) time.Time {
+	t := ParseJST(s)
+	if len(s) == 8 && !t.IsZero() {
+		return t.Add(24*time.Hour - time.Second)
+	}
+	return t
+}
+
+// FormatJST writes yyyyMMddHHmmss in Japan time ("" for the zero time).
+func FormatJST(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(JST).Format("20060102150405")
+}

@@ -35,18 +35,9 @@ var multiStates = map[string]backend.PaymentState{
 	"PAYFAIL":     backend.StateNeedsReview,
 }
 
-// ParseTime reads GMO-PG's yyyyMMddHHmmss (JST); "" is the zero time.
-func ParseTime(s string) time.Time {
-	if len(s) < 8 {
-		return time.Time{}
-	}
-	layout := "20060102150405"[:min(len(s), 14)]
-	t, err := time.ParseInLocation(layout, s[:min(len(s), 14)], backend.JST)
-	if err != nil {
-		return time.Time{}
-	}
-	return t.UTC()
-}
+// ParseTime reads GMO-PG's yyyyMMddHHmmss (JST), ignoring anything after the seconds;
+// "" is the zero time.
+func ParseTime(s string) time.Time { return backend.ParseJST(s[:min(len(s), 14)]) }
 
 func yen(s string) backend.Yen {
 	v, _ := strconv.ParseInt(s, 10, 64)

@@ -2,7 +2,6 @@ package paygent
 
 import (
 	"strconv"
-	"time"
 
 	"kessaidesk/backend"
 )
@@ -96,43 +95,12 @@ func MethodOf(paymentType string) backend.PaymentMethod {
 	return backend.MethodOther
 }
 
-// ParseTime reads Paygent's yyyyMMddHHmmss or yyyyMMdd (JST); anything else is the
-// zero time.
-func ParseTime(s string) time.Time {
-	layout := ""
-	switch len(s) {
-	case 14:
-		layout = "20060102150405"
-	case 12:
-		layout = "200601021504"
-	case 8:
-		layout = "20060102"
-	default:
-		return time.Time{}
-	}
-	t, err := time.ParseInLocation(layout, s, backend.JST)
-	if err != nil {
-		return time.Time{}
-	}
-	return t.UTC()
-}
-
-// ParseDeadline reads a payment deadline: a date alone means the end of that day (JST).
-func ParseDeadline(s string) time.Time {
-	t := ParseTime(s)
-	if len(s) == 8 && !t.IsZero() {
-		return t.Add(24*time.Hour - time.Second)
-	}
-	return t
-}
-
-// FormatTime writes Paygent's yyyyMMddHHmmss in JST ("" for the zero time).
-func FormatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(backend.JST).Format("20060102150405")
-}
+// Paygent's times are yyyyMMddHHmmss / yyyyMMdd in Japan time (backend.ParseJST).
+var (
+	ParseTime     = backend.ParseJST
+	ParseDeadline = backend.ParseDeadlineJST
+	FormatTime    = backend.FormatJST
+)
 
 func yen(s string) backend.Yen {
 	v, err := strconv.ParseInt(s, 10, 64)

@@ -168,25 +168,10 @@ func (c *Client) Kind() backend.GatewayKind { return backend.GatewaySBPS }
 func (c *Client) Requests() int64 { return c.gw.Requests() }
 
 // timestamp formats a time as SBPS's yyyyMMddHHmmss in JST.
-func timestamp(t time.Time) string { return t.In(backend.JST).Format("20060102150405") }
+func timestamp(t time.Time) string { return backend.FormatJST(t) }
 
 // ParseTime reads SBPS's yyyyMMddHHmmss or yyyyMMdd (JST); "" or garbage is zero.
-func ParseTime(s string) time.Time {
-	layout := ""
-	switch len(s) {
-	case 14:
-		layout = "20060102150405"
-	case 8:
-		layout = "20060102"
-	default:
-		return time.Time{}
-	}
-	t, err := time.ParseInLocation(layout, s, backend.JST)
-	if err != nil {
-		return time.Time{}
-	}
-	return t.UTC()
-}
+var ParseTime = backend.ParseJST
 
 // BuildRequest is the request document for an API: merchant_id, service_id, the
 // API's fields, request_date and limit_second, and sps_hashcode over all of them.

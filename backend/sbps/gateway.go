@@ -3,7 +3,6 @@ package sbps
 import (
 	"context"
 	"errors"
-	"time"
 
 	"kessaidesk/backend"
 	"kessaidesk/backend/gwhttp"
@@ -388,11 +387,7 @@ func (c *Client) inquireDeposit(ctx context.Context, p *backend.Payment, api str
 	}
 	v := &backend.GatewayView{Found: true, State: state, RawStatus: status}
 	if bd := r.Get("res_pay_method_info/bill_date"); bd != "" {
-		v.PaymentDeadline = ParseTime(bd)
-		if len(bd) == 8 && !v.PaymentDeadline.IsZero() {
-			// bill_date is a date (支払期限): payable until the end of that day in Japan.
-			v.PaymentDeadline = v.PaymentDeadline.Add(24*time.Hour - time.Second)
-		}
+		v.PaymentDeadline = backend.ParseDeadlineJST(bd) // 支払期限: payable to the end of that day
 	}
 	if state == backend.StateAwaitingDeposit && !v.PaymentDeadline.IsZero() && c.cfg.Now().After(v.PaymentDeadline) {
 		// Still unpaid after the deadline: SBPS pushes its expiry (NT01-00104) but the
