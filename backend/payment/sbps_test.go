@@ -130,10 +130,8 @@ func TestSBPSCaptureThenCancelIsARefund(t *testing.T) {
 	assert.Equal(t, backend.StateRefunded, res.Payment.State)
 	assert.Equal(t, sbps.StatusRefunded, f.trade(p).PaymentStatus)
 	assert.Equal(t, backend.OrderCancelled, f.order(p).Status)
-	assert.Equal(t, 1, countAPI(f.sim, sbps.APICancelRefund), "one 取消返金 request")
+	assert.Equal(t, 1, f.sim.Count(sbps.APICancelRefund), "one 取消返金 request")
 }
-
-func countAPI(sim *sbpssim.Sim, id string) int { return sim.Count(id) }
 
 func TestSBPSCancelBeforeCaptureReleasesTheAuthorisation(t *testing.T) {
 	f := newSBPSFixture(t)
@@ -158,7 +156,7 @@ func TestSBPSStaleStateNeverTurnsAReleaseIntoARefund(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, backend.ErrorMessage(err, "ja"), "売上済み")
 	assert.Equal(t, sbps.StatusCaptured, f.trade(p).PaymentStatus, "nothing refunded")
-	assert.Zero(t, countAPI(f.sim, sbps.APICancelRefund))
+	assert.Zero(t, f.sim.Count(sbps.APICancelRefund))
 	ops, err := f.db.OperationsByPayment(f.ctx, p.ID)
 	require.NoError(t, err)
 	require.Len(t, ops, 1)
@@ -205,7 +203,7 @@ func TestSBPSLostCaptureAnswerIsResolvedByInquiry(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, backend.StateCaptured, res.Payment.State)
 	assert.Contains(t, res.Operation().Message, "照会")
-	assert.Equal(t, 1, countAPI(f.sim, sbps.APISales))
+	assert.Equal(t, 1, f.sim.Count(sbps.APISales))
 	assert.Equal(t, backend.OrderPaid, f.order(p).Status)
 
 	// A lost request (before SBPS's logic): the inquiry says 与信済, the capture failed
@@ -237,7 +235,7 @@ func TestSBPSLostPartialRefundAnswerLocksThePayment(t *testing.T) {
 	_, err = f.run(p, payment.IntentPartialRefund, payment.Params{Amount: 1000})
 	require.Error(t, err, "locked while the outcome is unknown")
 	assert.Equal(t, int64(1000), f.trade(p).Refunded, "never refunded twice")
-	assert.Equal(t, 1, countAPI(f.sim, sbps.APIPartialRefund))
+	assert.Equal(t, 1, f.sim.Count(sbps.APIPartialRefund))
 }
 
 // The operator reads the outcome in SBPS's console and records it: done (the refund is

@@ -201,9 +201,9 @@ func join(conds []string) string {
 }
 
 // countFrom is the table the count reads: when a text or product set drives, each of
-// its ids is checked in orders_filter (covering every indexed column condition) rather
-// than in the order's full row. A row-only check (a substring beyond the grams) needs
-// the row.
+// its ids is checked in orders_filter (which holds the filter columns) rather than in
+// the order's full row. A row-only check (a substring beyond the grams) needs the row
+// anyway; so does a non-numeric order-number range, which SQLite then reads through.
 func (w *where) countFrom() string {
 	if w.driver < 0 {
 		return "orders o"
