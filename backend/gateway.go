@@ -37,6 +37,7 @@ type GatewayView struct {
 	AmountAuthorized Yen
 	AmountCaptured   Yen
 	AmountRefunded   Yen
+	Tax              Yen       // the separate tax field, included in the amounts (GMO Tax)
 	ProcessedAt      time.Time // the gateway's last processing time (TranDate, ProcessDate)
 	AuthorizedAt     time.Time
 	PaymentDeadline  time.Time

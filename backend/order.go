@@ -61,11 +61,27 @@ type Order struct {
 	Discount      Yen // 値引
 	Shipping      Yen // 送料
 	Fee           Yen // 手数料
+	Tax           Yen // 外税: tax added on top of the prices (0 when prices include tax)
 	PointsUsed    Yen // 使用ポイント (1 point = 1 yen)
 	Total         Yen // お支払い合計
 	Status        OrderStatus
 	Memo          string
 	Source        string // "demo", "csv", "manual"
+
+	// Customer and delivery, as the back office exported them.
+	Zip            string // 郵便番号
+	Address        string // 都道府県 + 住所
+	ShipName       string // 配送先 お名前
+	ShipZip        string
+	ShipAddress    string
+	ShipTel        string
+	DeliveryMethod string // 配送方法 / 配送業者
+	TrackingNo     string // 伝票番号
+	// ShopStatus is the back office's own word for the 対応状況 at the last import
+	// ("注文取消し", "発送済み"…). A later import that brings another word means the
+	// back office changed the status; the same word means it did not, and a status the
+	// operator set here (入金済み after a capture) is kept.
+	ShopStatus string
 }
 
 // LineItem is one product line of an order.
@@ -77,9 +93,9 @@ type LineItem struct {
 	Quantity    int64
 }
 
-// ComputeTotal is what the customer pays: 小計 − 値引 + 送料 + 手数料 − 使用ポイント.
+// ComputeTotal is what the customer pays: 小計 − 値引 + 送料 + 手数料 + 外税 − 使用ポイント.
 func (o *Order) ComputeTotal() Yen {
-	return o.Subtotal - o.Discount + o.Shipping + o.Fee - o.PointsUsed
+	return o.Subtotal - o.Discount + o.Shipping + o.Fee + o.Tax - o.PointsUsed
 }
 
 // Validate checks the order's own consistency and returns a Japanese message.

@@ -194,12 +194,18 @@ type Payment struct {
 	AmountAuthorized Yen // the amount currently authorised (仮売上 amount) or requested (konbini)
 	AmountCaptured   Yen
 	AmountRefunded   Yen
+	// Tax is the part of the amounts the gateway keeps as a separate field (GMO-PG/SGP
+	// Tax, 税送料); the amounts above include it. 0 when the gateway has no such field.
+	Tax Yen
 
 	AuthorizedAt    time.Time // when the current authorisation was made (TranDate)
 	CapturedAt      time.Time // when it was captured
 	AuthExpiresAt   time.Time // the authorisation cannot be captured after this
 	PaymentDeadline time.Time // konbini / Pay-easy / net bank 支払期限
 	PaidAt          time.Time // deposit confirmed (入金日)
+	// ProcessedAt is the gateway's latest processing date of the transaction (GMO
+	// ProcessDate: it moves with every SALES and ChangeTran); zero when not known.
+	ProcessedAt time.Time
 	RawStatus       string    // the gateway's own status word, e.g. "AUTH", "1", "20"
 	LastSyncedAt    time.Time
 	UpdatedAt       time.Time

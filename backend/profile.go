@@ -44,6 +44,8 @@ type GatewayProfile struct {
 	AuthExpiryDays  int  // days an authorisation stays capturable
 	FeePerOperation Yen  // billed per 売上/取消 etc.
 	AutoCapture     bool // the contract captures at authorisation (即時売上/自動売上)
+	// LinkRule forms the gateway's id of an order from the shop's order number.
+	LinkRule  LinkRule
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }
@@ -69,6 +71,7 @@ const (
 	SecretConnectPassword = "connect_password" // Paygent connect_password
 	SecretClientCert      = "client_cert"      // Paygent client certificate (PEM) or its file key
 	SecretCertPassword    = "client_cert_pass" // Paygent PEM key / PKCS#12 password
+	SecretCACert          = "ca_cert"          // Paygent server CA (PEM) when it is not a public CA, optional
 )
 
 // Vault keeps merchant secrets in the OS keychain. Get returns an ENOTFOUND error when absent.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"kessaidesk/backend"
@@ -61,10 +62,12 @@ func newOrderWriter(ctx context.Context, tx *sql.Tx) (*orderWriter, error) {
 	}
 	const cols = `order_no, order_no_num, ordered_at, updated_at, customer_name, customer_kana, email, tel,
 		payment_method, subtotal, discount, shipping, fee, points_used, total, status, memo, source,
-		name_n, kana_n, email_n, tel_n`
+		name_n, kana_n, email_n, tel_n, tax, zip, address, ship_name, ship_zip, ship_address, ship_tel,
+		delivery_method, tracking_no, shop_status`
+	n := strings.Count(cols, ",") + 1
 	w.find = prep(`SELECT id FROM orders WHERE order_no = ?`)
-	w.insert = prep(`INSERT INTO orders (` + cols + `) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
-	w.update = prep(`UPDATE orders SET (` + cols + `) = (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) WHERE id = ?`)
+	w.insert = prep(`INSERT INTO orders (` + cols + `) VALUES (` + placeholders(n) + `)`)
+	w.update = prep(`UPDATE orders SET (` + cols + `) = (` + placeholders(n) + `) WHERE id = ?`)
 	w.product = prep(`INSERT INTO products (code, name, search) VALUES (?,?,?) ON CONFLICT (code, name) DO NOTHING`)
 	w.productID = prep(`SELECT id FROM products WHERE code = ? AND name = ?`)
 	w.item = prep(`INSERT INTO order_items (order_id, line_no, product_id, product_code, product_name, variant, unit_price, quantity) VALUES (?,?,?,?,?,?,?,?)`)
@@ -96,7 +99,8 @@ func (w *orderWriter) save(ctx context.Context, o *backend.Order, now time.Time)
 	nName, nKana, nMail, nTel := normalize(o.CustomerName), normalize(o.CustomerKana), normalize(o.Email), digitsOnly(o.Tel)
 	args := []any{o.OrderNo, orderNoNum(o.OrderNo), ms(o.OrderedAt), ms(o.UpdatedAt), o.CustomerName, o.CustomerKana,
 		o.Email, o.Tel, string(o.PaymentMethod), o.Subtotal, o.Discount, o.Shipping, o.Fee, o.PointsUsed, o.Total,
-		string(o.Status), o.Memo, o.Source, nName, nKana, nMail, nTel}
+		string(o.Status), o.Memo, o.Source, nName, nKana, nMail, nTel, o.Tax, o.Zip, o.Address, o.ShipName, o.ShipZip,
+		o.ShipAddress, o.ShipTel, o.DeliveryMethod, o.TrackingNo, o.ShopStatus}
 	var id int64
 	err := w.find.QueryRowContext(ctx, o.OrderNo).Scan(&id)
 	switch {
@@ -209,13 +213,15 @@ func orderNoNum(no string) any {
 }
 
 const orderColumns = `o.id, o.order_no, o.ordered_at, o.updated_at, o.customer_name, o.customer_kana, o.email, o.tel,
-	o.payment_method, o.subtotal, o.discount, o.shipping, o.fee, o.points_used, o.total, o.status, o.memo, o.source`
+	o.payment_method, o.subtotal, o.discount, o.shipping, o.fee, o.points_used, o.total, o.status, o.memo, o.source,
+	o.tax, o.zip, o.address, o.ship_name, o.ship_zip, o.ship_address, o.ship_tel, o.delivery_method, o.tracking_no, o.shop_status`
 
 func scanOrder(sc interface{ Scan(...any) error }, o *backend.Order, extra ...any) error {
 	var ordered, updated int64
 	var method, status string
 	dest := []any{&o.ID, &o.OrderNo, &ordered, &updated, &o.CustomerName, &o.CustomerKana, &o.Email, &o.Tel,
-		&method, &o.Subtotal, &o.Discount, &o.Shipping, &o.Fee, &o.PointsUsed, &o.Total, &status, &o.Memo, &o.Source}
+		&method, &o.Subtotal, &o.Discount, &o.Shipping, &o.Fee, &o.PointsUsed, &o.Total, &status, &o.Memo, &o.Source,
+		&o.Tax, &o.Zip, &o.Address, &o.ShipName, &o.ShipZip, &o.ShipAddress, &o.ShipTel, &o.DeliveryMethod, &o.TrackingNo, &o.ShopStatus}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return err
 	}

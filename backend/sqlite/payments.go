@@ -12,21 +12,22 @@ import (
 
 const paymentColumns = `id, order_id, COALESCE(profile_id, 0), gateway, method, gw_order_id, gw_tran_id, gw_tran_pass,
 	state, amount_authorized, amount_captured, amount_refunded, authorized_at, captured_at, auth_expires_at,
-	payment_deadline, paid_at, raw_status, last_synced_at, updated_at`
+	payment_deadline, paid_at, raw_status, last_synced_at, updated_at, tax, processed_at`
 
 func scanPayment(sc interface{ Scan(...any) error }) (*backend.Payment, error) {
 	p := &backend.Payment{}
 	var gateway, method, state string
-	var authAt, capAt, expAt, deadline, paidAt, synced, updated int64
+	var authAt, capAt, expAt, deadline, paidAt, synced, updated, processed int64
 	err := sc.Scan(&p.ID, &p.OrderID, &p.ProfileID, &gateway, &method, &p.GatewayOrderID, &p.GatewayTranID,
 		&p.GatewayTranPass, &state, &p.AmountAuthorized, &p.AmountCaptured, &p.AmountRefunded, &authAt, &capAt,
-		&expAt, &deadline, &paidAt, &p.RawStatus, &synced, &updated)
+		&expAt, &deadline, &paidAt, &p.RawStatus, &synced, &updated, &p.Tax, &processed)
 	if err != nil {
 		return nil, err
 	}
 	p.Gateway, p.Method, p.State = backend.GatewayKind(gateway), backend.PaymentMethod(method), backend.PaymentState(state)
 	p.AuthorizedAt, p.CapturedAt, p.AuthExpiresAt = fromMS(authAt), fromMS(capAt), fromMS(expAt)
 	p.PaymentDeadline, p.PaidAt, p.LastSyncedAt, p.UpdatedAt = fromMS(deadline), fromMS(paidAt), fromMS(synced), fromMS(updated)
+	p.ProcessedAt = fromMS(processed)
 	return p, nil
 }
 
@@ -132,12 +133,12 @@ func savePayment(ctx context.Context, tx *sql.Tx, p *backend.Payment, now time.T
 	vals := []any{p.OrderID, profile, string(p.Gateway), string(p.Method), p.GatewayOrderID, p.GatewayTranID,
 		p.GatewayTranPass, string(p.State), p.AmountAuthorized, p.AmountCaptured, p.AmountRefunded,
 		ms(p.AuthorizedAt), ms(p.CapturedAt), ms(p.AuthExpiresAt), ms(p.PaymentDeadline), ms(p.PaidAt),
-		p.RawStatus, ms(p.LastSyncedAt), ms(p.UpdatedAt)}
+		p.RawStatus, ms(p.LastSyncedAt), ms(p.UpdatedAt), p.Tax, ms(p.ProcessedAt)}
 	const cols = `order_id, profile_id, gateway, method, gw_order_id, gw_tran_id, gw_tran_pass, state,
 		amount_authorized, amount_captured, amount_refunded, authorized_at, captured_at, auth_expires_at,
-		payment_deadline, paid_at, raw_status, last_synced_at, updated_at`
+		payment_deadline, paid_at, raw_status, last_synced_at, updated_at, tax, processed_at`
 	if p.ID == 0 {
-		res, err := tx.ExecContext(ctx, `INSERT INTO payments (`+cols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, vals...)
+		res, err := tx.ExecContext(ctx, `INSERT INTO payments (`+cols+`) VALUES (`+placeholders(len(vals))+`)`, vals...)
 		if isUniqueViolation(err) {
 			return backend.Errorf(backend.ECONFLICT, "ゲートウェイのオーダーID %s の決済は既に登録されています", "a payment with gateway order id %s already exists", p.GatewayOrderID)
 		}
@@ -148,7 +149,7 @@ func savePayment(ctx context.Context, tx *sql.Tx, p *backend.Payment, now time.T
 			return err
 		}
 	} else {
-		res, err := tx.ExecContext(ctx, `UPDATE payments SET (`+cols+`) = (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) WHERE id = ?`, append(vals, p.ID)...)
+		res, err := tx.ExecContext(ctx, `UPDATE payments SET (`+cols+`) = (`+placeholders(len(vals))+`) WHERE id = ?`, append(vals, p.ID)...)
 		if err != nil {
 			return err
 		}

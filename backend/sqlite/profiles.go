@@ -3,23 +3,30 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 
 	"kessaidesk/backend"
 )
 
 const profileColumns = `id, name, kind, demo, environment, host, merchant_id, sub_id, methods, auth_expiry_days,
-	fee_per_operation, auto_capture, created_at, updated_at`
+	fee_per_operation, auto_capture, created_at, updated_at, link_rule`
 
 func scanProfile(sc interface{ Scan(...any) error }) (*backend.GatewayProfile, error) {
 	p := &backend.GatewayProfile{}
-	var kind, env, methods string
+	var kind, env, methods, rule string
 	var demo, auto int
 	var created, updated int64
 	if err := sc.Scan(&p.ID, &p.Name, &kind, &demo, &env, &p.Host, &p.MerchantID, &p.SubID, &methods,
-		&p.AuthExpiryDays, &p.FeePerOperation, &auto, &created, &updated); err != nil {
+		&p.AuthExpiryDays, &p.FeePerOperation, &auto, &created, &updated, &rule); err != nil {
 		return nil, err
+	}
+	if rule != "" {
+		if err := json.Unmarshal([]byte(rule), &p.LinkRule); err != nil {
+			return nil, fmt.Errorf("profile %d: link rule: %w", p.ID, err)
+		}
 	}
 	p.Kind, p.Environment, p.Demo, p.AutoCapture = backend.GatewayKind(kind), backend.Environment(env), demo == 1, auto == 1
 	for _, m := range strings.Split(methods, ",") {
@@ -70,18 +77,19 @@ func (db *DB) SaveProfile(ctx context.Context, p *backend.GatewayProfile) error 
 		methods[i] = string(m)
 	}
 	vals := []any{p.Name, string(p.Kind), boolInt(p.Demo), string(p.Environment), p.Host, p.MerchantID, p.SubID,
-		strings.Join(methods, ","), p.AuthExpiryDays, p.FeePerOperation, boolInt(p.AutoCapture), ms(p.CreatedAt), ms(p.UpdatedAt)}
+		strings.Join(methods, ","), p.AuthExpiryDays, p.FeePerOperation, boolInt(p.AutoCapture), ms(p.CreatedAt), ms(p.UpdatedAt),
+		linkRuleJSON(p.LinkRule)}
 	const cols = `name, kind, demo, environment, host, merchant_id, sub_id, methods, auth_expiry_days,
-		fee_per_operation, auto_capture, created_at, updated_at`
+		fee_per_operation, auto_capture, created_at, updated_at, link_rule`
 	var err error
 	if p.ID == 0 {
 		var res sql.Result
-		res, err = db.write.ExecContext(ctx, `INSERT INTO gateway_profiles (`+cols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`, vals...)
+		res, err = db.write.ExecContext(ctx, `INSERT INTO gateway_profiles (`+cols+`) VALUES (`+placeholders(len(vals))+`)`, vals...)
 		if err == nil {
 			p.ID, err = res.LastInsertId()
 		}
 	} else {
-		_, err = db.write.ExecContext(ctx, `UPDATE gateway_profiles SET (`+cols+`) = (?,?,?,?,?,?,?,?,?,?,?,?,?) WHERE id = ?`, append(vals, p.ID)...)
+		_, err = db.write.ExecContext(ctx, `UPDATE gateway_profiles SET (`+cols+`) = (`+placeholders(len(vals))+`) WHERE id = ?`, append(vals, p.ID)...)
 	}
 	if isUniqueViolation(err) {
 		return backend.Errorf(backend.EINVALID, "「%s」という名前のゲートウェイ設定は既にあります", "a gateway profile named %q already exists", p.Name)
@@ -145,4 +153,13 @@ func (db *DB) IsEmpty(ctx context.Context) (bool, error) {
 	var n int
 	err := db.read.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM gateway_profiles)`).Scan(&n)
 	return n == 0, err
+}
+
+// linkRuleJSON stores a rule; the zero rule (the order number itself) is "".
+func linkRuleJSON(r backend.LinkRule) string {
+	if r == (backend.LinkRule{}) {
+		return ""
+	}
+	b, _ := json.Marshal(r)
+	return string(b)
 }
