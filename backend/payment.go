@@ -205,10 +205,10 @@ type Payment struct {
 	PaidAt          time.Time // deposit confirmed (入金日)
 	// ProcessedAt is the gateway's latest processing date of the transaction (GMO
 	// ProcessDate: it moves with every SALES and ChangeTran); zero when not known.
-	ProcessedAt time.Time
-	RawStatus       string    // the gateway's own status word, e.g. "AUTH", "1", "20"
-	LastSyncedAt    time.Time
-	UpdatedAt       time.Time
+	ProcessedAt  time.Time
+	RawStatus    string // the gateway's own status word, e.g. "AUTH", "1", "20"
+	LastSyncedAt time.Time
+	UpdatedAt    time.Time
 }
 
 // DaysUntilAuthExpiry counts whole JST calendar days left to capture; negative when past.

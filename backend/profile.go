@@ -46,8 +46,8 @@ type GatewayProfile struct {
 	AutoCapture     bool // the contract captures at authorisation (即時売上/自動売上)
 	// LinkRule forms the gateway's id of an order from the shop's order number.
 	LinkRule  LinkRule
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // DefaultAuthExpiryDays is the usual authorisation period per gateway
