@@ -174,10 +174,14 @@ type OrderLink struct {
 	Status         LinkStatus
 	ProfileID      int64
 	GatewayOrderID string // the id asked for
-	Reason         string // why it is not linked, in Japanese
-	ReasonEn       string
-	Candidates     []Transaction // LinkAmbiguous: what the operator chooses from
-	UpdatedAt      time.Time
+	// Hint: ids an import's gateway columns carried; the link run checks them with the
+	// gateway (LookupTransaction) instead of forming the id from the order number.
+	Hint          TransactionIDs
+	HintProfileID int64
+	Reason        string // why it is not linked, in Japanese
+	ReasonEn      string
+	Candidates    []Transaction // LinkAmbiguous: what the operator chooses from
+	UpdatedAt     time.Time
 }
 
 // LinkStore keeps link states and attaches found transactions.

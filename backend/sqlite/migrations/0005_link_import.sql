@@ -23,7 +23,10 @@ CREATE TABLE order_links (
     order_id         INTEGER PRIMARY KEY REFERENCES orders(id) ON DELETE CASCADE,
     status           TEXT    NOT NULL,
     profile_id       INTEGER NOT NULL DEFAULT 0,
-    gateway_order_id TEXT    NOT NULL DEFAULT '',
+    gateway_order_id TEXT    NOT NULL DEFAULT '', -- the id asked for, or the hint a CSV column gave
+    hint_tran_id     TEXT    NOT NULL DEFAULT '', -- ids a CSV column gave (AccessID, tracking_id, payment_id)
+    hint_tran_pass   TEXT    NOT NULL DEFAULT '',
+    hint_profile_id  INTEGER NOT NULL DEFAULT 0,
     reason           TEXT    NOT NULL DEFAULT '',
     reason_en        TEXT    NOT NULL DEFAULT '',
     candidates       TEXT    NOT NULL DEFAULT '', -- JSON []backend.Transaction
