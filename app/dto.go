@@ -186,6 +186,8 @@ type Info struct {
 	Demo     bool   `json:"demo"`     // the demo shop is installed
 	Language string `json:"language"` // "ja" or "en"
 	Operator string `json:"operator"`
+	// SetupNeeded: a new data folder; the first window asks demo or my shop.
+	SetupNeeded bool `json:"setupNeeded"`
 }
 
 func statusLabel(s backend.OrderStatus) Label {

@@ -29,7 +29,7 @@ func TestSecretsNeverLeaveTheVault(t *testing.T) {
 
 	dir := t.TempDir()
 	keychain := vault.NewMemory()
-	sys, err := system.Open(context.Background(), system.Config{DataDir: dir, Vault: keychain, NoDemo: true})
+	sys, err := system.Open(context.Background(), system.Config{DataDir: dir, Vault: keychain})
 	require.NoError(t, err)
 	defer sys.Close()
 	b := Bind(NewServices(sys, "test"))

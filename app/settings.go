@@ -29,9 +29,20 @@ func (st *Settings) Info() (*Info, error) {
 	for _, p := range profiles {
 		demo = demo || p.Demo
 	}
+	setup, err := st.s.System.SetupNeeded(ctx)
+	if err != nil {
+		return nil, err
+	}
 	return &Info{Version: st.s.Version, DataDir: st.s.DataDir, Database: st.s.Store.Path, Demo: demo,
-		Language: lang, Operator: st.s.operator(ctx)}, nil
+		Language: lang, Operator: st.s.operator(ctx), SetupNeeded: setup}, nil
 }
+
+// StartDemo answers the first window: try the demo shop (demo orders and the built-in
+// sandbox of the three gateway families; nothing real is charged).
+func (st *Settings) StartDemo() error { return st.s.System.StartDemo(st.s.Ctx()) }
+
+// StartOwnShop answers the first window: start with my shop (no demo data).
+func (st *Settings) StartOwnShop() error { return st.s.System.StartOwnShop(st.s.Ctx()) }
 
 // SetLanguage switches the UI language ("ja" or "en").
 func (st *Settings) SetLanguage(lang string) error {

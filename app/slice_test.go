@@ -18,7 +18,7 @@ import (
 // its payments live at the sandbox, reached over HTTP on 127.0.0.1.
 func openDemo(t *testing.T) (*System, *Orders, *Payments, *Settings) {
 	t.Helper()
-	sys, err := system.Open(context.Background(), system.Config{DataDir: t.TempDir(), Vault: vault.NewMemory(), DemoCount: 120})
+	sys, err := system.Open(context.Background(), system.Config{DataDir: t.TempDir(), Vault: vault.NewMemory(), Demo: true, DemoCount: 120})
 	require.NoError(t, err)
 	t.Cleanup(func() { sys.Close() })
 	s := NewServices(sys, "test")
@@ -102,7 +102,7 @@ func TestBadSearchInputIsAJapaneseMessage(t *testing.T) {
 
 func TestDemoCanBeRemovedAndIsNotSeededAgain(t *testing.T) {
 	dir := t.TempDir()
-	sys, err := system.Open(context.Background(), system.Config{DataDir: dir, Vault: vault.NewMemory(), DemoCount: 30})
+	sys, err := system.Open(context.Background(), system.Config{DataDir: dir, Vault: vault.NewMemory(), Demo: true, DemoCount: 30})
 	require.NoError(t, err)
 	s := NewServices(sys, "test")
 	b := Bind(s)
@@ -116,7 +116,7 @@ func TestDemoCanBeRemovedAndIsNotSeededAgain(t *testing.T) {
 	assert.Zero(t, page.Total)
 	require.NoError(t, sys.Close())
 
-	sys, err = system.Open(context.Background(), system.Config{DataDir: dir, Vault: vault.NewMemory(), DemoCount: 30})
+	sys, err = system.Open(context.Background(), system.Config{DataDir: dir, Vault: vault.NewMemory(), Demo: true, DemoCount: 30})
 	require.NoError(t, err)
 	defer sys.Close()
 	assert.Nil(t, sys.Sandbox)

@@ -73,7 +73,7 @@ func (r *runner) emitJSON(v any) {
 	}
 }
 
-const usage = `使い方 / usage: kessaidesk [-data DIR] [-json] [-lang ja|en] COMMAND [ARGS]
+const usage = `使い方 / usage: kessaidesk [-data DIR] [-json] [-lang ja|en] [-demo] COMMAND [ARGS]
 
   sync                                 同期を1回実行 / run one sync
   import FILE                          受注CSVを取り込む / import orders (CSV, UTF-8 or Shift_JIS)
@@ -97,6 +97,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	dataDir := global.String("data", env.Config.DataDir, "データフォルダ / data folder")
 	global.BoolVar(&r.json, "json", false, "JSON で出力 / JSON output")
 	global.StringVar(&r.lang, "lang", "ja", "ja | en")
+	demo := global.Bool("demo", env.Config.Demo, "新しいデータフォルダにデモショップを作る / create the demo shop in a new data folder")
 	global.Usage = func() { fmt.Fprintln(env.Stderr, usage) }
 	if err := global.Parse(args); err != nil {
 		return 2
@@ -113,6 +114,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	}
 	cfg := env.Config
 	cfg.DataDir = *dataDir
+	cfg.Demo = *demo // a command never seeds the demo unless asked
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	sys, err := env.Open(ctx, cfg)

@@ -31,14 +31,14 @@ func run(t *testing.T, dir string, kc backend.Vault, stdin string, args ...strin
 	var out, errb bytes.Buffer
 	code := Run(context.Background(), append([]string{"-data", dir}, args...), Env{
 		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
-		Config: system.Config{Vault: kc, DemoCount: 120},
+		Config: system.Config{Vault: kc, Demo: true, DemoCount: 120},
 	})
 	return result{code, out.String(), errb.String()}
 }
 
 func authorisedOrderNo(t *testing.T, dir string, kc backend.Vault) string {
 	t.Helper()
-	sys, err := system.Open(context.Background(), system.Config{DataDir: dir, Vault: kc, DemoCount: 120})
+	sys, err := system.Open(context.Background(), system.Config{DataDir: dir, Vault: kc, Demo: true, DemoCount: 120})
 	require.NoError(t, err)
 	defer sys.Close()
 	page, err := sys.Store.FindOrders(context.Background(), backend.OrderFilter{PaymentStates: []backend.PaymentState{backend.StateAuthorized}, Limit: 1})
@@ -121,7 +121,7 @@ func TestExportImportRoundTripAndBrokenCSV(t *testing.T) {
 	other := t.TempDir()
 	var out, errb bytes.Buffer
 	code := Run(context.Background(), []string{"-data", other, "import", csvPath}, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
-		Config: system.Config{Vault: kc, NoDemo: true}})
+		Config: system.Config{Vault: kc}})
 	require.Equal(t, 0, code, errb.String())
 	assert.Contains(t, out.String(), "120件の受注を取り込みました")
 
@@ -135,11 +135,11 @@ func TestExportImportRoundTripAndBrokenCSV(t *testing.T) {
 	empty := t.TempDir()
 	errb.Reset()
 	code = Run(context.Background(), []string{"-data", empty, "import", broken}, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
-		Config: system.Config{Vault: kc, NoDemo: true}})
+		Config: system.Config{Vault: kc}})
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errb.String(), "何も保存していません")
 	assert.Contains(t, errb.String(), "3行目: 支払方法「ポイント払い」は使えません")
-	sys, err := system.Open(context.Background(), system.Config{DataDir: empty, Vault: kc, NoDemo: true})
+	sys, err := system.Open(context.Background(), system.Config{DataDir: empty, Vault: kc})
 	require.NoError(t, err)
 	defer sys.Close()
 	page, err := sys.Store.FindOrders(context.Background(), backend.OrderFilter{Limit: 1})
@@ -178,4 +178,28 @@ func TestSyncReportsWhatItDid(t *testing.T) {
 	var rep map[string]any
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep))
 	assert.NotZero(t, rep["Checked"])
+}
+
+func TestACommandOnANewFolderNeverSeedsTheDemo(t *testing.T) {
+	kc := vault.NewMemory()
+	count := func(dir string) int {
+		sys, err := system.Open(context.Background(), system.Config{DataDir: dir, Vault: kc})
+		require.NoError(t, err)
+		defer sys.Close()
+		page, err := sys.Store.FindOrders(context.Background(), backend.OrderFilter{Limit: 1})
+		require.NoError(t, err)
+		return page.Total
+	}
+	fresh := t.TempDir()
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), []string{"-data", fresh, "profile", "list"}, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+		Config: system.Config{Vault: kc, DemoCount: 15}})
+	require.Equal(t, 0, code, errb.String())
+	assert.Zero(t, count(fresh), "no demo orders without -demo")
+
+	asked := t.TempDir()
+	code = Run(context.Background(), []string{"-data", asked, "-demo", "profile", "list"}, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+		Config: system.Config{Vault: kc, DemoCount: 15}})
+	require.Equal(t, 0, code, errb.String())
+	assert.Equal(t, 15, count(asked), "-demo asks for it explicitly")
 }

@@ -155,3 +155,11 @@ func (f *Factory) optional(p *backend.GatewayProfile, name string) (string, erro
 	}
 	return v, err
 }
+
+// SetSandbox points demo profiles at a sandbox started after the factory (the operator
+// chose the demo shop on the first window).
+func (f *Factory) SetSandbox(sb Sandbox) {
+	f.mu.Lock()
+	f.Sandbox = sb
+	f.mu.Unlock()
+}

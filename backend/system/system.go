@@ -29,9 +29,12 @@ type Config struct {
 	Clock   backend.Clock // nil = the real clock
 	// SimClock is the demo sandbox's clock (tests move it with Clock); nil = real time.
 	SimClock  *simkit.Clock
-	Vault     backend.Vault // nil = the OS keychain
-	NoDemo    bool          // do not create the demo shop on an empty database
-	DemoCount int           // orders in the demo shop (default 300)
+	Vault backend.Vault // nil = the OS keychain
+	// Demo creates the demo shop on a new data folder at once (the -demo flag, tests).
+	// Without it nothing is created: the window asks the operator (StartDemo or
+	// StartOwnShop), and a command never seeds the demo.
+	Demo      bool
+	DemoCount int // orders in the demo shop (default 300)
 }
 
 // LockFile is the file in the data folder that one process at a time holds.
@@ -39,9 +42,17 @@ const LockFile = "kessaidesk.lock"
 
 // Settings keys owned here.
 const (
-	// SettingDemo is "seeded" once the demo shop was created and "removed" after the
-	// operator removed it, so it is never created twice.
+	// SettingDemo is "seeded" once the demo shop was created, "removed" after the
+	// operator removed it (so it is never created twice) and "own" when the operator
+	// started with their own shop. "" on a new data folder: the first window asks.
 	SettingDemo = "demo.state"
+)
+
+// Demo states (SettingDemo).
+const (
+	DemoSeeded  = "seeded"
+	DemoRemoved = "removed"
+	DemoOwnShop = "own"
 )
 
 // System is a running Kessai Desk.
@@ -58,6 +69,8 @@ type System struct {
 	Clock    backend.Clock
 	Limits   *throttle.Registry
 
+	cfg      Config
+	setup    gosync.Mutex // StartDemo / StartOwnShop
 	notifier *switchNotifier
 	stop     context.CancelFunc
 	wg       gosync.WaitGroup
@@ -102,7 +115,7 @@ func Open(ctx context.Context, cfg Config) (s *System, err error) {
 		return nil, err
 	}
 	store.Now = clock.Now
-	s = &System{DataDir: dir, Store: store, Clock: clock, Vault: v, notifier: &switchNotifier{},
+	s = &System{DataDir: dir, Store: store, Clock: clock, Vault: v, cfg: cfg, notifier: &switchNotifier{},
 		Limits: &throttle.Registry{}}
 	s.closers = append(s.closers, lock.Release, store.Close)
 	defer func() {
@@ -131,37 +144,88 @@ func Open(ctx context.Context, cfg Config) (s *System, err error) {
 }
 
 // startSandbox starts the built-in gateway when a demo profile exists, and creates
-// the demo shop on the first start with an empty database.
+// the demo shop when the configuration asks for it on a new data folder.
 func (s *System) startSandbox(ctx context.Context, cfg Config) error {
-	state, err := s.Store.Setting(ctx, SettingDemo)
-	if err != nil {
-		return err
+	if cfg.Demo {
+		needed, err := s.SetupNeeded(ctx)
+		if err != nil {
+			return err
+		}
+		if needed {
+			return s.seedDemo(ctx)
+		}
 	}
-	empty, err := s.Store.IsEmpty(ctx)
-	if err != nil {
-		return err
-	}
-	seed := empty && state == "" && !cfg.NoDemo
-	if !seed && !s.hasDemoProfile(ctx) {
+	if !s.hasDemoProfile(ctx) {
 		return nil
 	}
-	sb, err := sandbox.Start(filepath.Join(s.DataDir, "sandbox"), cfg.SimClock)
+	return s.runSandbox()
+}
+
+func (s *System) runSandbox() error {
+	sb, err := sandbox.Start(filepath.Join(s.DataDir, "sandbox"), s.cfg.SimClock)
 	if err != nil {
 		return err
 	}
 	s.Sandbox = sb
 	s.closers = append(s.closers, sb.Close)
-	if seed {
-		n := cfg.DemoCount
-		if n <= 0 {
-			n = 300
-		}
-		if _, err := sb.Seed(ctx, s.Store, n, s.Clock.Now()); err != nil {
+	return nil
+}
+
+// seedDemo starts the sandbox and creates the demo shop in it.
+func (s *System) seedDemo(ctx context.Context) error {
+	if s.Sandbox == nil {
+		if err := s.runSandbox(); err != nil {
 			return err
 		}
-		return s.Store.SetSetting(ctx, SettingDemo, "seeded")
 	}
+	n := s.cfg.DemoCount
+	if n <= 0 {
+		n = 300
+	}
+	if _, err := s.Sandbox.Seed(ctx, s.Store, n, s.Clock.Now()); err != nil {
+		return err
+	}
+	return s.Store.SetSetting(ctx, SettingDemo, DemoSeeded)
+}
+
+// SetupNeeded reports a new data folder whose operator has not yet chosen between
+// the demo shop and their own: no decision recorded and nothing in the database.
+func (s *System) SetupNeeded(ctx context.Context) (bool, error) {
+	state, err := s.Store.Setting(ctx, SettingDemo)
+	if err != nil || state != "" {
+		return false, err
+	}
+	return s.Store.IsEmpty(ctx)
+}
+
+// StartDemo creates the demo shop and its sandbox on a new data folder.
+func (s *System) StartDemo(ctx context.Context) error {
+	s.setup.Lock()
+	defer s.setup.Unlock()
+	needed, err := s.SetupNeeded(ctx)
+	if err != nil {
+		return err
+	}
+	if !needed {
+		return backend.Errorf(backend.ECONFLICT, "このデータフォルダには既にデータがあるため、デモショップは作れません",
+			"this data folder already holds data; the demo shop cannot be created here")
+	}
+	if err := s.seedDemo(ctx); err != nil {
+		return err
+	}
+	s.Gateways.SetSandbox(s.Sandbox)
 	return nil
+}
+
+// StartOwnShop records that the operator starts with their own shop: no demo data.
+func (s *System) StartOwnShop(ctx context.Context) error {
+	s.setup.Lock()
+	defer s.setup.Unlock()
+	needed, err := s.SetupNeeded(ctx)
+	if err != nil || !needed {
+		return err
+	}
+	return s.Store.SetSetting(ctx, SettingDemo, DemoOwnShop)
 }
 
 func (s *System) hasDemoProfile(ctx context.Context) bool {
@@ -182,7 +246,7 @@ func (s *System) RemoveDemo(ctx context.Context) error {
 	if err := s.Store.DeleteDemo(ctx); err != nil {
 		return err
 	}
-	return s.Store.SetSetting(ctx, SettingDemo, "removed")
+	return s.Store.SetSetting(ctx, SettingDemo, DemoRemoved)
 }
 
 // SetNotifier routes progress events and notifications (the window's, once it runs).

@@ -13,7 +13,7 @@ import (
 
 func TestFreshDemoShopAgreesWithItsSandbox(t *testing.T) {
 	ctx := context.Background()
-	sys, err := Open(ctx, Config{DataDir: t.TempDir(), Vault: vault.NewMemory(), DemoCount: 300})
+	sys, err := Open(ctx, Config{DataDir: t.TempDir(), Vault: vault.NewMemory(), Demo: true, DemoCount: 300})
 	require.NoError(t, err)
 	defer sys.Close()
 	require.NotNil(t, sys.Sandbox)
@@ -38,11 +38,11 @@ func TestFreshDemoShopAgreesWithItsSandbox(t *testing.T) {
 func TestDemoSurvivesARestart(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	sys, err := Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), DemoCount: 40})
+	sys, err := Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), Demo: true, DemoCount: 40})
 	require.NoError(t, err)
 	require.NoError(t, sys.Close())
 
-	sys, err = Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), DemoCount: 40})
+	sys, err = Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), Demo: true, DemoCount: 40})
 	require.NoError(t, err)
 	defer sys.Close()
 	require.NotNil(t, sys.Sandbox, "the sandbox starts again for the existing demo shop")
@@ -55,17 +55,68 @@ func TestDemoSurvivesARestart(t *testing.T) {
 	assert.Zero(t, rep.Drifts)
 }
 
-func TestNoDemo(t *testing.T) {
-	sys, err := Open(context.Background(), Config{DataDir: t.TempDir(), Vault: vault.NewMemory(), NoDemo: true})
+func TestANewFolderSeedsNothingUntilTheOperatorChooses(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	sys, err := Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory()})
+	require.NoError(t, err)
+	assert.Nil(t, sys.Sandbox)
+	needed, err := sys.SetupNeeded(ctx)
+	require.NoError(t, err)
+	assert.True(t, needed, "the first window asks")
+	empty, err := sys.Store.IsEmpty(ctx)
+	require.NoError(t, err)
+	assert.True(t, empty)
+	require.NoError(t, sys.Close())
+
+	// Opening again (a command, say) still seeds nothing.
+	sys, err = Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory()})
+	require.NoError(t, err)
+	empty, _ = sys.Store.IsEmpty(ctx)
+	assert.True(t, empty)
+
+	require.NoError(t, sys.StartOwnShop(ctx))
+	needed, err = sys.SetupNeeded(ctx)
+	require.NoError(t, err)
+	assert.False(t, needed)
+	err = sys.StartDemo(ctx)
+	assert.Equal(t, backend.ECONFLICT, backend.ErrorCode(err), "the demo never mixes with a shop's own data")
+	empty, _ = sys.Store.IsEmpty(ctx)
+	assert.True(t, empty, "starting with my shop creates no demo data")
+	require.NoError(t, sys.Close())
+}
+
+func TestStartDemoFromTheFirstWindow(t *testing.T) {
+	ctx := context.Background()
+	sys, err := Open(ctx, Config{DataDir: t.TempDir(), Vault: vault.NewMemory(), DemoCount: 20})
 	require.NoError(t, err)
 	defer sys.Close()
-	assert.Nil(t, sys.Sandbox)
+	require.Nil(t, sys.Sandbox)
+	require.NoError(t, sys.StartDemo(ctx))
+	require.NotNil(t, sys.Sandbox)
+	needed, err := sys.SetupNeeded(ctx)
+	require.NoError(t, err)
+	assert.False(t, needed)
+	page, err := sys.Store.FindOrders(ctx, backend.OrderFilter{PaymentStates: []backend.PaymentState{backend.StateAuthorized}, Limit: 1})
+	require.NoError(t, err)
+	require.NotEmpty(t, page.Rows)
+	// The demo profile reaches the sandbox started after the factory was built.
+	p, err := sys.Store.PaymentByID(ctx, page.Rows[0].PaymentID)
+	require.NoError(t, err)
+	prof, err := sys.Store.ProfileByID(ctx, p.ProfileID)
+	require.NoError(t, err)
+	gw, err := sys.Gateways.Gateway(ctx, prof)
+	require.NoError(t, err)
+	v, err := gw.Inquire(ctx, p)
+	require.NoError(t, err)
+	assert.Equal(t, backend.StateAuthorized, v.State)
+	assert.Equal(t, backend.ECONFLICT, backend.ErrorCode(sys.StartDemo(ctx)), "created once")
 }
 
 func TestBackupAndRestoreAtTheNextStart(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	sys, err := Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), DemoCount: 20})
+	sys, err := Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), Demo: true, DemoCount: 20})
 	require.NoError(t, err)
 	b, err := sys.CreateBackup(ctx)
 	require.NoError(t, err)
@@ -81,7 +132,7 @@ func TestBackupAndRestoreAtTheNextStart(t *testing.T) {
 	assert.Equal(t, b.Name, sys.RestorePending())
 	require.NoError(t, sys.Close())
 
-	sys, err = Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), DemoCount: 20})
+	sys, err = Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), Demo: true, DemoCount: 20})
 	require.NoError(t, err)
 	defer sys.Close()
 	assert.Empty(t, sys.RestorePending())
@@ -95,20 +146,20 @@ func TestBackupAndRestoreAtTheNextStart(t *testing.T) {
 func TestOneSystemPerDataFolder(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	sys, err := Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), DemoCount: 10})
+	sys, err := Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), Demo: true, DemoCount: 10})
 	require.NoError(t, err)
 
-	_, err = Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), DemoCount: 10})
+	_, err = Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), Demo: true, DemoCount: 10})
 	require.Error(t, err)
 	assert.Equal(t, backend.EBUSY, backend.ErrorCode(err))
 	assert.Contains(t, backend.ErrorMessage(err, "ja"), "既に動いています")
 
-	other, err := Open(ctx, Config{DataDir: t.TempDir(), Vault: vault.NewMemory(), NoDemo: true})
+	other, err := Open(ctx, Config{DataDir: t.TempDir(), Vault: vault.NewMemory()})
 	require.NoError(t, err, "another folder is another shop")
 	require.NoError(t, other.Close())
 
 	require.NoError(t, sys.Close())
-	sys, err = Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), DemoCount: 10})
+	sys, err = Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), Demo: true, DemoCount: 10})
 	require.NoError(t, err, "free again once closed")
 	require.NoError(t, sys.Close())
 }
