@@ -127,29 +127,34 @@ func (c *Client) Inquire(ctx context.Context, p *backend.Payment) (*backend.Gate
 	if p.GatewayOrderID == "" {
 		return nil, refuse(backend.EINVALID, "この決済にはGMOのオーダーIDがありません", "the payment has no GMO order ID")
 	}
-	var (
-		a      Answer
-		err    error
-		states = cardStates
-	)
-	switch p.Method {
-	case backend.MethodCard:
-		a, err = c.SearchTrade(ctx, p.GatewayOrderID)
-	case backend.MethodKonbini:
-		a, err = c.SearchTradeMulti(ctx, p.GatewayOrderID, PayTypeCvs)
-		states = multiStates
-	case backend.MethodPayEasy, backend.MethodNetBank:
-		a, err = c.SearchTradeMulti(ctx, p.GatewayOrderID, PayTypePayEasy)
-		states = multiStates
-	default:
-		return nil, refuse(backend.EUNSUPPORTED, "この支払方法はGMO-PGで照会できません", "this payment method cannot be inquired at GMO-PG")
-	}
+	a, states, err := c.search(ctx, p.Method, p.GatewayOrderID)
 	if err == errNotFound {
 		return &backend.GatewayView{Found: false}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
+	return baseView(a, states)
+}
+
+// search asks by OrderID the inquiry of the method, and returns the map of its Status.
+func (c *Client) search(ctx context.Context, method backend.PaymentMethod, orderID string) (Answer, map[string]backend.PaymentState, error) {
+	switch method {
+	case backend.MethodCard:
+		a, err := c.SearchTrade(ctx, orderID)
+		return a, cardStates, err
+	case backend.MethodKonbini:
+		a, err := c.SearchTradeMulti(ctx, orderID, PayTypeCvs)
+		return a, multiStates, err
+	case backend.MethodPayEasy, backend.MethodNetBank:
+		a, err := c.SearchTradeMulti(ctx, orderID, PayTypePayEasy)
+		return a, multiStates, err
+	}
+	return nil, nil, refuse(backend.EUNSUPPORTED, "この支払方法はGMO-PGで照会できません", "this payment method cannot be inquired at GMO-PG")
+}
+
+// baseView is an inquiry's answer as the engine and the sync read it.
+func baseView(a Answer, states map[string]backend.PaymentState) (*backend.GatewayView, error) {
 	status := a["Status"]
 	state, ok := states[status]
 	if !ok {
