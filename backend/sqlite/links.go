@@ -293,4 +293,5 @@ func isForeignKeyViolation(err error) bool {
 	var se sqlite3.Error
 	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintForeignKey
 }
+
 var _ backend.LinkStore = (*DB)(nil)

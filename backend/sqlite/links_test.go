@@ -70,7 +70,7 @@ func TestUnlinkedListsOutcomesWithTheIDAsked(t *testing.T) {
 	ctx := context.Background()
 	cands := []backend.Transaction{{ProfileID: prof.ID, Gateway: backend.GatewayGMO, Method: backend.MethodCard,
 		TransactionIDs: backend.TransactionIDs{GatewayOrderID: "KD-1002", GatewayTranID: "acc", GatewayTranPass: "secret-pass"},
-		View: backend.GatewayView{State: backend.StateAuthorized, AmountAuthorized: 5000}}}
+		View:           backend.GatewayView{State: backend.StateAuthorized, AmountAuthorized: 5000}}}
 	require.NoError(t, db.SaveLinkState(ctx, &backend.OrderLink{OrderID: orders[1].ID, Status: backend.LinkAmbiguous, ProfileID: prof.ID,
 		Reason: "候補が複数あります", Candidates: cands}))
 	require.NoError(t, db.SaveLinkState(ctx, &backend.OrderLink{OrderID: orders[2].ID, Status: backend.LinkPending}))
