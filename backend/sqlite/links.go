@@ -87,7 +87,7 @@ func (db *DB) QueueLinkHint(ctx context.Context, orderID int64, hint backend.Tra
 
 const linkColumns = `l.order_id, o.order_no, o.customer_name, o.payment_method, o.total, o.ordered_at, l.status, l.profile_id,
 	l.gateway_order_id, l.hint_tran_id, l.hint_tran_pass, l.hint_profile_id, l.reason, l.reason_en, l.candidates, l.updated_at,
-	COALESCE(p.link_rule, '')`
+	p.id IS NOT NULL, COALESCE(p.link_rule, '')`
 
 const linkFrom = ` FROM order_links l JOIN orders o ON o.id = l.order_id LEFT JOIN gateway_profiles p ON p.id = l.profile_id`
 
@@ -95,9 +95,10 @@ func scanLink(sc interface{ Scan(...any) error }) (*backend.OrderLink, error) {
 	l := &backend.OrderLink{}
 	var method, status, candidates, rule string
 	var ordered, updated int64
+	var hasProfile bool
 	err := sc.Scan(&l.OrderID, &l.OrderNo, &l.CustomerName, &method, &l.Total, &ordered, &status, &l.ProfileID,
 		&l.Hint.GatewayOrderID, &l.Hint.GatewayTranID, &l.Hint.GatewayTranPass, &l.HintProfileID, &l.Reason, &l.ReasonEn,
-		&candidates, &updated, &rule)
+		&candidates, &updated, &hasProfile, &rule)
 	if err != nil {
 		return nil, err
 	}
@@ -110,9 +111,9 @@ func scanLink(sc interface{ Scan(...any) error }) (*backend.OrderLink, error) {
 	}
 	// The id asked for: the one the import gave, else the one the profile's rule forms.
 	l.GatewayOrderID = l.Hint.GatewayOrderID
-	if l.GatewayOrderID == "" && rule != "" {
+	if l.GatewayOrderID == "" && hasProfile {
 		var r backend.LinkRule
-		if json.Unmarshal([]byte(rule), &r) == nil {
+		if rule == "" || json.Unmarshal([]byte(rule), &r) == nil {
 			l.GatewayOrderID = r.GatewayID(l.OrderNo)
 		}
 	}
