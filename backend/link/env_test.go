@@ -237,7 +237,7 @@ func (e *env) gmoCheckout(orderID string, amount, tax int64, exec bool) (string,
 	a := e.gmoPost("EntryTran", []gmo.Field{fld("OrderID", orderID), fld("JobCd", "AUTH"), fld("Amount", fmt.Sprint(amount)), fld("Tax", fmt.Sprint(tax))})
 	if exec {
 		e.gmoPost("ExecTran", []gmo.Field{fld("AccessID", a["AccessID"]), fld("AccessPass", a["AccessPass"]), fld("OrderID", orderID),
-			fld("Method", "1"), fld("Token", "tok-" + orderID)})
+			fld("Method", "1"), fld("Token", "tok-"+orderID)})
 	}
 	return a["AccessID"], a["AccessPass"]
 }
@@ -274,4 +274,6 @@ func writeCSV(t *testing.T, cp932 bool, lines ...string) string {
 	return p
 }
 
-func jst(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, backend.JST) }
+func jst(y int, m time.Month, d, h, min int) time.Time {
+	return time.Date(y, m, d, h, min, 0, 0, backend.JST)
+}
