@@ -17,10 +17,38 @@ import (
 	"kessaidesk/backend/sbps"
 )
 
-// Sandbox is the running built-in simulator the demo profile points at.
+// Sandbox is the running built-in simulators the demo profiles point at: one per
+// gateway family (GMO-PG/SGP, SBPS, Paygent).
 type Sandbox interface {
-	URL() string
-	Credentials() (shopID, shopPass string)
+	// Account is how a demo profile of the kind reaches its simulator; false when the
+	// sandbox has none for the kind.
+	Account(kind backend.GatewayKind) (SandboxAccount, bool)
+}
+
+// SandboxAccount is a demo merchant at a simulator: where it is and its credentials
+// (demo only, never a real contract's).
+type SandboxAccount struct {
+	URL        string
+	MerchantID string // GMO ShopID, SBPS merchant_id, Paygent merchant_id
+	SubID      string // SBPS service_id, Paygent connect_id
+	Secret     string // GMO ShopPass, SBPS hash key, Paygent connect password
+	ClientCert string // Paygent: the client certificate, its chain and key (PEM)
+	CACert     string // Paygent: the simulator's server CA (PEM)
+	// Now is the simulator's clock (SBPS refuses a request_date far from it); nil = real time.
+	Now func() time.Time
+}
+
+// secret returns the account's value for a profile secret name ("" when it has none).
+func (a SandboxAccount) secret(name string) string {
+	switch name {
+	case backend.SecretShopPass, backend.SecretHashKey, backend.SecretConnectPassword:
+		return a.Secret
+	case backend.SecretClientCert:
+		return a.ClientCert
+	case backend.SecretCACert:
+		return a.CACert
+	}
+	return ""
 }
 
 // Factory implements backend.GatewayFactory. Clients are cached per profile and
@@ -29,7 +57,7 @@ type Factory struct {
 	Vault   backend.Vault
 	Sandbox Sandbox // nil: no demo
 	// RootCAs verifies TLS servers that need a client certificate (Paygent); nil = the
-	// system roots. Only tests and a simulator set it.
+	// system roots plus the profile's server CA, if it has one. Only tests set it.
 	RootCAs *x509.CertPool
 	Timeout time.Duration
 	// Now is the clock of requests that carry a timestamp (SBPS request_date, which
@@ -83,50 +111,83 @@ func (f *Factory) timeout() time.Duration {
 }
 
 func (f *Factory) build(p *backend.GatewayProfile) (backend.Gateway, error) {
-	if p.Demo {
-		if f.Sandbox == nil {
-			return nil, backend.Errorf(backend.EOFFLINE, "デモ用サンドボックスが起動していません", "the demo sandbox is not running")
-		}
-		id, pass := f.Sandbox.Credentials()
-		return gmo.New(gmo.Config{Kind: backend.GatewayGMO, Host: f.Sandbox.URL(), ShopID: id, ShopPass: pass, Timeout: f.timeout()})
+	if !p.Demo {
+		return f.client(p, f.Now, func(name, label string, required bool) (string, error) {
+			if required {
+				return f.secret(p, name, label)
+			}
+			return f.optional(p, name)
+		})
 	}
+	// A demo profile reaches its simulator with the sandbox's own account, through the
+	// same client a real contract uses.
+	var acct SandboxAccount
+	ok := false
+	if f.Sandbox != nil {
+		acct, ok = f.Sandbox.Account(p.Kind)
+	}
+	if !ok {
+		return nil, backend.Errorf(backend.EOFFLINE, "デモ用サンドボックスが起動していません", "the demo sandbox is not running")
+	}
+	demo := *p
+	demo.Host, demo.MerchantID, demo.SubID, demo.Environment = acct.URL, acct.MerchantID, acct.SubID, backend.EnvTest
+	now := f.Now
+	if acct.Now != nil {
+		now = acct.Now
+	}
+	return f.client(&demo, now, func(name, _ string, _ bool) (string, error) { return acct.secret(name), nil })
+}
+
+// client builds the protocol client of a profile, reading its secrets with get.
+func (f *Factory) client(p *backend.GatewayProfile, now func() time.Time, get func(name, label string, required bool) (string, error)) (backend.Gateway, error) {
 	switch p.Kind {
 	case backend.GatewayGMO, backend.GatewaySGP:
-		pass, err := f.secret(p, backend.SecretShopPass, "ショップパスワード")
+		pass, err := get(backend.SecretShopPass, "ショップパスワード", true)
 		if err != nil {
 			return nil, err
 		}
 		return gmo.New(gmo.Config{Kind: p.Kind, Environment: p.Environment, Host: p.Host, ShopID: p.MerchantID,
 			ShopPass: pass, Timeout: f.timeout()})
 	case backend.GatewaySBPS:
-		key, err := f.secret(p, backend.SecretHashKey, "ハッシュキー")
+		key, err := get(backend.SecretHashKey, "ハッシュキー", true)
 		if err != nil {
 			return nil, err
 		}
 		// Optional: a separate Basic password and the 3DES pair of encrypting contracts.
 		var basic, cipherKey, cipherIV string
 		for name, v := range map[string]*string{backend.SecretBasicPassword: &basic, backend.SecretCipherKey: &cipherKey, backend.SecretCipherIV: &cipherIV} {
-			if *v, err = f.optional(p, name); err != nil {
+			if *v, err = get(name, "", false); err != nil {
 				return nil, err
 			}
 		}
 		return sbps.New(sbps.Config{Environment: p.Environment, Host: p.Host, MerchantID: p.MerchantID, ServiceID: p.SubID,
-			HashKey: key, BasicPassword: basic, CipherKey: cipherKey, CipherIV: cipherIV, Timeout: f.timeout(), Now: f.Now})
+			HashKey: key, BasicPassword: basic, CipherKey: cipherKey, CipherIV: cipherIV, Timeout: f.timeout(), Now: now})
 	case backend.GatewayPaygent:
-		pass, err := f.secret(p, backend.SecretConnectPassword, "接続パスワード")
+		pass, err := get(backend.SecretConnectPassword, "接続パスワード", true)
 		if err != nil {
 			return nil, err
 		}
-		cert, err := f.secret(p, backend.SecretClientCert, "クライアント証明書")
+		cert, err := get(backend.SecretClientCert, "クライアント証明書", true)
 		if err != nil {
 			return nil, err
 		}
-		certPass, err := f.optional(p, backend.SecretCertPassword)
+		certPass, err := get(backend.SecretCertPassword, "", false)
 		if err != nil {
 			return nil, err
+		}
+		ca, err := get(backend.SecretCACert, "", false)
+		if err != nil {
+			return nil, err
+		}
+		roots := f.RootCAs
+		if roots == nil {
+			// The profile's server CA (a host whose CA is not public), added to the system roots.
+			if roots, err = paygent.RootPool([]byte(ca)); err != nil {
+				return nil, err
+			}
 		}
 		return paygent.New(paygent.Config{Environment: p.Environment, Host: p.Host, MerchantID: p.MerchantID, ConnectID: p.SubID,
-			ConnectPassword: pass, ClientCertPEM: []byte(cert), CertPassword: certPass, RootCAs: f.RootCAs, Timeout: f.timeout()})
+			ConnectPassword: pass, ClientCertPEM: []byte(cert), CertPassword: certPass, RootCAs: roots, Timeout: f.timeout()})
 	}
 	return nil, backend.Errorf(backend.EUNSUPPORTED, "%s への接続はまだ対応していません", "%s is not supported yet", p.Kind.Label())
 }

@@ -71,7 +71,8 @@ func Secrets(kind backend.GatewayKind) []SecretSpec {
 			{backend.SecretCipherKey, "3DES暗号化キー（24文字、暗号化を使う契約のみ）", false}, {backend.SecretCipherIV, "3DES初期化ベクトル（8文字）", false}}
 	case backend.GatewayPaygent:
 		return []SecretSpec{{backend.SecretConnectPassword, "接続パスワード", true},
-			{backend.SecretClientCert, "クライアント証明書と秘密鍵（PEM）", true}, {backend.SecretCertPassword, "秘密鍵のパスワード", false}}
+			{backend.SecretClientCert, "クライアント証明書と秘密鍵（PEM）", true}, {backend.SecretCertPassword, "秘密鍵のパスワード", false},
+			{backend.SecretCACert, "サーバーCA証明書（PEM、テスト環境などで公的CAでない場合のみ）", false}}
 	}
 	return nil
 }
@@ -166,6 +167,9 @@ func validate(in *Input, existing *backend.GatewayProfile, hasSecret func(string
 					MessageEn: backend.ErrorMessage(err, "en")}
 			}
 		}
+		if _, err := paygent.RootPool([]byte(in.Secrets[backend.SecretCACert])); err != nil {
+			return err
+		}
 	}
 	if len(in.Methods) == 0 {
 		return invalid("この設定で扱う支払方法を1つ以上選んでください", "choose at least one payment method")
@@ -189,7 +193,7 @@ func validate(in *Input, existing *backend.GatewayProfile, hasSecret func(string
 		if s.Required && v == "" && (existing == nil || !hasSecret(s.Name)) {
 			return invalid("%sを入力してください", "enter the credential: %s", s.Label)
 		}
-		if strings.ContainsAny(v, "\r\n") && s.Name != backend.SecretClientCert {
+		if strings.ContainsAny(v, "\r\n") && s.Name != backend.SecretClientCert && s.Name != backend.SecretCACert {
 			return invalid("%sに改行は使えません", "%s: no line breaks allowed", s.Label)
 		}
 	}

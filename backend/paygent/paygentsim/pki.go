@@ -57,23 +57,101 @@ func NewPKI(name string) (*PKI, error) {
 		return nil, err
 	}
 	p.pool.AddCert(p.root)
-	serverKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
+	if err := p.issueServer(); err != nil {
 		return nil, err
 	}
+	return p, nil
+}
+
+// issueServer makes the simulator's server certificate for 127.0.0.1 (a new one at
+// every start: only the CA needs to last).
+func (p *PKI) issueServer() error {
+	now := time.Now()
+	serverKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return err
+	}
 	serverTmpl := &x509.Certificate{
-		SerialNumber: serial(), Subject: pkix.Name{Organization: []string{name}, CommonName: "127.0.0.1"},
+		SerialNumber: serial(), Subject: pkix.Name{Organization: []string{p.Name}, CommonName: "127.0.0.1"},
 		NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(1, 0, 0),
 		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback}, DNSNames: []string{"localhost"},
 	}
 	sc, err := issue(serverTmpl, p.root, serverKey.Public(), p.rootKey)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	p.server = tls.Certificate{Certificate: [][]byte{sc.Raw}, PrivateKey: serverKey, Leaf: sc}
+	return nil
+}
+
+// MarshalPEM writes the CA — the root and intermediate certificates and their private
+// keys — so that a sandbox keeps its PKI, and the client certificates it issued keep
+// working, across restarts. The output holds private keys: store it 0600.
+func (p *PKI) MarshalPEM() ([]byte, error) {
+	var out []byte
+	for _, c := range []struct {
+		cert *x509.Certificate
+		key  crypto.Signer
+	}{{p.root, p.rootKey}, {p.inter, p.interKey}} {
+		der, err := x509.MarshalPKCS8PrivateKey(c.key)
+		if err != nil {
+			return nil, fmt.Errorf("paygentsim: %w", err)
+		}
+		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.cert.Raw})...)
+		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})...)
+	}
+	return out, nil
+}
+
+// LoadPKI reads a CA written by MarshalPEM and makes a fresh server certificate.
+func LoadPKI(data []byte) (*PKI, error) {
+	var certs []*x509.Certificate
+	var keys []crypto.Signer
+	for rest := data; ; {
+		var b *pem.Block
+		if b, rest = pem.Decode(rest); b == nil {
+			break
+		}
+		switch b.Type {
+		case "CERTIFICATE":
+			c, err := x509.ParseCertificate(b.Bytes)
+			if err != nil {
+				return nil, fmt.Errorf("paygentsim: CA file: %w", err)
+			}
+			certs = append(certs, c)
+		case "PRIVATE KEY":
+			k, err := x509.ParsePKCS8PrivateKey(b.Bytes)
+			if err != nil {
+				return nil, fmt.Errorf("paygentsim: CA file: %w", err)
+			}
+			s, ok := k.(crypto.Signer)
+			if !ok {
+				return nil, fmt.Errorf("paygentsim: CA file: not a signing key")
+			}
+			keys = append(keys, s)
+		}
+	}
+	if len(certs) != 2 || len(keys) != 2 {
+		return nil, fmt.Errorf("paygentsim: CA file: want 2 certificates and 2 keys, found %d and %d", len(certs), len(keys))
+	}
+	if len(certs[0].Subject.Organization) == 0 {
+		return nil, fmt.Errorf("paygentsim: CA file: the root has no organisation")
+	}
+	if err := certs[1].CheckSignatureFrom(certs[0]); err != nil {
+		return nil, fmt.Errorf("paygentsim: CA file: %w", err)
+	}
+	p := &PKI{Name: certs[0].Subject.Organization[0], root: certs[0], rootKey: keys[0], inter: certs[1], interKey: keys[1],
+		pool: x509.NewCertPool()}
+	p.pool.AddCert(p.root)
+	if err := p.issueServer(); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
+
+// NotAfter is when the CA stops issuing usable certificates (the intermediate's end).
+func (p *PKI) NotAfter() time.Time { return p.inter.NotAfter }
 
 func serial() *big.Int {
 	n, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
