@@ -203,7 +203,7 @@ describe('設定', () => {
     const user = userEvent.setup()
     renderApp(api)
     await user.click(await screen.findByTestId('nav-settings'))
-    vi.mocked(api.info).mockResolvedValue({ version: 'test', dataDir: '/tmp/kd', database: '', demo: true, language: 'en', operator: '' })
+    vi.mocked(api.info).mockResolvedValue({ version: 'test', dataDir: '/tmp/kd', database: '', demo: true, language: 'en', operator: '', setupNeeded: false })
     await user.selectOptions(screen.getByTestId('settings-language'), 'en')
     expect(api.setLanguage).toHaveBeenCalledWith('en')
     expect(await screen.findByTestId('nav-orders')).toHaveTextContent('Orders')

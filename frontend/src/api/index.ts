@@ -2,9 +2,10 @@
 // context, the window gets the Wails bindings, tests get a fake.
 import { createContext, useContext } from 'react'
 import type {
-  ActionInput, ActionPreview, BackupInfo, Backups, BulkJob, DriftRow, FeeRow, GatewayKindInfo, Info, OperationResult, OrderDetail,
-  OrderPage, OrderRow, OrderSearch, Options, ProfileInput, ProfileView, RefundRow, Rules, StockRow, SyncState, TestResult,
-  UIError, WorkListInfo,
+  ActionInput, ActionPreview, BackupInfo, Backups, BulkJob, ConsoleImportRequest, ConsoleImportResult, DriftRow, ExportEncoding,
+  ExportResult, FeeRow, GatewayKindInfo, ImportFieldSpec, ImportFileInfo, ImportLayout, ImportPreview, ImportRequest, ImportResult,
+  Info, LinkProgress, LinkRow, OperationResult, OrderDetail, OrderPage, OrderRow, OrderSearch, Options, ProfileInput, ProfileView,
+  RefundRow, Rules, StockRow, SyncState, TestResult, TxIds, TxView, UIError, WorkListInfo,
 } from './types'
 
 export * from './types'
@@ -48,6 +49,32 @@ export interface Api {
   bulkCancel(jobId: number): Promise<boolean>
   bulkRetryFailed(jobId: number): Promise<number>
   bulkJob(jobId: number): Promise<BulkJob>
+  // First start (a new data folder): the demo shop, or the operator's own shop.
+  startDemo(): Promise<void>
+  startOwnShop(): Promise<void>
+  // 受注取込. Preview and commit emit "import:progress" (ImportProgress).
+  importChooseFile(): Promise<string> // the OS open dialog; '' when cancelled
+  importInspect(path: string, encoding: string): Promise<ImportFileInfo> // encoding '' = detect
+  importLayouts(): Promise<ImportLayout[]>
+  importFields(): Promise<ImportFieldSpec[]>
+  importSaveLayout(l: ImportLayout): Promise<void>
+  importDeleteLayout(name: string): Promise<void>
+  importPreview(req: ImportRequest): Promise<ImportPreview>
+  importCommit(req: ImportRequest): Promise<ImportResult>
+  importCancel(): Promise<void>
+  // 連携 (linking orders to the gateway's transactions). The run emits "link:progress" (LinkProgress).
+  linkStart(profileId: number, orderIds: number[]): Promise<void> // 0 = each order's own profile; [] = every waiting order
+  linkCancel(): Promise<void>
+  linkProgress(): Promise<LinkProgress>
+  unlinked(): Promise<LinkRow[]>
+  linkCheck(orderId: number, profileId: number, ids: TxIds[]): Promise<TxView[]> // asks the gateway, saves nothing
+  linkAttach(orderId: number, profileId: number, ids: TxIds, amount: number): Promise<void> // amount: SBPS only, else 0
+  linkChoose(orderId: number, candidate: number): Promise<void> // the index of an ambiguous row's candidate
+  linkConsoleLayouts(): Promise<ImportLayout[]>
+  linkImportConsole(req: ConsoleImportRequest): Promise<ConsoleImportResult>
+  // CSV出力 of a search. path '' = the save dialog; {path:'', count:0} when cancelled. Emits "export:progress".
+  exportOrders(q: OrderSearch, encoding: ExportEncoding, path: string): Promise<ExportResult>
+  exportCancel(): Promise<void>
   // onEvent subscribes to a Go event ("bulk:progress", "sync:progress", "notify") and
   // returns the unsubscribe function.
   onEvent(name: string, cb: (data: unknown) => void): () => void

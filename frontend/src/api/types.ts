@@ -104,6 +104,8 @@ export interface Payment {
   lastSyncedAt: string
   inFlight: boolean
   actions: string[]
+  tax: number
+  processedAt: string
   operations: Operation[]
 }
 
@@ -136,6 +138,16 @@ export interface OrderDetail {
   demo: boolean
   payments: Payment[]
   events: OrderEvent[]
+  tax: number
+  zip: string
+  address: string
+  shipName: string
+  shipZip: string
+  shipAddress: string
+  shipTel: string
+  deliveryMethod: string
+  trackingNo: string
+  link: LinkRow | null // present when the order needs a link and has no payment
 }
 
 export interface ActionInput {
@@ -178,6 +190,7 @@ export interface Info {
   demo: boolean
   language: string
   operator: string
+  setupNeeded: boolean // a new data folder: ask demo shop or my shop
 }
 
 // UIError is what a failed call rejects with (app.FormatError).
@@ -221,11 +234,12 @@ export interface ProfileView {
   id: number; name: string; kind: string; kindLabel: string; demo: boolean; environment: string; host: string
   merchantId: string; subId: string; methods: string[]; authExpiryDays: number; feePerOperation: number
   autoCapture: boolean; secrets: SecretInfo[]; differenceInquiry: boolean
+  linkRule: LinkRule; linkRuleText: string
 }
 export interface ProfileInput {
   id: number; name: string; kind: string; environment: string; host: string; merchantId: string; subId: string
   methods: string[]; authExpiryDays: string; feePerOperation: string; autoCapture: boolean; secrets: Record<string, string>
-  differenceInquiry: boolean
+  differenceInquiry: boolean; linkRule: LinkRule
 }
 export interface TestResult { ok: boolean; message: string }
 export interface Rules { syncIntervalMinutes: string; netBankAutoCancel: boolean; staleProcessingMinutes: string }
@@ -235,3 +249,63 @@ export interface Backups { list: BackupInfo[]; restorePending: string }
 export interface BulkItem { paymentId: number; orderId: number; orderNo: string; customerName: string; state: string; message: string }
 export interface BulkJob { id: number; intent: string; state: string; total: number; counts: Record<string, number>; items: BulkItem[] }
 export interface BulkProgress { jobId: number; intent: string; state: string; total: number; done: number; counts: Record<string, number> }
+
+// LinkRule forms the gateway's id of an order from its order number (per profile).
+export interface LinkRule { prefix: string; suffix: string; retrySuffixes: boolean; timestamped: boolean }
+
+// 受注取込
+export interface ImportFileInfo {
+  path: string; name: string; size: number; encoding: string; detected: string
+  header: string[]; sample: string[][]; suggested: string // suggested: a layout name or ''
+}
+export interface ImportLayout {
+  name: string; label: string; builtin: boolean; perItem: boolean
+  columns: Record<string, string[]> // field id → header names (joined in order)
+  methods: Record<string, string> // the shop's word → payment method code
+  statuses: Record<string, string> // the shop's word → order status code
+  note: string
+}
+export interface ImportFieldSpec {
+  field: string; label: Label; required: boolean; perItem: boolean; group: string
+  requiredPerItem?: boolean // required when the file has one row per line item
+  help?: string // a hint in Japanese (requested by the frontend, see api.md)
+}
+export interface ImportRequest {
+  path: string; encoding: string; layout: string; inline: ImportLayout | null
+  methods: Record<string, string>; statuses: Record<string, string>
+}
+export interface ImportProblem { line: number; column: string; message: string; messageEn: string }
+export interface ImportConflict { orderNo: string; line: number; reason: string }
+export interface ImportPreview {
+  encoding: string; rows: number; orders: number; new: number; updated: number; unchanged: number; invalid: number
+  conflicts: number; problems: ImportProblem[]; problemsTotal: number; conflictList: ImportConflict[]
+  unknownMethods: string[]; unknownStatuses: string[]; withGatewayIds: number; ok: boolean
+}
+export interface ImportResult { new: number; updated: number; unchanged: number; conflicts: number; queuedForLink: number }
+export interface ImportProgress { phase: 'check' | 'save'; bytes: number; totalBytes: number; rows: number }
+
+// 連携
+export interface LinkProgress {
+  running: boolean; done: number; total: number; linked: number; notFound: number; ambiguous: number
+  failed: number; noProfile: number; message: string
+}
+export interface TxIds { gatewayOrderId: string; tranId: string; tranPass: string }
+export interface TxView {
+  profileId: number; gateway: string; gatewayLabel: string; method: Label; gatewayOrderId: string; tranId: string
+  state: Label; rawStatus: string; amount: number; tax: number; processedAt: string; authorizedAt: string
+  amountFromConsole: boolean; error: string // error: this id's problem when several were checked
+}
+export interface LinkRow {
+  orderId: number; orderNo: string; customerName: string; method: Label; total: number; orderedAt: string
+  status: Label; reason: string; gatewayOrderId: string; profileId: number; candidates: TxView[]
+}
+export interface ConsoleImportRequest { path: string; encoding: string; profileId: number; layout: string; inline: ImportLayout | null }
+export interface ConsoleImportResult {
+  rows: number; linked: number; already: number; ambiguous: number
+  unmatched: { line: number; gatewayOrderId: string; reason: string }[]
+}
+
+// CSV出力
+export type ExportEncoding = 'cp932' | 'utf-8'
+export interface ExportResult { path: string; count: number }
+export interface ExportProgress { rows: number; total: number }

@@ -4,9 +4,13 @@ import * as Payments from '../../wailsjs/go/app/Payments'
 import * as Settings from '../../wailsjs/go/app/Settings'
 import * as Work from '../../wailsjs/go/app/Work'
 import * as Gateways from '../../wailsjs/go/app/Gateways'
+import * as Import from '../../wailsjs/go/app/Import'
+import * as Link from '../../wailsjs/go/app/Link'
 import { EventsOn } from '../../wailsjs/runtime/runtime'
 import type { Api } from './index'
-import type { ActionInput, OrderSearch, ProfileInput, Rules } from './types'
+import type {
+  ActionInput, ConsoleImportRequest, ExportEncoding, ImportLayout, ImportRequest, OrderSearch, ProfileInput, Rules, TxIds,
+} from './types'
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export const wailsApi: Api = {
@@ -48,5 +52,27 @@ export const wailsApi: Api = {
   bulkCancel: (jobId: number) => Payments.BulkCancel(jobId),
   bulkRetryFailed: (jobId: number) => Payments.BulkRetryFailed(jobId),
   bulkJob: (jobId: number) => Payments.BulkJob(jobId) as Promise<any>,
+  startDemo: () => Settings.StartDemo(),
+  startOwnShop: () => Settings.StartOwnShop(),
+  importChooseFile: () => Import.ChooseFile(),
+  importInspect: (path: string, encoding: string) => Import.Inspect(path, encoding) as Promise<any>,
+  importLayouts: () => Import.Layouts() as Promise<any>,
+  importFields: () => Import.Fields() as Promise<any>,
+  importSaveLayout: (l: ImportLayout) => Import.SaveLayout(l as any),
+  importDeleteLayout: (name: string) => Import.DeleteLayout(name),
+  importPreview: (req: ImportRequest) => Import.Preview(req as any) as Promise<any>,
+  importCommit: (req: ImportRequest) => Import.Commit(req as any) as Promise<any>,
+  importCancel: () => Import.Cancel(),
+  linkStart: (profileId: number, orderIds: number[]) => Link.Start(profileId, orderIds),
+  linkCancel: () => Link.Cancel(),
+  linkProgress: () => Link.Progress() as Promise<any>,
+  unlinked: () => Link.Unlinked() as Promise<any>,
+  linkCheck: (orderId: number, profileId: number, ids: TxIds[]) => Link.Check(orderId, profileId, ids as any) as Promise<any>,
+  linkAttach: (orderId: number, profileId: number, ids: TxIds, amount: number) => Link.Attach(orderId, profileId, ids as any, amount),
+  linkChoose: (orderId: number, candidate: number) => Link.Choose(orderId, candidate),
+  linkConsoleLayouts: () => Link.ConsoleLayouts() as Promise<any>,
+  linkImportConsole: (req: ConsoleImportRequest) => Link.ImportConsole(req as any) as Promise<any>,
+  exportOrders: (q: OrderSearch, encoding: ExportEncoding, path: string) => Orders.Export(q as any, encoding, path) as Promise<any>,
+  exportCancel: () => Orders.CancelExport(),
   onEvent: (name: string, cb: (data: unknown) => void) => EventsOn(name, cb),
 }

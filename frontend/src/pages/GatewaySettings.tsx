@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import { toUIError, useApi } from '../api'
-import type { GatewayKindInfo, ProfileInput, ProfileView, TestResult, UIError } from '../api'
+import type { GatewayKindInfo, LinkRule, ProfileInput, ProfileView, TestResult, UIError } from '../api'
 import { ErrorMessage, Spinner } from '../components/common'
 import { useT } from '../i18n'
 
@@ -8,7 +8,38 @@ const allMethods: [string, string][] = [['card', 'クレジットカード決済
 
 function blank(kind: string): ProfileInput {
   return { id: 0, name: '', kind, environment: 'test', host: '', merchantId: '', subId: '', methods: ['card'],
-    authExpiryDays: '', feePerOperation: '', autoCapture: false, secrets: {}, differenceInquiry: false }
+    authExpiryDays: '', feePerOperation: '', autoCapture: false, secrets: {}, differenceInquiry: false, linkRule: linkRulePresets.plain }
+}
+
+// The rules by which back offices form the gateway's id from the order number
+// (research/shop-csv-linking.md §2).
+export type LinkRulePreset = 'plain' | 'makeshop' | 'eccube_gmo' | 'affix'
+export const linkRulePresets: Record<Exclude<LinkRulePreset, 'affix'>, LinkRule> = {
+  plain: { prefix: '', suffix: '', retrySuffixes: false, timestamped: false },
+  makeshop: { prefix: '', suffix: '', retrySuffixes: true, timestamped: false },
+  eccube_gmo: { prefix: '', suffix: '', retrySuffixes: false, timestamped: true },
+}
+
+export function presetOf(r: LinkRule | undefined): LinkRulePreset {
+  if (!r) return 'plain'
+  if (r.timestamped) return 'eccube_gmo'
+  if (r.prefix || r.suffix) return 'affix'
+  return r.retrySuffixes ? 'makeshop' : 'plain'
+}
+
+// The form's example for the rule, like the saved profile's linkRuleText.
+export const exampleOrderNo = '100123'
+export function linkRuleExample(r: LinkRule, lang: 'ja' | 'en'): string {
+  const id = `${r.prefix}${exampleOrderNo}${r.suffix}`
+  if (r.timestamped) {
+    return lang === 'en'
+      ? `Order no. ${exampleOrderNo} → ${exampleOrderNo}-20061530 (a date and time is added at checkout, so link with the console's transaction CSV or by hand)`
+      : `注文番号 ${exampleOrderNo} → ${exampleOrderNo}-20061530 のように日時が付くため、管理画面の取引CSVか手入力で連携します`
+  }
+  const retry = r.retrySuffixes
+    ? (lang === 'en' ? ` (if not found: ${id}-1 … ${id}-9)` : `（見つからなければ ${id}-1 〜 ${id}-9 も照会）`)
+    : ''
+  return lang === 'en' ? `Order no. ${exampleOrderNo} → ${id}${retry}` : `注文番号 ${exampleOrderNo} → ${id}${retry}`
 }
 
 // GatewaySettings is ゲートウェイ設定: the shop's gateway contracts, their secrets
@@ -22,6 +53,7 @@ export function GatewaySettings() {
   const [error, setError] = useState<UIError | null>(null)
   const [tests, setTests] = useState<Record<number, TestResult | 'running'>>({})
   const [confirmDelete, setConfirmDelete] = useState<ProfileView | null>(null)
+  const [rulePreset, setRulePreset] = useState<LinkRulePreset>('plain')
 
   const load = useCallback(() => {
     api.profiles().then(setList).catch((e) => setError(toUIError(e)))
@@ -54,10 +86,21 @@ export function GatewaySettings() {
       setTests((x) => ({ ...x, [id]: { ok: false, message: toUIError(err).message } }))
     }
   }
-  const edit = (p: ProfileView) => setForm({
-    id: p.id, name: p.name, kind: p.kind, environment: p.environment, host: p.host, merchantId: p.merchantId, subId: p.subId,
-    methods: p.methods, authExpiryDays: String(p.authExpiryDays), feePerOperation: String(p.feePerOperation), autoCapture: p.autoCapture, secrets: {}, differenceInquiry: p.differenceInquiry,
-  })
+  const edit = (p: ProfileView) => {
+    const linkRule = p.linkRule ?? linkRulePresets.plain
+    setRulePreset(presetOf(linkRule))
+    setForm({
+      id: p.id, name: p.name, kind: p.kind, environment: p.environment, host: p.host, merchantId: p.merchantId, subId: p.subId,
+      methods: p.methods, authExpiryDays: String(p.authExpiryDays), feePerOperation: String(p.feePerOperation), autoCapture: p.autoCapture, secrets: {},
+      differenceInquiry: p.differenceInquiry, linkRule,
+    })
+  }
+  const pickPreset = (preset: LinkRulePreset) => {
+    setRulePreset(preset)
+    set('linkRule', preset === 'affix' ? { prefix: form?.linkRule.prefix ?? '', suffix: form?.linkRule.suffix ?? '', retrySuffixes: false, timestamped: false }
+      : linkRulePresets[preset])
+  }
+  const setRule = <K extends keyof LinkRule>(k: K, v: LinkRule[K]) => setForm((f) => (f ? { ...f, linkRule: { ...f.linkRule, [k]: v } } : f))
 
   return (
     <div className="card" data-testid="gateway-settings">
@@ -80,6 +123,7 @@ export function GatewaySettings() {
                 {p.merchantId}{p.host && ` ・ ${p.host}`} ・ {p.secrets.map((s) => `${s.label}: ${s.set ? t.secretSet.split('（')[0] : t.secretNotSet}`).join(' ・ ')}
               </div>
             )}
+            {!p.demo && p.linkRuleText && <div className="sub" data-testid="profile-link-rule">{t.linkRuleTitle}: {p.linkRuleText}</div>}
             {r === 'running' && <Spinner text={t.testing} />}
             {r && r !== 'running' && <div className={r.ok ? 'notice' : 'error'} data-testid="profile-test-result" data-ok={r.ok}>{r.message}</div>}
             {confirmDelete?.id === p.id && (
@@ -100,7 +144,10 @@ export function GatewaySettings() {
           </div>
         )
       })}
-      {!form && <button data-testid="profile-add" onClick={() => setForm(blank(kinds[0]?.code ?? 'gmo'))}>{t.addProfile}</button>}
+      {!form && <button data-testid="profile-add" onClick={() => {
+        setRulePreset('plain')
+        setForm(blank(kinds[0]?.code ?? 'gmo'))
+      }}>{t.addProfile}</button>}
       {form && (
         <form className="profile" data-testid="profile-form" onSubmit={save}>
           <div className="form-grid">
@@ -124,8 +171,8 @@ export function GatewaySettings() {
             {kind?.secrets.map((s) => {
               const saved = list.find((p) => p.id === form.id)?.secrets.find((x) => x.name === s.name)?.set
               return (
-                <label className="field" key={s.name}><span>{s.label}{saved && `（${t.secretSet}）`}</span>
-                  {s.name === 'client_cert'
+                <label className="field" key={s.name}><span>{s.label}{!s.required && t.optionalMark}{saved && `（${t.secretSet}）`}</span>
+                  {s.name === 'client_cert' || s.name === 'ca_cert'
                     ? <textarea data-testid={`profile-secret-${s.name}`} rows={3} value={form.secrets[s.name] ?? ''}
                       onChange={(e) => set('secrets', { ...form.secrets, [s.name]: e.target.value })} />
                     : <input type="password" autoComplete="off" data-testid={`profile-secret-${s.name}`} value={form.secrets[s.name] ?? ''}
@@ -142,9 +189,31 @@ export function GatewaySettings() {
           <fieldset>
             <legend>{t.methods}</legend>
             {allMethods.map(([code, ja]) => (
-              <label key={code}><input type="checkbox" checked={form.methods.includes(code)}
+              <label key={code}><input type="checkbox" data-testid={`profile-method-${code}`} checked={form.methods.includes(code)}
                 onChange={() => set('methods', form.methods.includes(code) ? form.methods.filter((m) => m !== code) : [...form.methods, code])} /> {ja}</label>
             ))}
+          </fieldset>
+          <fieldset className="link-rule" data-testid="link-rule">
+            <legend>{t.linkRuleTitle}</legend>
+            <div className="link-rule-body">
+              <select data-testid="link-rule-preset" value={rulePreset} onChange={(e) => pickPreset(e.target.value as LinkRulePreset)}>
+                <option value="plain">{t.linkRulePlain}</option>
+                <option value="makeshop">{t.linkRuleMakeShop}</option>
+                <option value="eccube_gmo">{t.linkRuleEcCubeGmo}</option>
+                <option value="affix">{t.linkRuleAffix}</option>
+              </select>
+              {rulePreset === 'affix' && (
+                <span className="affix">
+                  <label>{t.linkRulePrefix} <input data-testid="link-rule-prefix" className="mono" size={8} value={form.linkRule.prefix}
+                    onChange={(e) => setRule('prefix', e.target.value)} /></label>
+                  <label>{t.linkRuleSuffix} <input data-testid="link-rule-suffix" className="mono" size={8} value={form.linkRule.suffix}
+                    onChange={(e) => setRule('suffix', e.target.value)} /></label>
+                  <label><input type="checkbox" data-testid="link-rule-retry" checked={form.linkRule.retrySuffixes}
+                    onChange={(e) => setRule('retrySuffixes', e.target.checked)} /> {t.linkRuleRetry}</label>
+                </span>
+              )}
+              <div className="sub" data-testid="link-rule-example">{t.example}: {linkRuleExample(form.linkRule, t.lang)}</div>
+            </div>
           </fieldset>
           <label className="check"><input type="checkbox" checked={form.autoCapture} onChange={(e) => set('autoCapture', e.target.checked)} /> {t.autoCapture}</label>
           {form.kind === 'paygent' && (

@@ -4,6 +4,7 @@ import type { OperationResult, OrderDetail as Detail, Payment, UIError } from '.
 import { Badge, ErrorMessage, Spinner } from '../components/common'
 import { dateTime, useT, yen } from '../i18n'
 import { ActionDialog } from './ActionDialog'
+import { LinkPanel } from './LinkPanel'
 
 // OrderDetail is the 受注詳細 screen: the order, its payment with the actions the
 // operator can take now, and the journal of every operation.
@@ -47,7 +48,7 @@ export function OrderDetail({ orderId, onBack }: { orderId: number; onBack: () =
       </section>
     )
   }
-  const row = (label: string, value: React.ReactNode) => (value === '' || value === null ? null : (
+  const row = (label: string, value: React.ReactNode) => (value === '' || value === null || value === undefined ? null : (
     <><dt>{label}</dt><dd>{value}</dd></>
   ))
   return (
@@ -69,13 +70,26 @@ export function OrderDetail({ orderId, onBack }: { orderId: number; onBack: () =
             {row(t.customer, <>{order.customerName}<div className="sub">{order.customerKana}</div></>)}
             {row(t.email, order.email)}
             {row(t.tel, order.tel)}
+            {row(t.address, order.zip || order.address ? <>{order.zip && `〒${order.zip} `}{order.address}</> : '')}
             {row(t.paymentMethod, t.label(order.paymentMethod))}
+            {row(t.shipTo, order.shipName || order.shipAddress ? (
+              <span data-testid="ship-to">{order.shipName}<div className="sub">{order.shipZip && `〒${order.shipZip} `}{order.shipAddress}</div>
+                {order.shipTel && <div className="sub">{order.shipTel}</div>}</span>
+            ) : '')}
+            {row(t.deliveryMethod, order.deliveryMethod)}
+            {row(t.trackingNo, order.trackingNo && <span className="mono" data-testid="tracking-no">{order.trackingNo}</span>)}
             {row(t.memo, order.memo)}
           </dl>
         </div>
         <div className="card">
           <h2>{t.payment}</h2>
-          {order.payments.length === 0 && <p className="muted">{t.noPayment}</p>}
+          {order.payments.length === 0 && !order.link && <p className="muted">{t.noPayment}</p>}
+          {order.payments.length === 0 && order.link && (
+            <LinkPanel order={order} onLinked={(message) => {
+              setNotice(message)
+              load()
+            }} />
+          )}
           {order.payments.map((p) => (
             <PaymentPanel key={p.id} p={p} onAction={(intent) => {
               setNotice('')
@@ -106,6 +120,7 @@ export function OrderDetail({ orderId, onBack }: { orderId: number; onBack: () =
           {row(t.shipping, yen(order.shipping, t.lang))}
           {order.fee > 0 && row(t.fee, yen(order.fee, t.lang))}
           {order.pointsUsed > 0 && row(t.pointsUsed, `−${yen(order.pointsUsed, t.lang)}`)}
+          {order.tax > 0 && row(t.taxExcl, <span data-testid="order-tax">{yen(order.tax, t.lang)}</span>)}
           <dt>{t.total}</dt><dd className="total" data-testid="order-total">{yen(order.total, t.lang)}</dd>
         </dl>
       </div>
@@ -165,6 +180,8 @@ function PaymentPanel({ p, onAction, onResolve }: { p: Payment; onAction: (inten
         {row(t.authorized, p.amountAuthorized ? yen(p.amountAuthorized, t.lang) : '')}
         {row(t.captured, p.amountCaptured ? yen(p.amountCaptured, t.lang) : '')}
         {row(t.refunded, p.amountRefunded ? yen(p.amountRefunded, t.lang) : '')}
+        {row(t.tax, p.tax ? yen(p.tax, t.lang) : '')}
+        {row(t.processedAt, dateTime(p.processedAt ?? ''))}
         {row(t.authorizedAt, dateTime(p.authorizedAt))}
         {row(t.authExpires, p.authExpiresAt ? <>{dateTime(p.authExpiresAt)}{p.authDaysLeft !== null && <span className={p.authDaysLeft <= 7 ? 'warn' : 'sub'}> （{t.daysLeft(p.authDaysLeft)}）</span>}</> : '')}
         {row(t.capturedAt, dateTime(p.capturedAt))}

@@ -2,13 +2,22 @@ import { useEffect, useState } from 'react'
 import { emptySearch, toUIError, useApi } from '../api'
 import type { OrderPage, OrderRow, OrderSearch, Options, UIError } from '../api'
 import { Badge, ErrorMessage, Spinner } from '../components/common'
+import { ExportDialog } from '../components/ExportDialog'
 import { dateTime, useT, yen } from '../i18n'
 
+// isEmptySearch: no condition at all (the whole order book).
+function isEmptySearch(q: OrderSearch): boolean {
+  const e = emptySearch()
+  return (Object.keys(e) as (keyof OrderSearch)[]).every((k) => k === 'page' || k === 'pageSize' || k === 'sort' || JSON.stringify(q[k]) === JSON.stringify(e[k]))
+}
+
 // OrderList is the 受注管理 screen: the back offices' search form and the 受注一覧.
-export function OrderList({ query, onQuery, onOpen }: {
+// emptyHint replaces "no results" when the shop has no orders at all (a new own shop).
+export function OrderList({ query, onQuery, onOpen, emptyHint }: {
   query: OrderSearch
   onQuery: (q: OrderSearch) => void
   onOpen: (orderId: number) => void
+  emptyHint?: React.ReactNode
 }) {
   const api = useApi()
   const t = useT()
@@ -17,6 +26,7 @@ export function OrderList({ query, onQuery, onOpen }: {
   const [page, setPage] = useState<OrderPage | null>(null)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<UIError | null>(null)
+  const [exporting, setExporting] = useState(false)
 
   useEffect(() => {
     api.options().then(setOptions).catch((e) => setError(toUIError(e)))
@@ -133,8 +143,10 @@ export function OrderList({ query, onQuery, onOpen }: {
         <h2>{t.results}</h2>
         {page && <span data-testid="result-count">{t.count(page.total, page.totalAtLeast)}</span>}
         {busy && <Spinner text={t.searching} />}
+        <button className="push-right" data-testid="export-open" disabled={!page || page.total === 0} onClick={() => setExporting(true)}>{t.exportButton}</button>
       </div>
-      {page && page.rows.length === 0 && !busy && <p className="muted" data-testid="no-results">{t.noResults}</p>}
+      {exporting && page && <ExportDialog query={query} count={page.total} onClose={() => setExporting(false)} />}
+      {page && page.rows.length === 0 && !busy && (emptyHint && isEmptySearch(query) ? emptyHint : <p className="muted" data-testid="no-results">{t.noResults}</p>)}
       {page && page.rows.length > 0 && <OrderTable rows={page.rows} onOpen={onOpen} />}
       {page && page.total > page.pageSize && (
         <div className="pager">

@@ -120,7 +120,8 @@ describe('ゲートウェイ設定', () => {
     const api = fakeApi({
       profiles: vi.fn(async () => [{ id: 4, name: 'GMO-PG テスト', kind: 'gmo', kindLabel: 'GMOペイメントゲートウェイ', demo: false, environment: 'test',
         host: '', merchantId: 'tshop0001', subId: '', methods: ['card'], authExpiryDays: 90, feePerOperation: 0, autoCapture: false,
-        secrets: [{ name: 'shop_pass', label: 'ショップパスワード', required: true, set: true }], differenceInquiry: false }]),
+        secrets: [{ name: 'shop_pass', label: 'ショップパスワード', required: true, set: true }], differenceInquiry: false,
+        linkRule: { prefix: '', suffix: '', retrySuffixes: false, timestamped: false }, linkRuleText: '' }]),
       testProfile: vi.fn(async () => ({ ok: false, message: '認証に失敗しました: ショップIDまたはショップパスワードが違います' })),
     })
     const user = userEvent.setup()

@@ -5,12 +5,19 @@ import { Badge, ErrorMessage, Spinner } from '../components/common'
 import { dateTime, useT, yen } from '../i18n'
 import { BulkBar } from '../components/BulkBar'
 import { OrderTable } from './OrderList'
+import { UnlinkedTab } from './Unlinked'
 
 type Tab = { kind: 'list'; code: string } | { kind: 'drifts' } | { kind: 'stock' } | { kind: 'refunds' } | { kind: 'fees' }
 
+const otherTabs = ['drifts', 'stock', 'refunds', 'fees']
+function tabOf(code: string): Tab {
+  return otherTabs.includes(code) ? ({ kind: code } as Tab) : { kind: 'list', code }
+}
+
 // Work is the 作業リスト screen: what needs the operator today, the sync with the
-// gateways and its differences, キャンセル在庫, 要返金 and fees.
-export function Work({ onOpen }: { onOpen: (orderId: number) => void }) {
+// gateways and its differences, 未連携, キャンセル在庫, 要返金 and fees. The open tab
+// is kept by the parent so 戻る from an order comes back to it.
+export function Work({ onOpen, tab: tabCode = 'to_capture', onTab }: { onOpen: (orderId: number) => void; tab?: string; onTab?: (code: string) => void }) {
   const api = useApi()
   const t = useT()
   const [lists, setLists] = useState<WorkListInfo[]>([])
@@ -19,7 +26,11 @@ export function Work({ onOpen }: { onOpen: (orderId: number) => void }) {
   // feed the bar: Wails may deliver a run's last progress after its done event.
   const [syncing, setSyncing] = useState(false)
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null)
-  const [tab, setTab] = useState<Tab>({ kind: 'list', code: 'to_capture' })
+  const [tab, setTabState] = useState<Tab>(() => tabOf(tabCode))
+  const setTab = (t: Tab) => {
+    setTabState(t)
+    onTab?.(t.kind === 'list' ? t.code : t.kind)
+  }
   const [error, setError] = useState<UIError | null>(null)
 
   const refresh = useCallback(() => {
@@ -82,7 +93,8 @@ export function Work({ onOpen }: { onOpen: (orderId: number) => void }) {
         {tabButton('refunds', t.refunds, tab.kind === 'refunds', () => setTab({ kind: 'refunds' }))}
         {tabButton('fees', t.fees, tab.kind === 'fees', () => setTab({ kind: 'fees' }))}
       </div>
-      {tab.kind === 'list' && <ListTab code={tab.code} onOpen={onOpen} onChanged={refresh} />}
+      {tab.kind === 'list' && tab.code === 'unlinked' && <UnlinkedTab onOpen={onOpen} onChanged={refresh} />}
+      {tab.kind === 'list' && tab.code !== 'unlinked' && <ListTab code={tab.code} onOpen={onOpen} onChanged={refresh} />}
       {tab.kind === 'drifts' && <DriftsTab onOpen={onOpen} onChanged={refresh} />}
       {tab.kind === 'stock' && <StockTab />}
       {tab.kind === 'refunds' && <RefundsTab />}

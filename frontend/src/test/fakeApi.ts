@@ -2,7 +2,7 @@
 // and answers with the shapes app/dto.go sends. Behaviour of the real backend is
 // tested in Go and end to end; here we test what the UI sends and shows.
 import { vi } from 'vitest'
-import type { Api, Label, OrderDetail, OrderRow, Payment } from '../api'
+import type { Api, ImportFileInfo, ImportLayout, ImportPreview, Label, LinkRow, OrderDetail, OrderRow, Payment, ProfileView, TxView } from '../api'
 
 export const L = (code: string, ja: string, en = ja): Label => ({ code, ja, en })
 
@@ -13,7 +13,7 @@ export function payment(over: Partial<Payment> = {}): Payment {
     rawStatus: 'AUTH', gatewayOrderId: 'KD100001', gatewayTranId: 'abc', amountAuthorized: 12800, amountCaptured: 0,
     amountRefunded: 0, authorizedAt: '2026-11-24T09:00:00+09:00', capturedAt: '', authExpiresAt: '2027-02-22T09:00:00+09:00',
     authDaysLeft: 90, paymentDeadline: '', paidAt: '', lastSyncedAt: '', inFlight: false,
-    actions: ['capture', 'change_amount', 'cancel'], operations: [], ...over,
+    actions: ['capture', 'change_amount', 'cancel'], operations: [], tax: 0, processedAt: '', ...over,
   }
 }
 
@@ -24,7 +24,8 @@ export function order(over: Partial<OrderDetail> = {}): OrderDetail {
     paymentMethod: L('card', 'クレジットカード決済', 'Credit card'),
     items: [{ productCode: 'TEA-01', productName: '煎茶 八十八夜', variant: '100g', unitPrice: 6400, quantity: 2, amount: 12800 }],
     subtotal: 12800, discount: 0, shipping: 0, fee: 0, pointsUsed: 0, total: 12800,
-    status: L('new', '新規受付', 'New'), memo: '', demo: true, payments: [payment()], events: [], ...over,
+    status: L('new', '新規受付', 'New'), memo: '', demo: true, payments: [payment()], events: [], tax: 0, zip: '', address: '',
+    shipName: '', shipZip: '', shipAddress: '', shipTel: '', deliveryMethod: '', trackingNo: '', link: null, ...over,
   }
 }
 
@@ -63,7 +64,7 @@ export function fakeApi(over: Partial<Api> = {}): Api {
     })),
     resolve: vi.fn(async () => { throw new Error('not scripted') }),
     recordOutcome: vi.fn(async () => { throw new Error('not scripted') }),
-    info: vi.fn(async () => ({ version: 'test', dataDir: '/tmp/kd', database: '/tmp/kd/kessaidesk.db', demo: true, language: 'ja', operator: '' })),
+    info: vi.fn(async () => ({ version: 'test', dataDir: '/tmp/kd', database: '/tmp/kd/kessaidesk.db', demo: true, language: 'ja', operator: '', setupNeeded: false })),
     setLanguage: vi.fn(async () => {}),
     setOperator: vi.fn(async () => {}),
     removeDemo: vi.fn(async () => {}),
@@ -95,7 +96,7 @@ export function fakeApi(over: Partial<Api> = {}): Api {
       secrets: [{ name: 'shop_pass', label: 'ショップパスワード', required: true, set: false }],
     }]),
     profiles: vi.fn(async () => []),
-    saveProfile: vi.fn(async (p) => ({ ...p, kindLabel: 'GMOペイメントゲートウェイ', demo: false, authExpiryDays: 90, feePerOperation: 0, secrets: [] })),
+    saveProfile: vi.fn(async (p) => ({ ...p, kindLabel: 'GMOペイメントゲートウェイ', demo: false, authExpiryDays: 90, feePerOperation: 0, secrets: [], linkRuleText: '' })),
     deleteProfile: vi.fn(async () => {}),
     testProfile: vi.fn(async () => ({ ok: true, message: '接続できました' })),
     bulkStart: vi.fn(async () => 1),
@@ -103,6 +104,81 @@ export function fakeApi(over: Partial<Api> = {}): Api {
     bulkRetryFailed: vi.fn(async () => 2),
     bulkJob: vi.fn(async (id: number) => ({ id, intent: 'capture', state: 'finished', total: 1, counts: { succeeded: 1 },
       items: [{ paymentId: 11, orderId: 1, orderNo: '100001', customerName: '山田 太郎', state: 'succeeded', message: '売上処理が完了しました' }] })),
+    startDemo: vi.fn(async () => {}),
+    startOwnShop: vi.fn(async () => {}),
+    importChooseFile: vi.fn(async () => '/home/shop/注文データ.csv'),
+    importInspect: vi.fn(async () => fileInfo()),
+    importLayouts: vi.fn(async () => [makeshopLayout()]),
+    importFields: vi.fn(async () => [
+      { field: 'order_no', label: L('order_no', '注文番号', 'Order no.'), required: true, perItem: false, group: 'order' },
+      { field: 'customer_name', label: L('customer_name', 'お名前', 'Name'), required: true, perItem: false, group: 'customer' },
+      { field: 'total', label: L('total', '合計金額', 'Total'), required: true, perItem: false, group: 'order' },
+      { field: 'payment_method', label: L('payment_method', '支払方法', 'Payment method'), required: true, perItem: false, group: 'order' },
+    ]),
+    importSaveLayout: vi.fn(async () => {}),
+    importDeleteLayout: vi.fn(async () => {}),
+    importPreview: vi.fn(async () => importPreview()),
+    importCommit: vi.fn(async () => ({ new: 3, updated: 1, unchanged: 0, conflicts: 0, queuedForLink: 4 })),
+    importCancel: vi.fn(async () => {}),
+    linkStart: vi.fn(async () => {}),
+    linkCancel: vi.fn(async () => {}),
+    linkProgress: vi.fn(async () => ({ running: false, done: 0, total: 0, linked: 0, notFound: 0, ambiguous: 0, failed: 0, noProfile: 0, message: '' })),
+    unlinked: vi.fn(async () => []),
+    linkCheck: vi.fn(async () => [txView()]),
+    linkAttach: vi.fn(async () => {}),
+    linkChoose: vi.fn(async () => {}),
+    linkConsoleLayouts: vi.fn(async () => [{ ...makeshopLayout(), name: 'gmo-console', label: 'GMO-PG 管理画面の取引CSV' }]),
+    linkImportConsole: vi.fn(async () => ({ rows: 3, linked: 2, already: 0, ambiguous: 0, unmatched: [{ line: 4, gatewayOrderId: '999-20061530', reason: 'この注文番号の受注がありません' }] })),
+    exportOrders: vi.fn(async () => ({ path: '/home/shop/受注.csv', count: 1 })),
+    exportCancel: vi.fn(async () => {}),
     ...over,
+  }
+}
+
+export function fileInfo(over: Partial<ImportFileInfo> = {}): ImportFileInfo {
+  return {
+    path: '/home/shop/注文データ.csv', name: '注文データ.csv', size: 2048, encoding: 'cp932', detected: 'cp932',
+    header: ['注文番号', '注文者', '合計金額', '支払方法'], sample: [['P100', '山田太郎', '12800', 'クレジット']],
+    suggested: 'makeshop', ...over,
+  }
+}
+
+export function makeshopLayout(over: Partial<ImportLayout> = {}): ImportLayout {
+  return {
+    name: 'makeshop', label: 'MakeShop', builtin: true, perItem: false,
+    columns: { order_no: ['注文番号'], customer_name: ['注文者'], total: ['合計金額'], payment_method: ['支払方法'] },
+    methods: {}, statuses: {}, note: '', ...over,
+  }
+}
+
+export function importPreview(over: Partial<ImportPreview> = {}): ImportPreview {
+  return {
+    encoding: 'cp932', rows: 4, orders: 4, new: 3, updated: 1, unchanged: 0, invalid: 0, conflicts: 0, problems: [],
+    problemsTotal: 0, conflictList: [], unknownMethods: [], unknownStatuses: [], withGatewayIds: 0, ok: true, ...over,
+  }
+}
+
+export function txView(over: Partial<TxView> = {}): TxView {
+  return {
+    profileId: 5, gateway: 'gmo', gatewayLabel: 'GMO-PG', method: L('card', 'クレジットカード決済'), gatewayOrderId: 'P100',
+    tranId: 'acc1', state: L('authorized', '仮売上'), rawStatus: 'AUTH', amount: 12800, tax: 0, processedAt: '2026-11-24T09:00:00+09:00',
+    authorizedAt: '2026-11-24T09:00:00+09:00', amountFromConsole: false, error: '', ...over,
+  }
+}
+
+export function linkRow(over: Partial<LinkRow> = {}): LinkRow {
+  return {
+    orderId: 1, orderNo: 'P100', customerName: '山田 太郎', method: L('card', 'クレジットカード決済'), total: 12800,
+    orderedAt: '2026-11-24T09:00:00+09:00', status: L('not_found', '取引なし'), reason: 'ゲートウェイに P100 の取引がありません',
+    gatewayOrderId: 'P100', profileId: 5, candidates: [], ...over,
+  }
+}
+
+export function profile(over: Partial<ProfileView> = {}): ProfileView {
+  return {
+    id: 5, name: 'GMO-PG 本番', kind: 'gmo', kindLabel: 'GMOペイメントゲートウェイ', demo: false, environment: 'production', host: '',
+    merchantId: 'tshop0001', subId: '', methods: ['card'], authExpiryDays: 90, feePerOperation: 0, autoCapture: false,
+    secrets: [{ name: 'shop_pass', label: 'ショップパスワード', required: true, set: true }], differenceInquiry: false,
+    linkRule: { prefix: '', suffix: '', retrySuffixes: false, timestamped: false }, linkRuleText: '注文番号（例: 100123）', ...over,
   }
 }
