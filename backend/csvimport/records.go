@@ -104,7 +104,7 @@ func NewReader(r io.Reader, enc Encoding) (*Reader, error) {
 		return nil, err
 	}
 	for i := range header {
-		header[i] = strings.TrimSpace(header[i])
+		header[i] = strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff"))
 	}
 	rd.header = header
 	return rd, nil

@@ -1,0 +1,195 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"kessaidesk/backend"
+)
+
+var _ backend.ImportStore = (*DB)(nil)
+
+// DemoPresent reports whether the demo shop's orders or gateway profiles are here.
+func (db *DB) DemoPresent(ctx context.Context) (bool, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM orders WHERE source = 'demo')
+		OR EXISTS (SELECT 1 FROM gateway_profiles WHERE demo = 1)`).Scan(&n)
+	return n == 1, err
+}
+
+// BeginImport starts an import's transaction: the writer's IMMEDIATE transaction for a
+// commit, a read snapshot for a preview.
+func (db *DB) BeginImport(ctx context.Context, write bool) (backend.ImportTx, error) {
+	pool := db.read
+	if write {
+		pool = db.write
+	}
+	tx, err := pool.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	t := &importTx{tx: tx, write: write}
+	prep := func(q string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var st *sql.Stmt
+		st, err = tx.PrepareContext(ctx, q)
+		return st
+	}
+	t.target = prep(`SELECT ` + orderColumns + `, EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id)
+		FROM orders o WHERE o.order_no = ?`)
+	// What makes an order's amounts the payment's: money moved (or may be moving).
+	t.moved = prep(`SELECT
+		COALESCE((SELECT p.state FROM payments p WHERE p.order_id = ?1 AND (p.state IN
+			('captured', 'partially_refunded', 'refunded', 'deposited', 'subscription_reported')
+			OR p.amount_captured > 0 OR p.amount_refunded > 0) LIMIT 1), ''),
+		COALESCE((SELECT op.kind FROM operations op JOIN payments p ON p.id = op.payment_id
+			WHERE p.order_id = ?1 AND op.state = 'succeeded' AND op.kind IN
+			('capture', 'change_amount', 'refund', 'partial_refund', 'return', 'returnx', 'reauth') LIMIT 1), ''),
+		EXISTS (SELECT 1 FROM operations op JOIN payments p ON p.id = op.payment_id
+			WHERE p.order_id = ?1 AND op.state IN ` + unresolvedStates + `)`)
+	if write {
+		t.event = prep(`INSERT INTO order_events (order_id, at, actor, kind, detail) VALUES (?, ?, ?, 'import', ?)`)
+		t.lastEvent = prep(`SELECT detail FROM order_events WHERE order_id = ? AND kind = 'import' ORDER BY id DESC LIMIT 1`)
+	}
+	if err == nil && write {
+		t.w, err = newOrderWriter(ctx, tx)
+	}
+	if err != nil {
+		t.close()
+		tx.Rollback()
+		return nil, err
+	}
+	return t, nil
+}
+
+type importTx struct {
+	tx                              *sql.Tx
+	write                           bool
+	w                               *orderWriter
+	target, moved, event, lastEvent *sql.Stmt
+}
+
+func (t *importTx) close() {
+	for _, st := range []*sql.Stmt{t.target, t.moved, t.event, t.lastEvent} {
+		if st != nil {
+			st.Close()
+		}
+	}
+	if t.w != nil {
+		t.w.close()
+	}
+}
+
+func (t *importTx) Target(ctx context.Context, orderNo string) (*backend.ImportTarget, error) {
+	o := &backend.Order{}
+	var hasPayment bool
+	err := scanOrder(t.target.QueryRowContext(ctx, orderNo), o, &hasPayment)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if o.Items, err = loadItems(ctx, t.tx, o.ID); err != nil {
+		return nil, err
+	}
+	tg := &backend.ImportTarget{Order: o, HasPayment: hasPayment}
+	if !hasPayment {
+		return tg, nil
+	}
+	var state, kind string
+	var inFlight bool
+	if err := t.moved.QueryRowContext(ctx, o.ID).Scan(&state, &kind, &inFlight); err != nil {
+		return nil, err
+	}
+	switch {
+	case inFlight:
+		tg.MoneyMoved, tg.MoneyMovedEn = "決済の操作が処理中です", "an operation on its payment is in progress"
+	case state != "":
+		s := backend.PaymentState(state)
+		tg.MoneyMoved, tg.MoneyMovedEn = "決済が「"+s.Label()+"」です", "its payment is "+strings.ToLower(s.LabelEn())
+	case kind != "":
+		k := backend.OpKind(kind)
+		tg.MoneyMoved, tg.MoneyMovedEn = "決済の「"+k.Label()+"」が成功しています", "a "+strings.ToLower(k.LabelEn())+" of its payment succeeded"
+	}
+	return tg, nil
+}
+
+var errPreview = errors.New("sqlite: a preview import saves nothing")
+
+func (t *importTx) Save(ctx context.Context, o *backend.Order, s backend.ImportSave) error {
+	if !t.write {
+		return errPreview
+	}
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	if err := t.w.save(ctx, o, s.At); err != nil {
+		return err
+	}
+	if s.Event != "" {
+		if _, err := t.event.ExecContext(ctx, o.ID, ms(s.At), s.Actor, s.Event); err != nil {
+			return err
+		}
+	}
+	return queueLink(ctx, t.tx, o.ID, s.Hint, s.HintProfileID, s.At)
+}
+
+func (t *importTx) Note(ctx context.Context, orderID int64, s backend.ImportSave) error {
+	if !t.write {
+		return errPreview
+	}
+	var last string
+	err := t.lastEvent.QueryRowContext(ctx, orderID).Scan(&last)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if last == s.Event {
+		return nil // said already: a re-import of the same file writes nothing
+	}
+	_, err = t.event.ExecContext(ctx, orderID, ms(s.At), s.Actor, s.Event)
+	return err
+}
+
+func (t *importTx) Commit() error {
+	t.close()
+	if !t.write {
+		t.tx.Rollback()
+		return errPreview
+	}
+	return t.tx.Commit()
+}
+
+func (t *importTx) Rollback() error {
+	t.close()
+	return t.tx.Rollback()
+}
+
+// SettingsWithPrefix returns the settings whose key starts with prefix (saved import
+// layouts: "import.layout.").
+func (db *DB) SettingsWithPrefix(ctx context.Context, prefix string) (map[string]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT key, value FROM settings WHERE substr(key, 1, length(?1)) = ?1`, prefix)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		out[k] = v
+	}
+	return out, rows.Err()
+}
+
+// DeleteSetting removes a setting (nothing when it is not set).
+func (db *DB) DeleteSetting(ctx context.Context, key string) error {
+	_, err := db.write.ExecContext(ctx, `DELETE FROM settings WHERE key = ?`, key)
+	return err
+}
