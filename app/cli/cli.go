@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"kessaidesk/backend"
 	"kessaidesk/backend/csvimport"
@@ -84,7 +85,7 @@ const usage = `使い方 / usage: kessaidesk [-data DIR] [-json] [-lang ja|en] [
   change-amount ORDER AMOUNT [-capture-now]  金額変更 / change the amount
   profile list | add [flags] | test ID | delete ID
                                        ゲートウェイ設定（認証情報は標準入力から）/ gateway profiles (secrets on stdin)
-  sandbox                              デモ用シミュレーターを 127.0.0.1 で起動 / run the demo simulator`
+  sandbox [-shop DIR]                  デモ用シミュレーター（GMO-PG・SBPS・ペイジェント）を 127.0.0.1 で起動、-shop でサンプルショップのCSVを作成 / run the demo simulators; -shop writes a sample shop`
 
 // Run runs one command line and returns the exit code.
 func Run(ctx context.Context, args []string, env Env) int {
@@ -139,7 +140,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case "profile":
 		err = r.profile(ctx, sys, cmdArgs)
 	case "sandbox":
-		err = r.sandbox(ctx, sys)
+		err = r.sandbox(ctx, sys, cmdArgs)
 	}
 	if err != nil {
 		return r.fail(err)
@@ -496,19 +497,56 @@ func (r *runner) profile(ctx context.Context, sys *system.System, args []string)
 	return invalid("profile のサブコマンド「%s」はありません", "unknown profile subcommand %q", args[0])
 }
 
-func (r *runner) sandbox(ctx context.Context, sys *system.System) error {
-	sb := sys.Sandbox
+func (r *runner) sandbox(ctx context.Context, sys *system.System, args []string) error {
+	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
+	fs.SetOutput(r.env.Stderr)
+	shopDir := fs.String("shop", "", "サンプルショップ（取引とバックオフィスのCSV）を作るフォルダ / make a sample shop in this folder")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return invalid("sandbox の指定が正しくありません（sandbox [-shop フォルダ]）", "bad sandbox flags (sandbox [-shop DIR])")
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM) // a service manager stops it like Ctrl+C
+	defer stop()
+	sb := sys.Sandbox // running already when the data folder has the demo shop
 	if sb == nil {
 		var err error
-		if sb, err = sandbox.Start(sys.DataDir+"/sandbox", nil); err != nil {
+		if sb, err = sandbox.Start(sandbox.Dir(sys.DataDir), nil); err != nil {
 			return err
 		}
 		defer sb.Close()
 	}
-	id, pass := sb.Credentials()
-	r.emitJSON(map[string]string{"gmo": sb.URL(), "shopId": id, "shopPass": pass})
-	r.say("デモ用シミュレーター（GMO-PG プロトコル）: %s\nショップID: %s  ショップパスワード: %s（デモ専用）\nCtrl+C で終了します",
-		"demo simulator (GMO-PG protocol): %s\nshop ID: %s  shop password: %s (demo only)\nCtrl+C to stop", sb.URL(), id, pass)
+	type shopOut struct {
+		Dir   string   `json:"dir"`
+		Files []string `json:"files"`
+	}
+	out := struct {
+		sandbox.Info
+		Shop *shopOut `json:"shop,omitempty"`
+	}{Info: sb.Info()}
+	if *shopDir != "" {
+		shop, err := sb.CreateSampleShop(*shopDir, sys.Clock.Now())
+		if err != nil {
+			return err
+		}
+		out.Shop = &shopOut{Dir: shop.Dir, Files: shop.Files}
+	}
+	in := out.Info
+	r.emitJSON(out)
+	r.say("デモ用シミュレーター（認証情報はデモ専用です。実際の契約では使えません）", "demo simulators (demo-only credentials, not valid at any real gateway)")
+	r.say("GMO-PG / SGP   %s  ショップID: %s  ショップパスワード: %s", "GMO-PG / SGP   %s  shop ID: %s  shop password: %s",
+		in.GMO.URL, in.GMO.ShopID, in.GMO.ShopPass)
+	r.say("SBペイメント   %s  マーチャントID: %s  サービスID: %s  ハッシュキー: %s", "SBPS           %s  merchant ID: %s  service ID: %s  hash key: %s",
+		in.SBPS.URL, in.SBPS.MerchantID, in.SBPS.ServiceID, in.SBPS.HashKey)
+	r.say("ペイジェント   %s  マーチャントID: %s  接続ID: %s  接続パスワード: %s", "Paygent        %s  merchant ID: %s  connect ID: %s  connect password: %s",
+		in.Paygent.URL, in.Paygent.MerchantID, in.Paygent.ConnectID, in.Paygent.ConnectPassword)
+	r.say("               クライアント証明書: %s\n               サーバーCA証明書: %s", "               client certificate: %s\n               server CA: %s",
+		in.Paygent.ClientCertFile, in.Paygent.CAFile)
+	if out.Shop != nil {
+		r.say("サンプルショップを作成しました: %s", "sample shop written to %s", out.Shop.Dir)
+		for _, f := range out.Shop.Files {
+			r.say("  %s", "  %s", f)
+		}
+	}
+	r.say("Ctrl+C で終了します", "Ctrl+C to stop")
 	<-ctx.Done()
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return nil
