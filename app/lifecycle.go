@@ -28,6 +28,7 @@ func NewLifecycle(s *Services) *Lifecycle { return &Lifecycle{s: s} }
 func (l *Lifecycle) Startup(ctx context.Context) {
 	l.s.SetCtx(ctx)
 	l.s.Notifier = NewWailsNotifier(ctx)
+	l.s.Dialogs = WailsDialogs{ctx: ctx}
 	l.started.Store(true)
 	if l.OnStart != nil {
 		go l.OnStart(ctx, l.s.Notifier)

@@ -54,3 +54,26 @@ func showWindow(ctx context.Context) {
 	runtime.WindowUnminimise(ctx)
 	runtime.WindowShow(ctx)
 }
+
+// Dialogs are the OS file dialogs; tests and the command line never reach them.
+type Dialogs interface {
+	// OpenCSV asks for a CSV file to read; "" when the operator cancelled.
+	OpenCSV(title string) (string, error)
+	// SaveCSV asks where to write a CSV file; "" when the operator cancelled.
+	SaveCSV(title, defaultName string) (string, error)
+}
+
+// WailsDialogs are the window's dialogs (Windows, macOS and GTK native).
+type WailsDialogs struct{ ctx context.Context }
+
+var csvFilters = []runtime.FileFilter{{DisplayName: "CSV (*.csv, *.txt)", Pattern: "*.csv;*.CSV;*.txt;*.TXT"}, {DisplayName: "すべてのファイル", Pattern: "*"}}
+
+// OpenCSV shows the open dialog.
+func (d WailsDialogs) OpenCSV(title string) (string, error) {
+	return runtime.OpenFileDialog(d.ctx, runtime.OpenDialogOptions{Title: title, Filters: csvFilters})
+}
+
+// SaveCSV shows the save dialog.
+func (d WailsDialogs) SaveCSV(title, defaultName string) (string, error) {
+	return runtime.SaveFileDialog(d.ctx, runtime.SaveDialogOptions{Title: title, DefaultFilename: defaultName, Filters: csvFilters})
+}

@@ -20,6 +20,7 @@ type Services struct {
 	Engine   *payment.Engine
 	Clock    backend.Clock
 	Notifier backend.Notifier
+	Dialogs  Dialogs // nil until the window starts
 	DataDir  string
 	Version  string
 
