@@ -278,7 +278,7 @@ func (b *shopBuilder) makeShop() ([]csvFile, error) {
 		{lines: []line{{towel, 1}}, shipping: 660, at: b.ago(6, 3)},
 	}
 	f := csvFile{name: MakeShopFile, crlf: true, header: []string{"日付", "注文時間", "注文番号", "処理状況", "注文者", "注文者(振り仮名)",
-		"メールアドレス", "電話番号", "郵便番号", "住所", "支払方法", "商品コード", "商品名", "オプション", "価格", "数量", "商品合計", "送料",
+		"メールアドレス", "電話番号", "郵便番号", "住所", "支払方法", "商品コード", "商品名", "オプション", "販売価格", "数量", "商品合計", "送料",
 		"決済手数料", "使用ポイント", "合計金額"}}
 	for i, o := range orders {
 		c := b.customer()

@@ -124,7 +124,7 @@ func TestSampleShopFilesAndTheirTransactions(t *testing.T) {
 		assert.Regexp(t, `^P[0-9]{18}$`, no)
 		var items backend.Yen
 		for _, r := range rows {
-			items += num(t, r["価格"]) * num(t, r["数量"])
+			items += num(t, r["販売価格"]) * num(t, r["数量"])
 		}
 		r := rows[0]
 		assert.Equal(t, items, num(t, r["商品合計"]), no)
