@@ -266,6 +266,11 @@ func TestGMOConsoleCSVLinksTimestampedOrdersAndLeavesSeveralLiveRowsToTheOperato
 	assert.Equal(t, idB2, l.Candidates[1].GatewayTranID)
 	assert.Empty(t, l.Candidates[1].GatewayTranPass)
 
+	// A later run leaves the choice to the operator: the candidates came from the file.
+	rep2 := e.run(link.RunOptions{})
+	assert.Zero(t, rep2.Total)
+	assert.Len(t, e.state(b.ID).Candidates, 2)
+
 	_, err = e.svc.Choose(e.ctx, b.ID, 2, operatorJA)
 	assert.Equal(t, backend.EINVALID, backend.ErrorCode(err))
 	p, err := e.svc.Choose(e.ctx, b.ID, 1, operatorJA)

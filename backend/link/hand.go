@@ -7,6 +7,17 @@ import (
 	"kessaidesk/backend"
 )
 
+// Unlinked is the 未連携 work list: orders that need a payment and were looked up
+// without success, each with why (Reason) and, when several, its candidates.
+func (s *Service) Unlinked(ctx context.Context, limit int) ([]backend.OrderLink, error) {
+	return s.Store.Unlinked(ctx, limit)
+}
+
+// State is where linking one order stands (受注詳細); ENOTFOUND when it was never queued.
+func (s *Service) State(ctx context.Context, orderID int64) (*backend.OrderLink, error) {
+	return s.Store.LinkState(ctx, orderID)
+}
+
 // Checked is one set of pasted ids as the gateway reports them: the transaction, or
 // why it cannot be linked (Err, in the operator's words).
 type Checked struct {

@@ -40,9 +40,12 @@ var linkStatuses = map[backend.LinkStatus]bool{backend.LinkPending: true, backen
 	backend.LinkAmbiguous: true, backend.LinkNoProfile: true, backend.LinkConsoleOnly: true, backend.LinkFailed: true}
 
 // QueueLinks marks orders that need a payment as pending for the next link run: every
-// such order when orderIDs is empty. A row already there keeps the ids an import gave
-// (its hint) and loses its last outcome. Orders that need no link are left alone.
-// (queueLink, the importer's writer, replaces the hint; a re-queue must not.)
+// such order when orderIDs is empty — except those waiting for the operator to choose
+// between candidates (LinkAmbiguous), whose candidates may have come from a console
+// CSV that a run cannot read again; naming an order re-queues it whatever its state.
+// A row already there keeps the ids an import gave (its hint) and loses its last
+// outcome. Orders that need no link are left alone. (queueLink, the importer's
+// writer, replaces the hint; a re-queue must not.)
 func (db *DB) QueueLinks(ctx context.Context, orderIDs []int64) (int, error) {
 	const q = `INSERT INTO order_links (order_id, status, updated_at)
 		SELECT o.id, 'pending', ? FROM orders o WHERE ` + needsLink + `%s
@@ -61,7 +64,7 @@ func (db *DB) QueueLinks(ctx context.Context, orderIDs []int64) (int, error) {
 			return err
 		}
 		if len(orderIDs) == 0 {
-			return run("")
+			return run(" AND NOT EXISTS (SELECT 1 FROM order_links a WHERE a.order_id = o.id AND a.status = 'ambiguous')")
 		}
 		for start := 0; start < len(orderIDs); start += 500 {
 			chunk := orderIDs[start:min(start+500, len(orderIDs))]

@@ -63,6 +63,23 @@ func TestQueueLinksKeepsImportHintsAndSkipsOrdersThatNeedNoLink(t *testing.T) {
 	n, err = db.QueueLinks(ctx, []int64{orders[1].ID})
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
+
+	// An order waiting for the operator's choice keeps its candidates, unless named.
+	cands := []backend.Transaction{{ProfileID: prof.ID, TransactionIDs: backend.TransactionIDs{GatewayOrderID: "KD-1003-10101010"}}}
+	require.NoError(t, db.SaveLinkState(ctx, &backend.OrderLink{OrderID: orders[2].ID, Status: backend.LinkAmbiguous, ProfileID: prof.ID, Candidates: cands}))
+	n, err = db.QueueLinks(ctx, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	l, err = db.LinkState(ctx, orders[2].ID)
+	require.NoError(t, err)
+	assert.Equal(t, backend.LinkAmbiguous, l.Status)
+	assert.Len(t, l.Candidates, 1)
+	n, err = db.QueueLinks(ctx, []int64{orders[2].ID})
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	l, err = db.LinkState(ctx, orders[2].ID)
+	require.NoError(t, err)
+	assert.Equal(t, backend.LinkPending, l.Status)
 }
 
 func TestUnlinkedListsOutcomesWithTheIDAsked(t *testing.T) {
