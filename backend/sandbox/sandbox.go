@@ -39,13 +39,14 @@ const (
 
 // Files in the sandbox folder.
 const (
-	ConfigFile        = "sandbox.json"         // the demo credentials and ports (0600)
-	PaygentClientFile = "paygent-client.pem"   // the demo merchant's client certificate, chain and key (0600)
-	PaygentCAFile     = "paygent-ca.pem"       // the Paygent simulator's server CA
-	paygentPKIFile    = "paygent-pki.pem"      // the simulator's CA with its keys (0600)
-	gmoStateFile      = "gmo-sandbox.json"     // the simulators' state
-	sbpsStateFile     = "sbps-sandbox.json"    //
-	paygentStateFile  = "paygent-sandbox.json" //
+	ConfigFile        = "sandbox.json"       // the demo credentials and ports (0600)
+	PaygentClientFile = "paygent-client.pem" // the demo merchant's client certificate, chain and key (0600)
+	PaygentCAFile     = "paygent-ca.pem"     // the Paygent simulator's server CA
+	paygentPKIFile    = "paygent-pki.pem"    // the simulator's CA with its keys (0600)
+	// The simulators' state.
+	gmoStateFile     = "gmo-sandbox.json"
+	sbpsStateFile    = "sbps-sandbox.json"
+	paygentStateFile = "paygent-sandbox.json"
 )
 
 // Dir is the sandbox folder of a data folder.
@@ -58,7 +59,7 @@ type Sandbox struct {
 	Paygent *paygentsim.Sim
 	Dir     string
 
-	mu         gosync.Mutex // cfg (the sample shop counter)
+	mu         gosync.Mutex // writes of cfg (the sample shop counter); the rest is set at Start
 	cfg        config
 	clientPEM  []byte
 	caPEM      []byte
@@ -321,12 +322,6 @@ func (s *Sandbox) Account(kind backend.GatewayKind) (gateways.SandboxAccount, bo
 	}
 	return gateways.SandboxAccount{}, false
 }
-
-// URL is the GMO simulator's base URL.
-func (s *Sandbox) URL() string { return s.Sim.URL() }
-
-// Credentials are the demo GMO shop's ID and password.
-func (s *Sandbox) Credentials() (string, string) { return ShopID, s.cfg.GMO.Secret }
 
 // Info describes the running sandbox for the command line: where each simulator
 // listens and the demo merchants' credentials (demo only).
