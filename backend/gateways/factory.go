@@ -1,7 +1,7 @@
 // Package gateways builds the gateway client for a profile: the protocol by the
 // profile's kind, the host by its environment (or its custom host), the secrets from
-// the OS keychain. The demo profile talks to the built-in sandbox over HTTP, through
-// the same client a real contract uses.
+// the OS keychain. The demo profiles talk to the built-in sandbox's simulators over
+// HTTP(S), through the same clients a real contract uses.
 package gateways
 
 import (
