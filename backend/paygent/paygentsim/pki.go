@@ -141,6 +141,11 @@ func LoadPKI(data []byte) (*PKI, error) {
 	if err := certs[1].CheckSignatureFrom(certs[0]); err != nil {
 		return nil, fmt.Errorf("paygentsim: CA file: %w", err)
 	}
+	for i, k := range keys {
+		if pub, ok := k.Public().(interface{ Equal(crypto.PublicKey) bool }); !ok || !pub.Equal(certs[i].PublicKey) {
+			return nil, fmt.Errorf("paygentsim: CA file: key %d does not belong to its certificate", i+1)
+		}
+	}
 	p := &PKI{Name: certs[0].Subject.Organization[0], root: certs[0], rootKey: keys[0], inter: certs[1], interKey: keys[1],
 		pool: x509.NewCertPool()}
 	p.pool.AddCert(p.root)
