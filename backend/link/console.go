@@ -236,6 +236,10 @@ func (s *Service) ImportConsole(ctx context.Context, req ConsoleRequest) (*Conso
 		return nil, err
 	}
 	groups, err := s.readConsole(ctx, req, prof, layout, rep)
+	if ctx.Err() != nil {
+		rep.Cancelled = true // cancelled while reading: nothing was linked
+		return rep, nil
+	}
 	if err != nil {
 		return nil, err
 	}

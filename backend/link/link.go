@@ -299,6 +299,9 @@ func (s *Service) run(ctx context.Context, opt RunOptions) (*Report, error) {
 		left := 0
 		for ctx.Err() == nil {
 			batch, err := s.Store.PendingLinks(ctx, s.batchSize()+left)
+			if ctx.Err() != nil {
+				break // cancelled: the rest waits for the next run
+			}
 			if err != nil {
 				return s.finish(ctx, rep, r), err
 			}

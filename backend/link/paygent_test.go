@@ -138,3 +138,24 @@ func TestPaygentOfflineThenBackLinksOnTheNextRun(t *testing.T) {
 		assert.Equal(t, o.Total, e.payment(o.ID).AmountAuthorized)
 	}
 }
+
+func TestPaygentConsoleCSVPicksTheLivePaymentOfATradingID(t *testing.T) {
+	e := newEnv(t)
+	prof := e.paygentProfile("ペイジェント")
+	o := e.order("801", backend.MethodCard, 4000)
+	oldID, err := e.pg.AddCardPayment(paygentsim.CardSpec{MerchantID: pgMerchant, TradingID: "801", Amount: 5000, Status: "32"})
+	require.NoError(t, err)
+	newID, err := e.pg.AddCardPayment(paygentsim.CardSpec{MerchantID: pgMerchant, TradingID: "801", Amount: 4000})
+	require.NoError(t, err)
+	path := writeCSV(t, false,
+		"取引ID,決済ID,決済種別,決済ステータス,決済金額,登録日時",
+		"801,"+oldID+",クレジットカード,オーソリ取消済,5000,2026/11/09 10:00:00",
+		"801,"+newID+",クレジットカード,オーソリOK,4000,2026/11/09 11:00:00")
+	rep, err := e.svc.ImportConsole(e.ctx, link.ConsoleRequest{Path: path, ProfileID: prof.ID})
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.Linked)
+	p := e.payment(o.ID)
+	assert.Equal(t, newID, p.GatewayTranID)
+	assert.Equal(t, backend.Yen(4000), p.AmountAuthorized, "Paygent's amount")
+	assert.Equal(t, backend.StateAuthorized, p.State)
+}
