@@ -468,11 +468,15 @@ func (s *scan) pass2(pv *Preview, phase string, each func(*incoming) error) erro
 		if err == io.EOF {
 			break
 		}
-		if err != nil {
-			return errChangedDuring
-		}
 		if err := pr.row(rd); err != nil {
 			return err
+		}
+		var le *LineError
+		if errors.As(err, &le) && !le.Fatal {
+			continue // an undecodable row: its order was refused by the first pass
+		}
+		if err != nil {
+			return errChangedDuring
 		}
 		r.line = line
 		p.extract(rec, &r)

@@ -238,7 +238,7 @@ type head struct {
 	order     backend.Order // without items; amounts as the columns give them
 	amounts   [numAmounts]backend.Yen
 	given     [numAmounts]bool // the cell held a value (an empty one defers to the lines)
-	word      string // the shop's 対応状況 word ("" = none given)
+	word      string           // the shop's 対応状況 word ("" = none given)
 	status    backend.OrderStatus
 	hint      backend.TransactionIDs
 	methodRaw string

@@ -148,8 +148,8 @@ func (t *importTx) Note(ctx context.Context, orderID int64, s backend.ImportSave
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	if last == s.Event {
-		return nil // said already: a re-import of the same file writes nothing
+	if strings.HasPrefix(last, s.Event) {
+		return nil // said already (perhaps with the changes applied then): a re-import writes nothing
 	}
 	_, err = t.event.ExecContext(ctx, orderID, ms(s.At), s.Actor, s.Event)
 	return err
