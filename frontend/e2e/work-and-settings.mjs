@@ -23,6 +23,13 @@ page.on('pageerror', (e) => {
 
 try {
   await page.goto(url)
+  // A new data folder opens on the first-start choice: take the demo shop. It is made
+  // once per folder, so a script run after another one finds the demo already there.
+  await page.locator('[data-testid=welcome], [data-testid=search-form]').first().waitFor()
+  if (await page.getByTestId('welcome').isVisible()) await page.getByTestId('welcome-demo').click()
+  await page.getByTestId('search-form').waitFor()
+  const demo = await page.getByTestId('demo-mode').waitFor({ timeout: 15000 }).then(() => true, () => false)
+  assert.ok(demo, 'this script needs the demo shop: run it before own-shop.mjs, or on a data folder of its own')
   await page.getByTestId('nav-work').click()
   await page.getByTestId('sync-panel').waitFor()
   await page.getByTestId('work-tab-to_capture').waitFor()

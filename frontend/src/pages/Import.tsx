@@ -364,7 +364,7 @@ export function ImportPage({ onOpenUnlinked }: { onOpenUnlinked: () => void }) {
               {preview.problems.length > 0 && (
                 <>
                   <h3>{t.importProblems}</h3>
-                  <table data-testid="import-problems">
+                  <table className="issues" data-testid="import-problems">
                     <thead><tr><th className="num">{t.line}</th><th>{t.column}</th><th>{t.detail}</th></tr></thead>
                     <tbody>
                       {preview.problems.map((p, i) => (
@@ -386,7 +386,7 @@ export function ImportPage({ onOpenUnlinked }: { onOpenUnlinked: () => void }) {
                 <>
                   <h3>{t.importConflicts}</h3>
                   <p className="sub">{t.importConflictsHelp}</p>
-                  <table data-testid="import-conflicts">
+                  <table className="issues" data-testid="import-conflicts">
                     <thead><tr><th>{t.orderNo}</th><th className="num">{t.line}</th><th>{t.reason}</th></tr></thead>
                     <tbody>
                       {preview.conflictList.map((c, i) => (

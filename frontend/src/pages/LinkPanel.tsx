@@ -101,7 +101,7 @@ export function LinkPanel({ order, onLinked }: { order: OrderDetail; onLinked: (
 
   return (
     <div className="link-panel" data-testid="link-panel">
-      <h3>{t.linkPanelTitle}</h3>
+      <h2>{t.linkPanelTitle}</h2>
       {link && (
         <p>
           <Badge label={link.status} kind="link" testId="link-state" /> {link.reason}
@@ -112,7 +112,7 @@ export function LinkPanel({ order, onLinked }: { order: OrderDetail; onLinked: (
       {profiles && profiles.length === 0 && <p className="warn" data-testid="link-no-profile">{t.linkNoProfile(t.label(order.paymentMethod))}</p>}
       {profiles && profiles.length > 0 && (
         <>
-          <label className="field">
+          <label className="field narrow">
             <span>{t.gatewaysTitle}</span>
             <select data-testid="link-profile" value={profileId} onChange={(e) => edit(setProfileId)(Number(e.target.value))}>
               {profiles.map((p) => <option key={p.id} value={p.id}>{p.name}（{p.kindLabel}）</option>)}

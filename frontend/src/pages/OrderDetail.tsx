@@ -85,10 +85,10 @@ export function OrderDetail({ orderId, onBack }: { orderId: number; onBack: () =
           <h2>{t.payment}</h2>
           {order.payments.length === 0 && !order.link && <p className="muted">{t.noPayment}</p>}
           {order.payments.length === 0 && order.link && (
-            <LinkPanel order={order} onLinked={(message) => {
-              setNotice(message)
-              load()
-            }} />
+            <p data-testid="link-summary">
+              <Badge label={order.link.status} kind="link" /> {order.link.reason}
+              <span className="sub"> {t.linkBelow}</span>
+            </p>
           )}
           {order.payments.map((p) => (
             <PaymentPanel key={p.id} p={p} onAction={(intent) => {
@@ -98,6 +98,14 @@ export function OrderDetail({ orderId, onBack }: { orderId: number; onBack: () =
           ))}
         </div>
       </div>
+      {order.payments.length === 0 && order.link && (
+        <div className="card">
+          <LinkPanel order={order} onLinked={(message) => {
+            setNotice(message)
+            load()
+          }} />
+        </div>
+      )}
       <div className="card">
         <h2>{t.items}</h2>
         <table>

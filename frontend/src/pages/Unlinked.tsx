@@ -70,7 +70,7 @@ export function UnlinkedTab({ onOpen, onChanged }: { onOpen: (orderId: number) =
                 <td className="num">{yen(r.total, t.lang)}</td>
                 <td>{dateTime(r.orderedAt)}</td>
                 <td><Badge label={r.status} kind="link" /></td>
-                <td>{r.reason}{r.gatewayOrderId && <div className="sub mono">{r.gatewayOrderId}</div>}</td>
+                <td>{r.reason}{r.gatewayOrderId && r.gatewayOrderId !== r.orderNo && <div className="sub">{t.gatewayId}: <span className="mono">{r.gatewayOrderId}</span></div>}</td>
               </tr>,
               r.candidates.length > 0 && (
                 <tr key={`c${r.orderId}`} className="candidates-row" data-testid="candidates" data-order-no={r.orderNo}>
@@ -106,11 +106,13 @@ export function TxCard({ tx, orderTotal, testId, children }: { tx: TxView; order
     : tx.gateway === 'paygent' ? [t.paygentTradingId, t.paygentPaymentIds] : [t.gmoOrderId, t.gmoTranId]
   return (
     <div className="tx-card" data-testid={testId} data-state={tx.state?.code ?? ''}>
-      <div className="payment-head">
-        {tx.state?.code ? <Badge label={tx.state} kind="payment" /> : null}
-        <span>{t.label(tx.method)}</span>
-        <span className="muted">{tx.gatewayLabel}</span>
-      </div>
+      {!tx.error && (
+        <div className="payment-head">
+          {tx.state?.code ? <Badge label={tx.state} kind="payment" /> : null}
+          <span>{t.label(tx.method)}</span>
+          <span className="muted">{tx.gatewayLabel}</span>
+        </div>
+      )}
       {tx.error ? <div className="error" data-testid="tx-error">{tx.error}</div> : (
         <dl>
           {row(t.amount, noAmount ? <span className="muted">{t.sbpsNoAmount}</span> : (
