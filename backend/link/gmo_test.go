@@ -312,3 +312,32 @@ func TestConsoleCSVWithoutTheNeededColumnsSaysWhichAndLinksNothing(t *testing.T)
 	assert.Equal(t, 1, rep.Linked)
 	assert.Equal(t, id, e.payment(o.ID).GatewayTranID)
 }
+
+func TestGMOImportHintsAreCheckedWithTheGateway(t *testing.T) {
+	e := newEnv(t)
+	prof := e.gmoProfile("GMO-PG", backend.LinkRule{Prefix: "KD-"})
+	a := e.order("1201", backend.MethodCard, 3000)
+	b := e.order("1202", backend.MethodCard, 3000)
+	c := e.order("1203", backend.MethodCard, 3000)
+	idA, passA := e.gmoCheckout("KD-1201", 3000, 0, true)
+	e.gmoCheckout("EC-1202-10101010", 3000, 0, true)
+	idC, _ := e.gmoCheckout("KD-1203", 3000, 0, true)
+	// The order CSV's gateway columns: an AccessID alone (the OrderID from the rule), an
+	// exact OrderID the rule could not form, and an AccessPass that is not the gateway's.
+	require.NoError(t, e.db.QueueLinkHint(e.ctx, a.ID, backend.TransactionIDs{GatewayTranID: idA}, 0))
+	require.NoError(t, e.db.QueueLinkHint(e.ctx, b.ID, backend.TransactionIDs{GatewayOrderID: "EC-1202-10101010"}, prof.ID))
+	require.NoError(t, e.db.QueueLinkHint(e.ctx, c.ID, backend.TransactionIDs{GatewayOrderID: "KD-1203", GatewayTranID: idC,
+		GatewayTranPass: strings.Repeat("0", 32)}, prof.ID))
+
+	rep := e.run(link.RunOptions{})
+	assert.Equal(t, 2, rep.Linked)
+	assert.Equal(t, 1, rep.NotFound)
+	assert.Equal(t, passA, e.payment(a.ID).GatewayTranPass)
+	assert.Equal(t, "EC-1202-10101010", e.payment(b.ID).GatewayOrderID)
+	assert.Empty(t, e.payments(c.ID), "a pass the gateway does not confirm is never stored")
+	l := e.state(c.ID)
+	assert.Equal(t, backend.LinkNotFound, l.Status)
+	assert.Contains(t, l.Reason, "取引パスワード")
+	assert.Equal(t, backend.TransactionIDs{GatewayOrderID: "KD-1203", GatewayTranID: idC, GatewayTranPass: strings.Repeat("0", 32)}, l.Hint,
+		"the import's ids stay for the operator to see")
+}

@@ -562,6 +562,11 @@ func (r *runState) lookup(ctx context.Context, o *backend.Order, prof *backend.G
 		return out
 	}
 	if hint.GatewayTranID != "" {
+		if hint.GatewayOrderID == "" && (prof.Kind == backend.GatewayGMO || prof.Kind == backend.GatewaySGP) {
+			// GMO looks up by OrderID only: the AccessID given is checked against the
+			// transaction of the id the profile's rule forms.
+			hint.GatewayOrderID = prof.LinkRule.GatewayID(o.OrderNo)
+		}
 		tx, err := r.s.ask(ctx, prof, func() (*backend.Transaction, error) {
 			r.requests.Add(1)
 			return finder.LookupTransaction(ctx, o.PaymentMethod, hint)
