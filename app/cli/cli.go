@@ -454,7 +454,7 @@ func (r *runner) profile(ctx context.Context, sys *system.System, args []string)
 		sc := bufio.NewScanner(r.env.Stdin)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		for _, sp := range profiles.Secrets(in.Kind) {
-			if sp.Name == backend.SecretClientCert {
+			if sp.Name == backend.SecretClientCert || sp.Name == backend.SecretCACert {
 				continue // PEM spans lines: set it in the window's settings
 			}
 			if sc.Scan() {
