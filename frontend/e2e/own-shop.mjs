@@ -171,6 +171,7 @@ try {
   console.log(`e2e own shop: ${fresh} orders imported, linked (${linkText.trim()}), ${orderNo} captured, exported to ${out}; OK`)
 } catch (e) {
   await page.screenshot({ path: `${shots}/failure-own-shop.png`, fullPage: true }).catch(() => {})
+  if (pageErrors.length > 0) console.error(`script errors in the page:\n${pageErrors.join('\n')}`)
   throw e
 } finally {
   await browser.close()
