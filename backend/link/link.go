@@ -39,6 +39,8 @@ type Store interface {
 	backend.LinkStore
 	// QueueLinkHint queues an order with ids a file carried, for the next run to check.
 	QueueLinkHint(ctx context.Context, orderID int64, hint backend.TransactionIDs, hintProfile int64) error
+	// CountPendingLinks counts the orders a run would pick up (pending or failed).
+	CountPendingLinks(ctx context.Context) (int, error)
 	Profiles(ctx context.Context) ([]*backend.GatewayProfile, error)
 	ProfileByID(ctx context.Context, id int64) (*backend.GatewayProfile, error)
 	OrderByID(ctx context.Context, id int64) (*backend.Order, error)
@@ -77,6 +79,10 @@ type RunOptions struct {
 	OrderIDs []int64
 	// Actor is named in the order events of linked payments (default ActorRun).
 	Actor string
+	// Resume continues only what an interrupted run left pending (the window's start
+	// after a crash): nothing is queued anew, so orders the gateway did not have are
+	// not asked again until the operator runs the link.
+	Resume bool
 }
 
 // Progress is the "link:progress" event and what Progress() returns.
@@ -272,7 +278,13 @@ func (s *Service) run(ctx context.Context, opt RunOptions) (*Report, error) {
 			return nil, backend.Errorf(backend.EINVALID, "デモの設定「%s」は実際の受注の連携に使えません", "the demo profile %q cannot link real orders", p.Name)
 		}
 	}
-	total, err := s.Store.QueueLinks(ctx, opt.OrderIDs)
+	var total int
+	var err error
+	if opt.Resume {
+		total, err = s.Store.CountPendingLinks(ctx)
+	} else {
+		total, err = s.Store.QueueLinks(ctx, opt.OrderIDs)
+	}
 	if err != nil {
 		return nil, err
 	}

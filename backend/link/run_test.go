@@ -212,3 +212,35 @@ func TestOneRunAtATime(t *testing.T) {
 }
 
 func simkitFault500() simkit.Fault { return simkit.Fault{Kind: simkit.Fault500} }
+
+// The window's start resumes what an interrupted run left pending, and only that: an
+// order the gateway did not have is not asked again until the operator runs the link.
+func TestResumeFinishesPendingOrdersOnly(t *testing.T) {
+	e := newEnv(t)
+	e.gmoProfile("GMO-PG 本番", backend.LinkRule{})
+	sim := e.startGMO()
+	missing := e.order("3001", backend.MethodCard, 1200)
+	rep := e.run(link.RunOptions{})
+	assert.Equal(t, 1, rep.NotFound)
+	require.Equal(t, backend.LinkNotFound, e.state(missing.ID).Status)
+
+	// Orders queued (by an import, say) and a crash before any run.
+	var queued []*backend.Order
+	for i := range 3 {
+		no := fmt.Sprint(3100 + i)
+		o := e.order(no, backend.MethodCard, backend.Yen(2000+i))
+		_, _, err := sim.AddCardTrade(gmosim.CardSpec{ShopID: gmoShop, OrderID: no, Amount: int64(2000 + i)})
+		require.NoError(t, err)
+		require.NoError(t, e.db.QueueLinkHint(e.ctx, o.ID, backend.TransactionIDs{}, 0))
+		queued = append(queued, o)
+	}
+	before := sim.Server.Log.Count("SearchTrade.idPass")
+	rep = e.run(link.RunOptions{Resume: true})
+	assert.Equal(t, 3, rep.Total)
+	assert.Equal(t, 3, rep.Linked)
+	assert.Equal(t, 3, sim.Server.Log.Count("SearchTrade.idPass")-before, "the not-found order was not asked again")
+	for _, o := range queued {
+		assert.Equal(t, backend.LinkLinked, e.state(o.ID).Status)
+	}
+	assert.Equal(t, backend.LinkNotFound, e.state(missing.ID).Status)
+}

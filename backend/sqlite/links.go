@@ -149,13 +149,21 @@ func (db *DB) PendingLinks(ctx context.Context, limit int) ([]backend.OrderLink,
 	return db.queryLinks(ctx, ` WHERE l.status IN ('pending', 'failed') AND `+needsLink+` ORDER BY l.updated_at, l.order_id LIMIT ?`, limit)
 }
 
+// CountPendingLinks counts the orders the next link run picks up.
+func (db *DB) CountPendingLinks(ctx context.Context) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM order_links l JOIN orders o ON o.id = l.order_id
+		WHERE l.status IN ('pending', 'failed') AND `+needsLink).Scan(&n)
+	return n, err
+}
+
 // Unlinked lists the 未連携 work list: orders that still need a payment and were looked
-// up without success (every status but linked and pending), newest orders first.
+// up without success or wait for the next run (every status but linked), newest orders first.
 func (db *DB) Unlinked(ctx context.Context, limit int) ([]backend.OrderLink, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	return db.queryLinks(ctx, ` WHERE l.status NOT IN ('linked', 'pending') AND `+needsLink+` ORDER BY o.ordered_at DESC, o.id DESC LIMIT ?`, limit)
+	return db.queryLinks(ctx, ` WHERE l.status <> 'linked' AND `+needsLink+` ORDER BY o.ordered_at DESC, o.id DESC LIMIT ?`, limit)
 }
 
 // LinkState returns where linking an order stands; ENOTFOUND when it was never queued.
