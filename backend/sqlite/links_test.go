@@ -94,8 +94,9 @@ func TestUnlinkedListsOutcomesWithTheIDAsked(t *testing.T) {
 
 	list, err := db.Unlinked(ctx, 0)
 	require.NoError(t, err)
-	require.Len(t, list, 1, "pending orders are not in the list")
-	l := list[0]
+	require.Len(t, list, 2, "orders waiting for the next run are listed too (連携待ち)")
+	assert.Equal(t, backend.LinkPending, list[0].Status)
+	l := list[1]
 	assert.Equal(t, "1002", l.OrderNo)
 	assert.Equal(t, "佐藤 美咲", l.CustomerName)
 	assert.Equal(t, backend.Yen(5000), l.Total)
