@@ -62,6 +62,7 @@ type Service struct {
 	// BatchSize is how many waiting orders a run reads at a time (default 100).
 	BatchSize int
 
+	wg       sync.WaitGroup // background runs (Start), for Close
 	mu       sync.Mutex
 	running  bool
 	cancel   context.CancelFunc
@@ -149,6 +150,9 @@ func (s *Service) end(msg string) {
 	s.notifier().Emit(EventProgress, p)
 }
 
+// Wait returns once a background run has stopped (cancel it first to stop it soon).
+func (s *Service) Wait() { s.wg.Wait() }
+
 // Cancel stops the run or console import under way. Orders being asked about are
 // finished; the rest wait for the next run.
 func (s *Service) Cancel() {
@@ -233,7 +237,9 @@ func (s *Service) Start(ctx context.Context, opt RunOptions) error {
 	if err != nil {
 		return err
 	}
+	s.wg.Add(1)
 	go func() {
+		defer s.wg.Done()
 		rep, err := s.run(ctx, opt)
 		msg := ""
 		switch {

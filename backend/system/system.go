@@ -13,6 +13,7 @@ import (
 	"kessaidesk/backend"
 	"kessaidesk/backend/appdir"
 	"kessaidesk/backend/gateways"
+	"kessaidesk/backend/link"
 	"kessaidesk/backend/payment"
 	"kessaidesk/backend/profiles"
 	"kessaidesk/backend/sandbox"
@@ -62,6 +63,7 @@ type System struct {
 	Engine   *payment.Engine
 	Bulk     *payment.Bulk
 	Syncer   *sync.Syncer
+	Links    *link.Service
 	Gateways *gateways.Factory
 	Profiles *profiles.Service
 	Sandbox  *sandbox.Sandbox // nil when there is no demo shop
@@ -138,6 +140,7 @@ func Open(ctx context.Context, cfg Config) (s *System, err error) {
 	s.Profiles = &profiles.Service{Store: store, Vault: v, Gateways: s.Gateways}
 	s.Engine = &payment.Engine{Store: store, Gateways: s.Gateways, Clock: clock, Notifier: s.notifier}
 	s.Bulk = &payment.Bulk{Engine: s.Engine, Limits: s.Limits}
+	s.Links = &link.Service{Store: store, Gateways: s.Gateways, Clock: clock, Notifier: s.notifier, Limits: s.Limits}
 	s.Syncer = &sync.Syncer{Store: store, Gateways: s.Gateways, Engine: s.Engine, Clock: clock,
 		Notifier: s.notifier, Limits: s.Limits}
 	return s, nil
@@ -258,6 +261,10 @@ func (s *System) SetNotifier(n backend.Notifier) { s.notifier.set(n) }
 func (s *System) Start(ctx context.Context) {
 	ctx, s.stop = context.WithCancel(ctx)
 	s.Engine.ResolveUnresolved(ctx)
+	// A link run the last session did not finish goes on (it only reads the gateways).
+	if n, err := s.Store.CountPendingLinks(ctx); err == nil && n > 0 {
+		s.Links.Start(ctx, link.RunOptions{Resume: true})
+	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -270,6 +277,10 @@ func (s *System) Close() error {
 	if s.stop != nil {
 		s.stop()
 		s.wg.Wait()
+	}
+	if s.Links != nil {
+		s.Links.Cancel() // a link run only reads the gateways: the rest waits for the next start
+		s.Links.Wait()
 	}
 	var errs []error
 	for i := len(s.closers) - 1; i >= 0; i-- {
