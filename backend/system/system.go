@@ -29,8 +29,8 @@ type Config struct {
 	DataDir string        // "" = the OS's per-user data directory
 	Clock   backend.Clock // nil = the real clock
 	// SimClock is the demo sandbox's clock (tests move it with Clock); nil = real time.
-	SimClock  *simkit.Clock
-	Vault backend.Vault // nil = the OS keychain
+	SimClock *simkit.Clock
+	Vault    backend.Vault // nil = the OS keychain
 	// Demo creates the demo shop on a new data folder at once (the -demo flag, tests).
 	// Without it nothing is created: the window asks the operator (StartDemo or
 	// StartOwnShop), and a command never seeds the demo.
