@@ -110,6 +110,8 @@ type Payment struct {
 	InFlight         bool        `json:"inFlight"`
 	Actions          []string    `json:"actions"` // what the operator can do now: "capture", …
 	Operations       []Operation `json:"operations"`
+	Tax              int64       `json:"tax"`         // the gateway's separate tax field, included in the amounts
+	ProcessedAt      string      `json:"processedAt"` // the gateway's latest processing date
 }
 
 // Operation is one journal entry.
@@ -162,6 +164,19 @@ type OrderDetail struct {
 	Demo          bool         `json:"demo"`
 	Payments      []Payment    `json:"payments"`
 	Events        []OrderEvent `json:"events"`
+	// Delivery and 外税, as the back office exported them.
+	Tax            int64  `json:"tax"`
+	Zip            string `json:"zip"`
+	Address        string `json:"address"`
+	ShipName       string `json:"shipName"`
+	ShipZip        string `json:"shipZip"`
+	ShipAddress    string `json:"shipAddress"`
+	ShipTel        string `json:"shipTel"`
+	DeliveryMethod string `json:"deliveryMethod"`
+	TrackingNo     string `json:"trackingNo"`
+	// Link is where linking the order to its gateway transaction stands; nil when the
+	// order has a payment or needs none.
+	Link *LinkRow `json:"link"`
 }
 
 // OperationResult is what an action returns.

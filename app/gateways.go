@@ -55,6 +55,17 @@ type ProfileView struct {
 	Secrets         []SecretInfo `json:"secrets"`
 	// DifferenceInquiry: the sync reads the gateway's change feed (Paygent 091).
 	DifferenceInquiry bool `json:"differenceInquiry"`
+	// LinkRule forms the gateway's id from the order number; LinkRuleText says it in words.
+	LinkRule     LinkRule `json:"linkRule"`
+	LinkRuleText string   `json:"linkRuleText"`
+}
+
+// LinkRule is backend.LinkRule for the form.
+type LinkRule struct {
+	Prefix        string `json:"prefix"`
+	Suffix        string `json:"suffix"`
+	RetrySuffixes bool   `json:"retrySuffixes"`
+	Timestamped   bool   `json:"timestamped"`
 }
 
 // ProfileInput is the profile form as typed.
@@ -73,7 +84,8 @@ type ProfileInput struct {
 	Secrets         map[string]string `json:"secrets"` // "" = keep
 	// DifferenceInquiry opts in to the change feed; only when the shop's back office
 	// does not read it (its cursor is shared per merchant).
-	DifferenceInquiry bool `json:"differenceInquiry"`
+	DifferenceInquiry bool     `json:"differenceInquiry"`
+	LinkRule          LinkRule `json:"linkRule"`
 }
 
 // TestResult is the 接続テスト outcome.
@@ -88,6 +100,9 @@ var kindFields = map[backend.GatewayKind][2]string{
 	backend.GatewaySBPS:    {"マーチャントID", "サービスID"},
 	backend.GatewayPaygent: {"マーチャントID", "接続ID"},
 }
+
+// linkExample is the order number the link rule is explained with.
+const linkExample = "100123"
 
 // Kinds lists the gateways a profile can be made for.
 func (g *Gateways) Kinds() []GatewayKindInfo {
@@ -124,7 +139,9 @@ func (g *Gateways) List() ([]ProfileView, error) {
 	for _, p := range ps {
 		v := ProfileView{ID: p.ID, Name: p.Name, Kind: string(p.Kind), KindLabel: p.Kind.Label(), Demo: p.Demo,
 			Environment: string(p.Environment), Host: p.Host, MerchantID: p.MerchantID, SubID: p.SubID, Methods: []string{},
-			AuthExpiryDays: p.AuthExpiryDays, FeePerOperation: int64(p.FeePerOperation), AutoCapture: p.AutoCapture, Secrets: []SecretInfo{}}
+			AuthExpiryDays: p.AuthExpiryDays, FeePerOperation: int64(p.FeePerOperation), AutoCapture: p.AutoCapture, Secrets: []SecretInfo{},
+			LinkRule:     LinkRule(p.LinkRule),
+			LinkRuleText: p.LinkRule.Describe(linkExample)}
 		for _, m := range p.Methods {
 			v.Methods = append(v.Methods, string(m))
 		}
@@ -165,7 +182,7 @@ func (g *Gateways) Save(in ProfileInput) (*ProfileView, error) {
 	}
 	pin := profiles.Input{ID: in.ID, Name: in.Name, Kind: backend.GatewayKind(in.Kind), Environment: backend.Environment(in.Environment),
 		Host: in.Host, MerchantID: in.MerchantID, SubID: in.SubID, AuthExpiryDays: days, FeePerOperation: backend.Yen(fee),
-		AutoCapture: in.AutoCapture, Secrets: in.Secrets}
+		AutoCapture: in.AutoCapture, Secrets: in.Secrets, LinkRule: backend.LinkRule(in.LinkRule)}
 	for _, m := range in.Methods {
 		pin.Methods = append(pin.Methods, backend.PaymentMethod(m))
 	}

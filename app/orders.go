@@ -188,6 +188,8 @@ func orderDetail(s *Services, orderID int64) (*OrderDetail, error) {
 		Shipping: int64(ord.Shipping), Fee: int64(ord.Fee), PointsUsed: int64(ord.PointsUsed), Total: int64(ord.Total),
 		Status: statusLabel(ord.Status), Memo: ord.Memo, Demo: ord.Source == "demo",
 		Items: []LineItem{}, Payments: []Payment{}, Events: []OrderEvent{},
+		Tax: int64(ord.Tax), Zip: ord.Zip, Address: ord.Address, ShipName: ord.ShipName, ShipZip: ord.ShipZip,
+		ShipAddress: ord.ShipAddress, ShipTel: ord.ShipTel, DeliveryMethod: ord.DeliveryMethod, TrackingNo: ord.TrackingNo,
 	}
 	for _, it := range ord.Items {
 		d.Items = append(d.Items, LineItem{ProductCode: it.ProductCode, ProductName: it.ProductName, Variant: it.Variant,
@@ -205,7 +207,7 @@ func orderDetail(s *Services, orderID int64) (*OrderDetail, error) {
 			AmountAuthorized: int64(p.AmountAuthorized), AmountCaptured: int64(p.AmountCaptured), AmountRefunded: int64(p.AmountRefunded),
 			AuthorizedAt: jst(p.AuthorizedAt), CapturedAt: jst(p.CapturedAt), AuthExpiresAt: jst(p.AuthExpiresAt),
 			PaymentDeadline: jst(p.PaymentDeadline), PaidAt: jst(p.PaidAt), LastSyncedAt: jst(p.LastSyncedAt),
-			Operations: []Operation{}, Actions: []string{},
+			Operations: []Operation{}, Actions: []string{}, Tax: int64(p.Tax), ProcessedAt: jst(p.ProcessedAt),
 		}
 		if p.ProfileID != 0 {
 			if prof, err := s.Store.ProfileByID(ctx, p.ProfileID); err == nil {
@@ -234,6 +236,21 @@ func orderDetail(s *Services, orderID int64) (*OrderDetail, error) {
 			dp.Actions = append(dp.Actions, payment.Actions(p, now)...)
 		}
 		d.Payments = append(d.Payments, dp)
+	}
+	if len(pays) == 0 && ord.PaymentMethod != backend.MethodOther && ord.Source != "demo" {
+		// An order with a gateway method and no payment yet: the 決済を連携 panel.
+		l, err := s.System.Links.State(ctx, orderID)
+		switch {
+		case err == nil:
+			row := linkRow(l)
+			d.Link = &row
+		case backend.ErrorCode(err) == backend.ENOTFOUND:
+			d.Link = &LinkRow{OrderID: ord.ID, OrderNo: ord.OrderNo, CustomerName: ord.CustomerName, Method: methodLabel(ord.PaymentMethod),
+				Total: int64(ord.Total), OrderedAt: jst(ord.OrderedAt), Status: Label{Code: "", Ja: "未連携", En: "Not linked"},
+				Candidates: []TxView{}}
+		default:
+			return nil, err
+		}
 	}
 	events, err := s.Store.OrderEvents(ctx, orderID)
 	if err != nil {

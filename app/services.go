@@ -67,7 +67,7 @@ func (s *Services) operator(ctx context.Context) string {
 
 // Bindings returns the structs to bind, in one place for main and the tests.
 func Bindings(s *Services) []any {
-	return []any{&Orders{s: s}, &Payments{s: s}, &Settings{s: s}, &Work{s: s}, &Gateways{s: s}}
+	return []any{&Orders{s: s}, &Payments{s: s}, &Settings{s: s}, &Work{s: s}, &Gateways{s: s}, &Link{s: s}}
 }
 
 // Bound are the bound structs by area, for tests.
@@ -77,10 +77,19 @@ type Bound struct {
 	Settings *Settings
 	Work     *Work
 	Gateways *Gateways
+	Link     *Link
 }
 
 // Bind returns the bound structs by area.
 func Bind(s *Services) Bound {
 	b := Bindings(s)
-	return Bound{b[0].(*Orders), b[1].(*Payments), b[2].(*Settings), b[3].(*Work), b[4].(*Gateways)}
+	return Bound{b[0].(*Orders), b[1].(*Payments), b[2].(*Settings), b[3].(*Work), b[4].(*Gateways), b[5].(*Link)}
+}
+
+// lang is the UI language ("ja" unless the operator chose English).
+func (s *Services) lang(ctx context.Context) string {
+	if l, _ := s.Store.Setting(ctx, SettingLanguage); l == "en" {
+		return "en"
+	}
+	return "ja"
 }

@@ -27,7 +27,12 @@ var workListLabels = map[string][2]string{
 	sqlite.ListNeedsReview:     {"要確認・結果不明", "Needs review / unknown outcome"},
 	sqlite.ListOverdueDeposit:  {"入金待ち（期限超過）", "Awaiting deposit past the deadline"},
 	sqlite.ListStaleProcessing: {"決済処理中のまま", "Stuck in processing"},
+	ListUnlinked:               {"未連携", "Not linked"},
 }
+
+// ListUnlinked is the 未連携 list: orders not yet tied to their gateway transaction
+// (Link.Unlinked gives its rows, each with the reason).
+const ListUnlinked = "unlinked"
 
 func (w *Work) staleBefore(now time.Time) time.Time {
 	m := settingInt(w.s, sync.SettingStaleMinutes, 60)
@@ -46,7 +51,12 @@ func (w *Work) Lists() ([]WorkListInfo, error) {
 		l := workListLabels[code]
 		out = append(out, WorkListInfo{Code: code, Ja: l[0], En: l[1], Count: counts[code]})
 	}
-	return out, nil
+	unlinked, err := w.s.System.Links.Unlinked(w.s.Ctx(), 1000)
+	if err != nil {
+		return nil, err
+	}
+	l := workListLabels[ListUnlinked]
+	return append(out, WorkListInfo{Code: ListUnlinked, Ja: l[0], En: l[1], Count: len(unlinked)}), nil
 }
 
 // List returns the orders of one work list, most urgent first.

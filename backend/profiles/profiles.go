@@ -51,6 +51,7 @@ type Input struct {
 	AuthExpiryDays  int
 	FeePerOperation backend.Yen
 	AutoCapture     bool
+	LinkRule        backend.LinkRule
 	Secrets         map[string]string
 }
 
@@ -126,6 +127,9 @@ func validate(in *Input, existing *backend.GatewayProfile, hasSecret func(string
 		return invalid("環境（テスト／本番）を選んでください", "choose test or production")
 	}
 	if err := ValidateHost(in.Host); err != nil {
+		return err
+	}
+	if err := validateLinkRule(&in.LinkRule); err != nil {
 		return err
 	}
 	switch in.Kind {
@@ -233,7 +237,7 @@ func (s *Service) Save(ctx context.Context, in Input) (*backend.GatewayProfile, 
 	}
 	p := &backend.GatewayProfile{ID: in.ID, Name: in.Name, Kind: in.Kind, Environment: in.Environment, Host: in.Host,
 		MerchantID: in.MerchantID, SubID: in.SubID, Methods: in.Methods, AuthExpiryDays: in.AuthExpiryDays,
-		FeePerOperation: in.FeePerOperation, AutoCapture: in.AutoCapture}
+		FeePerOperation: in.FeePerOperation, AutoCapture: in.AutoCapture, LinkRule: in.LinkRule}
 	if existing != nil {
 		p.CreatedAt = existing.CreatedAt
 		// Secrets first: if the keychain refuses, the profile is unchanged too.
@@ -335,4 +339,21 @@ func (s *Service) Test(ctx context.Context, id int64) (*TestResult, error) {
 		}
 	}
 	return &TestResult{Message: msg, Code: backend.ErrorCode(err)}, nil
+}
+
+// linkAffix is what a prefix or suffix of a gateway id may hold: GMO OrderIDs take
+// letters, digits and "-", Paygent trading_ids letters, digits and "_".
+var linkAffix = regexp.MustCompile(`^[A-Za-z0-9_-]{0,20}$`)
+
+func validateLinkRule(r *backend.LinkRule) error {
+	r.Prefix, r.Suffix = strings.TrimSpace(r.Prefix), strings.TrimSpace(r.Suffix)
+	switch {
+	case !linkAffix.MatchString(r.Prefix) || !linkAffix.MatchString(r.Suffix):
+		return invalid("注文番号に付ける文字は半角英数字・「-」・「_」で20文字以内にしてください",
+			"a prefix or suffix is up to 20 letters, digits, - or _")
+	case r.Timestamped && (r.RetrySuffixes || r.Prefix != "" || r.Suffix != ""):
+		return invalid("「注文番号-日時」の形は、接頭辞・接尾辞・再決済番号と一緒には選べません",
+			"the order-number-and-timestamp form cannot be combined with a prefix, suffix or re-payment numbers")
+	}
+	return nil
 }

@@ -247,3 +247,31 @@ func TestSBPSProfileConnectionTest(t *testing.T) {
 	require.NoError(t, svc.Delete(ctx, p.ID))
 	assert.Empty(t, v.Keys(), "every SBPS secret deleted with the profile")
 }
+
+func TestTheLinkRuleIsSavedAndChecked(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	in := f.gmoInput("pw12345678")
+	in.LinkRule = backend.LinkRule{Prefix: " wc_ ", RetrySuffixes: true}
+	p, err := f.svc.Save(ctx, in)
+	require.NoError(t, err)
+	stored, err := f.store.ProfileByID(ctx, p.ID)
+	require.NoError(t, err)
+	assert.Equal(t, backend.LinkRule{Prefix: "wc_", RetrySuffixes: true}, stored.LinkRule)
+	assert.Equal(t, []string{"wc_100", "wc_100-1"}, stored.LinkRule.GatewayIDs("100")[:2])
+
+	for name, rule := range map[string]backend.LinkRule{
+		"not an id character":        {Prefix: "注文"},
+		"too long":                   {Suffix: "abcdefghijklmnopqrstu"},
+		"timestamp and re-payment":   {Timestamped: true, RetrySuffixes: true},
+		"timestamp and a prefix too": {Timestamped: true, Prefix: "x"},
+	} {
+		bad := f.gmoInput("pw12345678")
+		bad.Name, bad.LinkRule = "別の設定 "+name, rule
+		_, err := f.svc.Save(ctx, bad)
+		assert.Equal(t, backend.EINVALID, backend.ErrorCode(err), name)
+	}
+	ps, err := f.store.Profiles(ctx)
+	require.NoError(t, err)
+	assert.Len(t, ps, 1, "a refused rule saves nothing")
+}
