@@ -19,6 +19,7 @@ import (
 
 	"kessaidesk/backend"
 	"kessaidesk/backend/csvimport"
+	"kessaidesk/backend/link"
 	"kessaidesk/backend/payment"
 	"kessaidesk/backend/profiles"
 	"kessaidesk/backend/sandbox"
@@ -26,7 +27,7 @@ import (
 )
 
 // Commands are the subcommands, for main to recognise.
-var Commands = []string{"sync", "import", "export", "capture", "cancel", "change-amount", "status", "profile", "sandbox", "help"}
+var Commands = []string{"sync", "import", "export", "link", "capture", "cancel", "change-amount", "status", "profile", "sandbox", "help"}
 
 // IsCommand reports whether arg names a subcommand.
 func IsCommand(arg string) bool {
@@ -79,6 +80,11 @@ const usage = `使い方 / usage: kessaidesk [-data DIR] [-json] [-lang ja|en] [
   sync                                 同期を1回実行 / run one sync
   import FILE                          受注CSVを取り込む / import orders (CSV, UTF-8 or Shift_JIS)
   export [-o FILE] [-sjis]             受注をCSVで書き出す / export orders as CSV
+  link [-profile N] [ORDER...]         受注をゲートウェイの取引と連携（照会のみ）/ link orders to their gateway transactions
+  link ORDER -profile N -order-id ID [-tran-id ID] [-tran-pass PASS] [-amount YEN]
+                                       手入力のIDで連携（ゲートウェイで確認してから保存）/ link one order by hand
+  link -console FILE -profile N [-layout NAME] [-encoding cp932|utf-8]
+                                       管理画面の取引CSVで連携 / link from the gateway console's transaction CSV
   status ORDER                         受注と決済の状態 / show an order and its payment
   capture ORDER... | -all-authorised   売上 / capture (one by one or in bulk)
   cancel ORDER...                      キャンセル（取消/返品/月跨返品を自動選択）/ cancel
@@ -133,6 +139,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = r.importCSV(ctx, sys, cmdArgs)
 	case "export":
 		err = r.export(ctx, sys, cmdArgs)
+	case "link":
+		err = r.link(ctx, sys, cmdArgs)
 	case "status":
 		err = r.status(ctx, sys, cmdArgs)
 	case "capture", "cancel", "change-amount":
@@ -224,7 +232,7 @@ func (r *runner) export(ctx context.Context, sys *system.System, args []string) 
 	fs.SetOutput(r.env.Stderr)
 	out := fs.String("o", "", "書き出し先（省略時は標準出力）/ output file")
 	sjis := fs.Bool("sjis", false, "Shift_JIS で書き出す（Excel向け）/ write Shift_JIS")
-	if err := fs.Parse(args); err != nil {
+	if _, err := parseArgs(fs, args); err != nil {
 		return invalid("export の指定が正しくありません", "bad export flags")
 	}
 	var orders []*backend.Order
@@ -328,10 +336,10 @@ func (r *runner) operate(ctx context.Context, sys *system.System, cmd string, ar
 	fs.SetOutput(r.env.Stderr)
 	all := fs.Bool("all-authorised", false, "仮売上の受注をすべて売上にする / capture every authorised payment")
 	captureNow := fs.Bool("capture-now", false, "金額変更を即時売上で / change and capture")
-	if err := fs.Parse(args); err != nil {
+	args, err := parseArgs(fs, args)
+	if err != nil {
 		return invalid("%s の指定が正しくありません", "bad %s flags", cmd)
 	}
-	args = fs.Args()
 	intent := map[string]payment.Intent{"capture": payment.IntentCapture, "cancel": payment.IntentCancel,
 		"change-amount": payment.IntentChangeAmount}[cmd]
 	var prm payment.Params
@@ -552,4 +560,112 @@ func (r *runner) sandbox(ctx context.Context, sys *system.System, args []string)
 		return nil
 	}
 	return ctx.Err()
+}
+
+// parseArgs parses flags given before, between or after the positional arguments
+// (`change-amount 100268 4800 -capture-now`, as people write it) and returns the
+// positional ones in order. "--" ends the flags.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if len(args) > 0 && len(rest) < len(args) && args[len(args)-len(rest)-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+}
+
+func (r *runner) link(ctx context.Context, sys *system.System, args []string) error {
+	fs := flag.NewFlagSet("link", flag.ContinueOnError)
+	fs.SetOutput(r.env.Stderr)
+	profile := fs.Int64("profile", 0, "ゲートウェイ設定の番号（profile list）/ profile id")
+	orderID := fs.String("order-id", "", "オーダーID / order_id / trading_id")
+	tranID := fs.String("tran-id", "", "取引ID / トラッキングID / 決済ID")
+	tranPass := fs.String("tran-pass", "", "取引パスワード（GMO）")
+	amount := fs.Int64("amount", 0, "金額（SBPSのみ: 管理画面の金額）")
+	console := fs.String("console", "", "管理画面の取引CSV / the console's transaction CSV")
+	layout := fs.String("layout", "", "取引CSVの形式 / console CSV layout")
+	encoding := fs.String("encoding", "", "cp932 | utf-8（省略時は自動判別）")
+	nos, err := parseArgs(fs, args)
+	if err != nil {
+		return invalid("link の指定が正しくありません", "bad link flags")
+	}
+	actor := r.operator(ctx, sys)
+	switch {
+	case *console != "":
+		if *profile == 0 || len(nos) > 0 {
+			return invalid("取引CSVの連携には -profile（ゲートウェイ設定の番号）を指定し、受注番号は指定しないでください",
+				"give -profile and no order numbers with -console")
+		}
+		rep, err := sys.Links.ImportConsole(ctx, link.ConsoleRequest{Path: *console, Encoding: csvimport.Encoding(*encoding),
+			ProfileID: *profile, Layout: *layout, Actor: actor})
+		if err != nil {
+			return err
+		}
+		r.emitJSON(rep)
+		r.say("取引CSV %d行: 連携 %d件、連携済み %d件、候補が複数 %d件、取引なし %d件、照会できず %d件",
+			"console CSV, %d rows: %d linked, %d already, %d with several candidates, %d not found, %d could not be asked",
+			rep.Rows, rep.Linked, rep.Already, rep.Ambiguous, rep.NotFound, rep.Failed)
+		for _, u := range append(rep.Problems, rep.Unmatched...) {
+			r.say("  %d行目 %s: %s", "  line %d %s: %s", u.Line, u.GatewayOrderID, pick(r.lang, u.Reason, u.ReasonEn))
+		}
+		return nil
+	case *orderID != "" || *tranID != "":
+		if len(nos) != 1 {
+			return invalid("手入力のIDで連携する受注番号を1つ指定してください", "give one order number to link by hand")
+		}
+		o, err := sys.Store.OrderByNo(ctx, nos[0])
+		if err != nil {
+			return err
+		}
+		p, err := sys.Links.Attach(ctx, o.ID, *profile, backend.TransactionIDs{GatewayOrderID: *orderID, GatewayTranID: *tranID,
+			GatewayTranPass: *tranPass}, backend.Yen(*amount), actor)
+		if err != nil {
+			return err
+		}
+		r.emitJSON(map[string]any{"orderNo": o.OrderNo, "paymentId": p.ID, "state": p.State, "amount": p.AmountAuthorized})
+		r.say("受注 %s を連携しました: %s %s（%s）", "order %s linked: %s %s (%s)", o.OrderNo, p.GatewayOrderID, p.State.Label(), p.AmountAuthorized)
+		return nil
+	}
+	var ids []int64
+	for _, no := range nos {
+		o, err := sys.Store.OrderByNo(ctx, no)
+		if err != nil {
+			return err
+		}
+		ids = append(ids, o.ID)
+	}
+	rep, err := sys.Links.Run(ctx, link.RunOptions{ProfileID: *profile, OrderIDs: ids, Actor: actor})
+	if err != nil {
+		return err
+	}
+	r.emitJSON(rep)
+	r.say("%s", "%s", rep.Message)
+	if len(nos) > 0 {
+		for _, id := range ids {
+			if l, err := sys.Links.State(ctx, id); err == nil && l.Status != backend.LinkLinked {
+				r.say("  受注 %s: %s %s", "  order %s: %s %s", l.OrderNo, pick(r.lang, l.Status.Label(), l.Status.LabelEn()), pick(r.lang, l.Reason, l.ReasonEn))
+			}
+		}
+	}
+	if rep.Failed > 0 {
+		return backend.Errorf(backend.EGATEWAY, "%d件はゲートウェイに照会できませんでした（次の連携で再度照会します）",
+			"%d could not be asked (asked again next run)", rep.Failed)
+	}
+	return nil
+}
+
+// pick chooses the message in the output language.
+func pick(lang, ja, en string) string {
+	if lang == "en" && en != "" {
+		return en
+	}
+	return ja
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -202,4 +203,96 @@ func TestACommandOnANewFolderNeverSeedsTheDemo(t *testing.T) {
 		Config: system.Config{Vault: kc, DemoCount: 15}})
 	require.Equal(t, 0, code, errb.String())
 	assert.Equal(t, 15, count(asked), "-demo asks for it explicitly")
+}
+
+func TestFlagsAfterThePositionalArguments(t *testing.T) {
+	dir, kc := t.TempDir(), vault.NewMemory()
+	no := authorisedOrderNo(t, dir, kc)
+	r := run(t, dir, kc, "", "-json", "status", no)
+	var st statusOut
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &st))
+	newAmount := strconv.FormatInt(st.Total-100, 10)
+
+	// As the README writes it: the flag after the order number and the amount.
+	r = run(t, dir, kc, "", "change-amount", no, newAmount, "-capture-now")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = run(t, dir, kc, "", "-json", "status", no)
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &st))
+	assert.Equal(t, "captured", st.State, "-capture-now was honoured")
+}
+
+// A real shop's order, linked from the command line: by the run (GMO SearchTrade by
+// OrderID) and by hand with pasted ids, each checked with the gateway.
+func TestLinkFromTheCommandLine(t *testing.T) {
+	ctx := context.Background()
+	sim, err := gmosim.Start(gmosim.Options{})
+	require.NoError(t, err)
+	defer sim.Close()
+	sim.AddShop("tshop0007", "Link123456")
+	accessID, accessPass, err := sim.AddCardTrade(gmosim.CardSpec{ShopID: "tshop0007", OrderID: "P100200", Amount: 5500, Status: "AUTH",
+		AuthDate: time.Date(2026, 11, 30, 10, 0, 0, 0, backend.JST)})
+	require.NoError(t, err)
+	_, _, err = sim.AddCardTrade(gmosim.CardSpec{ShopID: "tshop0007", OrderID: "P100201", Amount: 3300, Status: "AUTH",
+		AuthDate: time.Date(2026, 11, 30, 11, 0, 0, 0, backend.JST)})
+	require.NoError(t, err)
+
+	dir, kc := t.TempDir(), vault.NewMemory()
+	open := func() *system.System {
+		sys, err := system.Open(ctx, system.Config{DataDir: dir, Vault: kc})
+		require.NoError(t, err)
+		return sys
+	}
+	sys := open()
+	require.NoError(t, sys.StartOwnShop(ctx))
+	for i, no := range []string{"P100200", "P100201", "P100202"} {
+		total := []backend.Yen{5500, 3300, 1000}[i]
+		require.NoError(t, sys.Store.SaveOrder(ctx, &backend.Order{OrderNo: no, CustomerName: "山田 太郎", PaymentMethod: backend.MethodCard,
+			Status: backend.OrderNew, Subtotal: total, Total: total, Source: "csv"}))
+	}
+	require.NoError(t, sys.Close())
+	r := run(t, dir, kc, "Link123456\n", "-json", "profile", "add", "-name", "GMO-PG テスト", "-kind", "gmo", "-host", sim.URL(), "-merchant", "tshop0007")
+	require.Equal(t, 0, r.code, r.stderr)
+
+	r = runPlain(t, dir, kc, "link", "P100200", "P100202")
+	assert.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "受注 P100202: 取引なし")
+
+	// By hand: a wrong AccessPass is refused and saves nothing; the right one links.
+	r = runPlain(t, dir, kc, "link", "P100201", "-order-id", "P100201", "-tran-pass", "wrong")
+	assert.Equal(t, 2, r.code, r.stdout)
+
+	sys = open()
+	p, err := sys.Store.PaymentsByOrder(ctx, mustOrder(t, sys, "P100200").ID)
+	require.NoError(t, err)
+	require.Len(t, p, 1)
+	assert.Equal(t, accessID, p[0].GatewayTranID)
+	assert.Equal(t, accessPass, p[0].GatewayTranPass)
+	assert.Equal(t, backend.StateAuthorized, p[0].State)
+	assert.Equal(t, backend.Yen(5500), p[0].AmountAuthorized)
+	none, err := sys.Store.PaymentsByOrder(ctx, mustOrder(t, sys, "P100201").ID)
+	require.NoError(t, err)
+	assert.Empty(t, none, "a refused hand link saves nothing")
+	require.NoError(t, sys.Close())
+
+	// Then capture it, as a real shop would.
+	r = runPlain(t, dir, kc, "capture", "P100200")
+	require.Equal(t, 0, r.code, r.stderr)
+	tr, _ := sim.Trade("P100200")
+	assert.Equal(t, "SALES", tr.Status)
+}
+
+// runPlain runs a command on a data folder without asking for the demo.
+func runPlain(t *testing.T, dir string, kc backend.Vault, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), append([]string{"-data", dir}, args...), Env{
+		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Config: system.Config{Vault: kc}})
+	return result{code, out.String(), errb.String()}
+}
+
+func mustOrder(t *testing.T, sys *system.System, no string) *backend.Order {
+	t.Helper()
+	o, err := sys.Store.OrderByNo(context.Background(), no)
+	require.NoError(t, err)
+	return o
 }
