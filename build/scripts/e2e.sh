@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Real-browser end-to-end test: builds the app with the dev tag, runs it under Xvfb on a
-# fresh demo data folder with the Wails dev server on 127.0.0.1, and drives it with
-# playwright-core and Debian's Chromium (frontend/e2e/*.mjs).
+# Real-browser end-to-end tests: builds the app with the dev tag, runs it under Xvfb with
+# the Wails dev server on 127.0.0.1, and drives it with playwright-core and Debian's
+# Chromium (frontend/e2e/*.mjs).
+#   - the demo scripts (capture, work-and-settings) share one app on a fresh data folder
+#     and choose 「デモショップで試す」 on its first window;
+#   - own-shop.mjs gets its own app on another fresh folder ("start with my shop") and a
+#     sandbox (`kessaidesk sandbox -json -shop DIR` in a third folder) whose sample
+#     back-office CSV it imports, links and captures.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -11,37 +16,72 @@ echo "==> e2e: building $bin"
 go build -tags dev,webkit2_41 -o "$bin" .
 
 work=$(mktemp -d)
-port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
-url="http://127.0.0.1:$port"
-log="$work/app.log"
-
-# The Wails dev build reads its dev-server settings from the environment.
-setsid env devserver="127.0.0.1:$port" assetdir="$PWD/frontend/dist" KESSAIDESK_DATA="$work/data" \
-  xvfb-run -a -s "-screen 0 1400x900x24" "$bin" >"$log" 2>&1 &
-app=$!
+pids=()
 cleanup() {
-  kill -TERM -- -"$app" 2>/dev/null || true
+  for p in "${pids[@]}"; do kill -TERM -- -"$p" 2>/dev/null || true; done
   sleep 1
-  kill -KILL -- -"$app" 2>/dev/null || true
+  for p in "${pids[@]}"; do kill -KILL -- -"$p" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-for i in $(seq 1 120); do
-  if curl -fsS -o /dev/null "$url/"; then break; fi
-  if ! kill -0 "$app" 2>/dev/null; then echo "the app exited:"; cat "$log"; exit 1; fi
-  sleep 0.5
-done
-curl -fsS -o /dev/null "$url/" || { echo "the app did not come up:"; cat "$log"; exit 1; }
+freeport() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+
+# start_app NAME: runs the app on $work/NAME-data; sets $url and $log.
+start_app() {
+  local name=$1 port
+  port=$(freeport)
+  url="http://127.0.0.1:$port"
+  log="$work/$name.log"
+  # The Wails dev build reads its dev-server settings from the environment.
+  setsid env devserver="127.0.0.1:$port" assetdir="$PWD/frontend/dist" KESSAIDESK_DATA="$work/$name-data" \
+    xvfb-run -a -s "-screen 0 1400x900x24" "$bin" >"$log" 2>&1 &
+  local app=$!
+  pids+=("$app")
+  for _ in $(seq 1 120); do
+    if curl -fsS -o /dev/null "$url/"; then return 0; fi
+    if ! kill -0 "$app" 2>/dev/null; then echo "the app exited:"; cat "$log"; exit 1; fi
+    sleep 0.5
+  done
+  echo "the app did not come up:"; cat "$log"; exit 1
+}
 
 shots=${E2E_SHOTS:-build/bin/e2e-shots}
 rm -rf "$shots"; mkdir -p "$shots"
 status=0
-for t in ${E2E_ONLY:-frontend/e2e/*.mjs}; do
+run_script() { # run_script FILE [ENV=VALUE...]
+  local t=$1; shift
   echo "==> e2e: $t"
-  if ! E2E_URL="$url" E2E_SHOTS="$shots" node "$t"; then
+  if ! env E2E_URL="$url" E2E_SHOTS="$shots" "$@" node "$t"; then
     status=1
     echo "---- app log ----"; tail -n 50 "$log"
   fi
+}
+
+selected() { [ -z "${E2E_ONLY:-}" ] || [[ " $E2E_ONLY " == *" $1 "* ]]; }
+
+demo_scripts=()
+for t in frontend/e2e/*.mjs; do
+  [ "$(basename "$t")" = own-shop.mjs ] || { selected "$t" && demo_scripts+=("$t"); }
 done
+if [ ${#demo_scripts[@]} -gt 0 ]; then
+  start_app demo
+  for t in "${demo_scripts[@]}"; do run_script "$t"; done
+fi
+
+if selected frontend/e2e/own-shop.mjs; then
+  # The sandbox the shop's profile points at, with a sample shop (CSV files whose
+  # transactions exist at the simulators).
+  sbjson="$work/sandbox.json"
+  setsid "$bin" -data "$work/sandbox-data" -json sandbox -shop "$work/shop" >"$sbjson" 2>"$work/sandbox.log" &
+  pids+=("$!")
+  for _ in $(seq 1 60); do
+    if node -e "JSON.parse(require('fs').readFileSync('$sbjson','utf8'))" 2>/dev/null; then break; fi
+    sleep 0.5
+  done
+  node -e "JSON.parse(require('fs').readFileSync('$sbjson','utf8'))" || { echo "the sandbox did not start:"; cat "$work/sandbox.log"; exit 1; }
+  start_app own
+  mkdir -p "$work/export"
+  run_script frontend/e2e/own-shop.mjs E2E_SANDBOX_JSON="$sbjson" E2E_EXPORT_DIR="$work/export"
+fi
 exit $status
