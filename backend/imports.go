@@ -20,6 +20,8 @@ type ImportTx interface {
 	// Target returns the stored order with this number and what the import must know
 	// about its payments; nil when there is none.
 	Target(ctx context.Context, orderNo string) (*ImportTarget, error)
+	// Exists reports whether an order with this number is stored (cheaper than Target).
+	Exists(ctx context.Context, orderNo string) (bool, error)
 	// Save inserts the order (ID 0) or updates it, records the import event and queues
 	// the order for linking when it needs a payment (with the ids the file carried).
 	Save(ctx context.Context, o *Order, s ImportSave) error

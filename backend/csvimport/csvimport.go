@@ -29,19 +29,21 @@ func Read(r io.Reader) ([]*backend.Order, error) {
 		return nil, err
 	}
 	layout := presets[KessaiDesk]
-	s := &scan{im: &Importer{}, f: bytes.NewReader(data), enc: enc, size: int64(len(data)), req: &Request{Layout: layout}}
-	s.ctx = context.Background()
-	pv := &Preview{Encoding: enc, Layout: layout.Name}
-	if err := s.pass1(pv); err != nil {
+	s := &scan{im: &Importer{}, ctx: context.Background(), f: bytes.NewReader(data), size: int64(len(data)), req: &Request{Layout: layout}}
+	s.c = &checked{enc: enc, file: FileStamp{Size: int64(len(data))}}
+	pv := &s.c.pv
+	if err := s.pass1(pv, nil); err != nil {
 		return nil, err
 	}
 	if !pv.OK() {
 		return nil, problemsError(pv)
 	}
+	s.c.file = pv.File
 	var orders []*backend.Order
 	now := time.Now()
-	err = s.pass2(pv, "read", func(in *incoming) error {
-		orders = append(orders, merge(nil, in, s.plan, now).save)
+	all := func(*orderSum) bool { return true }
+	err = s.pass2(pv, "read", all, func(in *incoming, _ *orderSum) error {
+		orders = append(orders, merge(nil, in, s.c.plan, now).save)
 		return nil
 	})
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"kessaidesk/backend"
@@ -29,6 +31,21 @@ type Importer struct {
 	// MaxListed bounds the problems, conflicts and changes listed (default 1000);
 	// every one is counted.
 	MaxListed int
+
+	mu   sync.Mutex
+	last *checked // the last preview's first pass, for a Commit of the same file
+}
+
+// checked is a file's first pass: what a Commit of the same, unchanged file reuses
+// instead of reading it all again (it only hashes it).
+type checked struct {
+	key   string // the file's path, the layout and the word maps
+	file  FileStamp
+	enc   Encoding
+	plan  *plan
+	sums  []orderSum
+	index map[string]int32
+	pv    Preview // the first pass's counts and lists
 }
 
 // Request is one file to import.
@@ -174,31 +191,117 @@ func (im *Importer) run(ctx context.Context, req Request, write bool, actor stri
 	if req.Expect != nil && (st.Size() != req.Expect.Size || !st.ModTime().Equal(req.Expect.ModTime)) {
 		return nil, errFileChanged
 	}
-	enc := req.Encoding
-	if enc == EncodingAuto {
-		if enc, err = Detect(f); err != nil {
+	s := &scan{im: im, ctx: ctx, f: f, size: st.Size(), req: &req, write: write}
+	key := requestKey(&req)
+
+	c := im.cached(key, st)
+	if write && c != nil {
+		sum, err := hashFile(ctx, f)
+		if err != nil {
 			return nil, err
 		}
+		if sum != c.file.SHA256 {
+			c = nil
+		}
 	}
-	s := &scan{im: im, ctx: ctx, f: f, enc: enc, size: st.Size(), req: &req, write: write}
-	pv := &Preview{Encoding: enc, Layout: req.Layout.Name}
-	pv.File = FileStamp{Size: st.Size(), ModTime: st.ModTime()}
-	if err := s.pass1(pv); err != nil {
-		return nil, err
+	// The first pass notes which orders exist; a preview compares them in the same
+	// snapshot.
+	var read backend.ImportTx
+	if !write || c == nil {
+		if read, err = im.Store.BeginImport(ctx, false); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if read != nil {
+				read.Rollback()
+			}
+		}()
+		enc := req.Encoding
+		if enc == EncodingAuto {
+			if enc, err = Detect(f); err != nil {
+				return nil, err
+			}
+		}
+		s.c = &checked{key: key, enc: enc, file: FileStamp{Size: st.Size(), ModTime: st.ModTime()}}
+		s.c.pv = Preview{Encoding: enc, Layout: req.Layout.Name, File: s.c.file}
+		if err := s.pass1(&s.c.pv, read); err != nil {
+			return nil, err
+		}
+		s.c.file = s.c.pv.File
+		c = s.c
+		if write {
+			read.Rollback() // the commit reads in its own transaction
+			read = nil
+		}
 	}
-	if req.Expect != nil && pv.File.SHA256 != req.Expect.SHA256 {
+	s.c, s.enc = c, c.enc
+	if req.Expect != nil && c.file.SHA256 != req.Expect.SHA256 {
 		return nil, errFileChanged
 	}
+	pv := c.pv
 	if write && !pv.OK() {
-		return pv, problemsError(pv)
+		return &pv, problemsError(&pv)
 	}
 	if pv.Fatal {
-		return pv, nil
+		return &pv, nil
 	}
-	if err := s.compare(pv, actor); err != nil {
+	if !write {
+		if err := s.preview(&pv, read); err != nil {
+			return nil, err
+		}
+		im.remember(c)
+		return &pv, nil
+	}
+	im.remember(nil)
+	pv.New = 0 // counted again as the orders are saved
+	if err := s.commit(&pv, actor); err != nil {
 		return nil, err
 	}
-	return pv, nil
+	return &pv, nil
+}
+
+// requestKey identifies what a first pass depends on besides the file's content.
+func requestKey(req *Request) string {
+	b, _ := json.Marshal([]any{req.Path, req.Encoding, req.Layout, req.Methods, req.Statuses})
+	return string(b)
+}
+
+func (im *Importer) cached(key string, st os.FileInfo) *checked {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	c := im.last
+	if c == nil || c.key != key || c.file.Size != st.Size() || !c.file.ModTime.Equal(st.ModTime()) {
+		return nil
+	}
+	return c
+}
+
+func (im *Importer) remember(c *checked) {
+	im.mu.Lock()
+	im.last = c
+	im.mu.Unlock()
+}
+
+// hashFile is the file's SHA-256, read without decoding.
+func hashFile(ctx context.Context, f io.ReadSeeker) (string, error) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	buf := make([]byte, 1<<20)
+	for {
+		if err := ctx.Err(); err != nil {
+			return "", cancelled(err)
+		}
+		n, err := f.Read(buf)
+		h.Write(buf[:n])
+		if err == io.EOF {
+			return hex.EncodeToString(h.Sum(nil)), nil
+		}
+		if err != nil {
+			return "", err
+		}
+	}
 }
 
 var errFileChanged = &backend.Error{Code: backend.ECONFLICT, Class: backend.ClassPermanent,
@@ -220,7 +323,7 @@ func problemsError(pv *Preview) error {
 		MessageEn: fmt.Sprintf("the CSV cannot be imported (%d problems; nothing was saved)", pv.ProblemCount)}
 }
 
-// scan is one import's state across its two passes.
+// scan is one import's reading of its file.
 type scan struct {
 	im    *Importer
 	ctx   context.Context
@@ -229,10 +332,7 @@ type scan struct {
 	size  int64
 	req   *Request
 	write bool
-	plan  *plan
-
-	sums  []orderSum
-	index map[string]int32
+	c     *checked
 	words map[[2]string]int // (field, word) → index in the preview's list
 }
 
@@ -244,6 +344,7 @@ type orderSum struct {
 	acc         acc
 	method      backend.PaymentMethod
 	bad         bool
+	exists      bool // the database had it when the file was checked
 }
 
 // open starts reading the file from its beginning, hashing what is read.
@@ -309,8 +410,10 @@ func (s *scan) unknownWord(pv *Preview, line int) func(FieldID, string) {
 	}
 }
 
-// pass1 validates every row and summarises every order.
-func (s *scan) pass1(pv *Preview) error {
+// pass1 validates every row and summarises every order; with a transaction, it also
+// notes which orders the database has.
+func (s *scan) pass1(pv *Preview, tx backend.ImportTx) error {
+	s.enc = s.c.enc
 	rd, h, err := s.open()
 	var le *LineError
 	if errors.As(err, &le) {
@@ -326,7 +429,8 @@ func (s *scan) pass1(pv *Preview) error {
 	if err != nil {
 		return err
 	}
-	s.plan, s.index, s.words = p, map[string]int32{}, map[[2]string]int{}
+	c := s.c
+	c.plan, c.index, s.words = p, map[string]int32{}, map[[2]string]int{}
 	pr := &progress{s: s, phase: "check"}
 	var r row
 	var openNo string // the order whose rows are being read, and its first row's values
@@ -358,26 +462,32 @@ func (s *scan) pass1(pv *Preview) error {
 		if no == "" {
 			ps.add(fi(FOrderNo), "注文番号（%s）が空です", "the order number (%s) is empty", p.columnLabel(fi(FOrderNo)))
 		} else {
-			idx, seen := s.index[no]
+			idx, seen := c.index[no]
 			rh := p.headHash(&r)
 			if !seen {
-				idx = int32(len(s.sums))
-				s.index[no] = idx
-				s.sums = append(s.sums, orderSum{no: no, first: line, last: line, hash: rh})
-				sum := &s.sums[idx]
+				idx = int32(len(c.sums))
+				c.index[no] = idx
+				exists := false
+				if tx != nil {
+					if exists, err = tx.Exists(s.ctx, no); err != nil {
+						return err
+					}
+				}
+				c.sums = append(c.sums, orderSum{no: no, first: line, last: line, hash: rh, exists: exists})
+				sum := &c.sums[idx]
 				hd, ok := p.parseHead(rec, &r, ps, s.unknownWord(pv, line))
 				sum.acc.head, sum.acc.given, sum.method, sum.bad = hd.amounts, hd.given, hd.order.PaymentMethod, !ok
 				openNo = no
 				copy(openVals, r.vals)
 			} else {
-				sum := &s.sums[idx]
+				sum := &c.sums[idx]
 				sum.last = line
 				if rh != sum.hash {
 					s.disagree(ps, sum, no == openNo, openVals, &r)
 					sum.bad = true
 				}
 			}
-			sum := &s.sums[idx]
+			sum := &c.sums[idx]
 			ln, has, ok := p.parseLine(rec, &r, ps, s.unknownWord(pv, line))
 			if has && ok {
 				sum.acc.add(ln)
@@ -393,13 +503,13 @@ func (s *scan) pass1(pv *Preview) error {
 	}
 	pr.done(rd)
 	pv.File.SHA256 = hex.EncodeToString(h.Sum(nil))
-	pv.Orders = len(s.sums)
+	pv.Orders = len(c.sums)
 	if pv.Fatal {
 		pv.Invalid = pv.Orders
 		return nil
 	}
-	for i := range s.sums {
-		sum := &s.sums[i]
+	for i := range c.sums {
+		sum := &c.sums[i]
 		if !sum.bad {
 			ps := &problems{p: p, line: sum.first, no: sum.no}
 			if _, ok := p.resolve(&sum.acc, sum.method, ps); !ok {
@@ -409,8 +519,11 @@ func (s *scan) pass1(pv *Preview) error {
 				}
 			}
 		}
-		if sum.bad {
+		switch {
+		case sum.bad:
 			pv.Invalid++
+		case !sum.exists:
+			pv.New++
 		}
 	}
 	sort.SliceStable(pv.Problems, func(i, j int) bool { return pv.Problems[i].Line < pv.Problems[j].Line })
@@ -433,7 +546,7 @@ func (p *plan) headHash(r *row) uint64 {
 // disagree reports a row whose order columns differ from the order's first row,
 // naming the columns when that row is at hand (rows of one order are usually together).
 func (s *scan) disagree(ps *problems, sum *orderSum, open bool, first []string, r *row) {
-	p := s.plan
+	p := s.c.plan
 	var cols []string
 	if open {
 		for _, f := range p.headFields {
@@ -453,12 +566,12 @@ func (s *scan) disagree(ps *problems, sum *orderSum, open bool, first []string, 
 // pass2 re-reads the file and hands each valid order to each, once its last row is
 // read (only orders whose rows are still to come are held in memory). The file must
 // read exactly as in the first pass.
-func (s *scan) pass2(pv *Preview, phase string, each func(*incoming) error) error {
+func (s *scan) pass2(pv *Preview, phase string, want func(*orderSum) bool, each func(*incoming, *orderSum) error) error {
 	rd, h, err := s.open()
 	if err != nil {
 		return err
 	}
-	p := s.plan
+	p, c := s.c.plan, s.c
 	pr := &progress{s: s, phase: phase}
 	open := map[int32]*builder{}
 	var r row
@@ -480,12 +593,12 @@ func (s *scan) pass2(pv *Preview, phase string, each func(*incoming) error) erro
 		}
 		r.line = line
 		p.extract(rec, &r)
-		idx, ok := s.index[r.vals[fi(FOrderNo)]]
+		idx, ok := c.index[r.vals[fi(FOrderNo)]]
 		if !ok {
 			continue // an empty order number, reported by the first pass
 		}
-		sum := &s.sums[idx]
-		if sum.bad {
+		sum := &c.sums[idx]
+		if sum.bad || !want(sum) {
 			continue
 		}
 		ps := &problems{p: p, line: line}
@@ -513,12 +626,12 @@ func (s *scan) pass2(pv *Preview, phase string, each func(*incoming) error) erro
 		if !ok {
 			return errChangedDuring
 		}
-		if err := each(in); err != nil {
+		if err := each(in, sum); err != nil {
 			return err
 		}
 	}
 	pr.done(rd)
-	if len(open) > 0 || hex.EncodeToString(h.Sum(nil)) != pv.File.SHA256 {
+	if len(open) > 0 || hex.EncodeToString(h.Sum(nil)) != c.file.SHA256 {
 		return errChangedDuring
 	}
 	return nil
@@ -528,10 +641,26 @@ var errChangedDuring = &backend.Error{Code: backend.ECONFLICT, Class: backend.Cl
 	Message:   "ファイルが取り込みの途中で変更されました。何も保存していません",
 	MessageEn: "the file changed during the import; nothing was saved"}
 
-// compare merges every valid order with the database in one transaction, and on a
-// commit saves them: all, or (on any error or a cancel) none.
-func (s *scan) compare(pv *Preview, actor string) (err error) {
-	tx, err := s.im.Store.BeginImport(s.ctx, s.write)
+// preview compares the orders the database has with the file (new ones need no
+// second reading), in the first pass's snapshot.
+func (s *scan) preview(pv *Preview, tx backend.ImportTx) error {
+	existing := false
+	for i := range s.c.sums {
+		existing = existing || !s.c.sums[i].bad && s.c.sums[i].exists
+	}
+	if !existing {
+		return nil
+	}
+	now := s.im.now()
+	return s.pass2(pv, "compare", func(o *orderSum) bool { return o.exists }, func(in *incoming, o *orderSum) error {
+		return s.apply(tx, pv, in, true, now, "", s.req.Layout.Label)
+	})
+}
+
+// commit saves every valid order in one transaction: all, or (on any error or a
+// cancel) none.
+func (s *scan) commit(pv *Preview, actor string) (err error) {
+	tx, err := s.im.Store.BeginImport(s.ctx, true)
 	if err != nil {
 		if s.ctx.Err() != nil {
 			return cancelled(s.ctx.Err())
@@ -547,15 +676,12 @@ func (s *scan) compare(pv *Preview, actor string) (err error) {
 			err = cancelled(s.ctx.Err())
 		}
 	}()
-	phase := "compare"
-	if s.write {
-		phase = "save"
-	}
 	now := s.im.now()
-	err = s.pass2(pv, phase, func(in *incoming) error {
-		return s.apply(tx, pv, in, now, actor, s.req.Layout.Label)
+	all := func(*orderSum) bool { return true }
+	err = s.pass2(pv, "save", all, func(in *incoming, o *orderSum) error {
+		return s.apply(tx, pv, in, o.exists, now, actor, s.req.Layout.Label)
 	})
-	if err != nil || !s.write {
+	if err != nil {
 		return err
 	}
 	if err := s.ctx.Err(); err != nil {
@@ -566,12 +692,18 @@ func (s *scan) compare(pv *Preview, actor string) (err error) {
 }
 
 // apply merges one order with the database, counts it, and saves it on a commit.
-func (s *scan) apply(tx backend.ImportTx, pv *Preview, in *incoming, now time.Time, actor, label string) error {
-	t, err := tx.Target(s.ctx, in.order.OrderNo)
-	if err != nil {
-		return err
+// An order the database did not have when the file was checked is not looked up
+// again: were it saved meanwhile, its insert fails on the order number and nothing
+// is saved.
+func (s *scan) apply(tx backend.ImportTx, pv *Preview, in *incoming, existed bool, now time.Time, actor, label string) error {
+	var t *backend.ImportTarget
+	if existed {
+		var err error
+		if t, err = tx.Target(s.ctx, in.order.OrderNo); err != nil {
+			return err
+		}
 	}
-	m := merge(t, in, s.plan, now)
+	m := merge(t, in, s.c.plan, now)
 	max := s.im.maxListed()
 	switch m.outcome {
 	case outNew:

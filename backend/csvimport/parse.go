@@ -148,14 +148,29 @@ var (
 	errTooLarge  = &parseErr{"大きすぎます（上限 999,999,999,999）", "too large"}
 )
 
+// yenNoise is what may surround the digits of an amount (after width folding).
+var yenNoise = strings.NewReplacer(",", "", "円", "", "¥", "", "\\", "", " ", "", "\u2212", "-", "▲", "-")
+
 func parseYen(s string) (backend.Yen, *parseErr) {
-	s = width.Fold.String(s)
-	s = strings.NewReplacer(",", "", "円", "", "¥", "", "\\", "", " ", "", "\u2212", "-", "▲", "-").Replace(s)
+	if !plainNumber(s) {
+		s = yenNoise.Replace(width.Fold.String(s))
+	}
 	n, err := parseInt(s)
 	if err != nil {
 		return 0, err
 	}
 	return backend.Yen(n), nil
+}
+
+// plainNumber: ASCII digits with an optional sign and decimals (most cells): no
+// folding or replacing needed.
+func plainNumber(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && c != '.' && c != '-' {
+			return false
+		}
+	}
+	return true
 }
 
 // parseInt reads a whole number, allowing a fraction of zeros ("1000.00").

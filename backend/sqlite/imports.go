@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"kessaidesk/backend"
 )
@@ -41,6 +42,7 @@ func (db *DB) BeginImport(ctx context.Context, write bool) (backend.ImportTx, er
 	}
 	t.target = prep(`SELECT ` + orderColumns + `, EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id)
 		FROM orders o WHERE o.order_no = ?`)
+	t.exists = prep(`SELECT EXISTS (SELECT 1 FROM orders WHERE order_no = ?)`)
 	// What makes an order's amounts the payment's: money moved (or may be moving).
 	t.moved = prep(`SELECT
 		COALESCE((SELECT p.state FROM payments p WHERE p.order_id = ?1 AND (p.state IN
@@ -58,6 +60,11 @@ func (db *DB) BeginImport(ctx context.Context, write bool) (backend.ImportTx, er
 	if err == nil && write {
 		t.w, err = newOrderWriter(ctx, tx)
 	}
+	if err == nil && write {
+		// A whole file is one transaction: a page cache of 64 MiB keeps SQLite from
+		// spilling it to the WAL page by page (the default is 2 MiB).
+		_, err = tx.ExecContext(ctx, `PRAGMA cache_size = -65536`)
+	}
 	if err != nil {
 		t.close()
 		tx.Rollback()
@@ -67,14 +74,26 @@ func (db *DB) BeginImport(ctx context.Context, write bool) (backend.ImportTx, er
 }
 
 type importTx struct {
-	tx                              *sql.Tx
-	write                           bool
-	w                               *orderWriter
-	target, moved, event, lastEvent *sql.Stmt
+	tx                           *sql.Tx
+	write                        bool
+	w                            *orderWriter
+	target, exists, moved, event *sql.Stmt
+	lastEvent                    *sql.Stmt
+	// links are queued when the orders are all written: queueLink's INSERT … SELECT
+	// opens a statement savepoint, at which SQLite's FTS4 flushes the search index's
+	// pending terms — once per order, it costs more than the rest of the save.
+	links []pendingLink
+}
+
+type pendingLink struct {
+	orderID int64
+	hint    backend.TransactionIDs
+	profile int64
+	at      time.Time
 }
 
 func (t *importTx) close() {
-	for _, st := range []*sql.Stmt{t.target, t.moved, t.event, t.lastEvent} {
+	for _, st := range []*sql.Stmt{t.target, t.exists, t.moved, t.event, t.lastEvent} {
 		if st != nil {
 			st.Close()
 		}
@@ -119,6 +138,12 @@ func (t *importTx) Target(ctx context.Context, orderNo string) (*backend.ImportT
 	return tg, nil
 }
 
+func (t *importTx) Exists(ctx context.Context, orderNo string) (bool, error) {
+	var ok bool
+	err := t.exists.QueryRowContext(ctx, orderNo).Scan(&ok)
+	return ok, err
+}
+
 var errPreview = errors.New("sqlite: a preview import saves nothing")
 
 func (t *importTx) Save(ctx context.Context, o *backend.Order, s backend.ImportSave) error {
@@ -128,7 +153,11 @@ func (t *importTx) Save(ctx context.Context, o *backend.Order, s backend.ImportS
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	if err := t.w.save(ctx, o, s.At); err != nil {
+	if err := t.w.write(ctx, o, o.ID, s.At); err != nil {
+		if isUniqueViolation(errors.Unwrap(err)) {
+			return backend.Errorf(backend.ECONFLICT, "注文番号 %s の受注が確認の後に保存されています。何も保存していません。もう一度確認してください",
+				"order %s was saved after the check; nothing was saved. Check the file again", o.OrderNo)
+		}
 		return err
 	}
 	if s.Event != "" {
@@ -136,7 +165,12 @@ func (t *importTx) Save(ctx context.Context, o *backend.Order, s backend.ImportS
 			return err
 		}
 	}
-	return queueLink(ctx, t.tx, o.ID, s.Hint, s.HintProfileID, s.At)
+	// queueLink decides (needsLink); this only spares it the orders that plainly
+	// need no gateway transaction.
+	if o.PaymentMethod != backend.MethodOther && o.Status != backend.OrderCancelled && o.Source != "demo" {
+		t.links = append(t.links, pendingLink{o.ID, s.Hint, s.HintProfileID, s.At})
+	}
+	return nil
 }
 
 func (t *importTx) Note(ctx context.Context, orderID int64, s backend.ImportSave) error {
@@ -160,6 +194,13 @@ func (t *importTx) Commit() error {
 	if !t.write {
 		t.tx.Rollback()
 		return errPreview
+	}
+	ctx := context.Background()
+	for _, l := range t.links {
+		if err := queueLink(ctx, t.tx, l.orderID, l.hint, l.profile, l.at); err != nil {
+			t.tx.Rollback()
+			return err
+		}
 	}
 	return t.tx.Commit()
 }

@@ -90,6 +90,16 @@ func (w *orderWriter) close() {
 }
 
 func (w *orderWriter) save(ctx context.Context, o *backend.Order, now time.Time) error {
+	var id int64
+	err := w.find.QueryRowContext(ctx, o.OrderNo).Scan(&id)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	return w.write(ctx, o, id, now)
+}
+
+// write inserts the order (id 0) or updates the stored order id.
+func (w *orderWriter) write(ctx context.Context, o *backend.Order, id int64, now time.Time) error {
 	if o.UpdatedAt.IsZero() {
 		o.UpdatedAt = now
 	}
@@ -101,10 +111,7 @@ func (w *orderWriter) save(ctx context.Context, o *backend.Order, now time.Time)
 		o.Email, o.Tel, string(o.PaymentMethod), o.Subtotal, o.Discount, o.Shipping, o.Fee, o.PointsUsed, o.Total,
 		string(o.Status), o.Memo, o.Source, nName, nKana, nMail, nTel, o.Tax, o.Zip, o.Address, o.ShipName, o.ShipZip,
 		o.ShipAddress, o.ShipTel, o.DeliveryMethod, o.TrackingNo, o.ShopStatus}
-	var id int64
-	err := w.find.QueryRowContext(ctx, o.OrderNo).Scan(&id)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
+	if id == 0 {
 		res, err := w.insert.ExecContext(ctx, args...)
 		if err != nil {
 			return fmt.Errorf("insert order %s: %w", o.OrderNo, err)
@@ -112,9 +119,7 @@ func (w *orderWriter) save(ctx context.Context, o *backend.Order, now time.Time)
 		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
-	case err != nil:
-		return err
-	default:
+	} else {
 		if _, err := w.update.ExecContext(ctx, append(args, id)...); err != nil {
 			return fmt.Errorf("update order %s: %w", o.OrderNo, err)
 		}
@@ -141,7 +146,7 @@ func (w *orderWriter) save(ctx context.Context, o *backend.Order, now time.Time)
 			return err
 		}
 	}
-	_, err = w.text.ExecContext(ctx, id, grams(nName, nameGram), grams(nKana, nameGram), grams(nMail, mailGram), grams(nTel, mailGram))
+	_, err := w.text.ExecContext(ctx, id, grams(nName, nameGram), grams(nKana, nameGram), grams(nMail, mailGram), grams(nTel, mailGram))
 	return err
 }
 

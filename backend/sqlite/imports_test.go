@@ -1,0 +1,142 @@
+package sqlite
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"kessaidesk/backend"
+)
+
+func TestImportTargetSaysWhenMoneyMoved(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	seedSearch(t, db)
+	tx, err := db.BeginImport(ctx, false)
+	require.NoError(t, err)
+	defer tx.Rollback()
+	none, err := tx.Target(ctx, "999")
+	require.NoError(t, err)
+	assert.Nil(t, none)
+	tg, err := tx.Target(ctx, "1")
+	require.NoError(t, err)
+	assert.Equal(t, []backend.LineItem{item("TS-01", "Tシャツ 白", 1000, 1)}, tg.Order.Items)
+	assert.False(t, tg.HasPayment)
+	assert.Empty(t, tg.MoneyMoved)
+	tx.Rollback()
+
+	for _, c := range []struct {
+		no    string
+		state backend.PaymentState
+		op    backend.OpKind
+		opSt  backend.OpState
+		want  string
+	}{
+		{"1", backend.StateAuthorized, "", "", ""},
+		{"2", backend.StateCaptured, "", "", "決済が「実売上」です"},
+		{"3", backend.StateDeposited, "", "", "決済が「入金済み」です"},
+		{"10", backend.StateAuthorized, backend.OpChangeAmount, backend.OpSucceeded, "決済の「金額変更」が成功しています"},
+		{"11", backend.StateAuthorized, backend.OpCapture, backend.OpUnknown, "決済の操作が処理中です"},
+	} {
+		o, err := db.OrderByNo(ctx, c.no)
+		require.NoError(t, err)
+		p := newPayment(t, db, o, c.state)
+		if c.op != "" {
+			op := &backend.Operation{PaymentID: p.ID, Kind: c.op, IdempotencyKey: "k" + c.no}
+			require.NoError(t, db.BeginOperation(ctx, op))
+			op.State = c.opSt
+			require.NoError(t, db.CompleteOperation(ctx, &backend.Completion{Op: op}))
+		}
+		tx, err := db.BeginImport(ctx, false)
+		require.NoError(t, err)
+		tg, err := tx.Target(ctx, c.no)
+		require.NoError(t, err)
+		assert.True(t, tg.HasPayment, c.no)
+		assert.Equal(t, c.want, tg.MoneyMoved, c.no)
+		tx.Rollback()
+	}
+}
+
+func TestAPreviewTransactionCannotSave(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	tx, err := db.BeginImport(ctx, false)
+	require.NoError(t, err)
+	o := testOrder("1", "山田", "ヤマダ", 100, day)
+	assert.Error(t, tx.Save(ctx, o, backend.ImportSave{At: day}))
+	assert.Error(t, tx.Commit())
+	n, err := db.CountOrders(ctx, backend.OrderFilter{})
+	require.NoError(t, err)
+	assert.Zero(t, n)
+}
+
+func TestImportSaveQueuesTheLinkWithTheFilesIDs(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	tx, err := db.BeginImport(ctx, true)
+	require.NoError(t, err)
+	card := testOrder("1", "山田", "ヤマダ", 100, day)
+	bank := testOrder("2", "佐藤", "サトウ", 100, day)
+	bank.PaymentMethod = backend.MethodOther
+	hint := backend.TransactionIDs{GatewayOrderID: "1-20101530", GatewayTranID: "acc-1", GatewayTranPass: "pass-1"}
+	require.NoError(t, tx.Save(ctx, card, backend.ImportSave{At: day, Actor: "担当", Event: "取込", Hint: hint, HintProfileID: 3}))
+	require.NoError(t, tx.Save(ctx, bank, backend.ImportSave{At: day, Hint: hint}))
+	require.NoError(t, tx.Commit())
+
+	var status, gwOrder, tran, pass string
+	var profile int64
+	require.NoError(t, db.read.QueryRow(`SELECT status, gateway_order_id, hint_tran_id, hint_tran_pass, hint_profile_id
+		FROM order_links WHERE order_id = ?`, card.ID).Scan(&status, &gwOrder, &tran, &pass, &profile))
+	assert.Equal(t, []any{"pending", "1-20101530", "acc-1", "pass-1", int64(3)}, []any{status, gwOrder, tran, pass, profile})
+	var n int
+	require.NoError(t, db.read.QueryRow(`SELECT count(*) FROM order_links WHERE order_id = ?`, bank.ID).Scan(&n))
+	assert.Zero(t, n, "a bank transfer needs no gateway transaction")
+	evs, err := db.OrderEvents(ctx, card.ID)
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	assert.Equal(t, backend.OrderEvent{At: day.UTC(), Actor: "担当", Kind: "import", Detail: "取込"}, evs[0])
+}
+
+func TestImportNoteIsWrittenOnce(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	o := testOrder("1", "山田", "ヤマダ", 100, day)
+	require.NoError(t, db.SaveOrder(ctx, o))
+	for _, ev := range []string{"取込: 合計 → 200円は反映していません", "取込: 合計 → 200円は反映していません", "取込: 合計 → 300円は反映していません"} {
+		tx, err := db.BeginImport(ctx, true)
+		require.NoError(t, err)
+		require.NoError(t, tx.Note(ctx, o.ID, backend.ImportSave{At: day, Event: ev}))
+		require.NoError(t, tx.Commit())
+	}
+	evs, err := db.OrderEvents(ctx, o.ID)
+	require.NoError(t, err)
+	assert.Len(t, evs, 2)
+}
+
+func TestDemoPresentAndSettingsWithPrefix(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	demo, err := db.DemoPresent(ctx)
+	require.NoError(t, err)
+	assert.False(t, demo)
+	o := testOrder("1", "山田", "ヤマダ", 100, day)
+	o.Source = "demo"
+	require.NoError(t, db.SaveOrder(ctx, o))
+	demo, err = db.DemoPresent(ctx)
+	require.NoError(t, err)
+	assert.True(t, demo)
+
+	require.NoError(t, db.SetSetting(ctx, "import.layout.a", "1"))
+	require.NoError(t, db.SetSetting(ctx, "import.layout.b", "2"))
+	require.NoError(t, db.SetSetting(ctx, "import.layouts", "x"))
+	require.NoError(t, db.SetSetting(ctx, "other", "3"))
+	got, err := db.SettingsWithPrefix(ctx, "import.layout.")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"import.layout.a": "1", "import.layout.b": "2"}, got)
+	require.NoError(t, db.DeleteSetting(ctx, "import.layout.a"))
+	v, err := db.Setting(ctx, "import.layout.a")
+	require.NoError(t, err)
+	assert.Empty(t, v)
+}
