@@ -195,14 +195,30 @@ func (t *importTx) Commit() error {
 		t.tx.Rollback()
 		return errPreview
 	}
+	if err := t.queueLinks(); err != nil {
+		t.tx.Rollback()
+		return err
+	}
+	return t.tx.Commit()
+}
+
+// queueLinks runs queueLink's statement for every saved order that may need a link.
+func (t *importTx) queueLinks() error {
+	if len(t.links) == 0 {
+		return nil
+	}
 	ctx := context.Background()
+	st, err := t.tx.PrepareContext(ctx, queueLinkSQL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	for _, l := range t.links {
-		if err := queueLink(ctx, t.tx, l.orderID, l.hint, l.profile, l.at); err != nil {
-			t.tx.Rollback()
+		if _, err := st.ExecContext(ctx, queueLinkArgs(l.orderID, l.hint, l.profile, l.at)...); err != nil {
 			return err
 		}
 	}
-	return t.tx.Commit()
+	return nil
 }
 
 func (t *importTx) Rollback() error {
