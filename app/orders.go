@@ -10,7 +10,10 @@ import (
 )
 
 // Orders is the 受注管理 area.
-type Orders struct{ s *Services }
+type Orders struct {
+	s      *Services
+	export exports
+}
 
 // Options returns the labelled choices of the search form.
 func (o *Orders) Options() Options {

@@ -67,7 +67,7 @@ func (s *Services) operator(ctx context.Context) string {
 
 // Bindings returns the structs to bind, in one place for main and the tests.
 func Bindings(s *Services) []any {
-	return []any{&Orders{s: s}, &Payments{s: s}, &Settings{s: s}, &Work{s: s}, &Gateways{s: s}, &Link{s: s}}
+	return []any{&Orders{s: s}, &Payments{s: s}, &Settings{s: s}, &Work{s: s}, &Gateways{s: s}, &Link{s: s}, &Import{s: s}}
 }
 
 // Bound are the bound structs by area, for tests.
@@ -78,12 +78,13 @@ type Bound struct {
 	Work     *Work
 	Gateways *Gateways
 	Link     *Link
+	Import   *Import
 }
 
 // Bind returns the bound structs by area.
 func Bind(s *Services) Bound {
 	b := Bindings(s)
-	return Bound{b[0].(*Orders), b[1].(*Payments), b[2].(*Settings), b[3].(*Work), b[4].(*Gateways), b[5].(*Link)}
+	return Bound{b[0].(*Orders), b[1].(*Payments), b[2].(*Settings), b[3].(*Work), b[4].(*Gateways), b[5].(*Link), b[6].(*Import)}
 }
 
 // lang is the UI language ("ja" unless the operator chose English).
@@ -92,4 +93,11 @@ func (s *Services) lang(ctx context.Context) string {
 		return "en"
 	}
 	return "ja"
+}
+
+// emit sends a progress event to the window (nothing before it runs, or in tests).
+func (s *Services) emit(event string, data any) {
+	if s.System != nil {
+		s.System.Notifier().Emit(event, data)
+	}
 }

@@ -252,6 +252,9 @@ func (s *System) RemoveDemo(ctx context.Context) error {
 	return s.Store.SetSetting(ctx, SettingDemo, DemoRemoved)
 }
 
+// Notifier reaches the window (progress events, notifications) once it runs.
+func (s *System) Notifier() backend.Notifier { return s.notifier }
+
 // SetNotifier routes progress events and notifications (the window's, once it runs).
 func (s *System) SetNotifier(n backend.Notifier) { s.notifier.set(n) }
 

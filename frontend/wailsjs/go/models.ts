@@ -216,6 +216,109 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class ConsoleImportRequest {
+	    path: string;
+	    encoding: string;
+	    profileId: number;
+	    layout: string;
+	    inline?: link.ConsoleLayout;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConsoleImportRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.encoding = source["encoding"];
+	        this.profileId = source["profileId"];
+	        this.layout = source["layout"];
+	        this.inline = this.convertValues(source["inline"], link.ConsoleLayout);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ConsoleLine {
+	    line: number;
+	    gatewayOrderId: string;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConsoleLine(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.line = source["line"];
+	        this.gatewayOrderId = source["gatewayOrderId"];
+	        this.reason = source["reason"];
+	    }
+	}
+	export class ConsoleImportResult {
+	    rows: number;
+	    orders: number;
+	    linked: number;
+	    already: number;
+	    ambiguous: number;
+	    notFound: number;
+	    failed: number;
+	    unmatched: ConsoleLine[];
+	    problems: ConsoleLine[];
+	    cancelled: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConsoleImportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.rows = source["rows"];
+	        this.orders = source["orders"];
+	        this.linked = source["linked"];
+	        this.already = source["already"];
+	        this.ambiguous = source["ambiguous"];
+	        this.notFound = source["notFound"];
+	        this.failed = source["failed"];
+	        this.unmatched = this.convertValues(source["unmatched"], ConsoleLine);
+	        this.problems = this.convertValues(source["problems"], ConsoleLine);
+	        this.cancelled = source["cancelled"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	export class DriftRow {
 	    paymentId: number;
 	    orderId: number;
@@ -263,6 +366,20 @@ export namespace app {
 		    }
 		    return a;
 		}
+	}
+	export class ExportResult {
+	    path: string;
+	    count: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.count = source["count"];
+	    }
 	}
 	export class FeeRow {
 	    profileName: string;
@@ -348,6 +465,251 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class ImportConflict {
+	    orderNo: string;
+	    line: number;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportConflict(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.orderNo = source["orderNo"];
+	        this.line = source["line"];
+	        this.reason = source["reason"];
+	    }
+	}
+	export class ImportFieldSpec {
+	    field: string;
+	    label: Label;
+	    required: boolean;
+	    requiredPerItem: boolean;
+	    perItem: boolean;
+	    group: string;
+	    help: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportFieldSpec(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.field = source["field"];
+	        this.label = this.convertValues(source["label"], Label);
+	        this.required = source["required"];
+	        this.requiredPerItem = source["requiredPerItem"];
+	        this.perItem = source["perItem"];
+	        this.group = source["group"];
+	        this.help = source["help"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ImportFileInfo {
+	    path: string;
+	    name: string;
+	    size: number;
+	    encoding: string;
+	    detected: string;
+	    header: string[];
+	    sample: string[][];
+	    suggested: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportFileInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.name = source["name"];
+	        this.size = source["size"];
+	        this.encoding = source["encoding"];
+	        this.detected = source["detected"];
+	        this.header = source["header"];
+	        this.sample = source["sample"];
+	        this.suggested = source["suggested"];
+	    }
+	}
+	export class ImportLayout {
+	    name: string;
+	    label: string;
+	    builtin: boolean;
+	    perItem: boolean;
+	    columns: Record<string, Array<string>>;
+	    methods: Record<string, string>;
+	    statuses: Record<string, string>;
+	    note: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportLayout(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.label = source["label"];
+	        this.builtin = source["builtin"];
+	        this.perItem = source["perItem"];
+	        this.columns = source["columns"];
+	        this.methods = source["methods"];
+	        this.statuses = source["statuses"];
+	        this.note = source["note"];
+	    }
+	}
+	export class ImportProblem {
+	    line: number;
+	    column: string;
+	    message: string;
+	    messageEn: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportProblem(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.line = source["line"];
+	        this.column = source["column"];
+	        this.message = source["message"];
+	        this.messageEn = source["messageEn"];
+	    }
+	}
+	export class ImportPreview {
+	    encoding: string;
+	    rows: number;
+	    orders: number;
+	    new: number;
+	    updated: number;
+	    unchanged: number;
+	    invalid: number;
+	    conflicts: number;
+	    problems: ImportProblem[];
+	    problemsTotal: number;
+	    conflictList: ImportConflict[];
+	    unknownMethods: string[];
+	    unknownStatuses: string[];
+	    ok: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportPreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.encoding = source["encoding"];
+	        this.rows = source["rows"];
+	        this.orders = source["orders"];
+	        this.new = source["new"];
+	        this.updated = source["updated"];
+	        this.unchanged = source["unchanged"];
+	        this.invalid = source["invalid"];
+	        this.conflicts = source["conflicts"];
+	        this.problems = this.convertValues(source["problems"], ImportProblem);
+	        this.problemsTotal = source["problemsTotal"];
+	        this.conflictList = this.convertValues(source["conflictList"], ImportConflict);
+	        this.unknownMethods = source["unknownMethods"];
+	        this.unknownStatuses = source["unknownStatuses"];
+	        this.ok = source["ok"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class ImportRequest {
+	    path: string;
+	    encoding: string;
+	    layout: string;
+	    inline?: ImportLayout;
+	    methods: Record<string, string>;
+	    statuses: Record<string, string>;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.encoding = source["encoding"];
+	        this.layout = source["layout"];
+	        this.inline = this.convertValues(source["inline"], ImportLayout);
+	        this.methods = source["methods"];
+	        this.statuses = source["statuses"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ImportResult {
+	    new: number;
+	    updated: number;
+	    unchanged: number;
+	    conflicts: number;
+	    queuedForLink: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.new = source["new"];
+	        this.updated = source["updated"];
+	        this.unchanged = source["unchanged"];
+	        this.conflicts = source["conflicts"];
+	        this.queuedForLink = source["queuedForLink"];
+	    }
+	}
 	export class Info {
 	    version: string;
 	    dataDir: string;
@@ -355,6 +717,7 @@ export namespace app {
 	    demo: boolean;
 	    language: string;
 	    operator: string;
+	    setupNeeded: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Info(source);
@@ -368,6 +731,7 @@ export namespace app {
 	        this.demo = source["demo"];
 	        this.language = source["language"];
 	        this.operator = source["operator"];
+	        this.setupNeeded = source["setupNeeded"];
 	    }
 	}
 	
@@ -391,6 +755,132 @@ export namespace app {
 	        this.unitPrice = source["unitPrice"];
 	        this.quantity = source["quantity"];
 	        this.amount = source["amount"];
+	    }
+	}
+	export class TxView {
+	    profileId: number;
+	    gateway: string;
+	    gatewayLabel: string;
+	    method: Label;
+	    gatewayOrderId: string;
+	    tranId: string;
+	    state: Label;
+	    rawStatus: string;
+	    amount: number;
+	    tax: number;
+	    processedAt: string;
+	    authorizedAt: string;
+	    amountFromConsole: boolean;
+	    error: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TxView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.profileId = source["profileId"];
+	        this.gateway = source["gateway"];
+	        this.gatewayLabel = source["gatewayLabel"];
+	        this.method = this.convertValues(source["method"], Label);
+	        this.gatewayOrderId = source["gatewayOrderId"];
+	        this.tranId = source["tranId"];
+	        this.state = this.convertValues(source["state"], Label);
+	        this.rawStatus = source["rawStatus"];
+	        this.amount = source["amount"];
+	        this.tax = source["tax"];
+	        this.processedAt = source["processedAt"];
+	        this.authorizedAt = source["authorizedAt"];
+	        this.amountFromConsole = source["amountFromConsole"];
+	        this.error = source["error"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LinkRow {
+	    orderId: number;
+	    orderNo: string;
+	    customerName: string;
+	    method: Label;
+	    total: number;
+	    orderedAt: string;
+	    status: Label;
+	    reason: string;
+	    reasonEn: string;
+	    gatewayOrderId: string;
+	    profileId: number;
+	    candidates: TxView[];
+	
+	    static createFrom(source: any = {}) {
+	        return new LinkRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.orderId = source["orderId"];
+	        this.orderNo = source["orderNo"];
+	        this.customerName = source["customerName"];
+	        this.method = this.convertValues(source["method"], Label);
+	        this.total = source["total"];
+	        this.orderedAt = source["orderedAt"];
+	        this.status = this.convertValues(source["status"], Label);
+	        this.reason = source["reason"];
+	        this.reasonEn = source["reasonEn"];
+	        this.gatewayOrderId = source["gatewayOrderId"];
+	        this.profileId = source["profileId"];
+	        this.candidates = this.convertValues(source["candidates"], TxView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LinkRule {
+	    prefix: string;
+	    suffix: string;
+	    retrySuffixes: boolean;
+	    timestamped: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new LinkRule(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.prefix = source["prefix"];
+	        this.suffix = source["suffix"];
+	        this.retrySuffixes = source["retrySuffixes"];
+	        this.timestamped = source["timestamped"];
 	    }
 	}
 	export class Operation {
@@ -489,6 +979,8 @@ export namespace app {
 	    inFlight: boolean;
 	    actions: string[];
 	    operations: Operation[];
+	    tax: number;
+	    processedAt: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Payment(source);
@@ -519,6 +1011,8 @@ export namespace app {
 	        this.inFlight = source["inFlight"];
 	        this.actions = source["actions"];
 	        this.operations = this.convertValues(source["operations"], Operation);
+	        this.tax = source["tax"];
+	        this.processedAt = source["processedAt"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -561,6 +1055,16 @@ export namespace app {
 	    demo: boolean;
 	    payments: Payment[];
 	    events: OrderEvent[];
+	    tax: number;
+	    zip: string;
+	    address: string;
+	    shipName: string;
+	    shipZip: string;
+	    shipAddress: string;
+	    shipTel: string;
+	    deliveryMethod: string;
+	    trackingNo: string;
+	    link?: LinkRow;
 	
 	    static createFrom(source: any = {}) {
 	        return new OrderDetail(source);
@@ -589,6 +1093,16 @@ export namespace app {
 	        this.demo = source["demo"];
 	        this.payments = this.convertValues(source["payments"], Payment);
 	        this.events = this.convertValues(source["events"], OrderEvent);
+	        this.tax = source["tax"];
+	        this.zip = source["zip"];
+	        this.address = source["address"];
+	        this.shipName = source["shipName"];
+	        this.shipZip = source["shipZip"];
+	        this.shipAddress = source["shipAddress"];
+	        this.shipTel = source["shipTel"];
+	        this.deliveryMethod = source["deliveryMethod"];
+	        this.trackingNo = source["trackingNo"];
+	        this.link = this.convertValues(source["link"], LinkRow);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -842,6 +1356,7 @@ export namespace app {
 	    autoCapture: boolean;
 	    secrets: Record<string, string>;
 	    differenceInquiry: boolean;
+	    linkRule: LinkRule;
 	
 	    static createFrom(source: any = {}) {
 	        return new ProfileInput(source);
@@ -862,7 +1377,26 @@ export namespace app {
 	        this.autoCapture = source["autoCapture"];
 	        this.secrets = source["secrets"];
 	        this.differenceInquiry = source["differenceInquiry"];
+	        this.linkRule = this.convertValues(source["linkRule"], LinkRule);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class ProfileSync {
 	    profileId: number;
@@ -900,6 +1434,8 @@ export namespace app {
 	    autoCapture: boolean;
 	    secrets: SecretInfo[];
 	    differenceInquiry: boolean;
+	    linkRule: LinkRule;
+	    linkRuleText: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ProfileView(source);
@@ -922,6 +1458,8 @@ export namespace app {
 	        this.autoCapture = source["autoCapture"];
 	        this.secrets = this.convertValues(source["secrets"], SecretInfo);
 	        this.differenceInquiry = source["differenceInquiry"];
+	        this.linkRule = this.convertValues(source["linkRule"], LinkRule);
+	        this.linkRuleText = source["linkRuleText"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1063,6 +1601,23 @@ export namespace app {
 	        this.message = source["message"];
 	    }
 	}
+	export class TxIds {
+	    gatewayOrderId: string;
+	    tranId: string;
+	    tranPass: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TxIds(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.gatewayOrderId = source["gatewayOrderId"];
+	        this.tranId = source["tranId"];
+	        this.tranPass = source["tranPass"];
+	    }
+	}
+	
 	export class WorkListInfo {
 	    code: string;
 	    ja: string;
@@ -1079,6 +1634,67 @@ export namespace app {
 	        this.ja = source["ja"];
 	        this.en = source["en"];
 	        this.count = source["count"];
+	    }
+	}
+
+}
+
+export namespace link {
+	
+	export class ConsoleLayout {
+	    name: string;
+	    label: string;
+	    gateways: string[];
+	    builtin: boolean;
+	    columns: Record<string, Array<string>>;
+	    statuses: Record<string, string>;
+	    note: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConsoleLayout(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.label = source["label"];
+	        this.gateways = source["gateways"];
+	        this.builtin = source["builtin"];
+	        this.columns = source["columns"];
+	        this.statuses = source["statuses"];
+	        this.note = source["note"];
+	    }
+	}
+	export class Progress {
+	    running: boolean;
+	    done: number;
+	    total: number;
+	    linked: number;
+	    already: number;
+	    notFound: number;
+	    ambiguous: number;
+	    failed: number;
+	    noProfile: number;
+	    consoleOnly: number;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Progress(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.running = source["running"];
+	        this.done = source["done"];
+	        this.total = source["total"];
+	        this.linked = source["linked"];
+	        this.already = source["already"];
+	        this.notFound = source["notFound"];
+	        this.ambiguous = source["ambiguous"];
+	        this.failed = source["failed"];
+	        this.noProfile = source["noProfile"];
+	        this.consoleOnly = source["consoleOnly"];
+	        this.message = source["message"];
 	    }
 	}
 

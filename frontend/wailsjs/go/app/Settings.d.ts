@@ -21,3 +21,7 @@ export function SaveRules(arg1:app.Rules):Promise<void>;
 export function SetLanguage(arg1:string):Promise<void>;
 
 export function SetOperator(arg1:string):Promise<void>;
+
+export function StartDemo():Promise<void>;
+
+export function StartOwnShop():Promise<void>;

@@ -41,3 +41,11 @@ export function SetLanguage(arg1) {
 export function SetOperator(arg1) {
   return window['go']['app']['Settings']['SetOperator'](arg1);
 }
+
+export function StartDemo() {
+  return window['go']['app']['Settings']['StartDemo']();
+}
+
+export function StartOwnShop() {
+  return window['go']['app']['Settings']['StartOwnShop']();
+}
