@@ -78,8 +78,9 @@ func (r *runner) emitJSON(v any) {
 const usage = `使い方 / usage: kessaidesk [-data DIR] [-json] [-lang ja|en] [-demo] COMMAND [ARGS]
 
   sync                                 同期を1回実行 / run one sync
-  import FILE                          受注CSVを取り込む / import orders (CSV, UTF-8 or Shift_JIS)
-  export [-o FILE] [-sjis]             受注をCSVで書き出す / export orders as CSV
+  import FILE [-preset NAME | -mapping NAME] [-encoding cp932|utf-8] [-dry-run]
+                                       受注CSVを確認して取り込む（全件か何もしないか）/ preview and import an order CSV
+  export [-o FILE] [-sjis]             受注をCSVで書き出す（UTF-8 BOM付き、-sjis で Shift_JIS）/ export orders as CSV
   link [-profile N] [ORDER...]         受注をゲートウェイの取引と連携（照会のみ）/ link orders to their gateway transactions
   link ORDER -profile N -order-id ID [-tran-id ID] [-tran-pass PASS] [-amount YEN]
                                        手入力のIDで連携（ゲートウェイで確認してから保存）/ link one order by hand
@@ -207,66 +208,150 @@ func (r *runner) sync(ctx context.Context, sys *system.System) error {
 }
 
 func (r *runner) importCSV(ctx context.Context, sys *system.System, args []string) error {
-	if len(args) != 1 {
-		return invalid("取り込むCSVファイルを1つ指定してください", "give one CSV file")
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(r.env.Stderr)
+	preset := fs.String("preset", "", "取込レイアウト（eccube4, eccube2, futureshop, makeshop, kessaidesk）/ preset")
+	mapping := fs.String("mapping", "", "保存した取込レイアウトの名前 / a saved mapping")
+	encoding := fs.String("encoding", "", "cp932 | utf-8（省略時は自動判別）")
+	dryRun := fs.Bool("dry-run", false, "確認だけで保存しない / preview only")
+	files, err := parseArgs(fs, args)
+	if err != nil || len(files) != 1 || (*preset != "" && *mapping != "") {
+		return invalid("取り込むCSVファイルを1つ指定してください（-preset か -mapping のどちらか一方）", "give one CSV file (and -preset or -mapping, not both)")
 	}
-	f, err := os.Open(args[0])
+	path := files[0]
+	name := *preset + *mapping
+	if name == "" {
+		if name, err = suggestLayout(path, csvimport.Encoding(*encoding)); err != nil {
+			return err
+		}
+	}
+	layout, err := csvimport.FindLayout(ctx, sys.Store, name)
 	if err != nil {
-		return backend.Errorf(backend.ENOTFOUND, "ファイル %s を開けません", "cannot open %s", args[0])
+		return err
+	}
+	imp := &csvimport.Importer{Store: sys.Store, Now: sys.Clock.Now}
+	req := csvimport.Request{Path: path, Encoding: csvimport.Encoding(*encoding), Layout: layout}
+	pv, err := imp.Preview(ctx, req)
+	if err != nil {
+		return err
+	}
+	r.sayPreview(pv)
+	if !pv.OK() {
+		r.emitJSON(pv)
+		return problemsError(pv)
+	}
+	if *dryRun {
+		r.emitJSON(pv)
+		r.say("確認のみ（-dry-run）: 何も保存していません", "dry run: nothing was saved")
+		return nil
+	}
+	req.Expect = &pv.File
+	res, err := imp.Commit(ctx, req, r.operator(ctx, sys))
+	if err != nil {
+		return err
+	}
+	if !res.OK() {
+		r.emitJSON(res)
+		return problemsError(res)
+	}
+	r.emitJSON(res)
+	r.say("取り込みました: 新規 %d件、更新 %d件、変更なし %d件、競合 %d件（競合は取り込んでいません）",
+		"imported: %d new, %d updated, %d unchanged, %d conflicts (not applied)", res.New, res.Updated, res.Unchanged, res.Conflicting)
+	if n, err := sys.Store.CountPendingLinks(ctx); err == nil && n > 0 {
+		r.say("連携待ち %d件: kessaidesk link で決済サービスの取引と連携します", "%d orders wait to be linked: run kessaidesk link", n)
+	}
+	return nil
+}
+
+// suggestLayout picks the layout whose columns match the file's header.
+func suggestLayout(path string, enc csvimport.Encoding) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", backend.Errorf(backend.ENOTFOUND, "ファイル %s を開けません", "cannot open %s", path)
 	}
 	defer f.Close()
-	orders, err := csvimport.Read(f)
+	if enc == csvimport.EncodingAuto {
+		if enc, err = csvimport.Detect(f); err != nil {
+			return "", err
+		}
+		if _, err := f.Seek(0, 0); err != nil {
+			return "", err
+		}
+	}
+	rd, err := csvimport.NewReader(f, enc)
 	if err != nil {
-		return err
+		if le, ok := err.(*csvimport.LineError); ok {
+			return "", le.AsError()
+		}
+		return "", err
 	}
-	if err := sys.Store.SaveOrders(ctx, orders); err != nil {
-		return err
+	if name := csvimport.Suggest(rd.Header()); name != "" {
+		return name, nil
 	}
-	r.emitJSON(map[string]int{"imported": len(orders)})
-	r.say("%d件の受注を取り込みました", "imported %d orders", len(orders))
-	return nil
+	var names []string
+	for _, l := range csvimport.Presets() {
+		names = append(names, l.Name)
+	}
+	return "", invalid("どの取込レイアウトの列か判別できません。-preset（%s）か -mapping で指定してください",
+		"cannot tell the layout from the header; give -preset (%s) or -mapping", strings.Join(names, ", "))
+}
+
+// problemsError lists every problem of a file with its line, in both languages.
+func problemsError(p *csvimport.Preview) error {
+	ja := []string{fmt.Sprintf("取り込めない行が%d件あります。何も保存していません", p.ProblemCount)}
+	en := []string{fmt.Sprintf("%d problems; nothing was saved", p.ProblemCount)}
+	for _, pr := range p.Problems {
+		col := ""
+		if pr.Column != "" {
+			col = "「" + pr.Column + "」 "
+		}
+		ja = append(ja, fmt.Sprintf("  %d行目: %s%s", pr.Line, col, pr.Message))
+		en = append(en, fmt.Sprintf("  line %d: %s%s", pr.Line, col, pr.MessageEn))
+	}
+	if n := p.ProblemCount - len(p.Problems); n > 0 {
+		ja, en = append(ja, fmt.Sprintf("  ほかに%d件", n)), append(en, fmt.Sprintf("  and %d more", n))
+	}
+	return &backend.Error{Code: backend.EINVALID, Class: backend.ClassPermanent, Message: strings.Join(ja, "\n"), MessageEn: strings.Join(en, "\n")}
+}
+
+// sayPreview prints what an import would do and its conflicts.
+func (r *runner) sayPreview(p *csvimport.Preview) {
+	r.say("%s: %d行 %d件 — 新規 %d件、更新 %d件、変更なし %d件、エラー %d件、競合 %d件",
+		"%s: %d rows, %d orders — %d new, %d updated, %d unchanged, %d invalid, %d conflicts",
+		p.Encoding.Label(), p.Rows, p.Orders, p.New, p.Updated, p.Unchanged, p.Invalid, p.Conflicting)
+	for _, c := range p.Conflicts {
+		r.say("  競合 %d行目 受注 %s: %s", "  conflict line %d order %s: %s", c.Line, c.OrderNo, pick(r.lang, c.Reason, c.ReasonEn))
+	}
 }
 
 func (r *runner) export(ctx context.Context, sys *system.System, args []string) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(r.env.Stderr)
 	out := fs.String("o", "", "書き出し先（省略時は標準出力）/ output file")
-	sjis := fs.Bool("sjis", false, "Shift_JIS で書き出す（Excel向け）/ write Shift_JIS")
+	sjis := fs.Bool("sjis", false, "Shift_JIS（CP932）で書き出す（Excel向け）/ write Shift_JIS")
 	if _, err := parseArgs(fs, args); err != nil {
 		return invalid("export の指定が正しくありません", "bad export flags")
 	}
-	var orders []*backend.Order
-	for offset := 0; ; offset += 500 {
-		page, err := sys.Store.FindOrders(ctx, backend.OrderFilter{Sort: "order_no_asc", Limit: 500, Offset: offset})
-		if err != nil {
-			return err
-		}
-		for _, row := range page.Rows {
-			o, err := sys.Store.OrderByID(ctx, row.ID)
-			if err != nil {
-				return err
-			}
-			orders = append(orders, o)
-		}
-		if len(page.Rows) < 500 {
-			break
-		}
+	enc := csvimport.EncodingUTF8
+	if *sjis {
+		enc = csvimport.EncodingCP932
 	}
-	w := r.env.Stdout
-	if *out != "" {
-		f, err := os.Create(*out)
-		if err != nil {
-			return backend.Errorf(backend.EINVALID, "%s に書き込めません", "cannot write %s", *out)
-		}
-		defer f.Close()
-		w = f
-	}
-	if err := csvimport.Write(w, orders, *sjis); err != nil {
+	f := backend.OrderFilter{Sort: "order_no_asc"}
+	if *out == "" {
+		_, err := csvimport.Export(ctx, r.env.Stdout, sys.Store, f, enc, nil)
 		return err
 	}
-	if *out != "" {
-		r.say("%d件の受注を %s に書き出しました", "exported %d orders to %s", len(orders), *out)
+	n := 0
+	err := csvimport.WriteFileAtomic(*out, sys.DataDir, func(w io.Writer) error {
+		var err error
+		n, err = csvimport.Export(ctx, w, sys.Store, f, enc, nil)
+		return err
+	})
+	if err != nil {
+		return err
 	}
+	r.emitJSON(map[string]any{"path": *out, "count": n})
+	r.say("%d件の受注を %s に書き出しました", "exported %d orders to %s", n, *out)
 	return nil
 }
 

@@ -124,7 +124,14 @@ func TestExportImportRoundTripAndBrokenCSV(t *testing.T) {
 	code := Run(context.Background(), []string{"-data", other, "import", csvPath}, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
 		Config: system.Config{Vault: kc}})
 	require.Equal(t, 0, code, errb.String())
-	assert.Contains(t, out.String(), "120件の受注を取り込みました")
+	assert.Contains(t, out.String(), "新規 120件")
+
+	// Again: the same file changes nothing.
+	out.Reset()
+	code = Run(context.Background(), []string{"-data", other, "import", csvPath}, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+		Config: system.Config{Vault: kc}})
+	require.Equal(t, 0, code, errb.String())
+	assert.Contains(t, out.String(), "新規 0件、更新 0件、変更なし 120件")
 
 	// A broken file changes nothing and says which line.
 	broken := filepath.Join(t.TempDir(), "broken.csv")
@@ -139,7 +146,21 @@ func TestExportImportRoundTripAndBrokenCSV(t *testing.T) {
 		Config: system.Config{Vault: kc}})
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errb.String(), "何も保存していません")
-	assert.Contains(t, errb.String(), "3行目: 支払方法「ポイント払い」は使えません")
+	assert.Contains(t, errb.String(), "3行目: 「支払方法」 支払方法「ポイント払い」は使えません")
+
+	// -dry-run previews and saves nothing; -json gives the preview.
+	good := filepath.Join(t.TempDir(), "good.csv")
+	require.NoError(t, os.WriteFile(good, []byte(strings.Join([]string{
+		strings.Join(csvimport.Columns, ","),
+		"9001,2026/11/20 10:00:00,山田 太郎,ヤマダ タロウ,t@example.jp,090-1111-2222,クレジットカード決済,A-1,煎茶,,3000,1,0,0,0,0,3000,新規受付,",
+	}, "\r\n")), 0o600))
+	out.Reset()
+	code = Run(context.Background(), []string{"-data", empty, "-json", "import", good, "-dry-run"}, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+		Config: system.Config{Vault: kc}})
+	require.Equal(t, 0, code, errb.String())
+	var pv csvimport.Preview
+	require.NoError(t, json.Unmarshal(out.Bytes(), &pv))
+	assert.Equal(t, 1, pv.New)
 	sys, err := system.Open(context.Background(), system.Config{DataDir: empty, Vault: kc})
 	require.NoError(t, err)
 	defer sys.Close()
