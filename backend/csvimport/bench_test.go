@@ -100,45 +100,104 @@ func peakMemory(work func()) (heapInuse, sys uint64) {
 	return heapInuse, sys
 }
 
-// BenchmarkImportShiftJIS100k previews and commits 100,000 Shift_JIS rows (50,000
-// orders of two lines) into a new database, and prints rows/s and the peak memory.
+// eccube4SJISFile writes an EC-CUBE 4 受注CSV in Shift_JIS with LF: orders of two
+// products, a 送料 and a 手数料 row (EC-CUBE 4 writes them even when 0), 71 columns.
+func eccube4SJISFile(b testing.TB, rows int) string {
+	path := filepath.Join(b.TempDir(), "eccube4-sjis.csv")
+	f, err := os.Create(path)
+	require.NoError(b, err)
+	defer f.Close()
+	out := bufio.NewWriter(f)
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	flush := func() {
+		w.Flush()
+		enc, err := textenc.EncodeCP932(buf.String())
+		require.NoError(b, err)
+		out.Write(enc)
+		buf.Reset()
+	}
+	names := ColumnNames(eccube4Header)
+	write := func(cells map[string]string) {
+		rec := make([]string, len(names))
+		for i, n := range names {
+			rec[i] = cells[n]
+		}
+		w.Write(rec)
+	}
+	w.Write(eccube4Header)
+	for r := 0; r < rows; r += 4 {
+		no := fmt.Sprint(100000 + r/4)
+		o := eccube4Order(no, no, "1", "新規受付", "クレジットカード決済", "3300.00", "600.00", "4230.00")
+		o["受注日"] = time.Date(2026, 1, 1, 9, 0, 0, 0, backend.JST).Add(time.Duration(r) * time.Minute).Format("2006-01-02 15:04:05")
+		write(with(o, eccube4Line("1", "商品", "静岡県産 深蒸し煎茶 100g", "SKU-1", "1000.00", "2", "10")))
+		write(with(o, eccube4Line("1", "商品", "急須", "SKU-2", "1000.00", "1", "10")))
+		write(with(o, eccube4Line("2", "送料", "送料", "", "600.00", "1", "10")))
+		write(with(o, eccube4Line("3", "手数料", "手数料", "", "330.00", "1", "10")))
+		if buf.Len() > 64<<10 {
+			flush()
+		}
+	}
+	flush()
+	require.NoError(b, out.Flush())
+	return path
+}
+
+// BenchmarkImportShiftJIS100k previews and commits 100,000 Shift_JIS rows into a new
+// database and prints rows/s, orders/s and the peak memory: our own layout with two
+// lines per order (50,000 orders), and EC-CUBE 4 with four rows per order (25,000).
 func BenchmarkImportShiftJIS100k(b *testing.B) {
 	const rows = 100_000
-	path := shiftJISFile(b, rows, 2)
-	st, _ := os.Stat(path)
-	l, _ := Preset(KessaiDesk)
-	var elapsed, previewTime time.Duration
-	var heap, sys uint64
-	for b.Loop() {
-		b.StopTimer()
-		db, err := sqlite.Open(filepath.Join(b.TempDir(), "bench.db"))
-		require.NoError(b, err)
-		im := &Importer{Store: db}
-		runtime.GC()
-		b.StartTimer()
-		h, s := peakMemory(func() {
-			start := time.Now()
-			pv, err := im.Preview(context.Background(), Request{Path: path, Layout: l})
-			require.NoError(b, err)
-			require.True(b, pv.OK())
-			previewTime += time.Since(start)
-			res, err := im.Commit(context.Background(), Request{Path: path, Layout: l, Expect: &pv.File}, "bench")
-			require.NoError(b, err)
-			require.Equal(b, rows/2, res.New)
-			elapsed += time.Since(start)
+	for _, c := range []struct {
+		name     string
+		layout   string
+		perOrder int
+		file     func(testing.TB) string
+	}{
+		{"kessaidesk-2-lines-per-order", KessaiDesk, 2, func(tb testing.TB) string { return shiftJISFile(tb, rows, 2) }},
+		{"eccube4-4-rows-per-order", "eccube4", 4, func(tb testing.TB) string { return eccube4SJISFile(tb, rows) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			path := c.file(b)
+			st, _ := os.Stat(path)
+			l, _ := Preset(c.layout)
+			orders := rows / c.perOrder
+			var elapsed, previewTime time.Duration
+			var heap, sys uint64
+			for b.Loop() {
+				b.StopTimer()
+				db, err := sqlite.Open(filepath.Join(b.TempDir(), "bench.db"))
+				require.NoError(b, err)
+				im := &Importer{Store: db}
+				runtime.GC()
+				b.StartTimer()
+				h, s := peakMemory(func() {
+					start := time.Now()
+					pv, err := im.Preview(context.Background(), Request{Path: path, Layout: l})
+					require.NoError(b, err)
+					require.True(b, pv.OK(), "%+v", pv.Problems)
+					previewTime += time.Since(start)
+					res, err := im.Commit(context.Background(), Request{Path: path, Layout: l, Expect: &pv.File}, "bench")
+					require.NoError(b, err)
+					require.Equal(b, orders, res.New)
+					elapsed += time.Since(start)
+				})
+				heap, sys = max(heap, h), max(sys, s)
+				b.StopTimer()
+				db.Close()
+				b.StartTimer()
+			}
+			n := float64(b.N)
+			b.ReportMetric(rows*n/elapsed.Seconds(), "rows/s")
+			b.ReportMetric(float64(orders)*n/elapsed.Seconds(), "orders/s")
+			b.ReportMetric(rows*n/previewTime.Seconds(), "preview-rows/s")
+			b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MiB")
+			b.ReportMetric(float64(sys)/(1<<20), "peak-sys-MiB")
+			b.Logf("%d Shift_JIS rows, %d orders (%.1f MiB): preview + commit %.0f rows/s (%.0f orders/s), preview alone %.0f rows/s; peak heap in use %.1f MiB, from the OS %.1f MiB",
+				rows, orders, float64(st.Size())/(1<<20), rows*n/elapsed.Seconds(), float64(orders)*n/elapsed.Seconds(),
+				rows*n/previewTime.Seconds(), float64(heap)/(1<<20), float64(sys)/(1<<20))
 		})
-		heap, sys = max(heap, h), max(sys, s)
-		b.StopTimer()
-		db.Close()
-		b.StartTimer()
 	}
-	n := float64(b.N)
-	b.ReportMetric(rows*n/elapsed.Seconds(), "rows/s")
-	b.ReportMetric(rows*n/previewTime.Seconds(), "preview-rows/s")
-	b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MiB")
-	b.ReportMetric(float64(sys)/(1<<20), "peak-sys-MiB")
-	b.Logf("%d Shift_JIS rows (%.1f MiB): preview + commit %.0f rows/s, preview alone %.0f rows/s; peak heap in use %.1f MiB, from the OS %.1f MiB",
-		rows, float64(st.Size())/(1<<20), rows*n/elapsed.Seconds(), rows*n/previewTime.Seconds(), float64(heap)/(1<<20), float64(sys)/(1<<20))
 }
 
 // BenchmarkExport streams orders out in Shift_JIS and prints orders/s and rows/s.

@@ -26,7 +26,8 @@ import (
 type Importer struct {
 	Store backend.ImportStore
 	Now   func() time.Time
-	// Progress, when set, is called from the importing goroutine a few times a second.
+	// Progress, when set, is called a few times a second (from a goroutine of the
+	// import: one call at a time).
 	Progress func(Progress)
 	// MaxListed bounds the problems, conflicts and changes listed (default 1000);
 	// every one is counted.
@@ -365,7 +366,13 @@ type progress struct {
 	rows  int
 }
 
-func (pr *progress) row(rd *Reader) error {
+// recordSource is a Reader, or a readAhead of one.
+type recordSource interface {
+	Next() ([]string, int, error)
+	Offset() int64
+}
+
+func (pr *progress) row(rd recordSource) error {
 	pr.rows++
 	if pr.rows%256 != 0 {
 		return nil
@@ -380,7 +387,7 @@ func (pr *progress) row(rd *Reader) error {
 	return nil
 }
 
-func (pr *progress) done(rd *Reader) {
+func (pr *progress) done(rd recordSource) {
 	if pr.s.im.Progress != nil {
 		pr.s.im.Progress(Progress{Phase: pr.phase, Bytes: rd.Offset(), Total: pr.s.size, Rows: pr.rows})
 	}
@@ -431,17 +438,19 @@ func (s *scan) pass1(pv *Preview, tx backend.ImportTx) error {
 	}
 	c := s.c
 	c.plan, c.index, s.words = p, map[string]int32{}, map[[2]string]int{}
+	ahead := readAhead(rd)
+	defer ahead.close()
 	pr := &progress{s: s, phase: "check"}
 	var r row
 	var openNo string // the order whose rows are being read, and its first row's values
 	openVals := make([]string, numFields)
 	for {
-		rec, line, err := rd.Next()
+		rec, line, err := ahead.Next()
 		if err == io.EOF {
 			break
 		}
 		pv.Rows++
-		if err := pr.row(rd); err != nil {
+		if err := pr.row(ahead); err != nil {
 			return err
 		}
 		rowBad := false
@@ -501,7 +510,7 @@ func (s *scan) pass1(pv *Preview, tx backend.ImportTx) error {
 			s.problem(pv, q)
 		}
 	}
-	pr.done(rd)
+	pr.done(ahead)
 	pv.File.SHA256 = hex.EncodeToString(h.Sum(nil))
 	pv.Orders = len(c.sums)
 	if pv.Fatal {
@@ -637,6 +646,125 @@ func (s *scan) pass2(pv *Preview, phase string, want func(*orderSum) bool, each 
 	return nil
 }
 
+// pass2Piped is pass2 with the reading on another goroutine: the file is decoded and
+// parsed while the database works on the orders before (SQLite writes on one
+// connection; the two overlap on two cores). each runs on the calling goroutine.
+func (s *scan) pass2Piped(pv *Preview, phase string, want func(*orderSum) bool, each func(*incoming, *orderSum) error) error {
+	type item struct {
+		in  *incoming
+		sum *orderSum
+	}
+	const batch = 64
+	ch := make(chan []item, 4)
+	stop := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(ch)
+		b := make([]item, 0, batch)
+		send := func() bool {
+			select {
+			case ch <- b:
+				b = make([]item, 0, batch)
+				return true
+			case <-stop:
+				return false
+			}
+		}
+		readErr = s.pass2(pv, phase, want, func(in *incoming, o *orderSum) error {
+			if b = append(b, item{in, o}); len(b) == batch && !send() {
+				return errStopped
+			}
+			return nil
+		})
+		if readErr == nil && len(b) > 0 {
+			send()
+		}
+	}()
+	var err error
+	for b := range ch {
+		for _, it := range b {
+			if err != nil {
+				break
+			}
+			if err = each(it.in, it.sum); err != nil {
+				close(stop) // the reader stops at its next order; ch is drained below
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return readErr
+}
+
+var errStopped = errors.New("csvimport: stopped")
+
+// readAhead decodes and splits the file's records on another goroutine, a batch
+// ahead of the one that checks them.
+func readAhead(rd *Reader) *aheadReader {
+	a := &aheadReader{ch: make(chan []record, 8), stop: make(chan struct{})}
+	go func() {
+		defer close(a.ch)
+		b := make([]record, 0, 256)
+		for {
+			rec, line, err := rd.Next()
+			b = append(b, record{rec, line, err, rd.Offset()})
+			var le *LineError
+			last := err != nil && !(errors.As(err, &le) && !le.Fatal)
+			if len(b) == cap(b) || last {
+				select {
+				case a.ch <- b:
+				case <-a.stop:
+					return
+				}
+				if last {
+					return
+				}
+				b = make([]record, 0, 256)
+			}
+		}
+	}()
+	return a
+}
+
+type record struct {
+	rec  []string
+	line int
+	err  error
+	off  int64
+}
+
+type aheadReader struct {
+	ch   chan []record
+	stop chan struct{}
+	buf  []record
+	i    int
+	off  int64
+}
+
+func (a *aheadReader) Next() ([]string, int, error) {
+	if a.i == len(a.buf) {
+		b, ok := <-a.ch
+		if !ok {
+			return nil, 0, io.EOF
+		}
+		a.buf, a.i = b, 0
+	}
+	r := a.buf[a.i]
+	a.i++
+	a.off = r.off
+	return r.rec, r.line, r.err
+}
+
+func (a *aheadReader) Offset() int64 { return a.off }
+
+// close stops the reading goroutine and waits for it.
+func (a *aheadReader) close() {
+	close(a.stop)
+	for range a.ch {
+	}
+}
+
 var errChangedDuring = &backend.Error{Code: backend.ECONFLICT, Class: backend.ClassPermanent,
 	Message:   "ファイルが取り込みの途中で変更されました。何も保存していません",
 	MessageEn: "the file changed during the import; nothing was saved"}
@@ -652,7 +780,7 @@ func (s *scan) preview(pv *Preview, tx backend.ImportTx) error {
 		return nil
 	}
 	now := s.im.now()
-	return s.pass2(pv, "compare", func(o *orderSum) bool { return o.exists }, func(in *incoming, o *orderSum) error {
+	return s.pass2Piped(pv, "compare", func(o *orderSum) bool { return o.exists }, func(in *incoming, o *orderSum) error {
 		return s.apply(tx, pv, in, true, now, "", s.req.Layout.Label)
 	})
 }
@@ -678,7 +806,7 @@ func (s *scan) commit(pv *Preview, actor string) (err error) {
 	}()
 	now := s.im.now()
 	all := func(*orderSum) bool { return true }
-	err = s.pass2(pv, "save", all, func(in *incoming, o *orderSum) error {
+	err = s.pass2Piped(pv, "save", all, func(in *incoming, o *orderSum) error {
 		return s.apply(tx, pv, in, o.exists, now, actor, s.req.Layout.Label)
 	})
 	if err != nil {

@@ -60,11 +60,6 @@ func (db *DB) BeginImport(ctx context.Context, write bool) (backend.ImportTx, er
 	if err == nil && write {
 		t.w, err = newOrderWriter(ctx, tx)
 	}
-	if err == nil && write {
-		// A whole file is one transaction: a page cache of 64 MiB keeps SQLite from
-		// spilling it to the WAL page by page (the default is 2 MiB).
-		_, err = tx.ExecContext(ctx, `PRAGMA cache_size = -65536`)
-	}
 	if err != nil {
 		t.close()
 		tx.Rollback()
@@ -79,6 +74,7 @@ type importTx struct {
 	w                            *orderWriter
 	target, exists, moved, event *sql.Stmt
 	lastEvent                    *sql.Stmt
+	empty                        *bool // the orders table is empty (asked once)
 	// links are queued when the orders are all written: queueLink's INSERT … SELECT
 	// opens a statement savepoint, at which SQLite's FTS4 flushes the search index's
 	// pending terms — once per order, it costs more than the rest of the save.
@@ -139,6 +135,17 @@ func (t *importTx) Target(ctx context.Context, orderNo string) (*backend.ImportT
 }
 
 func (t *importTx) Exists(ctx context.Context, orderNo string) (bool, error) {
+	if t.empty == nil { // a shop's first import: no order to look up
+		var any bool
+		if err := t.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM orders)`).Scan(&any); err != nil {
+			return false, err
+		}
+		empty := !any
+		t.empty = &empty
+	}
+	if *t.empty {
+		return false, nil
+	}
 	var ok bool
 	err := t.exists.QueryRowContext(ctx, orderNo).Scan(&ok)
 	return ok, err
