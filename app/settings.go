@@ -39,7 +39,13 @@ func (st *Settings) Info() (*Info, error) {
 
 // StartDemo answers the first window: try the demo shop (demo orders and the built-in
 // sandbox of the three gateway families; nothing real is charged).
-func (st *Settings) StartDemo() error { return st.s.System.StartDemo(st.s.Ctx()) }
+func (st *Settings) StartDemo() error {
+	if err := st.s.System.StartDemo(st.s.Ctx()); err != nil {
+		return err
+	}
+	st.s.System.Syncer.RunNow() // the demo's payments as the sandbox sees them, at once
+	return nil
+}
 
 // StartOwnShop answers the first window: start with my shop (no demo data).
 func (st *Settings) StartOwnShop() error { return st.s.System.StartOwnShop(st.s.Ctx()) }

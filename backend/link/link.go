@@ -98,7 +98,9 @@ type Progress struct {
 	Failed      int    `json:"failed"`
 	NoProfile   int    `json:"noProfile"`
 	ConsoleOnly int    `json:"consoleOnly"`
-	Message     string `json:"message"`
+	Message     string `json:"message"` // the outcome in words (Japanese)
+	// Error: the run stopped before its end for this reason (Japanese); "" otherwise.
+	Error string `json:"error"`
 }
 
 // Report is the outcome of a run.
@@ -245,6 +247,7 @@ func (s *Service) Start(ctx context.Context, opt RunOptions) error {
 		switch {
 		case err != nil:
 			msg = "連携を続けられませんでした: " + backend.ErrorMessage(err, "ja")
+			s.update(func(p *Progress) { p.Error = msg })
 		case rep != nil:
 			msg = rep.summary(rep.Cancelled)
 		}

@@ -33,9 +33,14 @@ start_app() {
   port=$(freeport)
   url="http://127.0.0.1:$port"
   log="$work/$name.log"
-  # The Wails dev build reads its dev-server settings from the environment.
+  # The Wails dev build reads its dev-server settings from the environment. The app
+  # keeps gateway secrets in the OS keychain: a private D-Bus session with a throwaway
+  # gnome-keyring (never the user's) in its own HOME.
+  local home="$work/$name-home"
+  mkdir -p "$home/run" && chmod 700 "$home/run"
   setsid env devserver="127.0.0.1:$port" assetdir="$PWD/frontend/dist" KESSAIDESK_DATA="$work/$name-data" \
-    xvfb-run -a -s "-screen 0 1400x900x24" "$bin" >"$log" 2>&1 &
+    HOME="$home" XDG_DATA_HOME="$home/.local/share" XDG_RUNTIME_DIR="$home/run" \
+    dbus-run-session -- sh -c 'echo -n kessai-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec xvfb-run -a -s "-screen 0 1400x900x24" "$0"' "$PWD/$bin" >"$log" 2>&1 &
   local app=$!
   pids+=("$app")
   for _ in $(seq 1 120); do

@@ -288,6 +288,7 @@ export interface ImportProgress { phase: 'check' | 'save'; bytes: number; totalB
 export interface LinkProgress {
   running: boolean; done: number; total: number; linked: number; notFound: number; ambiguous: number
   failed: number; noProfile: number; message: string
+  error?: string // the run stopped before its end, for this reason
 }
 export interface TxIds { gatewayOrderId: string; tranId: string; tranPass: string }
 export interface TxView {

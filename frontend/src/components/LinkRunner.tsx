@@ -66,7 +66,7 @@ export function LinkRunner({ onFinished }: { onFinished?: () => void }) {
       {started && progress && !running && (
         <div className="notice" role="status" data-testid="link-result">
           {t.linkDone(progress)}
-          {progress.message && <div>{progress.message}</div>}
+          {progress.error && <div className="error" data-testid="link-error">{progress.error}</div>}
         </div>
       )}
       <ErrorMessage error={error} />

@@ -195,7 +195,11 @@ function PaymentPanel({ p, onAction, onResolve }: { p: Payment; onAction: (inten
         {row(t.capturedAt, dateTime(p.capturedAt))}
         {row(t.deadline, dateTime(p.paymentDeadline))}
         {row(t.paidAt, dateTime(p.paidAt))}
-        {row(t.gatewayIds, <span className="mono">{p.gatewayOrderId}</span>)}
+        {/* The ids named as the gateway's console names them. */}
+        {row(p.gateway === 'sbps' ? t.sbpsOrderId : p.gateway === 'paygent' ? t.paygentTradingId : t.gmoOrderId,
+          <span className="mono">{p.gatewayOrderId}</span>)}
+        {row(p.gateway === 'sbps' ? t.sbpsTrackingId : p.gateway === 'paygent' ? t.paygentPaymentIds : t.gmoTranId,
+          <span className="mono">{p.gatewayTranId}</span>)}
         {row(t.rawStatus, <span className="mono">{p.rawStatus}</span>)}
         {row(t.lastSynced, dateTime(p.lastSyncedAt))}
       </dl>
