@@ -66,6 +66,7 @@ export function LinkRunner({ onFinished }: { onFinished?: () => void }) {
       {started && progress && !running && (
         <div className="notice" role="status" data-testid="link-result">
           {t.linkDone(progress)}
+          {progress.done < progress.total && !progress.error && <div>{t.linkStopped(progress.total - progress.done)}</div>}
           {progress.error && <div className="error" data-testid="link-error">{progress.error}</div>}
         </div>
       )}
