@@ -43,8 +43,8 @@ var Columns = func() []string {
 
 const exportTimeLayout = "2006/01/02 15:04:05"
 
-// ExportProgress is called after each order with how many are written and how many
-// the filter selects.
+// ExportProgress is called every 1,000 orders and at the end with how many are
+// written and how many the filter selects.
 type ExportProgress func(done, total int)
 
 // Export writes the orders the filter selects in Kessai Desk's layout: CP932 for
@@ -62,45 +62,93 @@ func Export(ctx context.Context, w io.Writer, src backend.ExportStore, f backend
 	if err != nil {
 		return 0, err
 	}
-	n := 0
-	err = src.EachOrder(ctx, f, func(o *backend.Order, p *backend.Payment) error {
-		if n%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
+	// The database is read on another goroutine while this one encodes and writes.
+	type item struct {
+		o *backend.Order
+		p *backend.Payment
+	}
+	const batch = 128
+	ch := make(chan []item, 8)
+	stop := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(ch)
+		b := make([]item, 0, batch)
+		send := func() bool {
+			select {
+			case ch <- b:
+				b = make([]item, 0, batch)
+				return true
+			case <-stop:
+				return false
 			}
 		}
-		if err := ew.order(o, p); err != nil {
-			return err
+		readErr = src.EachOrder(ctx, f, func(o *backend.Order, p *backend.Payment) error {
+			if b = append(b, item{o, p}); len(b) == batch && !send() {
+				return errStopped
+			}
+			return nil
+		})
+		if readErr == nil && len(b) > 0 {
+			send()
 		}
-		n++
-		if progress != nil && (n%1000 == 0 || n == total) {
-			progress(n, total)
+	}()
+	n := 0
+	var werr error
+	for b := range ch {
+		for _, it := range b {
+			if werr != nil {
+				break
+			}
+			if werr = ew.order(it.o, it.p); werr != nil {
+				close(stop)
+				break
+			}
+			n++
+			if progress != nil && (n%1000 == 0 || n == total) {
+				progress(n, total)
+			}
 		}
-		return nil
-	})
-	if err != nil {
-		return n, err
+	}
+	switch {
+	case werr != nil:
+		return n, werr
+	case readErr != nil:
+		return n, readErr
+	case ctx.Err() != nil:
+		return n, ctx.Err()
 	}
 	return n, ew.flush()
 }
 
-// exportWriter writes rows, encoding each one (so a character CP932 lacks is named
-// with its order).
+// exportWriter writes rows. In CP932 it encodes them a chunk at a time; a chunk
+// that will not encode is searched row by row, to name the order, the column and
+// the character.
 type exportWriter struct {
 	out  *bufio.Writer
 	sjis bool
-	buf  bytes.Buffer
+	buf  bytes.Buffer // UTF-8 rows not yet encoded
+	rows []rowMark
 	csv  *csv.Writer
 	rec  []string
 }
 
+type rowMark struct {
+	end     int // the row's end in buf
+	orderNo string
+}
+
+const exportChunk = 256 << 10
+
 func newExportWriter(w io.Writer, enc Encoding) (*exportWriter, error) {
 	ew := &exportWriter{out: bufio.NewWriterSize(w, 256<<10), sjis: enc != EncodingUTF8}
-	ew.csv = csv.NewWriter(&ew.buf)
-	ew.csv.UseCRLF = true
-	if !ew.sjis {
+	if ew.sjis {
+		ew.csv = csv.NewWriter(&ew.buf)
+	} else {
 		ew.out.Write(utf8BOM)
+		ew.csv = csv.NewWriter(ew.out)
 	}
+	ew.csv.UseCRLF = true
 	if err := ew.row("", Columns); err != nil {
 		return nil, err
 	}
@@ -197,20 +245,40 @@ func (ew *exportWriter) order(o *backend.Order, p *backend.Payment) error {
 }
 
 func (ew *exportWriter) row(orderNo string, rec []string) error {
-	ew.buf.Reset()
-	ew.csv.Write(rec)
-	ew.csv.Flush()
-	if err := ew.csv.Error(); err != nil {
+	if err := ew.csv.Write(rec); err != nil {
 		return err
 	}
 	if !ew.sjis {
-		_, err := ew.out.Write(ew.buf.Bytes())
-		return err
+		return nil
+	}
+	ew.csv.Flush()
+	ew.rows = append(ew.rows, rowMark{ew.buf.Len(), orderNo})
+	if ew.buf.Len() >= exportChunk {
+		return ew.encode()
+	}
+	return nil
+}
+
+// encode writes the buffered rows in CP932.
+func (ew *exportWriter) encode() error {
+	if ew.buf.Len() == 0 {
+		return nil
 	}
 	b, err := textenc.EncodeCP932(ew.buf.String())
 	if err != nil {
-		return cp932Error(orderNo, rec)
+		start := 0
+		for _, m := range ew.rows {
+			text := ew.buf.Bytes()[start:m.end]
+			if textenc.CheckCP932(string(text)) != nil {
+				rec, _ := csv.NewReader(bytes.NewReader(text)).Read()
+				return cp932Error(m.orderNo, rec)
+			}
+			start = m.end
+		}
+		return err
 	}
+	ew.buf.Reset()
+	ew.rows = ew.rows[:0]
 	_, err = ew.out.Write(b)
 	return err
 }
@@ -231,7 +299,16 @@ func cp932Error(orderNo string, rec []string) error {
 		"order %s holds text Shift_JIS (CP932) cannot carry; export in UTF-8", orderNo)
 }
 
-func (ew *exportWriter) flush() error { return ew.out.Flush() }
+func (ew *exportWriter) flush() error {
+	ew.csv.Flush()
+	if err := ew.csv.Error(); err != nil {
+		return err
+	}
+	if err := ew.encode(); err != nil {
+		return err
+	}
+	return ew.out.Flush()
+}
 
 // escapeFormula keeps Excel from running a cell as a formula (= + - @, a tab or a CR
 // first): such a cell, and one that already starts with ', is written with a leading

@@ -22,64 +22,75 @@ func (db *DB) CountOrders(ctx context.Context, f backend.OrderFilter) (int, erro
 }
 
 // EachOrder streams the orders the filter selects, in its sort, each with its line
-// items and main payment. It is one query over orders ⋈ items: SQLite walks the sort
-// index and each order's items, so memory stays flat and no order costs a query of
-// its own. Limit and Offset are ignored: an export takes every match.
+// items and main payment. Two queries walk the sort in step in one read transaction
+// — the orders (with their payment), and the items of the same orders in the same
+// sort — so each order's columns are read once, memory stays flat and no order costs
+// a query of its own. Limit and Offset are ignored: an export takes every match.
 func (db *DB) EachOrder(ctx context.Context, f backend.OrderFilter, fn func(*backend.Order, *backend.Payment) error) error {
 	w := orderWhere(f)
 	if err := db.chooseDriver(ctx, w); err != nil {
 		return err
 	}
-	// The AccessPass (gw_tran_pass) is not read: nothing exported may carry it.
-	q := `SELECT ` + orderColumns + `, COALESCE(p.id, 0), COALESCE(p.profile_id, 0), COALESCE(p.gateway, ''),
-			COALESCE(p.method, ''), COALESCE(p.state, ''), COALESCE(p.gw_order_id, ''), COALESCE(p.gw_tran_id, ''),
-			COALESCE(p.amount_authorized, 0), COALESCE(p.amount_captured, 0), COALESCE(p.amount_refunded, 0),
-			i.id, COALESCE(i.product_code, ''), COALESCE(i.product_name, ''), COALESCE(i.variant, ''),
-			COALESCE(i.unit_price, 0), COALESCE(i.quantity, 0)
-		FROM orders o LEFT JOIN payments p ON p.id = o.payment_id LEFT JOIN order_items i ON i.order_id = o.id
-		WHERE ` + w.natural() + ` ORDER BY ` + orderSort(f.Sort) + `, i.line_no`
-	rows, err := db.read.QueryContext(ctx, q, w.nargs()...)
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	var cur *backend.Order
-	var curPay *backend.Payment
-	flush := func() error {
-		if cur == nil {
-			return nil
-		}
-		o, p := cur, curPay
-		cur, curPay = nil, nil
-		return fn(o, p)
-	}
-	for rows.Next() {
-		var o backend.Order
-		var p backend.Payment
-		var gateway, method, state string
-		var itemID sql.NullInt64
-		var it backend.LineItem
-		if err := scanOrder(rows, &o, &p.ID, &p.ProfileID, &gateway, &method, &state, &p.GatewayOrderID, &p.GatewayTranID,
-			&p.AmountAuthorized, &p.AmountCaptured, &p.AmountRefunded,
-			&itemID, &it.ProductCode, &it.ProductName, &it.Variant, &it.UnitPrice, &it.Quantity); err != nil {
-			return err
-		}
-		if cur == nil || cur.ID != o.ID {
-			if err := flush(); err != nil {
-				return err
-			}
-			cur = &o
-			if p.ID != 0 {
-				p.OrderID, p.Gateway, p.Method, p.State = o.ID, backend.GatewayKind(gateway), backend.PaymentMethod(method), backend.PaymentState(state)
-				curPay = &p
-			}
-		}
-		if itemID.Valid {
-			cur.Items = append(cur.Items, it)
-		}
-	}
-	if err := rows.Err(); err != nil {
+	defer tx.Rollback()
+	sort := orderSort(f.Sort)
+	// The AccessPass (gw_tran_pass) is not read: nothing exported may carry it.
+	orders, err := tx.QueryContext(ctx, `SELECT `+orderColumns+`, COALESCE(p.id, 0), COALESCE(p.profile_id, 0),
+			COALESCE(p.gateway, ''), COALESCE(p.method, ''), COALESCE(p.state, ''), COALESCE(p.gw_order_id, ''),
+			COALESCE(p.gw_tran_id, ''), COALESCE(p.amount_authorized, 0), COALESCE(p.amount_captured, 0),
+			COALESCE(p.amount_refunded, 0)
+		FROM orders o LEFT JOIN payments p ON p.id = o.payment_id
+		WHERE `+w.natural()+` ORDER BY `+sort, w.nargs()...)
+	if err != nil {
 		return err
 	}
-	return flush()
+	defer orders.Close()
+	// An order's items in id order are its lines in order: they are always written
+	// whole, line by line (orderWriter).
+	items, err := tx.QueryContext(ctx, `SELECT i.order_id, i.product_code, i.product_name, i.variant, i.unit_price, i.quantity
+		FROM orders o JOIN order_items i ON i.order_id = o.id
+		WHERE `+w.natural()+` ORDER BY `+sort+`, i.id`, w.nargs()...)
+	if err != nil {
+		return err
+	}
+	defer items.Close()
+	var next backend.LineItem
+	nextOrder := int64(-1) // the order of the item read ahead; 0 = none left
+	readItem := func() error {
+		if !items.Next() {
+			nextOrder = 0
+			return items.Err()
+		}
+		return items.Scan(&nextOrder, &next.ProductCode, &next.ProductName, &next.Variant, &next.UnitPrice, &next.Quantity)
+	}
+	if err := readItem(); err != nil {
+		return err
+	}
+	for orders.Next() {
+		o := &backend.Order{}
+		p := &backend.Payment{}
+		var gateway, method, state string
+		if err := scanOrder(orders, o, &p.ID, &p.ProfileID, &gateway, &method, &state, &p.GatewayOrderID, &p.GatewayTranID,
+			&p.AmountAuthorized, &p.AmountCaptured, &p.AmountRefunded); err != nil {
+			return err
+		}
+		for nextOrder == o.ID {
+			o.Items = append(o.Items, next)
+			if err := readItem(); err != nil {
+				return err
+			}
+		}
+		if p.ID == 0 {
+			p = nil
+		} else {
+			p.OrderID, p.Gateway, p.Method, p.State = o.ID, backend.GatewayKind(gateway), backend.PaymentMethod(method), backend.PaymentState(state)
+		}
+		if err := fn(o, p); err != nil {
+			return err
+		}
+	}
+	return orders.Err()
 }
