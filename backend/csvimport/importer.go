@@ -44,7 +44,7 @@ type checked struct {
 	file  FileStamp
 	enc   Encoding
 	plan  *plan
-	sums  []orderSum
+	sums  summaries
 	index map[string]int32
 	pv    Preview // the first pass's counts and lists
 }
@@ -343,10 +343,48 @@ type orderSum struct {
 	first, last int
 	hash        uint64
 	acc         acc
-	method      backend.PaymentMethod
+	method      uint8 // index in backend.PaymentMethods, +1 (0: none)
 	bad         bool
 	exists      bool // the database had it when the file was checked
 }
+
+func methodIndex(m backend.PaymentMethod) uint8 {
+	for i, x := range backend.PaymentMethods {
+		if x == m {
+			return uint8(i + 1)
+		}
+	}
+	return 0
+}
+
+func (o *orderSum) paymentMethod() backend.PaymentMethod {
+	if o.method == 0 {
+		return ""
+	}
+	return backend.PaymentMethods[o.method-1]
+}
+
+// summaries holds the orders' summaries in chunks: growing never copies them all.
+type summaries struct {
+	chunks [][]orderSum
+	n      int
+}
+
+const sumChunk = 4096
+
+func (s *summaries) add(o orderSum) int32 {
+	if s.n%sumChunk == 0 {
+		s.chunks = append(s.chunks, make([]orderSum, 0, sumChunk))
+	}
+	last := &s.chunks[len(s.chunks)-1]
+	*last = append(*last, o)
+	s.n++
+	return int32(s.n - 1)
+}
+
+func (s *summaries) at(i int32) *orderSum { return &s.chunks[i/sumChunk][i%sumChunk] }
+
+func (s *summaries) len() int { return s.n }
 
 // open starts reading the file from its beginning, hashing what is read.
 func (s *scan) open() (*Reader, hash.Hash, error) {
@@ -474,29 +512,29 @@ func (s *scan) pass1(pv *Preview, tx backend.ImportTx) error {
 			idx, seen := c.index[no]
 			rh := p.headHash(&r)
 			if !seen {
-				idx = int32(len(c.sums))
-				c.index[no] = idx
+				no = strings.Clone(no) // not a slice of the whole record, which it would keep
 				exists := false
 				if tx != nil {
 					if exists, err = tx.Exists(s.ctx, no); err != nil {
 						return err
 					}
 				}
-				c.sums = append(c.sums, orderSum{no: no, first: line, last: line, hash: rh, exists: exists})
-				sum := &c.sums[idx]
+				idx = c.sums.add(orderSum{no: no, first: line, last: line, hash: rh, exists: exists})
+				c.index[no] = idx
+				sum := c.sums.at(idx)
 				hd, ok := p.parseHead(rec, &r, ps, s.unknownWord(pv, line))
-				sum.acc.head, sum.acc.given, sum.method, sum.bad = hd.amounts, hd.given, hd.order.PaymentMethod, !ok
+				sum.acc.head, sum.acc.given, sum.method, sum.bad = hd.amounts, hd.given, methodIndex(hd.order.PaymentMethod), !ok
 				openNo = no
 				copy(openVals, r.vals)
 			} else {
-				sum := &c.sums[idx]
+				sum := c.sums.at(idx)
 				sum.last = line
 				if rh != sum.hash {
 					s.disagree(ps, sum, no == openNo, openVals, &r)
 					sum.bad = true
 				}
 			}
-			sum := &c.sums[idx]
+			sum := c.sums.at(idx)
 			ln, has, ok := p.parseLine(rec, &r, ps, s.unknownWord(pv, line))
 			if has && ok {
 				sum.acc.add(ln)
@@ -512,16 +550,16 @@ func (s *scan) pass1(pv *Preview, tx backend.ImportTx) error {
 	}
 	pr.done(ahead)
 	pv.File.SHA256 = hex.EncodeToString(h.Sum(nil))
-	pv.Orders = len(c.sums)
+	pv.Orders = c.sums.len()
 	if pv.Fatal {
 		pv.Invalid = pv.Orders
 		return nil
 	}
-	for i := range c.sums {
-		sum := &c.sums[i]
+	for i := range int32(c.sums.len()) {
+		sum := c.sums.at(i)
 		if !sum.bad {
 			ps := &problems{p: p, line: sum.first, no: sum.no}
-			if _, ok := p.resolve(&sum.acc, sum.method, ps); !ok {
+			if _, ok := p.resolve(&sum.acc, sum.paymentMethod(), ps); !ok {
 				sum.bad = true
 				for _, q := range ps.list {
 					s.problem(pv, q)
@@ -606,7 +644,7 @@ func (s *scan) pass2(pv *Preview, phase string, want func(*orderSum) bool, each 
 		if !ok {
 			continue // an empty order number, reported by the first pass
 		}
-		sum := &c.sums[idx]
+		sum := c.sums.at(idx)
 		if sum.bad || !want(sum) {
 			continue
 		}
@@ -773,8 +811,9 @@ var errChangedDuring = &backend.Error{Code: backend.ECONFLICT, Class: backend.Cl
 // second reading), in the first pass's snapshot.
 func (s *scan) preview(pv *Preview, tx backend.ImportTx) error {
 	existing := false
-	for i := range s.c.sums {
-		existing = existing || !s.c.sums[i].bad && s.c.sums[i].exists
+	for i := range int32(s.c.sums.len()) {
+		o := s.c.sums.at(i)
+		existing = existing || !o.bad && o.exists
 	}
 	if !existing {
 		return nil
