@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -242,4 +243,23 @@ func TestWriteFileAtomicRefusesTheDataFolder(t *testing.T) {
 	require.NoError(t, os.MkdirAll(data+"-other", 0o700))
 	assert.NoError(t, WriteFileAtomic(filepath.Join(data+"-other", "orders.csv"), data, func(w io.Writer) error { return nil }),
 		"a sibling whose name starts like the data folder's")
+}
+
+func TestExportStopsWhenCancelled(t *testing.T) {
+	db := newDB(t)
+	var orders []*backend.Order
+	for i := range 3000 {
+		o := &backend.Order{OrderNo: fmt.Sprint(i + 1), OrderedAt: testNow, PaymentMethod: backend.MethodCard, Status: backend.OrderNew,
+			Source: "csv", Subtotal: 100, Total: 100, Items: []backend.LineItem{{ProductName: "茶", UnitPrice: 100, Quantity: 1}}}
+		orders = append(orders, o)
+	}
+	require.NoError(t, db.SaveOrders(context.Background(), orders))
+	ctx, cancel := context.WithCancel(context.Background())
+	n, err := Export(ctx, io.Discard, db, backend.OrderFilter{}, EncodingCP932, func(done, total int) {
+		if done >= 1000 {
+			cancel()
+		}
+	})
+	require.Error(t, err)
+	assert.Less(t, n, 3000)
 }

@@ -277,6 +277,9 @@ func (im *Importer) cached(key string, st os.FileInfo) *checked {
 	return c
 }
 
+// Forget drops what the last preview kept for its commit (the import screen closed).
+func (im *Importer) Forget() { im.remember(nil) }
+
 func (im *Importer) remember(c *checked) {
 	im.mu.Lock()
 	im.last = c

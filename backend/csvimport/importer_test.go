@@ -497,3 +497,51 @@ func TestAFileThatCannotBeOpenedOrHasNoHeader(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, backend.ErrorMessage(err, "ja"), "「EC-CUBE 2 / カゴラボ」の取込に必要な列がありません")
 }
+
+func TestGatewayIDColumnsQueueTheOrderForLinking(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	// EC-CUBE 2 with columns the operator added (高度な設定): the GMO console's labels.
+	header := append(append([]string{}, eccube2Header...), "オーダーID", "取引ID", "取引パスワード")
+	tb := newTable(header...)
+	tb.add(with(eccube2Row("50", "1", "クレジットカード決済", "1000", "0", "0", "0", "0", "1000"),
+		map[string]string{"オーダーID": "50-20101530", "取引ID": "a1b2c3", "取引パスワード": "p4ss"}))
+	tb.add(eccube2Row("51", "1", "クレジットカード決済", "1000", "0", "0", "0", "0", "1000"))
+	tb.add(eccube2Row("52", "1", "銀行振込", "1000", "0", "0", "0", "0", "1000"))
+	res, err := newImporter(db).Commit(ctx, Request{Path: tb.file(t, EncodingCP932, true), Layout: preset(t, "eccube2"), ProfileID: 7}, "")
+	require.NoError(t, err)
+	require.Equal(t, 3, res.New)
+
+	l, err := db.LinkState(ctx, order(t, db, "50").ID)
+	require.NoError(t, err)
+	assert.Equal(t, backend.LinkPending, l.Status)
+	assert.Equal(t, backend.TransactionIDs{GatewayOrderID: "50-20101530", GatewayTranID: "a1b2c3", GatewayTranPass: "p4ss"}, l.Hint)
+	assert.Equal(t, int64(7), l.HintProfileID)
+	l, err = db.LinkState(ctx, order(t, db, "51").ID)
+	require.NoError(t, err)
+	assert.Equal(t, backend.LinkPending, l.Status, "no ids: the link run forms them from the order number")
+	assert.Empty(t, l.Hint)
+	_, err = db.LinkState(ctx, order(t, db, "52").ID)
+	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(err), "a bank transfer needs no link")
+}
+
+func TestAnOrderSavedBetweenPreviewAndCommitStopsTheCommit(t *testing.T) {
+	db := newDB(t)
+	path := kdFile(t, kd("1", "山田", "銀行振込", 1000, 1, 1000, "新規受付"), kd("2", "佐藤", "銀行振込", 500, 1, 500, "新規受付"))
+	im := newImporter(db)
+	pv, err := im.Preview(context.Background(), Request{Path: path, Layout: preset(t, KessaiDesk)})
+	require.NoError(t, err)
+	require.Equal(t, 2, pv.New)
+	other := &backend.Order{OrderNo: "2", OrderedAt: testNow, PaymentMethod: backend.MethodOther, Status: backend.OrderNew, Source: "manual", Subtotal: 9, Total: 9}
+	require.NoError(t, db.SaveOrder(context.Background(), other))
+	_, err = im.Commit(context.Background(), Request{Path: path, Layout: preset(t, KessaiDesk), Expect: &pv.File}, "")
+	require.Error(t, err)
+	assert.Equal(t, backend.ECONFLICT, backend.ErrorCode(err))
+	assert.Contains(t, backend.ErrorMessage(err, "ja"), "注文番号 2 の受注が確認の後に保存されています")
+	assert.Equal(t, 1, orderCount(t, db), "nothing of the file is saved")
+
+	// Previewed again, it is an update.
+	pv, err = im.Preview(context.Background(), Request{Path: path, Layout: preset(t, KessaiDesk)})
+	require.NoError(t, err)
+	assert.Equal(t, []int{1, 1}, []int{pv.New, pv.Updated})
+}

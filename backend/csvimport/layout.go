@@ -104,11 +104,11 @@ func (l Layout) MarshalJSON() ([]byte, error) {
 	return json.Marshal(plain(l))
 }
 
-func (l *Layout) perItem() bool { return l.Rows == RowsPerItem }
+func (l Layout) perItem() bool { return l.Rows == RowsPerItem }
 
 // Check reports what makes a layout unusable, in Japanese: unknown fields or words,
 // required fields without a column.
-func (l *Layout) Check() error {
+func (l Layout) Check() error {
 	var bad []string
 	if strings.TrimSpace(l.Name) == "" {
 		bad = append(bad, "名前がありません")
@@ -160,11 +160,11 @@ func (l *Layout) Check() error {
 
 // Validate checks a file's header against the layout: every required field needs a
 // column. The message names the missing columns in Japanese.
-func (l *Layout) Validate(header []string) error {
+func (l Layout) Validate(header []string) error {
 	if err := l.Check(); err != nil {
 		return err
 	}
-	_, err := compile(l, header, nil, nil)
+	_, err := compile(&l, header, nil, nil)
 	return err
 }
 

@@ -278,3 +278,18 @@ func TestLayoutsAreSavedByNameAndPresetEditsOverlay(t *testing.T) {
 	_, err = FindLayout(ctx, db, "nothing")
 	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(err))
 }
+
+func TestInspectReadsTheHeaderAndSuggestsAPreset(t *testing.T) {
+	info, err := Inspect(eccube4File(t, EncodingCP932), EncodingAuto, 2)
+	require.NoError(t, err)
+	assert.Equal(t, EncodingCP932, info.Encoding)
+	assert.Equal(t, "eccube4", info.Suggest)
+	assert.Contains(t, info.Header, "送料#2")
+	require.Len(t, info.Sample, 2)
+	assert.Equal(t, "1001", info.Sample[0][1])
+	assert.Equal(t, "のし希望\n午前着", info.Sample[0][20])
+	_, err = Inspect("/nonexistent.csv", EncodingAuto, 2)
+	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(err))
+	_, err = Inspect(csvFile(t, EncodingUTF8, ""), EncodingAuto, 2)
+	assert.Contains(t, backend.ErrorMessage(err, "ja"), "空")
+}
