@@ -131,8 +131,8 @@ type Change struct {
 type UnknownWord struct {
 	Field FieldID `json:"field"`
 	Word  string  `json:"word"`
-	Count int     `json:"count"` // rows
-	Line  int     `json:"line"`  // first row
+	Count int     `json:"count"` // orders that use it (rows, for a line's 明細区分)
+	Line  int     `json:"line"`  // where it first occurs
 }
 
 const defaultMaxListed = 1000
