@@ -37,7 +37,7 @@ type ImportLayout struct {
 
 func uiLayout(l csvimport.Layout) ImportLayout {
 	out := ImportLayout{Name: l.Name, Label: l.Label, Builtin: l.Builtin, PerItem: l.Rows == csvimport.RowsPerItem,
-		Columns: map[string][]string{}, Methods: map[string]string{}, Statuses: map[string]string{}, Note: strings.Join(l.Notes, "\n")}
+		Columns: map[string][]string{}, Methods: map[string]string{}, Statuses: map[string]string{}, Note: l.Description}
 	for f, c := range l.Fields {
 		out.Columns[string(f)] = c.Columns
 	}
@@ -88,7 +88,7 @@ func (ui ImportLayout) layout(base *csvimport.Layout) csvimport.Layout {
 	}
 	l.Methods, l.Statuses = methodMap(ui.Methods), statusMap(ui.Statuses)
 	if ui.Note != "" {
-		l.Notes = strings.Split(ui.Note, "\n")
+		l.Description = ui.Note
 	}
 	return l
 }

@@ -95,7 +95,10 @@ type Layout struct {
 	Methods   map[string]backend.PaymentMethod `json:"methods,omitempty"`
 	Statuses  map[string]backend.OrderStatus   `json:"statuses,omitempty"`
 	LineKinds map[string]LineKind              `json:"lineKinds,omitempty"`
-	Notes     []string                         `json:"notes,omitempty"`
+	// Notes are for whoever maintains the preset (sources, guesses); Description is
+	// for the operator choosing it, in Japanese.
+	Notes       []string `json:"notes,omitempty"`
+	Description string   `json:"description,omitempty"`
 }
 
 // MarshalJSON writes fields in a stable order.
