@@ -32,6 +32,11 @@ func ChooseCancel(p *Payment, now time.Time) (CancelChoice, error) {
 	case StateVoided, StateRefunded:
 		return CancelChoice{}, Errorf(ECONFLICT, "この決済は既に%sです", "this payment is already %s", p.State.Label())
 	case StateExpired:
+		if p.Method == MethodCard && (p.Gateway == GatewayGMO || p.Gateway == GatewaySGP) {
+			// GMO keeps an authorisation past its capture window (AUTH, cancellable for
+			// 180 days): release it like any authorisation not captured.
+			return chooseGMOCancel(p, now, false)
+		}
 		return CancelChoice{Reason: "支払期限（与信期限）が切れているため、ゲートウェイへの送信は不要です。受注だけをキャンセルします",
 			ReasonEn: "the payment has expired; only the order is cancelled"}, nil
 	case StatePending, StateNeedsReview:
@@ -72,36 +77,39 @@ func ChooseCancel(p *Payment, now time.Time) (CancelChoice, error) {
 	return CancelChoice{}, Errorf(EUNSUPPORTED, "このゲートウェイのキャンセルには対応していません", "cancelling is not supported for this gateway")
 }
 
-// chooseGMOCancel follows GMO-PG's rules: 取消 (VOID) on the day of the authorisation,
-// 返品 (RETURN) later in the month of the sale, 月跨返品 (RETURNX) in a later month —
-// except that an authorisation never captured is returned with RETURN in any month —
-// and nothing after 180 days.
+// chooseGMOCancel follows GMO-PG's rules, dated from the transaction's latest
+// processing (the authorisation, the sale or an amount change — GMO's ProcessDate, as
+// GMO's own module stores TranDate): 取消 (VOID) on that day, 返品 (RETURN) later in
+// that month, 月跨返品 (RETURNX) in a later month — except that an authorisation never
+// captured is returned with RETURN in any month — and nothing after 180 days. Without
+// that date the choice is not made: the engine asks the gateway first.
 func chooseGMOCancel(p *Payment, now time.Time, captured bool) (CancelChoice, error) {
-	authAt := p.AuthorizedAt
-	if authAt.IsZero() {
-		authAt = p.CapturedAt
+	last := p.ProcessedAt
+	if last.IsZero() {
+		return CancelChoice{}, Errorf(ECONFLICT, "取引の最後の処理日が分からないため、取消・返品・月跨返品を選べません。ゲートウェイに照会してからもう一度お試しください",
+			"the transaction's last processing date is unknown; ask the gateway first")
 	}
-	if DaysBetweenJST(authAt, now) > GMOCancelLimitDays {
-		return manualRefund(p, fmt.Sprintf("取引日（%s）から%d日を過ぎたため、カード会社での取消・返品はできません", dateJST(authAt), GMOCancelLimitDays))
+	if DaysBetweenJST(last, now) > GMOCancelLimitDays {
+		if !captured {
+			return CancelChoice{Reason: fmt.Sprintf("最後の処理（%s）から%d日を過ぎ、売上前の与信はカード会社で失効しています。受注だけをキャンセルします", dateJST(last), GMOCancelLimitDays),
+				ReasonEn: "more than 180 days since the last processing of an uncaptured authorisation: it has lapsed; only the order is cancelled"}, nil
+		}
+		return manualRefund(p, fmt.Sprintf("最後の処理（%s）から%d日を過ぎたため、カード会社での取消・返品はできません", dateJST(last), GMOCancelLimitDays))
 	}
-	if SameDayJST(authAt, now) {
-		return CancelChoice{Kind: OpVoid, Reason: fmt.Sprintf("与信と同じ日（%s）のため「取消」を送ります", dateJST(now)),
-			ReasonEn: "same day as the authorisation: VOID"}, nil
+	if SameDayJST(last, now) {
+		return CancelChoice{Kind: OpVoid, Reason: fmt.Sprintf("最後の処理（%s）と同じ日のため「取消」を送ります", dateJST(last)),
+			ReasonEn: "the same day as the transaction's last processing: VOID"}, nil
 	}
 	if !captured {
-		return CancelChoice{Kind: OpReturn, Reason: fmt.Sprintf("与信日（%s）の翌日以降で売上前のため「返品」を送ります", dateJST(authAt)),
+		return CancelChoice{Kind: OpReturn, Reason: fmt.Sprintf("最後の処理（%s）の翌日以降で売上前のため「返品」を送ります", dateJST(last)),
 			ReasonEn: "a later day, not captured: RETURN"}, nil
 	}
-	sale := p.CapturedAt
-	if sale.IsZero() {
-		sale = authAt
+	if SameMonthJST(last, now) {
+		return CancelChoice{Kind: OpReturn, Reason: fmt.Sprintf("最後の処理（%s）と同じ月のため「返品」を送ります", dateJST(last)),
+			ReasonEn: "the same month as the last processing: RETURN"}, nil
 	}
-	if SameMonthJST(sale, now) {
-		return CancelChoice{Kind: OpReturn, Reason: fmt.Sprintf("売上（%s）と同じ月のため「返品」を送ります", dateJST(sale)),
-			ReasonEn: "same month as the sale: RETURN"}, nil
-	}
-	return CancelChoice{Kind: OpReturnX, Reason: fmt.Sprintf("売上（%s）の翌月以降のため「月跨返品」を送ります", dateJST(sale)),
-		ReasonEn: "a month after the sale: RETURNX"}, nil
+	return CancelChoice{Kind: OpReturnX, Reason: fmt.Sprintf("最後の処理（%s）の翌月以降のため「月跨返品」を送ります", dateJST(last)),
+		ReasonEn: "a month after the last processing: RETURNX"}, nil
 }
 
 // chooseDepositCancel handles konbini, Pay-easy and net bank.

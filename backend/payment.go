@@ -218,3 +218,50 @@ func (p *Payment) DaysUntilAuthExpiry(now time.Time) int {
 	}
 	return DaysBetweenJST(now, p.AuthExpiresAt)
 }
+
+// WithView returns a copy of p updated with what the gateway reported: its state and
+// status word, the amounts, tax and dates it gave, and any new id it named (Paygent's
+// successor payment_id, SBPS's new tracking_id). What the view does not say is kept:
+// a zero amount or date in a view means "not in the answer", never "zero".
+func (p *Payment) WithView(v *GatewayView, now time.Time) *Payment {
+	u := *p
+	u.LastSyncedAt = now
+	if v == nil || !v.Found {
+		return &u
+	}
+	u.State, u.RawStatus = v.State, v.RawStatus
+	if v.AmountAuthorized != 0 {
+		u.AmountAuthorized = v.AmountAuthorized
+	}
+	if v.AmountCaptured != 0 {
+		u.AmountCaptured = v.AmountCaptured
+	}
+	if v.AmountRefunded != 0 {
+		u.AmountRefunded = v.AmountRefunded
+	}
+	if v.Tax != 0 {
+		u.Tax = v.Tax
+	}
+	if !v.ProcessedAt.IsZero() {
+		u.ProcessedAt = v.ProcessedAt
+	}
+	if !v.AuthorizedAt.IsZero() {
+		u.AuthorizedAt = v.AuthorizedAt
+	}
+	if !v.PaymentDeadline.IsZero() {
+		u.PaymentDeadline = v.PaymentDeadline
+	}
+	if !v.PaidAt.IsZero() {
+		u.PaidAt = v.PaidAt
+	}
+	if v.State == StateCaptured && u.CapturedAt.IsZero() {
+		u.CapturedAt = v.ProcessedAt
+	}
+	if v.NewTranID != "" {
+		u.GatewayTranID = v.NewTranID
+	}
+	if v.NewTranPass != "" {
+		u.GatewayTranPass = v.NewTranPass
+	}
+	return &u
+}

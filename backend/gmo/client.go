@@ -135,12 +135,11 @@ func (c *Client) call(ctx context.Context, api string, fields []Field, required 
 var errNotFound = errors.New("gmo: no such transaction")
 
 // AlterTran changes a card transaction: SALES, VOID, RETURN, RETURNX, or AUTH/CAPTURE
-// to re-authorise (with Method/PayTimes of the original).
-func (c *Client) AlterTran(ctx context.Context, accessID, accessPass, jobCd string, amount backend.Yen, method, payTimes string) (Answer, error) {
+// to re-authorise (with Method/PayTimes of the original). Amount and Tax (税送料) are
+// separate fields, as the authorisation carries them: SALES must repeat both.
+func (c *Client) AlterTran(ctx context.Context, accessID, accessPass, jobCd string, amount, tax backend.Yen, method, payTimes string) (Answer, error) {
 	f := []Field{{"AccessID", accessID}, {"AccessPass", accessPass}, {"JobCd", jobCd}}
-	if amount > 0 {
-		f = append(f, Field{"Amount", strconv.FormatInt(int64(amount), 10)})
-	}
+	f = appendAmount(f, amount, tax)
 	if method != "" {
 		f = append(f, Field{"Method", method})
 		if payTimes != "" {
@@ -150,10 +149,22 @@ func (c *Client) AlterTran(ctx context.Context, accessID, accessPass, jobCd stri
 	return c.call(ctx, "AlterTran", f, "AccessID", "TranDate")
 }
 
-// ChangeTran changes the amount (a new authorisation) as AUTH or CAPTURE.
-func (c *Client) ChangeTran(ctx context.Context, accessID, accessPass, jobCd string, amount backend.Yen) (Answer, error) {
-	return c.call(ctx, "ChangeTran", []Field{{"AccessID", accessID}, {"AccessPass", accessPass}, {"JobCd", jobCd},
-		{"Amount", strconv.FormatInt(int64(amount), 10)}}, "AccessID", "TranDate")
+// ChangeTran changes the amount (a new authorisation) as AUTH or CAPTURE: the new
+// Amount and Tax, apart.
+func (c *Client) ChangeTran(ctx context.Context, accessID, accessPass, jobCd string, amount, tax backend.Yen) (Answer, error) {
+	f := appendAmount([]Field{{"AccessID", accessID}, {"AccessPass", accessPass}, {"JobCd", jobCd}}, amount, tax)
+	return c.call(ctx, "ChangeTran", f, "AccessID", "TranDate")
+}
+
+// appendAmount adds Amount and, when there is one, Tax.
+func appendAmount(f []Field, amount, tax backend.Yen) []Field {
+	if amount > 0 {
+		f = append(f, Field{"Amount", strconv.FormatInt(int64(amount), 10)})
+	}
+	if tax > 0 {
+		f = append(f, Field{"Tax", strconv.FormatInt(int64(tax), 10)})
+	}
+	return f
 }
 
 // SearchTrade reads a card transaction by OrderID.

@@ -202,7 +202,7 @@ func TestCancelsByDate(t *testing.T) {
 	f.clock.Set(t0.Add(24 * time.Hour))
 	_, err = f.client.Do(ctx, p, backend.GatewayOp{Kind: backend.OpVoid})
 	require.Error(t, err)
-	assert.Contains(t, backend.ErrorMessage(err, "ja"), "取消は与信と同じ日")
+	assert.Contains(t, backend.ErrorMessage(err, "ja"), "取消は最後の処理（与信・売上・金額変更）と同じ日")
 	v, err = f.client.Do(ctx, p, backend.GatewayOp{Kind: backend.OpReturn})
 	require.NoError(t, err)
 	assert.Equal(t, backend.StateRefunded, v.State)

@@ -58,6 +58,7 @@ var catalogue = map[string]catalogued{
 	"E01060006": {"金額に数字以外の文字があります", "the amount is not a number", backend.ClassPermanent},
 	"E01060010": {"売上の金額が仮売上の金額と一致しません。先に金額変更を行ってください", "the amount differs from the authorised amount", backend.ClassPermanent},
 	"E01060021": {"売上の金額が仮売上の金額と一致しません。先に金額変更を行ってください", "the amount differs from the authorised amount", backend.ClassPermanent},
+	"E01070005": {"税送料の形式が正しくありません", "the tax/shipping amount is malformed", backend.ClassPermanent},
 	"E01490005": {"金額と税送料の合計の桁数が多すぎます", "amount plus tax has too many digits", backend.ClassPermanent},
 	"E01410010": {"この取引は操作禁止の状態です。ゲートウェイの管理画面で確認してください", "the transaction is locked for operations", backend.ClassPermanent},
 	"E01420010": {"仮売上の有効期間（90日）を過ぎたため売上できません", "the authorisation period (90 days) has passed", backend.ClassPermanent},

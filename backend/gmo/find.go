@@ -71,19 +71,6 @@ func (c *Client) find(ctx context.Context, method backend.PaymentMethod, orderID
 	if a["AccessID"] == "" || a["AccessPass"] == "" {
 		return nil, gwhttp.Unknownf(nil, "照会の応答に取引ID・取引パスワードがありません（想定外の応答）", "the inquiry answer lacks AccessID/AccessPass")
 	}
-	// Tax (税送料) is a field of its own; the amounts include it, as the gateway's total.
-	v.Tax = yen(a["Tax"])
-	// ProcessDate is the transaction's latest processing: for a card still authorised
-	// (AUTH, SAUTH) or captured at authorisation (CAPTURE) that is the authorisation —
-	// ExecTran, or the re-authorisation of ChangeTran / 再オーソリ, from which the gateway
-	// counts its capture window (gmo-mulpay.md §4). After SALES it is the sale's date and
-	// the authorisation's date is not in the answer: it stays unknown.
-	if method == backend.MethodCard {
-		switch a["Status"] {
-		case "AUTH", "SAUTH", "CAPTURE":
-			v.AuthorizedAt = v.ProcessedAt
-		}
-	}
 	return &backend.Transaction{Gateway: c.cfg.Kind, Method: method, View: *v,
 		TransactionIDs: backend.TransactionIDs{GatewayOrderID: orderID, GatewayTranID: a["AccessID"], GatewayTranPass: a["AccessPass"]}}, nil
 }

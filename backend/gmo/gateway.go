@@ -53,25 +53,31 @@ func (c *Client) Do(ctx context.Context, p *backend.Payment, op backend.GatewayO
 		a   Answer
 		err error
 	)
-	view := &backend.GatewayView{Found: true}
+	// Amounts in the app include the tax; GMO keeps Amount and Tax (税送料) apart, and
+	// every call that carries them must repeat the split the authorisation has.
+	view := &backend.GatewayView{Found: true, Tax: p.Tax}
 	switch op.Kind {
 	case backend.OpCapture:
 		if op.Amount != p.AmountAuthorized {
 			return nil, refuse(backend.EINVALID, "GMOの売上は仮売上と同じ金額でしか行えません（仮売上 %s / 指定 %s）。先に金額変更を行ってください",
 				"GMO captures the authorised amount only (%s authorised, %s asked)", p.AmountAuthorized, op.Amount)
 		}
-		a, err = c.AlterTran(ctx, p.GatewayTranID, p.GatewayTranPass, "SALES", op.Amount, "", "")
+		a, err = c.AlterTran(ctx, p.GatewayTranID, p.GatewayTranPass, "SALES", op.Amount-p.Tax, p.Tax, "", "")
 		view.State, view.RawStatus, view.AmountAuthorized, view.AmountCaptured = backend.StateCaptured, "SALES", op.Amount, op.Amount
 	case backend.OpVoid, backend.OpReturn, backend.OpReturnX:
 		job := map[backend.OpKind]string{backend.OpVoid: "VOID", backend.OpReturn: "RETURN", backend.OpReturnX: "RETURNX"}[op.Kind]
-		a, err = c.AlterTran(ctx, p.GatewayTranID, p.GatewayTranPass, job, 0, "", "")
+		a, err = c.AlterTran(ctx, p.GatewayTranID, p.GatewayTranPass, job, 0, 0, "", "")
 		view.State, view.RawStatus = cardStates[job], job
 	case backend.OpChangeAmount:
+		if op.Amount <= p.Tax {
+			return nil, refuse(backend.EINVALID, "この取引には税送料 %s が別にあるため、それ以下の金額には変更できません",
+				"the transaction carries a tax/shipping part of %s; the new total must be above it", p.Tax)
+		}
 		job := "AUTH"
 		if op.CaptureNow || p.State == backend.StateCaptured {
 			job = "CAPTURE"
 		}
-		a, err = c.ChangeTran(ctx, p.GatewayTranID, p.GatewayTranPass, job, op.Amount)
+		a, err = c.ChangeTran(ctx, p.GatewayTranID, p.GatewayTranPass, job, op.Amount-p.Tax, p.Tax)
 		view.State, view.RawStatus, view.AmountAuthorized = cardStates[job], job, op.Amount
 		if job == "CAPTURE" {
 			view.AmountCaptured = op.Amount
@@ -93,7 +99,14 @@ func (c *Client) Do(ctx context.Context, p *backend.Payment, op backend.GatewayO
 		if method == "" {
 			method = "1"
 		}
-		a, err = c.AlterTran(ctx, p.GatewayTranID, p.GatewayTranPass, job, op.Amount, method, orig["PayTimes"])
+		// The new authorisation keeps the original's split of Amount and Tax.
+		tax := yen(orig["Tax"])
+		if op.Amount <= tax {
+			return nil, refuse(backend.EINVALID, "この取引には税送料 %s が別にあるため、それ以下の金額では再オーソリできません",
+				"the transaction carries a tax/shipping part of %s; the amount must be above it", tax)
+		}
+		a, err = c.AlterTran(ctx, p.GatewayTranID, p.GatewayTranPass, job, op.Amount-tax, tax, method, orig["PayTimes"])
+		view.Tax = tax
 		view.State, view.RawStatus, view.AmountAuthorized = cardStates[job], job, op.Amount
 		if job == "CAPTURE" {
 			view.AmountCaptured = op.Amount
@@ -160,9 +173,19 @@ func baseView(a Answer, states map[string]backend.PaymentState) (*backend.Gatewa
 	if !ok {
 		return nil, gwhttp.Unknownf(nil, "ゲートウェイが未知の状態「%s」を返しました。管理画面で確認してください", "the gateway reported an unknown status %q", status)
 	}
-	amount := yen(a["Amount"]) + yen(a["Tax"])
-	v := &backend.GatewayView{Found: true, State: state, RawStatus: status, AmountAuthorized: amount,
+	tax := yen(a["Tax"])
+	amount := yen(a["Amount"]) + tax
+	v := &backend.GatewayView{Found: true, State: state, RawStatus: status, AmountAuthorized: amount, Tax: tax,
 		ProcessedAt: ParseTime(a["ProcessDate"]), PaymentDeadline: ParseTime(a["PaymentTerm"]), PaidAt: ParseTime(a["FinishDate"])}
+	switch status {
+	case "AUTH", "SAUTH", "CAPTURE":
+		// ProcessDate is the transaction's latest processing: for a card still
+		// authorised, or captured at authorisation, that is the authorisation — ExecTran,
+		// or the re-authorisation of ChangeTran / 再オーソリ — from which the capture window
+		// counts (gmo-mulpay.md §4). After SALES it is the sale's date, and the
+		// authorisation's date is not in the answer: it stays unknown.
+		v.AuthorizedAt = v.ProcessedAt
+	}
 	if state == backend.StateCaptured {
 		v.AmountCaptured = amount
 	}
@@ -172,17 +195,19 @@ func baseView(a Answer, states map[string]backend.PaymentState) (*backend.Gatewa
 	return v, nil
 }
 
-// hints explain the date rules when the gateway refuses a cancel for its state.
+// hints explain the date rules when the gateway refuses a cancel: GMO dates them from
+// the transaction's latest processing (the authorisation, the sale or an amount
+// change), not from the authorisation alone.
 var hints = map[backend.OpKind]string{
-	backend.OpVoid:    "（取消は与信と同じ日（日本時間）だけ行えます。翌日以降は返品です）",
-	backend.OpReturn:  "（売上済みの取引の返品は売上と同じ月だけ行えます。翌月以降は月跨返品です）",
-	backend.OpReturnX: "（月跨返品は売上の翌月以降に行います。同じ月なら返品です）",
+	backend.OpVoid:    "（取消は最後の処理（与信・売上・金額変更）と同じ日（日本時間）だけ行えます。翌日以降は返品です）",
+	backend.OpReturn:  "（売上済みの取引の返品は最後の処理と同じ月だけ行えます。翌月以降は月跨返品です）",
+	backend.OpReturnX: "（月跨返品は最後の処理の翌月以降に行います。同じ月なら返品です）",
 }
 
 func withHint(err error, kind backend.OpKind) error {
 	var be *backend.Error
 	hint, ok := hints[kind]
-	if !ok || !errors.As(err, &be) || !strings.Contains(be.GatewayCode, "E01050004") {
+	if !ok || !errors.As(err, &be) || !(strings.Contains(be.GatewayCode, "E11010003") || strings.Contains(be.GatewayCode, "E01050004")) {
 		return err
 	}
 	c := *be

@@ -119,7 +119,7 @@ func (e *Engine) Preview(ctx context.Context, paymentID int64, intent Intent, pr
 	if err != nil {
 		return nil, err
 	}
-	pls, only, err := planIntent(p, intent, prm, e.now())
+	_, pls, only, err := e.plan(ctx, p, intent, prm)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +158,7 @@ func (e *Engine) Run(ctx context.Context, req Request) (*Result, error) {
 			p.AmountAuthorized = req.AssumeAmount
 		}
 	}
-	pls, only, err := planIntent(p, req.Intent, req.Params, e.now())
+	p, pls, only, err := e.plan(ctx, p, req.Intent, req.Params)
 	if err != nil {
 		return nil, err
 	}
@@ -200,6 +200,86 @@ func (e *Engine) Run(ctx context.Context, req Request) (*Result, error) {
 		res.Payment, res.Message = updated, op.Message
 	}
 	return res, nil
+}
+
+// plan chooses the operations for an intent. A キャンセル whose choice rests on what only
+// the gateway can tell — that nothing needs to be sent, or the date a GMO cancel kind
+// is chosen by — is chosen on the gateway's answer: the engine asks first. Its facts
+// (dates, amounts, tax) are kept; a state different from ours is a change made
+// elsewhere (the console): listed in 差異 and not decided here.
+func (e *Engine) plan(ctx context.Context, p *backend.Payment, intent Intent, prm Params) (*backend.Payment, []*plan, *orderOnly, error) {
+	pls, only, err := planIntent(p, intent, prm, e.now())
+	if intent != IntentCancel || !(only != nil || needsProcessingDate(p)) {
+		return p, pls, only, err
+	}
+	if p.GatewayOrderID == "" && p.GatewayTranID == "" {
+		return p, pls, only, err // nothing at the gateway to ask about (未オーソリ)
+	}
+	// An operation whose outcome is not known yet locks the payment: the inquiry that
+	// settles it comes first (the journal would refuse a new operation anyway).
+	ops, gerr := e.Store.OperationsByPayment(ctx, p.ID)
+	if gerr != nil {
+		return nil, nil, nil, gerr
+	}
+	for _, op := range ops {
+		if op.State.Unresolved() {
+			return nil, nil, nil, backend.Errorf(backend.EBUSY, "この決済には処理中の操作があります。結果が確定するまでお待ちください",
+				"another operation on this payment is still in progress")
+		}
+	}
+	profile, gerr := e.Store.ProfileByID(ctx, p.ProfileID)
+	if gerr != nil {
+		return nil, nil, nil, gerr
+	}
+	gw, gerr := e.Gateways.Gateway(ctx, profile)
+	if gerr != nil {
+		return nil, nil, nil, gerr
+	}
+	callCtx, cancel := context.WithTimeout(ctx, e.timeout())
+	v, gerr := gw.Inquire(callCtx, p)
+	cancel()
+	if gerr != nil {
+		return nil, nil, nil, &backend.Error{Code: backend.ErrorCode(gerr), Class: backend.ClassNotSent, Err: gerr,
+			Message: "ゲートウェイに今の状態を確認できないため、キャンセルの方法を決められません。何も送信・記録していません: " + backend.ErrorMessage(gerr, "ja"),
+			MessageEn: "the gateway could not be asked for the payment's state, so the cancel cannot be chosen; nothing was sent or recorded: " +
+				backend.ErrorMessage(gerr, "en")}
+	}
+	if !v.Found {
+		if p.State == backend.StateReserved {
+			return p, pls, only, err // the gateway confirms: no authorisation exists yet
+		}
+		return nil, nil, nil, conflict("ゲートウェイにこの取引が見つかりません。キャンセルの方法を決められないため、何も送信・記録していません。ゲートウェイの管理画面で確認してください",
+			"the gateway has no record of this transaction; nothing was sent or recorded")
+	}
+	fresh := p.WithView(v, e.now())
+	switch {
+	case v.State == p.State:
+	case p.State == backend.StateExpired && v.State == backend.StateAuthorized:
+		// Past our capture window, but the gateway still holds the authorisation:
+		// release it like any authorisation.
+	default:
+		e.Store.SaveDrift(ctx, &backend.Drift{PaymentID: p.ID, FoundAt: e.now(), OurState: p.State, GatewayState: v.State,
+			OurAmount: p.AmountAuthorized, GatewayAmount: v.AmountAuthorized, RawStatus: v.RawStatus,
+			Detail: "キャンセルの前に照会したところ、ゲートウェイの状態が違いました"})
+		return nil, nil, nil, conflict("ゲートウェイではこの決済は「%s」になっています（管理画面などで操作された可能性があります）。何も送信・記録していません。作業リストの「差異」で確認してください",
+			"the gateway reports this payment as %q (changed elsewhere?); nothing was sent or recorded: see 差異", v.State.Label())
+	}
+	// Keep what the gateway told (dates, amounts, tax); the state stays ours until an
+	// operation or the sync changes it.
+	keep := *fresh
+	keep.State, keep.RawStatus = p.State, p.RawStatus
+	if err := e.Store.SavePayment(ctx, &keep); err != nil {
+		return nil, nil, nil, err
+	}
+	fresh.ID = keep.ID
+	pls, only, err = planIntent(fresh, intent, prm, e.now())
+	return fresh, pls, only, err
+}
+
+// needsProcessingDate: a GMO-family card cancel is chosen by the transaction's latest
+// processing date, which a payment learned by sync or linking may lack.
+func needsProcessingDate(p *backend.Payment) bool {
+	return (p.Gateway == backend.GatewayGMO || p.Gateway == backend.GatewaySGP) && p.Method == backend.MethodCard && p.ProcessedAt.IsZero()
 }
 
 func annotate(err error, note string) error {
@@ -314,7 +394,7 @@ func (e *Engine) resolveByInquiry(ctx context.Context, gw backend.Gateway, prof 
 	// The gateway did not apply it: record the failure with the state as it really is.
 	op.State = backend.OpFailed
 	op.Message = fmt.Sprintf("ゲートウェイに照会した結果、%sは実行されていませんでした（%s）", op.Kind.Label(), backend.ErrorMessage(cause, "ja"))
-	updated := applyView(p, view, e.now())
+	updated := p.WithView(view, e.now())
 	op.AfterState = updated.State
 	if err := e.Store.CompleteOperation(ctx, &backend.Completion{Op: op, Payment: updated}); err != nil {
 		return nil, err
@@ -349,12 +429,12 @@ func decide(view *backend.GatewayView, pl *plan) (done, known bool) {
 
 func (e *Engine) succeed(ctx context.Context, prof *backend.GatewayProfile, p *backend.Payment, op *backend.Operation, pl *plan, view *backend.GatewayView, note string) (*backend.Payment, error) {
 	now := e.now()
-	updated := applyView(p, view, now)
+	updated := p.WithView(view, now)
 	if view == nil || !view.Found {
 		updated.State = pl.expect
 	}
 	if pl.adjust != nil {
-		pl.adjust(updated, now, prof)
+		pl.adjust(updated, view, now, prof)
 	}
 	op.State = backend.OpSucceeded
 	op.AfterState = updated.State
@@ -374,45 +454,6 @@ func (e *Engine) fail(ctx context.Context, op *backend.Operation, cause error) e
 		return err
 	}
 	return cause
-}
-
-// applyView returns a copy of p updated with what the gateway reported.
-func applyView(p *backend.Payment, v *backend.GatewayView, now time.Time) *backend.Payment {
-	u := *p
-	u.LastSyncedAt = now
-	if v == nil || !v.Found {
-		return &u
-	}
-	u.State = v.State
-	u.RawStatus = v.RawStatus
-	if v.AmountAuthorized != 0 {
-		u.AmountAuthorized = v.AmountAuthorized
-	}
-	if v.AmountCaptured != 0 {
-		u.AmountCaptured = v.AmountCaptured
-	}
-	if v.AmountRefunded != 0 {
-		u.AmountRefunded = v.AmountRefunded
-	}
-	if !v.AuthorizedAt.IsZero() {
-		u.AuthorizedAt = v.AuthorizedAt
-	}
-	if !v.PaymentDeadline.IsZero() {
-		u.PaymentDeadline = v.PaymentDeadline
-	}
-	if !v.PaidAt.IsZero() {
-		u.PaidAt = v.PaidAt
-	}
-	if v.State == backend.StateCaptured && u.CapturedAt.IsZero() {
-		u.CapturedAt = v.ProcessedAt
-	}
-	if v.NewTranID != "" {
-		u.GatewayTranID = v.NewTranID
-	}
-	if v.NewTranPass != "" {
-		u.GatewayTranPass = v.NewTranPass
-	}
-	return &u
 }
 
 func gatewayCode(err error) string {

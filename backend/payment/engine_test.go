@@ -8,6 +8,7 @@ package payment_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -106,6 +107,14 @@ func TestCancelChoosesTheOperationByJSTDates(t *testing.T) {
 		{name: "captured 30 Nov late, cancelled 1 Dec morning (same UTC month): 月跨返品 (RETURNX)", status: "SALES",
 			authAt: jst(2026, 11, 30, 22, 0), salesAt: jst(2026, 11, 30, 23, 0), now: jst(2026, 12, 1, 8, 0),
 			kind: backend.OpReturnX, job: "RETURNX", state: backend.StateRefunded},
+		// The sale moves the latest processing date: an authorisation of yesterday
+		// captured today is cancelled with VOID today (GMO's own module, gmo-mulpay.md §4).
+		{name: "authorised yesterday, captured today: 取消 (VOID)", status: "SALES",
+			authAt: t0.Add(-24 * time.Hour), salesAt: t0, now: t0.Add(2 * time.Hour),
+			kind: backend.OpVoid, job: "VOID", state: backend.StateVoided},
+		{name: "captured last month, cancelled this month on the sale's month boundary: 月跨返品 (RETURNX)", status: "SALES",
+			authAt: jst(2026, 10, 25, 9, 0), salesAt: jst(2026, 10, 31, 9, 0), now: jst(2026, 11, 1, 9, 0),
+			kind: backend.OpReturnX, job: "RETURNX", state: backend.StateRefunded},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -126,7 +135,9 @@ func TestCancelChoosesTheOperationByJSTDates(t *testing.T) {
 			assert.Contains(t, res.Message, c.kind.Label()+"が完了しました")
 			assert.Contains(t, res.Message, "キャンセル在庫")
 
-			assert.Equal(t, []string{"AlterTran:" + c.job}, f.calls(p), "exactly one request, with the chosen JobCd")
+			// The payment was recorded without the gateway's processing date: the engine
+			// asked once (SearchTrade, at the preview) and kept it; then one cancel.
+			assert.Equal(t, []string{"SearchTrade", "AlterTran:" + c.job}, f.calls(p), "one inquiry, then exactly one request with the chosen JobCd")
 			assert.Equal(t, 1, f.sim.Server.Log.CountApplied(c.job)[p.GatewayOrderID])
 			assert.Equal(t, c.job, f.trade(p).Status)
 
@@ -149,7 +160,7 @@ func TestCancelChoosesTheOperationByJSTDates(t *testing.T) {
 			// Cancelling again is refused without a request.
 			_, err = f.eng.Run(f.ctx, payment.Request{PaymentID: p.ID, Intent: payment.IntentCancel, Operator: operator})
 			assert.Equal(t, backend.ECONFLICT, backend.ErrorCode(err))
-			assert.Len(t, f.calls(nil), 1)
+			assert.Len(t, f.calls(nil), 2)
 		})
 	}
 }
@@ -172,7 +183,10 @@ func TestCancelPastTheWindowRecordsAManualRefund(t *testing.T) {
 	assert.Contains(t, res.Message, "要返金(口座)")
 	assert.Contains(t, res.Message, "12,000円")
 
-	assert.Empty(t, f.calls(nil), "nothing is sent to the gateway")
+	// "Nothing to send" rests on the gateway's answer: it was asked (SearchTrade: still
+	// SALES, last processed 181 days ago), and nothing that changes money was sent.
+	assert.Contains(t, f.calls(nil), "SearchTrade", "the decision rests on the gateway's current answer")
+	assert.Empty(t, mutating(f.calls(nil)), "nothing is sent to the gateway")
 	assert.Empty(t, f.ops(p.ID), "and nothing is journalled as sent")
 	assert.Equal(t, "SALES", f.trade(p).Status)
 	assert.Equal(t, backend.OrderCancelled, f.orderStatus(p))
@@ -196,7 +210,18 @@ func TestCancelPastTheWindowRecordsAManualRefund(t *testing.T) {
 	tasks, err = f.db.RefundTasks(f.ctx, "")
 	require.NoError(t, err)
 	assert.Len(t, tasks, 1, "one 要返金(口座) per payment")
-	assert.Empty(t, f.calls(nil))
+	assert.Empty(t, mutating(f.calls(nil)))
+}
+
+// mutating keeps the requests that can change money (not the inquiries).
+func mutating(calls []string) []string {
+	var out []string
+	for _, c := range calls {
+		if !strings.HasPrefix(c, "SearchTrade") && !strings.HasPrefix(c, "/n/ref/") && !strings.HasPrefix(c, "MG01") {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // --- 金額変更 ---
@@ -761,4 +786,68 @@ func TestBulkRetryFailedSellsWhatALostRequestLeftOver(t *testing.T) {
 	_, err = bulk.RetryFailed(f.ctx, retryID, payment.Params{}, operator)
 	assert.Equal(t, backend.EINVALID, backend.ErrorCode(err))
 	assert.Contains(t, backend.ErrorMessage(err, "ja"), "やり直す失敗分はありません")
+}
+
+// A payment learned without its dates (by sync or linking: no authorisation date, no
+// processing date) is never cancelled on a guess: a zero date is not a date. The
+// engine asks the gateway, keeps the dates it gives, and sends the cancel they call
+// for — no "expired, nothing to send" and no 要返金 from year 0001.
+func TestCancelOfAPaymentWithoutDatesAsksTheGatewayFirst(t *testing.T) {
+	f := newFixture(t)
+	p := f.card(cardSpec{amount: 5100, authAt: t0.Add(-48 * time.Hour)})
+	p.AuthorizedAt, p.AuthExpiresAt, p.ProcessedAt = time.Time{}, time.Time{}, time.Time{}
+	require.NoError(t, f.db.SavePayment(f.ctx, p))
+
+	pv, err := f.eng.Preview(f.ctx, p.ID, payment.IntentCancel, payment.Params{})
+	require.NoError(t, err)
+	assert.False(t, pv.OrderOnly, "the gateway still holds the authorisation")
+	require.Len(t, pv.Steps, 1)
+	assert.Equal(t, backend.OpReturn, pv.Steps[0].Kind, "authorised two days ago, never captured: RETURN")
+	got := f.payment(p.ID)
+	assert.True(t, got.ProcessedAt.Equal(t0.Add(-48*time.Hour)), "the gateway's processing date is kept: %v", got.ProcessedAt)
+
+	res, err := f.eng.Run(f.ctx, payment.Request{PaymentID: p.ID, Intent: payment.IntentCancel, Operator: operator})
+	require.NoError(t, err)
+	assert.Equal(t, backend.StateRefunded, res.Payment.State)
+	assert.Equal(t, "RETURN", f.trade(p).Status)
+	tasks, err := f.db.RefundTasks(f.ctx, "")
+	require.NoError(t, err)
+	assert.Empty(t, tasks, "no 要返金 from a zero date")
+}
+
+// Our record says 期限切れ, but GMO keeps the authorisation (AUTH; cancellable for 180
+// days): キャンセル releases it at the gateway instead of cancelling only the order.
+func TestCancelOfAnExpiredGMOAuthorisationReleasesIt(t *testing.T) {
+	f := newFixture(t)
+	p := f.card(cardSpec{amount: 3000, authAt: t0.AddDate(0, 0, -95)})
+	p.State = backend.StateExpired
+	require.NoError(t, f.db.SavePayment(f.ctx, p))
+	res, err := f.eng.Run(f.ctx, payment.Request{PaymentID: p.ID, Intent: payment.IntentCancel, Operator: operator})
+	require.NoError(t, err)
+	require.Len(t, res.Operations, 1)
+	assert.Equal(t, backend.OpReturn, res.Operations[0].Kind)
+	assert.Equal(t, "RETURN", f.trade(p).Status)
+	assert.Equal(t, backend.OrderCancelled, f.orderStatus(p))
+}
+
+// When the gateway's answer differs from our record (cancelled in the console, say),
+// nothing is decided on a stale record: the difference goes to 差異 and nothing is
+// sent or recorded.
+func TestCancelFindsAChangeMadeInTheConsole(t *testing.T) {
+	f := newFixture(t)
+	p := f.card(cardSpec{amount: 4200, authAt: t0.AddDate(0, 0, -3)})
+	p.State = backend.StateExpired // a decision that would otherwise be "nothing to send"
+	require.NoError(t, f.db.SavePayment(f.ctx, p))
+	require.NoError(t, f.sim.SetStatus(p.GatewayOrderID, "VOID")) // cancelled in GMO's console
+	_, err := f.eng.Run(f.ctx, payment.Request{PaymentID: p.ID, Intent: payment.IntentCancel, Operator: operator})
+	require.Error(t, err)
+	assert.Equal(t, backend.ECONFLICT, backend.ErrorCode(err))
+	assert.Contains(t, backend.ErrorMessage(err, "ja"), "差異")
+	assert.Empty(t, mutating(f.calls(nil)))
+	assert.Empty(t, f.ops(p.ID))
+	assert.Equal(t, backend.OrderNew, f.orderStatus(p), "the order is not cancelled on a guess")
+	drifts, err := f.db.Drifts(f.ctx)
+	require.NoError(t, err)
+	require.Len(t, drifts, 1)
+	assert.Equal(t, backend.StateVoided, drifts[0].GatewayState)
 }

@@ -45,7 +45,7 @@ type plan struct {
 	doneMessage string
 	// adjust records what the gateway's view does not say (our richer state, dates,
 	// amounts); nil = nothing.
-	adjust func(u *backend.Payment, now time.Time, prof *backend.GatewayProfile)
+	adjust func(u *backend.Payment, v *backend.GatewayView, now time.Time, prof *backend.GatewayProfile)
 	// amountCheck, when set, is the amount the view must show for success to be proven.
 	amountCheck func(v *backend.GatewayView) (ok, known bool)
 }
@@ -128,7 +128,7 @@ func planCapture(p *backend.Payment, amount backend.Yen) (*plan, error) {
 		orderStatus: backend.OrderPaid,
 		reason:      fmt.Sprintf("仮売上 %s を実売上にします", amount),
 		doneMessage: "売上処理が完了しました。対応状況を入金済みにしました",
-		adjust: func(u *backend.Payment, now time.Time, _ *backend.GatewayProfile) {
+		adjust: func(u *backend.Payment, _ *backend.GatewayView, now time.Time, _ *backend.GatewayProfile) {
 			if u.AmountCaptured == 0 {
 				u.AmountCaptured = amount
 			}
@@ -183,7 +183,7 @@ func cancelPlan(kind backend.OpKind, reason string) *plan {
 		cancelStock: true,
 		reason:      reason,
 		doneMessage: fmt.Sprintf("%sが完了しました。対応状況をキャンセルにし、商品をキャンセル在庫（未対応）に追加しました", kind.Label()),
-		adjust: func(u *backend.Payment, _ time.Time, _ *backend.GatewayProfile) {
+		adjust: func(u *backend.Payment, _ *backend.GatewayView, _ time.Time, _ *backend.GatewayProfile) {
 			if expect == backend.StateRefunded && u.AmountRefunded < u.AmountCaptured {
 				u.AmountRefunded = u.AmountCaptured
 			}
@@ -284,8 +284,12 @@ func changePlan(p *backend.Payment, amount backend.Yen, expect backend.PaymentSt
 		orderStatus: orderStatus,
 		reason:      reason,
 		doneMessage: done,
-		adjust: func(u *backend.Payment, now time.Time, prof *backend.GatewayProfile) {
+		adjust: func(u *backend.Payment, v *backend.GatewayView, now time.Time, prof *backend.GatewayProfile) {
 			u.AmountAuthorized = amount
+			if p.Gateway != backend.GatewaySBPS {
+				// GMO ChangeTran and Paygent 補正 authorise anew: the capture window restarts.
+				newAuthorisation(u, v, now, prof)
+			}
 			if expect == backend.StateCaptured {
 				u.AmountCaptured = amount
 				if u.CapturedAt.IsZero() {
@@ -317,7 +321,7 @@ func planPartialRefund(p *backend.Payment, amount backend.Yen) ([]*plan, error) 
 		return nil, backend.Errorf(backend.EINVALID, "全額の返金は「キャンセル」で行ってください", "use cancel to refund the whole amount")
 	}
 	refunded := p.AmountRefunded + amount
-	adjust := func(u *backend.Payment, _ time.Time, _ *backend.GatewayProfile) {
+	adjust := func(u *backend.Payment, _ *backend.GatewayView, _ time.Time, _ *backend.GatewayProfile) {
 		u.State = backend.StatePartiallyRefunded
 		u.AmountRefunded = refunded
 	}
@@ -325,8 +329,8 @@ func planPartialRefund(p *backend.Payment, amount backend.Yen) ([]*plan, error) 
 		// GMO has no refund call: the sale is changed to the lower amount (ChangeTran CAPTURE).
 		newSale := remaining - amount
 		pl := changePlan(p, newSale, backend.StateCaptured, false, fmt.Sprintf("売上金額を %s に変更して %s を返金します", newSale, amount))
-		pl.adjust = func(u *backend.Payment, now time.Time, prof *backend.GatewayProfile) {
-			adjust(u, now, prof)
+		pl.adjust = func(u *backend.Payment, v *backend.GatewayView, now time.Time, prof *backend.GatewayProfile) {
+			adjust(u, v, now, prof)
 			u.AmountCaptured = p.AmountCaptured // keep the original sale; the refund is recorded separately
 			u.AmountAuthorized = p.AmountAuthorized
 		}
@@ -373,13 +377,13 @@ func planReauth(p *backend.Payment, prm Params) (*plan, error) {
 		orderStatus: status,
 		reason:      fmt.Sprintf("キャンセル済みの取引を %s で再オーソリします（%s）。再オーソリした取引は3Dセキュアの対象外です", amount, how),
 		doneMessage: fmt.Sprintf("再オーソリが完了しました（%s）。対応状況を%sにしました。キャンセル在庫の状況を確認してください", how, status.Label()),
-		adjust: func(u *backend.Payment, now time.Time, prof *backend.GatewayProfile) {
-			u.AmountAuthorized, u.AmountRefunded, u.AuthorizedAt = amount, 0, now
+		adjust: func(u *backend.Payment, v *backend.GatewayView, now time.Time, prof *backend.GatewayProfile) {
+			u.AmountAuthorized, u.AmountRefunded = amount, 0
 			u.AmountCaptured, u.CapturedAt = 0, time.Time{}
+			newAuthorisation(u, v, now, prof)
 			if expect == backend.StateCaptured {
-				u.AmountCaptured, u.CapturedAt = amount, now
+				u.AmountCaptured, u.CapturedAt = amount, u.AuthorizedAt
 			}
-			u.AuthExpiresAt = authExpiry(now, prof)
 		},
 	}, nil
 }
@@ -398,14 +402,26 @@ func planAuthorize(p *backend.Payment) (*plan, error) {
 		orderStatus: backend.OrderNew,
 		reason:      fmt.Sprintf("予約受注の %s をオーソリします", p.AmountAuthorized),
 		doneMessage: "オーソリが完了しました。対応状況を新規受付にしました",
-		adjust: func(u *backend.Payment, now time.Time, prof *backend.GatewayProfile) {
-			u.AuthorizedAt = now
-			u.AuthExpiresAt = authExpiry(now, prof)
+		adjust: func(u *backend.Payment, v *backend.GatewayView, now time.Time, prof *backend.GatewayProfile) {
+			newAuthorisation(u, v, now, prof)
 		},
 	}, nil
 }
 
-// authExpiry is when an authorisation made now stops being capturable.
+// newAuthorisation dates an authorisation the operation just made: the gateway's own
+// date when its answer gives one (the authorisation's, else the processing date of
+// this very request), else the moment it answered; the expiry counts from it.
+func newAuthorisation(u *backend.Payment, v *backend.GatewayView, now time.Time, prof *backend.GatewayProfile) {
+	at := now
+	if v != nil && !v.AuthorizedAt.IsZero() {
+		at = v.AuthorizedAt
+	} else if v != nil && !v.ProcessedAt.IsZero() {
+		at = v.ProcessedAt
+	}
+	u.AuthorizedAt, u.AuthExpiresAt = at, authExpiry(at, prof)
+}
+
+// authExpiry is when an authorisation made at t stops being capturable.
 func authExpiry(now time.Time, prof *backend.GatewayProfile) time.Time {
 	days := 0
 	if prof != nil {

@@ -100,7 +100,7 @@ func (s *Syncer) AcceptGateway(ctx context.Context, paymentID int64, operator st
 	if !v.Found {
 		return backend.Errorf(backend.ECONFLICT, "ゲートウェイにこの取引がないため、ゲートウェイの状態に合わせられません", "the gateway has no such transaction")
 	}
-	u := updated(p, v, s.Clock.Now())
+	u := p.WithView(v, s.Clock.Now())
 	now := s.Clock.Now()
 	op := &backend.Operation{PaymentID: p.ID, Intent: "reconcile", Kind: backend.OpSyncFix, IdempotencyKey: fmt.Sprintf("reconcile/%d/%d", p.ID, now.UnixNano()),
 		Operator: operator, BeforeState: p.State, RequestedAt: now, Reason: "差異の解消（ゲートウェイの状態に合わせる）"}

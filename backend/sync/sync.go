@@ -405,14 +405,14 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 		u.LastSyncedAt, u.RawStatus = now, v.RawStatus
 		s.Store.SavePayment(ctx, &u)
 	case p.State == backend.StateAwaitingDeposit && v.State == backend.StateDeposited:
-		u := updated(p, v, now)
+		u := p.WithView(v, now)
 		if u.PaidAt.IsZero() {
 			u.PaidAt = now
 		}
 		err := s.record(ctx, p, u, orderStatusIf(ctx, s.Store, p.OrderID, backend.OrderAwaitingDeposit, backend.OrderPaid), false, "入金を確認しました")
 		count(&rep.Deposits, err)
 	case p.State == backend.StateAwaitingDeposit && v.State == backend.StateExpired:
-		u := updated(p, v, now)
+		u := p.WithView(v, now)
 		cancel := p.Method != backend.MethodNetBank
 		if !cancel {
 			auto, _ := s.Store.Setting(ctx, SettingNetBankAutoVoid)
@@ -427,12 +427,14 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 		err := s.record(ctx, p, u, status, cancel && status != "", msg)
 		count(&rep.Expired, err)
 	case (p.State == backend.StatePending || p.State == backend.StateNeedsReview) && backend.CanTransition(p.State, v.State):
-		u := updated(p, v, now)
+		u := p.WithView(v, now)
 		status := backend.OrderStatus("")
 		switch v.State {
 		case backend.StateAuthorized:
 			status = orderStatusIf(ctx, s.Store, p.OrderID, backend.OrderProcessing, backend.OrderNew)
-			if u.AuthExpiresAt.IsZero() {
+			// The expiry counts from the gateway's authorisation date; without one it
+			// stays unknown (a zero date never becomes an expiry).
+			if u.AuthExpiresAt.IsZero() && !u.AuthorizedAt.IsZero() {
 				u.AuthExpiresAt = u.AuthorizedAt.AddDate(0, 0, max(prof.AuthExpiryDays, 1))
 			}
 		case backend.StateAwaitingDeposit:
@@ -441,7 +443,7 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 		err := s.record(ctx, p, u, status, false, "ゲートウェイの状態を反映しました: "+v.State.Label())
 		count(&rep.Updated, err)
 	case p.State == backend.StateAuthorized && v.State == backend.StateExpired:
-		u := updated(p, v, now)
+		u := p.WithView(v, now)
 		err := s.record(ctx, p, u, "", false, "与信の有効期限が切れました")
 		count(&rep.Expired, err)
 	default:
@@ -456,27 +458,6 @@ func amountsAgree(p *backend.Payment, v *backend.GatewayView) bool {
 		return false
 	}
 	return true
-}
-
-func updated(p *backend.Payment, v *backend.GatewayView, now time.Time) *backend.Payment {
-	u := *p
-	u.State, u.RawStatus, u.LastSyncedAt = v.State, v.RawStatus, now
-	if !v.PaidAt.IsZero() {
-		u.PaidAt = v.PaidAt
-	}
-	if !v.PaymentDeadline.IsZero() {
-		u.PaymentDeadline = v.PaymentDeadline
-	}
-	if !v.AuthorizedAt.IsZero() {
-		u.AuthorizedAt = v.AuthorizedAt
-	}
-	if v.AmountAuthorized != 0 {
-		u.AmountAuthorized = v.AmountAuthorized
-	}
-	if v.AmountCaptured != 0 {
-		u.AmountCaptured = v.AmountCaptured
-	}
-	return &u
 }
 
 // orderStatusIf returns to when the order is still in from (the operator may have moved

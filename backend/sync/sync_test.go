@@ -1044,3 +1044,24 @@ func TestExpiringAuthorisationsAreAnnouncedOnceADay(t *testing.T) {
 	f.run()
 	assert.Len(t, f.notifications(), 2, "again the next day")
 }
+
+// A checkout the app first learns as pending (no authorisation date) becomes 仮売上 with
+// the gateway's authorisation date (GMO: the ProcessDate of an AUTH) and the expiry
+// counted from it — never from a zero date.
+func TestPendingCardTakesItsAuthorisationDateFromTheGateway(t *testing.T) {
+	f := newFixture(t)
+	authAt := f.now().Add(-26 * time.Hour)
+	p := f.card(backend.StatePending, "AUTH", 6600, 6600, authAt, backend.OrderProcessing)
+	p.AuthorizedAt, p.AuthExpiresAt = time.Time{}, time.Time{}
+	require.NoError(t, f.db.SavePayment(f.ctx, p))
+	f.advance(time.Minute)
+
+	rep := f.run()
+	assert.Equal(t, 1, rep.Updated)
+	got := f.payment(p.ID)
+	assert.Equal(t, backend.StateAuthorized, got.State)
+	assert.True(t, got.AuthorizedAt.Equal(authAt), "the gateway's date: %v", got.AuthorizedAt)
+	assert.True(t, got.ProcessedAt.Equal(authAt))
+	assert.True(t, got.AuthExpiresAt.Equal(authAt.AddDate(0, 0, f.prof.AuthExpiryDays)), "expiry from that date: %v", got.AuthExpiresAt)
+	assert.Greater(t, got.AuthExpiresAt.Year(), 2000)
+}

@@ -195,6 +195,22 @@ func (s *Sim) trade(f map[string]string) (*Trade, *answer) {
 	return t, nil
 }
 
+// taxField reads Tax (税送料): optional, digits, and Amount + Tax within 7 digits.
+func taxField(f map[string]string, amount int64) (int64, *answer) {
+	v := f["Tax"]
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 || len(v) > 7 {
+		return 0, failed("E01", "E01070005")
+	}
+	if amount+n > 9_999_999 {
+		return 0, failed("E01", "E01490005")
+	}
+	return n, nil
+}
+
 func amountField(f map[string]string, required bool) (int64, *answer) {
 	v, ok := f["Amount"]
 	if !ok || v == "" {
@@ -336,15 +352,22 @@ func (s *Sim) alterTran(f map[string]string) *answer {
 	}
 	now := s.Clock.Now()
 	job := f["JobCd"]
+	captured := t.Status == "CAPTURE" || t.Status == "SALES"
+	// Cancels are dated from the transaction's latest processing (authorisation, sale
+	// or amount change): the same day is 取消 (VOID), the same month 返品 (RETURN), a
+	// later month 月跨返品 (RETURNX) — except that an authorisation never captured is
+	// returned with RETURN in any month.
+	var cancelJob string
+	switch {
+	case backend.SameDayJST(t.ProcessDate, now):
+		cancelJob = "VOID"
+	case !captured || backend.SameMonthJST(t.ProcessDate, now):
+		cancelJob = "RETURN"
+	default:
+		cancelJob = "RETURNX"
+	}
 	if job == "CANCEL" { // the gateway chooses VOID, RETURN or RETURNX itself
-		switch {
-		case backend.SameDayJST(t.AuthDate, now):
-			job = "VOID"
-		case t.Status == "AUTH" || t.Status == "SAUTH" || backend.SameMonthJST(t.SalesDate, now):
-			job = "RETURN"
-		default:
-			job = "RETURNX"
-		}
+		job = cancelJob
 	}
 	switch job {
 	case "":
@@ -357,7 +380,12 @@ func (s *Sim) alterTran(f map[string]string) *answer {
 		if a != nil {
 			return a
 		}
-		if amount != t.Amount+t.Tax {
+		tax, a := taxField(f, amount)
+		if a != nil {
+			return a
+		}
+		// The sale repeats the authorisation's Amount and Tax, each apart.
+		if amount != t.Amount || tax != t.Tax {
 			return failed("E01", "E01060010")
 		}
 		if days(t.AuthDate, now) > 90 {
@@ -371,27 +399,11 @@ func (s *Sim) alterTran(f map[string]string) *answer {
 		default:
 			return failed("E01", "E01050004")
 		}
-		if days(t.AuthDate, now) > 180 {
+		if days(t.ProcessDate, now) > 180 {
 			return failed("E11", "E11010010")
 		}
-		captured := t.Status == "CAPTURE" || t.Status == "SALES"
-		sale := t.SalesDate
-		if sale.IsZero() {
-			sale = t.AuthDate
-		}
-		switch job {
-		case "VOID":
-			if !backend.SameDayJST(t.AuthDate, now) {
-				return failed("E01", "E01050004")
-			}
-		case "RETURN":
-			if captured && !backend.SameMonthJST(sale, now) {
-				return failed("E01", "E01050004")
-			}
-		case "RETURNX":
-			if !captured || backend.SameMonthJST(sale, now) {
-				return failed("E01", "E01050004")
-			}
+		if job != cancelJob {
+			return failed("E11", "E11010003") // not the cancel this transaction's dates allow
 		}
 		t.Status, t.JobCd = job, job
 		return s.alterAnswer(t, job)
@@ -404,10 +416,14 @@ func (s *Sim) alterTran(f map[string]string) *answer {
 		if a != nil {
 			return a
 		}
-		if t.CardLimit > 0 && amount > t.CardLimit {
+		tax, a := taxField(f, amount)
+		if a != nil {
+			return a
+		}
+		if t.CardLimit > 0 && amount+tax > t.CardLimit {
 			return failed("G03", "42G030000")
 		}
-		t.Status, t.JobCd, t.Amount, t.Tax, t.AuthDate, t.SalesDate = job, job, amount, 0, now, time.Time{}
+		t.Status, t.JobCd, t.Amount, t.Tax, t.AuthDate, t.SalesDate = job, job, amount, tax, now, time.Time{}
 		if job == "CAPTURE" {
 			t.SalesDate = now
 		}
@@ -445,16 +461,20 @@ func (s *Sim) changeTran(f map[string]string) *answer {
 	if a != nil {
 		return a
 	}
-	if days(t.AuthDate, now) > 180 {
+	tax, a := taxField(f, amount)
+	if a != nil {
+		return a
+	}
+	if days(t.ProcessDate, now) > 180 {
 		return failed("E11", "E11010012")
 	}
-	if t.CardLimit > 0 && amount > t.CardLimit {
+	if t.CardLimit > 0 && amount+tax > t.CardLimit {
 		return failed("G03", "42G030000") // the new authorisation is declined; the old one stands
 	}
 	if job == "CAPTURE" && t.SalesDate.IsZero() {
 		t.SalesDate = now
 	}
-	t.Status, t.JobCd, t.Amount, t.Tax, t.AuthDate = job, job, amount, 0, now
+	t.Status, t.JobCd, t.Amount, t.Tax, t.AuthDate = job, job, amount, tax, now
 	return s.alterAnswer(t, "CHANGE")
 }
 

@@ -111,6 +111,7 @@ type CardSpec struct {
 	ShopID    string
 	OrderID   string
 	Amount    int64
+	Tax       int64     // 税送料, apart from Amount
 	Status    string    // AUTH (default), CAPTURE, SALES, VOID, RETURN, RETURNX, CHECK, UNPROCESSED
 	AuthDate  time.Time // default: now
 	SalesDate time.Time // for SALES/CAPTURE/RETURN/RETURNX
@@ -126,7 +127,7 @@ func (s *Sim) AddCardTrade(c CardSpec) (accessID, accessPass string, err error) 
 	if c.AuthDate.IsZero() {
 		c.AuthDate = s.Clock.Now()
 	}
-	t := &Trade{OrderID: c.OrderID, ShopID: c.ShopID, PayType: "0", Status: c.Status, JobCd: c.Status, Amount: c.Amount,
+	t := &Trade{OrderID: c.OrderID, ShopID: c.ShopID, PayType: "0", Status: c.Status, JobCd: c.Status, Amount: c.Amount, Tax: c.Tax,
 		Method: "1", CardMasked: "************1111", AuthDate: c.AuthDate, SalesDate: c.SalesDate,
 		ProcessDate: c.AuthDate, TranDate: c.AuthDate, CardLimit: c.CardLimit}
 	if !c.SalesDate.IsZero() {
