@@ -500,6 +500,8 @@ func TestStatusMapping(t *testing.T) {
 		{"02", "32", backend.StateVoided}, {"02", "33", backend.StateExpired}, {"02", "60", backend.StateRefunded},
 		{"02", "30", backend.StateNeedsReview}, {"02", "31", backend.StateNeedsReview}, {"02", "42", backend.StateNeedsReview},
 		{"02", "10", backend.StatePending}, {"02", "11", backend.StateNeedsReview},
+		// Requests still in progress at the card company: neither done nor not done.
+		{"02", "35", backend.StateNeedsReview}, {"02", "55", backend.StateNeedsReview},
 		{"03", "10", backend.StateAwaitingDeposit}, {"03", "43", backend.StateDeposited}, {"03", "40", backend.StateDeposited},
 		{"03", "12", backend.StateExpired}, {"03", "61", backend.StateNeedsReview}, {"04", "40", backend.StateDeposited},
 		{"01", "10", backend.StateAwaitingDeposit}, {"01", "40", backend.StateDeposited}, {"01", "12", backend.StateExpired},

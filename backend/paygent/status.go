@@ -13,15 +13,18 @@ var statusNames = map[string]string{
 	"30": "売上要求中", "31": "オーソリ取消中", "32": "オーソリ取消済", "33": "オーソリ期限切",
 	"34": "補正要求中", "35": "売上要求済", "36": "売上保留", "37": "売上不可",
 	"40": "消込済", "41": "消込済（売上取消期限切）", "42": "売上取消中", "43": "速報検知済", "44": "消込完了",
-	"50": "売上取消集計中", "60": "売上取消済", "61": "速報取消済", "62": "取消完了",
+	"50": "売上取消集計中", "55": "取消要求中", "60": "売上取消済", "61": "速報取消済", "62": "取消完了",
 }
 
 // StatusName is Paygent's Japanese name of a payment_status ("" when unknown).
 func StatusName(status string) string { return statusNames[status] }
 
 // cardStates maps a card payment's payment_status to the unified state machine.
-// 30/31/42/50 are in-between states Paygent calls anomalies (resend or wait); 11 is a
-// declined authorisation: all need a person to look.
+// 30/31/42/50 are in-between states Paygent calls anomalies (resend or wait), and 35
+// and 55 requests still in progress at the card company (seen in public clients; the
+// name of 55 is not published): none proves the money moved or did not, so each
+// leaves an operation unknown until a later answer settles it. 11 is a declined
+// authorisation. All need a person to look (要確認).
 var cardStates = map[string]backend.PaymentState{
 	"10": backend.StatePending, // 申込済 (after an input error 2003)
 	"11": backend.StateNeedsReview,
@@ -34,10 +37,12 @@ var cardStates = map[string]backend.PaymentState{
 	"31": backend.StateNeedsReview,
 	"32": backend.StateVoided,
 	"33": backend.StateExpired, // オーソリ期限切 (60 days)
+	"35": backend.StateNeedsReview, // 売上要求済: the sale is at the card company, not confirmed
 	"40": backend.StateCaptured,
 	"41": backend.StateCaptured, // 消込済 but the sales-cancel period has passed
 	"42": backend.StateNeedsReview,
 	"50": backend.StateNeedsReview,
+	"55": backend.StateNeedsReview, // a cancel in progress at the card company
 	"60": backend.StateRefunded,
 }
 

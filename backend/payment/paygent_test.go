@@ -212,3 +212,28 @@ func TestPaygentLostCorrectionIsRecordedWithTheNewPaymentID(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "40", f.status(newID))
 }
+
+// 35 (売上要求済) is a sale still at the card company: a capture whose answer was lost
+// stays unknown while Paygent says 35 — neither done nor failed — and is recorded as
+// done only when Paygent says 40.
+func TestPaygentSaleInProgressAtTheCardCompanyStaysUnknown(t *testing.T) {
+	f := newPaygentFixture(t)
+	p := f.card(6000, "20", t0.Add(-time.Hour), time.Time{})
+	f.sim.Server.Faults.Next("", 1, simkit.Fault{Kind: simkit.FaultReset})
+	require.NoError(t, f.sim.SetStatus(p.GatewayTranID, "35"))
+	_, err := f.run(p, payment.IntentCapture, payment.Params{})
+	require.Equal(t, backend.EUNKNOWN, backend.ErrorCode(err), backend.ErrorMessage(err, "ja"))
+	ops, err := f.db.OperationsByPayment(f.ctx, p.ID)
+	require.NoError(t, err)
+	require.Len(t, ops, 1)
+	assert.Equal(t, backend.OpUnknown, ops[0].State, "35 proves nothing either way")
+	got, _ := f.db.PaymentByID(f.ctx, p.ID)
+	assert.Equal(t, backend.StateAuthorized, got.State, "no capture recorded the gateway did not confirm")
+
+	require.NoError(t, f.sim.SetStatus(p.GatewayTranID, "40"))
+	left, err := f.eng.ResolveUnresolved(f.ctx)
+	require.NoError(t, err)
+	assert.Zero(t, left)
+	got, _ = f.db.PaymentByID(f.ctx, p.ID)
+	assert.Equal(t, backend.StateCaptured, got.State)
+}
