@@ -36,7 +36,7 @@ var cardStates = map[string]backend.PaymentState{
 	"30": backend.StateNeedsReview,
 	"31": backend.StateNeedsReview,
 	"32": backend.StateVoided,
-	"33": backend.StateExpired, // オーソリ期限切 (60 days)
+	"33": backend.StateExpired,     // オーソリ期限切 (60 days)
 	"35": backend.StateNeedsReview, // 売上要求済: the sale is at the card company, not confirmed
 	"40": backend.StateCaptured,
 	"41": backend.StateCaptured, // 消込済 but the sales-cancel period has passed
