@@ -400,10 +400,12 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 	switch {
 	case (v.State == p.State || p.State == backend.StateCaptureFailed && v.State == backend.StateAuthorized) && amountsAgree(p, v):
 		// 売上失敗 leaves the authorisation open at the gateway: that is agreement.
+		// Keep what the gateway tells besides the state (processing date, tax, a
+		// payment_id it names), which later decisions rest on.
 		s.Store.DeleteDrift(ctx, p.ID)
-		u := *p
-		u.LastSyncedAt, u.RawStatus = now, v.RawStatus
-		s.Store.SavePayment(ctx, &u)
+		u := p.WithView(v, now)
+		u.State = p.State
+		s.Store.SavePayment(ctx, u)
 	case p.State == backend.StateAwaitingDeposit && v.State == backend.StateDeposited:
 		u := p.WithView(v, now)
 		if u.PaidAt.IsZero() {
