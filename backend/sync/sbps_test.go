@@ -126,3 +126,46 @@ func TestSBPSDepositsExpiryAndConsoleChanges(t *testing.T) {
 	assert.Empty(t, ds)
 	assert.Zero(t, sim.Count(sbps.APISales)+sim.Count(sbps.APICancelRefund), "reading and accepting send no operation")
 }
+
+// SBPS's inquiry carries no amount: a payment first learned as pending with no amount
+// takes the order's total when SBPS reports it authorised, and the journal says where
+// the amount came from — so an amount change is planned on a real amount, not 0.
+func TestSBPSAmountUnknownToTheInquiryComesFromTheOrder(t *testing.T) {
+	ctx := context.Background()
+	clock := simkit.NewClock(t0)
+	sim, err := sbpssim.Start(sbpssim.Options{Clock: clock})
+	require.NoError(t, err)
+	defer sim.Close()
+	sim.AddMerchant(sbpssim.Merchant{MerchantID: "62346", ServiceID: "002", HashKey: "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee01"})
+	store, err := sqlite.Open(t.TempDir() + "/kd.db")
+	require.NoError(t, err)
+	defer store.Close()
+	store.Now = clock.Now
+	prof := &backend.GatewayProfile{Name: "SBPS", Kind: backend.GatewaySBPS, Environment: backend.EnvTest, Host: sim.URL(),
+		MerchantID: "62346", SubID: "002", AuthExpiryDays: 60, Methods: []backend.PaymentMethod{backend.MethodCard}}
+	require.NoError(t, store.SaveProfile(ctx, prof))
+	kc := vault.NewMemory()
+	kc.Set(backend.SecretKey(prof.ID, backend.SecretHashKey), "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee01")
+	s := &Syncer{Store: store, Gateways: &gateways.Factory{Vault: kc, Now: clock.Now, Timeout: 2 * time.Second}, Clock: backend.ClockFunc(clock.Now)}
+
+	o := &backend.Order{OrderNo: "8200", OrderedAt: clock.Now().Add(-time.Hour), CustomerName: "高橋 美咲", PaymentMethod: backend.MethodCard,
+		Status: backend.OrderProcessing, Subtotal: 7300, Total: 7300}
+	require.NoError(t, store.SaveOrder(ctx, o))
+	tid, err := sim.AddCardTrade(sbpssim.CardSpec{MerchantID: "62346", ServiceID: "002", OrderID: "KD8200", Amount: 7300, AuthDate: t0.Add(-time.Hour)})
+	require.NoError(t, err)
+	p := &backend.Payment{OrderID: o.ID, ProfileID: prof.ID, Gateway: backend.GatewaySBPS, Method: backend.MethodCard,
+		GatewayOrderID: "KD8200", GatewayTranID: tid, State: backend.StatePending}
+	require.NoError(t, store.SavePayment(ctx, p))
+
+	rep, err := s.RunOnce(ctx)
+	require.NoError(t, err)
+	require.Empty(t, rep.Errors)
+	got, err := store.PaymentByID(ctx, p.ID)
+	require.NoError(t, err)
+	assert.Equal(t, backend.StateAuthorized, got.State)
+	assert.Equal(t, backend.Yen(7300), got.AmountAuthorized)
+	ops, err := store.OperationsByPayment(ctx, p.ID)
+	require.NoError(t, err)
+	require.NotEmpty(t, ops)
+	assert.Contains(t, ops[len(ops)-1].Message, "受注の合計から")
+}

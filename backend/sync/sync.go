@@ -442,7 +442,11 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 		case backend.StateAwaitingDeposit:
 			status = orderStatusIf(ctx, s.Store, p.OrderID, backend.OrderProcessing, backend.OrderAwaitingDeposit)
 		}
-		err := s.record(ctx, p, u, status, false, "ゲートウェイの状態を反映しました: "+v.State.Label())
+		msg := "ゲートウェイの状態を反映しました: " + v.State.Label()
+		if note := amountFromOrder(ctx, s.Store, u); note != "" {
+			msg += "（" + note + "）"
+		}
+		err := s.record(ctx, p, u, status, false, msg)
 		count(&rep.Updated, err)
 	case p.State == backend.StateAuthorized && v.State == backend.StateExpired:
 		u := p.WithView(v, now)
@@ -460,6 +464,23 @@ func amountsAgree(p *backend.Payment, v *backend.GatewayView) bool {
 		return false
 	}
 	return true
+}
+
+// amountFromOrder fills in an amount the gateway's inquiry does not carry (SBPS answers
+// with a status only) from the order's total, and says so; "" when nothing was filled.
+func amountFromOrder(ctx context.Context, st backend.Store, u *backend.Payment) string {
+	if u.AmountAuthorized != 0 {
+		return ""
+	}
+	o, err := st.OrderByID(ctx, u.OrderID)
+	if err != nil || o.Total <= 0 {
+		return ""
+	}
+	u.AmountAuthorized = o.Total
+	if u.State == backend.StateCaptured && u.AmountCaptured == 0 {
+		u.AmountCaptured = o.Total
+	}
+	return fmt.Sprintf("金額 %s は受注の合計から。%sの照会は金額を返しません", o.Total, u.Gateway.Label())
 }
 
 // orderStatusIf returns to when the order is still in from (the operator may have moved
