@@ -223,5 +223,5 @@ func (g *Gateways) Test(id int64) (*TestResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &TestResult{OK: r.OK, Message: r.Message}, nil
+	return &TestResult{OK: r.OK, Message: pick(g.s.lang(g.s.Ctx()), r.Message, r.MessageEn)}, nil
 }

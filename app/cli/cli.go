@@ -27,7 +27,7 @@ import (
 )
 
 // Commands are the subcommands, for main to recognise.
-var Commands = []string{"sync", "import", "export", "link", "capture", "cancel", "change-amount", "status", "profile", "sandbox", "help"}
+var Commands = []string{"sync", "import", "export", "link", "capture", "cancel", "change-amount", "refund", "reauth", "status", "profile", "sandbox", "help"}
 
 // IsCommand reports whether arg names a subcommand.
 func IsCommand(arg string) bool {
@@ -90,6 +90,8 @@ const usage = `使い方 / usage: kessaidesk [-data DIR] [-json] [-lang ja|en] [
   capture ORDER... | -all-authorised   売上 / capture (one by one or in bulk)
   cancel ORDER...                      キャンセル（取消/返品/月跨返品を自動選択）/ cancel
   change-amount ORDER AMOUNT [-capture-now]  金額変更 / change the amount
+  refund ORDER AMOUNT                  部分返金（ゲートウェイが対応する場合）/ partial refund
+  reauth ORDER [AMOUNT] [-capture-now] 再オーソリ（GMO-PG・SGP、キャンセル後）/ re-authorise
   profile list | add [flags] | test ID | delete ID
                                        ゲートウェイ設定（認証情報は標準入力から）/ gateway profiles (secrets on stdin)
   sandbox [-shop DIR]                  デモ用シミュレーター（GMO-PG・SBPS・ペイジェント）を 127.0.0.1 で起動、-shop でサンプルショップのCSVを作成 / run the demo simulators; -shop writes a sample shop`
@@ -131,7 +133,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	}
 	defer sys.Close()
 	if cmd != "sandbox" {
-		sys.Engine.ResolveUnresolved(ctx) // never start on top of an unknown outcome
+		r.settleInterrupted(ctx, sys) // never start on top of an unknown outcome
 	}
 	switch cmd {
 	case "sync":
@@ -144,7 +146,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = r.link(ctx, sys, cmdArgs)
 	case "status":
 		err = r.status(ctx, sys, cmdArgs)
-	case "capture", "cancel", "change-amount":
+	case "capture", "cancel", "change-amount", "refund", "reauth":
 		err = r.operate(ctx, sys, cmd, cmdArgs)
 	case "profile":
 		err = r.profile(ctx, sys, cmdArgs)
@@ -155,6 +157,43 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return r.fail(err)
 	}
 	return 0
+}
+
+// settleInterrupted asks the gateways about operations an interrupted run left
+// unresolved, before anything new is sent, and says which and how they ended (on
+// standard error with -json, so the JSON output stays one document).
+func (r *runner) settleInterrupted(ctx context.Context, sys *system.System) {
+	ops, err := sys.Store.UnresolvedOperations(ctx)
+	if err != nil || len(ops) == 0 {
+		return
+	}
+	sys.Engine.ResolveUnresolved(ctx)
+	out := r.out
+	if r.json {
+		out = r.env.Stderr
+	}
+	if r.lang == "en" {
+		fmt.Fprintf(out, "checked %d operations an interrupted run left unresolved:\n", len(ops))
+	} else {
+		fmt.Fprintf(out, "前回中断した操作 %d件の結果を確認しました:\n", len(ops))
+	}
+	for _, op := range ops {
+		no := ""
+		if p, err := sys.Store.PaymentByID(ctx, op.PaymentID); err == nil {
+			if o, err := sys.Store.OrderByID(ctx, p.OrderID); err == nil {
+				no = o.OrderNo
+			}
+		}
+		now, err := sys.Store.OperationByID(ctx, op.ID)
+		if err != nil {
+			continue
+		}
+		if r.lang == "en" {
+			fmt.Fprintf(out, "  order %s: %s %s — %s\n", no, now.Kind.LabelEn(), now.Amount, now.State)
+		} else {
+			fmt.Fprintf(out, "  受注 %s: %s %s — %s %s\n", no, now.Kind.Label(), now.Amount, now.State.Label(), now.Message)
+		}
+	}
 }
 
 func (r *runner) fail(err error) int {
@@ -426,17 +465,29 @@ func (r *runner) operate(ctx context.Context, sys *system.System, cmd string, ar
 		return invalid("%s の指定が正しくありません", "bad %s flags", cmd)
 	}
 	intent := map[string]payment.Intent{"capture": payment.IntentCapture, "cancel": payment.IntentCancel,
-		"change-amount": payment.IntentChangeAmount}[cmd]
-	var prm payment.Params
-	if cmd == "change-amount" {
+		"change-amount": payment.IntentChangeAmount, "refund": payment.IntentPartialRefund, "reauth": payment.IntentReauth}[cmd]
+	prm := payment.Params{CaptureNow: *captureNow}
+	switch cmd {
+	case "change-amount", "refund":
 		if len(args) != 2 {
-			return invalid("受注番号と変更後の金額を指定してください（例: change-amount 1001 4800）", "give the order number and the new amount")
+			return invalid("受注番号と金額を指定してください（例: %s 1001 4800）", "give the order number and the amount (e.g. %s 1001 4800)", cmd)
 		}
-		n, err := strconv.ParseInt(strings.ReplaceAll(args[1], ",", ""), 10, 64)
-		if err != nil || n <= 0 {
-			return invalid("変更後の金額「%s」は1円以上の半角数字で指定してください", "the amount %q must be a whole number of yen above 0", args[1])
+		n, err := parseYen(args[1])
+		if err != nil {
+			return err
 		}
-		prm, args = payment.Params{Amount: backend.Yen(n), CaptureNow: *captureNow}, args[:1]
+		prm.Amount, args = n, args[:1]
+	case "reauth":
+		if len(args) == 2 { // the amount to authorise; omitted = as before
+			n, err := parseYen(args[1])
+			if err != nil {
+				return err
+			}
+			prm.Amount, args = n, args[:1]
+		}
+		if len(args) != 1 {
+			return invalid("再オーソリする受注番号を1つ指定してください（例: reauth 1001 [金額]）", "give one order number (reauth 1001 [amount])")
+		}
 	}
 	var ids []int64
 	nos := map[int64]string{}
@@ -581,7 +632,7 @@ func (r *runner) profile(ctx context.Context, sys *system.System, args []string)
 			return err
 		}
 		r.emitJSON(res)
-		r.say("%s", "%s", res.Message)
+		r.say("%s", "%s", pick(r.lang, res.Message, res.MessageEn))
 		if !res.OK {
 			return backend.Errorf(backend.EGATEWAY, "接続テストに失敗しました", "the connection test failed")
 		}
@@ -645,6 +696,15 @@ func (r *runner) sandbox(ctx context.Context, sys *system.System, args []string)
 		return nil
 	}
 	return ctx.Err()
+}
+
+// parseYen reads an amount typed on the command line ("4800", "4,800").
+func parseYen(s string) (backend.Yen, error) {
+	n, err := strconv.ParseInt(strings.ReplaceAll(s, ",", ""), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, invalid("金額「%s」は1円以上の半角数字で指定してください", "the amount %q must be a whole number of yen above 0", s)
+	}
+	return backend.Yen(n), nil
 }
 
 // parseArgs parses flags given before, between or after the positional arguments

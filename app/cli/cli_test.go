@@ -317,3 +317,64 @@ func mustOrder(t *testing.T, sys *system.System, no string) *backend.Order {
 	require.NoError(t, err)
 	return o
 }
+
+// refund and reauth where the gateway allows them; an operation an interrupted run left
+// unknown is settled, and reported, before a command sends anything new.
+func TestRefundReauthAndTheInterruptedWorkReport(t *testing.T) {
+	ctx := context.Background()
+	dir, kc := t.TempDir(), vault.NewMemory()
+	no := authorisedOrderNo(t, dir, kc) // a GMO 仮売上 of the demo
+
+	// GMO has no partial refund: refused with a message, nothing sent.
+	r := run(t, dir, kc, "", "refund", no, "100")
+	assert.NotEqual(t, 0, r.code)
+	assert.Contains(t, r.stderr, "エラー:")
+
+	r = run(t, dir, kc, "", "cancel", no)
+	require.Equal(t, 0, r.code, r.stderr)
+	r = run(t, dir, kc, "", "-json", "reauth", no)
+	require.Equal(t, 0, r.code, r.stderr)
+	var out opOut
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &out))
+	assert.Equal(t, "authorized", out.State)
+
+	// A captured Paygent payment of the demo: 部分返金.
+	sys, err := system.Open(ctx, system.Config{DataDir: dir, Vault: kc})
+	require.NoError(t, err)
+	paygentIn := func(st backend.PaymentState) (string, *backend.Payment) {
+		profs, err := sys.Store.Profiles(ctx)
+		require.NoError(t, err)
+		for _, p := range profs {
+			if p.Kind == backend.GatewayPaygent {
+				ps, err := sys.Store.FindPayments(ctx, backend.PaymentFilter{ProfileID: p.ID, States: []backend.PaymentState{st}, Limit: 1})
+				require.NoError(t, err)
+				require.NotEmpty(t, ps, "the demo has Paygent payments in %s", st)
+				o, err := sys.Store.OrderByID(ctx, ps[0].OrderID)
+				require.NoError(t, err)
+				return o.OrderNo, ps[0]
+			}
+		}
+		t.Fatal("no Paygent demo profile")
+		return "", nil
+	}
+	// Leave an operation as a crash would: journalled and sent, no answer (the request
+	// never reached Paygent).
+	crashedNo, pay := paygentIn(backend.StateAuthorized)
+	op := &backend.Operation{PaymentID: pay.ID, Intent: "capture", Kind: backend.OpCapture, Amount: pay.AmountAuthorized,
+		IdempotencyKey: "crashed-1", Operator: "テスト", BeforeState: pay.State, RequestedAt: time.Now()}
+	require.NoError(t, sys.Store.BeginOperation(ctx, op))
+	require.NoError(t, sys.Store.MarkOperationSent(ctx, op.ID, time.Now()))
+	require.NoError(t, sys.Close())
+
+	r = run(t, dir, kc, "", "capture", crashedNo)
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "前回中断した操作 1件の結果を確認しました")
+	assert.Contains(t, r.stdout, "受注 "+crashedNo+": 売上")
+	assert.Contains(t, r.stdout, "失敗", "Paygent's answer proves it was not applied")
+	r = run(t, dir, kc, "", "refund", crashedNo, "100")
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	r = run(t, dir, kc, "", "-json", "status", crashedNo)
+	var st statusOut
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &st))
+	assert.Equal(t, "partially_refunded", st.State)
+}

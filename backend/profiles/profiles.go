@@ -302,9 +302,10 @@ func (s *Service) Delete(ctx context.Context, id int64) error {
 
 // TestResult is the outcome of a 接続テスト, explained for the operator.
 type TestResult struct {
-	OK      bool
-	Message string
-	Code    string
+	OK        bool
+	Message   string // Japanese
+	MessageEn string
+	Code      string
 }
 
 type pinger interface {
@@ -322,23 +323,25 @@ func (s *Service) Test(ctx context.Context, id int64) (*TestResult, error) {
 	if err == nil {
 		pg, ok := gw.(pinger)
 		if !ok {
-			return &TestResult{Message: "この決済サービスは接続テストに対応していません", Code: backend.EUNSUPPORTED}, nil
+			return &TestResult{Message: "この決済サービスは接続テストに対応していません", MessageEn: "this gateway offers no connection test",
+				Code: backend.EUNSUPPORTED}, nil
 		}
 		err = pg.Ping(ctx)
 	}
 	if err == nil {
-		return &TestResult{OK: true, Message: "接続できました。認証情報は正しく、ゲートウェイが応答しています"}, nil
+		return &TestResult{OK: true, Message: "接続できました。認証情報は正しく、ゲートウェイが応答しています",
+			MessageEn: "connected: the credentials are right and the gateway answers"}, nil
 	}
-	msg := backend.ErrorMessage(err, "ja")
+	msg, en := backend.ErrorMessage(err, "ja"), backend.ErrorMessage(err, "en")
 	switch backend.ErrorClassOf(err) {
 	case backend.ClassAuthFailed:
-		msg = "認証に失敗しました: " + msg
+		msg, en = "認証に失敗しました: "+msg, "authentication failed: "+en
 	case backend.ClassNotSent:
 		if backend.ErrorCode(err) != backend.ECREDENTIAL {
-			msg = "接続先に届きませんでした: " + msg
+			msg, en = "接続先に届きませんでした: "+msg, "the request did not reach the gateway: "+en
 		}
 	}
-	return &TestResult{Message: msg, Code: backend.ErrorCode(err)}, nil
+	return &TestResult{Message: msg, MessageEn: en, Code: backend.ErrorCode(err)}, nil
 }
 
 // linkAffix is what a prefix or suffix of a gateway id may hold: GMO OrderIDs take
