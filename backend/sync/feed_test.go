@@ -20,24 +20,7 @@ import (
 // changes (091) instead of one inquiry (094) per payment, over client-certificate TLS.
 func TestPaygentDepositsArriveThroughTheDifferenceInquiry(t *testing.T) {
 	ctx := context.Background()
-	sim, err := paygentsim.Start(paygentsim.Options{})
-	require.NoError(t, err)
-	defer sim.Close()
-	sim.AddMerchant(paygentsim.Merchant{ID: "54321", ConnectID: "feedconn", ConnectPassword: "FeedPass1"})
-	cert, key, err := sim.PKI().IssueClient(paygentsim.ClientSpec{CommonName: "54321"})
-	require.NoError(t, err)
-
-	store, err := sqlite.Open(t.TempDir() + "/kd.db")
-	require.NoError(t, err)
-	defer store.Close()
-	store.Now = sim.Clock.Now
-	prof := &backend.GatewayProfile{Name: "ペイジェント", Kind: backend.GatewayPaygent, Environment: backend.EnvTest, Host: sim.URL(),
-		MerchantID: "54321", SubID: "feedconn", Methods: []backend.PaymentMethod{backend.MethodKonbini}, AuthExpiryDays: 60}
-	require.NoError(t, store.SaveProfile(ctx, prof))
-	kc := vault.NewMemory()
-	kc.Set(backend.SecretKey(prof.ID, backend.SecretConnectPassword), "FeedPass1")
-	kc.Set(backend.SecretKey(prof.ID, backend.SecretClientCert), string(cert)+string(key))
-	s := &Syncer{Store: store, Gateways: &gateways.Factory{Vault: kc, RootCAs: sim.PKI().RootCAs()}, Clock: simClock{sim}}
+	sim, store, prof, s := newPaygentSync(t, backend.MethodKonbini)
 
 	var pays []*backend.Payment
 	for i := 0; i < 30; i++ {
@@ -89,6 +72,29 @@ func TestPaygentDepositsArriveThroughTheDifferenceInquiry(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, rep.Deposits)
 	assert.LessOrEqual(t, rep.Requests, 2)
+}
+
+// newPaygentSync is a Paygent simulator (client-certificate TLS), a store with one
+// Paygent profile for the methods, and a Syncer on the simulator's clock.
+func newPaygentSync(t *testing.T, methods ...backend.PaymentMethod) (*paygentsim.Sim, *sqlite.DB, *backend.GatewayProfile, *Syncer) {
+	t.Helper()
+	sim, err := paygentsim.Start(paygentsim.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { sim.Close() })
+	sim.AddMerchant(paygentsim.Merchant{ID: "54321", ConnectID: "feedconn", ConnectPassword: "FeedPass1"})
+	cert, key, err := sim.PKI().IssueClient(paygentsim.ClientSpec{CommonName: "54321"})
+	require.NoError(t, err)
+	store, err := sqlite.Open(t.TempDir() + "/kd.db")
+	require.NoError(t, err)
+	t.Cleanup(func() { store.Close() })
+	store.Now = sim.Clock.Now
+	prof := &backend.GatewayProfile{Name: "ペイジェント", Kind: backend.GatewayPaygent, Environment: backend.EnvTest, Host: sim.URL(),
+		MerchantID: "54321", SubID: "feedconn", Methods: methods, AuthExpiryDays: 60}
+	require.NoError(t, store.SaveProfile(context.Background(), prof))
+	kc := vault.NewMemory()
+	kc.Set(backend.SecretKey(prof.ID, backend.SecretConnectPassword), "FeedPass1")
+	kc.Set(backend.SecretKey(prof.ID, backend.SecretClientCert), string(cert)+string(key))
+	return sim, store, prof, &Syncer{Store: store, Gateways: &gateways.Factory{Vault: kc, RootCAs: sim.PKI().RootCAs()}, Clock: simClock{sim}}
 }
 
 type simClock struct{ sim *paygentsim.Sim }

@@ -9,10 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"kessaidesk/backend"
-	"kessaidesk/backend/gateways"
 	"kessaidesk/backend/paygent/paygentsim"
-	"kessaidesk/backend/sqlite"
-	"kessaidesk/backend/vault"
 )
 
 // A checkout known to us only by its trading_id (pending, no payment_id) is found by
@@ -20,29 +17,13 @@ import (
 // operation can name the payment (094 by payment_id, 022 売上).
 func TestPaygentSyncKeepsThePaymentIDItLearns(t *testing.T) {
 	ctx := context.Background()
-	sim, err := paygentsim.Start(paygentsim.Options{})
-	require.NoError(t, err)
-	defer sim.Close()
-	sim.AddMerchant(paygentsim.Merchant{ID: "54322", ConnectID: "conn2", ConnectPassword: "Pass2222"})
-	cert, key, err := sim.PKI().IssueClient(paygentsim.ClientSpec{CommonName: "54322"})
-	require.NoError(t, err)
-	store, err := sqlite.Open(t.TempDir() + "/kd.db")
-	require.NoError(t, err)
-	defer store.Close()
-	store.Now = sim.Clock.Now
-	prof := &backend.GatewayProfile{Name: "ペイジェント", Kind: backend.GatewayPaygent, Environment: backend.EnvTest, Host: sim.URL(),
-		MerchantID: "54322", SubID: "conn2", Methods: []backend.PaymentMethod{backend.MethodCard}, AuthExpiryDays: 60}
-	require.NoError(t, store.SaveProfile(ctx, prof))
-	kc := vault.NewMemory()
-	kc.Set(backend.SecretKey(prof.ID, backend.SecretConnectPassword), "Pass2222")
-	kc.Set(backend.SecretKey(prof.ID, backend.SecretClientCert), string(cert)+string(key))
-	s := &Syncer{Store: store, Gateways: &gateways.Factory{Vault: kc, RootCAs: sim.PKI().RootCAs()}, Clock: simClock{sim}}
+	sim, store, prof, s := newPaygentSync(t, backend.MethodCard)
 
 	authAt := sim.Clock.Now().Add(-2 * time.Hour)
 	o := &backend.Order{OrderNo: "8100", OrderedAt: authAt, CustomerName: "山田 太郎", PaymentMethod: backend.MethodCard,
 		Status: backend.OrderProcessing, Subtotal: 4500, Total: 4500}
 	require.NoError(t, store.SaveOrder(ctx, o))
-	pid, err := sim.AddCardPayment(paygentsim.CardSpec{MerchantID: "54322", TradingID: "8100", Amount: 4500, Status: "20", AuthDate: authAt})
+	pid, err := sim.AddCardPayment(paygentsim.CardSpec{MerchantID: "54321", TradingID: "8100", Amount: 4500, Status: "20", AuthDate: authAt})
 	require.NoError(t, err)
 	p := &backend.Payment{OrderID: o.ID, ProfileID: prof.ID, Gateway: backend.GatewayPaygent, Method: backend.MethodCard,
 		GatewayOrderID: "8100", State: backend.StatePending, AmountAuthorized: 4500}

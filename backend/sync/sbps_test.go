@@ -25,25 +25,7 @@ import (
 // is listed as a difference for the operator rather than applied silently.
 func TestSBPSDepositsExpiryAndConsoleChanges(t *testing.T) {
 	ctx := context.Background()
-	clock := simkit.NewClock(t0)
-	sim, err := sbpssim.Start(sbpssim.Options{Clock: clock})
-	require.NoError(t, err)
-	defer sim.Close()
-	sim.AddMerchant(sbpssim.Merchant{MerchantID: "62345", ServiceID: "002", HashKey: "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00"})
-
-	store, err := sqlite.Open(t.TempDir() + "/kd.db")
-	require.NoError(t, err)
-	defer store.Close()
-	store.Now = clock.Now
-	prof := &backend.GatewayProfile{Name: "SBPS", Kind: backend.GatewaySBPS, Environment: backend.EnvTest, Host: sim.URL(),
-		MerchantID: "62345", SubID: "002", AuthExpiryDays: 60, Methods: []backend.PaymentMethod{backend.MethodCard, backend.MethodKonbini}}
-	require.NoError(t, store.SaveProfile(ctx, prof))
-	kc := vault.NewMemory()
-	kc.Set(backend.SecretKey(prof.ID, backend.SecretHashKey), "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00")
-	gws := &gateways.Factory{Vault: kc, Now: clock.Now, Timeout: 2 * time.Second}
-	appClock := backend.ClockFunc(clock.Now)
-	eng := &payment.Engine{Store: store, Gateways: gws, Clock: appClock, Timeout: 2 * time.Second}
-	s := &Syncer{Store: store, Gateways: gws, Engine: eng, Clock: appClock}
+	clock, sim, store, prof, s := newSBPSSync(t)
 
 	order := func(i int, m backend.PaymentMethod, st backend.OrderStatus) *backend.Order {
 		o := &backend.Order{OrderNo: fmt.Sprint(8000 + i), OrderedAt: clock.Now().Add(-time.Hour), CustomerName: "高橋 美咲",
@@ -132,26 +114,12 @@ func TestSBPSDepositsExpiryAndConsoleChanges(t *testing.T) {
 // the amount came from — so an amount change is planned on a real amount, not 0.
 func TestSBPSAmountUnknownToTheInquiryComesFromTheOrder(t *testing.T) {
 	ctx := context.Background()
-	clock := simkit.NewClock(t0)
-	sim, err := sbpssim.Start(sbpssim.Options{Clock: clock})
-	require.NoError(t, err)
-	defer sim.Close()
-	sim.AddMerchant(sbpssim.Merchant{MerchantID: "62346", ServiceID: "002", HashKey: "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee01"})
-	store, err := sqlite.Open(t.TempDir() + "/kd.db")
-	require.NoError(t, err)
-	defer store.Close()
-	store.Now = clock.Now
-	prof := &backend.GatewayProfile{Name: "SBPS", Kind: backend.GatewaySBPS, Environment: backend.EnvTest, Host: sim.URL(),
-		MerchantID: "62346", SubID: "002", AuthExpiryDays: 60, Methods: []backend.PaymentMethod{backend.MethodCard}}
-	require.NoError(t, store.SaveProfile(ctx, prof))
-	kc := vault.NewMemory()
-	kc.Set(backend.SecretKey(prof.ID, backend.SecretHashKey), "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee01")
-	s := &Syncer{Store: store, Gateways: &gateways.Factory{Vault: kc, Now: clock.Now, Timeout: 2 * time.Second}, Clock: backend.ClockFunc(clock.Now)}
+	clock, sim, store, prof, s := newSBPSSync(t)
 
 	o := &backend.Order{OrderNo: "8200", OrderedAt: clock.Now().Add(-time.Hour), CustomerName: "高橋 美咲", PaymentMethod: backend.MethodCard,
 		Status: backend.OrderProcessing, Subtotal: 7300, Total: 7300}
 	require.NoError(t, store.SaveOrder(ctx, o))
-	tid, err := sim.AddCardTrade(sbpssim.CardSpec{MerchantID: "62346", ServiceID: "002", OrderID: "KD8200", Amount: 7300, AuthDate: t0.Add(-time.Hour)})
+	tid, err := sim.AddCardTrade(sbpssim.CardSpec{MerchantID: "62345", ServiceID: "002", OrderID: "KD8200", Amount: 7300, AuthDate: t0.Add(-time.Hour)})
 	require.NoError(t, err)
 	p := &backend.Payment{OrderID: o.ID, ProfileID: prof.ID, Gateway: backend.GatewaySBPS, Method: backend.MethodCard,
 		GatewayOrderID: "KD8200", GatewayTranID: tid, State: backend.StatePending}
@@ -168,4 +136,28 @@ func TestSBPSAmountUnknownToTheInquiryComesFromTheOrder(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, ops)
 	assert.Contains(t, ops[len(ops)-1].Message, "受注の合計から")
+}
+
+// newSBPSSync is an SBPS simulator on a test clock, a store with one SBPS profile (card
+// and WEBコンビニ), and a Syncer with an engine on that clock.
+func newSBPSSync(t *testing.T) (*simkit.Clock, *sbpssim.Sim, *sqlite.DB, *backend.GatewayProfile, *Syncer) {
+	t.Helper()
+	clock := simkit.NewClock(t0)
+	sim, err := sbpssim.Start(sbpssim.Options{Clock: clock})
+	require.NoError(t, err)
+	t.Cleanup(func() { sim.Close() })
+	sim.AddMerchant(sbpssim.Merchant{MerchantID: "62345", ServiceID: "002", HashKey: "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00"})
+	store, err := sqlite.Open(t.TempDir() + "/kd.db")
+	require.NoError(t, err)
+	t.Cleanup(func() { store.Close() })
+	store.Now = clock.Now
+	prof := &backend.GatewayProfile{Name: "SBPS", Kind: backend.GatewaySBPS, Environment: backend.EnvTest, Host: sim.URL(),
+		MerchantID: "62345", SubID: "002", AuthExpiryDays: 60, Methods: []backend.PaymentMethod{backend.MethodCard, backend.MethodKonbini}}
+	require.NoError(t, store.SaveProfile(context.Background(), prof))
+	kc := vault.NewMemory()
+	kc.Set(backend.SecretKey(prof.ID, backend.SecretHashKey), "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00")
+	gws := &gateways.Factory{Vault: kc, Now: clock.Now, Timeout: 2 * time.Second}
+	appClock := backend.ClockFunc(clock.Now)
+	eng := &payment.Engine{Store: store, Gateways: gws, Clock: appClock, Timeout: 2 * time.Second}
+	return clock, sim, store, prof, &Syncer{Store: store, Gateways: gws, Engine: eng, Clock: appClock}
 }
