@@ -33,7 +33,7 @@ var assets embed.FS
 var version = "0.1.0-dev"
 
 func main() {
-	if cmd := firstCommand(os.Args[1:]); cmd != "" {
+	if !windowLaunch(os.Args[1:]) {
 		cli.AttachConsole()
 		os.Exit(cli.Run(context.Background(), os.Args[1:], cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}))
 	}
@@ -43,23 +43,26 @@ func main() {
 	}
 }
 
-// firstCommand returns the subcommand when the app is run as a command line
-// (kessaidesk [-data DIR] [-json] [-lang en] sync …), "" for the window.
-func firstCommand(args []string) string {
+// windowLaunch reports whether the arguments ask for the window: none, or only the
+// data folder (and the process serial number macOS's Finder may add). Anything else
+// is the command line, which runs a command or explains a command line it does not
+// understand (exit 2) — never a window by accident.
+func windowLaunch(args []string) bool {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
-		case a == "-data" || a == "--data" || a == "-lang" || a == "--lang":
-			i++
-		case strings.HasPrefix(a, "-"):
-		default:
-			if cli.IsCommand(a) {
-				return a
+		case a == "-data" || a == "--data":
+			if i+1 >= len(args) {
+				return false // the value is missing: the command line says so
 			}
-			return ""
+			i++
+		case strings.HasPrefix(a, "-data=") || strings.HasPrefix(a, "--data="):
+		case strings.HasPrefix(a, "-psn_"):
+		default:
+			return false
 		}
 	}
-	return ""
+	return true
 }
 
 // dataDirFlag finds -data DIR / -data=DIR among arguments that also carry the Wails
@@ -91,11 +94,17 @@ func runWindow(dataDir string) error {
 		// A command has it: say so in a small window rather than vanish silently.
 		return wails.Run(&options.App{
 			Title: "決済デスク Kessai Desk", Width: 560, Height: 260, DisableResize: true,
-			AssetServer:        &assetserver.Options{Handler: busyPage(backend.ErrorMessage(err, "ja"), backend.ErrorMessage(err, "en"))},
+			AssetServer:        &assetserver.Options{Handler: messagePage(backend.ErrorMessage(err, "ja"), backend.ErrorMessage(err, "en"))},
 			SingleInstanceLock: &options.SingleInstanceLock{UniqueId: instance},
 		})
 	}
 	if err != nil {
+		// A start that fails (a damaged database, an unreadable folder) says why in a
+		// window: an operator who double-clicked the app sees no terminal.
+		wails.Run(&options.App{
+			Title: "決済デスク Kessai Desk", Width: 640, Height: 340,
+			AssetServer: &assetserver.Options{Handler: messagePage(backend.ErrorMessage(err, "ja"), backend.ErrorMessage(err, "en"))},
+		})
 		return err
 	}
 	defer sys.Close()
@@ -136,8 +145,9 @@ func instanceID(dataDir string) string {
 	return "kessaidesk-" + hex.EncodeToString(sum[:6])
 }
 
-// busyPage is the whole UI of a launch that found the data folder in use.
-func busyPage(ja, en string) http.Handler {
+// messagePage is the whole UI of a launch that cannot open the data folder: in use by
+// another Kessai Desk, or damaged.
+func messagePage(ja, en string) http.Handler {
 	page := `<!doctype html><html lang="ja"><meta charset="utf-8"><title>決済デスク</title>
 <body style="font-family:sans-serif;margin:24px;color:#1f2937;background:#f8f9fb">
 <h2 style="font-size:18px">決済デスク Kessai Desk</h2><p>` + html.EscapeString(ja) + `</p><p style="color:#6b7280">` + html.EscapeString(en) + `</p></body></html>`

@@ -56,6 +56,8 @@ func (a SandboxAccount) secret(name string) string {
 type Factory struct {
 	Vault   backend.Vault
 	Sandbox Sandbox // nil: no demo
+	// SandboxErr is why the demo sandbox did not start; demo profiles say it.
+	SandboxErr error
 	// RootCAs verifies TLS servers that need a client certificate (Paygent); nil = the
 	// system roots plus the profile's server CA, if it has one. Only tests set it.
 	RootCAs *x509.CertPool
@@ -127,6 +129,11 @@ func (f *Factory) build(p *backend.GatewayProfile) (backend.Gateway, error) {
 		acct, ok = f.Sandbox.Account(p.Kind)
 	}
 	if !ok {
+		if f.SandboxErr != nil {
+			return nil, &backend.Error{Code: backend.EOFFLINE, Class: backend.ClassNotSent, Err: f.SandboxErr,
+				Message:   "デモ用サンドボックスが起動していません: " + backend.ErrorMessage(f.SandboxErr, "ja"),
+				MessageEn: "the demo sandbox is not running: " + backend.ErrorMessage(f.SandboxErr, "en")}
+		}
 		return nil, backend.Errorf(backend.EOFFLINE, "デモ用サンドボックスが起動していません", "the demo sandbox is not running")
 	}
 	demo := *p

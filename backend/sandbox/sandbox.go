@@ -106,9 +106,10 @@ func Start(dir string, clock *simkit.Clock) (s *Sandbox, err error) {
 	if err != nil {
 		return nil, err
 	}
+	started := s // the named result is nil by the time an error return runs this
 	defer func() {
 		if err != nil {
-			s.Close()
+			started.Close()
 		}
 	}()
 	if err = listen(&s.cfg.GMO, func(addr string) (string, error) {

@@ -58,6 +58,11 @@ func Open(path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, backend.Errorf(backend.EINTERNAL, "データフォルダを作成できません: %v", "cannot create the data folder: %v", err)
 	}
+	// An existing database file of zero bytes is not a new database: SQLite would
+	// quietly start an empty one over it. It is damage; it is never replaced unasked.
+	if st, err := os.Stat(path); err == nil && st.Size() == 0 {
+		return nil, damaged(path, "0バイトの空のファイルです", "it is an empty file of 0 bytes")
+	}
 	w, err := sql.Open("sqlite3", dsn(path, false))
 	if err != nil {
 		return nil, err
@@ -66,10 +71,13 @@ func Open(path string) (*DB, error) {
 	db := &DB{Path: path, write: w, Now: time.Now}
 	if err := w.Ping(); err != nil {
 		w.Close()
-		return nil, backend.Errorf(backend.EINTERNAL, "データベースを開けません (%s): %v", "cannot open the database (%s): %v", path, err)
+		return nil, damaged(path, err.Error(), err.Error())
 	}
 	if err := db.migrate(); err != nil {
 		w.Close()
+		if errors.Is(err, sqlite3.ErrNotADB) || errors.Is(err, sqlite3.ErrCorrupt) {
+			return nil, damaged(path, err.Error(), err.Error())
+		}
 		return nil, err
 	}
 	r, err := sql.Open("sqlite3", dsn(path, true))
@@ -80,6 +88,18 @@ func Open(path string) (*DB, error) {
 	r.SetMaxOpenConns(4)
 	db.read = r
 	return db, nil
+}
+
+// damaged says the database cannot be used as it is, changes nothing, and points to
+// what can bring the shop's data back.
+func damaged(path, why, whyEn string) error {
+	dir := filepath.Dir(path)
+	return &backend.Error{Code: backend.EINTERNAL, Class: backend.ClassPermanent,
+		Message: fmt.Sprintf("データベース %s を開けません（%s）。壊れている可能性があるため、何も変更せずに止めました。"+
+			"同じフォルダの backups フォルダにあるバックアップ、または %s.bak-* のコピーから復元してください"+
+			"（決済デスクを閉じてから、壊れたファイルを別の名前に変え、バックアップを %s という名前でコピーします）", path, why, filepath.Base(path), filepath.Base(path)),
+		MessageEn: fmt.Sprintf("the database %s cannot be opened (%s); nothing was changed. Restore it from a backup in %s or from %s.bak-*",
+			path, whyEn, filepath.Join(dir, "backups"), filepath.Base(path))}
 }
 
 // Close closes both handles.

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -470,4 +471,22 @@ func TestInterruptedBulkJobsAreClosed(t *testing.T) {
 	n, err = db.CloseInterruptedBulkJobs(ctx)
 	require.NoError(t, err)
 	assert.Zero(t, n)
+}
+
+// A damaged database (an empty file, or one that is not SQLite) is never replaced by a
+// fresh one: Open refuses, changes nothing, and points to the backups.
+func TestOpenRefusesADamagedDatabaseAndChangesNothing(t *testing.T) {
+	for name, content := range map[string][]byte{"empty": {}, "garbage": []byte(strings.Repeat("not a database ", 400))} {
+		path := filepath.Join(t.TempDir(), "kessaidesk.db")
+		require.NoError(t, os.WriteFile(path, content, 0o600))
+		_, err := Open(path)
+		require.Error(t, err, name)
+		msg := backend.ErrorMessage(err, "ja")
+		assert.Contains(t, msg, "何も変更せずに止めました", name)
+		assert.Contains(t, msg, "backups", name)
+		assert.Contains(t, msg, ".bak-", name)
+		got, err := os.ReadFile(path)
+		require.NoError(t, err)
+		assert.Equal(t, content, got, "%s: the file is untouched", name)
+	}
 }

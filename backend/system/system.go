@@ -71,12 +71,13 @@ type System struct {
 	Clock    backend.Clock
 	Limits   *throttle.Registry
 
-	cfg      Config
-	setup    gosync.Mutex // StartDemo / StartOwnShop
-	notifier *switchNotifier
-	stop     context.CancelFunc
-	wg       gosync.WaitGroup
-	closers  []func() error
+	cfg        Config
+	setup      gosync.Mutex // StartDemo / StartOwnShop
+	sandboxErr error        // why the demo sandbox did not start (nil: it runs, or there is no demo)
+	notifier   *switchNotifier
+	stop       context.CancelFunc
+	wg         gosync.WaitGroup
+	closers    []func() error
 }
 
 // Open opens the database in the data directory, starts the demo sandbox when the
@@ -120,9 +121,10 @@ func Open(ctx context.Context, cfg Config) (s *System, err error) {
 	s = &System{DataDir: dir, Store: store, Clock: clock, Vault: v, cfg: cfg, notifier: &switchNotifier{},
 		Limits: &throttle.Registry{}}
 	s.closers = append(s.closers, lock.Release, store.Close)
+	opened := s // the named result is nil by the time an error return runs this
 	defer func() {
 		if err != nil {
-			s.Close()
+			opened.Close()
 		}
 	}()
 	// Bulk runs a previous process left running are over (we hold the folder now).
@@ -133,7 +135,7 @@ func Open(ctx context.Context, cfg Config) (s *System, err error) {
 	if err := s.startSandbox(ctx, cfg); err != nil {
 		return nil, err
 	}
-	s.Gateways = &gateways.Factory{Vault: v}
+	s.Gateways = &gateways.Factory{Vault: v, SandboxErr: s.sandboxErr}
 	if s.Sandbox != nil {
 		s.Gateways.Sandbox = s.Sandbox
 	}
@@ -161,7 +163,12 @@ func (s *System) startSandbox(ctx context.Context, cfg Config) error {
 	if !s.hasDemoProfile(ctx) {
 		return nil
 	}
-	return s.runSandbox()
+	// A broken demo sandbox (its state file damaged, say) never stops the real
+	// gateways: the app starts, and the demo profiles say why they cannot answer.
+	if err := s.runSandbox(); err != nil {
+		s.sandboxErr = err
+	}
+	return nil
 }
 
 func (s *System) runSandbox() error {
