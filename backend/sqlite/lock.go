@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"net/url"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 
@@ -25,7 +24,7 @@ type Lock struct {
 // AcquireLock takes the lock file at path without waiting; held by another process
 // (or another Lock in this one), it is an EBUSY error saying so in Japanese.
 func AcquireLock(path string) (*Lock, error) {
-	db, err := sql.Open("sqlite3", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_busy_timeout=0&_txlock=exclusive&_journal_mode=DELETE")
+	db, err := sql.Open("sqlite3", fileURI(path)+"?_busy_timeout=0&_txlock=exclusive&_journal_mode=DELETE")
 	if err != nil {
 		return nil, err
 	}

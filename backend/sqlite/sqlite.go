@@ -48,8 +48,18 @@ func dsn(path string, readOnly bool) string {
 		q.Set("_query_only", "1")
 	} else {
 		q.Set("_txlock", "immediate")
+		if v := os.Getenv("X_CACHE"); v != "" {
+			q.Set("_cache_size", v)
+		}
 	}
-	return "file:" + filepath.ToSlash(path) + "?" + q.Encode()
+	return fileURI(path) + "?" + q.Encode()
+}
+
+// fileURI is the SQLite URI of a file: "?", "#" and "%" in a folder name would
+// otherwise end the file name (and put the database somewhere else), so the path is
+// percent-encoded as SQLite decodes it.
+func fileURI(path string) string {
+	return "file:" + (&url.URL{Path: filepath.ToSlash(path)}).EscapedPath()
 }
 
 // Open opens (creating if needed) the database at path and applies pending migrations.
@@ -138,6 +148,17 @@ func (db *DB) migrate() error {
 		return err
 	}
 	sort.Strings(names)
+	known := map[string]bool{}
+	for _, n := range names {
+		known[filepath.Base(n)] = true
+	}
+	for n := range applied {
+		if !known[n] {
+			// Written by a newer Kessai Desk: this version would misread it or undo it.
+			return backend.Errorf(backend.EINTERNAL, "このデータベースは新しいバージョンの決済デスクで更新されています（移行 %s）。このバージョンでは開けないため、何も変更していません。最新版の決済デスクをインストールしてください",
+				"this database was upgraded by a newer Kessai Desk (migration %s); nothing was changed. Install the latest version", strings.TrimSuffix(n, ".sql"))
+		}
+	}
 	backedUp := len(applied) == 0 // a new database needs no backup
 	for _, name := range names {
 		base := filepath.Base(name)
@@ -203,7 +224,7 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 		os.Remove(dest)
 		return backend.Errorf(backend.EINTERNAL, "バックアップに失敗しました: %v", "backup failed: %v", err)
 	}
-	out, err := sql.Open("sqlite3", "file:"+dest)
+	out, err := sql.Open("sqlite3", fileURI(dest))
 	if err != nil {
 		return fail(err)
 	}

@@ -490,3 +490,40 @@ func TestOpenRefusesADamagedDatabaseAndChangesNothing(t *testing.T) {
 		assert.Equal(t, content, got, "%s: the file is untouched", name)
 	}
 }
+
+// A folder name with "?", "#" or "%" (and spaces, Japanese) keeps the database inside
+// the folder: the SQLite URI is escaped, for the store and the folder lock alike.
+func TestDataFolderNamesThatLookLikeURIParts(t *testing.T) {
+	for _, name := range []string{"shop?mode=memory", "shop#1", "shop%20x", "ショップ 1"} {
+		dir := filepath.Join(t.TempDir(), name)
+		path := filepath.Join(dir, "kessaidesk.db")
+		db, err := Open(path)
+		require.NoError(t, err, name)
+		require.NoError(t, db.SetSetting(context.Background(), "probe", name))
+		require.NoError(t, db.Close())
+		st, err := os.Stat(path)
+		require.NoError(t, err, "%s: the database is in its folder", name)
+		assert.Positive(t, st.Size())
+		lock, err := AcquireLock(filepath.Join(dir, "kessaidesk.lock"))
+		require.NoError(t, err, name)
+		_, err = AcquireLock(filepath.Join(dir, "kessaidesk.lock"))
+		assert.Error(t, err, "%s: the lock holds", name)
+		require.NoError(t, lock.Release())
+		_, err = os.Stat(filepath.Join(dir, "kessaidesk.lock"))
+		assert.NoError(t, err, "%s: the lock file is in its folder", name)
+	}
+}
+
+// A database a newer Kessai Desk upgraded is refused, untouched, naming the migration.
+func TestOpenRefusesADatabaseFromANewerVersion(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kessaidesk.db")
+	db, err := Open(path)
+	require.NoError(t, err)
+	_, err = db.write.Exec(`INSERT INTO schema_migrations(name, applied_at) VALUES ('9999_future.sql', 0)`)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	_, err = Open(path)
+	require.Error(t, err)
+	assert.Contains(t, backend.ErrorMessage(err, "ja"), "新しいバージョン")
+	assert.Contains(t, backend.ErrorMessage(err, "ja"), "9999_future")
+}
