@@ -12,12 +12,12 @@ func (y Yen) String() string { return FormatYen(y) + "円" }
 
 // FormatYen formats with thousands separators and no unit: -1,234.
 func FormatYen(y Yen) string {
-	n := int64(y)
-	neg := n < 0
+	neg := y < 0
+	u := uint64(y)
 	if neg {
-		n = -n
+		u = -u // two's complement: right for the most negative value too
 	}
-	s := strconv.FormatInt(n, 10)
+	s := strconv.FormatUint(u, 10)
 	out := make([]byte, 0, len(s)+len(s)/3+1)
 	if neg {
 		out = append(out, '-')
@@ -29,4 +29,21 @@ func FormatYen(y Yen) string {
 		out = append(out, s[i])
 	}
 	return string(out)
+}
+
+// MaxOrderAmount bounds every amount of an order (a price, a line, a total): ten
+// times more than a year's sales of most shops, and far from overflowing int64 when
+// lines are multiplied and summed. Gateways accept much less in one payment (MaxAmount).
+const MaxOrderAmount Yen = 99_999_999_999
+
+// MaxQuantity bounds the quantity of one order line.
+const MaxQuantity = 1_000_000
+
+// LineAmount is price × quantity, or false when either is out of range.
+func LineAmount(price Yen, qty int64) (Yen, bool) {
+	if price < 0 || price > MaxOrderAmount || qty <= 0 || qty > MaxQuantity {
+		return 0, false
+	}
+	a := price * Yen(qty) // ≤ 1e11 × 1e6: no overflow
+	return a, a <= MaxOrderAmount
 }

@@ -98,7 +98,8 @@ func (o *Order) ComputeTotal() Yen {
 	return o.Subtotal - o.Discount + o.Shipping + o.Fee + o.Tax - o.PointsUsed
 }
 
-// Validate checks the order's own consistency and returns a Japanese message.
+// Validate checks the order's own consistency and returns a Japanese message. Every
+// amount is within MaxOrderAmount, so the arithmetic below cannot overflow.
 func (o *Order) Validate() error {
 	switch {
 	case o.OrderNo == "":
@@ -110,12 +111,22 @@ func (o *Order) Validate() error {
 	case o.Total < 0:
 		return Errorf(EINVALID, "注文番号 %s: お支払い合計が負の金額です", "Order %s: the total is negative", o.OrderNo)
 	}
+	for _, a := range []Yen{o.Subtotal, o.Discount, o.Shipping, o.Fee, o.Tax, o.PointsUsed, o.Total} {
+		if a < 0 || a > MaxOrderAmount {
+			return Errorf(EINVALID, "注文番号 %s: 金額 %s が扱える範囲（0〜%s）を超えています", "Order %s: the amount %s is out of range (0–%s)",
+				o.OrderNo, a, MaxOrderAmount)
+		}
+	}
 	var sub Yen
 	for _, it := range o.Items {
-		if it.Quantity <= 0 || it.UnitPrice < 0 {
-			return Errorf(EINVALID, "注文番号 %s: 商品「%s」の数量または単価が正しくありません", "Order %s: bad quantity or price for %q", o.OrderNo, it.ProductName)
+		line, ok := LineAmount(it.UnitPrice, it.Quantity)
+		if !ok {
+			return Errorf(EINVALID, "注文番号 %s: 商品「%s」の数量または単価が正しくありません（数量は1〜%d、金額は%sまで）",
+				"Order %s: bad quantity or price for %q (quantity 1–%d, amounts up to %s)", o.OrderNo, it.ProductName, MaxQuantity, MaxOrderAmount)
 		}
-		sub += it.UnitPrice * Yen(it.Quantity)
+		if sub += line; sub > MaxOrderAmount {
+			return Errorf(EINVALID, "注文番号 %s: 商品の合計が扱える範囲（%s）を超えています", "Order %s: the lines add up beyond %s", o.OrderNo, MaxOrderAmount)
+		}
 	}
 	if len(o.Items) > 0 && sub != o.Subtotal {
 		return Errorf(EINVALID, "注文番号 %s: 小計 %s が商品の合計 %s と一致しません", "Order %s: subtotal %s does not match the items (%s)", o.OrderNo, o.Subtotal, sub)

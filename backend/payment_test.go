@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -121,4 +122,22 @@ func TestOrderValidate(t *testing.T) {
 	bad = *ok
 	bad.PaymentMethod = "bitcoin"
 	assert.Equal(t, EINVALID, ErrorCode(bad.Validate()))
+}
+
+func TestYenArithmeticIsBounded(t *testing.T) {
+	assert.Equal(t, "-9,223,372,036,854,775,808", FormatYen(Yen(math.MinInt64)))
+	assert.Equal(t, "9,223,372,036,854,775,807", FormatYen(Yen(math.MaxInt64)))
+	assert.Equal(t, "-1,234", FormatYen(-1234))
+
+	// 2^62 × 4 wraps to 0 in int64: refused, never stored as a total of 0.
+	o := &Order{OrderNo: "X1", PaymentMethod: MethodOther, Status: OrderNew,
+		Items: []LineItem{{ProductName: "壺", UnitPrice: 1 << 62, Quantity: 4}}}
+	assert.Equal(t, EINVALID, ErrorCode(o.Validate()))
+	o = &Order{OrderNo: "X2", PaymentMethod: MethodOther, Status: OrderNew, Subtotal: MaxOrderAmount + 1, Total: MaxOrderAmount + 1}
+	assert.Equal(t, EINVALID, ErrorCode(o.Validate()))
+	o = &Order{OrderNo: "X3", PaymentMethod: MethodOther, Status: OrderNew, Discount: -5, Subtotal: 100, Total: 105}
+	assert.Equal(t, EINVALID, ErrorCode(o.Validate()), "a negative discount is not a surcharge")
+	o = &Order{OrderNo: "X4", PaymentMethod: MethodOther, Status: OrderNew,
+		Items: []LineItem{{ProductName: "茶", UnitPrice: 1200, Quantity: 3}}, Subtotal: 3600, Total: 3600}
+	assert.NoError(t, o.Validate())
 }
