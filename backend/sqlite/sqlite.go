@@ -48,9 +48,6 @@ func dsn(path string, readOnly bool) string {
 		q.Set("_query_only", "1")
 	} else {
 		q.Set("_txlock", "immediate")
-		if v := os.Getenv("X_CACHE"); v != "" {
-			q.Set("_cache_size", v)
-		}
 	}
 	return fileURI(path) + "?" + q.Encode()
 }
