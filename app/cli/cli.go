@@ -54,6 +54,10 @@ type runner struct {
 	lang string
 	json bool
 	out  io.Writer
+	// result is the command's JSON document; one document per run is printed: the
+	// result, or an error that carries the result so far.
+	result  any
+	flushed bool
 }
 
 func (r *runner) say(ja, en string, args ...any) {
@@ -67,12 +71,21 @@ func (r *runner) say(ja, en string, args ...any) {
 	}
 }
 
-func (r *runner) emitJSON(v any) {
-	if r.json {
-		enc := json.NewEncoder(r.out)
-		enc.SetIndent("", "  ")
-		enc.Encode(v)
+// emitJSON sets the command's JSON result (printed once, at the end of the run).
+func (r *runner) emitJSON(v any) { r.result = v }
+
+// flushJSON prints the result now (a command that keeps running, like sandbox).
+func (r *runner) flushJSON() {
+	if r.json && !r.flushed && r.result != nil {
+		r.printJSON(r.result)
+		r.flushed = true
 	}
+}
+
+func (r *runner) printJSON(v any) {
+	enc := json.NewEncoder(r.out)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
 }
 
 const usage = `使い方 / usage: kessaidesk [-data DIR] [-json] [-lang ja|en] [-demo] COMMAND [ARGS]
@@ -110,6 +123,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 	demo := global.Bool("demo", env.Config.Demo, "新しいデータフォルダにデモショップを作る / create the demo shop in a new data folder")
 	global.Usage = func() { fmt.Fprintln(env.Stderr, usage) }
 	if err := global.Parse(args); err != nil {
+		return 2
+	}
+	if r.lang != "ja" && r.lang != "en" {
+		fmt.Fprintf(env.Stderr, "-lang は ja か en を指定してください（%q は使えません）/ -lang is ja or en\n", r.lang)
 		return 2
 	}
 	rest := global.Args()
@@ -156,6 +173,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	if err != nil {
 		return r.fail(err)
 	}
+	r.flushJSON()
 	return 0
 }
 
@@ -198,9 +216,14 @@ func (r *runner) settleInterrupted(ctx context.Context, sys *system.System) {
 
 func (r *runner) fail(err error) int {
 	msg := backend.ErrorMessage(err, r.lang)
-	if r.json {
-		json.NewEncoder(r.env.Stdout).Encode(map[string]string{"error": backend.ErrorCode(err), "message": backend.ErrorMessage(err, "ja"),
-			"messageEn": backend.ErrorMessage(err, "en")})
+	if r.json && !r.flushed {
+		doc := map[string]any{"error": backend.ErrorCode(err), "message": backend.ErrorMessage(err, "ja"),
+			"messageEn": backend.ErrorMessage(err, "en")}
+		if r.result != nil {
+			doc["result"] = r.result // what was done or found before the failure
+		}
+		r.printJSON(doc)
+		r.flushed = true
 	}
 	if r.lang == "en" {
 		fmt.Fprintln(r.env.Stderr, "error:", msg)
@@ -675,6 +698,7 @@ func (r *runner) sandbox(ctx context.Context, sys *system.System, args []string)
 	}
 	in := out.Info
 	r.emitJSON(out)
+	r.flushJSON() // printed now: the command keeps running
 	r.say("デモ用シミュレーター（認証情報はデモ専用です。実際の契約では使えません）", "demo simulators (demo-only credentials, not valid at any real gateway)")
 	r.say("GMO-PG / SGP   %s  ショップID: %s  ショップパスワード: %s", "GMO-PG / SGP   %s  shop ID: %s  shop password: %s",
 		in.GMO.URL, in.GMO.ShopID, in.GMO.ShopPass)

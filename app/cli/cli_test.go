@@ -378,3 +378,24 @@ func TestRefundReauthAndTheInterruptedWorkReport(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &st))
 	assert.Equal(t, "partially_refunded", st.State)
 }
+
+// With -json a run prints exactly one JSON document: the result, or the error carrying
+// what was found before it. -lang takes ja or en only.
+func TestJSONIsOneDocumentPerRun(t *testing.T) {
+	kc := vault.NewMemory()
+	broken := filepath.Join(t.TempDir(), "broken.csv")
+	require.NoError(t, os.WriteFile(broken, []byte(strings.Join(csvimport.Columns, ",")+"\r\n"+
+		"9002,2026/11/20 11:00:00,佐藤 花子,サトウ ハナコ,h@example.jp,090-1111-3333,ポイント払い,A-2,玉露,,5000,1,0,0,0,0,5000,新規受付,\r\n"), 0o600))
+	r := runPlain(t, t.TempDir(), kc, "-json", "import", broken)
+	assert.Equal(t, 2, r.code)
+	dec := json.NewDecoder(strings.NewReader(r.stdout))
+	var doc map[string]any
+	require.NoError(t, dec.Decode(&doc))
+	assert.Equal(t, backend.EINVALID, doc["error"])
+	assert.NotNil(t, doc["result"], "the preview that found the problem")
+	assert.False(t, dec.More(), "one document: %s", r.stdout)
+
+	r = runPlain(t, t.TempDir(), kc, "-lang", "fr", "status", "1")
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "-lang")
+}
