@@ -217,8 +217,13 @@ func isTimeout(err error) bool {
 // verification is never off for a real host. example is shown in the message.
 func ValidateHost(host, example string) error {
 	u, err := url.Parse(host)
-	if err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil || u.Fragment != "" {
-		return backend.Errorf(backend.EINVALID, "接続先「%s」はURLとして読めません（例: %s）", "cannot read the host %q (e.g. %s)", clip(host), example)
+	if err == nil && u.User != nil {
+		// Never repeat what was typed: it holds a password.
+		return backend.Errorf(backend.EINVALID, "接続先にユーザー名やパスワードを含めないでください（例: %s）。認証情報は専用の欄に入力します",
+			"the host must not carry a user name or password (e.g. %s); credentials go in their own fields", example)
+	}
+	if err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return backend.Errorf(backend.EINVALID, "接続先「%s」はURLとして読めません（例: %s）", "cannot read the host %q (e.g. %s)", clip(redactUserinfo(host)), example)
 	}
 	switch u.Scheme {
 	case "https":
@@ -229,6 +234,17 @@ func ValidateHost(host, example string) error {
 		}
 	}
 	return backend.Errorf(backend.EINVALID, "接続先はhttpsで指定してください（httpは127.0.0.1のシミュレーターだけ使えます）", "the host must use https (plain http only for a simulator on 127.0.0.1)")
+}
+
+// redactUserinfo hides anything between "://" and "@" (a password typed into a URL
+// that does not parse).
+func redactUserinfo(s string) string {
+	if i := strings.Index(s, "://"); i >= 0 {
+		if j := strings.LastIndex(s, "@"); j > i {
+			return s[:i+3] + "****" + s[j:]
+		}
+	}
+	return s
 }
 
 func clip(s string) string {

@@ -286,3 +286,18 @@ func TestTransportHook(t *testing.T) {
 	_, err = post(t, context.Background(), c, "http://"+addr)
 	assert.Same(t, mine, err)
 }
+
+// A host typed with credentials is refused without repeating them.
+func TestHostWithCredentialsIsRefusedWithoutEchoingThem(t *testing.T) {
+	for _, h := range []string{"https://shop:S3cretPass@pt01.mul-pay.jp", "https://shop:S3cretPass@pt01.mul-pay.jp/path?x", "ht!tp://u:S3cretPass@host"} {
+		err := gwhttp.ValidateHost(h, "https://pt01.mul-pay.jp")
+		if err == nil {
+			t.Fatalf("%s accepted", h)
+		}
+		for _, lang := range []string{"ja", "en"} {
+			if msg := backend.ErrorMessage(err, lang); strings.Contains(msg, "S3cretPass") {
+				t.Errorf("%s: the message repeats the password: %s", h, msg)
+			}
+		}
+	}
+}

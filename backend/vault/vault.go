@@ -31,6 +31,9 @@ func (k Keyring) service() string {
 
 // Set stores a secret.
 func (k Keyring) Set(key, secret string) error {
+	if err := noSessionBus(); err != nil {
+		return err
+	}
 	err := keyring.Set(k.service(), key, secret)
 	switch {
 	case err == nil:
@@ -43,6 +46,9 @@ func (k Keyring) Set(key, secret string) error {
 
 // Get reads a secret; ENOTFOUND when absent.
 func (k Keyring) Get(key string) (string, error) {
+	if err := noSessionBus(); err != nil {
+		return "", err
+	}
 	s, err := keyring.Get(k.service(), key)
 	if errors.Is(err, keyring.ErrNotFound) {
 		return "", backend.Errorf(backend.ENOTFOUND, "キーチェーンに認証情報がありません。設定のゲートウェイで入力してください", "no credential in the OS keychain; enter it in the gateway settings")
@@ -55,6 +61,9 @@ func (k Keyring) Get(key string) (string, error) {
 
 // Delete removes a secret; a missing one is not an error.
 func (k Keyring) Delete(key string) error {
+	if err := noSessionBus(); err != nil {
+		return err
+	}
 	err := keyring.Delete(k.service(), key)
 	if err == nil || errors.Is(err, keyring.ErrNotFound) {
 		return nil
