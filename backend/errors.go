@@ -24,13 +24,16 @@ const (
 type ErrorClass string
 
 const (
-	ClassNone        ErrorClass = ""
-	ClassRetryable   ErrorClass = "retryable"    // nothing happened; the same request may be sent later (throttling, maintenance)
-	ClassAlreadyDone ErrorClass = "already_done" // the payment is already in the requested state; confirm by inquiry
-	ClassPermanent   ErrorClass = "permanent"    // refused; sending it again will not help
-	ClassAuthFailed  ErrorClass = "auth_failed"  // the merchant credentials were rejected
-	ClassUnknown     ErrorClass = "unknown"      // the request may or may not have been applied
-	ClassNotSent     ErrorClass = "not_sent"     // the request provably never reached the gateway
+	ClassNone      ErrorClass = ""
+	ClassRetryable ErrorClass = "retryable" // nothing happened; the same request may be sent later (throttling, maintenance)
+	// ClassAlreadyDone: refused because of the payment's state at the gateway (already
+	// captured, already cancelled, not possible now). This request was not applied; the
+	// inquiry tells what the state is (changed at the gateway's console, perhaps).
+	ClassAlreadyDone ErrorClass = "already_done"
+	ClassPermanent   ErrorClass = "permanent"   // refused; sending it again will not help
+	ClassAuthFailed  ErrorClass = "auth_failed" // the merchant credentials were rejected
+	ClassUnknown     ErrorClass = "unknown"     // the request may or may not have been applied
+	ClassNotSent     ErrorClass = "not_sent"    // the request provably never reached the gateway
 )
 
 // Error is an error value with a code, an operator-facing Japanese message, an English

@@ -57,6 +57,9 @@ type Completion struct {
 	Op          *Operation  // final State, RespondedAt, GatewayCode, Message, AfterState
 	Payment     *Payment    // the payment after the operation; nil = unchanged
 	OrderStatus OrderStatus // the order's new 対応状況; "" = unchanged
+	// OrderActor is who the 対応状況 change is recorded for; "" = Op.Operator. A change
+	// the gateway made, journalled by the system, may carry what the operator asked.
+	OrderActor  string
 	CancelStock bool        // put the order's items on the キャンセル在庫 list (未対応)
 	RefundTask  *RefundTask // record a 要返金(口座) task
 }
@@ -78,4 +81,5 @@ type Store interface {
 	ProfileStore
 	TaskStore
 	SyncStore
+	ReviewStore
 }

@@ -6,6 +6,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -15,6 +16,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 	"syscall"
 
 	"kessaidesk/backend"
@@ -105,7 +107,7 @@ const usage = `使い方 / usage: kessaidesk [-data DIR] [-json] [-lang ja|en] [
   change-amount ORDER AMOUNT [-capture-now]  金額変更 / change the amount
   refund ORDER AMOUNT                  部分返金（ゲートウェイが対応する場合）/ partial refund
   reauth ORDER [AMOUNT] [-capture-now] 再オーソリ（GMO-PG・SGP、キャンセル後）/ re-authorise
-  profile list | add [flags] | test ID | delete ID
+  profile list | add [flags] [-cert FILE] [-ca FILE] | test ID | delete ID
                                        ゲートウェイ設定（認証情報は標準入力から）/ gateway profiles (secrets on stdin)
   sandbox [-shop DIR]                  デモ用シミュレーター（GMO-PG・SBPS・ペイジェント）を 127.0.0.1 で起動、-shop でサンプルショップのCSVを作成 / run the demo simulators; -shop writes a sample shop`
 
@@ -608,7 +610,9 @@ func (r *runner) profile(ctx context.Context, sys *system.System, args []string)
 		merchant := fs.String("merchant", "", "ショップID / マーチャントID")
 		sub := fs.String("sub", "", "サービスID / 接続ID")
 		methods := fs.String("methods", "card", "card,konbini,payeasy,netbank")
-		if err := fs.Parse(args[1:]); err != nil {
+		certFile := fs.String("cert", "", "ペイジェントのクライアント証明書ファイル（PEM または PKCS#12）")
+		caFile := fs.String("ca", "", "ペイジェントのサーバーCA証明書ファイル（PEM、公的CAでない場合のみ）")
+		if _, err := parseArgs(fs, args[1:]); err != nil {
 			return invalid("profile add の指定が正しくありません", "bad profile add flags")
 		}
 		in := profiles.Input{Name: *name, Kind: backend.GatewayKind(*kind), Environment: backend.Environment(*env), Host: *host,
@@ -622,11 +626,24 @@ func (r *runner) profile(ctx context.Context, sys *system.System, args []string)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		for _, sp := range profiles.Secrets(in.Kind) {
 			if sp.Name == backend.SecretClientCert || sp.Name == backend.SecretCACert {
-				continue // PEM spans lines: set it in the window's settings
+				continue // files, named by -cert and -ca (a passphrase comes on stdin)
 			}
 			if sc.Scan() {
 				in.Secrets[sp.Name] = strings.TrimRight(sc.Text(), "\r")
 			}
+		}
+		for name, path := range map[string]string{backend.SecretClientCert: *certFile, backend.SecretCACert: *caFile} {
+			if path == "" {
+				continue
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return invalid("証明書ファイル %s を読めません", "cannot read the certificate file %s", path)
+			}
+			if !utf8.Valid(b) { // PKCS#12 is binary: the keychain keeps text
+				b = []byte(base64.StdEncoding.EncodeToString(b))
+			}
+			in.Secrets[name] = string(b)
 		}
 		p, err := sys.Profiles.Save(ctx, in)
 		if err != nil {

@@ -17,6 +17,7 @@ import (
 	"kessaidesk/backend"
 	"kessaidesk/backend/csvimport"
 	"kessaidesk/backend/gmo/gmosim"
+	"kessaidesk/backend/sandbox"
 	"kessaidesk/backend/system"
 	"kessaidesk/backend/vault"
 )
@@ -398,4 +399,29 @@ func TestJSONIsOneDocumentPerRun(t *testing.T) {
 	r = runPlain(t, t.TempDir(), kc, "-lang", "fr", "status", "1")
 	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, "-lang")
+}
+
+// A Paygent profile from the command line: the client certificate and the server CA
+// are files (-cert, -ca), the connect password comes on standard input.
+func TestProfileAddPaygentWithCertificateFiles(t *testing.T) {
+	sb, err := sandbox.Start(t.TempDir(), nil)
+	require.NoError(t, err)
+	defer sb.Close()
+	in := sb.Info()
+	dir, kc := t.TempDir(), vault.NewMemory()
+	r := runPlain(t, dir, kc, "-json", "profile", "add", "-name", "ペイジェント テスト", "-kind", "paygent", "-host", in.Paygent.URL,
+		"-merchant", in.Paygent.MerchantID, "-sub", in.Paygent.ConnectID, "-cert", in.Paygent.ClientCertFile, "-ca", in.Paygent.CAFile)
+	require.Equal(t, 2, r.code, "no connect password on stdin: refused")
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), []string{"-data", dir, "-json", "profile", "add", "-name", "ペイジェント テスト", "-kind", "paygent",
+		"-host", in.Paygent.URL, "-merchant", in.Paygent.MerchantID, "-sub", in.Paygent.ConnectID, "-cert", in.Paygent.ClientCertFile,
+		"-ca", in.Paygent.CAFile}, Env{Stdin: strings.NewReader(in.Paygent.ConnectPassword + "\n\n"), Stdout: &out, Stderr: &errb,
+		Config: system.Config{Vault: kc}})
+	require.Equal(t, 0, code, errb.String())
+	var added map[string]int64
+	require.NoError(t, json.Unmarshal(out.Bytes(), &added))
+	r = runPlain(t, dir, kc, "profile", "test", strconv.FormatInt(added["id"], 10))
+	assert.Equal(t, 0, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "接続できました")
+	assert.NotContains(t, out.String()+errb.String()+r.stdout+r.stderr, in.Paygent.ConnectPassword, "no secret in the output")
 }

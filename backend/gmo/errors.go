@@ -72,7 +72,7 @@ var catalogue = map[string]catalogued{
 	// transaction errors
 	"E11010001": {"この取引は既に決済が終了しています", "the transaction is already settled", backend.ClassAlreadyDone},
 	"E11010002": {"決済が終了していない取引のため変更できません", "the transaction is not settled and cannot change", backend.ClassPermanent},
-	"E11010003": {"この取引の今の状態では、その処理は行えません（既に処理済みの可能性があります）", "the operation is not possible now (it may already be done)", backend.ClassAlreadyDone},
+	"E11010003": {"この取引の今の状態では、その処理は行えません", "the operation is not possible in the transaction's current state", backend.ClassAlreadyDone},
 	"E11010010": {"取引から180日を過ぎたため処理できません。お客様の口座へ直接ご返金ください", "more than 180 days since the transaction", backend.ClassPermanent},
 	"E11010011": {"取引から180日を過ぎたため処理できません（コンビニ）", "more than 180 days since the transaction", backend.ClassPermanent},
 	"E11010012": {"取引から180日を過ぎたため処理できません", "more than 180 days since the transaction", backend.ClassPermanent},

@@ -42,7 +42,7 @@ var catalogue = map[string]catalogued{
 	"2001": {"カード会社によりお取引がお断りされました", "declined by the card company", backend.ClassPermanent},
 	"2002": {"カード会社とのやり取りでエラーが起きました。処理されたかどうかを確認します", "card network or system error; the outcome will be checked", backend.ClassUnknown},
 	"2003": {"カード情報の入力に誤りがあります", "card input error", backend.ClassPermanent},
-	"2004": {"この決済の今の状態では、その処理は行えません（既に処理済みの可能性があります）", "the payment's current state does not allow this (it may already be done)", backend.ClassAlreadyDone},
+	"2004": {"この決済の今の状態では、その処理は行えません", "the payment's current state does not allow this", backend.ClassAlreadyDone},
 	"2005": {"この取引IDは既に使われています", "the trading ID is already used", backend.ClassPermanent},
 	"2006": {"ペイジェントに対象の決済がありません（決済IDと取引IDを確認してください）", "no such payment at Paygent", backend.ClassPermanent},
 	"2007": {"有効期限を過ぎているため処理できません", "the period for this operation has passed", backend.ClassPermanent},
@@ -80,9 +80,9 @@ func family(code string) catalogued {
 // hints explain, per telegram, what a state or period error means for this payment.
 var hints = map[string]map[string]string{
 	"2004": {
-		KindCardAuthCancel:   "（オーソリ取消は売上前の決済だけに行えます。売上済みなら売上取消です。既に取消済みの可能性もあります）",
-		KindCardCapture:      "（売上できるのはオーソリ済みの決済だけです。既に売上済みか取消済みの可能性があります）",
-		KindCardSalesCancel:  "（売上取消は売上済みの決済だけに行えます。売上前ならオーソリ取消です。既に取消済みの可能性もあります）",
+		KindCardAuthCancel:   "（オーソリ取消は売上前の決済だけに行えます。売上済みなら売上取消です）",
+		KindCardCapture:      "（売上できるのはオーソリ済みの決済だけです）",
+		KindCardSalesCancel:  "（売上取消は売上済みの決済だけに行えます。売上前ならオーソリ取消です）",
 		KindCardAuthCorrect:  "（オーソリ変更は売上前のオーソリ済みの決済だけに行えます。売上済みなら売上変更です）",
 		KindCardSalesCorrect: "（売上変更・部分返金は売上済みの決済だけに行えます）",
 	},

@@ -357,7 +357,12 @@ func (e *Engine) settle(ctx context.Context, gw backend.Gateway, prof *backend.G
 	}
 	op.GatewayCode = gatewayCode(gwErr)
 	switch backend.ErrorClassOf(gwErr) {
-	case backend.ClassAlreadyDone, backend.ClassUnknown, backend.ClassNone:
+	case backend.ClassAlreadyDone:
+		// An answer, not an unknown outcome: the gateway refused this request because
+		// of the payment's state there. Ask what that state is, and record it as a
+		// change made at the gateway — never as this operation.
+		return e.refused(ctx, gw, prof, p, op, pl, gwErr)
+	case backend.ClassUnknown, backend.ClassNone:
 		// It may have happened: ask the gateway what the payment looks like now.
 		return e.resolveByInquiry(ctx, gw, prof, p, op, pl, gwErr)
 	default:

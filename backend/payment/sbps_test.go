@@ -159,8 +159,16 @@ func TestSBPSStaleStateNeverTurnsAReleaseIntoARefund(t *testing.T) {
 	assert.Zero(t, f.sim.Count(sbps.APICancelRefund))
 	ops, err := f.db.OperationsByPayment(f.ctx, p.ID)
 	require.NoError(t, err)
-	require.Len(t, ops, 1)
+	require.Len(t, ops, 2)
 	assert.Equal(t, backend.OpFailed, ops[0].State, "failed, not unknown: the payment is not locked")
+	// The sale made in SBPS's console is recorded as a change made at SBPS, by the
+	// system; the order is not cancelled (a release was asked, not a refund).
+	assert.Equal(t, backend.OpSyncFix, ops[1].Kind)
+	assert.Equal(t, backend.ActorSync, ops[1].Operator)
+	assert.Equal(t, backend.StateCaptured, ops[1].AfterState)
+	stored, err := f.db.PaymentByID(f.ctx, p.ID)
+	require.NoError(t, err)
+	assert.Equal(t, backend.StateCaptured, stored.State)
 	assert.NotEqual(t, backend.OrderCancelled, f.order(p).Status)
 }
 

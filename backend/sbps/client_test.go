@@ -104,12 +104,13 @@ func TestCancelIsGuardedBySBPSState(t *testing.T) {
 	f := setup(t)
 	ctx := context.Background()
 	// The app believes 仮売上 but the payment was captured in the SBPS console: a 与信取消
-	// would be a refund with the same API, so it is not sent.
+	// would be a refund with the same API, so it is not sent. The class tells the engine
+	// the payment's state at SBPS refused it: it records what SBPS shows.
 	p := f.card(t, "KD-G1", 1000, "2", t0, t0)
 	p.State = backend.StateAuthorized
 	_, err := f.client.Do(ctx, p, backend.GatewayOp{Kind: backend.OpVoid})
 	assert.Equal(t, backend.ECONFLICT, code(err))
-	assert.Equal(t, backend.ClassNotSent, class(err))
+	assert.Equal(t, backend.ClassAlreadyDone, class(err))
 	assert.Contains(t, msg(err), "SBPSでは売上済みのため与信取消できません")
 
 	// The reverse: a refund of what SBPS still shows as 与信済.
@@ -117,6 +118,7 @@ func TestCancelIsGuardedBySBPSState(t *testing.T) {
 	q.State = backend.StateCaptured
 	_, err = f.client.Do(ctx, q, backend.GatewayOp{Kind: backend.OpRefund})
 	assert.Equal(t, backend.ECONFLICT, code(err))
+	assert.Equal(t, backend.ClassAlreadyDone, class(err))
 	assert.Contains(t, msg(err), "売上前（与信済）のため返金できません")
 	assert.Equal(t, 0, f.sim.Count(sbps.APICancelRefund))
 	tr, _ := f.sim.Trade(q.GatewayTranID)
@@ -171,10 +173,10 @@ func TestIllegalOperationsGiveSBPSMessages(t *testing.T) {
 		want   string
 		class  backend.ErrorClass
 	}{
-		{"capture of a cancelled authorisation", "3", backend.GatewayOp{Kind: backend.OpCapture}, "与信取消済みのため、売上処理を中止しました", backend.ClassPermanent},
+		{"capture of a cancelled authorisation", "3", backend.GatewayOp{Kind: backend.OpCapture}, "与信取消済みのため、売上処理を中止しました", backend.ClassAlreadyDone},
 		{"capture of a refunded payment", "4", backend.GatewayOp{Kind: backend.OpCapture}, "売上処理が完了済み", backend.ClassAlreadyDone},
 		{"partial refund before sales", "1", backend.GatewayOp{Kind: backend.OpPartialRefund, Amount: 100}, "売上前のため、部分返金できません", backend.ClassPermanent},
-		{"partial refund of a cancelled authorisation", "3", backend.GatewayOp{Kind: backend.OpPartialRefund, Amount: 100}, "与信取消済みのため、返金処理を中止しました", backend.ClassPermanent},
+		{"partial refund of a cancelled authorisation", "3", backend.GatewayOp{Kind: backend.OpPartialRefund, Amount: 100}, "与信取消済みのため、返金処理を中止しました", backend.ClassAlreadyDone},
 		{"partial refund of a refunded payment", "4", backend.GatewayOp{Kind: backend.OpPartialRefund, Amount: 100}, "返金処理済みのため", backend.ClassAlreadyDone},
 	}
 	for i, c := range cases {

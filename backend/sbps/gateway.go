@@ -168,14 +168,14 @@ func (c *Client) cancel(ctx context.Context, p *backend.Payment, refund bool) (*
 	switch {
 	case !refund && status == StatusAuthorized, refund && (status == StatusCaptured || status == StatusPartiallyRefunded):
 	case !refund && status == StatusVoided, refund && status == StatusRefunded:
-		return nil, &backend.Error{Code: backend.EGATEWAY, Class: backend.ClassAlreadyDone, GatewayCode: "payment_status=" + status,
-			Message: "SBPSでは既に" + statusLabel(status) + "です", MessageEn: "SBPS already shows the payment as " + statusLabel(status)}
+		return nil, stateRefusal(backend.EGATEWAY, status, "SBPSでは既に"+statusLabel(status)+"です", "SBPS already shows the payment as "+statusLabel(status))
 	case !refund && (status == StatusCaptured || status == StatusPartiallyRefunded):
-		return nil, refuse(backend.ECONFLICT, "SBPSでは売上済みのため与信取消できません（同じ操作で返金になります）。状態を同期してから「キャンセル」で返金してください",
-			"SBPS shows the payment as captured: a cancel would refund it; sync and cancel (refund) instead")
+		// Not sent: the payment's state at SBPS refuses it (changed in SBPS's console).
+		return nil, stateRefusal(backend.ECONFLICT, status, "SBPSでは売上済みのため与信取消できません（同じ操作で返金になります）。送信していません",
+			"SBPS shows the payment as captured: a cancel would refund it, so nothing was sent")
 	case refund && status == StatusAuthorized:
-		return nil, refuse(backend.ECONFLICT, "SBPSでは売上前（与信済）のため返金できません（同じ操作で与信取消になります）。状態を同期してから操作してください",
-			"SBPS shows the payment as authorised, not captured; sync first")
+		return nil, stateRefusal(backend.ECONFLICT, status, "SBPSでは売上前（与信済）のため返金できません（同じ操作で与信取消になります）。送信していません",
+			"SBPS shows the payment as authorised, not captured, so no refund was sent")
 	default:
 		return nil, refuse(backend.ECONFLICT, "SBPSでは「%s」のため%sできません", "SBPS shows the payment as %q: no %s", statusLabel(status), label)
 	}
@@ -192,6 +192,13 @@ func (c *Client) cancel(ctx context.Context, p *backend.Payment, refund bool) (*
 		v.State, v.RawStatus, v.AmountCaptured, v.AmountRefunded = backend.StateRefunded, StatusRefunded, p.AmountCaptured, sold
 	}
 	return v, nil
+}
+
+// stateRefusal: the cancel was not sent because SBPS's state does not allow it. Like
+// an error answer on the payment's state (ClassAlreadyDone), the engine then records
+// what SBPS shows as a change made at SBPS.
+func stateRefusal(code, status, ja, en string) *backend.Error {
+	return &backend.Error{Code: code, Class: backend.ClassAlreadyDone, GatewayCode: "payment_status=" + status, Message: ja, MessageEn: en}
 }
 
 // guardError turns a failed state check into "not sent": the cancel itself never left.

@@ -98,7 +98,11 @@ func (db *DB) CompleteOperation(ctx context.Context, c *backend.Completion) erro
 			return err
 		}
 		if c.OrderStatus != "" {
-			if err := advanceOrderStatus(ctx, tx, c.Payment.OrderID, c.OrderStatus, op.Operator, now); err != nil {
+			actor := op.Operator
+			if c.OrderActor != "" {
+				actor = c.OrderActor
+			}
+			if err := advanceOrderStatus(ctx, tx, c.Payment.OrderID, c.OrderStatus, actor, now); err != nil {
 				return err
 			}
 		}
