@@ -16,8 +16,8 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 	"syscall"
+	"unicode/utf8"
 
 	"kessaidesk/backend"
 	"kessaidesk/backend/csvimport"
