@@ -81,5 +81,4 @@ type Store interface {
 	ProfileStore
 	TaskStore
 	SyncStore
-	ReviewStore
 }
