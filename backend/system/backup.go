@@ -114,9 +114,14 @@ func applyPendingRestore(dir string, now time.Time) error {
 		return backend.Errorf(backend.ENOTFOUND, "復元するバックアップ「%s」が見つかりません", "the backup to restore (%q) is missing", name)
 	}
 	if _, err := os.Stat(db); err == nil {
+		// The replaced database keeps its WAL (the changes not yet checkpointed into
+		// the main file): renamed along with it, SQLite reads them back when the kept
+		// copy is opened.
 		keep := fmt.Sprintf("%s.before-restore-%s", db, now.In(backend.JST).Format("20060102-150405"))
-		if err := os.Rename(db, keep); err != nil {
-			return err
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			if err := os.Rename(db+suffix, keep+suffix); err != nil && !os.IsNotExist(err) {
+				return err
+			}
 		}
 	}
 	os.Remove(db + "-wal")
