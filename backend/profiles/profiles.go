@@ -5,6 +5,7 @@ package profiles
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"strings"
 	"time"
@@ -52,7 +53,9 @@ type Input struct {
 	FeePerOperation backend.Yen
 	AutoCapture     bool
 	LinkRule        backend.LinkRule
-	Secrets         map[string]string
+	// SalesCancel is the contract's 売上取消 window (Paygent only; zero = 60 days from the sale).
+	SalesCancel backend.CancelWindow
+	Secrets     map[string]string
 }
 
 // SecretSpec is one secret a gateway needs.
@@ -189,6 +192,12 @@ func validate(in *Input, existing *backend.GatewayProfile, hasSecret func(string
 	if in.AuthExpiryDays < 1 || in.AuthExpiryDays > 365 {
 		return invalid("与信の有効期間は1〜365日で入力してください", "the authorisation period is 1 to 365 days")
 	}
+	if in.SalesCancel != (backend.CancelWindow{}) && in.Kind != backend.GatewayPaygent {
+		return invalid("売上取消の期限の設定はペイジェントだけで使えます", "the sales-cancel window is a Paygent setting")
+	}
+	if !in.SalesCancel.Valid() {
+		return invalid("売上取消の期限は、起算日（オーソリ日か売上日）と1〜365日で入力してください", "the sales-cancel window is counted from the authorisation or the sale, 1 to 365 days")
+	}
 	if in.FeePerOperation < 0 || in.FeePerOperation > 10000 {
 		return invalid("1件あたりの手数料は0〜10,000円で入力してください", "the fee per operation is 0 to 10,000 yen")
 	}
@@ -237,7 +246,7 @@ func (s *Service) Save(ctx context.Context, in Input) (*backend.GatewayProfile, 
 	}
 	p := &backend.GatewayProfile{ID: in.ID, Name: in.Name, Kind: in.Kind, Environment: in.Environment, Host: in.Host,
 		MerchantID: in.MerchantID, SubID: in.SubID, Methods: in.Methods, AuthExpiryDays: in.AuthExpiryDays,
-		FeePerOperation: in.FeePerOperation, AutoCapture: in.AutoCapture, LinkRule: in.LinkRule}
+		FeePerOperation: in.FeePerOperation, AutoCapture: in.AutoCapture, LinkRule: in.LinkRule, SalesCancel: in.SalesCancel}
 	if existing != nil {
 		p.CreatedAt = existing.CreatedAt
 		// Secrets first: if the keychain refuses, the profile is unchanged too.
@@ -340,6 +349,14 @@ func (s *Service) Test(ctx context.Context, id int64) (*TestResult, error) {
 		if backend.ErrorCode(err) != backend.ECREDENTIAL {
 			msg, en = "接続先に届きませんでした: "+msg, "the request did not reach the gateway: "+en
 		}
+	case backend.ClassUnknown, backend.ClassRetryable:
+		// A timeout or a server error: for an operation that would be an unknown
+		// outcome, but the test is an inquiry that changes nothing at the gateway.
+		msg = "ゲートウェイから正常な応答がありませんでした（タイムアウトまたはゲートウェイ側のエラー）。接続テストは照会だけで何も変更しないため、時間をおいてもう一度お試しください"
+		en = "the gateway gave no proper answer (a timeout or an error on its side); the test only inquires and changes nothing: try again later"
+		if code := gatewayCodeOf(err); code != "" {
+			msg, en = msg+"（"+code+"）", en+" ("+code+")"
+		}
 	}
 	return &TestResult{Message: msg, MessageEn: en, Code: backend.ErrorCode(err)}, nil
 }
@@ -359,4 +376,12 @@ func validateLinkRule(r *backend.LinkRule) error {
 			"the order-number-and-timestamp form cannot be combined with a prefix, suffix or re-payment numbers")
 	}
 	return nil
+}
+
+func gatewayCodeOf(err error) string {
+	var be *backend.Error
+	if errors.As(err, &be) {
+		return be.GatewayCode
+	}
+	return ""
 }

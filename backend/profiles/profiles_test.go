@@ -14,6 +14,7 @@ import (
 	"kessaidesk/backend/gmo/gmosim"
 	"kessaidesk/backend/paygent/paygentsim"
 	"kessaidesk/backend/sbps/sbpssim"
+	"kessaidesk/backend/simkit"
 	"kessaidesk/backend/sqlite"
 	"kessaidesk/backend/vault"
 )
@@ -274,4 +275,20 @@ func TestTheLinkRuleIsSavedAndChecked(t *testing.T) {
 	ps, err := f.store.Profiles(ctx)
 	require.NoError(t, err)
 	assert.Len(t, ps, 1, "a refused rule saves nothing")
+}
+
+// A connection test that gets a 500 or no answer says that the test changed nothing —
+// never "it will be checked whether it was processed".
+func TestConnectionTestServerErrorSaysNothingChanged(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	p, err := f.svc.Save(ctx, f.gmoInput("pw12345678"))
+	require.NoError(t, err)
+	f.sim.Server.Faults.Next("", 1, simkit.Fault{Kind: simkit.Fault500})
+	res, err := f.svc.Test(ctx, p.ID)
+	require.NoError(t, err)
+	assert.False(t, res.OK)
+	assert.Contains(t, res.Message, "何も変更しない")
+	assert.NotContains(t, res.Message, "確認します")
+	assert.Contains(t, res.MessageEn, "changes nothing")
 }
