@@ -8,11 +8,13 @@ import (
 // Card-company windows. GMO-PG's own module refuses a cancel 180 days after the
 // transaction (E11010010…) and a capture after 90 days; SBPS allows sales and refunds
 // until the end of the third month (its errors 42 and 56); Paygent's sales cancel ends
-// about 60 days after clearing (status 41, code 2007), depending on the contract.
+// about 60 days after the sale or the authorisation (status 41, code 2007), depending
+// on the contract: GatewayProfile.SalesCancel.
 const (
 	GMOCancelLimitDays     = 180
 	GMOChangeLimitDays     = 180
 	PaygentRefundLimitDays = 60
+	PaygentAuthLimitDays   = 60 // オーソリ期限切 (status 33) after this many days
 )
 
 // CancelChoice is the gateway operation a キャンセル needs, and why.
@@ -25,9 +27,15 @@ type CancelChoice struct {
 	ReasonEn     string
 }
 
-// ChooseCancel decides, from the payment's gateway, state and dates (in Asia/Tokyo),
-// which operation cancels it. The operator only presses キャンセル.
+// ChooseCancel is ChooseCancelFor with the usual windows of every contract.
 func ChooseCancel(p *Payment, now time.Time) (CancelChoice, error) {
+	return ChooseCancelFor(p, nil, now)
+}
+
+// ChooseCancelFor decides, from the payment's gateway, state and dates (in Asia/Tokyo)
+// and the windows of its contract (prof; nil = the usual ones), which operation
+// cancels it. The operator only presses キャンセル.
+func ChooseCancelFor(p *Payment, prof *GatewayProfile, now time.Time) (CancelChoice, error) {
 	switch p.State {
 	case StateVoided, StateRefunded:
 		return CancelChoice{}, Errorf(ECONFLICT, "この決済は既に%sです", "this payment is already %s", p.State.Label())
@@ -69,8 +77,18 @@ func ChooseCancel(p *Payment, now time.Time) (CancelChoice, error) {
 		if !captured {
 			return CancelChoice{Kind: OpVoid, Reason: "売上前のため「オーソリ取消」を送ります", ReasonEn: "not captured yet: cancel the authorisation (オーソリ取消)"}, nil
 		}
-		if !p.CapturedAt.IsZero() && DaysBetweenJST(p.CapturedAt, now) > PaygentRefundLimitDays {
-			return manualRefund(p, fmt.Sprintf("売上日（%s）から%d日を過ぎたため、売上取消はできません", dateJST(p.CapturedAt), PaygentRefundLimitDays))
+		if p.RawStatus == "41" {
+			return manualRefund(p, "ペイジェントで「消込済（売上取消期限切）」になっているため、売上取消はできません")
+		}
+		// The window counts from the sale or the authorisation, by contract. Without
+		// that date the sale cancel is sent: Paygent's 2007 then says the window passed.
+		w := paygentWindow(prof)
+		start := p.CapturedAt
+		if w.From == CancelFromAuth {
+			start = p.AuthorizedAt
+		}
+		if !start.IsZero() && DaysBetweenJST(start, now) > w.Days {
+			return manualRefund(p, fmt.Sprintf("%s（%s）から%d日を過ぎたため、売上取消はできません", w.From.Label(), dateJST(start), w.Days))
 		}
 		return CancelChoice{Kind: OpRefund, Reason: "売上済のため「売上取消」を送ります", ReasonEn: "captured: cancel the sale (売上取消)"}, nil
 	}
@@ -126,6 +144,14 @@ func chooseDepositCancel(p *Payment) (CancelChoice, error) {
 			ReasonEn: "not paid yet; this method cannot be stopped at the gateway and will expire. Only the order is cancelled"}, nil
 	}
 	return CancelChoice{}, Errorf(ECONFLICT, "決済状態が「%s」のためキャンセルできません", "a payment in state %q cannot be cancelled", p.State.Label())
+}
+
+// paygentWindow is the profile's sales-cancel window, or the usual one.
+func paygentWindow(prof *GatewayProfile) CancelWindow {
+	if prof == nil {
+		return CancelWindow{}.OrDefault()
+	}
+	return prof.SalesCancel.OrDefault()
 }
 
 func manualRefund(p *Payment, why string) (CancelChoice, error) {

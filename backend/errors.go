@@ -34,6 +34,10 @@ const (
 	ClassAuthFailed  ErrorClass = "auth_failed" // the merchant credentials were rejected
 	ClassUnknown     ErrorClass = "unknown"     // the request may or may not have been applied
 	ClassNotSent     ErrorClass = "not_sent"    // the request provably never reached the gateway
+	// ClassWindowPassed: refused because the card company's window for the operation
+	// has passed (Paygent 2007); nothing happened, and sending it again will not help.
+	// A sale that can no longer be cancelled is refunded by bank transfer (要返金(口座)).
+	ClassWindowPassed ErrorClass = "window_passed"
 )
 
 // Error is an error value with a code, an operator-facing Japanese message, an English

@@ -48,6 +48,10 @@ type GatewayView struct {
 	NewTranPass string
 	// Found is false when the gateway has no record of the payment at all.
 	Found bool
+	// Several: the gateway holds several transactions under the payment's order id and
+	// cannot say which is current (Paygent 13002 after a 補正 made elsewhere). State is
+	// then 要確認; the operator chooses among the candidates (backend.Review).
+	Several bool
 }
 
 // Notifier tells the operator about something outside the window (desktop notification)

@@ -44,10 +44,53 @@ type GatewayProfile struct {
 	AuthExpiryDays  int  // days an authorisation stays capturable
 	FeePerOperation Yen  // billed per 売上/取消 etc.
 	AutoCapture     bool // the contract captures at authorisation (即時売上/自動売上)
+	// SalesCancel is the contract's 売上取消 window (Paygent: counted from the
+	// authorisation or from the sale, by contract). The zero value is the usual one.
+	SalesCancel CancelWindow
 	// LinkRule forms the gateway's id of an order from the shop's order number.
 	LinkRule  LinkRule
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+// CancelFrom is the day a sales-cancel window counts from.
+type CancelFrom string
+
+const (
+	CancelFromSale CancelFrom = "sale" // 売上日 (the usual contract)
+	CancelFromAuth CancelFrom = "auth" // オーソリ日
+)
+
+// Label returns the operator's word for the day.
+func (f CancelFrom) Label() string {
+	if f == CancelFromAuth {
+		return "オーソリ日"
+	}
+	return "売上日"
+}
+
+// CancelWindow is how long a sale can still be cancelled at the card company: Days
+// after the authorisation or the sale. Paygent's 売上取消 ends about 60 days after one
+// or the other depending on the contract (status 41, code 2007).
+type CancelWindow struct {
+	From CancelFrom // "" = CancelFromSale
+	Days int        // 0 = PaygentRefundLimitDays
+}
+
+// OrDefault fills in the usual window: 60 days from the sale.
+func (w CancelWindow) OrDefault() CancelWindow {
+	if w.From == "" {
+		w.From = CancelFromSale
+	}
+	if w.Days <= 0 {
+		w.Days = PaygentRefundLimitDays
+	}
+	return w
+}
+
+// Valid reports whether the window can be stored as it is (the zero value can).
+func (w CancelWindow) Valid() bool {
+	return (w.From == "" || w.From == CancelFromSale || w.From == CancelFromAuth) && w.Days >= 0 && w.Days <= 365
 }
 
 // DefaultAuthExpiryDays is the usual authorisation period per gateway

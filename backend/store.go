@@ -81,4 +81,5 @@ type Store interface {
 	ProfileStore
 	TaskStore
 	SyncStore
+	ReviewStore
 }

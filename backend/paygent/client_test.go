@@ -114,7 +114,7 @@ func TestWindows(t *testing.T) {
 	assert.Equal(t, backend.StateAuthorized, v.State, "day 60 is still inside")
 	f.clock.Set(t0.AddDate(0, 0, 61))
 	_, err = f.client.Do(ctx, p, backend.GatewayOp{Kind: backend.OpCapture, Amount: 1000})
-	assert.Equal(t, backend.ClassPermanent, class(err))
+	assert.Equal(t, backend.ClassWindowPassed, class(err))
 	assert.Contains(t, ja(err), "オーソリの有効期限（60日）を過ぎたため売上できません")
 	assert.Contains(t, ja(err), "2007")
 	v, err = f.client.Inquire(ctx, p)
@@ -124,7 +124,7 @@ func TestWindows(t *testing.T) {
 
 	s := f.card(t, "KD_61", 1000, "40", t0, t0)
 	_, err = f.client.Do(ctx, s, backend.GatewayOp{Kind: backend.OpRefund})
-	assert.Equal(t, backend.ClassPermanent, class(err))
+	assert.Equal(t, backend.ClassWindowPassed, class(err))
 	assert.Contains(t, ja(err), "売上取消できる期間を過ぎています。お客様の口座へ直接ご返金ください")
 	v, err = f.client.Inquire(ctx, s)
 	require.NoError(t, err)

@@ -45,7 +45,7 @@ var catalogue = map[string]catalogued{
 	"2004": {"この決済の今の状態では、その処理は行えません", "the payment's current state does not allow this", backend.ClassAlreadyDone},
 	"2005": {"この取引IDは既に使われています", "the trading ID is already used", backend.ClassPermanent},
 	"2006": {"ペイジェントに対象の決済がありません（決済IDと取引IDを確認してください）", "no such payment at Paygent", backend.ClassPermanent},
-	"2007": {"有効期限を過ぎているため処理できません", "the period for this operation has passed", backend.ClassPermanent},
+	"2007": {"有効期限を過ぎているため処理できません", "the period for this operation has passed", backend.ClassWindowPassed},
 	"2008": {"ペイジェントとカード会社の通信がタイムアウトしました。処理されたかどうかを確認します", "timeout between Paygent and the card network; the outcome will be checked", backend.ClassUnknown},
 	"2009": {"参照する取引（参照取引ID）が使えません（14か月を過ぎたか、カード情報が残っていません）", "the referenced trading cannot be used", backend.ClassPermanent},
 	"2010": {"新しいオーソリはできましたが、元の決済のオーソリ取消に失敗しました。ペイジェントの管理画面で不要なオーソリを取消してください",

@@ -225,9 +225,10 @@ var live = map[backend.PaymentState]bool{
 // the app believes a payment live and Paygent says it is cancelled, the trading_id is
 // asked too: one payment → the answer stands (or names the successor); several
 // (13002) → Paygent cannot tell us which is current, and the payment is reported as
-// 要確認 (needs review) with Paygent's status, instead of a cancellation that may be
-// false. The operator settles it in Paygent's console. A cancellation this client
-// itself sent (021/023, since it started) is taken as what happened.
+// 要確認 (needs review, GatewayView.Several) with Paygent's status, instead of a
+// cancellation that may be false: the operator compares the candidates (each asked
+// by payment_id) and chooses. A cancellation this client itself sent (021/023, since
+// it started) is taken as what happened.
 func (c *Client) Inquire(ctx context.Context, p *backend.Payment) (*backend.GatewayView, error) {
 	if p.GatewayTranID == "" && p.GatewayOrderID == "" {
 		return nil, backend.Errorf(backend.EINVALID, "この決済にはペイジェントの決済ID・取引IDがありません", "the payment has no Paygent payment_id or trading_id")
@@ -236,8 +237,8 @@ func (c *Client) Inquire(ctx context.Context, p *backend.Payment) (*backend.Gate
 	switch {
 	case IsNotFound(err):
 		return &backend.GatewayView{Found: false}, nil
-	case gatewayCodeOf(err) == "13002":
-		return &backend.GatewayView{Found: true, State: backend.StateNeedsReview, RawStatus: "13002"}, nil
+	case isSeveral(err):
+		return &backend.GatewayView{Found: true, State: backend.StateNeedsReview, RawStatus: "13002", Several: true}, nil
 	case err != nil:
 		return nil, err
 	}
@@ -264,9 +265,9 @@ func (c *Client) Inquire(ctx context.Context, p *backend.Payment) (*backend.Gate
 	r2, err := c.InquirePayment(ctx, "", p.GatewayOrderID, TypeFor(p.Method))
 	switch {
 	case IsNotFound(err):
-	case gatewayCodeOf(err) == "13002":
+	case isSeveral(err):
 		return &backend.GatewayView{Found: true, State: backend.StateNeedsReview, RawStatus: v.RawStatus,
-			AmountAuthorized: v.AmountAuthorized}, nil
+			AmountAuthorized: v.AmountAuthorized, Several: true}, nil
 	case err != nil:
 		return nil, err
 	case r2["payment_id"] != "" && r2["payment_id"] != p.GatewayTranID:

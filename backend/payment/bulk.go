@@ -195,7 +195,11 @@ func (b *Bulk) one(ctx context.Context, jobID, paymentID int64, intent Intent, p
 	if err != nil {
 		return backend.BulkFailed, 0, backend.ErrorMessage(err, "ja")
 	}
-	if _, _, err := planIntent(p, intent, prm, e.now()); err != nil {
+	prof, err := e.profileOf(ctx, p)
+	if err != nil {
+		return backend.BulkFailed, 0, backend.ErrorMessage(err, "ja")
+	}
+	if _, _, err := planIntent(p, intent, prm, e.now(), prof); err != nil {
 		return backend.BulkSkipped, 0, backend.ErrorMessage(err, "ja")
 	}
 	var lim *throttle.Limiter

@@ -208,7 +208,11 @@ func (e *Engine) Run(ctx context.Context, req Request) (*Result, error) {
 // (dates, amounts, tax) are kept; a state different from ours is a change made
 // elsewhere (the console): listed in 差異 and not decided here.
 func (e *Engine) plan(ctx context.Context, p *backend.Payment, intent Intent, prm Params) (*backend.Payment, []*plan, *orderOnly, error) {
-	pls, only, err := planIntent(p, intent, prm, e.now())
+	profile, err := e.profileOf(ctx, p)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	pls, only, err := planIntent(p, intent, prm, e.now(), profile)
 	if intent != IntentCancel || !(only != nil || needsProcessingDate(p)) {
 		return p, pls, only, err
 	}
@@ -227,9 +231,8 @@ func (e *Engine) plan(ctx context.Context, p *backend.Payment, intent Intent, pr
 				"another operation on this payment is still in progress")
 		}
 	}
-	profile, gerr := e.Store.ProfileByID(ctx, p.ProfileID)
-	if gerr != nil {
-		return nil, nil, nil, gerr
+	if profile == nil {
+		return nil, nil, nil, backend.Errorf(backend.ENOTFOUND, "この決済のゲートウェイ設定がありません", "the payment has no gateway profile")
 	}
 	gw, gerr := e.Gateways.Gateway(ctx, profile)
 	if gerr != nil {
@@ -272,8 +275,17 @@ func (e *Engine) plan(ctx context.Context, p *backend.Payment, intent Intent, pr
 		return nil, nil, nil, err
 	}
 	fresh.ID = keep.ID
-	pls, only, err = planIntent(fresh, intent, prm, e.now())
+	pls, only, err = planIntent(fresh, intent, prm, e.now(), profile)
 	return fresh, pls, only, err
+}
+
+// profileOf is the payment's gateway profile; nil for a payment without one (no
+// gateway: bank transfer), whose rules are the usual ones.
+func (e *Engine) profileOf(ctx context.Context, p *backend.Payment) (*backend.GatewayProfile, error) {
+	if p.ProfileID == 0 {
+		return nil, nil
+	}
+	return e.Store.ProfileByID(ctx, p.ProfileID)
 }
 
 // needsProcessingDate: a GMO-family card cancel is chosen by the transaction's latest
@@ -304,15 +316,11 @@ func (e *Engine) runOrderOnly(ctx context.Context, p *backend.Payment, req Reque
 		// refund again; the lock makes the check and the record one step in this app.
 		e.orderOnlyMu.Lock()
 		defer e.orderOnlyMu.Unlock()
-		tasks, err := e.Store.RefundTasks(ctx, "")
-		if err != nil {
+		if t, err := e.refundTaskOf(ctx, p.ID); err != nil {
 			return nil, err
-		}
-		for _, t := range tasks {
-			if t.PaymentID == p.ID {
-				return nil, conflict("この決済の要返金(口座)（%s）は既に記録されています。要返金の一覧を確認してください",
-					"a refund task (%s) for this payment already exists", t.Amount)
-			}
+		} else if t != nil {
+			return nil, conflict("この決済の要返金(口座)（%s）は既に記録されています。要返金の一覧を確認してください",
+				"a refund task (%s) for this payment already exists", t.Amount)
 		}
 		ch.RefundTask = &backend.RefundTask{PaymentID: p.ID, Amount: only.manualRefund, Reason: only.reason, Operator: req.Operator}
 		msg = fmt.Sprintf("受注をキャンセルにしました。%s をお客様の口座へ返金してください（要返金(口座)に記録しました）", only.manualRefund)
@@ -365,6 +373,9 @@ func (e *Engine) settle(ctx context.Context, gw backend.Gateway, prof *backend.G
 	case backend.ClassUnknown, backend.ClassNone:
 		// It may have happened: ask the gateway what the payment looks like now.
 		return e.resolveByInquiry(ctx, gw, prof, p, op, pl, gwErr)
+	case backend.ClassWindowPassed:
+		// Refused: the card company's window has passed (a sale cancel becomes 要返金).
+		return e.windowPassed(ctx, p, op, pl, gwErr)
 	default:
 		// Refused, or provably never sent: nothing changed at the gateway.
 		return nil, e.fail(ctx, op, gwErr)
@@ -379,6 +390,16 @@ func (e *Engine) resolveByInquiry(ctx context.Context, gw backend.Gateway, prof 
 	done, known := false, false
 	if err == nil && view != nil && view.Found {
 		done, known = decide(view, pl)
+	}
+	if !known && err == nil && view != nil && view.Several {
+		// The gateway cannot tell which of several transactions is this payment's:
+		// the operator chooses, and nothing is asked again until then.
+		if _, err := e.awaitChoice(ctx, gw, p, view, op); err != nil {
+			return nil, err
+		}
+		return nil, &backend.Error{Code: backend.EUNKNOWN, Class: backend.ClassUnknown, Message: op.Message,
+			MessageEn:   "The gateway holds several payments under this id and cannot say which is current: choose it in the order's detail.",
+			GatewayCode: op.GatewayCode, Err: cause}
 	}
 	if !known {
 		// Still unknown: keep the payment locked until an inquiry can tell.
@@ -480,9 +501,9 @@ func Actions(p *backend.Payment, now time.Time) []string {
 		switch in {
 		case IntentCapture:
 			_, err := planCapture(p, p.AmountAuthorized)
-			ok = err == nil && backend.Supports(p.Gateway, p.Method, backend.OpCapture)
+			ok = err == nil && captureWindow(p, now) == nil && backend.Supports(p.Gateway, p.Method, backend.OpCapture)
 		case IntentCancel:
-			_, _, err := planCancel(p, now)
+			_, _, err := planCancel(p, now, nil) // whether, not how: the window does not matter
 			ok = err == nil
 		case IntentChangeAmount:
 			ok = card && (p.State == backend.StateAuthorized || p.State == backend.StateCaptured) &&

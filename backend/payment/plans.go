@@ -48,6 +48,9 @@ type plan struct {
 	adjust func(u *backend.Payment, v *backend.GatewayView, now time.Time, prof *backend.GatewayProfile)
 	// amountCheck, when set, is the amount the view must show for success to be proven.
 	amountCheck func(v *backend.GatewayView) (ok, known bool)
+	// refundByTransfer: a sale cancel; when the gateway refuses it because the card
+	// company's window has passed, the sale is refunded by bank transfer (要返金(口座)).
+	refundByTransfer bool
 }
 
 // orderOnly is a キャンセル that sends nothing to the gateway.
@@ -77,18 +80,22 @@ func conflict(ja, en string, args ...any) error {
 	return backend.Errorf(backend.ECONFLICT, ja, en, args...)
 }
 
-// planIntent chooses the gateway operations for an intent on a payment, in order.
-// Several steps are journalled and sent one after the other (Paygent オーソリ変更 then 売上).
-func planIntent(p *backend.Payment, intent Intent, prm Params, now time.Time) ([]*plan, *orderOnly, error) {
+// planIntent chooses the gateway operations for an intent on a payment, in order, by
+// the rules of its contract (prof; nil = the usual ones). Several steps are journalled
+// and sent one after the other (Paygent オーソリ変更 then 売上).
+func planIntent(p *backend.Payment, intent Intent, prm Params, now time.Time, prof *backend.GatewayProfile) ([]*plan, *orderOnly, error) {
 	switch intent {
 	case IntentCapture:
+		if err := captureWindow(p, now); err != nil {
+			return nil, nil, err
+		}
 		pl, err := planCapture(p, p.AmountAuthorized)
 		if err != nil {
 			return nil, nil, err
 		}
 		return []*plan{pl}, nil, nil
 	case IntentCancel:
-		return planCancel(p, now)
+		return planCancel(p, now, prof)
 	case IntentChangeAmount:
 		pls, err := planChangeAmount(p, prm, now)
 		return pls, nil, err
@@ -140,6 +147,25 @@ func planCapture(p *backend.Payment, amount backend.Yen) (*plan, error) {
 	}, nil
 }
 
+// captureWindow refuses a capture of an authorisation already known to be past its
+// window, instead of sending it to be refused: Paygent lapses an authorisation 60 days
+// after it was made (オーソリ期限切, status 33; 2007 to a capture), and the profile's
+// authorisation period (AuthExpiresAt) may be shorter. On the last day it still goes.
+func captureWindow(p *backend.Payment, now time.Time) error {
+	if p.Gateway != backend.GatewayPaygent || p.Method != backend.MethodCard {
+		return nil
+	}
+	if !p.AuthorizedAt.IsZero() && backend.DaysBetweenJST(p.AuthorizedAt, now) > backend.PaygentAuthLimitDays {
+		return conflict("オーソリ（%s）から%d日を過ぎ、ペイジェントで「オーソリ期限切」になっているため売上できません（送信していません）。お客様に再度ご購入いただく必要があります",
+			"more than %[2]d days since the authorisation (%[1]s): Paygent has lapsed it; nothing was sent", p.AuthorizedAt.In(backend.JST).Format("2006/01/02"), backend.PaygentAuthLimitDays)
+	}
+	if !p.AuthExpiresAt.IsZero() && p.DaysUntilAuthExpiry(now) < 0 {
+		return conflict("与信の有効期限（%s、ゲートウェイ設定の与信の有効期間による）を過ぎているため売上できません（送信していません）。お客様に再度ご購入いただく必要があります",
+			"the authorisation expired on %s (the profile's authorisation period); nothing was sent", p.AuthExpiresAt.In(backend.JST).Format("2006/01/02"))
+	}
+	return nil
+}
+
 func capturedAmountIs(amount backend.Yen) func(v *backend.GatewayView) (bool, bool) {
 	return func(v *backend.GatewayView) (bool, bool) {
 		switch {
@@ -152,8 +178,8 @@ func capturedAmountIs(amount backend.Yen) func(v *backend.GatewayView) (bool, bo
 	}
 }
 
-func planCancel(p *backend.Payment, now time.Time) ([]*plan, *orderOnly, error) {
-	ch, err := backend.ChooseCancel(p, now)
+func planCancel(p *backend.Payment, now time.Time, prof *backend.GatewayProfile) ([]*plan, *orderOnly, error) {
+	ch, err := backend.ChooseCancelFor(p, prof, now)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -177,12 +203,13 @@ func cancelPlan(kind backend.OpKind, reason string) *plan {
 		expect = backend.StateVoided
 	}
 	return &plan{
-		op:          backend.GatewayOp{Kind: kind},
-		expect:      expect,
-		orderStatus: backend.OrderCancelled,
-		cancelStock: true,
-		reason:      reason,
-		doneMessage: fmt.Sprintf("%sが完了しました。対応状況をキャンセルにし、商品をキャンセル在庫（未対応）に追加しました", kind.Label()),
+		op:               backend.GatewayOp{Kind: kind},
+		expect:           expect,
+		orderStatus:      backend.OrderCancelled,
+		cancelStock:      true,
+		refundByTransfer: expect == backend.StateRefunded,
+		reason:           reason,
+		doneMessage:      fmt.Sprintf("%sが完了しました。対応状況をキャンセルにし、商品をキャンセル在庫（未対応）に追加しました", kind.Label()),
 		adjust: func(u *backend.Payment, _ *backend.GatewayView, _ time.Time, _ *backend.GatewayProfile) {
 			if expect == backend.StateRefunded && u.AmountRefunded < u.AmountCaptured {
 				u.AmountRefunded = u.AmountCaptured
@@ -464,8 +491,13 @@ func planFromJournal(op *backend.Operation, p *backend.Payment, now time.Time) (
 	case IntentCancel:
 		// What counts is the operation that was sent, whatever the date says now.
 		pls = []*plan{cancelPlan(op.Kind, op.Reason)}
+	case IntentCapture:
+		// Likewise: a capture sent inside the window is decided after it, too.
+		var pl *plan
+		pl, err = planCapture(&before, op.Amount)
+		pls = []*plan{pl}
 	default:
-		pls, _, err = planIntent(&before, Intent(op.Intent), prm, now)
+		pls, _, err = planIntent(&before, Intent(op.Intent), prm, now, nil)
 	}
 	if err != nil {
 		return nil, err

@@ -9,15 +9,26 @@ import (
 
 // ResolveUnresolved settles every operation left pending, sent or unknown — by a
 // crash, a closed laptop or a timeout — by asking the gateway. It returns how many
-// remain unresolved (the gateway could not be reached). Run it at start-up.
+// remain unresolved (the gateway could not be reached, or it waits for the operator
+// to choose among several transactions). Run it at start-up.
 func (e *Engine) ResolveUnresolved(ctx context.Context) (remaining int, err error) {
 	ops, err := e.Store.UnresolvedOperations(ctx)
+	if err != nil {
+		return 0, err
+	}
+	awaiting, err := e.Store.AwaitingChoice(ctx)
 	if err != nil {
 		return 0, err
 	}
 	for _, op := range ops {
 		if e.isSending(op.ID) {
 			continue // in flight in this process: its own answer settles it
+		}
+		if awaiting[op.PaymentID] {
+			// The gateway cannot tell (several transactions): asking again would not
+			// either. It waits for the operator's choice (ChooseCandidate).
+			remaining++
+			continue
 		}
 		if _, rerr := e.Resolve(ctx, op.ID); rerr != nil && backend.ErrorCode(rerr) == backend.EUNKNOWN {
 			remaining++

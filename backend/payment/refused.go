@@ -52,6 +52,9 @@ func (e *Engine) refused(ctx context.Context, gw backend.Gateway, prof *backend.
 	case !view.Found:
 		ja += "照会したところ、ゲートウェイにこの取引が見つかりません。ゲートウェイの管理画面で確認してください"
 		en += "The gateway's inquiry finds no such transaction: check the gateway's console."
+	case view.State == backend.StateNeedsReview && view.Several:
+		ja += "照会したところ、" + severalJa
+		en += "The gateway holds several payments under this id and cannot say which is current: choose it in the order's detail."
 	case view.State == backend.StateNeedsReview:
 		ja += fmt.Sprintf("照会したゲートウェイの状態（%s）からは判断できません。ゲートウェイの管理画面で確認してください", view.RawStatus)
 		en += fmt.Sprintf("The gateway's state (%s) does not tell: check the gateway's console.", view.RawStatus)
@@ -113,6 +116,12 @@ func (e *Engine) refused(ctx context.Context, gw backend.Gateway, prof *backend.
 	op.State, op.AfterState, op.Message = backend.OpFailed, op.BeforeState, ja
 	if err := e.Store.CompleteOperation(ctx, &backend.Completion{Op: op}); err != nil {
 		return nil, err
+	}
+	if ierr == nil && view.Several {
+		// 要確認 with the candidates until the operator chooses (AwaitChoice).
+		if _, err := e.awaitChoice(ctx, gw, stored, view, nil); err != nil {
+			return nil, err
+		}
 	}
 	refusal := &backend.Error{Code: backend.EGATEWAY, Class: backend.ErrorClassOf(cause), Message: ja, MessageEn: en,
 		GatewayCode: op.GatewayCode, Err: cause}

@@ -157,6 +157,9 @@ func savePayment(ctx context.Context, tx *sql.Tx, p *backend.Payment, now time.T
 			return backend.Errorf(backend.ENOTFOUND, "決済 (ID %d) は見つかりません", "payment %d was not found", p.ID)
 		}
 	}
+	if err := keepReviewAndIDs(ctx, tx, p); err != nil {
+		return err
+	}
 	// The newest payment of an order is its main payment.
 	_, err := tx.ExecContext(ctx, `UPDATE orders SET payment_id = ?, payment_state = ?
 		WHERE id = ? AND (payment_id IS NULL OR payment_id <= ?)`, p.ID, string(p.State), p.OrderID, p.ID)

@@ -12,15 +12,15 @@ import (
 )
 
 const profileColumns = `id, name, kind, demo, environment, host, merchant_id, sub_id, methods, auth_expiry_days,
-	fee_per_operation, auto_capture, created_at, updated_at, link_rule`
+	fee_per_operation, auto_capture, created_at, updated_at, link_rule, sales_cancel_from, sales_cancel_days`
 
 func scanProfile(sc interface{ Scan(...any) error }) (*backend.GatewayProfile, error) {
 	p := &backend.GatewayProfile{}
-	var kind, env, methods, rule string
+	var kind, env, methods, rule, cancelFrom string
 	var demo, auto int
 	var created, updated int64
 	if err := sc.Scan(&p.ID, &p.Name, &kind, &demo, &env, &p.Host, &p.MerchantID, &p.SubID, &methods,
-		&p.AuthExpiryDays, &p.FeePerOperation, &auto, &created, &updated, &rule); err != nil {
+		&p.AuthExpiryDays, &p.FeePerOperation, &auto, &created, &updated, &rule, &cancelFrom, &p.SalesCancel.Days); err != nil {
 		return nil, err
 	}
 	if rule != "" {
@@ -29,6 +29,7 @@ func scanProfile(sc interface{ Scan(...any) error }) (*backend.GatewayProfile, e
 		}
 	}
 	p.Kind, p.Environment, p.Demo, p.AutoCapture = backend.GatewayKind(kind), backend.Environment(env), demo == 1, auto == 1
+	p.SalesCancel.From = backend.CancelFrom(cancelFrom)
 	for _, m := range strings.Split(methods, ",") {
 		if m != "" {
 			p.Methods = append(p.Methods, backend.PaymentMethod(m))
@@ -78,9 +79,9 @@ func (db *DB) SaveProfile(ctx context.Context, p *backend.GatewayProfile) error 
 	}
 	vals := []any{p.Name, string(p.Kind), boolInt(p.Demo), string(p.Environment), p.Host, p.MerchantID, p.SubID,
 		strings.Join(methods, ","), p.AuthExpiryDays, p.FeePerOperation, boolInt(p.AutoCapture), ms(p.CreatedAt), ms(p.UpdatedAt),
-		linkRuleJSON(p.LinkRule)}
+		linkRuleJSON(p.LinkRule), string(p.SalesCancel.From), p.SalesCancel.Days}
 	const cols = `name, kind, demo, environment, host, merchant_id, sub_id, methods, auth_expiry_days,
-		fee_per_operation, auto_capture, created_at, updated_at, link_rule`
+		fee_per_operation, auto_capture, created_at, updated_at, link_rule, sales_cancel_from, sales_cancel_days`
 	var err error
 	if p.ID == 0 {
 		var res sql.Result
