@@ -17,6 +17,7 @@ import (
 
 	"kessaidesk/backend"
 	"kessaidesk/backend/payment"
+	"kessaidesk/backend/sbps"
 	"kessaidesk/backend/simkit"
 )
 
@@ -122,9 +123,11 @@ func TestConsoleAmountChangeFoundAfterARefusedCancel(t *testing.T) {
 	p := f.card(cardSpec{amount: 3000, authAt: yesterday})
 	p.ProcessedAt = yesterday
 	require.NoError(t, f.db.SavePayment(f.ctx, p))
-	require.NoError(t, f.sim.ConsoleChangeAmount(p.GatewayOrderID, 2500))
+	// The console's 金額変更 is a ChangeTran of 2,500 this morning, behind the app's back.
+	_, err := f.directClient().ChangeTran(f.ctx, p.GatewayTranID, p.GatewayTranPass, "AUTH", 2500, 0)
+	require.NoError(t, err)
 
-	_, err := f.eng.Run(f.ctx, payment.Request{PaymentID: p.ID, Intent: payment.IntentCancel, Operator: operator})
+	_, err = f.eng.Run(f.ctx, payment.Request{PaymentID: p.ID, Intent: payment.IntentCancel, Operator: operator})
 	require.Error(t, err)
 	msg := backend.ErrorMessage(err, "ja")
 	assertCoherent(t, msg)
@@ -151,7 +154,7 @@ func TestConsoleAmountChangeFoundAfterARefusedCancel(t *testing.T) {
 func TestRefusalWhoseInquiryFailsRecordsOnlyTheRefusal(t *testing.T) {
 	f := newFixture(t)
 	p := f.card(cardSpec{amount: 2600})
-	require.NoError(t, f.sim.ConsoleCancel(p.GatewayOrderID))
+	require.NoError(t, f.sim.SetStatus(p.GatewayOrderID, "VOID")) // 取消 in the console
 	f.sim.Server.Faults.Next("SearchTrade", 1, simkit.Fault{Kind: simkit.Fault500})
 
 	_, err := f.eng.Capture(f.ctx, payment.Request{PaymentID: p.ID, Operator: operator})
@@ -171,7 +174,7 @@ func TestRefusalWhoseInquiryFailsRecordsOnlyTheRefusal(t *testing.T) {
 func TestSBPSCaptureOfAnAuthorisationCancelledInTheConsole(t *testing.T) {
 	f := newSBPSFixture(t)
 	p := f.card(3900, time.Time{})
-	require.NoError(t, f.sim.ConsoleCancel(p.GatewayTranID))
+	require.NoError(t, f.sim.SetStatus(p.GatewayTranID, sbps.StatusVoided)) // 与信取消 in the console
 
 	_, err := f.run(p, payment.IntentCapture, payment.Params{})
 	require.Error(t, err)
@@ -195,7 +198,7 @@ func TestSBPSCaptureOfAnAuthorisationCancelledInTheConsole(t *testing.T) {
 func TestPaygentCancelOfAnAuthorisationCancelledInTheConsole(t *testing.T) {
 	f := newPaygentFixture(t)
 	p := f.card(6100, "20", t0.Add(-time.Hour), time.Time{})
-	require.NoError(t, f.sim.ConsoleCancel(p.GatewayTranID))
+	require.NoError(t, f.sim.SetStatus(p.GatewayTranID, "32")) // オーソリ取消 in the console
 
 	_, err := f.run(p, payment.IntentCancel, payment.Params{})
 	require.Error(t, err)
