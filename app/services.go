@@ -67,8 +67,16 @@ func (s *Services) operator(ctx context.Context) string {
 
 // Bindings returns the structs to bind, in one place for main and the tests.
 func Bindings(s *Services) []any {
-	return []any{&Orders{s: s}, &Payments{s: s}, &Settings{s: s}, &Work{s: s}, &Gateways{s: s}, &Link{s: s}, &Import{s: s}}
+	b := []any{&Orders{s: s}, &Payments{s: s}, &Settings{s: s}, &Work{s: s}, &Gateways{s: s}, &Link{s: s}, &Import{s: s}}
+	for _, dev := range devBindings {
+		b = append(b, dev(s))
+	}
+	return b
 }
+
+// devBindings are structs bound only in a dev build (the end-to-end tests' doors); a
+// release build has none.
+var devBindings []func(*Services) any
 
 // Bound are the bound structs by area, for tests.
 type Bound struct {

@@ -76,6 +76,9 @@ type Rules struct {
 	SyncIntervalMinutes    string `json:"syncIntervalMinutes"`
 	NetBankAutoCancel      bool   `json:"netBankAutoCancel"`
 	StaleProcessingMinutes string `json:"staleProcessingMinutes"`
+	// RecheckDays: captures and partial refunds of the last so many days are compared
+	// with the gateway (a refund or an amount change made in its console).
+	RecheckDays string `json:"recheckDays"`
 }
 
 // Rules returns the current rules (defaults filled in).
@@ -89,6 +92,7 @@ func (st *Settings) Rules() (*Rules, error) {
 		SyncIntervalMinutes:    strconv.Itoa(settingInt(st.s, sync.SettingInterval, 5)),
 		NetBankAutoCancel:      auto == "1",
 		StaleProcessingMinutes: strconv.Itoa(settingInt(st.s, sync.SettingStaleMinutes, 60)),
+		RecheckDays:            strconv.Itoa(settingInt(st.s, sync.SettingRecheckDays, sync.DefaultRecheckDays)),
 	}, nil
 }
 
@@ -102,13 +106,17 @@ func (st *Settings) SaveRules(r Rules) error {
 	if err != nil || stale < 5 || stale > 10080 {
 		return backend.Errorf(backend.EINVALID, "「決済処理中のまま」とみなす時間は5〜10080分の半角数字で入力してください", "the stale threshold is 5 to 10080 minutes")
 	}
+	recheck, err := strconv.Atoi(strings.TrimSpace(r.RecheckDays))
+	if err != nil || recheck < 1 || recheck > 180 {
+		return backend.Errorf(backend.EINVALID, "売上後にゲートウェイと照合する日数は1〜180日の半角数字で入力してください", "the days to compare captures are 1 to 180")
+	}
 	ctx := st.s.Ctx()
 	auto := "0"
 	if r.NetBankAutoCancel {
 		auto = "1"
 	}
 	for k, v := range map[string]string{sync.SettingInterval: strconv.Itoa(interval), sync.SettingStaleMinutes: strconv.Itoa(stale),
-		sync.SettingNetBankAutoVoid: auto} {
+		sync.SettingNetBankAutoVoid: auto, sync.SettingRecheckDays: strconv.Itoa(recheck)} {
 		if err := st.s.Store.SetSetting(ctx, k, v); err != nil {
 			return err
 		}

@@ -22,6 +22,7 @@ type WorkListInfo struct {
 }
 
 var workListLabels = map[string][2]string{
+	sqlite.ListStopShipping:    {"出荷を止める", "Stop shipping"},
 	sqlite.ListToCapture:       {"売上待ち（与信期限の近い順）", "To capture (by days left)"},
 	sqlite.ListCaptureFailed:   {"売上失敗", "Capture failed"},
 	sqlite.ListNeedsReview:     {"要確認・結果不明", "Needs review / unknown outcome"},
@@ -129,21 +130,75 @@ type DriftRow struct {
 	OurAmount     int64  `json:"ourAmount"`
 	GatewayAmount int64  `json:"gatewayAmount"`
 	Detail        string `json:"detail"`
+	// Hold: the order is on 「出荷を止める」 for this payment (キャンセルにする or keep it).
+	Hold bool `json:"hold"`
 }
 
 // Drifts lists the differences the sync found; nothing is fixed without a click.
 func (w *Work) Drifts() ([]DriftRow, error) {
-	ds, err := w.s.Store.Drifts(w.s.Ctx())
+	ctx := w.s.Ctx()
+	ds, err := w.s.Store.Drifts(ctx)
 	if err != nil {
 		return nil, err
+	}
+	holds, err := w.s.Store.ShippingHolds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	held := map[int64]bool{}
+	for _, h := range holds {
+		held[h.PaymentID] = true
 	}
 	out := []DriftRow{}
 	for _, d := range ds {
 		out = append(out, DriftRow{PaymentID: d.PaymentID, OrderID: d.OrderID, OrderNo: d.OrderNo, CustomerName: d.CustomerName,
 			FoundAt: jst(d.FoundAt), OurState: stateLabel(d.OurState), GatewayState: stateLabel(d.GatewayState),
-			OurAmount: int64(d.OurAmount), GatewayAmount: int64(d.GatewayAmount), Detail: d.Detail})
+			OurAmount: int64(d.OurAmount), GatewayAmount: int64(d.GatewayAmount), Detail: d.Detail, Hold: held[d.PaymentID]})
 	}
 	return out, nil
+}
+
+// HoldRow is one order of 「出荷を止める」: its payment was cancelled or refunded at the
+// gateway before it was shipped.
+type HoldRow struct {
+	PaymentID    int64  `json:"paymentId"`
+	OrderID      int64  `json:"orderId"`
+	OrderNo      string `json:"orderNo"`
+	CustomerName string `json:"customerName"`
+	Status       Label  `json:"status"`
+	Total        int64  `json:"total"`
+	Gateway      string `json:"gateway"`
+	GatewayState Label  `json:"gatewayState"`
+	FoundAt      string `json:"foundAt"`
+	Detail       string `json:"detail"`
+}
+
+// Holds lists 「出荷を止める」, oldest first.
+func (w *Work) Holds() ([]HoldRow, error) {
+	hs, err := w.s.Store.ShippingHolds(w.s.Ctx())
+	if err != nil {
+		return nil, err
+	}
+	out := []HoldRow{}
+	for _, h := range hs {
+		out = append(out, HoldRow{PaymentID: h.PaymentID, OrderID: h.OrderID, OrderNo: h.OrderNo, CustomerName: h.CustomerName,
+			Status: statusLabel(h.OrderStatus), Total: int64(h.Total), Gateway: h.Gateway.Label(), GatewayState: stateLabel(h.GatewayState),
+			FoundAt: jst(h.FoundAt), Detail: h.Detail})
+	}
+	return out, nil
+}
+
+// CancelHeldOrder answers 「出荷を止める」 with キャンセルにする: the payment takes the
+// gateway's state and the order becomes キャンセル (nothing is sent to the gateway).
+func (w *Work) CancelHeldOrder(paymentID int64) error {
+	ctx := w.s.Ctx()
+	return w.s.System.Syncer.CancelHeldOrder(ctx, paymentID, w.s.operator(ctx))
+}
+
+// KeepHeldOrder answers 「出荷を止める」 by keeping the order as it is.
+func (w *Work) KeepHeldOrder(paymentID int64) error {
+	ctx := w.s.Ctx()
+	return w.s.System.Syncer.KeepHeldOrder(ctx, paymentID, w.s.operator(ctx))
 }
 
 // AcceptGateway fixes a difference by taking the gateway's state as ours.

@@ -15,10 +15,11 @@ const (
 	ListStaleProcessing = "stale_processing" // 決済処理中 for longer than the threshold
 	ListOverdueDeposit  = "overdue_deposit"  // 入金待ち past the payment deadline, and net-bank expiries left open
 	ListNeedsReview     = "needs_review"     // 要確認, and operations whose outcome is unknown
+	ListStopShipping    = "stop_shipping"    // 出荷を止める: cancelled or refunded at the gateway before shipping
 )
 
 // WorkLists lists the work-list codes in display order.
-var WorkLists = []string{ListToCapture, ListCaptureFailed, ListNeedsReview, ListOverdueDeposit, ListStaleProcessing}
+var WorkLists = []string{ListStopShipping, ListToCapture, ListCaptureFailed, ListNeedsReview, ListOverdueDeposit, ListStaleProcessing}
 
 // WorkList returns up to limit orders of one work list. staleBefore is the order time
 // before which a 決済処理中 order is stale.
@@ -29,6 +30,8 @@ func (db *DB) WorkList(ctx context.Context, list string, now, staleBefore time.T
 	var where string
 	var args []any
 	switch list {
+	case ListStopShipping:
+		where = `EXISTS (SELECT 1 FROM shipping_holds h WHERE h.order_id = o.id AND ` + openHold + `) ORDER BY o.ordered_at, o.id`
 	case ListToCapture:
 		where = `o.payment_state = 'authorized' ORDER BY p.auth_expires_at, o.id`
 	case ListCaptureFailed:

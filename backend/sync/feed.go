@@ -42,11 +42,10 @@ func (s *Syncer) syncByFeed(ctx context.Context, prof *backend.GatewayProfile, f
 	}
 	var mu gosync.Mutex
 	applyAll := func(changes []backend.Change) {
-		for _, c := range changes {
-			if p := byOrder[c.GatewayOrderID]; p != nil && c.View != nil {
-				s.apply(ctx, prof, p, c.View, rep, &mu)
-				rep.Checked++
-			}
+		views, order := latestViews(byOrder, changes)
+		for _, p := range order {
+			s.apply(ctx, prof, p, views[p], rep, &mu)
+			rep.Checked++
 		}
 	}
 	save := func() {
@@ -75,4 +74,38 @@ func (s *Syncer) syncByFeed(ctx context.Context, prof *backend.GatewayProfile, f
 		return nil, nil
 	}
 	return pays, nil
+}
+
+// latestViews matches changes to our payments by trading_id and keeps each payment's
+// latest view, in the order the payments first changed. A Paygent 補正 (in its console
+// too) makes a new payment under the trading_id and cancels ours: a live payment with
+// another payment_id is our payment's successor (its id and amount are what the
+// gateway now holds), and the cancellation of ours that comes with it is not a cancel
+// of the order. Other payments of the trading that hold no money are not ours.
+func latestViews(byOrder map[string]*backend.Payment, changes []backend.Change) (map[*backend.Payment]*backend.GatewayView, []*backend.Payment) {
+	views := map[*backend.Payment]*backend.GatewayView{}
+	succeeded := map[*backend.Payment]bool{}
+	var order []*backend.Payment
+	for _, c := range changes {
+		p := byOrder[c.GatewayOrderID]
+		if p == nil || c.View == nil {
+			continue
+		}
+		v := *c.View
+		other := c.GatewayTranID != "" && p.GatewayTranID != "" && c.GatewayTranID != p.GatewayTranID
+		switch {
+		case other && (v.State == backend.StateAuthorized || v.State == backend.StateCaptured):
+			v.NewTranID = c.GatewayTranID
+			succeeded[p] = true
+		case other, succeeded[p]:
+			continue
+		case p.GatewayTranID == "":
+			v.NewTranID = c.GatewayTranID // known by trading_id only until now
+		}
+		if views[p] == nil {
+			order = append(order, p)
+		}
+		views[p] = &v
+	}
+	return views, order
 }

@@ -3,87 +3,44 @@ package sync
 import (
 	"context"
 	"fmt"
-	gosync "sync"
-	"time"
 
 	"kessaidesk/backend"
 	"kessaidesk/backend/payment"
 )
 
-// Reconcile compares every open payment with the gateway — including those the
-// periodic sync does not ask about, such as captures of the last days — and lists each
-// difference. Nothing is changed: the operator fixes each one in the direction they choose.
-func (s *Syncer) Reconcile(ctx context.Context, since time.Time) (*Report, error) {
-	rep := &Report{StartedAt: s.Clock.Now()}
-	profiles, err := s.Store.Profiles(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var mu gosync.Mutex
-	for _, prof := range profiles {
-		gw, err := s.Gateways.Gateway(ctx, prof)
-		if err != nil {
-			rep.Errors = append(rep.Errors, prof.Name+": "+backend.ErrorMessage(err, "ja"))
-			continue
-		}
-		pays, err := s.Store.FindPayments(ctx, backend.PaymentFilter{ProfileID: prof.ID, States: []backend.PaymentState{
-			backend.StateAuthorized, backend.StateCaptured, backend.StatePartiallyRefunded, backend.StateAwaitingDeposit,
-			backend.StateCaptureFailed, backend.StateNeedsReview,
-		}})
-		if err != nil {
-			return nil, err
-		}
-		for i, p := range pays {
-			if ctx.Err() != nil {
-				return rep, ctx.Err()
-			}
-			if p.State == backend.StateCaptured && p.CapturedAt.Before(since) {
-				continue
-			}
-			if s.Limits != nil {
-				if err := s.Limits.For(prof.ID).Wait(ctx); err != nil {
-					return rep, err
-				}
-			}
-			v, sent, err := inquire(ctx, gw, p)
-			rep.Requests += sent
-			rep.Checked++
-			if err != nil {
-				if backend.ErrorCode(err) == backend.EOFFLINE {
-					rep.Offline = append(rep.Offline, prof.Name)
-					break
-				}
-				rep.Errors = append(rep.Errors, fmt.Sprintf("%s: %s", p.GatewayOrderID, backend.ErrorMessage(err, "ja")))
-				continue
-			}
-			// Fix: agreement is judged as in the periodic sync (apply): 売上失敗 with the
-			// authorisation still open at the gateway is not a difference (Reconcile listed it
-			// and every run cleared it again), and a payment the gateway lacks says so
-			// instead of 「ゲートウェイは「」」.
-			switch {
-			case !v.Found:
-				s.drift(ctx, p, v, "ゲートウェイにこの取引がありません", rep, &mu)
-			case (v.State == p.State || p.State == backend.StateCaptureFailed && v.State == backend.StateAuthorized) && amountsAgree(p, v) ||
-				p.State == backend.StatePartiallyRefunded && v.State == backend.StateCaptured:
-				s.Store.DeleteDrift(ctx, p.ID)
-			default:
-				s.drift(ctx, p, v, "", rep, &mu)
-			}
-			if (i+1)%20 == 0 || i+1 == len(pays) {
-				s.notifier().Emit(EventProgress, Progress{Profile: prof.Name, Done: i + 1, Total: len(pays)})
-			}
-		}
-	}
-	rep.FinishedAt = s.Clock.Now()
-	return rep, nil
-}
-
 // AcceptGateway fixes a difference towards the gateway: our payment takes the state the
 // gateway reports now (asked again at the click), journalled under the operator's name.
 func (s *Syncer) AcceptGateway(ctx context.Context, paymentID int64, operator string) error {
+	return s.takeGateway(ctx, paymentID, operator, false)
+}
+
+// CancelHeldOrder answers 「出荷を止める」 with キャンセルにする: the payment takes the state
+// the gateway reports now — it must still be cancelled or refunded there — and the
+// order becomes キャンセル with its items on the キャンセル在庫 list, in one journalled
+// step under the operator's name. Nothing is sent to the gateway.
+func (s *Syncer) CancelHeldOrder(ctx context.Context, paymentID int64, operator string) error {
+	return s.takeGateway(ctx, paymentID, operator, true)
+}
+
+// KeepHeldOrder answers 「出荷を止める」 with the order kept as it is: it leaves the list
+// (the difference, if any, stays in 差異 for the payment).
+func (s *Syncer) KeepHeldOrder(ctx context.Context, paymentID int64, operator string) error {
+	return s.Store.KeepShipping(ctx, paymentID, operator)
+}
+
+func (s *Syncer) takeGateway(ctx context.Context, paymentID int64, operator string, cancelOrder bool) error {
 	p, err := s.Store.PaymentByID(ctx, paymentID)
 	if err != nil {
 		return err
+	}
+	if cancelOrder {
+		o, err := s.Store.OrderByID(ctx, p.OrderID)
+		if err != nil {
+			return err
+		}
+		if o.Status == backend.OrderShipped || o.Status == backend.OrderCancelled {
+			return backend.Errorf(backend.ECONFLICT, "受注 %s は既に「%s」です", "order %s is already %s", o.OrderNo, o.Status.Label())
+		}
 	}
 	prof, err := s.Store.ProfileByID(ctx, p.ProfileID)
 	if err != nil {
@@ -100,16 +57,29 @@ func (s *Syncer) AcceptGateway(ctx context.Context, paymentID int64, operator st
 	if !v.Found {
 		return backend.Errorf(backend.ECONFLICT, "ゲートウェイにこの取引がないため、ゲートウェイの状態に合わせられません", "the gateway has no such transaction")
 	}
-	u := p.WithView(v, s.Clock.Now())
+	reason := "差異の解消（ゲートウェイの状態に合わせる）"
+	if cancelOrder {
+		if v.State != backend.StateVoided && v.State != backend.StateRefunded {
+			return backend.Errorf(backend.ECONFLICT, "ゲートウェイでは今「%s」です。受注はキャンセルにしていません。作業リストの「差異」で確認してください",
+				"the gateway now reports %s; the order was not cancelled: see 差異", v.State.Label())
+		}
+		reason = "出荷を止める: キャンセルにする（ゲートウェイで「" + v.State.Label() + "」）"
+	}
 	now := s.Clock.Now()
+	u := p.WithView(v, now)
 	op := &backend.Operation{PaymentID: p.ID, Intent: "reconcile", Kind: backend.OpSyncFix, IdempotencyKey: fmt.Sprintf("reconcile/%d/%d", p.ID, now.UnixNano()),
-		Operator: operator, BeforeState: p.State, RequestedAt: now, Reason: "差異の解消（ゲートウェイの状態に合わせる）"}
+		Operator: operator, BeforeState: p.State, RequestedAt: now, Reason: reason}
 	if err := s.Store.BeginOperation(ctx, op); err != nil {
 		return err
 	}
 	op.State, op.AfterState, op.GatewayCode = backend.OpSucceeded, u.State, v.RawStatus
 	op.Message = fmt.Sprintf("ゲートウェイの状態（%s）に合わせました", v.State.Label())
-	if err := s.Store.CompleteOperation(ctx, &backend.Completion{Op: op, Payment: u}); err != nil {
+	c := &backend.Completion{Op: op, Payment: u}
+	if cancelOrder {
+		op.Message += "。受注をキャンセルにし、商品をキャンセル在庫（未対応）に追加しました"
+		c.OrderStatus, c.CancelStock = backend.OrderCancelled, true
+	}
+	if err := s.Store.CompleteOperation(ctx, c); err != nil {
 		return err
 	}
 	return s.Store.DeleteDrift(ctx, p.ID)

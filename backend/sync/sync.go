@@ -1,8 +1,12 @@
 // Package sync keeps payments up to date with the gateways: it runs at start-up, every
-// few minutes and on 「今すぐ同期」, asks each gateway for the state of every payment
-// that can still change (入金待ち, 決済処理中, 仮売上 near expiry, unresolved
-// operations), records deposits and expiries by rule, and lists every difference
-// between our state and the gateway's for the operator to fix.
+// few minutes and on 「今すぐ同期」, and compares every payment whose state can still
+// change at its gateway — 決済処理中, 要確認 and 売上失敗 at every run; open
+// authorisations, captures and partial refunds of the last days and awaited deposits
+// in turn, least recently compared first, within a per-run budget that goes round
+// them all several times a day. It records deposits and expiries by rule and lists
+// every other difference for the operator to fix; a payment cancelled or refunded at
+// the gateway (in its console, behind the app's back) before its order was shipped
+// also puts the order on 「出荷を止める」 with an alert.
 package sync
 
 import (
@@ -10,6 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
+	"strings"
 	gosync "sync"
 	"time"
 
@@ -29,7 +35,13 @@ const (
 	SettingInterval        = "sync.interval_minutes"   // default 5
 	SettingNetBankAutoVoid = "sync.netbank_autocancel" // "1": a net-bank expiry cancels the order
 	SettingStaleMinutes    = "sync.stale_processing_minutes"
+	// SettingRecheckDays: captures and partial refunds of the last so many days are
+	// compared with the gateway (a refund or an amount change in its console).
+	SettingRecheckDays = "sync.recheck_days"
 )
+
+// DefaultRecheckDays is SettingRecheckDays when unset.
+const DefaultRecheckDays = 30
 
 // Syncer is the scheduler and the run.
 type Syncer struct {
@@ -41,9 +53,16 @@ type Syncer struct {
 	Limits   *throttle.Registry
 	// Concurrency is the number of inquiries in flight per gateway (default 8).
 	Concurrency int
-	// ExpiryWarningDays: 仮売上 payments this close to their auth expiry are re-read and
-	// announced (default 7).
+	// ExpiryWarningDays: 仮売上 payments this close to their auth expiry are announced
+	// (default 7).
 	ExpiryWarningDays int
+	// RecheckCycle: periodic runs go round every payment of the rotation (RecheckQueue)
+	// at least once per cycle at the sync interval (default 6 hours, so a window open
+	// for a working day compares each of them at least once that day).
+	RecheckCycle time.Duration
+	// RecheckMin is the least number of rotating payments a periodic run asks (default
+	// 20): a small shop's are all asked at every run.
+	RecheckMin int
 
 	mu      gosync.Mutex
 	running bool
@@ -62,8 +81,15 @@ type Report struct {
 	Drifts     int // differences listed for the operator
 	Resolved   int // unknown operations settled
 	Expiring   int // 仮売上 lapsing within the warning days
-	Offline    []string
-	Errors     []string
+	// Budget is the number of payments the run could ask about: those asked at every
+	// run and its share of the rotation (a full run: all of them). One inquiry is one
+	// request, but for a lost answer asked again and Paygent's second look at a
+	// cancelled payment (by trading_id).
+	Budget int
+	// Holds are the order numbers put on 「出荷を止める」 by this run.
+	Holds   []string
+	Offline []string
+	Errors  []string
 }
 
 // Progress is the "sync:progress" event.
@@ -83,7 +109,8 @@ func (s *Syncer) notifier() backend.Notifier {
 // ErrRunning is returned when a run is asked for while one is under way.
 var ErrRunning = backend.Errorf(backend.EBUSY, "同期を実行中です", "a sync is already running")
 
-// Start runs the sync now and then every interval until ctx ends; RunNow kicks it.
+// Start runs a full sync now (what changed while the app was closed), then a periodic
+// one every interval until ctx ends; RunNow kicks a full one.
 func (s *Syncer) Start(ctx context.Context) {
 	s.mu.Lock()
 	if s.kick == nil {
@@ -91,13 +118,16 @@ func (s *Syncer) Start(ctx context.Context) {
 	}
 	kick := s.kick
 	s.mu.Unlock()
+	full := true
 	for {
-		s.RunOnce(ctx)
+		s.run(ctx, full)
 		select {
 		case <-ctx.Done():
 			return
 		case <-kick:
+			full = true
 		case <-time.After(s.interval(ctx)):
+			full = false
 		}
 	}
 }
@@ -125,8 +155,16 @@ func (s *Syncer) interval(ctx context.Context) time.Duration {
 	return time.Duration(m) * time.Minute
 }
 
-// RunOnce runs one sync over every gateway profile. Runs never overlap.
-func (s *Syncer) RunOnce(ctx context.Context) (*Report, error) {
+// RunOnce runs one full sync over every gateway profile: every payment that can still
+// change is compared with its gateway (今すぐ同期, the command line, the start). Runs
+// never overlap.
+func (s *Syncer) RunOnce(ctx context.Context) (*Report, error) { return s.run(ctx, true) }
+
+// RunScheduled runs one periodic sync: the payments asked at every run, and the
+// rotation's share — least recently compared first, at most the per-run budget.
+func (s *Syncer) RunScheduled(ctx context.Context) (*Report, error) { return s.run(ctx, false) }
+
+func (s *Syncer) run(ctx context.Context, full bool) (*Report, error) {
 	s.mu.Lock()
 	if s.running {
 		s.mu.Unlock()
@@ -157,16 +195,36 @@ func (s *Syncer) RunOnce(ctx context.Context) (*Report, error) {
 		if ctx.Err() != nil {
 			break
 		}
-		s.syncProfile(ctx, prof, rep)
+		s.syncProfile(ctx, prof, full, rep)
 	}
 	rep.FinishedAt = s.Clock.Now()
 	s.notifier().Emit(EventDone, map[string]any{"deposits": rep.Deposits, "expired": rep.Expired, "drifts": rep.Drifts,
-		"offline": rep.Offline, "finishedAt": rep.FinishedAt})
+		"holds": len(rep.Holds), "offline": rep.Offline, "finishedAt": rep.FinishedAt})
 	if rep.Deposits > 0 {
 		s.notifier().Notify("入金を確認しました", fmt.Sprintf("%d件の入金を確認し、対応状況を入金済みにしました", rep.Deposits))
 	}
+	s.announceHolds(rep)
 	s.announceExpiring(ctx, rep)
 	return rep, nil
+}
+
+// announceHolds alerts the operator, once per run, to the orders just put on 「出荷を止める」.
+func (s *Syncer) announceHolds(rep *Report) {
+	n := len(rep.Holds)
+	if n == 0 {
+		return
+	}
+	which := "受注 " + rep.Holds[0]
+	if n > 1 {
+		list := rep.Holds[:min(n, 5)]
+		which = fmt.Sprintf("%d件の受注（%s", n, strings.Join(list, "、"))
+		if n > len(list) {
+			which += " ほか"
+		}
+		which += "）"
+	}
+	s.notifier().Notify("出荷を止めてください", which+"の決済が、発送前にゲートウェイの管理画面などで取消・返金されました。"+
+		"作業リストの「出荷を止める」で、受注をキャンセルにするか、そのままにするかを選んでください")
 }
 
 // settingExpiryNotified holds the JST day the expiring authorisations were last announced.
@@ -193,27 +251,65 @@ func (s *Syncer) announceExpiring(ctx context.Context, rep *Report) {
 	s.Store.SetSetting(ctx, settingExpiryNotified, today)
 }
 
-// candidates are the payments of a profile whose state can still change.
-func (s *Syncer) candidates(ctx context.Context, prof *backend.GatewayProfile) ([]*backend.Payment, error) {
-	open, err := s.Store.FindPayments(ctx, backend.PaymentFilter{ProfileID: prof.ID, States: []backend.PaymentState{
-		backend.StateAwaitingDeposit, backend.StatePending, backend.StateNeedsReview, backend.StateCaptureFailed,
-	}})
+// everyRun are the states asked about at every run: a checkout in progress, an answer
+// to be settled, a capture to retry — few, and each waits on the gateway.
+var everyRun = []backend.PaymentState{backend.StatePending, backend.StateNeedsReview, backend.StateCaptureFailed}
+
+// candidates are the payments of a profile a run asks about: those of every run, and
+// the rotation's share — all of it in a full run, else the least recently compared
+// up to the budget. It returns them with the run's budget.
+func (s *Syncer) candidates(ctx context.Context, prof *backend.GatewayProfile, full bool) ([]*backend.Payment, int, error) {
+	pays, err := s.Store.FindPayments(ctx, backend.PaymentFilter{ProfileID: prof.ID, States: everyRun})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	days := s.ExpiryWarningDays
-	if days <= 0 {
-		days = 7
+	since := s.capturedSince(ctx)
+	limit := 0
+	if !full {
+		total, err := s.Store.RecheckCount(ctx, prof.ID, since)
+		if err != nil {
+			return nil, 0, err
+		}
+		if limit = s.budget(ctx, total); limit == 0 {
+			return pays, len(pays), nil
+		}
 	}
-	expiring, err := s.Store.FindPayments(ctx, backend.PaymentFilter{ProfileID: prof.ID,
-		States: []backend.PaymentState{backend.StateAuthorized}, AuthExpiresBefore: s.Clock.Now().AddDate(0, 0, days)})
+	queue, err := s.Store.RecheckQueue(ctx, prof.ID, since, limit)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return append(open, expiring...), nil
+	return append(pays, queue...), len(pays) + len(queue), nil
 }
 
-func (s *Syncer) syncProfile(ctx context.Context, prof *backend.GatewayProfile, rep *Report) {
+// capturedSince bounds the captures and partial refunds still compared (SettingRecheckDays).
+func (s *Syncer) capturedSince(ctx context.Context) time.Time {
+	return s.Clock.Now().AddDate(0, 0, -settingDays(ctx, s.Store, SettingRecheckDays, DefaultRecheckDays))
+}
+
+// budget is the rotation's share of one periodic run: enough to go round all total
+// payments once per RecheckCycle at the sync interval, at least RecheckMin.
+func (s *Syncer) budget(ctx context.Context, total int) int {
+	cycle, least := s.RecheckCycle, s.RecheckMin
+	if cycle <= 0 {
+		cycle = 6 * time.Hour
+	}
+	if least <= 0 {
+		least = 20
+	}
+	runs := max(int(cycle/s.interval(ctx)), 1)
+	return min(total, max(least, (total+runs-1)/runs))
+}
+
+func settingDays(ctx context.Context, st backend.Store, key string, def int) int {
+	v, _ := st.Setting(ctx, key)
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n <= 0 {
+		return def
+	}
+	return n
+}
+
+func (s *Syncer) syncProfile(ctx context.Context, prof *backend.GatewayProfile, full bool, rep *Report) {
 	now := s.Clock.Now()
 	st, err := s.Store.SyncStatus(ctx, prof.ID)
 	if err != nil {
@@ -229,14 +325,28 @@ func (s *Syncer) syncProfile(ctx context.Context, prof *backend.GatewayProfile, 
 		s.failed(ctx, st, prof, err, rep)
 		return
 	}
-	pays, err := s.candidates(ctx, prof)
+	pays, budget, err := s.candidates(ctx, prof, full)
 	if err != nil {
 		rep.Errors = append(rep.Errors, err.Error())
 		return
 	}
 	if feed, ok := gw.(backend.ChangeFeed); ok && s.feedEnabled(ctx, prof.ID) {
-		// One difference inquiry instead of one inquiry per payment.
-		if pays, err = s.syncByFeed(ctx, prof, feed, st, pays, rep); err != nil {
+		// One difference inquiry instead of one inquiry per payment: it covers every
+		// payment that can change, the whole rotation included.
+		all := pays
+		if !full {
+			all, _, err = s.candidates(ctx, prof, true)
+			if err != nil {
+				rep.Errors = append(rep.Errors, err.Error())
+				return
+			}
+		}
+		var rest []*backend.Payment
+		rest, err = s.syncByFeed(ctx, prof, feed, st, all, rep)
+		if rest == nil {
+			pays, budget = nil, 0
+		}
+		if err != nil {
 			if backend.ErrorCode(err) == backend.EOFFLINE || backend.ErrorClassOf(err) == backend.ClassNotSent {
 				if st.OfflineSince.IsZero() {
 					st.OfflineSince = now
@@ -250,6 +360,7 @@ func (s *Syncer) syncProfile(ctx context.Context, prof *backend.GatewayProfile, 
 			return
 		}
 	}
+	rep.Budget += budget
 	conc := s.Concurrency
 	if conc <= 0 {
 		conc = 8
@@ -398,8 +509,7 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 	}
 	now := s.Clock.Now()
 	switch {
-	case (v.State == p.State || p.State == backend.StateCaptureFailed && v.State == backend.StateAuthorized) && amountsAgree(p, v):
-		// 売上失敗 leaves the authorisation open at the gateway: that is agreement.
+	case agree(p, v) && amountsAgree(p, v):
 		// Keep what the gateway tells besides the state (processing date, tax, a
 		// payment_id it names), which later decisions rest on.
 		s.Store.DeleteDrift(ctx, p.ID)
@@ -457,13 +567,39 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 	}
 }
 
+// agree tells whether the gateway's state is ours. 売上失敗 leaves the authorisation
+// open at the gateway; after a partial refund SBPS still reads 売上済 (its inquiry
+// knows no refunds) and Paygent holds one sale for the rest.
+func agree(p *backend.Payment, v *backend.GatewayView) bool {
+	return v.State == p.State || p.State == backend.StateCaptureFailed && v.State == backend.StateAuthorized ||
+		p.State == backend.StatePartiallyRefunded && v.State == backend.StateCaptured
+}
+
 // amountsAgree compares what both sides say about the money, where the gateway says it.
 func amountsAgree(p *backend.Payment, v *backend.GatewayView) bool {
-	if v.AmountAuthorized != 0 && p.AmountAuthorized != 0 && v.AmountAuthorized != p.AmountAuthorized &&
-		p.State != backend.StatePartiallyRefunded {
-		return false
+	ours := currentAmount(p)
+	return v.AmountAuthorized == 0 || ours == 0 || v.AmountAuthorized == ours
+}
+
+// currentAmount is the money the payment holds as the gateway's inquiry reports it:
+// the authorisation, the sale once captured, the sale less the refunds.
+func currentAmount(p *backend.Payment) backend.Yen {
+	switch {
+	case p.State == backend.StatePartiallyRefunded && p.AmountCaptured > 0:
+		return p.AmountCaptured - p.AmountRefunded
+	case p.State == backend.StateCaptured && p.AmountCaptured > 0:
+		return p.AmountCaptured
 	}
-	return true
+	return p.AmountAuthorized
+}
+
+// cancelledAtGateway: the gateway reports released or returned money we still hold.
+func cancelledAtGateway(p *backend.Payment, v *backend.GatewayView) bool {
+	switch p.State {
+	case backend.StateAuthorized, backend.StateCaptured, backend.StateCaptureFailed, backend.StatePartiallyRefunded:
+		return v != nil && v.Found && (v.State == backend.StateVoided || v.State == backend.StateRefunded)
+	}
+	return false
 }
 
 // amountFromOrder fills in an amount the gateway's inquiry does not carry (SBPS answers
@@ -509,8 +645,12 @@ func (s *Syncer) record(ctx context.Context, p, u *backend.Payment, status backe
 	return s.Store.CompleteOperation(ctx, &backend.Completion{Op: op, Payment: u, OrderStatus: status, CancelStock: cancelStock})
 }
 
+// drift lists a difference for the operator; nothing of the payment changes but the
+// time it was last compared (and an id the gateway names). A payment cancelled or
+// refunded at the gateway before its order was shipped also stops the shipping.
 func (s *Syncer) drift(ctx context.Context, p *backend.Payment, v *backend.GatewayView, detail string, rep *Report, mu *gosync.Mutex) {
-	d := &backend.Drift{PaymentID: p.ID, FoundAt: s.Clock.Now(), OurState: p.State, OurAmount: p.AmountAuthorized, Detail: detail}
+	now := s.Clock.Now()
+	d := &backend.Drift{PaymentID: p.ID, FoundAt: now, OurState: p.State, OurAmount: currentAmount(p), Detail: detail}
 	if v != nil {
 		d.GatewayState, d.GatewayAmount, d.RawStatus = v.State, v.AmountAuthorized, v.RawStatus
 	}
@@ -520,9 +660,33 @@ func (s *Syncer) drift(ctx context.Context, p *backend.Payment, v *backend.Gatew
 			d.Detail += fmt.Sprintf("（金額: 当方 %s / ゲートウェイ %s）", d.OurAmount, d.GatewayAmount)
 		}
 	}
-	if err := s.Store.SaveDrift(ctx, d); err == nil {
-		mu.Lock()
-		rep.Drifts++
-		mu.Unlock()
+	if err := s.Store.SaveDrift(ctx, d); err != nil {
+		return
 	}
+	mu.Lock()
+	rep.Drifts++
+	mu.Unlock()
+	// Compared now: the rotation moves on to the others.
+	u := *p
+	u.LastSyncedAt = now
+	if v != nil && v.Found && v.NewTranID != "" {
+		u.GatewayTranID = v.NewTranID // Paygent's successor after a 補正: the id to ask next
+	}
+	s.Store.SavePayment(ctx, &u)
+	if !cancelledAtGateway(p, v) {
+		return
+	}
+	h := &backend.ShippingHold{PaymentID: p.ID, FoundAt: now, GatewayState: v.State,
+		Detail: fmt.Sprintf("%sで「%s」になりました（管理画面などでの操作）。当方は「%s」のままです", p.Gateway.Label(), v.State.Label(), p.State.Label())}
+	held, err := s.Store.HoldShipping(ctx, h)
+	if err != nil || !held {
+		return
+	}
+	no := fmt.Sprint(p.OrderID)
+	if o, err := s.Store.OrderByID(ctx, p.OrderID); err == nil {
+		no = o.OrderNo
+	}
+	mu.Lock()
+	rep.Holds = append(rep.Holds, no)
+	mu.Unlock()
 }

@@ -515,25 +515,26 @@ func TestPendingCheckoutTakesTheGatewayState(t *testing.T) {
 // operator fixes each one; AcceptGateway makes ours the gateway's.
 func TestDriftsAreListedAndFixedOnlyByTheOperator(t *testing.T) {
 	f := newFixture(t)
-	// A 仮売上 close to its expiry (re-read by the sync) that someone captured in the
-	// GMO console.
+	// A 仮売上 close to its expiry that someone captured in the GMO console.
 	authAt := f.now().AddDate(0, 0, -85)
 	captured := f.card(backend.StateAuthorized, "AUTH", 15000, 15000, authAt, backend.OrderNew)
 	require.NoError(t, f.sim.SetStatus(captured.GatewayOrderID, "SALES"))
 	// A konbini slip whose amount differs (the order was changed after the slip).
 	amount := f.deposit(backend.MethodKonbini, 5000, 5500, time.Time{})
-	// A 仮売上 far from its expiry is not re-read by the periodic sync.
+	// A 仮売上 far from its expiry, cancelled in the console: every open authorisation
+	// is compared, and its order (not shipped) is to be stopped.
 	quiet := f.card(backend.StateAuthorized, "AUTH", 7000, 7000, f.now().AddDate(0, 0, -3), backend.OrderNew)
 	require.NoError(t, f.sim.SetStatus(quiet.GatewayOrderID, "VOID"))
 	f.advance(time.Minute)
 
 	rep := f.run()
-	assert.Equal(t, 2, rep.Drifts)
-	assert.Equal(t, 2, rep.Checked)
+	assert.Equal(t, 3, rep.Drifts)
+	assert.Equal(t, 3, rep.Checked)
 	assert.Zero(t, rep.Deposits+rep.Expired+rep.Updated)
+	assert.Equal(t, []string{f.orderOf(quiet).OrderNo}, rep.Holds)
 
 	ds := f.drifts()
-	require.Len(t, ds, 2)
+	require.Len(t, ds, 3)
 	d := ds[captured.ID]
 	assert.Equal(t, backend.StateAuthorized, d.OurState)
 	assert.Equal(t, backend.StateCaptured, d.GatewayState)
@@ -548,11 +549,14 @@ func TestDriftsAreListedAndFixedOnlyByTheOperator(t *testing.T) {
 	assert.Equal(t, backend.Yen(5500), d.GatewayAmount)
 	assert.Contains(t, d.Detail, "金額")
 
+	assert.Equal(t, backend.StateVoided, ds[quiet.ID].GatewayState)
+
 	// Nothing changed on either side, and another run changes nothing either.
 	f.advance(5 * time.Minute)
 	rep = f.run()
-	assert.Equal(t, 2, rep.Drifts)
-	assert.Len(t, f.drifts(), 2, "refreshed, not duplicated")
+	assert.Equal(t, 3, rep.Drifts)
+	assert.Len(t, f.drifts(), 3, "refreshed, not duplicated")
+	assert.Empty(t, rep.Holds, "announced once")
 	for _, p := range []*backend.Payment{captured, amount, quiet} {
 		got := f.payment(p.ID)
 		assert.Equal(t, p.State, got.State)
@@ -581,13 +585,13 @@ func TestDriftsAreListedAndFixedOnlyByTheOperator(t *testing.T) {
 	// …and for the amount.
 	require.NoError(t, f.s.AcceptGateway(f.ctx, amount.ID, "佐藤"))
 	assert.Equal(t, backend.Yen(5500), f.payment(amount.ID).AmountAuthorized)
-	assert.Empty(t, f.drifts())
+	assert.Len(t, f.drifts(), 1, "the cancel waits for the operator")
 	assert.Zero(t, f.mutations(), "accepting the gateway's state sends nothing that changes it")
 
 	f.advance(5 * time.Minute)
 	rep = f.run()
-	assert.Zero(t, rep.Drifts, "fixed for good")
-	assert.Equal(t, 1, rep.Checked, "the captured payment is no longer open")
+	assert.Equal(t, 1, rep.Drifts, "the others are fixed for good")
+	assert.Equal(t, 3, rep.Checked, "a capture of the last days is still compared")
 
 	// AcceptGateway of a payment the gateway does not have is refused.
 	ghost := f.konbini(700)
@@ -598,35 +602,31 @@ func TestDriftsAreListedAndFixedOnlyByTheOperator(t *testing.T) {
 	assert.Equal(t, backend.StateAwaitingDeposit, f.payment(ghost.ID).State)
 }
 
-// 3. Reconcile also reads the captures of the last days; PushOurs sends the operation
-// that brings the gateway to our state.
-func TestReconcileFindsACaptureMissingAtTheGatewayAndPushOursSendsIt(t *testing.T) {
+// 3. The sync also reads the captures of the last days (30 by default); PushOurs sends
+// the operation that brings the gateway to our state.
+func TestSyncFindsARecentCaptureMissingAtTheGatewayAndPushOursSendsIt(t *testing.T) {
 	f := newFixture(t)
 	// We recorded 実売上 (say the answer was lost and then mis-resolved), the gateway
 	// still holds the authorisation.
 	p := f.card(backend.StateCaptured, "AUTH", 24800, 24800, f.now().AddDate(0, 0, -2), backend.OrderPaid)
-	// An old capture is outside the window asked for.
+	// A capture older than the days compared is not asked about.
 	old := f.card(backend.StateCaptured, "AUTH", 3000, 3000, f.now().AddDate(0, 0, -40), backend.OrderShipped)
 	oldP := f.payment(old.ID)
-	oldP.CapturedAt = f.now().AddDate(0, 0, -30)
+	oldP.CapturedAt = f.now().AddDate(0, 0, -31)
 	require.NoError(t, f.db.SavePayment(f.ctx, oldP))
 	f.advance(time.Minute)
 
 	rep := f.run()
-	assert.Zero(t, rep.Drifts, "the periodic sync does not re-read captures")
-	assert.Zero(t, rep.Checked)
-
-	rep, err := f.s.Reconcile(f.ctx, f.now().AddDate(0, 0, -7))
-	require.NoError(t, err)
 	assert.Equal(t, 1, rep.Drifts)
 	assert.Equal(t, 1, rep.Checked)
 	assert.Empty(t, rep.Errors)
+	assert.Empty(t, rep.Holds, "the gateway holds the money: nothing to stop")
 	d, ok := f.drifts()[p.ID]
 	require.True(t, ok)
 	assert.Equal(t, backend.StateCaptured, d.OurState)
 	assert.Equal(t, backend.StateAuthorized, d.GatewayState)
 	assert.Equal(t, "AUTH", d.RawStatus)
-	assert.Zero(t, f.mutations(), "Reconcile only asks")
+	assert.Zero(t, f.mutations(), "the sync only asks")
 	tr, _ := f.sim.Trade(p.GatewayOrderID)
 	assert.Equal(t, "AUTH", tr.Status)
 	assert.Equal(t, backend.StateCaptured, f.payment(p.ID).State)
@@ -649,8 +649,7 @@ func TestReconcileFindsACaptureMissingAtTheGatewayAndPushOursSendsIt(t *testing.
 	assert.Equal(t, backend.Yen(24800), got.AmountCaptured)
 	assert.Empty(t, f.drifts())
 
-	rep, err = f.s.Reconcile(f.ctx, f.now().AddDate(0, 0, -7))
-	require.NoError(t, err)
+	rep = f.run()
 	assert.Zero(t, rep.Drifts)
 	_, err = f.s.PushOurs(f.ctx, p.ID, "佐藤")
 	require.Error(t, err)
@@ -663,8 +662,7 @@ func TestPushOursChangesTheAmountAtTheGateway(t *testing.T) {
 	f := newFixture(t)
 	// We lowered the amount to 8,000 yen; the gateway still holds 10,000.
 	p := f.card(backend.StateAuthorized, "AUTH", 8000, 10000, f.now().AddDate(0, 0, -1), backend.OrderNew)
-	rep, err := f.s.Reconcile(f.ctx, f.now().AddDate(0, 0, -7))
-	require.NoError(t, err)
+	rep := f.run()
 	require.Equal(t, 1, rep.Drifts)
 	d := f.drifts()[p.ID]
 	assert.Equal(t, backend.Yen(8000), d.OurAmount)
@@ -701,9 +699,9 @@ func TestPushOursRefusesWhatNoOperationCanDo(t *testing.T) {
 	assert.Equal(t, backend.StateAwaitingDeposit, f.payment(p.ID).State)
 }
 
-// Reconcile agrees with the periodic sync: 売上失敗 with the authorisation still open
-// at the gateway is not a difference, and a payment the gateway lacks says so.
-func TestReconcileAgreesWithTheSync(t *testing.T) {
+// 売上失敗 with the authorisation still open at the gateway is not a difference, and an
+// authorisation the gateway lacks says so.
+func TestCaptureFailedAgreesAndAMissingTransactionIsListed(t *testing.T) {
 	f := newFixture(t)
 	failed := f.card(backend.StateCaptureFailed, "AUTH", 4000, 4000, f.now().AddDate(0, 0, -88), backend.OrderNew)
 	ghost := f.card(backend.StateAuthorized, "AUTH", 1200, 1200, f.now().AddDate(0, 0, -1), backend.OrderNew)
@@ -712,12 +710,9 @@ func TestReconcileAgreesWithTheSync(t *testing.T) {
 	require.NoError(t, f.db.SavePayment(f.ctx, g))
 
 	rep := f.run()
-	assert.Zero(t, rep.Drifts, "the sync reads 売上失敗 + AUTH as agreement")
-	rep, err := f.s.Reconcile(f.ctx, f.now().AddDate(0, 0, -7))
-	require.NoError(t, err)
 	ds := f.drifts()
 	_, listed := ds[failed.ID]
-	assert.False(t, listed, "Reconcile must not list what the sync clears at every run")
+	assert.False(t, listed, "the sync reads 売上失敗 + AUTH as agreement")
 	require.Contains(t, ds, ghost.ID)
 	assert.Equal(t, "ゲートウェイにこの取引がありません", ds[ghost.ID].Detail)
 	assert.Equal(t, 1, rep.Drifts)

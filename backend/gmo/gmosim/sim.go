@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 
@@ -328,3 +329,69 @@ func (s *Sim) Batch(fn func() error) error { return s.state.Batch(fn) }
 
 // save writes the state file after a change.
 func (s *Sim) save() { s.state.Changed() }
+
+var _ simkit.Console = (*Sim)(nil)
+
+// ConsoleCancel cancels an authorisation in the shop console (取消) by the rules
+// AlterTran CANCEL follows: VOID on the day of its latest processing, RETURN later.
+func (s *Sim) ConsoleCancel(orderID string) error {
+	return s.console("cancel", orderID, func(t *Trade) *answer {
+		if t.Status != "AUTH" && t.Status != "SAUTH" {
+			return failed("E01", "E01050004") // a sale is returned (ConsoleRefund)
+		}
+		return s.alterTran(consoleFields(t, "JobCd", "CANCEL"))
+	})
+}
+
+// ConsoleRefund returns a sale in the shop console (取消 of a sale): VOID on the day
+// of its latest processing, RETURN in the same month, RETURNX later.
+func (s *Sim) ConsoleRefund(orderID string) error {
+	return s.console("refund", orderID, func(t *Trade) *answer {
+		if t.Status != "SALES" && t.Status != "CAPTURE" {
+			return failed("E01", "E01050004")
+		}
+		return s.alterTran(consoleFields(t, "JobCd", "CANCEL"))
+	})
+}
+
+// ConsoleChangeAmount changes the amount in the shop console (金額変更) as ChangeTran
+// does: a new authorisation of amount with the same Tax, in the same state (a sale
+// stays a sale), its processing and authorisation dates moved to now.
+func (s *Sim) ConsoleChangeAmount(orderID string, amount int64) error {
+	return s.console("change amount", orderID, func(t *Trade) *answer {
+		job := t.Status
+		if job == "SALES" {
+			job = "CAPTURE"
+		}
+		return s.changeTran(consoleFields(t, "JobCd", job, "Amount", strconv.FormatInt(amount, 10), "Tax", strconv.FormatInt(t.Tax, 10)))
+	})
+}
+
+// consoleFields are the fields of an operation on t as the console sends them.
+func consoleFields(t *Trade, kv ...string) map[string]string {
+	f := map[string]string{"ShopID": t.ShopID, "AccessID": t.AccessID, "AccessPass": t.AccessPass}
+	for i := 0; i+1 < len(kv); i += 2 {
+		f[kv[i]] = kv[i+1]
+	}
+	return f
+}
+
+// console applies a console operation under the simulator's lock.
+func (s *Sim) console(op, orderID string, fn func(t *Trade) *answer) error {
+	s.mu.Lock()
+	t, ok := s.trades[orderID]
+	var a *answer
+	if ok {
+		s.expire(t)
+		a = fn(t)
+	}
+	s.mu.Unlock()
+	switch {
+	case !ok:
+		return &simkit.ConsoleRefusal{Op: op, ID: orderID, Code: "E01110002", Reason: "no such transaction"}
+	case len(a.errs) > 0:
+		return &simkit.ConsoleRefusal{Op: op, ID: orderID, Code: a.errs[0].Info}
+	}
+	s.save()
+	return nil
+}

@@ -538,3 +538,49 @@ func (s *Sim) Batch(fn func() error) error { return s.state.Batch(fn) }
 
 // save writes the state file after a change.
 func (s *Sim) save() { s.state.Changed() }
+
+var _ simkit.Console = (*Sim)(nil)
+
+// ConsoleCancel releases an authorisation in Paygent's console (オーソリ取消, as 021).
+func (s *Sim) ConsoleCancel(paymentID string) error {
+	return s.console("cancel", paymentID, func(p *Payment, now time.Time) *answer { return s.authCancel(p, now) })
+}
+
+// ConsoleRefund cancels a sale in Paygent's console (売上取消, as 023), within the
+// sales-cancel window.
+func (s *Sim) ConsoleRefund(paymentID string) error {
+	return s.console("refund", paymentID, func(p *Payment, now time.Time) *answer { return s.salesCancel(p, now) })
+}
+
+// ConsoleChangeAmount corrects the amount in Paygent's console (補正, as 028 on an
+// authorisation and 029 on a sale): a new payment_id for amount under the same
+// trading_id, the old payment cancelled. Paygent only lowers an amount.
+func (s *Sim) ConsoleChangeAmount(paymentID string, amount int64) error {
+	return s.console("change amount", paymentID, func(p *Payment, now time.Time) *answer {
+		kind := paygent.KindCardAuthCorrect
+		if p.Status == "40" {
+			kind = paygent.KindCardSalesCorrect
+		}
+		return s.correct(p, kind, map[string]string{"payment_amount": strconv.FormatInt(amount, 10), "reduction_flag": "0"}, now)
+	})
+}
+
+// console applies a console operation to a card payment under the simulator's lock.
+func (s *Sim) console(op, paymentID string, fn func(p *Payment, now time.Time) *answer) error {
+	s.mu.Lock()
+	p, ok := s.payments[paymentID]
+	var a *answer
+	if ok && p.PaymentType == paygent.TypeCard {
+		s.expire(p)
+		a = fn(p, s.Clock.Now())
+	}
+	s.mu.Unlock()
+	switch {
+	case a == nil:
+		return &simkit.ConsoleRefusal{Op: op, ID: paymentID, Reason: "no such card payment"}
+	case !a.isOK():
+		return &simkit.ConsoleRefusal{Op: op, ID: paymentID, Code: a.vals["response_code"]}
+	}
+	s.save()
+	return nil
+}

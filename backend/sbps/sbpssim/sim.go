@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 
@@ -436,4 +437,63 @@ func (s *Sim) Count(apiID string) int {
 		}
 	}
 	return n
+}
+
+var _ simkit.Console = (*Sim)(nil)
+
+// ConsoleCancel releases an authorisation in SBPS's console (与信取消), as 取消返金要求
+// does before the sale.
+func (s *Sim) ConsoleCancel(trackingID string) error {
+	return s.console("cancel", trackingID, func(m *Merchant, t *Trade) *answer {
+		if t.PaymentStatus != sbps.StatusAuthorized {
+			return &answer{errCode: "payment_status=" + t.PaymentStatus} // a sale is refunded (ConsoleRefund)
+		}
+		return s.cancelRefund(m, map[string]string{"tracking_id": trackingID})
+	})
+}
+
+// ConsoleRefund refunds a sale in full in SBPS's console (返金), as 取消返金要求 does
+// after the sale (until the end of the third month after it).
+func (s *Sim) ConsoleRefund(trackingID string) error {
+	return s.console("refund", trackingID, func(m *Merchant, t *Trade) *answer {
+		if t.PaymentStatus != sbps.StatusCaptured {
+			return &answer{errCode: "payment_status=" + t.PaymentStatus}
+		}
+		return s.cancelRefund(m, map[string]string{"tracking_id": trackingID})
+	})
+}
+
+// ConsoleChangeAmount lowers a sale to amount in SBPS's console: 部分返金 of the
+// difference (a sale only; the console changes no authorisation's amount).
+func (s *Sim) ConsoleChangeAmount(trackingID string, amount int64) error {
+	return s.console("change amount", trackingID, func(m *Merchant, t *Trade) *answer {
+		if t.PaymentStatus != sbps.StatusCaptured {
+			return card("K0")
+		}
+		refund := t.Sold - t.Refunded - amount
+		if amount <= 0 || refund <= 0 {
+			return card("K1")
+		}
+		return s.partialRefund(m, map[string]string{"tracking_id": trackingID, "pay_option_manage/amount": strconv.FormatInt(refund, 10)})
+	})
+}
+
+// console applies a console operation to a card payment under the simulator's lock.
+func (s *Sim) console(op, trackingID string, fn func(m *Merchant, t *Trade) *answer) error {
+	s.mu.Lock()
+	t, ok := s.trades[trackingID]
+	var a *answer
+	if ok && t.Method == MethodCard {
+		s.expire(t)
+		a = fn(s.merchants[t.MerchantID+t.ServiceID], t)
+	}
+	s.mu.Unlock()
+	switch {
+	case a == nil:
+		return &simkit.ConsoleRefusal{Op: op, ID: trackingID, Reason: "no such card payment"}
+	case a.errCode != "":
+		return &simkit.ConsoleRefusal{Op: op, ID: trackingID, Code: a.errCode}
+	}
+	s.save()
+	return nil
 }

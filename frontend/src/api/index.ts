@@ -3,7 +3,7 @@
 import { createContext, useContext } from 'react'
 import type {
   ActionInput, ActionPreview, BackupInfo, Backups, BulkJob, ConsoleImportRequest, ConsoleImportResult, DriftRow, ExportEncoding,
-  ExportResult, FeeRow, GatewayKindInfo, ImportFieldSpec, ImportFileInfo, ImportLayout, ImportPreview, ImportRequest, ImportResult,
+  ExportResult, FeeRow, GatewayKindInfo, HoldRow, ImportFieldSpec, ImportFileInfo, ImportLayout, ImportPreview, ImportRequest, ImportResult,
   Info, LinkProgress, LinkRow, OperationResult, OrderDetail, OrderPage, OrderRow, OrderSearch, Options, ProfileInput, ProfileView,
   RefundRow, Rules, StockRow, SyncState, TestResult, TxIds, TxView, UIError, WorkListInfo,
 } from './types'
@@ -35,6 +35,10 @@ export interface Api {
   drifts(): Promise<DriftRow[]>
   acceptGateway(paymentId: number): Promise<void>
   pushOurs(paymentId: number): Promise<string>
+  // 出荷を止める: orders whose payment was cancelled or refunded at the gateway before shipping.
+  holds(): Promise<HoldRow[]>
+  cancelHeldOrder(paymentId: number): Promise<void> // the payment takes the gateway's state, the order キャンセル
+  keepHeldOrder(paymentId: number): Promise<void> // the order stays as it is
   cancelStock(status: string): Promise<StockRow[]>
   markStockReturned(ids: number[]): Promise<void>
   refundTasks(status: string): Promise<RefundRow[]>

@@ -214,6 +214,12 @@ export interface SyncState { profiles: ProfileSync[]; drifts: number }
 export interface DriftRow {
   paymentId: number; orderId: number; orderNo: string; customerName: string; foundAt: string
   ourState: Label; gatewayState: Label; ourAmount: number; gatewayAmount: number; detail: string
+  hold: boolean // the order is on 出荷を止める for this payment
+}
+// HoldRow is an order of 出荷を止める: its payment was cancelled or refunded at the gateway before shipping.
+export interface HoldRow {
+  paymentId: number; orderId: number; orderNo: string; customerName: string; status: Label; total: number
+  gateway: string; gatewayState: Label; foundAt: string; detail: string
 }
 export interface StockRow {
   id: number; orderId: number; orderNo: string; productCode: string; productName: string; variant: string
@@ -242,7 +248,7 @@ export interface ProfileInput {
   differenceInquiry: boolean; linkRule: LinkRule
 }
 export interface TestResult { ok: boolean; message: string }
-export interface Rules { syncIntervalMinutes: string; netBankAutoCancel: boolean; staleProcessingMinutes: string }
+export interface Rules { syncIntervalMinutes: string; netBankAutoCancel: boolean; staleProcessingMinutes: string; recheckDays: string }
 export interface BackupInfo { name: string; size: number; created: string }
 export interface Backups { list: BackupInfo[]; restorePending: string }
 

@@ -72,6 +72,9 @@ export function Settings({ info, onChanged }: { info: Info; onChanged: () => voi
           <label className="field"><span>{t.staleMinutes}</span>
             <input data-testid="rules-stale" inputMode="numeric" value={rules.staleProcessingMinutes}
               onChange={(e) => setRules({ ...rules, staleProcessingMinutes: e.target.value })} /></label>
+          <label className="field"><span>{t.recheckDays}</span>
+            <input data-testid="rules-recheck" inputMode="numeric" value={rules.recheckDays}
+              onChange={(e) => setRules({ ...rules, recheckDays: e.target.value })} /></label>
           <label className="check"><input type="checkbox" data-testid="rules-netbank" checked={rules.netBankAutoCancel}
             onChange={(e) => setRules({ ...rules, netBankAutoCancel: e.target.checked })} /> {t.netBankAutoCancel}</label>
           <div className="buttons"><button type="submit" data-testid="rules-save">{t.save}</button></div>

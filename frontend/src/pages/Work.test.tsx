@@ -59,7 +59,7 @@ describe('作業リスト', () => {
   it('fixes a difference only on a click, in the direction chosen', async () => {
     const api = fakeApi({
       drifts: vi.fn(async () => [{ paymentId: 7, orderId: 3, orderNo: '100003', customerName: '佐藤 花子', foundAt: '',
-        ourState: L('captured', '実売上'), gatewayState: L('authorized', '仮売上'), ourAmount: 5000, gatewayAmount: 5000, detail: '当方は「実売上」、ゲートウェイは「仮売上」' }]),
+        ourState: L('captured', '実売上'), gatewayState: L('authorized', '仮売上'), ourAmount: 5000, gatewayAmount: 5000, detail: '当方は「実売上」、ゲートウェイは「仮売上」', hold: false }]),
     })
     const user = userEvent.setup()
     renderApp(api)
@@ -72,6 +72,86 @@ describe('作業リスト', () => {
     await user.click(within(row).getByTestId('drift-push'))
     expect(api.pushOurs).toHaveBeenCalledWith(7)
     expect(api.acceptGateway).not.toHaveBeenCalled()
+  })
+
+  it('lists 出荷を止める with what the gateway did, and cancels or keeps an order only on a click', async () => {
+    const hold = { paymentId: 21, orderId: 9, orderNo: '100021', customerName: '鈴木 一郎', status: L('new', '新規受付'), total: 8800,
+      gateway: 'GMO-PG', gatewayState: L('voided', '取消'), foundAt: '2026-11-24T10:05:00+09:00',
+      detail: 'GMO-PGで「取消」になりました（管理画面などでの操作）。当方は「仮売上」のままです' }
+    const api = fakeApi({
+      workLists: vi.fn(async () => [
+        { code: 'stop_shipping', ja: '出荷を止める', en: 'Stop shipping', count: 1 },
+        { code: 'to_capture', ja: '売上待ち（与信期限の近い順）', en: 'To capture', count: 1 },
+      ]),
+      holds: vi.fn(async () => [hold]),
+    })
+    const user = userEvent.setup()
+    renderApp(api)
+    await user.click(await screen.findByTestId('nav-work'))
+    expect(await screen.findByTestId('work-tab-stop_shipping')).toHaveTextContent('出荷を止める1')
+    await user.click(screen.getByTestId('work-tab-stop_shipping'))
+    const row = await screen.findByTestId('hold-row')
+    expect(row).toHaveTextContent('100021')
+    expect(row).toHaveTextContent('新規受付')
+    expect(row).toHaveTextContent('取消')
+    expect(row).toHaveTextContent('管理画面などでの操作')
+    expect(screen.getByTestId('work-list-stop_shipping')).toHaveTextContent('発送しないでください')
+    expect(api.workList).not.toHaveBeenCalledWith('stop_shipping')
+    expect(api.cancelHeldOrder).not.toHaveBeenCalled()
+    expect(api.keepHeldOrder).not.toHaveBeenCalled()
+
+    vi.mocked(api.holds).mockResolvedValue([])
+    await user.click(within(row).getByTestId('hold-keep'))
+    expect(api.keepHeldOrder).toHaveBeenCalledWith(21)
+    expect(api.cancelHeldOrder).not.toHaveBeenCalled()
+    expect(await screen.findByRole('status')).toHaveTextContent('受注 100021 はそのままにしました')
+    expect(await screen.findByText('出荷を止める受注はありません')).toBeInTheDocument()
+  })
+
+  it('cancels a held order from its row, and says why when the gateway changed again', async () => {
+    const api = fakeApi({
+      workLists: vi.fn(async () => [{ code: 'stop_shipping', ja: '出荷を止める', en: 'Stop shipping', count: 1 }]),
+      holds: vi.fn(async () => [{ paymentId: 21, orderId: 9, orderNo: '100021', customerName: '鈴木 一郎', status: L('paid', '入金済み'),
+        total: 8800, gateway: 'SBペイメントサービス', gatewayState: L('refunded', '返品・返金済'), foundAt: '', detail: '' }]),
+    })
+    vi.mocked(api.cancelHeldOrder).mockRejectedValueOnce({ code: 'ECONFLICT',
+      message: 'ゲートウェイでは今「仮売上」です。受注はキャンセルにしていません。作業リストの「差異」で確認してください', messageEn: '' })
+    const user = userEvent.setup()
+    renderApp(api)
+    await user.click(await screen.findByTestId('nav-work'))
+    await user.click(await screen.findByTestId('work-tab-stop_shipping'))
+    await user.click(await screen.findByTestId('hold-cancel'))
+    expect(api.cancelHeldOrder).toHaveBeenCalledWith(21)
+    expect(await screen.findByTestId('error-message')).toHaveTextContent('受注はキャンセルにしていません')
+    await user.click(screen.getByTestId('hold-cancel'))
+    expect(await screen.findByRole('status')).toHaveTextContent('受注 100021 をキャンセルにしました')
+    expect(api.keepHeldOrder).not.toHaveBeenCalled()
+  })
+
+  it('offers キャンセルにする and keep on a difference whose order is to be stopped, and only there', async () => {
+    const api = fakeApi({
+      drifts: vi.fn(async () => [
+        { paymentId: 21, orderId: 9, orderNo: '100021', customerName: '鈴木 一郎', foundAt: '', ourState: L('authorized', '仮売上'),
+          gatewayState: L('voided', '取消'), ourAmount: 8800, gatewayAmount: 8800, detail: '当方は「仮売上」、ゲートウェイは「取消」', hold: true },
+        { paymentId: 22, orderId: 10, orderNo: '100022', customerName: '田中 花子', foundAt: '', ourState: L('authorized', '仮売上'),
+          gatewayState: L('authorized', '仮売上'), ourAmount: 3300, gatewayAmount: 2800,
+          detail: '当方は「仮売上」、ゲートウェイは「仮売上」（金額: 当方 3,300円 / ゲートウェイ 2,800円）', hold: false },
+      ]),
+    })
+    const user = userEvent.setup()
+    renderApp(api)
+    await user.click(await screen.findByTestId('nav-work'))
+    await user.click(await screen.findByTestId('work-tab-drifts'))
+    const [held, amount] = await screen.findAllByTestId('drift-row')
+    expect(within(held).getByTestId('drift-hold')).toHaveTextContent('出荷を止める')
+    expect(within(amount).queryByTestId('drift-hold')).not.toBeInTheDocument()
+    expect(within(amount).queryByTestId('drift-hold-cancel')).not.toBeInTheDocument()
+    expect(amount).toHaveTextContent('3,300')
+    expect(amount).toHaveTextContent('2,800')
+    await user.click(within(held).getByTestId('drift-hold-cancel'))
+    expect(api.cancelHeldOrder).toHaveBeenCalledWith(21)
+    expect(api.acceptGateway).not.toHaveBeenCalled()
+    expect(await screen.findByRole('status')).toHaveTextContent('受注 100021 をキャンセルにしました')
   })
 
   it('marks the selected キャンセル在庫 lines as returned', async () => {
@@ -90,6 +170,21 @@ describe('作業リスト', () => {
     await user.click(screen.getByLabelText('100002'))
     await user.click(screen.getByTestId('mark-returned'))
     expect(api.markStockReturned).toHaveBeenCalledWith([2])
+  })
+})
+
+describe('同期と作業リストのルール', () => {
+  it('saves the days captures are compared with the gateway, with the other rules', async () => {
+    const api = fakeApi()
+    const user = userEvent.setup()
+    renderApp(api)
+    await user.click(await screen.findByTestId('nav-settings'))
+    const days = await screen.findByTestId('rules-recheck')
+    expect(days).toHaveValue('30')
+    await user.clear(days)
+    await user.type(days, '45')
+    await user.click(screen.getByTestId('rules-save'))
+    expect(api.saveRules).toHaveBeenCalledWith({ syncIntervalMinutes: '5', netBankAutoCancel: false, staleProcessingMinutes: '60', recheckDays: '45' })
   })
 })
 

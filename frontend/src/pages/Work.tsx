@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import { toUIError, useApi } from '../api'
-import type { DriftRow, FeeRow, OrderRow, RefundRow, StockRow, SyncState, UIError, WorkListInfo } from '../api'
+import type { DriftRow, FeeRow, HoldRow, OrderRow, RefundRow, StockRow, SyncState, UIError, WorkListInfo } from '../api'
 import { Badge, ErrorMessage, Spinner } from '../components/common'
 import { dateTime, useT, yen } from '../i18n'
 import { BulkBar } from '../components/BulkBar'
@@ -94,7 +94,8 @@ export function Work({ onOpen, tab: tabCode = 'to_capture', onTab }: { onOpen: (
         {tabButton('fees', t.fees, tab.kind === 'fees', () => setTab({ kind: 'fees' }))}
       </div>
       {tab.kind === 'list' && tab.code === 'unlinked' && <UnlinkedTab onOpen={onOpen} onChanged={refresh} />}
-      {tab.kind === 'list' && tab.code !== 'unlinked' && <ListTab code={tab.code} onOpen={onOpen} onChanged={refresh} />}
+      {tab.kind === 'list' && tab.code === 'stop_shipping' && <StopShippingTab onOpen={onOpen} onChanged={refresh} />}
+      {tab.kind === 'list' && tab.code !== 'unlinked' && tab.code !== 'stop_shipping' && <ListTab code={tab.code} onOpen={onOpen} onChanged={refresh} />}
       {tab.kind === 'drifts' && <DriftsTab onOpen={onOpen} onChanged={refresh} />}
       {tab.kind === 'stock' && <StockTab />}
       {tab.kind === 'refunds' && <RefundsTab />}
@@ -135,22 +136,82 @@ function ListTab({ code, onOpen, onChanged }: { code: string; onOpen: (id: numbe
   )
 }
 
-function DriftsTab({ onOpen, onChanged }: { onOpen: (id: number) => void; onChanged: () => void }) {
-  const api = useApi()
+// useFix runs one of the operator's fixes and reports its outcome above the list.
+function useFix(reload: () => void, onChanged: () => void, fail: (e: unknown) => void): [string, (fn: () => Promise<unknown>, done?: string) => Promise<void>] {
   const t = useT()
-  const [rows, error, reload, fail] = useLoad<DriftRow[]>(() => api.drifts(), [api])
   const [notice, setNotice] = useState('')
-  const fix = async (fn: () => Promise<unknown>) => {
+  const fix = async (fn: () => Promise<unknown>, done?: string) => {
     setNotice('')
     try {
       const r = await fn()
-      setNotice(typeof r === 'string' && r ? r : t.done)
+      setNotice(done ?? (typeof r === 'string' && r ? r : t.done))
       reload()
       onChanged()
     } catch (e) {
       fail(e)
     }
   }
+  return [notice, fix]
+}
+
+// HoldActions answer 出荷を止める: cancel the order, or keep it as it is.
+function HoldActions({ paymentId, orderNo, fix, testId }: {
+  paymentId: number; orderNo: string; testId: string
+  fix: (fn: () => Promise<unknown>, done?: string) => Promise<void>
+}) {
+  const api = useApi()
+  const t = useT()
+  return (
+    <>
+      <button className="danger" data-testid={`${testId}-cancel`} onClick={() => fix(() => api.cancelHeldOrder(paymentId), t.holdCancelled(orderNo))}>{t.holdCancel}</button>
+      <button data-testid={`${testId}-keep`} onClick={() => fix(() => api.keepHeldOrder(paymentId), t.holdKept(orderNo))}>{t.holdKeep}</button>
+    </>
+  )
+}
+
+// StopShippingTab is 出荷を止める: orders whose payment was cancelled or refunded at the
+// gateway before they were shipped, until the operator cancels or keeps each one.
+function StopShippingTab({ onOpen, onChanged }: { onOpen: (id: number) => void; onChanged: () => void }) {
+  const api = useApi()
+  const t = useT()
+  const [rows, error, reload, fail] = useLoad<HoldRow[]>(() => api.holds(), [api])
+  const [notice, fix] = useFix(reload, onChanged, fail)
+  return (
+    <div data-testid="work-list-stop_shipping">
+      {notice && <div className="notice" role="status">{notice}</div>}
+      <ErrorMessage error={error} />
+      {!rows && !error && <Spinner text={t.loading} />}
+      {rows && rows.length === 0 && <p className="muted">{t.stopShippingNone}</p>}
+      {rows && rows.length > 0 && (
+        <>
+          <div className="warn-box">{t.stopShippingHelp}</div>
+          <table>
+            <thead><tr><th>{t.orderNo}</th><th>{t.customerName}</th><th>{t.status}</th><th className="num">{t.total}</th><th>{t.gatewayNow}</th><th>{t.detail}</th><th>{t.actions}</th></tr></thead>
+            <tbody>
+              {rows.map((h) => (
+                <tr key={h.paymentId} data-testid="hold-row" data-order-no={h.orderNo}>
+                  <td className="mono"><button className="link" onClick={() => onOpen(h.orderId)}>{h.orderNo}</button></td>
+                  <td>{h.customerName}</td>
+                  <td><Badge label={h.status} kind="status" /></td>
+                  <td className="num">{yen(h.total, t.lang)}</td>
+                  <td>{h.gateway} <Badge label={h.gatewayState} kind="payment" /></td>
+                  <td>{h.detail}<div className="sub">{dateTime(h.foundAt)}</div></td>
+                  <td className="row-actions"><HoldActions paymentId={h.paymentId} orderNo={h.orderNo} fix={fix} testId="hold" /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
+  )
+}
+
+function DriftsTab({ onOpen, onChanged }: { onOpen: (id: number) => void; onChanged: () => void }) {
+  const api = useApi()
+  const t = useT()
+  const [rows, error, reload, fail] = useLoad<DriftRow[]>(() => api.drifts(), [api])
+  const [notice, fix] = useFix(reload, onChanged, fail)
   return (
     <div data-testid="drifts">
       {notice && <div className="notice" role="status">{notice}</div>}
@@ -161,8 +222,9 @@ function DriftsTab({ onOpen, onChanged }: { onOpen: (id: number) => void; onChan
           <thead><tr><th>{t.orderNo}</th><th>{t.customerName}</th><th>{t.ours}</th><th>{t.theirs}</th><th>{t.detail}</th><th>{t.actions}</th></tr></thead>
           <tbody>
             {rows.map((d) => (
-              <tr key={d.paymentId} data-testid="drift-row">
-                <td className="mono"><button className="link" onClick={() => onOpen(d.orderId)}>{d.orderNo}</button></td>
+              <tr key={d.paymentId} data-testid="drift-row" data-order-no={d.orderNo}>
+                <td className="mono"><button className="link" onClick={() => onOpen(d.orderId)}>{d.orderNo}</button>
+                  {d.hold && <div><span className="badge hold" data-testid="drift-hold">{t.stopShippingTag}</span></div>}</td>
                 <td>{d.customerName}</td>
                 <td><Badge label={d.ourState} kind="payment" /> {yen(d.ourAmount, t.lang)}</td>
                 <td><Badge label={d.gatewayState} kind="payment" /> {yen(d.gatewayAmount, t.lang)}</td>
@@ -170,6 +232,7 @@ function DriftsTab({ onOpen, onChanged }: { onOpen: (id: number) => void; onChan
                 <td className="row-actions">
                   <button data-testid="drift-accept" onClick={() => fix(() => api.acceptGateway(d.paymentId))}>{t.acceptGateway}</button>
                   <button data-testid="drift-push" onClick={() => fix(() => api.pushOurs(d.paymentId))}>{t.pushOurs}</button>
+                  {d.hold && <HoldActions paymentId={d.paymentId} orderNo={d.orderNo} fix={fix} testId="drift-hold" />}
                 </td>
               </tr>
             ))}

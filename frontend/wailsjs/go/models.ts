@@ -330,6 +330,7 @@ export namespace app {
 	    ourAmount: number;
 	    gatewayAmount: number;
 	    detail: string;
+	    hold: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new DriftRow(source);
@@ -347,6 +348,7 @@ export namespace app {
 	        this.ourAmount = source["ourAmount"];
 	        this.gatewayAmount = source["gatewayAmount"];
 	        this.detail = source["detail"];
+	        this.hold = source["hold"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -445,6 +447,54 @@ export namespace app {
 	        this.testHost = source["testHost"];
 	        this.productionHost = source["productionHost"];
 	        this.supported = source["supported"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class HoldRow {
+	    paymentId: number;
+	    orderId: number;
+	    orderNo: string;
+	    customerName: string;
+	    status: Label;
+	    total: number;
+	    gateway: string;
+	    gatewayState: Label;
+	    foundAt: string;
+	    detail: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new HoldRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.paymentId = source["paymentId"];
+	        this.orderId = source["orderId"];
+	        this.orderNo = source["orderNo"];
+	        this.customerName = source["customerName"];
+	        this.status = this.convertValues(source["status"], Label);
+	        this.total = source["total"];
+	        this.gateway = source["gateway"];
+	        this.gatewayState = this.convertValues(source["gatewayState"], Label);
+	        this.foundAt = source["foundAt"];
+	        this.detail = source["detail"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1510,10 +1560,12 @@ export namespace app {
 	        this.operator = source["operator"];
 	    }
 	}
+	
 	export class Rules {
 	    syncIntervalMinutes: string;
 	    netBankAutoCancel: boolean;
 	    staleProcessingMinutes: string;
+	    recheckDays: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Rules(source);
@@ -1524,6 +1576,7 @@ export namespace app {
 	        this.syncIntervalMinutes = source["syncIntervalMinutes"];
 	        this.netBankAutoCancel = source["netBankAutoCancel"];
 	        this.staleProcessingMinutes = source["staleProcessingMinutes"];
+	        this.recheckDays = source["recheckDays"];
 	    }
 	}
 	

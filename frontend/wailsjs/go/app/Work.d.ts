@@ -4,6 +4,8 @@ import {app} from '../models';
 
 export function AcceptGateway(arg1:number):Promise<void>;
 
+export function CancelHeldOrder(arg1:number):Promise<void>;
+
 export function CancelStock(arg1:string):Promise<Array<app.StockRow>>;
 
 export function CompleteRefundTask(arg1:number):Promise<void>;
@@ -11,6 +13,10 @@ export function CompleteRefundTask(arg1:number):Promise<void>;
 export function Drifts():Promise<Array<app.DriftRow>>;
 
 export function Fees(arg1:string):Promise<Array<app.FeeRow>>;
+
+export function Holds():Promise<Array<app.HoldRow>>;
+
+export function KeepHeldOrder(arg1:number):Promise<void>;
 
 export function List(arg1:string):Promise<Array<app.OrderRow>>;
 

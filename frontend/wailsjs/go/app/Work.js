@@ -6,6 +6,10 @@ export function AcceptGateway(arg1) {
   return window['go']['app']['Work']['AcceptGateway'](arg1);
 }
 
+export function CancelHeldOrder(arg1) {
+  return window['go']['app']['Work']['CancelHeldOrder'](arg1);
+}
+
 export function CancelStock(arg1) {
   return window['go']['app']['Work']['CancelStock'](arg1);
 }
@@ -20,6 +24,14 @@ export function Drifts() {
 
 export function Fees(arg1) {
   return window['go']['app']['Work']['Fees'](arg1);
+}
+
+export function Holds() {
+  return window['go']['app']['Work']['Holds']();
+}
+
+export function KeepHeldOrder(arg1) {
+  return window['go']['app']['Work']['KeepHeldOrder'](arg1);
 }
 
 export function List(arg1) {
