@@ -112,6 +112,17 @@ type Payment struct {
 	Operations       []Operation `json:"operations"`
 	Tax              int64       `json:"tax"`         // the gateway's separate tax field, included in the amounts
 	ProcessedAt      string      `json:"processedAt"` // the gateway's latest processing date
+	// Review: the gateway holds several transactions under the payment's id (Paygent
+	// 13002) and the operator chooses the current one; nil when not waiting.
+	Review *Review `json:"review"`
+}
+
+// Review is a payment 要確認 waiting for the operator's choice among candidates, each
+// as the gateway reported it when asked by its own id (side by side, like the link panel).
+type Review struct {
+	FoundAt     string   `json:"foundAt"`
+	OperationID int64    `json:"operationId"` // the operation the choice settles; 0 = none
+	Candidates  []TxView `json:"candidates"`
 }
 
 // Operation is one journal entry.

@@ -58,6 +58,9 @@ type ProfileView struct {
 	// LinkRule forms the gateway's id from the order number; LinkRuleText says it in words.
 	LinkRule     LinkRule `json:"linkRule"`
 	LinkRuleText string   `json:"linkRuleText"`
+	// Paygent's 売上取消 window: counted from "sale" (売上日) or "auth" (オーソリ日), days.
+	SalesCancelFrom string `json:"salesCancelFrom"`
+	SalesCancelDays int    `json:"salesCancelDays"`
 }
 
 // LinkRule is backend.LinkRule for the form.
@@ -86,6 +89,10 @@ type ProfileInput struct {
 	// does not read it (its cursor is shared per merchant).
 	DifferenceInquiry bool     `json:"differenceInquiry"`
 	LinkRule          LinkRule `json:"linkRule"`
+	// Paygent only: 売上取消の期限の起算日 "sale" (売上日, default) or "auth" (オーソリ日), and
+	// the number of days as typed ("" = 60).
+	SalesCancelFrom string `json:"salesCancelFrom"`
+	SalesCancelDays string `json:"salesCancelDays"`
 }
 
 // TestResult is the 接続テスト outcome.
@@ -142,6 +149,10 @@ func (g *Gateways) List() ([]ProfileView, error) {
 			AuthExpiryDays: p.AuthExpiryDays, FeePerOperation: int64(p.FeePerOperation), AutoCapture: p.AutoCapture, Secrets: []SecretInfo{},
 			LinkRule:     LinkRule(p.LinkRule),
 			LinkRuleText: p.LinkRule.Describe(linkExample)}
+		if p.Kind == backend.GatewayPaygent {
+			w := p.SalesCancel.OrDefault()
+			v.SalesCancelFrom, v.SalesCancelDays = string(w.From), w.Days
+		}
 		for _, m := range p.Methods {
 			v.Methods = append(v.Methods, string(m))
 		}
@@ -185,6 +196,13 @@ func (g *Gateways) Save(in ProfileInput) (*ProfileView, error) {
 		AutoCapture: in.AutoCapture, Secrets: in.Secrets, LinkRule: backend.LinkRule(in.LinkRule)}
 	for _, m := range in.Methods {
 		pin.Methods = append(pin.Methods, backend.PaymentMethod(m))
+	}
+	if pin.Kind == backend.GatewayPaygent {
+		cancelDays, err := optionalInt(in.SalesCancelDays, "売上取消の期限の日数", 365)
+		if err != nil {
+			return nil, err
+		}
+		pin.SalesCancel = backend.CancelWindow{From: backend.CancelFrom(in.SalesCancelFrom), Days: cancelDays}
 	}
 	if in.DifferenceInquiry && pin.Kind != backend.GatewayPaygent {
 		return nil, backend.Errorf(backend.EINVALID, "差分照会はペイジェントだけで使えます", "the difference inquiry is for Paygent only")

@@ -50,6 +50,14 @@ func txView(t *backend.Transaction) TxView {
 		AmountFromConsole: t.AmountFromConsole}
 }
 
+func reviewView(rv *backend.Review) *Review {
+	out := &Review{FoundAt: jst(rv.FoundAt), OperationID: rv.OperationID, Candidates: []TxView{}}
+	for i := range rv.Candidates {
+		out.Candidates = append(out.Candidates, txView(&rv.Candidates[i]))
+	}
+	return out
+}
+
 // LinkRow is one line of the 未連携 list.
 type LinkRow struct {
 	OrderID        int64    `json:"orderId"`

@@ -233,6 +233,11 @@ func orderDetail(s *Services, orderID int64) (*OrderDetail, error) {
 				dp.InFlight = true
 			}
 		}
+		if p.State == backend.StateNeedsReview {
+			if rv, err := s.Store.Review(ctx, p.ID); err == nil {
+				dp.Review = reviewView(rv)
+			}
+		}
 		if dp.InFlight {
 			dp.Actions = append(dp.Actions, "resolve")
 		} else {

@@ -112,6 +112,32 @@ func (p *Payments) RecordOutcome(operationID int64, applied bool, newID string) 
 	return p.result(res)
 }
 
+// AddCandidates checks payment ids the operator pasted from the gateway's console for
+// a payment waiting for a choice (each asked by its own id) and shows them with the
+// other candidates; one that does not check out adds nothing.
+func (p *Payments) AddCandidates(paymentID int64, ids []string) (*OperationResult, error) {
+	ctx := p.s.Ctx()
+	if _, err := p.s.Engine.AddCandidates(ctx, paymentID, ids); err != nil {
+		return nil, err
+	}
+	pay, err := p.s.Store.PaymentByID(ctx, paymentID)
+	if err != nil {
+		return nil, err
+	}
+	return p.result(&payment.Result{Payment: pay})
+}
+
+// ChooseCandidate makes tranID the payment's current transaction at the gateway, after
+// asking the gateway about it again; an operation left unknown is settled from it.
+func (p *Payments) ChooseCandidate(paymentID int64, tranID string) (*OperationResult, error) {
+	ctx := p.s.Ctx()
+	res, err := p.s.Engine.ChooseCandidate(ctx, paymentID, tranID, p.s.operator(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return p.result(res)
+}
+
 func (p *Payments) result(res *payment.Result) (*OperationResult, error) {
 	d, err := orderDetail(p.s, res.Payment.OrderID)
 	if err != nil {

@@ -18,6 +18,10 @@ export interface Api {
   run(paymentId: number, input: ActionInput, idempotencyKey: string): Promise<OperationResult>
   resolve(operationId: number): Promise<OperationResult>
   recordOutcome(operationId: number, applied: boolean, newId: string): Promise<OperationResult>
+  // A payment waiting for a choice among several transactions (Payment.review): add ids
+  // pasted from the gateway's console (each checked), or choose the current one.
+  addCandidates(paymentId: number, ids: string[]): Promise<OperationResult>
+  chooseCandidate(paymentId: number, tranId: string): Promise<OperationResult>
   info(): Promise<Info>
   setLanguage(lang: string): Promise<void>
   setOperator(name: string): Promise<void>

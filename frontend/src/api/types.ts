@@ -107,7 +107,14 @@ export interface Payment {
   tax: number
   processedAt: string
   operations: Operation[]
+  // The gateway holds several transactions under the payment's id (Paygent 13002): the
+  // operator chooses the current one among the candidates. null when not waiting.
+  review: PaymentReview | null
 }
+
+// PaymentReview: candidates each as the gateway reported them by their own id (side by
+// side, like the link panel); operationId is the unknown operation the choice settles (0 = none).
+export interface PaymentReview { foundAt: string; operationId: number; candidates: TxView[] }
 
 export interface OrderEvent {
   at: string
@@ -241,11 +248,13 @@ export interface ProfileView {
   merchantId: string; subId: string; methods: string[]; authExpiryDays: number; feePerOperation: number
   autoCapture: boolean; secrets: SecretInfo[]; differenceInquiry: boolean
   linkRule: LinkRule; linkRuleText: string
+  salesCancelFrom?: string; salesCancelDays?: number // Paygent: 売上取消の期限 from 'sale' | 'auth', days ('' / 0 for other gateways)
 }
 export interface ProfileInput {
   id: number; name: string; kind: string; environment: string; host: string; merchantId: string; subId: string
   methods: string[]; authExpiryDays: string; feePerOperation: string; autoCapture: boolean; secrets: Record<string, string>
   differenceInquiry: boolean; linkRule: LinkRule
+  salesCancelFrom: string; salesCancelDays: string // Paygent only: 'sale' | 'auth', days as typed ('' = 60)
 }
 export interface TestResult { ok: boolean; message: string }
 export interface Rules { syncIntervalMinutes: string; netBankAutoCancel: boolean; staleProcessingMinutes: string; recheckDays: string }

@@ -8,7 +8,8 @@ const allMethods: [string, string][] = [['card', 'クレジットカード決済
 
 function blank(kind: string): ProfileInput {
   return { id: 0, name: '', kind, environment: 'test', host: '', merchantId: '', subId: '', methods: ['card'],
-    authExpiryDays: '', feePerOperation: '', autoCapture: false, secrets: {}, differenceInquiry: false, linkRule: linkRulePresets.plain }
+    authExpiryDays: '', feePerOperation: '', autoCapture: false, secrets: {}, differenceInquiry: false, linkRule: linkRulePresets.plain,
+    salesCancelFrom: 'sale', salesCancelDays: '' }
 }
 
 // The rules by which back offices form the gateway's id from the order number
@@ -93,6 +94,7 @@ export function GatewaySettings() {
       id: p.id, name: p.name, kind: p.kind, environment: p.environment, host: p.host, merchantId: p.merchantId, subId: p.subId,
       methods: p.methods, authExpiryDays: String(p.authExpiryDays), feePerOperation: String(p.feePerOperation), autoCapture: p.autoCapture, secrets: {},
       differenceInquiry: p.differenceInquiry, linkRule,
+      salesCancelFrom: p.salesCancelFrom || 'sale', salesCancelDays: p.salesCancelDays ? String(p.salesCancelDays) : '',
     })
   }
   const pickPreset = (preset: LinkRulePreset) => {
@@ -124,6 +126,9 @@ export function GatewaySettings() {
               </div>
             )}
             {!p.demo && p.linkRuleText && <div className="sub" data-testid="profile-link-rule">{t.linkRuleTitle}: {p.linkRuleText}</div>}
+            {p.kind === 'paygent' && !!p.salesCancelDays && (
+              <div className="sub" data-testid="profile-cancel-window">{t.salesCancelWindow}: {t.salesCancelText(p.salesCancelFrom ?? 'sale', p.salesCancelDays)}</div>
+            )}
             {r === 'running' && <Spinner text={t.testing} />}
             {r && r !== 'running' && <div className={r.ok ? 'notice' : 'error'} data-testid="profile-test-result" data-ok={r.ok}>{r.message}</div>}
             {confirmDelete?.id === p.id && (
@@ -216,6 +221,25 @@ export function GatewaySettings() {
             </div>
           </fieldset>
           <label className="check"><input type="checkbox" checked={form.autoCapture} onChange={(e) => set('autoCapture', e.target.checked)} /> {t.autoCapture}</label>
+          {form.kind === 'paygent' && (
+            <fieldset data-testid="profile-cancel-window-form">
+              <legend>{t.salesCancelWindow}</legend>
+              <label>{t.salesCancelFrom}{' '}
+                <select data-testid="profile-cancel-from" value={form.salesCancelFrom || 'sale'} onChange={(e) => set('salesCancelFrom', e.target.value)}>
+                  <option value="auth">{t.salesCancelFromAuth}</option>
+                  <option value="sale">{t.salesCancelFromSale}</option>
+                </select>
+              </label>{' '}
+              <label>{t.salesCancelDays}{' '}
+                <input data-testid="profile-cancel-days" inputMode="numeric" size={4} value={form.salesCancelDays} placeholder="60"
+                  onChange={(e) => set('salesCancelDays', e.target.value)} />
+              </label>
+              {form.salesCancelDays.trim() !== '' && !/^[0-9]+$/.test(form.salesCancelDays.trim()) && (
+                <div className="warn" data-testid="profile-cancel-days-bad">{t.daysDigits}</div>
+              )}
+              <div className="sub">{t.salesCancelHelp}</div>
+            </fieldset>
+          )}
           {form.kind === 'paygent' && (
             <label className="check"><input type="checkbox" data-testid="profile-feed" checked={form.differenceInquiry}
               onChange={(e) => set('differenceInquiry', e.target.checked)} /> {t.differenceInquiry}</label>

@@ -5,6 +5,7 @@ import { Badge, ErrorMessage, Spinner } from '../components/common'
 import { dateTime, useT, yen } from '../i18n'
 import { ActionDialog } from './ActionDialog'
 import { LinkPanel } from './LinkPanel'
+import { ReviewPanel } from './ReviewPanel'
 
 // OrderDetail is the 受注詳細 screen: the order, its payment with the actions the
 // operator can take now, and the journal of every operation.
@@ -98,6 +99,14 @@ export function OrderDetail({ orderId, onBack }: { orderId: number; onBack: () =
           ))}
         </div>
       </div>
+      {order.payments.filter((p) => p.review).map((p) => (
+        <div className="card" key={`r${p.id}`}>
+          <ReviewPanel payment={p} orderTotal={order.total} onDone={(r) => {
+            setOrder(r.order)
+            setNotice(r.message || t.done)
+          }} />
+        </div>
+      ))}
       {order.payments.length === 0 && order.link && (
         <div className="card">
           <LinkPanel order={order} onLinked={(message) => {
@@ -203,7 +212,9 @@ function PaymentPanel({ p, onAction, onResolve }: { p: Payment; onAction: (inten
         {row(t.rawStatus, <span className="mono">{p.rawStatus}</span>)}
         {row(t.lastSynced, dateTime(p.lastSyncedAt))}
       </dl>
-      {p.inFlight || unknown ? (
+      {p.review ? (
+        <div className="warn-box" data-testid="review-needed">{t.reviewNeeded}</div>
+      ) : p.inFlight || unknown ? (
         <div className="warn-box" data-testid="in-flight">
           {t.unknownOutcome}
           {unknown && <button data-testid="resolve-panel" onClick={() => onResolve(unknown.id)}>{t.resolve}</button>}

@@ -13,7 +13,7 @@ export function payment(over: Partial<Payment> = {}): Payment {
     rawStatus: 'AUTH', gatewayOrderId: 'KD100001', gatewayTranId: 'abc', amountAuthorized: 12800, amountCaptured: 0,
     amountRefunded: 0, authorizedAt: '2026-11-24T09:00:00+09:00', capturedAt: '', authExpiresAt: '2027-02-22T09:00:00+09:00',
     authDaysLeft: 90, paymentDeadline: '', paidAt: '', lastSyncedAt: '', inFlight: false,
-    actions: ['capture', 'change_amount', 'cancel'], operations: [], tax: 0, processedAt: '', ...over,
+    actions: ['capture', 'change_amount', 'cancel'], operations: [], tax: 0, processedAt: '', review: null, ...over,
   }
 }
 
@@ -64,6 +64,8 @@ export function fakeApi(over: Partial<Api> = {}): Api {
     })),
     resolve: vi.fn(async () => { throw new Error('not scripted') }),
     recordOutcome: vi.fn(async () => { throw new Error('not scripted') }),
+    addCandidates: vi.fn(async () => { throw new Error('not scripted') }),
+    chooseCandidate: vi.fn(async () => { throw new Error('not scripted') }),
     info: vi.fn(async () => ({ version: 'test', dataDir: '/tmp/kd', database: '/tmp/kd/kessaidesk.db', demo: true, language: 'ja', operator: '', setupNeeded: false })),
     setLanguage: vi.fn(async () => {}),
     setOperator: vi.fn(async () => {}),
@@ -99,7 +101,8 @@ export function fakeApi(over: Partial<Api> = {}): Api {
       secrets: [{ name: 'shop_pass', label: 'ショップパスワード', required: true, set: false }],
     }]),
     profiles: vi.fn(async () => []),
-    saveProfile: vi.fn(async (p) => ({ ...p, kindLabel: 'GMOペイメントゲートウェイ', demo: false, authExpiryDays: 90, feePerOperation: 0, secrets: [], linkRuleText: '' })),
+    saveProfile: vi.fn(async (p) => ({ ...p, kindLabel: 'GMOペイメントゲートウェイ', demo: false, authExpiryDays: 90, feePerOperation: 0, secrets: [], linkRuleText: '',
+      salesCancelDays: Number(p.salesCancelDays) || 0 })),
     deleteProfile: vi.fn(async () => {}),
     testProfile: vi.fn(async () => ({ ok: true, message: '接続できました' })),
     bulkStart: vi.fn(async () => 1),

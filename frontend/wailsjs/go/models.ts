@@ -1005,6 +1005,40 @@ export namespace app {
 	        this.detail = source["detail"];
 	    }
 	}
+	export class Review {
+	    foundAt: string;
+	    operationId: number;
+	    candidates: TxView[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Review(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.foundAt = source["foundAt"];
+	        this.operationId = source["operationId"];
+	        this.candidates = this.convertValues(source["candidates"], TxView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Payment {
 	    id: number;
 	    gateway: string;
@@ -1031,6 +1065,7 @@ export namespace app {
 	    operations: Operation[];
 	    tax: number;
 	    processedAt: string;
+	    review?: Review;
 	
 	    static createFrom(source: any = {}) {
 	        return new Payment(source);
@@ -1063,6 +1098,7 @@ export namespace app {
 	        this.operations = this.convertValues(source["operations"], Operation);
 	        this.tax = source["tax"];
 	        this.processedAt = source["processedAt"];
+	        this.review = this.convertValues(source["review"], Review);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1407,6 +1443,8 @@ export namespace app {
 	    secrets: Record<string, string>;
 	    differenceInquiry: boolean;
 	    linkRule: LinkRule;
+	    salesCancelFrom: string;
+	    salesCancelDays: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ProfileInput(source);
@@ -1428,6 +1466,8 @@ export namespace app {
 	        this.secrets = source["secrets"];
 	        this.differenceInquiry = source["differenceInquiry"];
 	        this.linkRule = this.convertValues(source["linkRule"], LinkRule);
+	        this.salesCancelFrom = source["salesCancelFrom"];
+	        this.salesCancelDays = source["salesCancelDays"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1486,6 +1526,8 @@ export namespace app {
 	    differenceInquiry: boolean;
 	    linkRule: LinkRule;
 	    linkRuleText: string;
+	    salesCancelFrom: string;
+	    salesCancelDays: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new ProfileView(source);
@@ -1510,6 +1552,8 @@ export namespace app {
 	        this.differenceInquiry = source["differenceInquiry"];
 	        this.linkRule = this.convertValues(source["linkRule"], LinkRule);
 	        this.linkRuleText = source["linkRuleText"];
+	        this.salesCancelFrom = source["salesCancelFrom"];
+	        this.salesCancelDays = source["salesCancelDays"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1730,6 +1774,7 @@ export namespace link {
 	    noProfile: number;
 	    consoleOnly: number;
 	    message: string;
+	    error: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Progress(source);
@@ -1748,6 +1793,7 @@ export namespace link {
 	        this.noProfile = source["noProfile"];
 	        this.consoleOnly = source["consoleOnly"];
 	        this.message = source["message"];
+	        this.error = source["error"];
 	    }
 	}
 
