@@ -414,6 +414,10 @@ func (e *Engine) resolveByInquiry(ctx context.Context, gw backend.Gateway, prof 
 		return nil, &backend.Error{Code: backend.EUNKNOWN, Class: backend.ClassUnknown, Message: op.Message,
 			MessageEn: "The outcome could not be confirmed; this payment is locked until it is.", GatewayCode: op.GatewayCode, Err: cause}
 	}
+	if done && processedBefore(p, view, op) {
+		// The gateway shows what the request would have made, but dated before it.
+		return e.notOurs(ctx, gw, prof, p, op, pl, cause, view)
+	}
 	if done {
 		return e.succeed(ctx, prof, p, op, pl, view, "（応答を確認できなかったため、ゲートウェイに照会して完了を確認しました）")
 	}

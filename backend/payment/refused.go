@@ -32,6 +32,40 @@ func (e *Engine) refused(ctx context.Context, gw backend.Gateway, prof *backend.
 	callCtx, cancel := context.WithTimeout(ctx, e.timeout())
 	view, ierr := gw.Inquire(callCtx, p)
 	cancel()
+	ja := fmt.Sprintf("ゲートウェイは%sを受け付けませんでした（%s）。", op.Kind.Label(), backend.ErrorMessage(cause, "ja"))
+	en := fmt.Sprintf("The gateway refused the %s (%s). ", op.Kind.LabelEn(), backend.ErrorMessage(cause, "en"))
+	return e.notApplied(ctx, gw, prof, p, op, pl, cause, view, ierr, ja, en)
+}
+
+// gatewayClockSkew is how far the gateway's clock and ours may disagree.
+const gatewayClockSkew = 5 * time.Minute
+
+// processedBefore: the gateway's latest processing of the transaction predates the
+// request, so the request changed nothing there. Only GMO's ProcessDate is known to
+// move, to the second, with every change the gateway applies (SALES, cancels,
+// ChangeTran, re-authorisation: gmo-mulpay.md §1.3, §4); SBPS's inquiry has no date,
+// and Paygent's dates are not known to carry the time of each change.
+func processedBefore(p *backend.Payment, v *backend.GatewayView, op *backend.Operation) bool {
+	gmo := p.Gateway == backend.GatewayGMO || p.Gateway == backend.GatewaySGP
+	return gmo && v != nil && !v.ProcessedAt.IsZero() && !op.RequestedAt.IsZero() && v.ProcessedAt.Before(op.RequestedAt.Add(-gatewayClockSkew))
+}
+
+// notOurs settles an operation whose answer was lost when the inquiry shows the state
+// it would have made, but dated before the request was sent: the gateway was already
+// there (its console), and this request was not applied.
+func (e *Engine) notOurs(ctx context.Context, gw backend.Gateway, prof *backend.GatewayProfile, p *backend.Payment, op *backend.Operation, pl *plan, cause error, view *backend.GatewayView) (*backend.Payment, error) {
+	at := view.ProcessedAt.In(backend.JST).Format("2006/01/02 15:04")
+	ja := fmt.Sprintf("%sの応答を確認できませんでした（%s）。ゲートウェイの最後の処理（%s）はこの操作の送信より前のため、この操作は実行されていません。",
+		op.Kind.Label(), backend.ErrorMessage(cause, "ja"), at)
+	en := fmt.Sprintf("The answer to the %s was lost (%s); the gateway's latest processing (%s) predates the request, so it was not carried out. ",
+		op.Kind.LabelEn(), backend.ErrorMessage(cause, "en"), at)
+	return e.notApplied(ctx, gw, prof, p, op, pl, cause, view, nil, ja, en)
+}
+
+// notApplied records op as not carried out (failed, with ja/en saying why) and what
+// the gateway's view shows (see refused).
+func (e *Engine) notApplied(ctx context.Context, gw backend.Gateway, prof *backend.GatewayProfile, p *backend.Payment, op *backend.Operation, pl *plan, cause error,
+	view *backend.GatewayView, ierr error, ja, en string) (*backend.Payment, error) {
 	now := e.now()
 	// The stored payment is what the gateway's state is compared with (p may carry a
 	// state assumed for reconciliation).
@@ -39,8 +73,9 @@ func (e *Engine) refused(ctx context.Context, gw backend.Gateway, prof *backend.
 	if err != nil {
 		return nil, err
 	}
-	ja := fmt.Sprintf("ゲートウェイは%sを受け付けませんでした（%s）。", op.Kind.Label(), backend.ErrorMessage(cause, "ja"))
-	en := fmt.Sprintf("The gateway refused the %s (%s). ", op.Kind.LabelEn(), backend.ErrorMessage(cause, "en"))
+	if ierr == nil && view == nil {
+		ierr = backend.Errorf(backend.EUNKNOWN, "照会の応答がありません", "no inquiry answer")
+	}
 	var (
 		result *backend.Payment
 		fix    *backend.Completion
@@ -123,8 +158,11 @@ func (e *Engine) refused(ctx context.Context, gw backend.Gateway, prof *backend.
 			return nil, err
 		}
 	}
-	refusal := &backend.Error{Code: backend.EGATEWAY, Class: backend.ErrorClassOf(cause), Message: ja, MessageEn: en,
-		GatewayCode: op.GatewayCode, Err: cause}
+	class := backend.ErrorClassOf(cause)
+	if class == backend.ClassUnknown || class == backend.ClassNone {
+		class = backend.ClassNotSent // decided: not an unknown outcome any more (see resolveByInquiry)
+	}
+	refusal := &backend.Error{Code: backend.EGATEWAY, Class: class, Message: ja, MessageEn: en, GatewayCode: op.GatewayCode, Err: cause}
 	if fix == nil {
 		return result, refusal
 	}

@@ -218,3 +218,41 @@ func TestPaygentCancelOfAnAuthorisationCancelledInTheConsole(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, backend.OrderCancelled, o.Status)
 }
+
+// The answer to a capture is lost, and the inquiry shows a sale — made in the console
+// yesterday, as GMO's ProcessDate tells: not this request's doing. The capture is
+// recorded as not carried out and the sale as the gateway's change, not as ours.
+func TestLostAnswerAndASaleDatedBeforeTheRequestIsNotOurs(t *testing.T) {
+	f := newFixture(t)
+	f.setNow(t0.AddDate(0, 0, -1))
+	p := f.card(cardSpec{amount: 3100, authAt: t0.AddDate(0, 0, -2)})
+	require.NoError(t, f.sim.SetStatus(p.GatewayOrderID, "SALES")) // 売上 in the console, yesterday
+	f.setNow(t0)
+	f.sim.Server.Faults.Next("AlterTran", 1, simkit.Fault{Kind: simkit.FaultReset, After: true})
+
+	_, err := f.eng.Capture(f.ctx, payment.Request{PaymentID: p.ID, Operator: operator})
+	require.Error(t, err)
+	msg := backend.ErrorMessage(err, "ja")
+	assertJapanese(t, msg)
+	assert.NotContains(t, msg, "可能性")
+	assert.NotContains(t, msg, "照会して完了を確認")
+	assert.Contains(t, msg, "売上の応答を確認できませんでした")
+	assert.Contains(t, msg, "ゲートウェイの最後の処理（2026/11/09 10:00）はこの操作の送信より前のため、この操作は実行されていません")
+	assert.Contains(t, msg, "ゲートウェイでは既に「実売上」でした")
+	ops := f.ops(p.ID)
+	require.Len(t, ops, 2)
+	assert.Equal(t, backend.OpFailed, ops[0].State)
+	assert.Equal(t, backend.OpSyncFix, ops[1].Kind)
+	assert.Equal(t, backend.ActorSync, ops[1].Operator)
+	assert.Equal(t, backend.StateCaptured, f.payment(p.ID).State)
+	assert.Equal(t, backend.OrderPaid, f.orderStatus(p), "what the operator asked for")
+
+	// A sale of this very request, its answer lost, is still ours.
+	q := f.card(cardSpec{amount: 2200})
+	f.sim.Server.Faults.Next("AlterTran", 1, simkit.Fault{Kind: simkit.FaultReset, After: true})
+	res, err := f.eng.Capture(f.ctx, payment.Request{PaymentID: q.ID, Operator: operator})
+	require.NoError(t, err)
+	assert.Equal(t, backend.OpSucceeded, res.Operation().State)
+	assert.Contains(t, res.Operation().Message, "照会して完了を確認しました")
+	assert.Len(t, f.ops(q.ID), 1)
+}
