@@ -259,6 +259,10 @@ func (r *runner) sync(ctx context.Context, sys *system.System) error {
 	r.say("同期しました: 確認 %d件（照会 %d回）、入金 %d件、期限切れ %d件、更新 %d件、差異 %d件、結果確定 %d件",
 		"synced: %d checked (%d requests), %d deposits, %d expired, %d updated, %d differences, %d resolved",
 		rep.Checked, rep.Requests, rep.Deposits, rep.Expired, rep.Updated, rep.Drifts, rep.Resolved)
+	if len(rep.Holds) > 0 {
+		r.say("出荷を止めてください: 受注 %s の決済が発送前にゲートウェイで取消・返金されました（作業リストの「出荷を止める」）",
+			"stop shipping: the payment of order %s was cancelled or refunded at the gateway before shipping (see 出荷を止める)", strings.Join(rep.Holds, "、"))
+	}
 	for _, o := range rep.Offline {
 		r.say("オフライン: %s（次回の同期で追いつきます）", "offline: %s (the next sync catches up)", o)
 	}

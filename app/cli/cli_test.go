@@ -425,3 +425,29 @@ func TestProfileAddPaygentWithCertificateFiles(t *testing.T) {
 	assert.Contains(t, r.stdout, "接続できました")
 	assert.NotContains(t, out.String()+errb.String()+r.stdout+r.stderr, in.Paygent.ConnectPassword, "no secret in the output")
 }
+
+// An authorisation cancelled in the gateway's console before shipping: `sync` says to
+// stop shipping the order, once.
+func TestSyncSaysToStopShippingAConsoleCancel(t *testing.T) {
+	dir, kc := t.TempDir(), vault.NewMemory()
+	no := authorisedOrderNo(t, dir, kc)
+	sys, err := system.Open(context.Background(), system.Config{DataDir: dir, Vault: kc})
+	require.NoError(t, err)
+	o, err := sys.Store.OrderByNo(context.Background(), no)
+	require.NoError(t, err)
+	require.NotEqual(t, backend.OrderShipped, o.Status)
+	ps, err := sys.Store.PaymentsByOrder(context.Background(), o.ID)
+	require.NoError(t, err)
+	console, id, err := sys.Sandbox.Console(ps[len(ps)-1])
+	require.NoError(t, err)
+	require.NoError(t, console.ConsoleCancel(id))
+	require.NoError(t, sys.Close())
+
+	r := run(t, dir, kc, "", "sync")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "出荷を止めてください: 受注 "+no+" の決済")
+	assert.Contains(t, r.stdout, "差異 1件")
+	r = run(t, dir, kc, "", "sync")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.NotContains(t, r.stdout, "出荷を止めて", "said once")
+}
