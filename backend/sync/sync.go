@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	gosync "sync"
@@ -263,6 +264,13 @@ func (s *Syncer) candidates(ctx context.Context, prof *backend.GatewayProfile, f
 	if err != nil {
 		return nil, 0, err
 	}
+	// A payment waiting for the operator to choose among several transactions (Paygent
+	// 13002) is not asked about: the gateway's answer cannot change until then.
+	waiting, err := s.Store.AwaitingChoice(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	pays = slices.DeleteFunc(pays, func(p *backend.Payment) bool { return waiting[p.ID] })
 	since := s.capturedSince(ctx)
 	limit := 0
 	if !full {
@@ -509,6 +517,11 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 	}
 	now := s.Clock.Now()
 	switch {
+	case v.Several && s.Engine != nil:
+		// Several transactions under the payment's id (Paygent 13002 after a 補正 made
+		// elsewhere): 要確認 with the candidates, until the operator chooses.
+		_, err := s.Engine.AwaitChoice(ctx, p, v, nil)
+		count(&rep.Updated, err)
 	case agree(p, v) && amountsAgree(p, v):
 		// Keep what the gateway tells besides the state (processing date, tax, a
 		// payment_id it names), which later decisions rest on.
