@@ -25,6 +25,7 @@ import (
 	"kessaidesk/backend"
 	"kessaidesk/backend/gmo/gmosim"
 	"kessaidesk/backend/paygent/paygentsim"
+	"kessaidesk/backend/payment"
 	"kessaidesk/backend/sbps/sbpssim"
 	"kessaidesk/backend/simkit"
 	"kessaidesk/backend/sqlite"
@@ -41,6 +42,9 @@ type consoleCase struct {
 	want       backend.PaymentState
 	wantAmount backend.Yen // the gateway's amount in 差異 (0: its inquiry says none)
 	hold       bool        // cancelled or refunded before shipping: 出荷を止める, one alert
+	// choice: the gateway holds several transactions under the payment's id and cannot
+	// say which is current (Paygent 13002): 要確認 with the candidates, not a difference.
+	choice bool
 }
 
 // day is a shop at one gateway through a day of periodic syncs.
@@ -143,6 +147,18 @@ func (d *day) check(before map[int64]backend.Payment, statuses map[int64]backend
 	}
 	wantAlerts := 0
 	for _, c := range d.cases {
+		if c.choice {
+			_, listed := drifts[c.p.ID]
+			assert.False(t, listed, "%s: a choice, not a difference", c.name)
+			assert.NotContains(t, holds, c.p.ID, "%s: no cancel", c.name)
+			assert.Equal(t, backend.StateNeedsReview, d.payment(c.p).State, c.name)
+			rv, err := d.store.Review(d.ctx, c.p.ID)
+			if assert.NoError(t, err, c.name) {
+				assert.NotEmpty(t, rv.Candidates, c.name)
+			}
+			delete(before, c.p.ID)
+			continue
+		}
 		dr, ok := drifts[c.p.ID]
 		if !assert.True(t, ok, "%s: listed in 差異", c.name) {
 			continue
@@ -389,12 +405,15 @@ func TestSBPSConsoleChangesAreNoticedWithinADay(t *testing.T) {
 
 // Paygent with one inquiry (094) per payment: オーソリ取消 (32) and 売上取消 (60) land in
 // 差異 within a day; a 補正 in the console (a new payment_id, the old one cancelled) is
-// a difference too, but not a cancel: 094 by trading_id answers 13002 and the payment
-// needs review — no alert, no 出荷を止める.
+// no cancel: 094 by trading_id answers 13002, and the payment waits in 要確認 for the
+// operator to choose among its candidates — no alert, no 出荷を止める.
 func TestPaygentConsoleChangesAreNoticedWithinADay(t *testing.T) {
 	sim, store, prof, s := newPaygentSync(t, backend.MethodCard)
+	s.Engine = &payment.Engine{Store: store, Gateways: s.Gateways, Clock: s.Clock, Timeout: 5 * time.Second} // as the app wires it
 	d := newDay(t, sim.Clock, store, s, func() int { return len(sim.Server.Log.Entries()) })
-	d.extraPerInquiry = 1 // a cancelled answer for a live payment is asked again by trading_id
+	// A cancelled answer for a live payment is asked again by trading_id, and when that
+	// answers 13002 the candidates each by payment_id (here one known id).
+	d.extraPerInquiry = 2
 	seq := 0
 	card := func(amount backend.Yen, status backend.OrderStatus, soldAt time.Time) *backend.Payment {
 		return paygentCard(t, sim, store, prof, &seq, amount, status, soldAt)
@@ -416,7 +435,7 @@ func TestPaygentConsoleChangesAreNoticedWithinADay(t *testing.T) {
 		{name: "売上取消", p: refunded, at: 100 * time.Minute, do: func() error { return sim.ConsoleRefund(refunded.GatewayTranID) },
 			want: backend.StateRefunded, hold: true},
 		{name: "補正", p: corrected, at: 2 * time.Hour, do: func() error { return sim.ConsoleChangeAmount(corrected.GatewayTranID, 4000) },
-			want: backend.StateNeedsReview},
+			choice: true},
 		{name: "shipped 売上取消", p: shipped, at: 5 * time.Hour, do: func() error { return sim.ConsoleRefund(shipped.GatewayTranID) },
 			want: backend.StateRefunded},
 	}
@@ -555,4 +574,33 @@ func TestStartComparesEverythingThenRunsInTurn(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, rep.Budget, "30 payments over 72 runs: one a run")
 	assert.Equal(t, 1, rep.Checked)
+}
+
+// After a partial refund the gateway holds the rest of the sale as one amount (Paygent's
+// 補正売上, the demo's GMO-PG trades): that is agreement, run after run, and our sale and
+// refunds stay apart.
+func TestPartiallyRefundedAgreesRunAfterRun(t *testing.T) {
+	f := newFixture(t)
+	p := f.gmoCard(6000, 0, f.now().AddDate(0, 0, -3), f.now().AddDate(0, 0, -2), backend.OrderShipped)
+	u := f.payment(p.ID)
+	u.State, u.AmountRefunded = backend.StatePartiallyRefunded, 1500
+	require.NoError(t, f.db.SavePayment(f.ctx, u))
+	require.NoError(t, f.sim.ConsoleChangeAmount(p.GatewayOrderID, 4500)) // the rest of the sale
+	for range 3 {
+		rep := f.run()
+		assert.Zero(t, rep.Drifts)
+		f.advance(5 * time.Minute)
+	}
+	got := f.payment(p.ID)
+	assert.Equal(t, backend.StatePartiallyRefunded, got.State)
+	assert.Equal(t, backend.Yen(6000), got.AmountCaptured)
+	assert.Equal(t, backend.Yen(1500), got.AmountRefunded)
+
+	// A further refund made in the console is a difference with both amounts.
+	require.NoError(t, f.sim.ConsoleChangeAmount(p.GatewayOrderID, 4000))
+	f.run()
+	d, ok := f.drifts()[p.ID]
+	require.True(t, ok)
+	assert.Equal(t, backend.Yen(4500), d.OurAmount)
+	assert.Equal(t, backend.Yen(4000), d.GatewayAmount)
 }

@@ -85,7 +85,8 @@ type Report struct {
 	// Budget is the number of payments the run could ask about: those asked at every
 	// run and its share of the rotation (a full run: all of them). One inquiry is one
 	// request, but for a lost answer asked again and Paygent's second look at a
-	// cancelled payment (by trading_id).
+	// cancelled payment (by trading_id, and when several payments share it, each known
+	// candidate by payment_id).
 	Budget int
 	// Holds are the order numbers put on 「出荷を止める」 by this run.
 	Holds   []string
@@ -528,6 +529,11 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 		s.Store.DeleteDrift(ctx, p.ID)
 		u := p.WithView(v, now)
 		u.State = p.State
+		if p.State == backend.StatePartiallyRefunded {
+			// The gateway's amount is the rest of the sale; ours keeps the sale and
+			// the refunds apart.
+			u.AmountAuthorized, u.AmountCaptured, u.AmountRefunded = p.AmountAuthorized, p.AmountCaptured, p.AmountRefunded
+		}
 		s.Store.SavePayment(ctx, u)
 	case p.State == backend.StateAwaitingDeposit && v.State == backend.StateDeposited:
 		u := p.WithView(v, now)
