@@ -604,3 +604,55 @@ func TestPartiallyRefundedAgreesRunAfterRun(t *testing.T) {
 	assert.Equal(t, backend.Yen(4500), d.OurAmount)
 	assert.Equal(t, backend.Yen(4000), d.GatewayAmount)
 }
+
+// Taking the gateway's state in 差異 does not answer whether to ship: the order stays on
+// 出荷を止める (the work list counts it) until the operator cancels or keeps it. An order
+// shipped by hand leaves the list; a console cancel of an order already shipped or
+// cancelled puts nothing there.
+func TestTakingTheGatewaysStateLeavesTheShippingQuestionOpen(t *testing.T) {
+	f := newFixture(t)
+	yesterday := f.now().AddDate(0, 0, -1)
+	open := f.gmoCard(5000, 500, yesterday, time.Time{}, backend.OrderNew)
+	byHand := f.gmoCard(4000, 400, yesterday, time.Time{}, backend.OrderPaid)
+	shipped := f.gmoCard(3000, 300, yesterday, time.Time{}, backend.OrderShipped)
+	for _, p := range []*backend.Payment{open, byHand, shipped} {
+		require.NoError(t, f.sim.ConsoleCancel(p.GatewayOrderID))
+	}
+	rep := f.run()
+	assert.ElementsMatch(t, []string{f.orderOf(open).OrderNo, f.orderOf(byHand).OrderNo}, rep.Holds)
+	assert.Len(t, f.drifts(), 3)
+	list := func() []string {
+		rows, err := f.db.WorkList(f.ctx, sqlite.ListStopShipping, f.now(), f.now(), 100)
+		require.NoError(t, err)
+		var out []string
+		for _, r := range rows {
+			out = append(out, r.OrderNo)
+		}
+		return out
+	}
+	assert.ElementsMatch(t, rep.Holds, list())
+	counts, err := f.db.WorkListCounts(f.ctx, f.now(), f.now())
+	require.NoError(t, err)
+	assert.Equal(t, 2, counts[sqlite.ListStopShipping])
+
+	require.NoError(t, f.s.AcceptGateway(f.ctx, open.ID, "佐藤"))
+	assert.Equal(t, backend.StateRefunded, f.payment(open.ID).State)
+	assert.NotContains(t, f.drifts(), open.ID)
+	assert.Contains(t, list(), f.orderOf(open).OrderNo, "still to decide")
+	assert.Equal(t, backend.OrderNew, f.orderOf(open).Status)
+	require.NoError(t, f.db.SetOrderStatus(f.ctx, byHand.OrderID, backend.OrderShipped, "佐藤"))
+	assert.Equal(t, []string{f.orderOf(open).OrderNo}, list(), "shipped by hand: the operator decided")
+
+	require.NoError(t, f.s.KeepHeldOrder(f.ctx, open.ID, "佐藤"))
+	assert.Empty(t, list())
+	ev := f.events(open)
+	assert.Contains(t, ev[len(ev)-1].Detail, "受注はそのまま")
+	assert.Equal(t, "佐藤", ev[len(ev)-1].Actor)
+	err = f.s.CancelHeldOrder(f.ctx, shipped.ID, "佐藤")
+	require.Error(t, err, "a shipped order is not cancelled from here")
+	assert.Equal(t, backend.OrderShipped, f.orderOf(shipped).Status)
+
+	f.advance(5 * time.Minute)
+	rep = f.run()
+	assert.Empty(t, rep.Holds, "each console change is announced once")
+}
