@@ -29,7 +29,7 @@ func TestConsoleFollowsPaygentRules(t *testing.T) {
 	}
 	auth := add("T1", "20", now.Add(-time.Hour))
 	sale := add("T2", "40", now.AddDate(0, 0, -3))
-	late := add("T3", "40", now.AddDate(0, 0, -(SalesCancelDays + 2)))
+	late := add("T3", "40", now.AddDate(0, 0, -(SalesCancelDays+2)))
 	corr := add("T4", "20", now.Add(-time.Hour))
 	sold := add("T5", "40", now.AddDate(0, 0, -3))
 	notices := len(sim.Notices("54321"))
