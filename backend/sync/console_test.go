@@ -656,3 +656,41 @@ func TestTakingTheGatewaysStateLeavesTheShippingQuestionOpen(t *testing.T) {
 	rep = f.run()
 	assert.Empty(t, rep.Holds, "each console change is announced once")
 }
+
+// A payment the gateway cannot answer for does not hold up the rotation: it waits a
+// cycle after each failure while the others go round, and a console cancel behind it
+// is still found.
+func TestAPaymentThatCannotBeAskedDoesNotStallTheRotation(t *testing.T) {
+	f := newFixture(t)
+	f.s.RecheckMin = 1
+	yesterday := f.now().AddDate(0, 0, -1)
+	broken := f.gmoCard(1000, 0, yesterday, time.Time{}, backend.OrderNew)
+	require.NoError(t, f.sim.SetStatus(broken.GatewayOrderID, "MYSTERY")) // no status GMO-PG publishes
+	for range 8 {
+		f.gmoCard(2000, 0, yesterday, time.Time{}, backend.OrderNew)
+	}
+	cancelled := f.gmoCard(3000, 0, yesterday, time.Time{}, backend.OrderNew)
+	require.NoError(t, f.sim.ConsoleCancel(cancelled.GatewayOrderID))
+	asked := func(p *backend.Payment) int {
+		n := 0
+		for _, e := range f.sim.Server.Log.Entries() {
+			if e.Fields["OrderID"] == p.GatewayOrderID {
+				n++
+			}
+		}
+		return n
+	}
+	found := -1
+	for i := range 24 { // two hours of 5-minute runs
+		rep, err := f.s.RunScheduled(f.ctx)
+		require.NoError(t, err)
+		if found < 0 && len(rep.Holds) > 0 {
+			found = i
+		}
+		f.advance(5 * time.Minute)
+	}
+	assert.GreaterOrEqual(t, found, 0, "the cancel was found")
+	assert.LessOrEqual(t, found, 12)
+	assert.Equal(t, 2, asked(broken), "asked once (and once more for the answer it could not read), then passed by for the cycle")
+	assert.Zero(t, f.status().Failures, "the runs after go well")
+}

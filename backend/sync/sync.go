@@ -68,6 +68,10 @@ type Syncer struct {
 	mu      gosync.Mutex
 	running bool
 	kick    chan struct{}
+	// failedAt: payments whose inquiry failed, and when. The rotation passes them by
+	// for a cycle so that one payment the gateway cannot answer for does not hold up
+	// the others (a full run asks them again). Only a run touches it.
+	failedAt map[int64]time.Time
 }
 
 // Report is the outcome of one run.
@@ -283,11 +287,38 @@ func (s *Syncer) candidates(ctx context.Context, prof *backend.GatewayProfile, f
 			return pays, len(pays), nil
 		}
 	}
-	queue, err := s.Store.RecheckQueue(ctx, prof.ID, since, limit)
+	skip := s.recentFailures()
+	more := limit
+	if limit > 0 {
+		more += len(skip)
+	}
+	queue, err := s.Store.RecheckQueue(ctx, prof.ID, since, more)
 	if err != nil {
 		return nil, 0, err
 	}
+	if limit > 0 {
+		queue = slices.DeleteFunc(queue, func(p *backend.Payment) bool { return skip[p.ID] })
+		queue = queue[:min(len(queue), limit)]
+	}
 	return append(pays, queue...), len(pays) + len(queue), nil
+}
+
+// recentFailures are the payments whose inquiry failed within the last cycle.
+func (s *Syncer) recentFailures() map[int64]bool {
+	cycle := s.RecheckCycle
+	if cycle <= 0 {
+		cycle = 6 * time.Hour
+	}
+	now := s.Clock.Now()
+	out := map[int64]bool{}
+	for id, at := range s.failedAt {
+		if now.Sub(at) < cycle {
+			out[id] = true
+		} else {
+			delete(s.failedAt, id)
+		}
+	}
+	return out
 }
 
 // capturedSince bounds the captures and partial refunds still compared (SettingRecheckDays).
@@ -406,6 +437,9 @@ func (s *Syncer) syncProfile(ctx context.Context, prof *backend.GatewayProfile, 
 					if lim != nil {
 						lim.OK()
 					}
+					mu.Lock()
+					delete(s.failedAt, p.ID)
+					mu.Unlock()
 					s.apply(ctx, prof, p, view, rep, &mu)
 				case backend.ErrorCode(err) == backend.EOFFLINE || backend.ErrorClassOf(err) == backend.ClassNotSent:
 					mu.Lock()
@@ -421,6 +455,10 @@ func (s *Syncer) syncProfile(ctx context.Context, prof *backend.GatewayProfile, 
 					if firstErr == nil {
 						firstErr = err
 					}
+					if s.failedAt == nil {
+						s.failedAt = map[int64]time.Time{}
+					}
+					s.failedAt[p.ID] = s.Clock.Now()
 					mu.Unlock()
 				}
 				if n%20 == 0 || n == len(pays) {
