@@ -305,20 +305,24 @@ func (s *Syncer) candidates(ctx context.Context, prof *backend.GatewayProfile, f
 
 // recentFailures are the payments whose inquiry failed within the last cycle.
 func (s *Syncer) recentFailures() map[int64]bool {
-	cycle := s.RecheckCycle
-	if cycle <= 0 {
-		cycle = 6 * time.Hour
-	}
 	now := s.Clock.Now()
 	out := map[int64]bool{}
 	for id, at := range s.failedAt {
-		if now.Sub(at) < cycle {
+		if now.Sub(at) < s.cycle() {
 			out[id] = true
 		} else {
 			delete(s.failedAt, id)
 		}
 	}
 	return out
+}
+
+// cycle is RecheckCycle, 6 hours by default.
+func (s *Syncer) cycle() time.Duration {
+	if s.RecheckCycle <= 0 {
+		return 6 * time.Hour
+	}
+	return s.RecheckCycle
 }
 
 // capturedSince bounds the captures and partial refunds still compared (SettingRecheckDays).
@@ -329,14 +333,11 @@ func (s *Syncer) capturedSince(ctx context.Context) time.Time {
 // budget is the rotation's share of one periodic run: enough to go round all total
 // payments once per RecheckCycle at the sync interval, at least RecheckMin.
 func (s *Syncer) budget(ctx context.Context, total int) int {
-	cycle, least := s.RecheckCycle, s.RecheckMin
-	if cycle <= 0 {
-		cycle = 6 * time.Hour
-	}
+	least := s.RecheckMin
 	if least <= 0 {
 		least = 20
 	}
-	runs := max(int(cycle/s.interval(ctx)), 1)
+	runs := max(int(s.cycle()/s.interval(ctx)), 1)
 	return min(total, max(least, (total+runs-1)/runs))
 }
 
