@@ -329,3 +329,66 @@ func TestErrorAnswersAsTheSpecWritesThem(t *testing.T) {
 	_, err := s.client.Do(ctx, p, backend.GatewayOp{Kind: backend.OpCapture, Amount: 1000})
 	assert.Equal(t, backend.ClassUnknown, class(err), "no TranDate")
 }
+
+// The views an amount change and a re-authorisation report: a sale only for CAPTURE;
+// a new total must stay above the Tax kept apart; a re-authorisation of a transaction
+// the gateway does not have is refused before anything is sent.
+func TestChangeAndReauthorisationViews(t *testing.T) {
+	const alter = "AccessID=a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5&AccessPass=f0e1d2c3b4a5968778695a4b3c2d1e0f&Forward=2a99662&Approve=7654321&TranID=2611101015300000000000054321&TranDate=20261110101530"
+	known := true
+	s := startSpecServer(t, func(api string, form url.Values) string {
+		if api == "SearchTrade" {
+			if !known {
+				return "ErrCode=E01&ErrInfo=E01110002"
+			}
+			return searchTrade("KD-V", "VOID", "20261109100000", "4000", "400", "1", "")
+		}
+		return alter
+	})
+	ctx := context.Background()
+	p := &backend.Payment{Gateway: backend.GatewayGMO, Method: backend.MethodCard, GatewayOrderID: "KD-V",
+		GatewayTranID: "a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5", GatewayTranPass: "f0e1d2c3b4a5968778695a4b3c2d1e0f",
+		State: backend.StateAuthorized, AmountAuthorized: 4400, Tax: 400}
+
+	v, err := s.client.Do(ctx, p, backend.GatewayOp{Kind: backend.OpChangeAmount, Amount: 3300})
+	require.NoError(t, err)
+	assert.Equal(t, "AUTH", s.last().Get("JobCd"))
+	assert.Equal(t, backend.StateAuthorized, v.State)
+	assert.Equal(t, backend.Yen(3300), v.AmountAuthorized)
+	assert.Zero(t, v.AmountCaptured, "an authorisation is not a sale")
+	v, err = s.client.Do(ctx, p, backend.GatewayOp{Kind: backend.OpChangeAmount, Amount: 3300, CaptureNow: true})
+	require.NoError(t, err)
+	assert.Equal(t, "CAPTURE", s.last().Get("JobCd"))
+	assert.Equal(t, backend.Yen(3300), v.AmountCaptured)
+	_, err = s.client.Do(ctx, p, backend.GatewayOp{Kind: backend.OpChangeAmount, Amount: 401})
+	require.NoError(t, err, "one yen above the tax can be split")
+	assert.Equal(t, "1", s.last().Get("Amount"))
+
+	p.State = backend.StateVoided
+	v, err = s.client.Do(ctx, p, backend.GatewayOp{Kind: backend.OpReauth, Amount: 4400})
+	require.NoError(t, err)
+	assert.Equal(t, "AUTH", s.last().Get("JobCd"))
+	assert.Equal(t, backend.StateAuthorized, v.State)
+	assert.Zero(t, v.AmountCaptured, "an authorisation is not a sale")
+	v, err = s.client.Do(ctx, p, backend.GatewayOp{Kind: backend.OpReauth, Amount: 4400, CaptureNow: true})
+	require.NoError(t, err)
+	assert.Equal(t, backend.Yen(4400), v.AmountCaptured)
+
+	n := len(s.forms)
+	_, err = s.client.Do(ctx, p, backend.GatewayOp{Kind: backend.OpReauth, Amount: 400})
+	assert.Equal(t, backend.EINVALID, code(err), "not above the original's tax of 400")
+	assert.Equal(t, backend.ClassNotSent, class(err))
+	assert.Len(t, s.forms, n+1, "only the inquiry was sent")
+	_, err = s.client.Do(ctx, p, backend.GatewayOp{Kind: backend.OpReauth, Amount: 401})
+	require.NoError(t, err)
+	assert.Equal(t, "1", s.last().Get("Amount"))
+	assert.Equal(t, "400", s.last().Get("Tax"))
+
+	known = false
+	n = len(s.forms)
+	_, err = s.client.Do(ctx, p, backend.GatewayOp{Kind: backend.OpReauth, Amount: 4400})
+	assert.Equal(t, backend.EGATEWAY, code(err))
+	assert.Equal(t, backend.ClassNotSent, class(err))
+	assert.Contains(t, backend.ErrorMessage(err, "ja"), "再オーソリできません")
+	assert.Len(t, s.forms, n+1, "no AlterTran")
+}

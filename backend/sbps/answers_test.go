@@ -226,3 +226,17 @@ func TestErrorAnswersAsTheSpecWritesThem(t *testing.T) {
 	_, err := c.Do(ctx, p, backend.GatewayOp{Kind: backend.OpCapture, Amount: 1000})
 	assert.Equal(t, backend.ClassUnknown, class(err))
 }
+
+// A sale partly refunded (payment_status 5) is refunded in full by the same 取消返金
+// request; the client's state check lets it through.
+func TestRefundOfAPartlyRefundedSale(t *testing.T) {
+	fake, c := startFake(t)
+	fake.answers[sbps.APICardInquiry] = cardInquiry("0", "1", sbps.StatusPartiallyRefunded)
+	fake.answers[sbps.APICancelRefund] = okAnswer(sbps.APICancelRefund, "20261110094500", "")
+	p := &backend.Payment{Method: backend.MethodCard, GatewayTranID: "00000013413917", State: backend.StatePartiallyRefunded,
+		AmountAuthorized: 6000, AmountCaptured: 6000, AmountRefunded: 1500}
+	v, err := c.Do(context.Background(), p, backend.GatewayOp{Kind: backend.OpRefund})
+	require.NoError(t, err)
+	assert.Equal(t, backend.StateRefunded, v.State)
+	assert.Contains(t, string(fake.got[len(fake.got)-1].body), `id="ST02-00303-101"`)
+}
