@@ -837,7 +837,13 @@ func (r *runner) link(ctx context.Context, sys *system.System, args []string) er
 		return err
 	}
 	r.emitJSON(rep)
-	r.say("%s", "%s", rep.Message)
+	stopped, stoppedEn := "", ""
+	if rep.Cancelled {
+		stopped, stoppedEn = "（中断しました。残りは次の連携で続けます）", " (stopped; the rest waits for the next run)"
+	}
+	r.say("連携: 対象 %d件 — 連携 %d件、連携済み %d件、取引なし %d件、候補が複数 %d件、設定なし %d件、取引CSVが必要 %d件、照会できず %d件"+stopped,
+		"link: %d orders — %d linked, %d already, %d not found, %d with several candidates, %d without a profile, %d need the console CSV, %d could not be asked"+stoppedEn,
+		rep.Total, rep.Linked, rep.Already, rep.NotFound, rep.Ambiguous, rep.NoProfile, rep.ConsoleOnly, rep.Failed)
 	if len(nos) > 0 {
 		for _, id := range ids {
 			if l, err := sys.Links.State(ctx, id); err == nil && l.Status != backend.LinkLinked {
