@@ -209,24 +209,42 @@ func (t *importTx) Commit() error {
 	return t.tx.Commit()
 }
 
-// queueLinks runs queueLink's statement for every saved order that may need a link.
+// queueLinks runs queueLink's statement for every saved order that may need a link,
+// linksPerStatement orders at a time.
 func (t *importTx) queueLinks() error {
-	if len(t.links) == 0 {
-		return nil
-	}
 	ctx := context.Background()
-	st, err := t.tx.PrepareContext(ctx, queueLinkSQL)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	for _, l := range t.links {
-		if _, err := st.ExecContext(ctx, queueLinkArgs(l.orderID, l.hint, l.profile, l.at)...); err != nil {
+	var full *sql.Stmt // the statement for a whole batch, prepared once
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	for start := 0; start < len(t.links); start += linksPerStatement {
+		batch := t.links[start:min(start+linksPerStatement, len(t.links))]
+		args := make([]any, 0, 6*len(batch))
+		for _, l := range batch {
+			args = append(args, queueLinkArgs(l.orderID, l.hint, l.profile, l.at)...)
+		}
+		var err error
+		if len(batch) < linksPerStatement {
+			_, err = t.tx.ExecContext(ctx, queueLinksSQL(len(batch)), args...)
+		} else {
+			if full == nil {
+				if full, err = t.tx.PrepareContext(ctx, queueLinksSQL(linksPerStatement)); err != nil {
+					return err
+				}
+			}
+			_, err = full.ExecContext(ctx, args...)
+		}
+		if err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// linksPerStatement bounds queueLinksSQL's batches (6 parameters per order).
+const linksPerStatement = 500
 
 func (t *importTx) Rollback() error {
 	t.close()

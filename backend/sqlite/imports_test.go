@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -139,4 +141,57 @@ func TestDemoPresentAndSettingsWithPrefix(t *testing.T) {
 	v, err := db.Setting(ctx, "import.layout.a")
 	require.NoError(t, err)
 	assert.Empty(t, v)
+}
+
+// An import queues its orders' links several hundred per statement: each order keeps
+// its own ids, orders that need no gateway are left out, a linked order stays linked.
+func TestImportQueuesTheLinksOfManyOrders(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	linked := testOrder("linked", "山田", "ヤマダ", 100, day)
+	require.NoError(t, db.SaveOrder(ctx, linked))
+	_, err := db.write.Exec(`INSERT INTO order_links (order_id, status, updated_at) VALUES (?, 'linked', 0)`, linked.ID)
+	require.NoError(t, err)
+
+	const n = 2*linksPerStatement + 234
+	tx, err := db.BeginImport(ctx, true)
+	require.NoError(t, err)
+	defer tx.Rollback() // after a failure: the writer stays usable for the cleanup
+	orders := make([]*backend.Order, n)
+	for i := range orders {
+		o := testOrder(fmt.Sprint(i+1), "山田", "ヤマダ", 100, day)
+		if i%3 == 2 {
+			o.PaymentMethod = backend.MethodOther
+		}
+		s := backend.ImportSave{At: day}
+		if i%7 == 0 {
+			s.Hint = backend.TransactionIDs{GatewayOrderID: fmt.Sprint("g", i), GatewayTranID: fmt.Sprint("t", i), GatewayTranPass: fmt.Sprint("p", i)}
+			s.HintProfileID = int64(i)
+		}
+		require.NoError(t, tx.Save(ctx, o, s))
+		orders[i] = o
+	}
+	linked.CustomerName = "山田 太郎"
+	require.NoError(t, tx.Save(ctx, linked, backend.ImportSave{At: day, Hint: backend.TransactionIDs{GatewayOrderID: "new"}}))
+	require.NoError(t, tx.Commit())
+
+	for i, o := range orders {
+		var status, gwOrder, tran, pass string
+		var profile int64
+		err := db.read.QueryRow(`SELECT status, gateway_order_id, hint_tran_id, hint_tran_pass, hint_profile_id
+			FROM order_links WHERE order_id = ?`, o.ID).Scan(&status, &gwOrder, &tran, &pass, &profile)
+		if i%3 == 2 {
+			assert.ErrorIs(t, err, sql.ErrNoRows, o.OrderNo)
+			continue
+		}
+		require.NoError(t, err, o.OrderNo)
+		want := []any{"pending", "", "", "", int64(0)}
+		if i%7 == 0 {
+			want = []any{"pending", fmt.Sprint("g", i), fmt.Sprint("t", i), fmt.Sprint("p", i), int64(i)}
+		}
+		assert.Equal(t, want, []any{status, gwOrder, tran, pass, profile}, o.OrderNo)
+	}
+	var status, gwOrder string
+	require.NoError(t, db.read.QueryRow(`SELECT status, gateway_order_id FROM order_links WHERE order_id = ?`, linked.ID).Scan(&status, &gwOrder))
+	assert.Equal(t, []string{"linked", ""}, []string{status, gwOrder})
 }

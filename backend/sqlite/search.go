@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -45,29 +46,54 @@ const (
 // grams returns the index tokens of a normalised text: every distinct n-gram, plus each
 // tail shorter than n followed by endMark (so a short query matching the end of the
 // text is found by a prefix query). Tokens are separated by spaces for FTS4's "simple"
-// tokenizer, which keeps every non-ASCII character inside a token.
+// tokenizer, which keeps every non-ASCII character inside a token. An import computes
+// this for every order: the grams are slices of text, and the result is the one string
+// built.
 func grams(text string, n int) string {
-	rs := []rune(text)
-	if len(rs) == 0 {
+	if text == "" {
 		return ""
 	}
-	seen := make(map[string]struct{}, len(rs))
+	var atBuf [64]int
+	at := atBuf[:0] // where each character starts, then len(text)
+	for i := range text {
+		at = append(at, i)
+	}
+	at = append(at, len(text))
+	chars := len(at) - 1
 	var b strings.Builder
-	add := func(tok string) {
-		if _, ok := seen[tok]; ok {
-			return
+	b.Grow(n*len(text) + chars + 8*n)
+	// A repeated gram is written once: looked up among those written, or in a set
+	// when the text is long.
+	var seenBuf [64]string
+	seen := seenBuf[:0]
+	var seenSet map[string]struct{}
+	if chars-n+1 > len(seenBuf) {
+		seenSet = make(map[string]struct{}, chars)
+	}
+	for i := 0; i+n <= chars; i++ {
+		g := text[at[i]:at[i+n]]
+		if seenSet != nil {
+			if _, ok := seenSet[g]; ok {
+				continue
+			}
+			seenSet[g] = struct{}{}
+		} else if slices.Contains(seen, g) {
+			continue
+		} else {
+			seen = append(seen, g)
 		}
-		seen[tok] = struct{}{}
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(tok)
+		b.WriteString(g)
 	}
-	for i := 0; i+n <= len(rs); i++ {
-		add(string(rs[i : i+n]))
-	}
-	for i := max(len(rs)-n+1, 0); i < len(rs); i++ {
-		add(string(rs[i:]) + string(endMark))
+	// A tail ends with endMark, which no gram holds: tails are never duplicates.
+	for i := max(chars-n+1, 0); i < chars; i++ {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(text[at[i]:])
+		b.WriteRune(endMark)
 	}
 	return b.String()
 }
