@@ -392,3 +392,17 @@ func TestChangeAndReauthorisationViews(t *testing.T) {
 	assert.Contains(t, backend.ErrorMessage(err, "ja"), "再オーソリできません")
 	assert.Len(t, s.forms, n+1, "no AlterTran")
 }
+
+// An operation needs both the AccessID and the AccessPass: without either nothing is sent.
+func TestOperationWithoutTheAccessPassIsNotSent(t *testing.T) {
+	s := startSpecServer(t, func(string, url.Values) string { return "ErrCode=E01&ErrInfo=E01100001" })
+	for _, p := range []*backend.Payment{
+		{Gateway: backend.GatewayGMO, Method: backend.MethodCard, GatewayOrderID: "KD-N", GatewayTranID: "a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5", AmountAuthorized: 1000},
+		{Gateway: backend.GatewayGMO, Method: backend.MethodCard, GatewayOrderID: "KD-N", GatewayTranPass: "f0e1d2c3b4a5968778695a4b3c2d1e0f", AmountAuthorized: 1000},
+	} {
+		_, err := s.client.Do(context.Background(), p, backend.GatewayOp{Kind: backend.OpCapture, Amount: 1000})
+		assert.Equal(t, backend.EINVALID, code(err))
+		assert.Equal(t, backend.ClassNotSent, class(err))
+	}
+	assert.Empty(t, s.forms)
+}
