@@ -114,8 +114,8 @@ func TestSecretsNeverLeaveTheVault(t *testing.T) {
 		assert.NotContains(t, s, goodPass)
 		assert.NotContains(t, s, wrongPass)
 	}
-	// …while the vault has the current one.
-	v, err := keychain.Get(backend.SecretKey(prof.ID, backend.SecretShopPass))
+	// …while the vault has the current one (under this folder's name in the keychain).
+	v, err := sys.Vault.Get(backend.SecretKey(prof.ID, backend.SecretShopPass))
 	require.NoError(t, err)
 	assert.Equal(t, wrongPass, v)
 }

@@ -181,9 +181,14 @@ func TestProfileAddReadsTheSecretFromStdinAndTests(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	var added map[string]int64
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &added))
-	v, err := kc.Get(backend.SecretKey(added["id"], backend.SecretShopPass))
+	sys, err := system.Open(context.Background(), system.Config{DataDir: dir, Vault: kc})
 	require.NoError(t, err)
-	assert.Equal(t, "Stdin12345", v)
+	v, err := sys.Vault.Get(backend.SecretKey(added["id"], backend.SecretShopPass))
+	require.NoError(t, err)
+	assert.Equal(t, "Stdin12345", v, "in the keychain, under this folder's name")
+	require.NoError(t, sys.Close())
+	_, err = kc.Get(backend.SecretKey(added["id"], backend.SecretShopPass))
+	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(err), "never under the bare name another folder would share")
 
 	r = run(t, dir, kc, "", "profile", "test", strconv.FormatInt(added["id"], 10))
 	assert.Equal(t, 0, r.code, r.stderr)

@@ -5,6 +5,8 @@ package system
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
@@ -109,15 +111,22 @@ func Open(ctx context.Context, cfg Config) (s *System, err error) {
 		lock.Release()
 		return nil, err
 	}
-	// Secrets too large for the keychain (client certificates) are sealed in a file
-	// whose key is in the keychain.
-	v = &vault.Sealed{Keychain: v, Dir: filepath.Join(dir, "secrets")}
 	store, err := sqlite.Open(appdir.DatabaseFile(dir))
 	if err != nil {
 		lock.Release()
 		return nil, err
 	}
 	store.Now = clock.Now
+	// Keychain entries are named after this folder (two folders on one PC never share
+	// a "profile 1"); secrets too large for the keychain (client certificates) are
+	// sealed in a file whose key is in the keychain.
+	scoped, err := folderVault(ctx, store, v)
+	if err != nil {
+		store.Close()
+		lock.Release()
+		return nil, err
+	}
+	v = &vault.Sealed{Keychain: scoped, Dir: filepath.Join(dir, "secrets")}
 	s = &System{DataDir: dir, Store: store, Clock: clock, Vault: v, cfg: cfg, notifier: &switchNotifier{},
 		Limits: &throttle.Registry{}}
 	s.closers = append(s.closers, lock.Release, store.Close)
@@ -146,6 +155,48 @@ func Open(ctx context.Context, cfg Config) (s *System, err error) {
 	s.Syncer = &sync.Syncer{Store: store, Gateways: s.Gateways, Engine: s.Engine, Clock: clock,
 		Notifier: s.notifier, Limits: s.Limits}
 	return s, nil
+}
+
+// Settings keys of the folder's keychain scope.
+const (
+	settingVaultScope  = "vault.scope"  // the folder's id in keychain entry names
+	settingVaultLegacy = "vault.legacy" // "1": the folder predates scoped names
+)
+
+// folderVault names the keychain entries after this data folder: an id made once per
+// folder and kept in its database. A folder that already had profiles when the id was
+// made (an older version's) may still find its secrets under the bare names.
+func folderVault(ctx context.Context, store *sqlite.DB, keychain backend.Vault) (*vault.Scoped, error) {
+	scope, err := store.Setting(ctx, settingVaultScope)
+	if err != nil {
+		return nil, err
+	}
+	if scope == "" {
+		b := make([]byte, 8)
+		rand.Read(b)
+		scope = hex.EncodeToString(b)
+		profiles, err := store.Profiles(ctx)
+		if err != nil {
+			return nil, err
+		}
+		legacy := "0"
+		for _, p := range profiles {
+			if !p.Demo {
+				legacy = "1"
+			}
+		}
+		if err := store.SetSetting(ctx, settingVaultLegacy, legacy); err != nil {
+			return nil, err
+		}
+		if err := store.SetSetting(ctx, settingVaultScope, scope); err != nil {
+			return nil, err
+		}
+	}
+	legacy, err := store.Setting(ctx, settingVaultLegacy)
+	if err != nil {
+		return nil, err
+	}
+	return &vault.Scoped{Inner: keychain, Scope: scope, Legacy: legacy == "1"}, nil
 }
 
 // startSandbox starts the built-in gateway when a demo profile exists, and creates

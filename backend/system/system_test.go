@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/profiles"
 	"kessaidesk/backend/vault"
 )
 
@@ -162,4 +163,32 @@ func TestOneSystemPerDataFolder(t *testing.T) {
 	sys, err = Open(ctx, Config{DataDir: dir, Vault: vault.NewMemory(), Demo: true, DemoCount: 10})
 	require.NoError(t, err, "free again once closed")
 	require.NoError(t, sys.Close())
+}
+
+// Two data folders on one PC share the keychain: each folder's "profile 1" keeps its own
+// secret (a trial folder no longer replaces the shop's).
+func TestTwoFoldersKeepTheirOwnSecrets(t *testing.T) {
+	ctx := context.Background()
+	kc := vault.NewMemory()
+	secret := func(dir, pass string) string {
+		sys, err := Open(ctx, Config{DataDir: dir, Vault: kc})
+		require.NoError(t, err)
+		defer sys.Close()
+		if pass != "" {
+			_, err = sys.Profiles.Save(ctx, profiles.Input{Name: "GMO-PG", Kind: backend.GatewayGMO, Environment: backend.EnvTest,
+				MerchantID: "tshop00000001", Methods: []backend.PaymentMethod{backend.MethodCard},
+				Secrets: map[string]string{backend.SecretShopPass: pass}})
+			require.NoError(t, err)
+		}
+		ps, err := sys.Store.Profiles(ctx)
+		require.NoError(t, err)
+		require.Len(t, ps, 1)
+		v, err := sys.Vault.Get(backend.SecretKey(ps[0].ID, backend.SecretShopPass))
+		require.NoError(t, err)
+		return v
+	}
+	shop, trial := t.TempDir(), t.TempDir()
+	assert.Equal(t, "shopPass01", secret(shop, "shopPass01"))
+	assert.Equal(t, "trialPass2", secret(trial, "trialPass2"))
+	assert.Equal(t, "shopPass01", secret(shop, ""), "the shop's secret survives the trial folder's profile 1")
 }
