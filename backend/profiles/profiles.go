@@ -300,13 +300,35 @@ func (s *Service) Delete(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
+	// All or nothing: the secrets are read first (a keychain that cannot be used stops
+	// here, with nothing deleted), and put back if the profile cannot go after all.
+	saved := map[string]string{}
+	for _, sp := range Secrets(p.Kind) {
+		v, err := s.Vault.Get(backend.SecretKey(id, sp.Name))
+		switch {
+		case err == nil:
+			saved[sp.Name] = v
+		case backend.ErrorCode(err) != backend.ENOTFOUND:
+			return err
+		}
+	}
+	restore := func() {
+		for name, v := range saved {
+			s.Vault.Set(backend.SecretKey(id, name), v)
+		}
+	}
+	if err := s.deleteSecrets(id, p.Kind); err != nil {
+		restore()
+		return err
+	}
 	if err := s.Store.DeleteProfile(ctx, id); err != nil {
+		restore()
 		return err
 	}
 	if s.Gateways != nil {
 		s.Gateways.Forget(id)
 	}
-	return s.deleteSecrets(id, p.Kind)
+	return nil
 }
 
 // TestResult is the outcome of a 接続テスト, explained for the operator.

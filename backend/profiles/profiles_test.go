@@ -292,3 +292,34 @@ func TestConnectionTestServerErrorSaysNothingChanged(t *testing.T) {
 	assert.NotContains(t, res.Message, "確認します")
 	assert.Contains(t, res.MessageEn, "changes nothing")
 }
+
+// brokenVault is a keychain that cannot be used (locked, no service).
+type brokenVault struct{ backend.Vault }
+
+func (brokenVault) Get(string) (string, error) {
+	return "", backend.Errorf(backend.ECREDENTIAL, "OSのキーチェーンを使えません", "the keychain is not available")
+}
+func (brokenVault) Delete(string) error {
+	return backend.Errorf(backend.ECREDENTIAL, "OSのキーチェーンを使えません", "the keychain is not available")
+}
+
+// Deleting a profile is all or nothing: with the keychain unavailable, the profile
+// stays (no secret is orphaned); a profile that payments use keeps its secrets.
+func TestDeleteIsAllOrNothing(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	p, err := f.svc.Save(ctx, f.gmoInput("pw12345678"))
+	require.NoError(t, err)
+
+	broken := &Service{Store: f.store, Vault: brokenVault{f.vault}, Gateways: f.svc.Gateways}
+	require.Error(t, broken.Delete(ctx, p.ID))
+	_, err = f.store.ProfileByID(ctx, p.ID)
+	require.NoError(t, err, "the profile stays")
+	v, err := f.vault.Get(backend.SecretKey(p.ID, backend.SecretShopPass))
+	require.NoError(t, err)
+	assert.Equal(t, "pw12345678", v)
+
+	require.NoError(t, f.svc.Delete(ctx, p.ID))
+	_, err = f.vault.Get(backend.SecretKey(p.ID, backend.SecretShopPass))
+	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(err))
+}
