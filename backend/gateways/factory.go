@@ -206,6 +206,13 @@ func (f *Factory) secret(p *backend.GatewayProfile, name, label string) (string,
 		return "", backend.Errorf(backend.ECREDENTIAL, "キーチェーンが使えません", "the keychain is not available")
 	}
 	v, err := f.Vault.Get(backend.SecretKey(p.ID, name))
+	if err != nil && backend.ErrorCode(err) != backend.ENOTFOUND {
+		// The keychain itself cannot be used: the secret may well be there, so the
+		// operator is not asked to type it again.
+		return "", &backend.Error{Code: backend.ECREDENTIAL, Class: backend.ClassNotSent, Err: err,
+			Message:   fmt.Sprintf("「%s」の%sを読めません: %s", p.Name, label, backend.ErrorMessage(err, "ja")),
+			MessageEn: fmt.Sprintf("cannot read the %s of %q: %s", name, p.Name, backend.ErrorMessage(err, "en"))}
+	}
 	if err != nil || v == "" {
 		return "", &backend.Error{Code: backend.ECREDENTIAL, Class: backend.ClassNotSent,
 			Message:   fmt.Sprintf("「%s」の%sがキーチェーンにありません。ゲートウェイ設定で入力してください", p.Name, label),
