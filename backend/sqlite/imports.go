@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"kessaidesk/backend"
@@ -23,15 +25,18 @@ func (db *DB) DemoPresent(ctx context.Context) (bool, error) {
 // BeginImport starts an import's transaction: the writer's IMMEDIATE transaction for a
 // commit, a read snapshot for a preview.
 func (db *DB) BeginImport(ctx context.Context, write bool) (backend.ImportTx, error) {
-	pool := db.read
+	var conn *sql.Conn
+	var tx *sql.Tx
+	var err error
 	if write {
-		pool = db.write
+		conn, tx, err = db.beginWriterConn(ctx)
+	} else {
+		tx, err = db.read.BeginTx(ctx, nil)
 	}
-	tx, err := pool.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
-	t := &importTx{tx: tx, write: write}
+	t := &importTx{tx: tx, conn: conn, write: write}
 	prep := func(q string) *sql.Stmt {
 		if err != nil {
 			return nil
@@ -58,11 +63,11 @@ func (db *DB) BeginImport(ctx context.Context, write bool) (backend.ImportTx, er
 		t.lastEvent = prep(`SELECT detail FROM order_events WHERE order_id = ? AND kind = 'import' ORDER BY id DESC LIMIT 1`)
 	}
 	if err == nil && write {
-		t.w, err = newOrderWriter(ctx, tx)
+		t.w, err = newOrderWriter(ctx, conn, tx)
 	}
 	if err != nil {
 		t.close()
-		tx.Rollback()
+		t.end(tx.Rollback())
 		return nil, err
 	}
 	return t, nil
@@ -70,6 +75,7 @@ func (db *DB) BeginImport(ctx context.Context, write bool) (backend.ImportTx, er
 
 type importTx struct {
 	tx                           *sql.Tx
+	conn                         *sql.Conn // a commit's: the writer's connection
 	write                        bool
 	w                            *orderWriter
 	target, exists, moved, event *sql.Stmt
@@ -78,7 +84,91 @@ type importTx struct {
 	// links are queued when the orders are all written: queueLink's INSERT … SELECT
 	// opens a statement savepoint, at which SQLite's FTS4 flushes the search index's
 	// pending terms — once per order, it costs more than the rest of the save.
-	links []pendingLink
+	links  []pendingLink
+	behind behind // a commit's saves
+}
+
+// behind runs an import's writes on a goroutine of its own, in order, while the
+// caller reads the file and prepares the next orders: the writer's SQLite work takes
+// one core, the rest of the import the other. The first failure stops it (what was
+// queued after it is dropped); add and wait return it.
+type behind struct {
+	queued []func() error
+	ch     chan []func() error // to the goroutine, while it runs
+	done   chan struct{}
+	mu     sync.Mutex
+	err    error
+	stop   atomic.Bool
+}
+
+// behindBatch is how many writes go to the goroutine at a time.
+const behindBatch = 64
+
+func (b *behind) failure() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.err
+}
+
+func (b *behind) do(f func() error) {
+	if b.stop.Load() || b.failure() != nil {
+		return
+	}
+	if err := f(); err != nil {
+		b.mu.Lock()
+		b.err = err
+		b.mu.Unlock()
+	}
+}
+
+// add queues f; it runs once a batch is full, or at wait.
+func (b *behind) add(f func() error) error {
+	if err := b.failure(); err != nil {
+		return err
+	}
+	b.queued = append(b.queued, f)
+	if len(b.queued) < behindBatch {
+		return nil
+	}
+	if b.ch == nil {
+		b.ch, b.done = make(chan []func() error, 4), make(chan struct{})
+		go func(ch chan []func() error, done chan struct{}) {
+			defer close(done)
+			for fs := range ch {
+				for _, f := range fs {
+					b.do(f)
+				}
+			}
+		}(b.ch, b.done)
+	}
+	b.ch <- b.queued
+	b.queued = make([]func() error, 0, behindBatch)
+	return nil
+}
+
+// wait returns when everything queued is written (or dropped after a failure), with
+// the first failure; the transaction is then the caller's alone.
+func (b *behind) wait() error {
+	if b.ch != nil {
+		if len(b.queued) > 0 {
+			b.ch <- b.queued
+		}
+		close(b.ch)
+		<-b.done
+		b.ch, b.queued = nil, nil
+	}
+	for _, f := range b.queued {
+		b.do(f)
+	}
+	b.queued = b.queued[:0]
+	return b.failure()
+}
+
+// discard drops what is not written yet and waits for the goroutine.
+func (b *behind) discard() {
+	b.stop.Store(true)
+	b.queued = nil
+	b.wait()
 }
 
 type pendingLink struct {
@@ -88,18 +178,34 @@ type pendingLink struct {
 	at      time.Time
 }
 
-func (t *importTx) close() {
+func (t *importTx) close() error {
 	for _, st := range []*sql.Stmt{t.target, t.exists, t.moved, t.event, t.lastEvent} {
 		if st != nil {
 			st.Close()
 		}
 	}
-	if t.w != nil {
-		t.w.close()
+	t.target, t.exists, t.moved, t.event, t.lastEvent = nil, nil, nil, nil, nil
+	if t.w == nil {
+		return nil
 	}
+	err := t.w.close()
+	t.w = nil
+	return err
+}
+
+// end gives the writer's connection back once the transaction is over.
+func (t *importTx) end(err error) error {
+	if t.conn != nil {
+		t.conn.Close()
+		t.conn = nil
+	}
+	return err
 }
 
 func (t *importTx) Target(ctx context.Context, orderNo string) (*backend.ImportTarget, error) {
+	if err := t.behind.wait(); err != nil {
+		return nil, err
+	}
 	o := &backend.Order{}
 	var hasPayment bool
 	err := scanOrder(t.target.QueryRowContext(ctx, orderNo), o, &hasPayment)
@@ -135,6 +241,9 @@ func (t *importTx) Target(ctx context.Context, orderNo string) (*backend.ImportT
 }
 
 func (t *importTx) Exists(ctx context.Context, orderNo string) (bool, error) {
+	if err := t.behind.wait(); err != nil {
+		return false, err
+	}
 	if t.empty == nil { // a shop's first import: no order to look up
 		var any bool
 		if err := t.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM orders)`).Scan(&any); err != nil {
@@ -153,6 +262,9 @@ func (t *importTx) Exists(ctx context.Context, orderNo string) (bool, error) {
 
 var errPreview = errors.New("sqlite: a preview import saves nothing")
 
+// Save validates o and prepares its row here; the row is written behind (t.behind),
+// so a failure to write it may be returned by a later call. o is the import's from
+// then on.
 func (t *importTx) Save(ctx context.Context, o *backend.Order, s backend.ImportSave) error {
 	if !t.write {
 		return errPreview
@@ -160,7 +272,15 @@ func (t *importTx) Save(ctx context.Context, o *backend.Order, s backend.ImportS
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	if err := t.w.write(ctx, o, o.ID, s.At); err != nil {
+	r := newOrderRow(o, o.ID, s.At)
+	return t.behind.add(func() error { return t.save(r, s) })
+}
+
+// save writes an order, its import event, and notes the link it may need.
+func (t *importTx) save(r *orderRow, s backend.ImportSave) error {
+	ctx := context.Background() // a cancel is the importer's to notice, between orders
+	o := r.o
+	if err := t.w.write(ctx, r); err != nil {
 		if isUniqueViolation(errors.Unwrap(err)) {
 			return backend.Errorf(backend.ECONFLICT, "注文番号 %s の受注が確認の後に保存されています。何も保存していません。もう一度確認してください",
 				"order %s was saved after the check; nothing was saved. Check the file again", o.OrderNo)
@@ -184,6 +304,9 @@ func (t *importTx) Note(ctx context.Context, orderID int64, s backend.ImportSave
 	if !t.write {
 		return errPreview
 	}
+	if err := t.behind.wait(); err != nil {
+		return err
+	}
 	var last string
 	err := t.lastEvent.QueryRowContext(ctx, orderID).Scan(&last)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -197,16 +320,20 @@ func (t *importTx) Note(ctx context.Context, orderID int64, s backend.ImportSave
 }
 
 func (t *importTx) Commit() error {
-	t.close()
+	err := t.behind.wait()
+	err = errors.Join(err, t.close())
 	if !t.write {
 		t.tx.Rollback()
 		return errPreview
 	}
-	if err := t.queueLinks(); err != nil {
-		t.tx.Rollback()
-		return err
+	if err == nil {
+		err = t.queueLinks()
 	}
-	return t.tx.Commit()
+	if err != nil {
+		t.tx.Rollback()
+		return t.end(err)
+	}
+	return t.end(t.tx.Commit())
 }
 
 // queueLinks runs queueLink's statement for every saved order that may need a link,
@@ -247,8 +374,9 @@ func (t *importTx) queueLinks() error {
 const linksPerStatement = 500
 
 func (t *importTx) Rollback() error {
+	t.behind.discard()
 	t.close()
-	return t.tx.Rollback()
+	return t.end(t.tx.Rollback())
 }
 
 // SettingsWithPrefix returns the settings whose key starts with prefix (saved import
