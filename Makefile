@@ -4,7 +4,7 @@ export PATH := $(shell go env GOPATH 2>/dev/null)/bin:$(PATH)
 WAILS := wails
 GOTEST_FLAGS ?= -race -count=1
 
-.PHONY: run test deps deps-test build bindings frontend go-test go-vet frontend-test keyring-test e2e screenshot bench windows clean
+.PHONY: run test deps deps-test build bindings frontend go-test go-vet frontend-test keyring-test e2e screenshot bench mutate windows clean
 
 ## run: install what is missing, build, and start the app on the demo shop
 run: deps build
@@ -53,6 +53,10 @@ screenshot: deps-test frontend
 ## bench: benchmarks that print figures (search on 1,000,000 orders, bulk capture, sync)
 bench:
 	go test -run '^$$' -bench . -benchtime 1x -timeout 60m ./backend/...
+
+## mutate: mutation testing of the payment rules (gremlins + build/mutants; about 20 minutes, not in `make test`)
+mutate:
+	@build/scripts/mutate.sh
 
 ## windows: the Windows installer (NSIS, per-user) cross-built from Linux
 windows: deps
