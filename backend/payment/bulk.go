@@ -55,7 +55,9 @@ func (b *Bulk) Start(ctx context.Context, intent Intent, prm Params, paymentIDs 
 	b.mu.Unlock()
 	go func() {
 		defer cancel()
-		b.work(runCtx, job, intent, prm, paymentIDs, operator)
+		if err := b.work(runCtx, job, intent, prm, paymentIDs, operator); err != nil {
+			b.notifier().Notify("一括処理を中止しました", backend.ErrorMessage(err, "ja"))
+		}
 	}()
 	return job.ID, nil
 }
@@ -66,7 +68,9 @@ func (b *Bulk) Run(ctx context.Context, intent Intent, prm Params, paymentIDs []
 	if err != nil {
 		return nil, nil, err
 	}
-	b.work(ctx, job, intent, prm, paymentIDs, operator)
+	if err := b.work(ctx, job, intent, prm, paymentIDs, operator); err != nil {
+		return nil, nil, err
+	}
 	return b.Engine.Store.BulkJobByID(context.WithoutCancel(ctx), job.ID)
 }
 
@@ -111,9 +115,27 @@ func (b *Bulk) create(ctx context.Context, intent Intent, paymentIDs []int64, op
 	return job, nil
 }
 
-func (b *Bulk) work(ctx context.Context, job *backend.BulkJob, intent Intent, prm Params, ids []int64, operator string) {
+// work runs the items. A result that cannot be saved (a full disk) stops the run: no
+// item is sent that could not be recorded, and the error says so; the journal of what
+// was sent stands, and the next start explains every item.
+func (b *Bulk) work(ctx context.Context, job *backend.BulkJob, intent Intent, prm Params, ids []int64, operator string) error {
 	store := b.Engine.Store
 	bg := context.WithoutCancel(ctx)
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	var storeMu sync.Mutex
+	var storeErr error
+	stored := func(err error) {
+		if err == nil {
+			return
+		}
+		storeMu.Lock()
+		if storeErr == nil {
+			storeErr = err
+		}
+		storeMu.Unlock()
+		stop()
+	}
 	conc := b.Concurrency
 	if conc <= 0 {
 		conc = 16
@@ -145,7 +167,7 @@ func (b *Bulk) work(ctx context.Context, job *backend.BulkJob, intent Intent, pr
 			defer wg.Done()
 			for id := range queue {
 				state, opID, msg := b.one(ctx, job.ID, id, intent, prm, operator)
-				store.UpdateBulkItem(bg, job.ID, id, state, opID, msg)
+				stored(store.UpdateBulkItem(bg, job.ID, id, state, opID, msg))
 				if state == backend.BulkUnknown && opID != 0 {
 					// A sync run may have decided it between the answer and this
 					// write: the journal has the last word.
@@ -176,8 +198,9 @@ func (b *Bulk) work(ctx context.Context, job *backend.BulkJob, intent Intent, pr
 	if cancelled {
 		final = "cancelled"
 	}
-	store.FinishBulkJob(bg, job.ID, final)
+	stored(store.FinishBulkJob(bg, job.ID, final))
 	j, _, err := store.BulkJobByID(bg, job.ID)
+	stored(err)
 	mu.Lock()
 	prog.State = final
 	if err == nil {
@@ -185,6 +208,11 @@ func (b *Bulk) work(ctx context.Context, job *backend.BulkJob, intent Intent, pr
 	}
 	mu.Unlock()
 	emit(nil)
+	if storeErr != nil {
+		return backend.Errorf(backend.EINTERNAL, "一括処理の結果を保存できないため中止しました（ディスクの空きなどを確認してください）。送信した操作は操作履歴に記録されており、次の起動時にすべての結果を確認します: %v",
+			"the bulk run stopped: its results cannot be saved (check the free disk space). What was sent is in the journal and is checked at the next start: %v", storeErr)
+	}
+	return nil
 }
 
 // one runs the intent on one payment, waiting for the gateway's rate limit and

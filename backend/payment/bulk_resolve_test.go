@@ -1,6 +1,9 @@
 package payment_test
 
 import (
+	"context"
+	"errors"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -83,4 +86,54 @@ func TestBulkItemOfAnOperationInterruptedBeforeSendingFailsOnRecovery(t *testing
 	assert.Equal(t, op.ID, items[0].OperationID)
 	assert.Contains(t, items[0].Message, "送信前に中断")
 	assert.Empty(t, f.calls(nil), "nothing was asked or sent")
+}
+
+// fullDisk is a store whose bulk-item results cannot be written after the first n.
+type fullDisk struct {
+	backend.Store
+	mu sync.Mutex
+	n  int
+}
+
+func (d *fullDisk) UpdateBulkItem(ctx context.Context, jobID, paymentID int64, state string, opID int64, msg string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.n <= 0 {
+		return errors.New("database or disk is full")
+	}
+	d.n--
+	return d.Store.UpdateBulkItem(ctx, jobID, paymentID, state, opID, msg)
+}
+
+// A bulk run whose results cannot be saved stops, says so (no "0 succeeded, 0 failed"
+// with success), sends nothing more, and the next start explains every item from the
+// journal: sent ones as what the gateway did, the rest as not sent.
+func TestBulkRunStopsWhenItsResultsCannotBeSaved(t *testing.T) {
+	f := newFixture(t)
+	var ids []int64
+	for i := range 6 {
+		ids = append(ids, f.card(cardSpec{amount: backend.Yen(1000 + i)}).ID)
+	}
+	disk := &fullDisk{Store: f.db, n: 1}
+	eng := &payment.Engine{Store: disk, Gateways: f.eng.Gateways, Clock: f.eng.Clock, Timeout: f.eng.Timeout}
+	bulk := &payment.Bulk{Engine: eng, Concurrency: 1}
+	_, _, err := bulk.Run(f.ctx, payment.IntentCapture, payment.Params{}, ids, operator)
+	require.Error(t, err)
+	assert.Contains(t, backend.ErrorMessage(err, "ja"), "保存できない")
+	sent := f.sim.Server.Log.Count("AlterTran.idPass")
+	assert.Less(t, sent, len(ids), "the run stopped instead of sending what it could not record")
+
+	// The next start: every item is explained, from the journal.
+	_, err = f.db.CloseInterruptedBulkJobs(f.ctx)
+	require.NoError(t, err)
+	_, items, err := f.db.BulkJobByID(f.ctx, 1) // the fixture's first and only run
+	require.NoError(t, err)
+	succeeded := 0
+	for _, it := range items {
+		assert.NotEqual(t, backend.BulkQueued, it.State, "no item left unexplained")
+		if it.State == backend.BulkSucceeded {
+			succeeded++
+		}
+	}
+	assert.Equal(t, sent, succeeded, "every sale sent is recorded as done, from the journal")
 }

@@ -175,13 +175,12 @@ func (db *DB) UpdateBulkItem(ctx context.Context, jobID, paymentID int64, state 
 	return err
 }
 
-// FinishBulkJob closes a run; items still queued become cancelled (never sent).
+// FinishBulkJob closes a run; items still queued follow the journal if an operation
+// was journalled for them, else become cancelled (never sent).
 func (db *DB) FinishBulkJob(ctx context.Context, jobID int64, state string) error {
 	now := db.Now()
 	return db.withTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE bulk_items SET state = ?, message = ?, updated_at = ?
-			WHERE job_id = ? AND state = ?`, backend.BulkCancelled, "一括処理が中止されたため送信していません", ms(now),
-			jobID, backend.BulkQueued); err != nil {
+		if err := closeQueuedItems(ctx, tx, `job_id = ?`, jobID, "一括処理が中止されたため送信していません", now); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE bulk_jobs SET state = ?, finished_at = ? WHERE id = ?`, state, ms(now), jobID)
@@ -196,9 +195,8 @@ func (db *DB) CloseInterruptedBulkJobs(ctx context.Context) (int, error) {
 	now := db.Now()
 	n := 0
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE bulk_items SET state = ?, message = ?, updated_at = ?
-			WHERE state = ? AND job_id IN (SELECT id FROM bulk_jobs WHERE state = 'running')`, backend.BulkCancelled,
-			"アプリの終了で一括処理が中断されたため送信していません", ms(now), backend.BulkQueued); err != nil {
+		if err := closeQueuedItems(ctx, tx, `job_id IN (SELECT id FROM bulk_jobs WHERE state = 'running')`, nil,
+			"アプリの終了で一括処理が中断されたため送信していません", now); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE bulk_jobs SET state = 'cancelled', finished_at = ? WHERE state = 'running'`, ms(now))
@@ -210,6 +208,31 @@ func (db *DB) CloseInterruptedBulkJobs(ctx context.Context) (int, error) {
 		return nil
 	})
 	return n, err
+}
+
+// closeQueuedItems explains the queued items of the jobs jobs selects. One whose
+// operation was journalled (sent, or decided) follows the journal, even though its own
+// row was never updated (a crash, a full disk); the start-up recovery settles the
+// operations still unknown. The rest were never sent.
+func closeQueuedItems(ctx context.Context, tx *sql.Tx, jobs string, jobArg any, notSent string, now time.Time) error {
+	const latest = `FROM operations op WHERE op.bulk_job_id = bulk_items.job_id AND op.payment_id = bulk_items.payment_id ORDER BY op.id DESC LIMIT 1`
+	args := func(a ...any) []any {
+		if jobArg != nil {
+			a = append(a, jobArg)
+		}
+		return a
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE bulk_items SET
+			operation_id = (SELECT op.id `+latest+`),
+			state = (SELECT CASE op.state WHEN 'succeeded' THEN 'succeeded' WHEN 'failed' THEN 'failed' ELSE 'unknown' END `+latest+`),
+			message = (SELECT op.message `+latest+`),
+			updated_at = ?
+		WHERE state = ? AND EXISTS (SELECT 1 `+latest+`) AND `+jobs, args(ms(now), backend.BulkQueued)...); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE bulk_items SET state = ?, message = ?, updated_at = ? WHERE state = ? AND `+jobs,
+		args(backend.BulkCancelled, notSent, ms(now), backend.BulkQueued)...)
+	return err
 }
 
 // BulkJobByID returns a run with its items (in the order they were selected).
