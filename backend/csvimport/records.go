@@ -138,13 +138,23 @@ func (r *Reader) Next() ([]string, int, error) {
 	}
 	line, _ := r.cr.FieldPos(0)
 	for i, f := range rec {
-		if !utf8.ValidString(f) || (r.enc == EncodingCP932 && strings.ContainsRune(f, utf8.RuneError)) {
+		if !r.decoded(f) {
 			return rec, line, &LineError{Line: line, Column: i,
 				Message:   fmt.Sprintf("%d列目の文字が%sとして読めません（文字コードを確認してください）", i+1, r.enc.Label()),
 				MessageEn: fmt.Sprintf("column %d cannot be read as %s (check the encoding)", i+1, r.enc.Label())}
 		}
 	}
 	return rec, line, nil
+}
+
+// decoded reports whether a field reads as text: valid UTF-8 in a UTF-8 file; in CP932
+// (whose decoder writes valid UTF-8 only) no byte left undecoded, which the decoder
+// writes as U+FFFD. (A byte search: every field of every row is checked.)
+func (r *Reader) decoded(f string) bool {
+	if r.enc == EncodingCP932 {
+		return !strings.Contains(f, "\uFFFD")
+	}
+	return utf8.ValidString(f)
 }
 
 // LineError is a problem with one line of a file.
