@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/text/width"
-
 	"kessaidesk/backend"
 )
 
@@ -342,5 +340,5 @@ var commonDateFormats = []string{
 
 // normWord is how words are compared: trimmed, full/half width folded, lower case.
 func normWord(s string) string {
-	return strings.ToLower(width.Fold.String(strings.TrimSpace(s)))
+	return strings.ToLower(foldWidth(strings.TrimSpace(s)))
 }

@@ -148,12 +148,23 @@ var (
 	errTooLarge  = &parseErr{"大きすぎます（上限 999,999,999,999）", "too large"}
 )
 
+// foldWidth is width.Fold.String(s), which maps full-width letters and digits to ASCII
+// and half-width kana to full-width; a cell without such a character — almost every
+// cell — is returned as it is, with no allocation. (Fold changes U+3000 and characters
+// in U+FF01–U+FFEE only, whose UTF-8 is E3 80 80 or starts with EF: TestFoldWidth.)
+func foldWidth(s string) string {
+	if strings.IndexByte(s, 0xEF) < 0 && !strings.Contains(s, "\u3000") {
+		return s
+	}
+	return width.Fold.String(s)
+}
+
 // yenNoise is what may surround the digits of an amount (after width folding).
 var yenNoise = strings.NewReplacer(",", "", "円", "", "¥", "", "\\", "", " ", "", "\u2212", "-", "▲", "-")
 
 func parseYen(s string) (backend.Yen, *parseErr) {
 	if !plainNumber(s) {
-		s = yenNoise.Replace(width.Fold.String(s))
+		s = yenNoise.Replace(foldWidth(s))
 	}
 	n, err := parseInt(s)
 	if err != nil {
@@ -235,7 +246,7 @@ func (p *plan) date(r *row, f int, ps *problems) (time.Time, bool) {
 }
 
 func parseDate(s string, formats []string) (time.Time, bool) {
-	s = width.Fold.String(s)
+	s = foldWidth(s)
 	for _, f := range formats {
 		if t, err := time.ParseInLocation(f, s, backend.JST); err == nil {
 			return t.UTC(), true
@@ -358,7 +369,7 @@ func (p *plan) parseLine(rec []string, r *row, ps *problems, unknown func(FieldI
 	f := fi(FQuantity)
 	var qty int64 = 1
 	if v[f] != "" || ln.kind == LineProduct {
-		n, err := parseInt(width.Fold.String(strings.ReplaceAll(v[f], ",", "")))
+		n, err := parseInt(foldWidth(strings.ReplaceAll(v[f], ",", "")))
 		if err != nil || n < 0 || ln.kind == LineProduct && n == 0 {
 			ps.add(f, "数量「%s」は1以上の数で入力してください", "quantity %q must be a whole number of at least 1", v[f])
 			return ln, true, false
@@ -393,7 +404,7 @@ func (p *plan) parseLine(rec []string, r *row, ps *problems, unknown func(FieldI
 // 単価 × 税率 / 100 rounded by the shop's rule (RoundingType 1 四捨五入 2 切り捨て 3 切り上げ).
 func (p *plan) unitTax(r *row, price backend.Yen, ps *problems) (backend.Yen, bool) {
 	f := fi(FTaxRate)
-	s := width.Fold.String(strings.TrimSuffix(r.vals[f], "%"))
+	s := foldWidth(strings.TrimSuffix(r.vals[f], "%"))
 	rate, err := parseInt(s)
 	if s == "" || err != nil || rate < 0 || rate > 100 {
 		ps.add(f, "税率「%s」が読めません（単価が税抜のため必要です）", "tax rate %q cannot be read (needed: prices exclude tax)", r.vals[f])
