@@ -233,3 +233,29 @@ func TestImportSavesAreWrittenBehind(t *testing.T) {
 	assert.Equal(t, 1, n, "nothing of the import is saved")
 	require.NoError(t, db.SaveOrder(ctx, testOrder("1", "佐藤", "サトウ", 100, day)), "the writer is free again")
 }
+
+// A commit runs with a larger page cache; the writer has its own back afterwards.
+func TestImportCacheIsRestored(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	cache := func() int64 {
+		var n int64
+		require.NoError(t, db.write.QueryRow(`PRAGMA cache_size`).Scan(&n))
+		return n
+	}
+	was := cache()
+	for _, commit := range []bool{true, false} {
+		tx, err := db.BeginImport(ctx, true)
+		require.NoError(t, err)
+		var n int64
+		require.NoError(t, tx.(*importTx).tx.QueryRow(`PRAGMA cache_size`).Scan(&n))
+		assert.Equal(t, int64(-importCacheKiB), n)
+		require.NoError(t, tx.Save(ctx, testOrder(fmt.Sprint(commit), "山田", "ヤマダ", 100, day), backend.ImportSave{At: day}))
+		if commit {
+			require.NoError(t, tx.Commit())
+		} else {
+			require.NoError(t, tx.Rollback())
+		}
+		assert.Equal(t, was, cache())
+	}
+}
