@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
+	"path/filepath"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 
@@ -33,7 +35,7 @@ func AcquireLock(path string) (*Lock, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		db.Close()
-		return nil, lockError(err)
+		return nil, lockError(path, err)
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err == nil {
@@ -46,19 +48,32 @@ func AcquireLock(path string) (*Lock, error) {
 		}
 		conn.Close()
 		db.Close()
-		return nil, lockError(err)
+		return nil, lockError(path, err)
 	}
 	return &Lock{db: db, conn: conn, tx: tx}, nil
 }
 
-func lockError(err error) error {
+func lockError(path string, err error) error {
 	var se sqlite3.Error
-	if errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked) {
+	errors.As(err, &se)
+	switch {
+	case se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked:
 		return &backend.Error{Code: backend.EBUSY, Class: backend.ClassNotSent, Err: err,
 			Message:   "決済デスクがこのデータフォルダで既に動いています（開いているウィンドウか、実行中のコマンド）。終わってからもう一度実行してください",
 			MessageEn: "Kessai Desk is already running on this data folder (an open window or a running command); try again when it has finished"}
+	case se.Code == sqlite3.ErrReadonly || se.Code == sqlite3.ErrPerm:
+		return backend.Errorf(backend.EINTERNAL, "データフォルダ %s に書き込めません（読み取り専用か、書き込む権限がありません）。フォルダの権限を確認するか、書き込めるフォルダを -data で指定してください",
+			"the data folder %s cannot be written (read-only, or no permission); check its permissions or choose another folder with -data", filepath.Dir(path))
 	}
-	return backend.Errorf(backend.EINTERNAL, "データフォルダのロックを取得できません: %v", "cannot lock the data folder: %v", err)
+	if st, serr := os.Stat(path); serr == nil && st.IsDir() {
+		return backend.Errorf(backend.EINTERNAL, "ロックファイル %s の場所にフォルダがあります。決済デスクを終了してから、このフォルダを削除してください（受注のデータには影響しません）",
+			"there is a folder where the lock file %s belongs; with Kessai Desk closed, delete it (the shop's data is not affected)", path)
+	}
+	if se.Code == sqlite3.ErrNotADB || se.Code == sqlite3.ErrCorrupt {
+		return backend.Errorf(backend.EINTERNAL, "ロックファイル %s が壊れています。決済デスクを終了してから、このファイルを削除してください（受注のデータには影響しません）",
+			"the lock file %s is damaged; with Kessai Desk closed, delete it (the shop's data is not affected)", path)
+	}
+	return backend.Errorf(backend.EINTERNAL, "データフォルダのロックを取得できません（%s）: %v", "cannot lock the data folder (%s): %v", path, err)
 }
 
 // Release gives the folder back.

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -59,4 +60,31 @@ func TestLockDiesWithItsProcess(t *testing.T) {
 	l, err := AcquireLock(path)
 	require.NoError(t, err, "the OS released it with the process")
 	l.Release()
+}
+
+// A lock file that is garbage or a folder, or a folder that cannot be written, says
+// what to do instead of an SQLite message.
+func TestLockProblemsSayWhatToDo(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage.lock")
+	require.NoError(t, os.WriteFile(garbage, []byte(strings.Repeat("garbage ", 600)), 0o600))
+	_, err := AcquireLock(garbage)
+	require.Error(t, err)
+	assert.Contains(t, backend.ErrorMessage(err, "ja"), "壊れています")
+	assert.Contains(t, backend.ErrorMessage(err, "ja"), "削除してください")
+
+	folder := filepath.Join(dir, "folder.lock")
+	require.NoError(t, os.Mkdir(folder, 0o700))
+	_, err = AcquireLock(folder)
+	require.Error(t, err)
+	assert.Contains(t, backend.ErrorMessage(err, "ja"), "フォルダがあります")
+
+	if os.Geteuid() == 0 {
+		t.Skip("root writes into a read-only folder")
+	}
+	ro := filepath.Join(dir, "ro")
+	require.NoError(t, os.Mkdir(ro, 0o500))
+	_, err = AcquireLock(filepath.Join(ro, "kessaidesk.lock"))
+	require.Error(t, err)
+	assert.Contains(t, backend.ErrorMessage(err, "ja"), "書き込めません")
 }
