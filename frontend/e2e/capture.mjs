@@ -3,37 +3,13 @@
 // searches for 山田 with 仮売上, opens the order, presses 売上 (twice, fast) and sees
 // 実売上 and 入金済み with exactly one journal entry; a wrong amount gets a Japanese
 // message and changes nothing.
-import { chromium } from 'playwright-core'
 import assert from 'node:assert/strict'
+import { demoShop, open, shots } from './lib/browser.mjs'
 
-const url = process.env.E2E_URL
-const shots = process.env.E2E_SHOTS || '.'
-assert.ok(url, 'E2E_URL is not set')
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run'],
-})
-const page = await browser.newPage({ viewport: { width: 1360, height: 880 }, locale: 'ja-JP' })
-page.setDefaultTimeout(20000)
-const pageErrors = []
-// Wails' own dev-server IPC script (/wails/ipc.js) throws once in a plain browser;
-// errors from our code are what matter.
-page.on('pageerror', (e) => {
-  const stack = String(e.stack || e)
-  if (!stack.includes('/wails/ipc.js')) pageErrors.push(stack)
-})
+const { browser, page, pageErrors } = await open({ width: 1360, height: 880, timeout: 20000 })
 
 try {
-  await page.goto(url)
-  // A new data folder opens on the first-start choice: take the demo shop. It is made
-  // once per folder, so a script run after another one finds the demo already there.
-  await page.locator('[data-testid=welcome], [data-testid=search-form]').first().waitFor()
-  if (await page.getByTestId('welcome').isVisible()) await page.getByTestId('welcome-demo').click()
-  await page.getByTestId('search-form').waitFor()
-  const demo = await page.getByTestId('demo-mode').waitFor({ timeout: 15000 }).then(() => true, () => false)
-  assert.ok(demo, 'this script needs the demo shop: run it before own-shop.mjs, or on a data folder of its own')
+  await demoShop(page)
   await page.getByTestId('result-row').first().waitFor()
   await page.screenshot({ path: `${shots}/01-orders.png`, fullPage: true })
 

@@ -3,33 +3,13 @@
 // demo sandbox — release builds have no such door); after 今すぐ同期 the window alerts,
 // the order is on 「出荷を止める」 and the payment in 差異, with both sides; the operator's
 // キャンセルにする cancels the order without sending anything to the gateway.
-import { chromium } from 'playwright-core'
 import assert from 'node:assert/strict'
+import { demoShop, open, shots } from './lib/browser.mjs'
 
-const url = process.env.E2E_URL
-const shots = process.env.E2E_SHOTS || '.'
-assert.ok(url, 'E2E_URL is not set')
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run'],
-})
-const page = await browser.newPage({ viewport: { width: 1360, height: 880 }, locale: 'ja-JP' })
-page.setDefaultTimeout(30000)
-const pageErrors = []
-page.on('pageerror', (e) => {
-  const stack = String(e.stack || e)
-  if (!stack.includes('/wails/ipc.js')) pageErrors.push(stack)
-})
+const { browser, page, pageErrors } = await open({ width: 1360, height: 880, timeout: 30000 })
 
 try {
-  await page.goto(url)
-  await page.locator('[data-testid=welcome], [data-testid=search-form]').first().waitFor()
-  if (await page.getByTestId('welcome').isVisible()) await page.getByTestId('welcome-demo').click()
-  await page.getByTestId('search-form').waitFor()
-  const demo = await page.getByTestId('demo-mode').waitFor({ timeout: 15000 }).then(() => true, () => false)
-  assert.ok(demo, 'this script needs the demo shop')
+  await demoShop(page)
 
   // An order not shipped whose card is authorised: 新規受付 and 仮売上.
   await page.getByTestId('search-status-new').check()

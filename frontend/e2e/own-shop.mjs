@@ -8,15 +8,13 @@
 // Best run on a fresh data folder. On a folder where the demo shop was chosen by an
 // earlier script, the demo is removed first (Settings › デモデータを削除), so run this
 // after the scripts that need the demo.
-import { chromium } from 'playwright-core'
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { open, url } from './lib/browser.mjs'
 
-const url = process.env.E2E_URL
 const shots = resolve(process.env.E2E_SHOTS || '.')
 const exportDir = resolve(process.env.E2E_EXPORT_DIR || shots)
-assert.ok(url, 'E2E_URL is not set')
 assert.ok(process.env.E2E_SANDBOX_JSON, 'E2E_SANDBOX_JSON is not set (the JSON of `kessaidesk sandbox -json -shop DIR`)')
 const sandbox = JSON.parse(readFileSync(process.env.E2E_SANDBOX_JSON, 'utf8'))
 const gmo = sandbox.gmo
@@ -25,19 +23,8 @@ const files = Array.isArray(sandbox.shop?.files) ? sandbox.shop.files : Object.v
 const csv = files.find((f) => String(f).endsWith('makeshop-gmo.csv')) ?? (sandbox.shop?.dir && join(sandbox.shop.dir, 'makeshop-gmo.csv'))
 assert.ok(csv && existsSync(csv), `the sample shop's makeshop-gmo.csv is missing (shop: ${JSON.stringify(sandbox.shop)})`)
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run'],
-})
 // The smallest screen the operators have.
-const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'ja-JP' })
-page.setDefaultTimeout(30000)
-const pageErrors = []
-page.on('pageerror', (e) => {
-  const stack = String(e.stack || e)
-  if (!stack.includes('/wails/ipc.js')) pageErrors.push(stack)
-})
+const { browser, page, pageErrors } = await open({ width: 1366, height: 768 })
 const shot = (name) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true })
 const text = async (testId) => (await page.getByTestId(testId).first().textContent()) ?? ''
 
