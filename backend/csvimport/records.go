@@ -10,7 +10,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/transform"
 
 	"kessaidesk/backend"
@@ -88,7 +87,7 @@ func NewReader(r io.Reader, enc Encoding) (*Reader, error) {
 			br.Discard(3)
 		}
 	case EncodingCP932:
-		text = transform.NewReader(br, japanese.ShiftJIS.NewDecoder())
+		text = transform.NewReader(br, cp932Decoder{})
 	default:
 		return nil, fmt.Errorf("csvimport: encoding %q not resolved", enc)
 	}
