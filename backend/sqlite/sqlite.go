@@ -44,6 +44,11 @@ func dsn(path string, readOnly bool) string {
 	q.Set("_busy_timeout", "10000")
 	q.Set("_foreign_keys", "on")
 	q.Set("_synchronous", "NORMAL")
+	// database/sql hands a connection to one goroutine at a time, so SQLite need not
+	// lock it around every call (SQLITE_OPEN_NOMUTEX; an import binds and steps
+	// hundreds of thousands of times). go-sqlite3 only interrupts from elsewhere,
+	// which SQLite allows.
+	q.Set("_mutex", "no")
 	if readOnly {
 		q.Set("_query_only", "1")
 	} else {
