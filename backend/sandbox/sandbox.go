@@ -379,3 +379,15 @@ func (s *Sandbox) batch(fn func() error) error {
 		return s.SBPS.Batch(func() error { return s.Paygent.Batch(fn) })
 	})
 }
+
+// ForgetTrades deletes the simulators' saved transactions in dir (a demo shop whose
+// creation was cut short is made again from nothing); the demo credentials and
+// certificates stay. Call it while no sandbox runs on dir.
+func ForgetTrades(dir string) error {
+	for _, f := range []string{gmoStateFile, sbpsStateFile, paygentStateFile} {
+		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return backend.Errorf(backend.EINTERNAL, "デモ用サンドボックスの取引を削除できません: %v", "cannot delete the demo sandbox's transactions: %v", err)
+		}
+	}
+	return nil
+}

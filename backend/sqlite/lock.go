@@ -18,14 +18,32 @@ import (
 // transaction on a file of its own: SQLite's file locking works alike on Windows,
 // macOS and Linux, and the OS releases it when the process dies, even by SIGKILL.
 type Lock struct {
-	db   *sql.DB
-	conn *sql.Conn
-	tx   *sql.Tx
+	folder func() error // holdFolder's release
+	db     *sql.DB
+	conn   *sql.Conn
+	tx     *sql.Tx
 }
 
 // AcquireLock takes the lock file at path without waiting; held by another process
 // (or another Lock in this one), it is an EBUSY error saying so in Japanese.
 func AcquireLock(path string) (*Lock, error) {
+	folder, busy, err := holdFolder(filepath.Dir(path))
+	if busy {
+		return nil, busyError(err)
+	}
+	if err != nil {
+		return nil, backend.Errorf(backend.EINTERNAL, "データフォルダのロックを取得できません（%s）: %v", "cannot lock the data folder (%s): %v", filepath.Dir(path), err)
+	}
+	l, err := lockFile(path)
+	if err != nil {
+		folder()
+		return nil, err
+	}
+	l.folder = folder
+	return l, nil
+}
+
+func lockFile(path string) (*Lock, error) {
 	db, err := sql.Open("sqlite3", fileURI(path)+"?_busy_timeout=0&_txlock=exclusive&_journal_mode=DELETE")
 	if err != nil {
 		return nil, err
@@ -58,9 +76,7 @@ func lockError(path string, err error) error {
 	errors.As(err, &se)
 	switch {
 	case se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked:
-		return &backend.Error{Code: backend.EBUSY, Class: backend.ClassNotSent, Err: err,
-			Message:   "決済デスクがこのデータフォルダで既に動いています（開いているウィンドウか、実行中のコマンド）。終わってからもう一度実行してください",
-			MessageEn: "Kessai Desk is already running on this data folder (an open window or a running command); try again when it has finished"}
+		return busyError(err)
 	case se.Code == sqlite3.ErrReadonly || se.Code == sqlite3.ErrPerm:
 		return backend.Errorf(backend.EINTERNAL, "データフォルダ %s に書き込めません（読み取り専用か、書き込む権限がありません）。フォルダの権限を確認するか、書き込めるフォルダを -data で指定してください",
 			"the data folder %s cannot be written (read-only, or no permission); check its permissions or choose another folder with -data", filepath.Dir(path))
@@ -76,6 +92,12 @@ func lockError(path string, err error) error {
 	return backend.Errorf(backend.EINTERNAL, "データフォルダのロックを取得できません（%s）: %v", "cannot lock the data folder (%s): %v", path, err)
 }
 
+func busyError(err error) error {
+	return &backend.Error{Code: backend.EBUSY, Class: backend.ClassNotSent, Err: err,
+		Message:   "決済デスクがこのデータフォルダで既に動いています（開いているウィンドウか、実行中のコマンド）。終わってからもう一度実行してください",
+		MessageEn: "Kessai Desk is already running on this data folder (an open window or a running command); try again when it has finished"}
+}
+
 // Release gives the folder back.
 func (l *Lock) Release() error {
 	if l == nil || l.db == nil {
@@ -83,7 +105,7 @@ func (l *Lock) Release() error {
 	}
 	l.tx.Rollback()
 	l.conn.Close()
-	err := l.db.Close()
+	err := errors.Join(l.db.Close(), l.folder())
 	l.db = nil
 	return err
 }

@@ -55,6 +55,12 @@ func TestLockDiesWithItsProcess(t *testing.T) {
 	require.Error(t, err, "held by the other process")
 	assert.Equal(t, backend.EBUSY, backend.ErrorCode(err))
 
+	// Someone deletes the lock file: the folder stays held.
+	require.NoError(t, os.Remove(path))
+	_, err = AcquireLock(path)
+	require.Error(t, err, "held by the other process, its lock file deleted")
+	assert.Equal(t, backend.EBUSY, backend.ErrorCode(err))
+
 	require.NoError(t, cmd.Process.Kill())
 	cmd.Wait()
 	l, err := AcquireLock(path)

@@ -53,6 +53,7 @@ const (
 
 // Demo states (SettingDemo).
 const (
+	DemoSeeding = "seeding" // set before the demo shop is made: still there at a start, it was cut short
 	DemoSeeded  = "seeded"
 	DemoRemoved = "removed"
 	DemoOwnShop = "own"
@@ -202,6 +203,13 @@ func folderVault(ctx context.Context, store *sqlite.DB, keychain backend.Vault) 
 // startSandbox starts the built-in gateway when a demo profile exists, and creates
 // the demo shop when the configuration asks for it on a new data folder.
 func (s *System) startSandbox(ctx context.Context, cfg Config) error {
+	state, err := s.Store.Setting(ctx, SettingDemo)
+	if err != nil {
+		return err
+	}
+	if state == DemoSeeding {
+		return s.reseedDemo(ctx)
+	}
 	if cfg.Demo {
 		needed, err := s.SetupNeeded(ctx)
 		if err != nil {
@@ -243,10 +251,26 @@ func (s *System) seedDemo(ctx context.Context) error {
 	if n <= 0 {
 		n = 300
 	}
+	if err := s.Store.SetSetting(ctx, SettingDemo, DemoSeeding); err != nil {
+		return err
+	}
 	if _, err := s.Sandbox.Seed(ctx, s.Store, n, s.Clock.Now()); err != nil {
 		return err
 	}
 	return s.Store.SetSetting(ctx, SettingDemo, DemoSeeded)
+}
+
+// reseedDemo makes the demo shop again when its creation was cut short (the process
+// killed or the disk full half-way: a demo profile without orders, or orders without
+// payments): what was made is deleted, in the database and in the sandbox, first.
+func (s *System) reseedDemo(ctx context.Context) error {
+	if err := s.Store.DeleteDemo(ctx); err != nil {
+		return err
+	}
+	if err := sandbox.ForgetTrades(sandbox.Dir(s.DataDir)); err != nil {
+		return err
+	}
+	return s.seedDemo(ctx)
 }
 
 // SetupNeeded reports a new data folder whose operator has not yet chosen between
