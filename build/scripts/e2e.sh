@@ -10,7 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-bin=build/bin/kessaidesk-dev
+# E2E_BIN: another path for the dev binary (runs side by side must not share one);
+# E2E_ONLY: the scripts to run ("frontend/e2e/a.mjs frontend/e2e/b.mjs"), all when unset.
+bin=${E2E_BIN:-build/bin/kessaidesk-dev}
+mkdir -p "$(dirname "$bin")"
 mkdir -p build/bin
 echo "==> e2e: building $bin"
 go build -tags dev,webkit2_41 -o "$bin" .
