@@ -42,6 +42,7 @@ type GatewayView struct {
 	AuthorizedAt     time.Time
 	PaymentDeadline  time.Time
 	PaidAt           time.Time
+	Slip             PaymentSlip // konbini / Pay-easy numbers; zero = not in the answer
 	// New identifiers when the operation created a new transaction at the gateway
 	// (Paygent 補正 gives a new payment_id, SBPS re-auth a new tracking_id). Empty = unchanged.
 	NewTranID   string

@@ -209,7 +209,23 @@ type Payment struct {
 	RawStatus    string // the gateway's own status word, e.g. "AUTH", "1", "20"
 	LastSyncedAt time.Time
 	UpdatedAt    time.Time
+	// Slip holds the numbers the customer pays a konbini / Pay-easy payment with, as
+	// the gateway issued them; empty for cards.
+	Slip PaymentSlip
 }
+
+// PaymentSlip is what a customer who calls the shop needs to pay at the store or ATM
+// (GMO-PG SearchTradeMulti: CvsCode, CvsReceiptNo, CvsConfNo; CustID, BkCode, ConfNo).
+type PaymentSlip struct {
+	Store     string // コンビニ: the gateway's store code (GMO Convenience, e.g. 10001 ローソン)
+	ReceiptNo string // コンビニ: 受付番号 / 支払番号 (払込票番号)
+	ConfNo    string // 確認番号 (konbini and Pay-easy)
+	BkCode    string // Pay-easy: 収納機関番号
+	CustID    string // Pay-easy: お客様番号
+}
+
+// IsZero reports whether the gateway gave no number at all.
+func (s PaymentSlip) IsZero() bool { return s == PaymentSlip{} }
 
 // DaysUntilAuthExpiry counts whole JST calendar days left to capture; negative when past.
 func (p *Payment) DaysUntilAuthExpiry(now time.Time) int {
@@ -262,6 +278,9 @@ func (p *Payment) WithView(v *GatewayView, now time.Time) *Payment {
 	}
 	if v.NewTranPass != "" {
 		u.GatewayTranPass = v.NewTranPass
+	}
+	if !v.Slip.IsZero() {
+		u.Slip = v.Slip
 	}
 	return &u
 }

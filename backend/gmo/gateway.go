@@ -189,6 +189,13 @@ func baseView(a Answer, states map[string]backend.PaymentState) (*backend.Gatewa
 	if state == backend.StateCaptured {
 		v.AmountCaptured = amount
 	}
+	// The numbers the customer pays with (§7): konbini under Cvs*, Pay-easy under
+	// CustID / BkCode / ConfNo. SearchTrade (cards) has none of these keys.
+	v.Slip = backend.PaymentSlip{Store: a["CvsCode"], ReceiptNo: a["CvsReceiptNo"], ConfNo: a["CvsConfNo"],
+		BkCode: a["BkCode"], CustID: a["CustID"]}
+	if v.Slip.ConfNo == "" {
+		v.Slip.ConfNo = a["ConfNo"]
+	}
 	if state == backend.StateDeposited && v.PaidAt.IsZero() {
 		v.PaidAt = v.ProcessedAt
 	}

@@ -177,6 +177,10 @@ func (s *Sandbox) addTrade(sp demo.Spec, prof *backend.GatewayProfile) (*backend
 		} else {
 			p.GatewayTranID, p.GatewayTranPass, err = s.Sim.AddPayEasyTrade(d)
 		}
+		if t, ok := s.Sim.Trade(p.GatewayOrderID); ok && err == nil {
+			// The numbers the slip was issued with, as the shop received them at checkout.
+			p.Slip = backend.PaymentSlip{Store: t.Convenience, ReceiptNo: t.ReceiptNo, ConfNo: t.ConfNo, BkCode: t.BkCode, CustID: t.CustID}
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: %s: %w", p.GatewayOrderID, err)

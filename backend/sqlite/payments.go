@@ -12,7 +12,8 @@ import (
 
 const paymentColumns = `id, order_id, COALESCE(profile_id, 0), gateway, method, gw_order_id, gw_tran_id, gw_tran_pass,
 	state, amount_authorized, amount_captured, amount_refunded, authorized_at, captured_at, auth_expires_at,
-	payment_deadline, paid_at, raw_status, last_synced_at, updated_at, tax, processed_at`
+	payment_deadline, paid_at, raw_status, last_synced_at, updated_at, tax, processed_at,
+	slip_store, slip_receipt_no, slip_conf_no, slip_bk_code, slip_cust_id`
 
 func scanPayment(sc interface{ Scan(...any) error }) (*backend.Payment, error) {
 	p := &backend.Payment{}
@@ -20,7 +21,8 @@ func scanPayment(sc interface{ Scan(...any) error }) (*backend.Payment, error) {
 	var authAt, capAt, expAt, deadline, paidAt, synced, updated, processed int64
 	err := sc.Scan(&p.ID, &p.OrderID, &p.ProfileID, &gateway, &method, &p.GatewayOrderID, &p.GatewayTranID,
 		&p.GatewayTranPass, &state, &p.AmountAuthorized, &p.AmountCaptured, &p.AmountRefunded, &authAt, &capAt,
-		&expAt, &deadline, &paidAt, &p.RawStatus, &synced, &updated, &p.Tax, &processed)
+		&expAt, &deadline, &paidAt, &p.RawStatus, &synced, &updated, &p.Tax, &processed,
+		&p.Slip.Store, &p.Slip.ReceiptNo, &p.Slip.ConfNo, &p.Slip.BkCode, &p.Slip.CustID)
 	if err != nil {
 		return nil, err
 	}
@@ -133,10 +135,12 @@ func savePayment(ctx context.Context, tx *sql.Tx, p *backend.Payment, now time.T
 	vals := []any{p.OrderID, profile, string(p.Gateway), string(p.Method), p.GatewayOrderID, p.GatewayTranID,
 		p.GatewayTranPass, string(p.State), p.AmountAuthorized, p.AmountCaptured, p.AmountRefunded,
 		ms(p.AuthorizedAt), ms(p.CapturedAt), ms(p.AuthExpiresAt), ms(p.PaymentDeadline), ms(p.PaidAt),
-		p.RawStatus, ms(p.LastSyncedAt), ms(p.UpdatedAt), p.Tax, ms(p.ProcessedAt)}
+		p.RawStatus, ms(p.LastSyncedAt), ms(p.UpdatedAt), p.Tax, ms(p.ProcessedAt),
+		p.Slip.Store, p.Slip.ReceiptNo, p.Slip.ConfNo, p.Slip.BkCode, p.Slip.CustID}
 	const cols = `order_id, profile_id, gateway, method, gw_order_id, gw_tran_id, gw_tran_pass, state,
 		amount_authorized, amount_captured, amount_refunded, authorized_at, captured_at, auth_expires_at,
-		payment_deadline, paid_at, raw_status, last_synced_at, updated_at, tax, processed_at`
+		payment_deadline, paid_at, raw_status, last_synced_at, updated_at, tax, processed_at,
+		slip_store, slip_receipt_no, slip_conf_no, slip_bk_code, slip_cust_id`
 	if p.ID == 0 {
 		res, err := tx.ExecContext(ctx, `INSERT INTO payments (`+cols+`) VALUES (`+placeholders(len(vals))+`)`, vals...)
 		if isUniqueViolation(err) {
