@@ -59,6 +59,32 @@ func (e *Engine) isSending(opID int64) bool {
 	return e.sending[opID]
 }
 
+// Stages of an operation, sent as "operation:progress" events (OperationProgress) so
+// the window can say what it is waiting for.
+const (
+	StageSending   = "sending"   // the request is on its way to the gateway
+	StageInquiring = "inquiring" // no clear answer: the gateway is being asked what happened
+	StageDone      = "done"      // the outcome is recorded (or left unknown) in the journal
+)
+
+// EventOperationProgress carries an OperationProgress.
+const EventOperationProgress = "operation:progress"
+
+// OperationProgress is the payload of an "operation:progress" event.
+type OperationProgress struct {
+	PaymentID   int64  `json:"paymentId"`
+	OperationID int64  `json:"operationId"`
+	Kind        string `json:"kind"`
+	Stage       string `json:"stage"`
+}
+
+func (e *Engine) progress(op *backend.Operation, stage string) {
+	if e.Notifier == nil || op.BulkJobID != 0 { // a bulk run reports its own progress
+		return
+	}
+	e.Notifier.Emit(EventOperationProgress, OperationProgress{PaymentID: op.PaymentID, OperationID: op.ID, Kind: string(op.Kind), Stage: stage})
+}
+
 // Request is one operation the operator asked for.
 type Request struct {
 	PaymentID int64
@@ -347,6 +373,8 @@ func (e *Engine) execute(ctx context.Context, gw backend.Gateway, prof *backend.
 	if err := e.Store.MarkOperationSent(ctx, op.ID, e.now()); err != nil {
 		return op, nil, err
 	}
+	e.progress(op, StageSending)
+	defer e.progress(op, StageDone)
 	// 2. The request. It is not tied to the caller's context: a closed window must not
 	// cut a request in half; the timeout bounds it.
 	callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.timeout())
@@ -384,6 +412,7 @@ func (e *Engine) settle(ctx context.Context, gw backend.Gateway, prof *backend.G
 
 // resolveByInquiry decides an uncertain outcome from the gateway's own view.
 func (e *Engine) resolveByInquiry(ctx context.Context, gw backend.Gateway, prof *backend.GatewayProfile, p *backend.Payment, op *backend.Operation, pl *plan, cause error) (*backend.Payment, error) {
+	e.progress(op, StageInquiring)
 	callCtx, cancel := context.WithTimeout(ctx, e.timeout())
 	view, err := gw.Inquire(callCtx, p)
 	cancel()

@@ -32,6 +32,9 @@ func (i Intent) Label() string {
 type Params struct {
 	Amount     backend.Yen // new total (金額変更), refund amount (部分返金), amount to authorise (再オーソリ; 0 = as before)
 	CaptureNow bool        // 金額変更 / 再オーソリ: 即時売上 instead of 仮売上
+	// Status is the 対応状況 a 売上 sets: 入金済み (the default, "") or 発送済み — the
+	// manuals capture on the day of shipping, and a shipped order must not go back.
+	Status backend.OrderStatus
 }
 
 // plan is one gateway operation with what success looks like.
@@ -92,6 +95,15 @@ func planIntent(p *backend.Payment, intent Intent, prm Params, now time.Time, pr
 		pl, err := planCapture(p, p.AmountAuthorized)
 		if err != nil {
 			return nil, nil, err
+		}
+		switch prm.Status {
+		case "", backend.OrderPaid:
+		case backend.OrderShipped:
+			pl.orderStatus = backend.OrderShipped
+			pl.doneMessage = "売上処理が完了しました。対応状況を発送済みにしました"
+		default:
+			return nil, nil, backend.Errorf(backend.EINVALID, "売上と同時に設定できる対応状況は入金済みか発送済みです（「%s」は選べません）",
+				"a capture sets the status to paid or shipped, not %q", prm.Status.Label())
 		}
 		return []*plan{pl}, nil, nil
 	case IntentCancel:
