@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -66,6 +67,8 @@ type Factory struct {
 	// SBPS refuses when it is far from its own clock); nil = time.Now. Tests set the
 	// simulator's clock.
 	Now func() time.Time
+	// Log receives a summary of every gateway exchange; nil = none.
+	Log *slog.Logger
 
 	mu    sync.Mutex
 	cache map[int64]cached
@@ -154,7 +157,7 @@ func (f *Factory) client(p *backend.GatewayProfile, now func() time.Time, get fu
 			return nil, err
 		}
 		return gmo.New(gmo.Config{Kind: p.Kind, Environment: p.Environment, Host: p.Host, ShopID: p.MerchantID,
-			ShopPass: pass, Timeout: f.timeout()})
+			ShopPass: pass, Timeout: f.timeout(), Log: f.Log})
 	case backend.GatewaySBPS:
 		key, err := get(backend.SecretHashKey, "ハッシュキー", true)
 		if err != nil {
@@ -168,7 +171,7 @@ func (f *Factory) client(p *backend.GatewayProfile, now func() time.Time, get fu
 			}
 		}
 		return sbps.New(sbps.Config{Environment: p.Environment, Host: p.Host, MerchantID: p.MerchantID, ServiceID: p.SubID,
-			HashKey: key, BasicPassword: basic, CipherKey: cipherKey, CipherIV: cipherIV, Timeout: f.timeout(), Now: now})
+			HashKey: key, BasicPassword: basic, CipherKey: cipherKey, CipherIV: cipherIV, Timeout: f.timeout(), Now: now, Log: f.Log})
 	case backend.GatewayPaygent:
 		pass, err := get(backend.SecretConnectPassword, "接続パスワード", true)
 		if err != nil {
@@ -194,7 +197,7 @@ func (f *Factory) client(p *backend.GatewayProfile, now func() time.Time, get fu
 			}
 		}
 		return paygent.New(paygent.Config{Environment: p.Environment, Host: p.Host, MerchantID: p.MerchantID, ConnectID: p.SubID,
-			ConnectPassword: pass, ClientCertPEM: []byte(cert), CertPassword: certPass, RootCAs: roots, Timeout: f.timeout()})
+			ConnectPassword: pass, ClientCertPEM: []byte(cert), CertPassword: certPass, RootCAs: roots, Timeout: f.timeout(), Log: f.Log})
 	}
 	return nil, backend.Errorf(backend.EUNSUPPORTED, "%s への接続はまだ対応していません", "%s is not supported yet", p.Kind.Label())
 }

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -51,6 +52,7 @@ type Config struct {
 	ShopPass    string // secret: never logged, never in an error
 	Timeout     time.Duration
 	HTTPClient  *http.Client
+	Log         *slog.Logger // a summary of each exchange (gwhttp); nil = none
 }
 
 // Client implements backend.Gateway over the protocol type.
@@ -87,7 +89,7 @@ func New(cfg Config) (*Client, error) {
 	if hc == nil {
 		hc = gwhttp.NewHTTP(cfg.Timeout)
 	}
-	return &Client{cfg: cfg, base: host, gw: &gwhttp.Client{HTTP: hc, Name: gwhttp.Name{Ja: "ゲートウェイ", En: "the gateway"}}}, nil
+	return &Client{cfg: cfg, base: host, gw: &gwhttp.Client{HTTP: hc, Name: gwhttp.Name{Ja: "ゲートウェイ", En: "the gateway"}, Log: cfg.Log}}, nil
 }
 
 // Kind is the brand.
@@ -105,15 +107,23 @@ func (c *Client) call(ctx context.Context, api string, fields []Field, required 
 	if err != nil {
 		return nil, err
 	}
+	ctx = gwhttp.ForTransaction(ctx, fieldValue(fields, "OrderID"), fieldValue(fields, "AccessID"))
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/payment/"+api+".idPass", bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	raw, err := c.gw.Do(req, api)
-	if err != nil {
-		return nil, err
-	}
+	var a Answer
+	err = c.gw.Exchange(req, api, func(raw []byte) (err error) {
+		a, err = readAnswer(api, raw, required)
+		return err
+	})
+	return a, err
+}
+
+// readAnswer parses an answer: an ErrCode answer is an error (errNotFound, with the
+// answer, for "no such transaction"), and the required keys must be there.
+func readAnswer(api string, raw []byte, required []string) (Answer, error) {
 	a, err := ParseAnswer(raw)
 	if err != nil {
 		return nil, gwhttp.Unknownf(err, "%sの応答を読めませんでした（文字化けまたは途中で切れた応答）", "the answer of %s could not be read", api)
@@ -130,6 +140,16 @@ func (c *Client) call(ctx context.Context, api string, fields []Field, required 
 		}
 	}
 	return a, nil
+}
+
+// fieldValue is the value of a field sent, "" when absent.
+func fieldValue(fields []Field, key string) string {
+	for _, f := range fields {
+		if f.Key == key {
+			return f.Value
+		}
+	}
+	return ""
 }
 
 var errNotFound = errors.New("gmo: no such transaction")

@@ -7,14 +7,20 @@
 //
 // Messages never quote the URL, the body or a header: they name the gateway and the
 // request's label (an API name, a telegram, an API id) only.
+//
+// Exchange is also where every request is logged for support, once: the gateway, the
+// label, the order (set on the context by the client, logging.With), the HTTP status,
+// the duration and the outcome's codes — never the body, a header or a secret.
 package gwhttp
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -25,6 +31,7 @@ import (
 	"time"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/logging"
 )
 
 // DefaultMaxAnswer bounds an answer when Client.MaxAnswer is 0. The gateways' answers
@@ -48,6 +55,8 @@ type Client struct {
 	// Status, if set, is asked first about an HTTP status other than 200; a nil result
 	// leaves it to the common rules.
 	Status func(label string, status int) error
+	// Log receives one summary per exchange; nil = none.
+	Log *slog.Logger
 
 	requests atomic.Int64
 }
@@ -64,9 +73,30 @@ func NewHTTP(timeout time.Duration) *http.Client {
 // Requests counts the requests given to Do (benchmarks print it).
 func (c *Client) Requests() int64 { return c.requests.Load() }
 
-// Do sends req and returns the body of a 200 answer. label names the request in the
-// messages. Its errors are *backend.Error values with a class; a hook's are its own.
+// Exchange sends req, hands the body of a 200 answer to read (the client's parsing
+// of its protocol) and logs the exchange with read's verdict: the gateway's result
+// code is known only once the answer is parsed. label names the request in the
+// messages. Errors are Do's, or read's.
+func (c *Client) Exchange(req *http.Request, label string, read func(raw []byte) error) error {
+	start := time.Now()
+	raw, status, err := c.do(req, label)
+	if err == nil {
+		err = read(raw)
+	}
+	c.logExchange(req.Context(), label, status, len(raw), time.Since(start), err)
+	return err
+}
+
+// Do sends req and returns the body of a 200 answer, logged as by Exchange.
 func (c *Client) Do(req *http.Request, label string) ([]byte, error) {
+	var body []byte
+	err := c.Exchange(req, label, func(raw []byte) error { body = raw; return nil })
+	return body, err
+}
+
+// do sends req and returns the body of a 200 answer and the HTTP status (0 when no
+// answer came). Its errors are *backend.Error values with a class; a hook's are its own.
+func (c *Client) do(req *http.Request, label string) ([]byte, int, error) {
 	// Whether the request was written decides between "not sent" and "unknown": the
 	// transport's errors alone do not tell a refused dial from a reset after sending.
 	var wrote atomic.Bool
@@ -82,10 +112,10 @@ func (c *Client) Do(req *http.Request, label string) ([]byte, error) {
 	if err != nil {
 		if c.Transport != nil {
 			if e := c.Transport(label, err, wrote.Load()); e != nil {
-				return nil, e
+				return nil, 0, e
 			}
 		}
-		return nil, c.transportError(label, err, wrote.Load())
+		return nil, 0, c.transportError(label, err, wrote.Load())
 	}
 	defer resp.Body.Close()
 	limit := c.MaxAnswer
@@ -95,20 +125,73 @@ func (c *Client) Do(req *http.Request, label string) ([]byte, error) {
 	// One byte more than allowed tells a long answer from one that just fits.
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return nil, c.fail(backend.EUNKNOWN, backend.ClassUnknown, err, "%[1]sの応答を最後まで受け取れませんでした。処理されたかどうかを確認します", "the answer to %[1]s was cut off; the outcome will be checked", label)
+		return nil, resp.StatusCode, c.fail(backend.EUNKNOWN, backend.ClassUnknown, err, "%[1]sの応答を最後まで受け取れませんでした。処理されたかどうかを確認します", "the answer to %[1]s was cut off; the outcome will be checked", label)
 	}
 	if resp.StatusCode != http.StatusOK {
 		if c.Status != nil {
 			if e := c.Status(label, resp.StatusCode); e != nil {
-				return nil, e
+				return nil, resp.StatusCode, e
 			}
 		}
-		return nil, c.statusError(label, resp.StatusCode)
+		return nil, resp.StatusCode, c.statusError(label, resp.StatusCode)
 	}
 	if int64(len(raw)) > limit {
-		return nil, c.fail(backend.EUNKNOWN, backend.ClassUnknown, nil, "%[1]sの応答が大きすぎます（想定外の応答）。処理されたかどうかを確認します", "the answer to %[1]s is too long; the outcome will be checked", label)
+		return nil, resp.StatusCode, c.fail(backend.EUNKNOWN, backend.ClassUnknown, nil, "%[1]sの応答が大きすぎます（想定外の応答）。処理されたかどうかを確認します", "the answer to %[1]s is too long; the outcome will be checked", label)
 	}
-	return raw, nil
+	return raw, resp.StatusCode, nil
+}
+
+// logExchange writes the one summary of an exchange: info when it succeeded, warn
+// with the error's code, class, gateway code and English message when not (messages
+// never hold a secret; the cause is a transport error, which names no body).
+func (c *Client) logExchange(ctx context.Context, label string, status, size int, d time.Duration, err error) {
+	if c.Log == nil {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("gateway", c.Name.En), slog.String("op", label), slog.Int("http_status", status),
+		slog.Int64("duration_ms", d.Milliseconds()), slog.Int("answer_bytes", size),
+	}
+	if err == nil {
+		c.Log.LogAttrs(ctx, slog.LevelInfo, "gateway exchange", append(attrs, slog.String("result", "ok"))...)
+		return
+	}
+	var be *backend.Error
+	if errors.As(err, &be) {
+		attrs = append(attrs, slog.String("result", be.Code), slog.String("class", string(be.Class)),
+			slog.String("gateway_code", be.GatewayCode), slog.String("error", clip300(cmp.Or(be.MessageEn, be.Message))))
+		if be.Err != nil {
+			attrs = append(attrs, slog.String("cause", clip300(be.Err.Error())))
+		}
+	} else {
+		attrs = append(attrs, slog.String("result", "error"), slog.String("error", clip300(err.Error())))
+	}
+	c.Log.LogAttrs(ctx, slog.LevelWarn, "gateway exchange", attrs...)
+}
+
+func clip300(s string) string {
+	if r := []rune(s); len(r) > 300 {
+		return string(r[:300]) + "…"
+	}
+	return s
+}
+
+// ForTransaction returns a context whose exchanges are logged with the transaction's
+// identifiers as the gateway knows them — order: its order id (GMO OrderID, SBPS
+// order_id, Paygent trading_id); tran: its transaction id (GMO AccessID, SBPS
+// tracking_id, Paygent payment_id). Empty ones are left out. None is a secret.
+func ForTransaction(ctx context.Context, order, tran string) context.Context {
+	var attrs []slog.Attr
+	if order != "" {
+		attrs = append(attrs, slog.String("order", order))
+	}
+	if tran != "" {
+		attrs = append(attrs, slog.String("tran", tran))
+	}
+	if attrs == nil {
+		return ctx
+	}
+	return logging.With(ctx, attrs...)
 }
 
 // Unknownf is an EUNKNOWN error of ClassUnknown: the request may have been applied,

@@ -15,6 +15,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -83,6 +84,7 @@ type Config struct {
 	Timeout time.Duration // per request; 0 = DefaultTimeout
 	// Now is the clock for the certificate's validity check; nil = time.Now.
 	Now func() time.Time
+	Log *slog.Logger // a summary of each exchange (gwhttp); nil = none
 }
 
 // Client implements backend.Gateway over the module type.
@@ -160,7 +162,7 @@ func New(cfg Config) (*Client, error) {
 	hc := &http.Client{Transport: tr, Timeout: cfg.Timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	c := &Client{cfg: cfg, base: host, cert: cert.Leaf,
-		gw: &gwhttp.Client{HTTP: hc, Name: gwhttp.Name{Ja: "ペイジェント", En: "Paygent"}, MaxAnswer: maxResponse, Transport: tlsAlert}}
+		gw: &gwhttp.Client{HTTP: hc, Name: gwhttp.Name{Ja: "ペイジェント", En: "Paygent"}, MaxAnswer: maxResponse, Transport: tlsAlert, Log: cfg.Log}}
 	return c, nil
 }
 
@@ -204,16 +206,24 @@ func (c *Client) call(ctx context.Context, kind string, fields []Field, required
 	if err != nil {
 		return nil, err // EINVALID from textenc: a character Shift_JIS cannot carry; nothing was sent
 	}
+	ctx = gwhttp.ForTransaction(ctx, fieldValue(fields, "trading_id"), fieldValue(fields, "payment_id"))
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, bytes.NewReader(body))
 	if err != nil {
 		return nil, backend.Errorf(backend.EINTERNAL, "%sを作成できません", "cannot build %s", label)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("User-Agent", "KessaiDesk")
-	raw, err := c.gw.Do(req, label)
-	if err != nil {
-		return nil, err
-	}
+	var r Response
+	err = c.gw.Exchange(req, label, func(raw []byte) (err error) {
+		r, err = c.readResponse(kind, label, raw, required)
+		return err
+	})
+	return r, err
+}
+
+// readResponse parses an answer: a result=1 answer is an error built from the
+// catalogue, an answer it cannot understand may have been applied.
+func (c *Client) readResponse(kind, label string, raw []byte, required []string) (Response, error) {
 	r, err := ParseResponse(raw)
 	if err != nil {
 		return nil, gwhttp.Unknownf(err, "%sの応答を読めませんでした（文字化けまたは途中で切れた応答）。処理されたかどうかを確認します", "the answer to %s could not be read; the outcome will be checked", label)
@@ -240,6 +250,16 @@ func (c *Client) call(ctx context.Context, kind string, fields []Field, required
 		}
 	}
 	return r, nil
+}
+
+// fieldValue is the value of a field sent, "" when absent.
+func fieldValue(fields []Field, key string) string {
+	for _, f := range fields {
+		if f.Key == key {
+			return f.Value
+		}
+	}
+	return ""
 }
 
 // tlsAlert classifies the failure only Paygent has: the TLS handshake ended with an

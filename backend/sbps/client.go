@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -81,6 +82,7 @@ type Config struct {
 	// Now is the clock for request_date and processing_datetime; nil = time.Now.
 	// Tests point it at the simulator's clock.
 	Now func() time.Time
+	Log *slog.Logger // a summary of each exchange (gwhttp); nil = none
 }
 
 // Client implements backend.Gateway over the API型.
@@ -157,7 +159,7 @@ func New(cfg Config) (*Client, error) {
 	if hc == nil {
 		hc = gwhttp.NewHTTP(cfg.Timeout)
 	}
-	c.gw = &gwhttp.Client{HTTP: hc, Name: gwhttp.Name{Ja: "SBPS", En: "SBPS"}, Status: basicAuthStatus}
+	c.gw = &gwhttp.Client{HTTP: hc, Name: gwhttp.Name{Ja: "SBPS", En: "SBPS"}, Status: basicAuthStatus, Log: cfg.Log}
 	return c, nil
 }
 
@@ -209,6 +211,7 @@ func (c *Client) call(ctx context.Context, id string, fields []Node, required ..
 		return nil, &backend.Error{Code: backend.EINVALID, Class: backend.ClassNotSent, Err: err,
 			Message: "SBPSに送る内容を組み立てられませんでした", MessageEn: "the request could not be built"}
 	}
+	ctx = gwhttp.ForTransaction(ctx, leafValue(fields, "order_id"), leafValue(fields, "tracking_id"))
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+APIPath, bytes.NewReader(body))
 	if err != nil {
 		return nil, &backend.Error{Code: backend.EINVALID, Class: backend.ClassNotSent, Err: err,
@@ -216,10 +219,18 @@ func (c *Client) call(ctx context.Context, id string, fields []Node, required ..
 	}
 	req.Header.Set("Content-Type", "text/xml; charset=Shift_JIS")
 	req.SetBasicAuth(c.basicID, c.basicPass)
-	raw, err := c.gw.Do(req, id)
-	if err != nil {
-		return nil, err
-	}
+	var r *Response
+	err = c.gw.Exchange(req, id, func(raw []byte) (err error) {
+		r, err = readResponse(id, raw, required)
+		return err
+	})
+	return r, err
+}
+
+// readResponse parses an answer: an NG answer is an error (errNotFound, with the
+// answer, when its code means "no such transaction"); the answer must be the API's
+// and carry the required fields.
+func readResponse(id string, raw []byte, required []string) (*Response, error) {
 	r, err := ParseResponse(raw)
 	if err != nil {
 		return nil, gwhttp.Unknownf(err, "%sの応答を読めませんでした（文字化けまたは途中で切れた応答）。処理されたかどうかを確認します", "the answer of %s could not be read", id)
@@ -240,6 +251,16 @@ func (c *Client) call(ctx context.Context, id string, fields []Node, required ..
 		}
 	}
 	return r, nil
+}
+
+// leafValue is the value of a top-level element sent, "" when absent.
+func leafValue(fields []Node, name string) string {
+	for _, n := range fields {
+		if n.Name == name && n.Children == nil {
+			return n.Value
+		}
+	}
+	return ""
 }
 
 // basicAuthStatus tells the statuses of SBPS's Basic authentication, which sits in
