@@ -27,29 +27,33 @@ func (db *DB) WorkList(ctx context.Context, list string, now, staleBefore time.T
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	var where string
-	var args []any
+	cond, order, args, err := workListWhere(list, now, staleBefore)
+	if err != nil {
+		return nil, err
+	}
+	return db.orderRows(ctx, cond+` ORDER BY `+order+` LIMIT ?`, append(args, limit)...)
+}
+
+// workListWhere is one work list's condition over orders o and payments p (the
+// order's main payment), its order and arguments: the list and ホーム's counts share it.
+func workListWhere(list string, now, staleBefore time.Time) (cond, order string, args []any, err error) {
 	switch list {
 	case ListStopShipping:
-		where = `EXISTS (SELECT 1 FROM shipping_holds h WHERE h.order_id = o.id AND ` + openHold + `) ORDER BY o.ordered_at, o.id`
+		return `EXISTS (SELECT 1 FROM shipping_holds h WHERE h.order_id = o.id AND ` + openHold + `)`, `o.ordered_at, o.id`, nil, nil
 	case ListToCapture:
-		where = `o.payment_state = 'authorized' ORDER BY p.auth_expires_at, o.id`
+		return `o.payment_state = 'authorized'`, `p.auth_expires_at, o.id`, nil, nil
 	case ListCaptureFailed:
-		where = `o.payment_state = 'capture_failed' ORDER BY o.updated_at DESC, o.id`
+		return `o.payment_state = 'capture_failed'`, `o.updated_at DESC, o.id`, nil, nil
 	case ListNeedsReview:
-		where = `(o.payment_state = 'needs_review' OR EXISTS (SELECT 1 FROM operations op WHERE op.payment_id = o.payment_id
-			AND op.state IN ` + unresolvedStates + `)) ORDER BY o.updated_at DESC, o.id`
+		return `(o.payment_state = 'needs_review' OR EXISTS (SELECT 1 FROM operations op WHERE op.payment_id = o.payment_id
+			AND op.state IN ` + unresolvedStates + `))`, `o.updated_at DESC, o.id`, nil, nil
 	case ListOverdueDeposit:
-		where = `((o.payment_state = 'awaiting_deposit' AND p.payment_deadline > 0 AND p.payment_deadline < ?)
-			OR (o.payment_state = 'expired' AND o.status = 'awaiting_deposit')) ORDER BY p.payment_deadline, o.id`
-		args = append(args, ms(now))
+		return `((o.payment_state = 'awaiting_deposit' AND p.payment_deadline > 0 AND p.payment_deadline < ?)
+			OR (o.payment_state = 'expired' AND o.status = 'awaiting_deposit'))`, `p.payment_deadline, o.id`, []any{ms(now)}, nil
 	case ListStaleProcessing:
-		where = `o.status = 'processing' AND o.ordered_at < ? ORDER BY o.ordered_at, o.id`
-		args = append(args, ms(staleBefore))
-	default:
-		return nil, backend.Errorf(backend.EINVALID, "作業リスト「%s」はありません", "unknown work list %q", list)
+		return `o.status = 'processing' AND o.ordered_at < ?`, `o.ordered_at, o.id`, []any{ms(staleBefore)}, nil
 	}
-	return db.orderRows(ctx, where+` LIMIT ?`, append(args, limit)...)
+	return "", "", nil, backend.Errorf(backend.EINVALID, "作業リスト「%s」はありません", "unknown work list %q", list)
 }
 
 // WorkListCounts counts each work list (capped at 1000) for the badges of the menu.

@@ -216,6 +216,24 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class CaptureBucket {
+	    minDays?: number;
+	    maxDays?: number;
+	    count: number;
+	    amount: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new CaptureBucket(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.minDays = source["minDays"];
+	        this.maxDays = source["maxDays"];
+	        this.count = source["count"];
+	        this.amount = source["amount"];
+	    }
+	}
 	export class ConsoleImportRequest {
 	    path: string;
 	    encoding: string;
@@ -380,6 +398,22 @@ export namespace app {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.path = source["path"];
+	        this.count = source["count"];
+	    }
+	}
+	export class FailReason {
+	    code: string;
+	    message: string;
+	    count: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new FailReason(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.code = source["code"];
+	        this.message = source["message"];
 	        this.count = source["count"];
 	    }
 	}
@@ -1426,6 +1460,103 @@ export namespace app {
 	        this.pageSize = source["pageSize"];
 	    }
 	}
+	export class ProfileHealth {
+	    profileId: number;
+	    name: string;
+	    demo: boolean;
+	    state: string;
+	    lastSuccess: string;
+	    since: string;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ProfileHealth(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.profileId = source["profileId"];
+	        this.name = source["name"];
+	        this.demo = source["demo"];
+	        this.state = source["state"];
+	        this.lastSuccess = source["lastSuccess"];
+	        this.since = source["since"];
+	        this.reason = source["reason"];
+	    }
+	}
+	export class Overview {
+	    orders: number;
+	    demo: boolean;
+	    toCapture: CaptureBucket[];
+	    toCaptureCount: number;
+	    toCaptureAmount: number;
+	    toCaptureNoExpiry: number;
+	    toCaptureNoExpiryAmount: number;
+	    captureFailed: number;
+	    captureFailedAmount: number;
+	    failReasons: FailReason[];
+	    awaitingDeposit: number;
+	    awaitingDepositAmount: number;
+	    overdueDeposit: number;
+	    overdueDepositAmount: number;
+	    needsReview: number;
+	    unresolved: number;
+	    stale: number;
+	    drifts: number;
+	    stopShipping: number;
+	    cancelStock: number;
+	    unlinked: number;
+	    sync: ProfileHealth[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Overview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.orders = source["orders"];
+	        this.demo = source["demo"];
+	        this.toCapture = this.convertValues(source["toCapture"], CaptureBucket);
+	        this.toCaptureCount = source["toCaptureCount"];
+	        this.toCaptureAmount = source["toCaptureAmount"];
+	        this.toCaptureNoExpiry = source["toCaptureNoExpiry"];
+	        this.toCaptureNoExpiryAmount = source["toCaptureNoExpiryAmount"];
+	        this.captureFailed = source["captureFailed"];
+	        this.captureFailedAmount = source["captureFailedAmount"];
+	        this.failReasons = this.convertValues(source["failReasons"], FailReason);
+	        this.awaitingDeposit = source["awaitingDeposit"];
+	        this.awaitingDepositAmount = source["awaitingDepositAmount"];
+	        this.overdueDeposit = source["overdueDeposit"];
+	        this.overdueDepositAmount = source["overdueDepositAmount"];
+	        this.needsReview = source["needsReview"];
+	        this.unresolved = source["unresolved"];
+	        this.stale = source["stale"];
+	        this.drifts = source["drifts"];
+	        this.stopShipping = source["stopShipping"];
+	        this.cancelStock = source["cancelStock"];
+	        this.unlinked = source["unlinked"];
+	        this.sync = this.convertValues(source["sync"], ProfileHealth);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	
 	
 	export class ProfileInput {

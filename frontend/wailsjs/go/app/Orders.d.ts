@@ -10,4 +10,6 @@ export function Export(arg1:app.OrderSearch,arg2:string,arg3:string):Promise<app
 
 export function Options():Promise<app.Options>;
 
+export function Overview():Promise<app.Overview>;
+
 export function Search(arg1:app.OrderSearch):Promise<app.OrderPage>;

@@ -18,6 +18,10 @@ export function Options() {
   return window['go']['app']['Orders']['Options']();
 }
 
+export function Overview() {
+  return window['go']['app']['Orders']['Overview']();
+}
+
 export function Search(arg1) {
   return window['go']['app']['Orders']['Search'](arg1);
 }
