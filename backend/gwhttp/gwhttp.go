@@ -152,6 +152,7 @@ func (c *Client) logExchange(ctx context.Context, label string, status, size int
 		slog.String("gateway", c.Name.En), slog.String("op", label), slog.Int("http_status", status),
 		slog.Int64("duration_ms", d.Milliseconds()), slog.Int("answer_bytes", size),
 	}
+	attrs = append(attrs, logging.Attrs(ctx)...)
 	if err == nil {
 		c.Log.LogAttrs(ctx, slog.LevelInfo, "gateway exchange", append(attrs, slog.String("result", "ok"))...)
 		return

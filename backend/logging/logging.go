@@ -90,7 +90,7 @@ func open(dataDir string, maxMB, backups int) (*Log, error) {
 
 func newLog(path string, w io.WriteCloser) *Log {
 	l := &Log{Path: path, out: &closable{w: w}}
-	l.logger = slog.New(&contextHandler{Handler: slog.NewJSONHandler(l.out, &slog.HandlerOptions{Level: &l.level, ReplaceAttr: redact})})
+	l.logger = slog.New(slog.NewJSONHandler(l.out, &slog.HandlerOptions{Level: &l.level, ReplaceAttr: redact}))
 	return l
 }
 
@@ -168,30 +168,18 @@ func redact(_ []string, a slog.Attr) slog.Attr {
 	return a
 }
 
-// With returns a context whose log records carry attrs as well (the order a gateway
-// request is for, set by the gateway client that sends it).
+// With returns a context that carries attrs for the records written about work done
+// with it (the order a gateway request is for); Attrs gives them back.
 func With(ctx context.Context, attrs ...slog.Attr) context.Context {
-	prev, _ := ctx.Value(ctxKey{}).([]slog.Attr)
+	prev := Attrs(ctx)
 	all := make([]slog.Attr, 0, len(prev)+len(attrs))
 	return context.WithValue(ctx, ctxKey{}, append(append(all, prev...), attrs...))
 }
 
+// Attrs are the attributes With put in ctx.
+func Attrs(ctx context.Context) []slog.Attr {
+	attrs, _ := ctx.Value(ctxKey{}).([]slog.Attr)
+	return attrs
+}
+
 type ctxKey struct{}
-
-// contextHandler adds the attributes With put in the record's context.
-type contextHandler struct{ slog.Handler }
-
-func (h *contextHandler) Handle(ctx context.Context, r slog.Record) error {
-	if attrs, ok := ctx.Value(ctxKey{}).([]slog.Attr); ok {
-		r.AddAttrs(attrs...)
-	}
-	return h.Handler.Handle(ctx, r)
-}
-
-func (h *contextHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return &contextHandler{h.Handler.WithAttrs(attrs)}
-}
-
-func (h *contextHandler) WithGroup(name string) slog.Handler {
-	return &contextHandler{h.Handler.WithGroup(name)}
-}

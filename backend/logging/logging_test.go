@@ -78,8 +78,8 @@ func TestLevelChangesAtOnceAndSecretKeysAreBlanked(t *testing.T) {
 	log.Debug("shown at debug", "ShopPass", "CANARY-SECRET-123", "connect_password", "CANARY-SECRET-123", "api_key", "k")
 	l.SetLevel(slog.LevelError)
 	log.Warn("hidden at error")
-	ctx := With(context.Background(), slog.String("order", "100268"))
-	log.ErrorContext(With(ctx, slog.String("tran", "A1")), "with context")
+	ctx := With(With(context.Background(), slog.String("order", "100268")), slog.String("tran", "A1"))
+	log.LogAttrs(ctx, slog.LevelError, "with context", Attrs(ctx)...)
 	require.NoError(t, l.Close())
 	log.Error("after close: dropped, the file is not opened again")
 
