@@ -44,6 +44,8 @@ type OrderSearch struct {
 	Sort          string   `json:"sort"`
 	Page          int      `json:"page"`     // 1-based
 	PageSize      int      `json:"pageSize"` // default 50
+	// After is the previous page's next: the page that follows it (Page is then ignored).
+	After string `json:"after,omitempty"`
 }
 
 // OrderRow is one line of the 受注一覧.
@@ -73,6 +75,7 @@ type OrderPage struct {
 	TotalAtLeast bool       `json:"totalAtLeast"` // more match than counted: show "10,000件以上"
 	Page         int        `json:"page"`
 	PageSize     int        `json:"pageSize"`
+	Next         string     `json:"next"` // the following page's cursor (OrderSearch.after); "" = last page
 }
 
 // LineItem is a product line.

@@ -43,7 +43,7 @@ func (o *Orders) Search(q OrderSearch) (*OrderPage, error) {
 	}
 	now := o.s.Clock.Now()
 	return &OrderPage{Total: page.Total, TotalAtLeast: page.TotalAtLeast, Page: max(q.Page, 1), PageSize: f.Limit,
-		Rows: orderRows(page.Rows, now)}, nil
+		Rows: orderRows(page.Rows, now), Next: page.Next}, nil
 }
 
 // orderRows turns store rows into 受注一覧 rows (search results and work lists).
@@ -122,6 +122,7 @@ func toFilter(q OrderSearch) (backend.OrderFilter, error) {
 	}
 	f.Limit = min(f.Limit, 500)
 	f.Offset = (max(q.Page, 1) - 1) * f.Limit
+	f.After = q.After
 	return f, nil
 }
 

@@ -157,7 +157,10 @@ type OrderFilter struct {
 	Product       string // substring of a product name or code
 	Sort          string // "ordered_desc" (default), "ordered_asc", "updated_desc", "total_desc", "order_no_asc", "order_no_desc"
 	Limit         int    // page size; default 50, at most 500
-	Offset        int
+	Offset        int    // rows to skip (ignored when After is set)
+	// After is the Next of the previous page: the page starts after its last row, in
+	// the same Sort (a cursor of another sort is refused). "" = the first page.
+	After string
 }
 
 // OrderRow is one line of the 受注一覧: the order with its main payment's state.
@@ -176,6 +179,8 @@ type OrderPage struct {
 	Total int // number of matching orders
 	// TotalAtLeast: more orders match than were counted; Total is a lower bound.
 	TotalAtLeast bool
+	// Next is the cursor of the following page (OrderFilter.After); "" = this is the last.
+	Next string
 }
 
 // OrderEvent is one entry of an order's audit trail (対応状況 changes and notes).

@@ -47,6 +47,16 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 		limit = 500
 	}
 	offset := max(f.Offset, 0)
+	key := sortOf(f.Sort)
+	var after string
+	var afterArgs []any
+	if f.After != "" {
+		var err error
+		if after, afterArgs, err = key.after(f.After); err != nil {
+			return nil, err
+		}
+		offset = 0
+	}
 	cond, args := w.natural(), w.nargs()
 	// Scanning in display order visits about (offset+limit) × orders / matches rows;
 	// collecting the matches costs at least one row per match.
@@ -57,9 +67,20 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 	if forceScan || page.Total > 0 && int64(page.Total)*int64(page.Total) > int64(offset+limit)*orders {
 		cond, args = w.scan(), w.sargs()
 	}
-	rows, err := db.orderRows(ctx, cond+` ORDER BY `+orderSort(f.Sort)+` LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	if after != "" {
+		cond, args = cond+" AND "+after, append(args, afterArgs...)
+	}
+	// One row more than the page tells whether another page follows.
+	rows, err := db.orderRows(ctx, cond+` ORDER BY `+key.order+` LIMIT ? OFFSET ?`, append(args, limit+1, offset)...)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) > limit {
+		rows = rows[:limit]
+		page.Next = key.cursor(&rows[limit-1])
+	}
 	page.Rows = rows
-	return page, err
+	return page, nil
 }
 
 // orderRows reads 受注一覧 rows (the order with its main payment) for a WHERE clause
@@ -126,22 +147,6 @@ func (db *DB) chooseDriver(ctx context.Context, w *where) error {
 		w.driver = -1
 	}
 	return nil
-}
-
-func orderSort(s string) string {
-	switch s {
-	case "ordered_asc":
-		return "o.ordered_at ASC, o.id ASC"
-	case "updated_desc":
-		return "o.updated_at DESC, o.id DESC"
-	case "total_desc":
-		return "o.total DESC, o.id DESC"
-	case "order_no_asc":
-		return "o.order_no_num ASC, o.order_no ASC"
-	case "order_no_desc":
-		return "o.order_no_num DESC, o.order_no DESC"
-	}
-	return "o.ordered_at DESC, o.id DESC"
 }
 
 // where holds the conditions of a search.

@@ -27,6 +27,7 @@ export interface OrderSearch {
   sort: string
   page: number
   pageSize: number
+  after?: string // the previous page's next: the page after it (page is then ignored)
 }
 
 export interface OrderRow {
@@ -54,6 +55,7 @@ export interface OrderPage {
   totalAtLeast: boolean
   page: number
   pageSize: number
+  next: string // cursor of the following page (OrderSearch.after); '' = last page
 }
 
 export interface LineItem {

@@ -45,7 +45,7 @@ export function fakeApi(over: Partial<Api> = {}): Api {
       methods: [L('card', 'クレジットカード決済'), L('konbini', 'コンビニ決済')],
       paymentStates: [L('authorized', '仮売上'), L('captured', '実売上')],
     })),
-    search: vi.fn(async (q) => ({ rows: [row()], total: 1, totalAtLeast: false, page: q.page, pageSize: q.pageSize })),
+    search: vi.fn(async (q) => ({ rows: [row()], total: 1, totalAtLeast: false, page: q.page, pageSize: q.pageSize, next: '' })),
     detail: vi.fn(async () => order()),
     preview: vi.fn(async (_id, input) => ({
       intent: input.intent, orderOnly: false, manualRefund: 0, reason: '仮売上の 12,800円 を売上にします',

@@ -1379,6 +1379,7 @@ export namespace app {
 	    totalAtLeast: boolean;
 	    page: number;
 	    pageSize: number;
+	    next: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new OrderPage(source);
@@ -1391,6 +1392,7 @@ export namespace app {
 	        this.totalAtLeast = source["totalAtLeast"];
 	        this.page = source["page"];
 	        this.pageSize = source["pageSize"];
+	        this.next = source["next"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1432,6 +1434,7 @@ export namespace app {
 	    sort: string;
 	    page: number;
 	    pageSize: number;
+	    after?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new OrderSearch(source);
@@ -1458,6 +1461,7 @@ export namespace app {
 	        this.sort = source["sort"];
 	        this.page = source["page"];
 	        this.pageSize = source["pageSize"];
+	        this.after = source["after"];
 	    }
 	}
 	export class ProfileHealth {

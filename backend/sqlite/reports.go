@@ -1,0 +1,201 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"kessaidesk/backend"
+)
+
+var _ backend.ReportStore = (*DB)(nil)
+
+// jstDay is the JST calendar day (days since 1970-01-01 JST) of a stored time column.
+func jstDay(col string) string { return "((" + col + " + 32400000) / 86400000)" }
+
+// fromJSTDay is the start of a JST day number.
+func fromJSTDay(d int64) time.Time {
+	return time.UnixMilli(d*86400000 - 32400000).In(backend.JST)
+}
+
+// What a sold payment brought in and gave back (backend.SalesDay). A konbini /
+// Pay-easy / net-bank payment the gateway reports without a captured amount was paid
+// what was asked. A payment no longer standing (取消, 返品, expired, or authorised
+// again after a return) gave everything back.
+const (
+	soldGross    = `CASE WHEN p.method = 'card' OR p.amount_captured > 0 THEN p.amount_captured ELSE p.amount_authorized END`
+	soldRefunded = `CASE WHEN p.state IN ('captured', 'partially_refunded', 'deposited', 'needs_review', 'subscription_reported')
+		THEN min(p.amount_refunded, ` + soldGross + `) ELSE ` + soldGross + ` END`
+	// isSold: captured (card) or paid (the others).
+	isSold = `((p.method = 'card' AND p.captured_at > 0) OR (p.method <> 'card' AND p.paid_at > 0))`
+)
+
+// reportConds adds the profile and method filters on payments p.
+func reportConds(f backend.ReportFilter) (string, []any) {
+	var conds []string
+	var args []any
+	if len(f.ProfileIDs) > 0 {
+		conds = append(conds, "ifnull(p.profile_id, 0) IN ("+placeholders(len(f.ProfileIDs))+")")
+		for _, id := range f.ProfileIDs {
+			args = append(args, id)
+		}
+	}
+	if len(f.Methods) > 0 {
+		conds = append(conds, "p.method IN ("+placeholders(len(f.Methods))+")")
+		args = append(args, anys(f.Methods)...)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " AND " + strings.Join(conds, " AND "), args
+}
+
+// SalesByDay sums the sales of [f.From, f.To) per JST day, profile and method. By
+// sale date it reads only the two sales indexes (card captures, deposits); by order
+// date the orders of the period and their payments.
+func (db *DB) SalesByDay(ctx context.Context, f backend.ReportFilter) ([]backend.SalesDay, error) {
+	conds, cargs := reportConds(f)
+	cols := func(day string) string {
+		return day + `, ifnull(p.profile_id, 0), p.method, count(*), sum(` + soldGross + `), sum(` + soldRefunded + `)`
+	}
+	var q string
+	var args []any
+	if f.Basis == backend.BasisOrdered {
+		q = `SELECT ` + cols(jstDay("o.ordered_at")) + ` FROM orders o JOIN payments p ON p.order_id = o.id
+			WHERE o.ordered_at >= ? AND o.ordered_at < ? AND ` + isSold + conds + ` GROUP BY 1, 2, 3`
+		args = append([]any{ms(f.From), ms(f.To)}, cargs...)
+	} else {
+		// Each half's conditions imply its partial index's WHERE, so SQLite reads the
+		// index alone (every summed column is in it).
+		q = `SELECT ` + cols(jstDay("p.captured_at")) + ` FROM payments p INDEXED BY payments_card_sales
+			WHERE p.method = 'card' AND p.captured_at > 0 AND p.captured_at >= ? AND p.captured_at < ?` + conds + ` GROUP BY 1, 2, 3
+			UNION ALL
+			SELECT ` + cols(jstDay("p.paid_at")) + ` FROM payments p INDEXED BY payments_deposit_sales
+			WHERE p.method <> 'card' AND p.paid_at > 0 AND p.paid_at >= ? AND p.paid_at < ?` + conds + ` GROUP BY 1, 2, 3`
+		args = append(append(append([]any{ms(f.From), ms(f.To)}, cargs...), ms(f.From), ms(f.To)), cargs...)
+	}
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []backend.SalesDay
+	for rows.Next() {
+		var s backend.SalesDay
+		var day int64
+		var method string
+		if err := rows.Scan(&day, &s.ProfileID, &method, &s.Count, &s.Gross, &s.Refunded); err != nil {
+			return nil, err
+		}
+		s.Day, s.Method = fromJSTDay(day), backend.PaymentMethod(method)
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// AuthsDue lists card authorisations still to capture (仮売上, 売上失敗) per day they
+// lapse. The period does not apply: everything outstanding is due.
+func (db *DB) AuthsDue(ctx context.Context, f backend.ReportFilter) ([]backend.DueDay, error) {
+	conds, args := reportConds(f)
+	return db.dueDays(ctx, `SELECT CASE WHEN p.auth_expires_at > 0 THEN `+jstDay("p.auth_expires_at")+` ELSE -1 END,
+		ifnull(p.profile_id, 0), p.method, count(*), sum(p.amount_authorized)
+		FROM payments p WHERE p.state IN ('authorized', 'capture_failed') AND p.method = 'card'`+conds+` GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, args)
+}
+
+// DepositsDue lists konbini / Pay-easy / net-bank payments awaiting the customer's
+// deposit, per deadline day.
+func (db *DB) DepositsDue(ctx context.Context, f backend.ReportFilter) ([]backend.DueDay, error) {
+	conds, args := reportConds(f)
+	return db.dueDays(ctx, `SELECT CASE WHEN p.payment_deadline > 0 THEN `+jstDay("p.payment_deadline")+` ELSE -1 END,
+		ifnull(p.profile_id, 0), p.method, count(*), sum(p.amount_authorized)
+		FROM payments p WHERE p.state = 'awaiting_deposit'`+conds+` GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, args)
+}
+
+func (db *DB) dueDays(ctx context.Context, q string, args []any) ([]backend.DueDay, error) {
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []backend.DueDay
+	for rows.Next() {
+		var d backend.DueDay
+		var day int64
+		var method string
+		if err := rows.Scan(&day, &d.ProfileID, &method, &d.Count, &d.Amount); err != nil {
+			return nil, err
+		}
+		if day >= 0 {
+			d.Day = fromJSTDay(day)
+		}
+		d.Method = backend.PaymentMethod(method)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// OperationCounts counts the journal's operations requested in [from, to) per profile
+// and kind (backend.OpCount says which are billable). Changes recorded from the
+// gateway's own view (sync_fix) are never requests.
+func (db *DB) OperationCounts(ctx context.Context, from, to time.Time) ([]backend.OpCount, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT ifnull(p.profile_id, 0), op.kind,
+		sum(op.sent_at > 0 AND (op.state = 'succeeded' OR (op.state = 'failed' AND op.gateway_code <> ''))),
+		sum(op.state IN `+unresolvedStates+`)
+		FROM operations op JOIN payments p ON p.id = op.payment_id
+		WHERE op.requested_at >= ? AND op.requested_at < ? AND op.kind <> 'sync_fix'
+		GROUP BY 1, 2 ORDER BY 1, 2`, ms(from), ms(to))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []backend.OpCount
+	for rows.Next() {
+		var c backend.OpCount
+		var kind string
+		if err := rows.Scan(&c.ProfileID, &kind, &c.Billable, &c.Unresolved); err != nil {
+			return nil, err
+		}
+		c.Kind = backend.OpKind(kind)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// GatewayFees returns every profile's fee schedule.
+func (db *DB) GatewayFees(ctx context.Context) (map[int64]backend.FeeSchedule, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT profile_id, kind, fee FROM gateway_fees`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]backend.FeeSchedule{}
+	for rows.Next() {
+		var id int64
+		var kind string
+		var fee backend.Yen
+		if err := rows.Scan(&id, &kind, &fee); err != nil {
+			return nil, err
+		}
+		if out[id] == nil {
+			out[id] = backend.FeeSchedule{}
+		}
+		out[id][backend.OpKind(kind)] = fee
+	}
+	return out, rows.Err()
+}
+
+// SetGatewayFees replaces a profile's fee schedule in one transaction.
+func (db *DB) SetGatewayFees(ctx context.Context, profileID int64, fees backend.FeeSchedule) error {
+	return db.withTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM gateway_fees WHERE profile_id = ?`, profileID); err != nil {
+			return err
+		}
+		for kind, fee := range fees {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO gateway_fees (profile_id, kind, fee) VALUES (?, ?, ?)`, profileID, string(kind), int64(fee)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
