@@ -4,7 +4,7 @@ import { createContext, useContext } from 'react'
 import type {
   ActionInput, ActionPreview, BackupInfo, Backups, BulkJob, ConsoleImportRequest, ConsoleImportResult, DriftRow, ExportEncoding,
   ExportResult, FeeRow, GatewayKindInfo, HoldRow, ImportFieldSpec, ImportFileInfo, ImportLayout, ImportPreview, ImportRequest, ImportResult,
-  Info, LinkProgress, LinkRow, OperationResult, OrderDetail, OrderPage, OrderRow, OrderSearch, Options, ProfileInput, ProfileView,
+  Info, LinkProgress, LinkRow, OperationResult, OrderDetail, OrderPage, OrderRow, OrderSearch, Options, Overview, ProfileInput, ProfileView,
   RefundRow, Rules, StockRow, SyncState, TestResult, TxIds, TxView, UIError, WorkListInfo,
 } from './types'
 
@@ -83,6 +83,8 @@ export interface Api {
   // CSV出力 of a search. path '' = the save dialog; {path:'', count:0} when cancelled. Emits "export:progress".
   exportOrders(q: OrderSearch, encoding: ExportEncoding, path: string): Promise<ExportResult>
   exportCancel(): Promise<void>
+  // ホーム: the counts of every work list and each gateway's sync health.
+  overview(): Promise<Overview>
   // onEvent subscribes to a Go event ("bulk:progress", "sync:progress", "notify") and
   // returns the unsubscribe function.
   onEvent(name: string, cb: (data: unknown) => void): () => void

@@ -327,3 +327,21 @@ export interface ConsoleImportResult {
 export type ExportEncoding = 'cp932' | 'utf-8'
 export interface ExportResult { path: string; count: number }
 export interface ExportProgress { rows: number; total: number }
+
+// ホーム (Orders.Overview): each count is the size of the work list it links to.
+// A bucket's bound is null when open on that side (null..-1 = lapsed).
+export interface CaptureBucket { minDays: number | null; maxDays: number | null; count: number; amount: number }
+export interface FailReason { code: string; message: string; count: number }
+// state: ok (lastSuccess), error (reason; since = the failed attempt), offline (since, reason), never.
+export interface ProfileHealth {
+  profileId: number; name: string; demo: boolean; state: 'ok' | 'error' | 'offline' | 'never'
+  lastSuccess: string; since: string; reason: string
+}
+export interface Overview {
+  orders: number; demo: boolean
+  toCapture: CaptureBucket[]; toCaptureCount: number; toCaptureAmount: number; toCaptureNoExpiry: number; toCaptureNoExpiryAmount: number
+  captureFailed: number; captureFailedAmount: number; failReasons: FailReason[]
+  awaitingDeposit: number; awaitingDepositAmount: number; overdueDeposit: number; overdueDepositAmount: number
+  needsReview: number; unresolved: number; stale: number; drifts: number; stopShipping: number; cancelStock: number; unlinked: number
+  sync: ProfileHealth[]
+}

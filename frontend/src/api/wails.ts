@@ -79,5 +79,6 @@ export const wailsApi: Api = {
   linkImportConsole: (req: ConsoleImportRequest) => Link.ImportConsole(req as any) as Promise<any>,
   exportOrders: (q: OrderSearch, encoding: ExportEncoding, path: string) => Orders.Export(q as any, encoding, path) as Promise<any>,
   exportCancel: () => Orders.CancelExport(),
+  overview: () => Orders.Overview() as Promise<any>,
   onEvent: (name: string, cb: (data: unknown) => void) => EventsOn(name, cb),
 }

@@ -2,7 +2,7 @@
 // and answers with the shapes app/dto.go sends. Behaviour of the real backend is
 // tested in Go and end to end; here we test what the UI sends and shows.
 import { vi } from 'vitest'
-import type { Api, ImportFileInfo, ImportLayout, ImportPreview, Label, LinkRow, OrderDetail, OrderRow, Payment, ProfileView, TxView } from '../api'
+import type { Api, ImportFileInfo, ImportLayout, ImportPreview, Label, LinkRow, OrderDetail, OrderRow, Overview, Payment, ProfileView, TxView } from '../api'
 
 export const L = (code: string, ja: string, en = ja): Label => ({ code, ja, en })
 
@@ -137,6 +137,21 @@ export function fakeApi(over: Partial<Api> = {}): Api {
     linkImportConsole: vi.fn(async () => ({ rows: 3, linked: 2, already: 0, ambiguous: 0, unmatched: [{ line: 4, gatewayOrderId: '999-20061530', reason: 'この注文番号の受注がありません' }] })),
     exportOrders: vi.fn(async () => ({ path: '/home/shop/受注.csv', count: 1 })),
     exportCancel: vi.fn(async () => {}),
+    overview: vi.fn(async () => overview()),
+    ...over,
+  }
+}
+
+export function overview(over: Partial<Overview> = {}): Overview {
+  const b = (minDays: number | null, maxDays: number | null, count: number, amount: number) => ({ minDays, maxDays, count, amount })
+  return {
+    orders: 120, demo: true,
+    toCapture: [b(null, -1, 0, 0), b(0, 3, 2, 25600), b(4, 7, 1, 5000), b(8, 14, 0, 0), b(15, 30, 3, 30000), b(31, null, 4, 40000)],
+    toCaptureCount: 10, toCaptureAmount: 100600, toCaptureNoExpiry: 0, toCaptureNoExpiryAmount: 0,
+    captureFailed: 2, captureFailedAmount: 18000, failReasons: [{ code: 'E01', message: 'カード会社が売上を受け付けませんでした', count: 2 }],
+    awaitingDeposit: 3, awaitingDepositAmount: 9000, overdueDeposit: 1, overdueDepositAmount: 3000,
+    needsReview: 1, unresolved: 0, stale: 0, drifts: 0, stopShipping: 0, cancelStock: 2, unlinked: 0,
+    sync: [{ profileId: 1, name: 'デモ (GMO-PG サンドボックス)', demo: true, state: 'ok', lastSuccess: '2026-11-24T09:00:00+09:00', since: '', reason: '' }],
     ...over,
   }
 }
