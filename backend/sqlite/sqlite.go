@@ -31,7 +31,15 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	// Now is the clock for updated_at and event times; tests replace it.
-	Now func() time.Time
+	Now  func() time.Time
+	opts Options
+}
+
+// Options change how a database is opened.
+type Options struct {
+	// MigrationBackup is where the copy made before a schema upgrade goes, given the
+	// first pending migration's name; nil = beside the database, path + ".bak-<migration>".
+	MigrationBackup func(migration string) (string, error)
 }
 
 var _ backend.Store = (*DB)(nil)
@@ -66,7 +74,10 @@ func fileURI(path string) string {
 
 // Open opens (creating if needed) the database at path and applies pending migrations.
 // Before upgrading an existing database it copies it to path + ".bak-<migration>".
-func Open(path string) (*DB, error) {
+func Open(path string) (*DB, error) { return OpenWith(path, Options{}) }
+
+// OpenWith is Open with options.
+func OpenWith(path string, opts Options) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, backend.Errorf(backend.EINTERNAL, "データフォルダを作成できません: %v", "cannot create the data folder: %v", err)
 	}
@@ -80,7 +91,7 @@ func Open(path string) (*DB, error) {
 		return nil, err
 	}
 	w.SetMaxOpenConns(1)
-	db := &DB{Path: path, write: w, Now: time.Now}
+	db := &DB{Path: path, write: w, Now: time.Now, opts: opts}
 	if err := w.Ping(); err != nil {
 		w.Close()
 		return nil, damaged(path, err.Error(), err.Error())
@@ -169,6 +180,11 @@ func (db *DB) migrate() error {
 		}
 		if !backedUp {
 			bak := db.Path + ".bak-" + strings.TrimSuffix(base, ".sql")
+			if db.opts.MigrationBackup != nil {
+				if bak, err = db.opts.MigrationBackup(strings.TrimSuffix(base, ".sql")); err != nil {
+					return fmt.Errorf("backup before migration %s: %w", base, err)
+				}
+			}
 			os.Remove(bak)
 			if _, err := db.write.Exec(`VACUUM INTO ?`, bak); err != nil {
 				return fmt.Errorf("backup before migration %s: %w", base, err)

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	gosync "sync"
@@ -16,6 +17,7 @@ import (
 	"kessaidesk/backend/appdir"
 	"kessaidesk/backend/gateways"
 	"kessaidesk/backend/link"
+	"kessaidesk/backend/logging"
 	"kessaidesk/backend/payment"
 	"kessaidesk/backend/profiles"
 	"kessaidesk/backend/sandbox"
@@ -38,6 +40,9 @@ type Config struct {
 	// StartOwnShop), and a command never seeds the demo.
 	Demo      bool
 	DemoCount int // orders in the demo shop (default 300)
+	// Version and BuildDate are the build's (main's -ldflags), for the log and the
+	// support bundle; Mode is "window" or "command", for the log.
+	Version, BuildDate, Mode string
 }
 
 // LockFile is the file in the data folder that one process at a time holds.
@@ -73,7 +78,10 @@ type System struct {
 	Vault    backend.Vault
 	Clock    backend.Clock
 	Limits   *throttle.Registry
+	// Log is the folder's log (logs/kessaidesk.log); it discards when none could be opened.
+	Log *slog.Logger
 
+	logFile    *logging.Log
 	cfg        Config
 	setup      gosync.Mutex // StartDemo / StartOwnShop
 	sandboxErr error        // why the demo sandbox did not start (nil: it runs, or there is no demo)
@@ -112,7 +120,13 @@ func Open(ctx context.Context, cfg Config) (s *System, err error) {
 		lock.Release()
 		return nil, err
 	}
-	store, err := sqlite.Open(appdir.DatabaseFile(dir))
+	// Before a schema upgrade the database is copied into the backups list.
+	store, err := sqlite.OpenWith(appdir.DatabaseFile(dir), sqlite.Options{MigrationBackup: func(migration string) (string, error) {
+		if err := os.MkdirAll(backupDir(dir), 0o700); err != nil {
+			return "", err
+		}
+		return filepath.Join(backupDir(dir), backupName("kessaidesk-before-update-"+migration+"-", clock.Now())), nil
+	}})
 	if err != nil {
 		lock.Release()
 		return nil, err
@@ -129,11 +143,17 @@ func Open(ctx context.Context, cfg Config) (s *System, err error) {
 	}
 	v = &vault.Sealed{Keychain: scoped, Dir: filepath.Join(dir, "secrets")}
 	s = &System{DataDir: dir, Store: store, Clock: clock, Vault: v, cfg: cfg, notifier: &switchNotifier{},
-		Limits: &throttle.Registry{}}
+		Limits: &throttle.Registry{}, Log: logging.Discard}
 	s.closers = append(s.closers, lock.Release, store.Close)
+	s.openLog(ctx)
+	if s.logFile != nil {
+		s.closers = append([]func() error{s.closeLog}, s.closers...) // closed last
+	}
+	s.notifier.log = s.logEvent
 	opened := s // the named result is nil by the time an error return runs this
 	defer func() {
 		if err != nil {
+			opened.Log.Error("start failed", "code", backend.ErrorCode(err), "error", backend.ErrorMessage(err, "en"))
 			opened.Close()
 		}
 	}()
@@ -145,7 +165,7 @@ func Open(ctx context.Context, cfg Config) (s *System, err error) {
 	if err := s.startSandbox(ctx, cfg); err != nil {
 		return nil, err
 	}
-	s.Gateways = &gateways.Factory{Vault: v, SandboxErr: s.sandboxErr}
+	s.Gateways = &gateways.Factory{Vault: v, SandboxErr: s.sandboxErr, Log: s.Log}
 	if s.Sandbox != nil {
 		s.Gateways.Sandbox = s.Sandbox
 	}
@@ -350,10 +370,14 @@ func (s *System) Start(ctx context.Context) {
 	if n, err := s.Store.CountPendingLinks(ctx); err == nil && n > 0 {
 		s.Links.Start(ctx, link.RunOptions{Resume: true})
 	}
-	s.wg.Add(1)
+	s.wg.Add(2)
 	go func() {
 		defer s.wg.Done()
 		s.Syncer.Start(ctx)
+	}()
+	go func() {
+		defer s.wg.Done()
+		s.autoBackups(ctx)
 	}()
 }
 
@@ -376,9 +400,11 @@ func (s *System) Close() error {
 }
 
 // switchNotifier forwards to the current notifier; the window's arrives after start-up.
+// It logs what passes (System.logEvent) first.
 type switchNotifier struct {
-	mu gosync.Mutex
-	n  backend.Notifier
+	mu  gosync.Mutex
+	n   backend.Notifier
+	log func(event string, data any)
 }
 
 func (w *switchNotifier) set(n backend.Notifier) {
@@ -396,5 +422,19 @@ func (w *switchNotifier) get() backend.Notifier {
 	return w.n
 }
 
-func (w *switchNotifier) Emit(event string, data any) { w.get().Emit(event, data) }
-func (w *switchNotifier) Notify(title, body string)   { w.get().Notify(title, body) }
+func (w *switchNotifier) Emit(event string, data any) {
+	if w.log != nil {
+		w.log(event, data)
+	}
+	w.get().Emit(event, data)
+}
+
+func (w *switchNotifier) Notify(title, body string) {
+	if w.log != nil {
+		w.log("notify", notice{title, body})
+	}
+	w.get().Notify(title, body)
+}
+
+// notice is a notification as logEvent sees it.
+type notice struct{ title, body string }

@@ -128,8 +128,10 @@ func TestBackupAndRestoreAtTheNextStart(t *testing.T) {
 
 	// After the backup the demo is removed; restoring brings the 20 orders back.
 	require.NoError(t, sys.RemoveDemo(ctx))
-	require.Error(t, sys.ScheduleRestore("../kessaidesk.db"), "only a listed backup")
-	require.NoError(t, sys.ScheduleRestore(b.Name))
+	_, err = sys.ScheduleRestore("../kessaidesk.db")
+	require.Error(t, err, "only a listed backup")
+	_, err = sys.ScheduleRestore(b.Name)
+	require.NoError(t, err)
 	assert.Equal(t, b.Name, sys.RestorePending())
 	require.NoError(t, sys.Close())
 
