@@ -309,12 +309,12 @@ func (s *System) CancelRestore() error {
 // RestoreNote says what the restore at the last start did.
 type RestoreNote struct {
 	At        time.Time `json:"at"`
-	Name      string    `json:"name"`     // the backup put in place
-	Created   time.Time `json:"created"`  // when that backup was made
-	Orders    int       `json:"orders"`   // orders in it
+	Name      string    `json:"name"`      // the backup put in place
+	Created   time.Time `json:"created"`   // when that backup was made
+	Orders    int       `json:"orders"`    // orders in it
 	LastOrder time.Time `json:"lastOrder"` // its newest order's 注文日
-	Previous  string    `json:"previous"` // the backup of the database it replaced ("" = kept only as Kept)
-	Kept      string    `json:"kept"`     // the replaced database file, renamed beside it
+	Previous  string    `json:"previous"`  // the backup of the database it replaced ("" = kept only as Kept)
+	Kept      string    `json:"kept"`      // the replaced database file, renamed beside it
 	// Refused: the restore was not done (the file changed or broke since it was
 	// chosen); the database is the one before.
 	Refused   string `json:"refused"`
