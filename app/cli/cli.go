@@ -144,6 +144,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	cfg := env.Config
 	cfg.DataDir = *dataDir
 	cfg.Demo = *demo // a command never seeds the demo unless asked
+	cfg.Mode = "command " + cmd
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	sys, err := env.Open(ctx, cfg)
@@ -173,6 +174,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = r.sandbox(ctx, sys, cmdArgs)
 	}
 	if err != nil {
+		sys.Log.Warn("command failed", "command", cmd, "code", backend.ErrorCode(err), "error", backend.ErrorMessage(err, "en"))
 		return r.fail(err)
 	}
 	r.flushJSON()
