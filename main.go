@@ -18,6 +18,9 @@ import (
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	"github.com/wailsapp/wails/v2/pkg/options/mac"
+	"github.com/wailsapp/wails/v2/pkg/options/windows"
 
 	"kessaidesk/app"
 	"kessaidesk/app/cli"
@@ -116,18 +119,26 @@ func runWindow(dataDir string) error {
 		sys.Start(ctx)
 	}
 
+	width, height := services.InitialWindow()
 	return wails.Run(&options.App{
 		Title:            "決済デスク Kessai Desk",
-		Width:            1280,
-		Height:           820,
+		Width:            width,
+		Height:           height,
 		MinWidth:         960,
 		MinHeight:        600,
 		AssetServer:      &assetserver.Options{Assets: assets},
 		BackgroundColour: &options.RGBA{R: 248, G: 249, B: 251, A: 1},
 		OnStartup:        life.Startup,
+		OnDomReady:       life.DomReady,
+		OnBeforeClose:    life.BeforeClose,
 		OnShutdown:       life.Shutdown,
-		ErrorFormatter:   app.FormatErrorForWails,
-		Bind:             app.Bindings(services),
+		// The window follows the OS's light or dark mode (the page does with
+		// prefers-color-scheme).
+		Windows:        &windows.Options{Theme: windows.SystemDefault},
+		Mac:            &mac.Options{Appearance: mac.DefaultAppearance},
+		Linux:          &linux.Options{ProgramName: "kessaidesk"},
+		ErrorFormatter: app.FormatErrorForWails,
+		Bind:           app.Bindings(services),
 		// A second launch on the same data folder shows this window instead.
 		SingleInstanceLock: &options.SingleInstanceLock{UniqueId: instance, OnSecondInstanceLaunch: life.SecondInstance},
 	})

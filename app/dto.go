@@ -118,6 +118,19 @@ type Payment struct {
 	// Review: the gateway holds several transactions under the payment's id (Paygent
 	// 13002) and the operator chooses the current one; nil when not waiting.
 	Review *Review `json:"review"`
+	// Slip: the numbers the customer pays a konbini / Pay-easy payment with; nil for none.
+	Slip *PaymentSlip `json:"slip"`
+	// FailureReason: why the last 売上 failed (売上失敗), in the gateway's words explained.
+	FailureReason string `json:"failureReason"`
+}
+
+// PaymentSlip is what the customer needs at the store or the ATM.
+type PaymentSlip struct {
+	Store     string `json:"store"`     // the chain's name (ローソン …), "" for Pay-easy
+	ReceiptNo string `json:"receiptNo"` // 受付番号 / 支払番号
+	ConfNo    string `json:"confNo"`    // 確認番号
+	BkCode    string `json:"bkCode"`    // 収納機関番号
+	CustID    string `json:"custId"`    // お客様番号
 }
 
 // Review is a payment 要確認 waiting for the operator's choice among candidates, each
@@ -145,14 +158,20 @@ type Operation struct {
 	// NewIDNeeded: done, this operation made a new payment at the gateway, so recording
 	// its outcome by hand takes that payment's id.
 	NewIDNeeded bool `json:"newIdNeeded"`
+	// MessageEn is a short English account of the outcome (the journal keeps Japanese).
+	MessageEn string `json:"messageEn"`
+	// AmountImplied: the operation carries no amount of its own (a cancel); Amount is
+	// the amount it applied to, as the journal and the payment show it.
+	AmountImplied bool `json:"amountImplied"`
 }
 
 // OrderEvent is an audit entry of the order.
 type OrderEvent struct {
-	At     string `json:"at"`
-	Actor  string `json:"actor"`
-	Kind   string `json:"kind"`
-	Detail string `json:"detail"`
+	At       string `json:"at"`
+	Actor    string `json:"actor"`
+	Kind     string `json:"kind"`
+	Detail   string `json:"detail"`
+	DetailEn string `json:"detailEn"` // the status change in English ("" for a note)
 }
 
 // OrderDetail is the 受注詳細 screen.
@@ -191,6 +210,8 @@ type OrderDetail struct {
 	// Link is where linking the order to its gateway transaction stands; nil when the
 	// order has a payment or needs none.
 	Link *LinkRow `json:"link"`
+	// StatusChoices are the 対応状況 the operator may set here now (the current first).
+	StatusChoices []Label `json:"statusChoices"`
 }
 
 // OperationResult is what an action returns.
@@ -251,6 +272,6 @@ func toOperation(op *backend.Operation) Operation {
 		ID: op.ID, Kind: opKindLabel(op.Kind), Amount: int64(op.Amount), State: opStateLabel(op.State),
 		RequestedAt: jst(op.RequestedAt), RespondedAt: jst(op.RespondedAt), GatewayCode: op.GatewayCode,
 		Message: op.Message, Operator: op.Operator, Reason: op.Reason,
-		BeforeState: stateLabel(op.BeforeState), AfterState: stateLabel(op.AfterState),
+		BeforeState: stateLabel(op.BeforeState), AfterState: stateLabel(op.AfterState), MessageEn: operationEn(op),
 	}
 }

@@ -19,6 +19,43 @@ type Lifecycle struct {
 	OnStop  func()
 	once    sync.Once
 	started atomic.Bool
+	// window reaches the running window (the Wails runtime); tests set a fake.
+	window func(ctx context.Context) windowControl
+	placed sync.Once // the window is placed once, not at every reload of the page
+}
+
+func (l *Lifecycle) windowOf(ctx context.Context) windowControl {
+	if l.window != nil {
+		return l.window(ctx)
+	}
+	return wailsWindow{ctx: ctx}
+}
+
+// DomReady is Wails' OnDomReady: the window takes its saved size and place, fitted to
+// the screen it opens on.
+func (l *Lifecycle) DomReady(ctx context.Context) {
+	l.placed.Do(func() { l.place(ctx) })
+}
+
+func (l *Lifecycle) place(ctx context.Context) {
+	w := l.windowOf(ctx)
+	sw, sh, ok := w.Screen()
+	if !ok {
+		return
+	}
+	saved, have := l.s.loadWindowState(l.s.Ctx())
+	st, center := fitWindow(saved, have, sw, sh)
+	w.Place(st, center)
+}
+
+// BeforeClose is Wails' OnBeforeClose: the window's size and place are kept for the
+// next start. It never prevents the close.
+func (l *Lifecycle) BeforeClose(ctx context.Context) bool {
+	st := l.windowOf(ctx).State()
+	if st.Width > 0 && st.Height > 0 {
+		l.s.saveWindowState(l.s.Ctx(), st)
+	}
+	return false
 }
 
 // NewLifecycle returns the hooks for wails.Run.

@@ -226,9 +226,13 @@ func orderDetail(s *Services, orderID int64) (*OrderDetail, error) {
 		if err != nil {
 			return nil, err
 		}
+		amounts := journalAmounts(ops, p)
 		for i := len(ops) - 1; i >= 0; i-- { // newest first
 			op := toOperation(ops[i])
 			op.NewIDNeeded = backend.CreatesTransaction(p.Gateway, ops[i].Kind)
+			if op.Amount == 0 && amounts[i] > 0 {
+				op.Amount, op.AmountImplied = int64(amounts[i]), true
+			}
 			dp.Operations = append(dp.Operations, op)
 			if ops[i].State.Unresolved() {
 				dp.InFlight = true
@@ -238,6 +242,10 @@ func orderDetail(s *Services, orderID int64) (*OrderDetail, error) {
 			if rv, err := s.Store.Review(ctx, p.ID); err == nil {
 				dp.Review = reviewView(rv)
 			}
+		}
+		dp.Slip = slipView(p)
+		if p.State == backend.StateCaptureFailed {
+			dp.FailureReason = failureReason(ops)
 		}
 		if dp.InFlight {
 			dp.Actions = append(dp.Actions, "resolve")
@@ -261,12 +269,15 @@ func orderDetail(s *Services, orderID int64) (*OrderDetail, error) {
 			return nil, err
 		}
 	}
+	for _, st := range backend.StatusChoices(ord, pays) {
+		d.StatusChoices = append(d.StatusChoices, statusLabel(st))
+	}
 	events, err := s.Store.OrderEvents(ctx, orderID)
 	if err != nil {
 		return nil, err
 	}
 	for _, e := range events {
-		d.Events = append(d.Events, OrderEvent{At: jst(e.At), Actor: e.Actor, Kind: e.Kind, Detail: e.Detail})
+		d.Events = append(d.Events, OrderEvent{At: jst(e.At), Actor: e.Actor, Kind: e.Kind, Detail: e.Detail, DetailEn: eventEn(&e)})
 	}
 	return d, nil
 }

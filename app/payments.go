@@ -14,6 +14,7 @@ type ActionInput struct {
 	Intent     string `json:"intent"`     // capture, cancel, change_amount, partial_refund, reauth, authorize
 	Amount     string `json:"amount"`     // as typed (金額変更: new total; 部分返金: refund amount; 再オーソリ: amount, empty = as before)
 	CaptureNow bool   `json:"captureNow"` // 即時売上
+	Status     string `json:"status"`     // 売上: the 対応状況 to set, paid (default, "") or shipped
 }
 
 // PreviewStep is one gateway operation the action will send.
@@ -34,7 +35,7 @@ type ActionPreview struct {
 }
 
 func (in ActionInput) params() (payment.Params, error) {
-	prm := payment.Params{CaptureNow: in.CaptureNow}
+	prm := payment.Params{CaptureNow: in.CaptureNow, Status: backend.OrderStatus(in.Status)}
 	required := in.Intent == string(payment.IntentChangeAmount) || in.Intent == string(payment.IntentPartialRefund)
 	if in.Intent == string(payment.IntentChangeAmount) || in.Intent == string(payment.IntentPartialRefund) || in.Intent == string(payment.IntentReauth) {
 		label := map[string]string{"change_amount": "変更後の金額", "partial_refund": "返金額", "reauth": "オーソリ金額"}[in.Intent]
