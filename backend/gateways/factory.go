@@ -101,6 +101,26 @@ func (f *Factory) Gateway(ctx context.Context, p *backend.GatewayProfile) (backe
 	return gw, nil
 }
 
+// Draft builds the client of a profile not saved yet (the form's 接続テスト), with the
+// secrets secret returns; nothing is cached.
+func (f *Factory) Draft(p *backend.GatewayProfile, secret func(name string) (string, error)) (backend.Gateway, error) {
+	if p.Demo {
+		return nil, backend.Errorf(backend.EINVALID, "デモ用の設定は変更できません", "the demo profile cannot be changed")
+	}
+	return f.client(p, f.Now, func(name, label string, required bool) (string, error) {
+		v, err := secret(name)
+		if err != nil {
+			return "", err
+		}
+		if v == "" && required {
+			e := backend.Errorf(backend.ECREDENTIAL, "%sを入力してください", "enter the %s", label)
+			e.Class = backend.ClassNotSent
+			return "", e
+		}
+		return v, nil
+	})
+}
+
 // Forget drops the cached client of a profile (after its secrets changed).
 func (f *Factory) Forget(profileID int64) {
 	f.mu.Lock()

@@ -250,3 +250,19 @@ func RootPool(caPEM []byte) (*x509.CertPool, error) {
 	}
 	return pool, nil
 }
+
+// CertificateInfo names a client certificate for the profile form.
+type CertificateInfo struct {
+	Subject  string    // the certificate's CN (Paygent: the merchant)
+	NotAfter time.Time // the last moment it is valid
+}
+
+// ReadCertificate reads a client certificate as New would (PEM with its key, or
+// PKCS#12 with its password) and says whose it is and until when it is valid.
+func ReadCertificate(cert []byte, password string, now time.Time) (*CertificateInfo, error) {
+	c, err := loadCertificate(cert, nil, nil, password, now)
+	if err != nil {
+		return nil, err
+	}
+	return &CertificateInfo{Subject: c.Leaf.Subject.CommonName, NotAfter: c.Leaf.NotAfter}, nil
+}

@@ -25,10 +25,12 @@ type Store interface {
 	DeleteProfile(ctx context.Context, id int64) error
 }
 
-// Factory builds clients; Forget drops a cached one after its profile changed.
+// Factory builds clients; Forget drops a cached one after its profile changed; Draft
+// builds one for a profile not saved yet, with the given secrets.
 type Factory interface {
 	backend.GatewayFactory
 	Forget(profileID int64)
+	Draft(p *backend.GatewayProfile, secret func(name string) (string, error)) (backend.Gateway, error)
 }
 
 // Service saves, deletes and tests profiles.
@@ -359,9 +361,62 @@ func (s *Service) Test(ctx context.Context, id int64) (*TestResult, error) {
 		}
 		err = pg.Ping(ctx)
 	}
+	return explain(ctx, err), nil
+}
+
+// TestInput tests a profile as typed, before it is saved: the same checks as Save,
+// then the same harmless call as Test, with the typed secrets (a secret left empty
+// on a saved profile is the one in the keychain). Nothing is saved; ctx cancels it.
+func (s *Service) TestInput(ctx context.Context, in Input) (*TestResult, error) {
+	var existing *backend.GatewayProfile
+	if in.ID != 0 {
+		var err error
+		if existing, err = s.Store.ProfileByID(ctx, in.ID); err != nil {
+			return nil, err
+		}
+		if existing.Demo {
+			return nil, invalid("デモ用の設定は変更できません", "the demo profile cannot be changed")
+		}
+	}
+	if err := validate(&in, existing, func(name string) bool { return s.HasSecret(in.ID, name) }); err != nil {
+		return nil, err
+	}
+	p := &backend.GatewayProfile{ID: in.ID, Name: in.Name, Kind: in.Kind, Environment: in.Environment, Host: in.Host,
+		MerchantID: in.MerchantID, SubID: in.SubID, Methods: in.Methods, AuthExpiryDays: in.AuthExpiryDays}
+	gw, err := s.Gateways.Draft(p, func(name string) (string, error) {
+		if v := in.Secrets[name]; v != "" {
+			return v, nil
+		}
+		if in.ID == 0 {
+			return "", nil
+		}
+		v, err := s.Vault.Get(backend.SecretKey(in.ID, name))
+		if backend.ErrorCode(err) == backend.ENOTFOUND {
+			return "", nil
+		}
+		return v, err
+	})
+	if err == nil {
+		pg, ok := gw.(pinger)
+		if !ok {
+			return &TestResult{Message: "この決済サービスは接続テストに対応していません", MessageEn: "this gateway offers no connection test",
+				Code: backend.EUNSUPPORTED}, nil
+		}
+		err = pg.Ping(ctx)
+	}
+	return explain(ctx, err), nil
+}
+
+// explain says what a connection test's outcome means. A test only inquires: it never
+// speaks of checking whether something was processed, as an operation's outcome would.
+func explain(ctx context.Context, err error) *TestResult {
 	if err == nil {
 		return &TestResult{OK: true, Message: "接続できました。認証情報は正しく、ゲートウェイが応答しています",
-			MessageEn: "connected: the credentials are right and the gateway answers"}, nil
+			MessageEn: "connected: the credentials are right and the gateway answers"}
+	}
+	if ctx.Err() != nil {
+		return &TestResult{Message: "接続テストを中止しました。照会だけのテストのため、何も変更されていません",
+			MessageEn: "the connection test was stopped; it only inquires, so nothing changed", Code: "cancelled"}
 	}
 	msg, en := backend.ErrorMessage(err, "ja"), backend.ErrorMessage(err, "en")
 	switch backend.ErrorClassOf(err) {
@@ -380,7 +435,7 @@ func (s *Service) Test(ctx context.Context, id int64) (*TestResult, error) {
 			msg, en = msg+"（"+code+"）", en+" ("+code+")"
 		}
 	}
-	return &TestResult{Message: msg, MessageEn: en, Code: backend.ErrorCode(err)}, nil
+	return &TestResult{Message: msg, MessageEn: en, Code: backend.ErrorCode(err)}
 }
 
 // linkAffix is what a prefix or suffix of a gateway id may hold: GMO OrderIDs take

@@ -211,6 +211,7 @@ func (s *Syncer) run(ctx context.Context, full bool) (*Report, error) {
 	}
 	s.announceHolds(rep)
 	s.announceExpiring(ctx, rep)
+	s.recordRun(ctx, rep, full)
 	return rep, nil
 }
 
@@ -238,10 +239,7 @@ const settingExpiryNotified = "sync.expiry_notified_day"
 
 // announceExpiring tells the operator, once a day, how many 仮売上 lapse soon.
 func (s *Syncer) announceExpiring(ctx context.Context, rep *Report) {
-	days := s.ExpiryWarningDays
-	if days <= 0 {
-		days = 7
-	}
+	days := s.expiryWarningDays(ctx)
 	now := s.Clock.Now()
 	ps, err := s.Store.FindPayments(ctx, backend.PaymentFilter{States: []backend.PaymentState{backend.StateAuthorized},
 		AuthExpiresBefore: now.AddDate(0, 0, days)})

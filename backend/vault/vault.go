@@ -5,6 +5,7 @@ package vault
 
 import (
 	"errors"
+	"runtime"
 	"sync"
 
 	"github.com/zalando/go-keyring"
@@ -74,9 +75,26 @@ func (k Keyring) Delete(key string) error {
 // keychainError explains a keychain failure without echoing any secret (go-keyring's
 // errors never contain the secret; they describe the platform call).
 func keychainError(err error) error {
+	ja, en := keychainHelp()
 	return &backend.Error{Code: backend.ECREDENTIAL,
-		Message:   "OSのキーチェーンを使えません（ロックされているか、キーチェーンのサービスがありません）",
-		MessageEn: "the OS keychain is not available (locked, or no keychain service)", Err: err}
+		Message:   "OSのキーチェーンを使えません（ロックされているか、キーチェーンのサービスがありません）。" + ja,
+		MessageEn: "the OS keychain is not available (locked, or no keychain service). " + en, Err: err}
+}
+
+// keychainHelp says what the operator can do about a keychain that cannot be used.
+// Nothing is saved elsewhere instead: secrets never go to the database or a file in
+// the clear.
+func keychainHelp() (ja, en string) {
+	switch runtime.GOOS {
+	case "windows":
+		return "Windowsの「資格情報マネージャー」（Credential Manager サービス）が動いているか確認し、Windowsにサインインし直してから、もう一度保存してください",
+			"check that Windows' Credential Manager service is running, sign in to Windows again, then save again"
+	case "darwin":
+		return "「キーチェーンアクセス」で「ログイン」キーチェーンのロックを解除し、決済デスクにアクセスを許可してから、もう一度保存してください",
+			"unlock the login keychain in Keychain Access and allow Kessai Desk to use it, then save again"
+	}
+	return "デスクトップのキーリング（GNOME キーリング、KDE Wallet など）を起動してロックを解除し、もう一度保存してください。認証情報はデータベースには保存しません",
+		"start and unlock the desktop keyring (GNOME Keyring, KDE Wallet…), then save again; credentials are never stored in the database"
 }
 
 // Memory is an in-memory Vault for tests.
