@@ -46,6 +46,7 @@ func yen(s string) backend.Yen {
 
 // Do sends one operation on an existing transaction.
 func (c *Client) Do(ctx context.Context, p *backend.Payment, op backend.GatewayOp) (*backend.GatewayView, error) {
+	ctx = gwhttp.ForTransaction(ctx, p.GatewayOrderID, "") // the log names the order of every request
 	if p.GatewayTranID == "" || p.GatewayTranPass == "" {
 		return nil, refuse(backend.EINVALID, "この決済にはGMOの取引ID・取引パスワードがありません", "the payment has no GMO access ID/password")
 	}
@@ -137,6 +138,7 @@ func (c *Client) Do(ctx context.Context, p *backend.Payment, op backend.GatewayO
 // Inquire reads the transaction: SearchTrade for cards, SearchTradeMulti for konbini
 // (PayType 3) and Pay-easy / net bank (PayType 4).
 func (c *Client) Inquire(ctx context.Context, p *backend.Payment) (*backend.GatewayView, error) {
+	ctx = gwhttp.ForTransaction(ctx, p.GatewayOrderID, "") // the log names the order of every request
 	if p.GatewayOrderID == "" {
 		return nil, refuse(backend.EINVALID, "この決済にはGMOのオーダーIDがありません", "the payment has no GMO order ID")
 	}

@@ -181,12 +181,17 @@ func clip300(s string) string {
 // identifiers as the gateway knows them — order: its order id (GMO OrderID, SBPS
 // order_id, Paygent trading_id); tran: its transaction id (GMO AccessID, SBPS
 // tracking_id, Paygent payment_id). Empty ones are left out. None is a secret.
+// An id the context already has (set where the payment is known) is kept.
 func ForTransaction(ctx context.Context, order, tran string) context.Context {
+	have := map[string]bool{}
+	for _, a := range logging.Attrs(ctx) {
+		have[a.Key] = true
+	}
 	var attrs []slog.Attr
-	if order != "" {
+	if order != "" && !have["order"] {
 		attrs = append(attrs, slog.String("order", order))
 	}
-	if tran != "" {
+	if tran != "" && !have["tran"] {
 		attrs = append(attrs, slog.String("tran", tran))
 	}
 	if attrs == nil {

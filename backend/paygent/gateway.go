@@ -89,6 +89,7 @@ func unsupported(op backend.OpKind) error {
 // Do sends one operation on an existing card payment. Operations that make a new
 // payment at Paygent (028/029/020) report its payment_id as GatewayView.NewTranID.
 func (c *Client) Do(ctx context.Context, p *backend.Payment, op backend.GatewayOp) (*backend.GatewayView, error) {
+	ctx = gwhttp.ForTransaction(ctx, p.GatewayOrderID, "") // the log names the order of every request
 	if p.Method != backend.MethodCard {
 		return nil, backend.Errorf(backend.EUNSUPPORTED, "ペイジェントの%sには「%s」を行えません（カード決済だけです）",
 			"Paygent offers %[2]s for card payments only (this is %[1]s)", p.Method.Label(), op.Kind.Label())
@@ -230,6 +231,7 @@ var live = map[backend.PaymentState]bool{
 // by payment_id) and chooses. A cancellation this client itself sent (021/023, since
 // it started) is taken as what happened.
 func (c *Client) Inquire(ctx context.Context, p *backend.Payment) (*backend.GatewayView, error) {
+	ctx = gwhttp.ForTransaction(ctx, p.GatewayOrderID, "") // the log names the order of every request
 	if p.GatewayTranID == "" && p.GatewayOrderID == "" {
 		return nil, backend.Errorf(backend.EINVALID, "この決済にはペイジェントの決済ID・取引IDがありません", "the payment has no Paygent payment_id or trading_id")
 	}

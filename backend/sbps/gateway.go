@@ -86,6 +86,7 @@ func notFoundError(err error) error {
 //   - OpReauth: 再与信 from this tracking_id with the same card and method, then 確定;
 //     the new tracking_id is GatewayView.NewTranID.
 func (c *Client) Do(ctx context.Context, p *backend.Payment, op backend.GatewayOp) (*backend.GatewayView, error) {
+	ctx = gwhttp.ForTransaction(ctx, p.GatewayOrderID, "") // the log names the order of every request
 	if p.Method != backend.MethodCard {
 		return nil, refuse(backend.EUNSUPPORTED, "SBペイメントサービスの%sには「%s」を行えません（カード決済だけです）",
 			"SBPS offers %[2]s for card payments only (this is %[1]s)", p.Method.Label(), op.Kind.Label())
@@ -325,6 +326,7 @@ func statusLabel(status string) string {
 // Pay-easy and net bank. SBPS's inquiry carries no amounts: the view's amounts are
 // zero and the engine keeps its own.
 func (c *Client) Inquire(ctx context.Context, p *backend.Payment) (*backend.GatewayView, error) {
+	ctx = gwhttp.ForTransaction(ctx, p.GatewayOrderID, "") // the log names the order of every request
 	if p.GatewayTranID == "" {
 		return nil, refuse(backend.EINVALID, "この決済にはSBPSのトラッキングIDがありません", "the payment has no SBPS tracking id")
 	}

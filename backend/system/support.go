@@ -71,6 +71,11 @@ func (s *System) SetLogLevel(ctx context.Context, name string) error {
 	return nil
 }
 
+// Build is the version and build date the system was opened with (Config).
+func (s *System) Build() BundleInfo {
+	return BundleInfo{Version: s.cfg.Version, BuildDate: s.cfg.BuildDate}
+}
+
 // LogDir is the folder of the log files.
 func (s *System) LogDir() string { return filepath.Join(s.DataDir, logging.Dir) }
 
