@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"testing"
@@ -13,9 +14,91 @@ import (
 	"kessaidesk/backend/demo"
 )
 
+// benchNow is the benchmark shop's "now": its orders span the five years before it.
+var benchNow = time.Date(2026, 11, 24, 9, 0, 0, 0, backend.JST)
+
+// benchRare is how often an order of the benchmark shop has the customer nobody else
+// has: a rare search (10 orders in 1,000,000) must find just them, fast.
+const benchRare = 100_000
+
+// BenchOrders is the benchmark's shop: the demo generator's orders, and every
+// benchRare-th customer 「鬮野 彌生」 (characters no other order holds). Source sets
+// the orders' source ("demo" in the benchmark, "csv" for a window's data folder).
+func BenchOrders(n int, source string) []*backend.Order {
+	specs := demo.Generate(42, n, 100001, benchNow, 5*365*24*time.Hour)
+	out := make([]*backend.Order, n)
+	for i, s := range specs {
+		o := s.Order
+		o.Source = source
+		if i%benchRare == benchRare/2 {
+			o.CustomerName, o.CustomerKana, o.Email = "鬮野 彌生", "クジノ ヤヨイ", fmt.Sprintf("yayoi.kujino%d@example.jp", i/benchRare)
+		}
+		out[i] = o
+	}
+	return out
+}
+
+// BenchDB returns the path of a database holding BenchOrders(n), made once and kept
+// at path (the benchmark's file in $KESSAIDESK_BENCH_DIR or the temp dir; a window's
+// data folder).
+func BenchDB(tb testing.TB, path string, n int, source string) {
+	db, err := Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var have int
+	db.read.QueryRow(`SELECT count(*) FROM orders`).Scan(&have)
+	if have == n {
+		db.Close()
+		return
+	}
+	db.Close()
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(path + suffix)
+	}
+	if db, err = Open(path); err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	start := time.Now()
+	orders := BenchOrders(n, source)
+	ctx := context.Background()
+	for i := 0; i < n; i += 20000 {
+		if err := db.SaveOrders(ctx, orders[i:min(i+20000, n)]); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	db.write.Exec(`ANALYZE`)
+	fmt.Printf("generated %d orders in %s\n", n, time.Since(start).Round(time.Second))
+}
+
+// busy starts a process that keeps one core busy — the operator's other work (a
+// browser, the back office) — until the returned stop is called.
+func busy(tb testing.TB) (stop func()) {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestBusyHelper$")
+	cmd.Env = append(os.Environ(), "KESSAIDESK_BUSY=1")
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	return func() { cmd.Process.Kill(); cmd.Wait() }
+}
+
+// TestBusyHelper is the CPU-bound process busy starts (it does nothing otherwise).
+func TestBusyHelper(t *testing.T) {
+	if os.Getenv("KESSAIDESK_BUSY") != "1" {
+		t.Skip("only as the benchmark's busy process")
+	}
+	x := 0
+	for {
+		x = x*31 + 7
+	}
+}
+
 // BenchmarkOrderSearch1M generates 1,000,000 orders (once; the file is kept in
 // $KESSAIDESK_BENCH_DIR or the temp dir) and prints the p50/p95 latency of typical
-// 受注管理 searches, and the time to open the database and show the first page.
+// 受注管理 searches beside their goals — with a CPU-bound process running beside
+// them — the time to open the database and show the first page, and the size of the
+// search index.
 // Run: make bench  (or go test -run '^$' -bench OrderSearch1M -benchtime 1x ./backend/sqlite)
 func BenchmarkOrderSearch1M(b *testing.B) {
 	const n = 1_000_000
@@ -24,42 +107,12 @@ func BenchmarkOrderSearch1M(b *testing.B) {
 	if dir == "" {
 		dir = os.TempDir()
 	}
-	path := filepath.Join(dir, "kessaidesk-bench-1m-v2.db")
-	now := time.Date(2026, 11, 24, 9, 0, 0, 0, backend.JST)
-
-	db, err := Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var have int
-	db.read.QueryRow(`SELECT count(*) FROM orders`).Scan(&have)
-	if have != n {
-		db.Close()
-		os.Remove(path)
-		os.Remove(path + "-wal")
-		os.Remove(path + "-shm")
-		if db, err = Open(path); err != nil {
-			b.Fatal(err)
-		}
-		start := time.Now()
-		specs := demo.Generate(42, n, 100001, now, 5*365*24*time.Hour)
-		for i := 0; i < n; i += 20000 {
-			batch := make([]*backend.Order, 0, 20000)
-			for _, s := range specs[i:min(i+20000, n)] {
-				batch = append(batch, s.Order)
-			}
-			if err := db.SaveOrders(ctx, batch); err != nil {
-				b.Fatal(err)
-			}
-		}
-		db.write.Exec(`ANALYZE`)
-		fmt.Printf("generated %d orders in %s\n", n, time.Since(start).Round(time.Second))
-	}
-	db.Close()
+	path := filepath.Join(dir, "kessaidesk-bench-1m-v3.db")
+	BenchDB(b, path, n, "demo")
 
 	// Cold start: open the database and show the first page of the default list.
 	start := time.Now()
-	db, err = Open(path)
+	db, err := Open(path)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -71,37 +124,58 @@ func BenchmarkOrderSearch1M(b *testing.B) {
 	if fi, err := os.Stat(path); err == nil {
 		fmt.Printf("database size: %d MB\n", fi.Size()>>20)
 	}
+	printIndexSize(db)
 
+	stop := busy(b)
+	defer stop()
+	now := benchNow
 	month := now.AddDate(0, -1, 0)
 	yen := func(v backend.Yen) *backend.Yen { return &v }
 	filters := []struct {
 		name string
 		f    backend.OrderFilter
+		text bool // 3+ characters of text: goal 10 ms, else 30 ms
 	}{
-		{"default list (newest first)", backend.OrderFilter{}},
-		{"status 新規受付 + last month", backend.OrderFilter{Statuses: []backend.OrderStatus{backend.OrderNew}, OrderedFrom: month, OrderedTo: now}},
-		{"status 入金待ち + 1 year", backend.OrderFilter{Statuses: []backend.OrderStatus{backend.OrderAwaitingDeposit}, OrderedFrom: now.AddDate(-1, 0, 0), OrderedTo: now}},
-		{"name 1 char 「山」", backend.OrderFilter{Name: "山"}},
-		{"name 1 char rare 「﨑」", backend.OrderFilter{Name: "﨑"}},
-		{"name 2 chars 「山田」", backend.OrderFilter{Name: "山田"}},
-		{"name 3+ chars 「山田 太郎」", backend.OrderFilter{Name: "山田太郎"}},
-		{"kana 2 chars 「ヤマ」", backend.OrderFilter{Kana: "やま"}},
-		{"kana 3+ chars 「サトウハナコ」", backend.OrderFilter{Kana: "サトウハナコ"}},
-		{"email substring", backend.OrderFilter{Email: "hanako.sato4"}},
-		{"tel substring", backend.OrderFilter{Tel: "090-1234"}},
-		{"amount 10,000〜12,000円", backend.OrderFilter{TotalMin: yen(10000), TotalMax: yen(12000)}},
-		{"product 「急須」", backend.OrderFilter{Product: "急須"}},
-		{"product code + last month", backend.OrderFilter{Product: "KT-210", OrderedFrom: month, OrderedTo: now}},
-		{"order no range", backend.OrderFilter{OrderNoFrom: "500000", OrderNoTo: "500100"}},
-		{"name + status + method", backend.OrderFilter{Name: "佐藤", Statuses: []backend.OrderStatus{backend.OrderShipped}, Methods: []backend.PaymentMethod{backend.MethodCard}}},
+		{"default list (newest first)", backend.OrderFilter{}, false},
+		{"default list, page 2 by cursor", backend.OrderFilter{After: "next"}, false},
+		{"status 新規受付 + last month", backend.OrderFilter{Statuses: []backend.OrderStatus{backend.OrderNew}, OrderedFrom: month, OrderedTo: now}, false},
+		{"status 入金待ち + 1 year", backend.OrderFilter{Statuses: []backend.OrderStatus{backend.OrderAwaitingDeposit}, OrderedFrom: now.AddDate(-1, 0, 0), OrderedTo: now}, false},
+		{"name 1 char 「山」", backend.OrderFilter{Name: "山"}, false},
+		{"name 1 char rare 「彌」", backend.OrderFilter{Name: "彌"}, false},
+		{"name 2 chars 「山田」", backend.OrderFilter{Name: "山田"}, false},
+		{"name 2 chars rare 「鬮野」", backend.OrderFilter{Name: "鬮野"}, false},
+		{"name 3+ chars 「山田 太郎」", backend.OrderFilter{Name: "山田 太郎"}, true},
+		{"name 3+ chars rare 「鬮野彌生」", backend.OrderFilter{Name: "鬮野彌生"}, true},
+		{"kana 1 char 「ヤ」", backend.OrderFilter{Kana: "ヤ"}, false},
+		{"kana 2 chars 「やま」", backend.OrderFilter{Kana: "やま"}, false},
+		{"kana 3+ chars 「サトウハナコ」", backend.OrderFilter{Kana: "サトウハナコ"}, true},
+		{"kana 3+ half-width 「ｸｼﾞﾉ」", backend.OrderFilter{Kana: "ｸｼﾞﾉ"}, true},
+		{"email 「hanako.satou」", backend.OrderFilter{Email: "hanako.satou"}, true},
+		{"email rare 「yayoi.kujino」", backend.OrderFilter{Email: "yayoi.kujino"}, true},
+		{"email domain 「example.co.jp」", backend.OrderFilter{Email: "example.co.jp"}, true},
+		{"tel 「090-1234」", backend.OrderFilter{Tel: "090-1234"}, true},
+		{"amount 10,000〜12,000円", backend.OrderFilter{TotalMin: yen(10000), TotalMax: yen(12000)}, false},
+		{"product 「急須」", backend.OrderFilter{Product: "急須"}, false},
+		{"product code + last month", backend.OrderFilter{Product: "KT-210", OrderedFrom: month, OrderedTo: now}, false},
+		{"order no range", backend.OrderFilter{OrderNoFrom: "500000", OrderNoTo: "500100"}, false},
+		{"name + status + method", backend.OrderFilter{Name: "佐藤", Statuses: []backend.OrderStatus{backend.OrderShipped}, Methods: []backend.PaymentMethod{backend.MethodCard}}, false},
+		{"name 3+ + product", backend.OrderFilter{Name: "山田太郎", Product: "急須"}, true},
+		{"total desc, amount ≥ 30,000円", backend.OrderFilter{Sort: "total_desc", TotalMin: yen(30000)}, false},
+	}
+	first, err := db.FindOrders(ctx, backend.OrderFilter{})
+	if err != nil {
+		b.Fatal(err)
 	}
 	const reps = 30
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		fmt.Printf("%-34s %8s %8s %9s\n", "search (1,000,000 orders)", "p50", "p95", "matches")
+		fmt.Printf("%-36s %8s %8s %8s %9s\n", "search (1,000,000 orders, 1 core busy)", "p50", "p95", "goal", "matches")
 		for _, q := range filters {
+			if q.f.After == "next" {
+				q.f.After = first.Next
+			}
 			var ds []time.Duration
-			var total int
+			var total string
 			for r := 0; r < reps; r++ {
 				t0 := time.Now()
 				page, err := db.FindOrders(ctx, q.f)
@@ -109,11 +183,41 @@ func BenchmarkOrderSearch1M(b *testing.B) {
 					b.Fatal(err)
 				}
 				ds = append(ds, time.Since(t0))
-				total = page.Total
+				total = fmt.Sprint(page.Total)
+				if page.TotalAtLeast {
+					total += "+"
+				}
 			}
 			sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
 			p50, p95 := ds[len(ds)/2], ds[len(ds)*95/100]
-			fmt.Printf("%-34s %8s %8s %9d\n", q.name, p50.Round(100*time.Microsecond), p95.Round(100*time.Microsecond), total)
+			goal := 30 * time.Millisecond
+			if q.text {
+				goal = 10 * time.Millisecond
+			}
+			mark := "ok"
+			if p95 > goal {
+				mark = "MISSED"
+			}
+			fmt.Printf("%-36s %8s %8s %5s %-6s %9s\n", q.name, p50.Round(100*time.Microsecond), p95.Round(100*time.Microsecond), "≤"+fmt.Sprint(goal.Milliseconds())+"ms", mark, total)
 		}
 	}
+}
+
+// printIndexSize prints the pages the search index takes (the text tables, from
+// SQLite's dbstat).
+func printIndexSize(db *DB) {
+	rows, err := db.read.Query(`SELECT name, sum(pgsize) FROM dbstat WHERE name LIKE 'order_text%' OR name LIKE 'order_fts%' OR name LIKE 'order_grams%' GROUP BY name`)
+	if err != nil {
+		fmt.Printf("search index size: unknown (%v)\n", err)
+		return
+	}
+	defer rows.Close()
+	var total int64
+	for rows.Next() {
+		var name string
+		var size int64
+		rows.Scan(&name, &size)
+		total += size
+	}
+	fmt.Printf("search index size: %d MB (goal ≤ 458 MB, the n-gram tables' before FTS5)\n", total>>20)
 }
