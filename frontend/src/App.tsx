@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useState } from 'react'
 import { emptySearch, toUIError, useApi } from './api'
-import type { Info, OrderSearch, UIError } from './api'
+import type { Info, OrderSearch, Overview, UIError } from './api'
 import { ErrorMessage, Spinner } from './components/common'
 import { LangContext, dictionaries } from './i18n'
 import type { Lang } from './i18n'
+import { Home, attention } from './pages/Home'
+import type { HomeTarget } from './pages/Home'
 import { ImportPage } from './pages/Import'
 import { OrderDetail } from './pages/OrderDetail'
 import { OrderList } from './pages/OrderList'
@@ -11,21 +13,51 @@ import { Settings } from './pages/Settings'
 import { GettingStarted, Welcome } from './pages/Welcome'
 import { Work } from './pages/Work'
 
-type View = { name: 'orders' } | { name: 'order'; id: number; from: 'orders' | 'work' } | { name: 'work' } | { name: 'settings' } | { name: 'import' }
+type View = { name: 'home' } | { name: 'orders' } | { name: 'order'; id: number; from: 'orders' | 'work' } | { name: 'work' } | { name: 'settings' } | { name: 'import' }
+
+// The screen a window opens on: ホーム, or the one its address names (#orders, #work…),
+// so a reload keeps the screen and a test can start on the list.
+const screens = ['home', 'orders', 'work', 'settings', 'import']
+function initialView(): View {
+  const h = window.location.hash.replace(/^#\/?/, '')
+  return screens.includes(h) ? ({ name: h } as View) : { name: 'home' }
+}
 
 export default function App() {
   const api = useApi()
   const [info, setInfo] = useState<Info | null>(null)
-  const [view, setView] = useState<View>({ name: 'orders' })
+  const [view, setViewState] = useState<View>(initialView)
+  const setView = useCallback((v: View) => {
+    setViewState(v)
+    if (v.name !== 'order') window.history.replaceState(null, '', `#${v.name}`)
+  }, [])
   const [workTab, setWorkTab] = useState('to_capture')
   const [query, setQuery] = useState<OrderSearch>(emptySearch)
   const [error, setError] = useState<UIError | null>(null)
   const [toast, setToast] = useState('')
+  const [overview, setOverview] = useState<Overview | null>(null)
+  const [overviewError, setOverviewError] = useState<UIError | null>(null)
 
   const loadInfo = useCallback(() => {
     api.info().then(setInfo).catch((e) => setError(toUIError(e)))
   }, [api])
   useEffect(loadInfo, [loadInfo])
+  // ホーム's counts, also the navigation's badge: read again on every change of screen,
+  // after a sync and once a minute.
+  const loadOverview = useCallback(() => {
+    api.overview().then((o) => {
+      setOverview(o)
+      setOverviewError(null)
+    }).catch((e) => setOverviewError(toUIError(e)))
+  }, [api])
+  const ready = !!info && !info.setupNeeded
+  useEffect(() => {
+    if (!ready) return
+    loadOverview()
+    const timer = setInterval(loadOverview, 60_000)
+    return () => clearInterval(timer)
+  }, [ready, view.name, loadOverview])
+  useEffect(() => api.onEvent('sync:done', loadOverview), [api, loadOverview])
   useEffect(() => api.onEvent('notify', (d) => {
     const n = d as { title: string; body: string }
     setToast(`${n.title}: ${n.body}`)
@@ -45,8 +77,19 @@ export default function App() {
   // The first window on a new data folder asks demo shop or own shop; nothing else
   // is shown before the choice.
   const setup = info?.setupNeeded ?? false
-  const nav = (name: View['name'], testId: string, label: string, active: boolean) => (
-    <button data-testid={testId} className={active ? 'active' : ''} onClick={() => setView({ name } as View)}>{label}</button>
+  const goHome = (target: HomeTarget) => {
+    if ('work' in target) {
+      setWorkTab(target.work)
+      setView({ name: 'work' })
+    } else {
+      setQuery({ ...emptySearch(), paymentStates: target.paymentStates })
+      setView({ name: 'orders' })
+    }
+  }
+  const nav = (name: View['name'], testId: string, label: string, active: boolean, badge = 0) => (
+    <button data-testid={testId} className={active ? 'active' : ''} aria-current={active ? 'page' : undefined} onClick={() => setView({ name } as View)}>
+      {label}{badge > 0 && <span className="nav-badge" data-testid={`${testId}-badge`}>{badge > 999 ? '999+' : badge}</span>}
+    </button>
   )
   return (
     <LangContext.Provider value={lang}>
@@ -54,15 +97,15 @@ export default function App() {
         <nav className="side">
           <div className="brand">{t.appName}<small>{lang === 'ja' ? 'Kessai Desk' : '決済デスク'}</small></div>
           {info && !setup && <>
+            {nav('home', 'nav-home', t.navHome, view.name === 'home')}
             {nav('orders', 'nav-orders', t.navOrders, view.name === 'orders' || (view.name === 'order' && view.from === 'orders'))}
             {nav('import', 'nav-import', t.navImport, view.name === 'import')}
-            {nav('work', 'nav-work', t.navWork, view.name === 'work' || (view.name === 'order' && view.from === 'work'))}
+            {nav('work', 'nav-work', t.navWork, view.name === 'work' || (view.name === 'order' && view.from === 'work'), attention(overview))}
             {nav('settings', 'nav-settings', t.navSettings, view.name === 'settings')}
           </>}
-          {info?.demo && <div className="demo-flag" data-testid="demo-mode" title={t.demoNotice}>{t.demo}</div>}
+          {info?.demo && <div className="demo-flag" data-testid="demo-mode" title={t.demoNotice}>{t.demo}<small>{t.demoFlagNote}</small></div>}
         </nav>
         <main>
-          {info?.demo && <div className="demo-banner">{t.demoNotice}</div>}
           {toast && <div className="toast" role="status" onClick={() => setToast('')}>{toast}</div>}
           <ErrorMessage error={error} />
           {!info && !error && <Spinner text={t.loading} />}
@@ -71,6 +114,8 @@ export default function App() {
             loadInfo()
           }} />}
           {info && !setup && <>
+            {view.name === 'home' && <Home overview={overview} error={overviewError} onRefresh={loadOverview} onGo={goHome}
+              onSetup={(where) => (where === 'unlinked' ? openUnlinked() : setView(where === 'import' ? { name: 'import' } : { name: 'settings' }))} />}
             {view.name === 'orders' && <OrderList query={query} onQuery={setQuery} onOpen={(id) => setView({ name: 'order', id, from: 'orders' })}
               emptyHint={!info.demo ? <GettingStarted onGo={(where) => (where === 'unlinked' ? openUnlinked() : setView(where === 'import' ? { name: 'import' } : { name: 'settings' }))} /> : undefined} />}
             {view.name === 'import' && <ImportPage onOpenUnlinked={openUnlinked} />}

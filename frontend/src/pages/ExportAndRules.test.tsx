@@ -7,6 +7,7 @@ import type { Api, ExportResult } from '../api'
 import { fakeApi, profile } from '../test/fakeApi'
 
 function renderApp(api: Api) {
+  window.location.hash = '#orders' // these tests start on 受注管理 (the window opens on ホーム)
   return render(<ApiContext.Provider value={api}><App /></ApiContext.Provider>)
 }
 
