@@ -12,8 +12,10 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
@@ -85,7 +87,27 @@ func dataDirFlag(args []string) string {
 	return ""
 }
 
+// restartEnv marks a start made by restart: it waits for the window before it to be gone.
+const restartEnv = "KESSAIDESK_RESTARTED"
+
+// restart starts Kessai Desk again with the same arguments.
+func restart() error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(exe, os.Args[1:]...)
+	cmd.Env = append(os.Environ(), restartEnv+"=1")
+	return cmd.Start()
+}
+
 func runWindow(dataDir string) error {
+	if os.Getenv(restartEnv) != "" {
+		// The previous window's process may still hold the single-instance lock for a
+		// moment; a launch that found it would hand over to it and exit.
+		os.Unsetenv(restartEnv)
+		time.Sleep(1500 * time.Millisecond)
+	}
 	if app.GeneratingBindings {
 		return wails.Run(&options.App{Title: "決済デスク", Bind: app.Bindings(&app.Services{})})
 	}
@@ -120,7 +142,7 @@ func runWindow(dataDir string) error {
 	}
 
 	width, height := services.InitialWindow()
-	return wails.Run(&options.App{
+	err = wails.Run(&options.App{
 		Title:            "決済デスク Kessai Desk",
 		Width:            width,
 		Height:           height,
@@ -142,6 +164,13 @@ func runWindow(dataDir string) error {
 		// A second launch on the same data folder shows this window instead.
 		SingleInstanceLock: &options.SingleInstanceLock{UniqueId: instance, OnSecondInstanceLaunch: life.SecondInstance},
 	})
+	if err == nil && services.RestartRequested() {
+		// 設定 → 再起動 (after a restore was chosen): the folder is released first, then
+		// the app starts again on it.
+		sys.Close()
+		return restart()
+	}
+	return err
 }
 
 // instanceID names the running app per data folder (two folders are two shops).

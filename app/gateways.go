@@ -1,6 +1,11 @@
 package app
 
 import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -18,10 +23,14 @@ type Gateways struct{ s *Services }
 
 // GatewayKindInfo describes a gateway for the profile form.
 type GatewayKindInfo struct {
-	Code              string       `json:"code"`
-	Ja                string       `json:"ja"`
-	MerchantLabel     string       `json:"merchantLabel"`
-	SubLabel          string       `json:"subLabel"` // "" = not used
+	Code          string `json:"code"`
+	Ja            string `json:"ja"`
+	MerchantLabel string `json:"merchantLabel"`
+	SubLabel      string `json:"subLabel"` // "" = not used
+	// Where the operator finds the ids and secrets (the gateway's own words).
+	MerchantHelp      string       `json:"merchantHelp"`
+	SubHelp           string       `json:"subHelp"`
+	SecretsHelp       string       `json:"secretsHelp"`
 	Secrets           []SecretInfo `json:"secrets"`
 	DefaultExpiryDays int          `json:"defaultExpiryDays"`
 	TestHost          string       `json:"testHost"`
@@ -61,6 +70,13 @@ type ProfileView struct {
 	// Paygent's 売上取消 window: counted from "sale" (売上日) or "auth" (オーソリ日), days.
 	SalesCancelFrom string `json:"salesCancelFrom"`
 	SalesCancelDays int    `json:"salesCancelDays"`
+	// Paygent's client certificate as saved: whose, until when ("" = not readable:
+	// CertProblem says why); CertExpiring within CertWarnDays.
+	CertSubject  string `json:"certSubject"`
+	CertNotAfter string `json:"certNotAfter"`
+	CertDaysLeft int    `json:"certDaysLeft"`
+	CertExpiring bool   `json:"certExpiring"`
+	CertProblem  string `json:"certProblem"`
 }
 
 // LinkRule is backend.LinkRule for the form.
@@ -108,6 +124,18 @@ var kindFields = map[backend.GatewayKind][2]string{
 	backend.GatewayPaygent: {"マーチャントID", "接続ID"},
 }
 
+// kindHelp says where each field is found: the merchant id, the sub id, the secrets.
+var kindHelp = map[backend.GatewayKind][3]string{
+	backend.GatewayGMO: {"契約時にGMOペイメントゲートウェイから届く「ショップID」（テスト環境は tshop から始まる英数字13文字まで）。ショップ管理画面のログインIDと同じです",
+		"", "ショップパスワードは、ショップIDと一緒に届く英数字10文字までのパスワードです（ショップ管理画面のログインパスワードとは別のものです）"},
+	backend.GatewaySGP: {"SMBC GMO PAYMENT から届く「ショップID」。ショップ管理画面（kt01.smbc-gp.co.jp、本番は別ホスト）のURLにも含まれます",
+		"", "ショップパスワードは、ショップIDと一緒に届くパスワードです"},
+	backend.GatewaySBPS: {"SBペイメントサービスから届く接続情報の「マーチャントID」（数字5桁）",
+		"同じ接続情報の「サービスID」（数字3桁）", "ハッシュキーは接続情報の「ハッシュキー」です（API のBasic認証パスワードも通常はこれです）。3DES暗号化を契約した場合だけ、暗号化キーと初期化ベクトルを入力します"},
+	backend.GatewayPaygent: {"ペイジェントから届く接続情報の「マーチャントID」（数字）",
+		"同じ接続情報の「接続ID」", "接続パスワードは接続情報の「接続パスワード」、クライアント証明書はペイジェントから届く証明書ファイル（PEM、または PKCS#12 の .p12/.pfx とそのパスワード）です。ペイジェントは接続元のIPアドレスを登録制にしている場合があります（P015 が返るときは、このPCのIPアドレスの登録を依頼してください）"},
+}
+
 // linkExample is the order number the link rule is explained with.
 const linkExample = "100123"
 
@@ -116,6 +144,7 @@ func (g *Gateways) Kinds() []GatewayKindInfo {
 	out := []GatewayKindInfo{}
 	for _, k := range profiles.Kinds {
 		info := GatewayKindInfo{Code: string(k), Ja: k.Label(), MerchantLabel: kindFields[k][0], SubLabel: kindFields[k][1],
+			MerchantHelp: kindHelp[k][0], SubHelp: kindHelp[k][1], SecretsHelp: kindHelp[k][2],
 			DefaultExpiryDays: backend.DefaultAuthExpiryDays(k), Secrets: []SecretInfo{}}
 		for _, sp := range profiles.Secrets(k) {
 			info.Secrets = append(info.Secrets, SecretInfo{Name: sp.Name, Label: sp.Label, Required: sp.Required})
@@ -156,6 +185,9 @@ func (g *Gateways) List() ([]ProfileView, error) {
 		for _, m := range p.Methods {
 			v.Methods = append(v.Methods, string(m))
 		}
+		if p.Kind == backend.GatewayPaygent && !p.Demo {
+			g.certOf(p, &v)
+		}
 		feed, _ := g.s.Store.Setting(g.s.Ctx(), sync.SettingChangeFeed(p.ID))
 		v.DifferenceInquiry = feed == "1"
 		if !p.Demo {
@@ -181,15 +213,15 @@ func optionalInt(s, label string, max int) (int, error) {
 	return n, nil
 }
 
-// Save checks and saves a profile with its secrets; bad input saves nothing.
-func (g *Gateways) Save(in ProfileInput) (*ProfileView, error) {
+// input checks the form's numbers and builds the profile input.
+func (in ProfileInput) input() (profiles.Input, error) {
 	days, err := optionalInt(in.AuthExpiryDays, "与信の有効期間", 365)
 	if err != nil {
-		return nil, err
+		return profiles.Input{}, err
 	}
 	fee, err := optionalInt(in.FeePerOperation, "1件あたりの手数料", 10000)
 	if err != nil {
-		return nil, err
+		return profiles.Input{}, err
 	}
 	pin := profiles.Input{ID: in.ID, Name: in.Name, Kind: backend.GatewayKind(in.Kind), Environment: backend.Environment(in.Environment),
 		Host: in.Host, MerchantID: in.MerchantID, SubID: in.SubID, AuthExpiryDays: days, FeePerOperation: backend.Yen(fee),
@@ -200,12 +232,21 @@ func (g *Gateways) Save(in ProfileInput) (*ProfileView, error) {
 	if pin.Kind == backend.GatewayPaygent {
 		cancelDays, err := optionalInt(in.SalesCancelDays, "売上取消の期限の日数", 365)
 		if err != nil {
-			return nil, err
+			return profiles.Input{}, err
 		}
 		pin.SalesCancel = backend.CancelWindow{From: backend.CancelFrom(in.SalesCancelFrom), Days: cancelDays}
 	}
 	if in.DifferenceInquiry && pin.Kind != backend.GatewayPaygent {
-		return nil, backend.Errorf(backend.EINVALID, "差分照会はペイジェントだけで使えます", "the difference inquiry is for Paygent only")
+		return profiles.Input{}, backend.Errorf(backend.EINVALID, "差分照会はペイジェントだけで使えます", "the difference inquiry is for Paygent only")
+	}
+	return pin, nil
+}
+
+// Save checks and saves a profile with its secrets; bad input saves nothing.
+func (g *Gateways) Save(in ProfileInput) (*ProfileView, error) {
+	pin, err := in.input()
+	if err != nil {
+		return nil, err
 	}
 	p, err := g.s.System.Profiles.Save(g.s.Ctx(), pin)
 	if err != nil {
@@ -242,4 +283,126 @@ func (g *Gateways) Test(id int64) (*TestResult, error) {
 		return nil, err
 	}
 	return &TestResult{OK: r.OK, Message: pick(g.s.lang(g.s.Ctx()), r.Message, r.MessageEn)}, nil
+}
+
+// TestDraft runs the 接続テスト on the form as typed, before anything is saved (a
+// secret left empty on a saved profile is the keychain's). CancelTest stops it.
+func (g *Gateways) TestDraft(in ProfileInput) (*TestResult, error) {
+	pin, err := in.input()
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(g.s.Ctx())
+	defer cancel()
+	g.s.mu.Lock()
+	g.s.cancelTest = cancel
+	g.s.mu.Unlock()
+	defer func() {
+		g.s.mu.Lock()
+		g.s.cancelTest = nil
+		g.s.mu.Unlock()
+	}()
+	r, err := g.s.System.Profiles.TestInput(ctx, pin)
+	if err != nil {
+		return nil, err
+	}
+	return &TestResult{OK: r.OK, Message: pick(g.s.lang(g.s.Ctx()), r.Message, r.MessageEn)}, nil
+}
+
+// CancelTest stops a running TestDraft (the test only inquires: nothing to undo).
+func (g *Gateways) CancelTest() {
+	g.s.mu.Lock()
+	if g.s.cancelTest != nil {
+		g.s.cancelTest()
+	}
+	g.s.mu.Unlock()
+}
+
+// CertificateView is a client certificate read for the form: the content to save
+// (PEM text, or a PKCS#12 file as base64) and whose it is, until when.
+type CertificateView struct {
+	Content  string `json:"content"`
+	Format   string `json:"format"` // "pem" or "pkcs12"
+	FileName string `json:"fileName"`
+	Subject  string `json:"subject"`
+	NotAfter string `json:"notAfter"`
+	DaysLeft int    `json:"daysLeft"`
+	Expiring bool   `json:"expiring"` // within CertWarnDays
+}
+
+// CertWarnDays: a certificate this close to its end is announced.
+const CertWarnDays = 30
+
+// ReadCertificate reads a client certificate file (PEM, or PKCS#12 with its
+// password) for the Paygent form; path "" asks with the open dialog (nil: cancelled).
+// The certificate is checked here, before anything is saved.
+func (g *Gateways) ReadCertificate(path, password string) (*CertificateView, error) {
+	if strings.TrimSpace(path) == "" {
+		if g.s.Dialogs == nil {
+			return nil, backend.Errorf(backend.EUNSUPPORTED, "ファイルを選ぶ画面を開けません", "the file dialog is not available")
+		}
+		p, err := g.s.Dialogs.OpenFile("ペイジェントのクライアント証明書（PEM または PKCS#12）を選んでください", FileCertificate)
+		if err != nil || p == "" {
+			return nil, err
+		}
+		path = p
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.IsDir() {
+		return nil, backend.Errorf(backend.EINVALID, "ファイル %s を開けません", "cannot open %s", filepath.Base(path))
+	}
+	if st.Size() > 256<<10 {
+		return nil, backend.Errorf(backend.EINVALID, "%s は証明書としては大きすぎます（256KBまで）。ペイジェントから届いた証明書ファイルを選んでください",
+			"%s is too large for a certificate; choose the file Paygent issued", filepath.Base(path))
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, backend.Errorf(backend.EINVALID, "ファイル %s を読めません", "cannot read %s", filepath.Base(path))
+	}
+	v := &CertificateView{Content: string(b), Format: "pem", FileName: filepath.Base(path)}
+	if !bytes.Contains(b, []byte("-----BEGIN")) {
+		v.Content, v.Format = base64.StdEncoding.EncodeToString(b), "pkcs12"
+	}
+	return g.describeCertificate(v, password)
+}
+
+// CheckCertificate checks certificate content (as ReadCertificate gives it, or
+// pasted PEM) with its password and says whose it is, until when.
+func (g *Gateways) CheckCertificate(content, password string) (*CertificateView, error) {
+	v := &CertificateView{Content: content, Format: "pem"}
+	if !strings.Contains(content, "-----BEGIN") {
+		v.Format = "pkcs12"
+	}
+	return g.describeCertificate(v, password)
+}
+
+func (g *Gateways) describeCertificate(v *CertificateView, password string) (*CertificateView, error) {
+	now := g.s.Clock.Now()
+	info, err := paygent.ReadCertificate([]byte(v.Content), password, now)
+	if err != nil {
+		return nil, err
+	}
+	v.Subject, v.NotAfter = info.Subject, jst(info.NotAfter)
+	v.DaysLeft = backend.DaysBetweenJST(now, info.NotAfter)
+	v.Expiring = v.DaysLeft <= CertWarnDays
+	return v, nil
+}
+
+// certOf reads a saved Paygent profile's certificate for the list: until when it is
+// valid, or why it cannot be used.
+func (g *Gateways) certOf(p *backend.GatewayProfile, v *ProfileView) {
+	cert, err := g.s.System.Vault.Get(backend.SecretKey(p.ID, backend.SecretClientCert))
+	if err != nil {
+		if backend.ErrorCode(err) != backend.ENOTFOUND {
+			v.CertProblem = backend.ErrorMessage(err, g.s.lang(g.s.Ctx()))
+		}
+		return
+	}
+	pass, _ := g.s.System.Vault.Get(backend.SecretKey(p.ID, backend.SecretCertPassword))
+	c, err := g.CheckCertificate(cert, pass)
+	if err != nil {
+		v.CertProblem = backend.ErrorMessage(err, g.s.lang(g.s.Ctx()))
+		return
+	}
+	v.CertSubject, v.CertNotAfter, v.CertDaysLeft, v.CertExpiring = c.Subject, c.NotAfter, c.DaysLeft, c.Expiring
 }

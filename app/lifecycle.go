@@ -66,6 +66,7 @@ func (l *Lifecycle) Startup(ctx context.Context) {
 	l.s.SetCtx(ctx)
 	l.s.Notifier = NewWailsNotifier(ctx)
 	l.s.Dialogs = WailsDialogs{ctx: ctx}
+	l.s.quit = func() { quitWindow(ctx) }
 	l.started.Store(true)
 	if l.OnStart != nil {
 		go l.OnStart(ctx, l.s.Notifier)

@@ -61,7 +61,15 @@ type Dialogs interface {
 	OpenCSV(title string) (string, error)
 	// SaveCSV asks where to write a CSV file; "" when the operator cancelled.
 	SaveCSV(title, defaultName string) (string, error)
+	// OpenFile asks for a file of a kind (FileDatabase, FileCertificate) to read; "" when cancelled.
+	OpenFile(title, kind string) (string, error)
 }
+
+// Kinds of file OpenFile asks for.
+const (
+	FileDatabase    = "database"    // a Kessai Desk database (a backup)
+	FileCertificate = "certificate" // a client certificate: PEM or PKCS#12
+)
 
 // WailsDialogs are the window's dialogs (Windows, macOS and GTK native).
 type WailsDialogs struct{ ctx context.Context }
@@ -77,3 +85,16 @@ func (d WailsDialogs) OpenCSV(title string) (string, error) {
 func (d WailsDialogs) SaveCSV(title, defaultName string) (string, error) {
 	return runtime.SaveFileDialog(d.ctx, runtime.SaveDialogOptions{Title: title, DefaultFilename: defaultName, Filters: csvFilters})
 }
+
+var fileFilters = map[string][]runtime.FileFilter{
+	FileDatabase:    {{DisplayName: "決済デスクのバックアップ (*.db)", Pattern: "*.db;*.DB;*.db.bak-*;*.before-restore-*"}, {DisplayName: "すべてのファイル", Pattern: "*"}},
+	FileCertificate: {{DisplayName: "証明書 (*.pem, *.p12, *.pfx, *.crt)", Pattern: "*.pem;*.PEM;*.p12;*.P12;*.pfx;*.PFX;*.crt;*.CRT;*.cer;*.CER"}, {DisplayName: "すべてのファイル", Pattern: "*"}},
+}
+
+// OpenFile shows the open dialog for a kind of file.
+func (d WailsDialogs) OpenFile(title, kind string) (string, error) {
+	return runtime.OpenFileDialog(d.ctx, runtime.OpenDialogOptions{Title: title, Filters: fileFilters[kind]})
+}
+
+// quitWindow closes the window as the operator would; Shutdown follows.
+func quitWindow(ctx context.Context) { runtime.Quit(ctx) }

@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"kessaidesk/backend"
 	"kessaidesk/backend/payment"
@@ -26,7 +27,16 @@ type Services struct {
 
 	mu  sync.Mutex
 	ctx context.Context
+	// quit closes the window (set at start-up); restart asks main to start again after.
+	quit    func()
+	restart atomic.Bool
+	// cancelTest stops the running 接続テスト of the profile form.
+	cancelTest context.CancelFunc
 }
+
+// RestartRequested reports whether the operator asked for a restart (設定 → 再起動):
+// main starts the app again once the window is closed and the data folder released.
+func (s *Services) RestartRequested() bool { return s.restart.Load() }
 
 // NewServices wraps a running system.
 func NewServices(sys *system.System, version string) *Services {
@@ -67,7 +77,7 @@ func (s *Services) operator(ctx context.Context) string {
 
 // Bindings returns the structs to bind, in one place for main and the tests.
 func Bindings(s *Services) []any {
-	b := []any{&Orders{s: s}, &Payments{s: s}, &Settings{s: s}, &Work{s: s}, &Gateways{s: s}, &Link{s: s}, &Import{s: s}}
+	b := []any{&Orders{s: s}, &Payments{s: s}, &Settings{s: s}, &Work{s: s}, &Gateways{s: s}, &Link{s: s}, &Import{s: s}, &Reports{s: s}}
 	for _, dev := range devBindings {
 		b = append(b, dev(s))
 	}
@@ -87,12 +97,20 @@ type Bound struct {
 	Gateways *Gateways
 	Link     *Link
 	Import   *Import
+	Reports  *Reports
 }
 
 // Bind returns the bound structs by area.
 func Bind(s *Services) Bound {
 	b := Bindings(s)
-	return Bound{b[0].(*Orders), b[1].(*Payments), b[2].(*Settings), b[3].(*Work), b[4].(*Gateways), b[5].(*Link), b[6].(*Import)}
+	out := Bound{Orders: b[0].(*Orders), Payments: b[1].(*Payments), Settings: b[2].(*Settings), Work: b[3].(*Work), Gateways: b[4].(*Gateways),
+		Link: b[5].(*Link), Import: b[6].(*Import)}
+	for _, x := range b {
+		if r, ok := x.(*Reports); ok {
+			out.Reports = r
+		}
+	}
+	return out
 }
 
 // lang is the UI language ("ja" unless the operator chose English).

@@ -56,22 +56,25 @@ func reportConds(f backend.ReportFilter) (string, []any) {
 // date the orders of the period and their payments.
 func (db *DB) SalesByDay(ctx context.Context, f backend.ReportFilter) ([]backend.SalesDay, error) {
 	conds, cargs := reportConds(f)
-	cols := func(day string) string {
-		return day + `, ifnull(p.profile_id, 0), p.method, count(*), sum(` + soldGross + `), sum(` + soldRefunded + `)`
+	cols := func(day, gross string) string {
+		refunded := strings.ReplaceAll(soldRefunded, soldGross, gross)
+		return day + `, ifnull(p.profile_id, 0), p.method, count(*), sum(` + gross + `), sum(` + refunded + `)`
 	}
 	var q string
 	var args []any
 	if f.Basis == backend.BasisOrdered {
-		q = `SELECT ` + cols(jstDay("o.ordered_at")) + ` FROM orders o JOIN payments p ON p.order_id = o.id
+		q = `SELECT ` + cols(jstDay("o.ordered_at"), soldGross) + ` FROM orders o JOIN payments p INDEXED BY payments_order_sales ON p.order_id = o.id
 			WHERE o.ordered_at >= ? AND o.ordered_at < ? AND ` + isSold + conds + ` GROUP BY 1, 2, 3`
 		args = append([]any{ms(f.From), ms(f.To)}, cargs...)
 	} else {
 		// Each half's conditions imply its partial index's WHERE, so SQLite reads the
 		// index alone (every summed column is in it).
-		q = `SELECT ` + cols(jstDay("p.captured_at")) + ` FROM payments p INDEXED BY payments_card_sales
+		// A card's sale is what was captured (soldGross for a card, without the column
+		// the card index does not hold).
+		q = `SELECT ` + cols(jstDay("p.captured_at"), "p.amount_captured") + ` FROM payments p INDEXED BY payments_card_sales
 			WHERE p.method = 'card' AND p.captured_at > 0 AND p.captured_at >= ? AND p.captured_at < ?` + conds + ` GROUP BY 1, 2, 3
 			UNION ALL
-			SELECT ` + cols(jstDay("p.paid_at")) + ` FROM payments p INDEXED BY payments_deposit_sales
+			SELECT ` + cols(jstDay("p.paid_at"), soldGross) + ` FROM payments p INDEXED BY payments_deposit_sales
 			WHERE p.method <> 'card' AND p.paid_at > 0 AND p.paid_at >= ? AND p.paid_at < ?` + conds + ` GROUP BY 1, 2, 3`
 		args = append(append(append([]any{ms(f.From), ms(f.To)}, cargs...), ms(f.From), ms(f.To)), cargs...)
 	}

@@ -181,6 +181,7 @@ func TestABackupBeforeEveryMigration(t *testing.T) {
 	c, err := sql.Open("sqlite3", appdir.DatabaseFile(dir))
 	require.NoError(t, err)
 	for _, q := range []string{`DROP INDEX payments_card_sales`, `DROP INDEX payments_deposit_sales`, `DROP INDEX payments_state_deadline`,
+		`DROP INDEX payments_order_sales`, `CREATE INDEX payments_order ON payments(order_id)`,
 		`DROP TABLE gateway_fees`, `DELETE FROM schema_migrations WHERE name >= '0009_reports.sql'`} {
 		_, err := c.Exec(q)
 		require.NoError(t, err, q)
