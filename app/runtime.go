@@ -63,6 +63,8 @@ type Dialogs interface {
 	SaveCSV(title, defaultName string) (string, error)
 	// OpenFile asks for a file of a kind (FileDatabase, FileCertificate) to read; "" when cancelled.
 	OpenFile(title, kind string) (string, error)
+	// SaveZip asks where to write a zip file (the support bundle); "" when cancelled.
+	SaveZip(title, defaultName string) (string, error)
 }
 
 // Kinds of file OpenFile asks for.
@@ -94,6 +96,12 @@ var fileFilters = map[string][]runtime.FileFilter{
 // OpenFile shows the open dialog for a kind of file.
 func (d WailsDialogs) OpenFile(title, kind string) (string, error) {
 	return runtime.OpenFileDialog(d.ctx, runtime.OpenDialogOptions{Title: title, Filters: fileFilters[kind]})
+}
+
+// SaveZip shows the save dialog for a zip file.
+func (d WailsDialogs) SaveZip(title, defaultName string) (string, error) {
+	return runtime.SaveFileDialog(d.ctx, runtime.SaveDialogOptions{Title: title, DefaultFilename: defaultName,
+		Filters: []runtime.FileFilter{{DisplayName: "ZIP (*.zip)", Pattern: "*.zip"}}})
 }
 
 // quitWindow closes the window as the operator would; Shutdown follows.

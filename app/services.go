@@ -24,6 +24,8 @@ type Services struct {
 	Dialogs  Dialogs // nil until the window starts
 	DataDir  string
 	Version  string
+	// OpenFolder shows a folder in the OS's file manager; nil = the OS's own (tests set it).
+	OpenFolder func(dir string) error
 
 	mu  sync.Mutex
 	ctx context.Context
@@ -77,7 +79,7 @@ func (s *Services) operator(ctx context.Context) string {
 
 // Bindings returns the structs to bind, in one place for main and the tests.
 func Bindings(s *Services) []any {
-	b := []any{&Orders{s: s}, &Payments{s: s}, &Settings{s: s}, &Work{s: s}, &Gateways{s: s}, &Link{s: s}, &Import{s: s}, &Reports{s: s}}
+	b := []any{&Orders{s: s}, &Payments{s: s}, &Settings{s: s}, &Work{s: s}, &Gateways{s: s}, &Link{s: s}, &Import{s: s}, &Reports{s: s}, &Support{s: s}}
 	for _, dev := range devBindings {
 		b = append(b, dev(s))
 	}

@@ -32,6 +32,11 @@ Unicode true
 ####
 ## Include the wails tools
 ####
+# The messages of wails_tools.nsh, in Japanese (it keeps a message defined here).
+!define WAILS_WIN10_REQUIRED "決済デスクは Windows 10 以降でお使いいただけます。"
+!define WAILS_ARCHITECTURE_NOT_SUPPORTED "このパソコンの種類（CPU）には対応していません。"
+!define WAILS_INSTALL_WEBVIEW_DETAILPRINT "インストール中: WebView2 ランタイム（画面の表示に必要です）"
+
 !include "wails_tools.nsh"
 
 # The version information for this two must consist of 4 parts
@@ -64,7 +69,8 @@ ManifestDPIAware true
 
 !insertmacro MUI_UNPAGE_INSTFILES # Uinstalling page
 
-!insertmacro MUI_LANGUAGE "English" # Set the Language of the installer
+# Kessai Desk's operators are Japanese: every installer and uninstaller page is in Japanese.
+!insertmacro MUI_LANGUAGE "Japanese"
 
 ## The following two statements can be used to sign the installer and the uninstaller. The path to the binaries are provided in %1
 #!uninstfinalize 'signtool --file "%1"'
