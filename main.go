@@ -34,13 +34,18 @@ import (
 //go:embed all:frontend/dist
 var assets embed.FS
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "0.1.0-dev"
+// version and buildDate are set at build time (make build, build/scripts/windows.sh,
+// the macOS workflow): -ldflags "-X main.version=$(git describe --tags) -X main.buildDate=…".
+var (
+	version   = "0.1.0-dev"
+	buildDate = ""
+)
 
 func main() {
 	if !windowLaunch(os.Args[1:]) {
 		cli.AttachConsole()
-		os.Exit(cli.Run(context.Background(), os.Args[1:], cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}))
+		os.Exit(cli.Run(context.Background(), os.Args[1:], cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+			Config: system.Config{Version: version, BuildDate: buildDate}}))
 	}
 	if err := runWindow(dataDirFlag(os.Args[1:])); err != nil {
 		fmt.Fprintln(os.Stderr, "決済デスクを起動できません:", err)
@@ -113,7 +118,7 @@ func runWindow(dataDir string) error {
 	}
 	ctx := context.Background()
 	instance := instanceID(dataDir)
-	sys, err := system.Open(ctx, system.Config{DataDir: dataDir})
+	sys, err := system.Open(ctx, system.Config{DataDir: dataDir, Version: version, BuildDate: buildDate, Mode: "window"})
 	if backend.ErrorCode(err) == backend.EBUSY {
 		// Another window has the folder: Wails hands this launch over to it and exits.
 		// A command has it: say so in a small window rather than vanish silently.
@@ -159,7 +164,7 @@ func runWindow(dataDir string) error {
 		Windows:        &windows.Options{Theme: windows.SystemDefault},
 		Mac:            &mac.Options{Appearance: mac.DefaultAppearance},
 		Linux:          &linux.Options{ProgramName: "kessaidesk"},
-		ErrorFormatter: app.FormatErrorForWails,
+		ErrorFormatter: services.FormatErrorForWails, // logged, then shown
 		Bind:           app.Bindings(services),
 		// A second launch on the same data folder shows this window instead.
 		SingleInstanceLock: &options.SingleInstanceLock{UniqueId: instance, OnSecondInstanceLaunch: life.SecondInstance},
