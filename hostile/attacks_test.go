@@ -41,6 +41,7 @@ type attack struct {
 func TestHostile(t *testing.T) {
 	for _, a := range attacks() {
 		t.Run(a.name, func(t *testing.T) {
+			t.Parallel() // each attack has its own folders; the binary, simulators and keychain serve all
 			l := newLab(t, a.kc)
 			if a.setup != nil {
 				a.setup(l)
@@ -398,6 +399,9 @@ func attacks() []attack {
 		},
 
 		// --- The keychain ---
+		// Every row below also checks that no secret it typed reaches any output or any
+		// file of the data folder. (The demo sandbox's own credentials are written in
+		// sandbox/ on purpose: demo-only, valid at no real gateway, as the README says.)
 		{
 			name:   "no D-Bus session",
 			item:   "with no Secret Service (no D-Bus session) every command starts a dbus-daemon that never exits",

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -47,16 +48,7 @@ func TestMain(m *testing.M) {
 		os.Chmod(work, 0o755)
 		if bin = os.Getenv("KESSAIDESK_HOSTILE_BIN"); bin == "" {
 			bin = filepath.Join(work, "kessaidesk")
-			// As `go test` builds package main: no Wails build tags, so no GTK/WebKit is
-			// linked and nothing needs a display. A command line runs exactly as in the
-			// released app; a launch that would open the window fails at once with Wails'
-			// "build tags" message instead of showing one (an attack that falls through to
-			// the window is seen by its exit code).
-			args := []string{"build", "-o", bin}
-			if raceEnabled {
-				args = append(args, "-race")
-			}
-			cmd := exec.Command("go", append(args, "kessaidesk")...)
+			cmd := exec.Command("go", append(append([]string{"build", "-o", bin}, buildFlags()...), "kessaidesk")...)
 			cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 			if err := cmd.Run(); err != nil {
 				fmt.Fprintln(os.Stderr, "hostile: cannot build the binary:", err)
@@ -67,6 +59,41 @@ func TestMain(m *testing.M) {
 		return m.Run()
 	}()
 	os.Exit(code)
+}
+
+// buildFlags are the flags this test was built with (-race, -tags), so the binary has
+// the same SQLite features and shares the run's build cache — less the Wails tags: as
+// `go test` builds package main, no GTK/WebKit is linked and nothing needs a display.
+// A command line runs exactly as in the released app; a launch that would open the
+// window fails at once with Wails' "build tags" message instead of showing one (an
+// attack that falls through to the window is seen by its exit code).
+func buildFlags() []string {
+	var flags []string
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return nil
+	}
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "-race":
+			if s.Value == "true" {
+				flags = append(flags, "-race")
+			}
+		case "-tags":
+			var tags []string
+			for _, tag := range strings.Split(s.Value, ",") {
+				switch tag {
+				case "desktop", "production", "dev", "webkit2_40", "webkit2_41", "bindings":
+				default:
+					tags = append(tags, tag)
+				}
+			}
+			if len(tags) > 0 {
+				flags = append(flags, "-tags", strings.Join(tags, ","))
+			}
+		}
+	}
+	return flags
 }
 
 // keychain is the OS keychain an attack runs with.
@@ -270,7 +297,8 @@ func copyTree(t *testing.T, src, dst string) {
 	}))
 }
 
-// snapshot is every file of a folder and its content's hash.
+// snapshot is every file of a folder and its content's hash — but the support log
+// (logs/), which records every run, the refused ones too.
 func snapshot(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	snap := map[string]string{}
@@ -279,6 +307,9 @@ func snapshot(t *testing.T, dir string) map[string]string {
 			return err
 		}
 		rel, _ := filepath.Rel(dir, p)
+		if rel == "logs" {
+			return filepath.SkipDir
+		}
 		if d.IsDir() {
 			snap[rel+"/"] = "dir"
 			return nil

@@ -9,8 +9,14 @@ import type {
 } from './types'
 
 export * from './types'
+import type { AboutInfo } from './types'
 
 export interface Api {
+  // 設定 → サポート (Support): About, the log's level and folder, the support bundle.
+  about(): Promise<AboutInfo>
+  setLogLevel(level: string): Promise<void>
+  openLogFolder(): Promise<void>
+  exportSupportBundle(): Promise<string> // the OS save dialog; the file written, '' when cancelled
   options(): Promise<Options>
   search(q: OrderSearch): Promise<OrderPage>
   detail(orderId: number): Promise<OrderDetail>

@@ -202,6 +202,15 @@ export interface Info {
   setupNeeded: boolean // a new data folder: ask demo shop or my shop
 }
 
+// About and the log (Support.About): versions and the third-party code shipped, its
+// licences generated at build time (backend/licenses).
+export interface LicenseEntry { name: string; version: string; license: string; text: string }
+export interface AboutInfo {
+  version: string; buildDate: string; go: string; platform: string; dataDir: string; logDir: string
+  logLevel: string; logLevels: string[] // debug, info, warn, error
+  goModules: LicenseEntry[]; npmPackages: LicenseEntry[]
+}
+
 // UIError is what a failed call rejects with (app.FormatError).
 export interface UIError {
   code: string

@@ -6,6 +6,7 @@ import * as Work from '../../wailsjs/go/app/Work'
 import * as Gateways from '../../wailsjs/go/app/Gateways'
 import * as Import from '../../wailsjs/go/app/Import'
 import * as Link from '../../wailsjs/go/app/Link'
+import * as Support from '../../wailsjs/go/app/Support'
 import { EventsOn } from '../../wailsjs/runtime/runtime'
 import type { Api } from './index'
 import type {
@@ -14,6 +15,10 @@ import type {
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export const wailsApi: Api = {
+  about: () => Support.About() as Promise<any>,
+  setLogLevel: (level: string) => Support.SetLogLevel(level),
+  openLogFolder: () => Support.OpenLogFolder(),
+  exportSupportBundle: () => Support.ExportSupportBundle(),
   options: () => Orders.Options() as Promise<any>,
   search: (q: OrderSearch) => Orders.Search(q as any) as Promise<any>,
   detail: (id: number) => Orders.Detail(id) as Promise<any>,

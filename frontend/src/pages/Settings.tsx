@@ -4,6 +4,7 @@ import type { Backups, Info, Rules, UIError } from '../api'
 import { ErrorMessage } from '../components/common'
 import { dateTime, useT } from '../i18n'
 import { GatewaySettings } from './GatewaySettings'
+import { SupportSection } from '../components/SupportSection'
 
 // Settings is the 設定 screen: language, operator name, data folder, the demo shop.
 export function Settings({ info, onChanged }: { info: Info; onChanged: () => void }) {
@@ -124,6 +125,7 @@ export function Settings({ info, onChanged }: { info: Info; onChanged: () => voi
           <dt>{t.version}</dt><dd className="mono">{info.version}</dd>
         </dl>
       </div>
+      <SupportSection />
       <div className="card">
         <h2>{t.demoSection}</h2>
         {!info.demo ? <p className="muted">{t.noDemo}</p> : confirmDemo ? (

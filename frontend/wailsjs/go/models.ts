@@ -1,5 +1,71 @@
 export namespace app {
 	
+	export class LicenseEntry {
+	    name: string;
+	    version: string;
+	    license: string;
+	    text: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LicenseEntry(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.version = source["version"];
+	        this.license = source["license"];
+	        this.text = source["text"];
+	    }
+	}
+	export class AboutInfo {
+	    version: string;
+	    buildDate: string;
+	    go: string;
+	    platform: string;
+	    dataDir: string;
+	    logDir: string;
+	    logLevel: string;
+	    logLevels: string[];
+	    goModules: LicenseEntry[];
+	    npmPackages: LicenseEntry[];
+	
+	    static createFrom(source: any = {}) {
+	        return new AboutInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = source["version"];
+	        this.buildDate = source["buildDate"];
+	        this.go = source["go"];
+	        this.platform = source["platform"];
+	        this.dataDir = source["dataDir"];
+	        this.logDir = source["logDir"];
+	        this.logLevel = source["logLevel"];
+	        this.logLevels = source["logLevels"];
+	        this.goModules = this.convertValues(source["goModules"], LicenseEntry);
+	        this.npmPackages = this.convertValues(source["npmPackages"], LicenseEntry);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class ActionInput {
 	    intent: string;
 	    amount: string;
