@@ -177,6 +177,8 @@ describe('受注詳細 and 売上', () => {
   })
 
   it('asks for the new payment ID before recording an operation that makes one', async () => {
+    expect(api.recordOutcome).not.toHaveBeenCalled() // confirmed first
+    await user.click(await screen.findByTestId('record-confirm-yes'))
     const unknownOp = {
       id: 9, kind: L('change_amount', '金額変更'), amount: 6000, state: L('unknown', '結果不明'), requestedAt: '', respondedAt: '',
       gatewayCode: '', message: '', operator: '店長', reason: '', beforeState: L('authorized', '仮売上'), afterState: L('', ''),
@@ -200,6 +202,7 @@ describe('受注詳細 and 売上', () => {
 
 describe('設定', () => {
   it('switches the UI to English', async () => {
+    await user.click(await screen.findByTestId('record-confirm-yes'))
     const api = fakeApi()
     const user = userEvent.setup()
     renderApp(api)

@@ -21,6 +21,7 @@ export interface Api {
   search(q: OrderSearch): Promise<OrderPage>
   detail(orderId: number): Promise<OrderDetail>
   preview(paymentId: number, input: ActionInput): Promise<ActionPreview>
+  setOrderStatus(orderId: number, status: string): Promise<OrderDetail> // 対応状況 by hand; refused where it would hide the payment's state
   run(paymentId: number, input: ActionInput, idempotencyKey: string): Promise<OperationResult>
   resolve(operationId: number): Promise<OperationResult>
   recordOutcome(operationId: number, applied: boolean, newId: string): Promise<OperationResult>

@@ -81,6 +81,8 @@ export interface Operation {
   beforeState: Label
   afterState: Label
   newIdNeeded?: boolean
+  messageEn?: string // a short English account (the journal keeps Japanese)
+  amountImplied?: boolean // a cancel names no amount: amount is the one it applied to
 }
 
 export interface Payment {
@@ -112,7 +114,16 @@ export interface Payment {
   // The gateway holds several transactions under the payment's id (Paygent 13002): the
   // operator chooses the current one among the candidates. null when not waiting.
   review: PaymentReview | null
+  // The numbers the customer pays a konbini / Pay-easy payment with; null for none.
+  slip?: PaymentSlip | null
+  failureReason?: string // why the last 売上 failed (売上失敗)
 }
+
+// PaymentSlip: store is the chain's name (konbini only).
+export interface PaymentSlip { store: string; receiptNo: string; confNo: string; bkCode: string; custId: string }
+
+// OperationProgress is the "operation:progress" event: what a single action waits for.
+export interface OperationProgress { paymentId: number; operationId: number; kind: string; stage: 'sending' | 'inquiring' | 'done' }
 
 // PaymentReview: candidates each as the gateway reported them by their own id (side by
 // side, like the link panel); operationId is the unknown operation the choice settles (0 = none).
@@ -123,6 +134,7 @@ export interface OrderEvent {
   actor: string
   kind: string
   detail: string
+  detailEn?: string
 }
 
 export interface OrderDetail {
@@ -157,12 +169,14 @@ export interface OrderDetail {
   deliveryMethod: string
   trackingNo: string
   link: LinkRow | null // present when the order needs a link and has no payment
+  statusChoices?: Label[] // the 対応状況 the operator may set here now (current first)
 }
 
 export interface ActionInput {
   intent: string
   amount: string
   captureNow: boolean
+  status?: string // 売上: the 対応状況 to set, 'paid' (default) or 'shipped'
 }
 
 export interface PreviewStep {

@@ -23,6 +23,7 @@ export const wailsApi: Api = {
   search: (q: OrderSearch) => Orders.Search(q as any) as Promise<any>,
   detail: (id: number) => Orders.Detail(id) as Promise<any>,
   preview: (id: number, input: ActionInput) => Payments.Preview(id, input as any) as Promise<any>,
+  setOrderStatus: (id: number, status: string) => Orders.SetStatus(id, status) as Promise<any>,
   run: (id: number, input: ActionInput, key: string) => Payments.Run(id, input as any, key) as Promise<any>,
   resolve: (opId: number) => Payments.Resolve(opId) as Promise<any>,
   recordOutcome: (opId: number, applied: boolean, newId: string) => Payments.RecordOutcome(opId, applied, newId) as Promise<any>,

@@ -1,6 +1,7 @@
+import * as Dialog from '@radix-ui/react-dialog'
 import { useEffect, useRef, useState } from 'react'
 import { newIdempotencyKey, toUIError, useApi } from '../api'
-import type { ActionPreview, OperationResult, Payment, UIError } from '../api'
+import type { ActionInput, ActionPreview, OperationProgress, OperationResult, Payment, UIError } from '../api'
 import { ErrorMessage, Spinner } from '../components/common'
 import { useT, yen } from '../i18n'
 
@@ -10,34 +11,54 @@ const needsAmount: Record<string, 'newAmount' | 'refundAmount' | 'reauthAmount'>
   reauth: 'reauthAmount',
 }
 
+// Intents that take money back: their confirm button is red.
+export const destructive = (intent: string) => intent === 'cancel' || intent === 'partial_refund'
+
+// Phases of the dialog: the operator's input, waiting for the gateway, the outcome not
+// known (the engine asks the gateway; the journal keeps the operation locked), refused.
+type Phase = 'input' | 'sending' | 'unknown' | 'failed'
+
 // ActionDialog shows what an action will send and why, and sends it once. The
 // idempotency key is made when the dialog opens: a double click cannot send twice.
-export function ActionDialog({ payment, intent, onClose, onDone }: {
+// What is sent is exactly what was previewed: any edit clears the preview.
+//   onDone: the action succeeded (the parent shows the new order).
+//   onSettled: anything else ended or the operator left a wait: the parent reloads.
+export function ActionDialog({ payment, intent, orderStatus, onClose, onDone, onSettled }: {
   payment: Payment
   intent: string
+  orderStatus?: string // the order's 対応状況 code: a shipped order's capture keeps it shipped
   onClose: () => void
   onDone: (r: OperationResult) => void
+  onSettled?: () => void
 }) {
   const api = useApi()
   const t = useT()
-  const [key] = useState(newIdempotencyKey)
+  const [key, setKey] = useState(newIdempotencyKey)
   const amountKey = needsAmount[intent]
   const [amount, setAmount] = useState(intent === 'change_amount' ? String(payment.amountAuthorized || payment.amountCaptured) : '')
   const [captureNow, setCaptureNow] = useState(false)
+  const [status, setStatus] = useState(orderStatus === 'shipped' ? 'shipped' : 'paid')
   const [preview, setPreview] = useState<ActionPreview | null>(null)
+  const [previewed, setPreviewed] = useState<ActionInput | null>(null)
   const [checking, setChecking] = useState(false)
-  const [sending, setSending] = useState(false)
+  const [phase, setPhase] = useState<Phase>('input')
+  const [stage, setStage] = useState<OperationProgress['stage'] | ''>('')
+  const [waited, setWaited] = useState(0)
   const sendingRef = useRef(false)
   const [error, setError] = useState<UIError | null>(null)
   const what = t.intent[intent] ?? intent
-  const input = { intent, amount, captureNow }
+  const input = (): ActionInput => (intent === 'capture' ? { intent, amount, captureNow, status } : { intent, amount, captureNow })
 
-  const check = () => {
+  const check = (inp: ActionInput = input()) => {
     setChecking(true)
     setError(null)
     setPreview(null)
-    api.preview(payment.id, input)
-      .then(setPreview)
+    setPreviewed(null)
+    api.preview(payment.id, inp)
+      .then((pv) => {
+        setPreview(pv)
+        setPreviewed(inp)
+      })
       .catch((e) => setError(toUIError(e)))
       .finally(() => setChecking(false))
   }
@@ -47,80 +68,166 @@ export function ActionDialog({ payment, intent, onClose, onDone }: {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
 
+  // The engine reports its stage: 送信中 → 照会中 (the answer was lost: it asks the gateway).
+  useEffect(() => api.onEvent('operation:progress', (d) => {
+    const p = d as OperationProgress
+    if (p.paymentId !== payment.id || !sendingRef.current) return
+    setStage(p.stage)
+    if (p.stage === 'inquiring') setPhase('unknown')
+  }), [api, payment.id])
+  useEffect(() => {
+    if (phase !== 'sending' && !(phase === 'unknown' && sendingRef.current)) return
+    const timer = setInterval(() => setWaited((w) => w + 1), 1000)
+    return () => clearInterval(timer)
+  }, [phase])
+
+  const edit = () => {
+    setPreview(null)
+    setPreviewed(null)
+  }
+  const canSend = phase === 'input' && !!preview && !!previewed && !checking
   const send = async () => {
-    if (sendingRef.current) return
+    if (sendingRef.current || !canSend || !previewed) return
     sendingRef.current = true
-    setSending(true)
+    setPhase('sending')
+    setStage('sending')
+    setWaited(0)
     setError(null)
     try {
-      onDone(await api.run(payment.id, input, key))
-    } catch (e) {
-      setError(toUIError(e))
-    } finally {
+      const r = await api.run(payment.id, previewed, key) // exactly what was previewed
       sendingRef.current = false
-      setSending(false)
+      onDone(r)
+    } catch (e) {
+      sendingRef.current = false
+      const err = toUIError(e)
+      setError(err)
+      setPhase(err.code === 'EUNKNOWN' ? 'unknown' : 'failed')
+      onSettled?.()
     }
   }
+  // Another try after a refusal is a new request: a new key (the journal recorded the
+  // refused one as failed).
+  const again = () => {
+    setKey(newIdempotencyKey())
+    setError(null)
+    setPhase('input')
+    setPreview(null)
+    setPreviewed(null)
+    if (!amountKey) check()
+  }
+  const close = () => {
+    if (sendingRef.current) onSettled?.() // left while waiting: the work goes on, the page reloads when it ends
+    onClose()
+  }
+  const waiting = sendingRef.current
 
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-labelledby="dialog-title" data-testid="confirm-dialog">
-      <div className="dialog">
-        <h2 id="dialog-title">{t.confirmTitle(what)}</h2>
-        {amountKey && (
-          <form className="dialog-form" onSubmit={(e) => {
-            e.preventDefault()
-            check()
+    <Dialog.Root open onOpenChange={(open) => !open && close()}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="overlay" />
+        <Dialog.Content className={`dialog${destructive(intent) ? ' destructive' : ''}`} data-testid="confirm-dialog" data-phase={phase}
+          aria-describedby={undefined}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault()
+              send()
+            }
           }}>
-            <label className="field">
-              <span>{t[amountKey]}</span>
-              <input data-testid="action-amount" inputMode="numeric" value={amount} autoFocus
-                onChange={(e) => {
-                  setAmount(e.target.value)
-                  setPreview(null)
-                }} />
-            </label>
-            {intent !== 'partial_refund' && (
-              <label className="check">
-                <input type="checkbox" data-testid="action-capture-now" checked={captureNow}
+          <Dialog.Title id="dialog-title">{t.confirmTitle(what)}</Dialog.Title>
+          {phase === 'input' && amountKey && (
+            <form className="dialog-form" onSubmit={(e) => {
+              e.preventDefault()
+              check()
+            }}>
+              <label className="field">
+                <span>{t[amountKey]}</span>
+                <input data-testid="action-amount" inputMode="numeric" value={amount} autoFocus
                   onChange={(e) => {
-                    setCaptureNow(e.target.checked)
-                    setPreview(null)
-                  }} /> {t.captureNow}
+                    setAmount(e.target.value)
+                    edit()
+                  }} />
               </label>
+              {intent !== 'partial_refund' && (
+                <label className="check">
+                  <input type="checkbox" data-testid="action-capture-now" checked={captureNow}
+                    onChange={(e) => {
+                      setCaptureNow(e.target.checked)
+                      edit()
+                    }} /> {t.captureNow}
+                </label>
+              )}
+              <button type="submit" data-testid="action-check" disabled={checking}>{t.willSend}</button>
+            </form>
+          )}
+          {phase === 'input' && intent === 'capture' && (
+            <fieldset className="status-choice" data-testid="capture-status">
+              <legend>{t.dlgStatusAfter}</legend>
+              {(['paid', 'shipped'] as const).map((s) => (
+                <label key={s}>
+                  <input type="radio" name="capture-status" value={s} data-testid={`capture-status-${s}`} checked={status === s}
+                    onChange={() => {
+                      setStatus(s)
+                      check({ intent, amount, captureNow, status: s })
+                    }} /> {t.dlgStatus[s]}
+                </label>
+              ))}
+            </fieldset>
+          )}
+          {checking && <Spinner text={t.preparing} />}
+          {preview && phase !== 'failed' && (
+            <div className="preview" data-testid="action-preview">
+              <p>{preview.reason}</p>
+              {preview.orderOnly ? <p>{t.orderOnly}</p> : (
+                <>
+                  <h3>{t.willSend}</h3>
+                  <ol>
+                    {preview.steps.map((s, i) => (
+                      <li key={i} data-testid="preview-step">
+                        <strong>{t.label(s.kind)}</strong> {s.amount > 0 && yen(s.amount, t.lang)}
+                        {s.reason && s.reason !== preview.reason && <div className="sub">{s.reason}</div>}
+                      </li>
+                    ))}
+                  </ol>
+                </>
+              )}
+              {preview.manualRefund > 0 && <p className="warn">{t.manualRefund(yen(preview.manualRefund, t.lang))}</p>}
+              {preview.newStatus?.code && <p>{t.newStatus}: <strong data-testid="preview-status">{t.label(preview.newStatus)}</strong></p>}
+            </div>
+          )}
+          {phase === 'sending' && (
+            <div className="stage" role="status" data-testid="action-stage" data-stage={stage}>
+              <span className="spinner" aria-hidden="true" /> {stage === 'inquiring' ? t.dlgInquiring : t.dlgSending}
+              {waited >= 5 && <span className="sub"> （{t.dlgWaited(waited)}）</span>}
+              {waited >= 10 && <p className="sub">{t.dlgCanLeave}</p>}
+            </div>
+          )}
+          {phase === 'unknown' && (
+            <div className="warn-box unknown-panel" role="alert" data-testid="unknown-panel">
+              <strong>{t.dlgUnknownTitle}</strong>
+              <p>{waiting ? t.dlgUnknownAsking : t.dlgUnknownLocked}</p>
+              <ul>
+                <li>{t.dlgUnknownNoResend}</li>
+                <li>{waiting ? t.dlgUnknownLeave : t.dlgUnknownNext}</li>
+              </ul>
+              {waiting && <Spinner text={t.dlgInquiring} />}
+            </div>
+          )}
+          {phase === 'failed' && <ErrorMessage error={error} />}
+          {phase === 'input' && <ErrorMessage error={error} />}
+          <div className="buttons">
+            {(phase === 'input' || phase === 'sending') && (
+              <button className={destructive(intent) ? 'danger-solid' : 'primary'} data-testid="confirm-submit" disabled={!canSend} onClick={send}
+                title={t.dlgShortcut}>
+                {t.execute(what)}
+              </button>
             )}
-            <button type="submit" data-testid="action-check" disabled={checking || sending}>{t.willSend}</button>
-          </form>
-        )}
-        {checking && <Spinner text={t.preparing} />}
-        {preview && (
-          <div className="preview" data-testid="action-preview">
-            <p>{preview.reason}</p>
-            {preview.orderOnly ? <p>{t.orderOnly}</p> : (
-              <>
-                <h3>{t.willSend}</h3>
-                <ol>
-                  {preview.steps.map((s, i) => (
-                    <li key={i} data-testid="preview-step">
-                      <strong>{t.label(s.kind)}</strong> {s.amount > 0 && yen(s.amount, t.lang)}
-                      {s.reason && s.reason !== preview.reason && <div className="sub">{s.reason}</div>}
-                    </li>
-                  ))}
-                </ol>
-              </>
-            )}
-            {preview.manualRefund > 0 && <p className="warn">{t.manualRefund(yen(preview.manualRefund, t.lang))}</p>}
-            {preview.newStatus?.code && <p>{t.newStatus}: <strong>{t.label(preview.newStatus)}</strong></p>}
+            {phase === 'failed' && <button data-testid="confirm-again" onClick={again}>{t.dlgAgain}</button>}
+            <button data-testid="confirm-cancel" onClick={close}>
+              {phase === 'sending' || (phase === 'unknown' && waiting) ? t.dlgLeave : t.cancel}
+            </button>
           </div>
-        )}
-        <ErrorMessage error={error} />
-        {sending && <Spinner text={t.sending} />}
-        <div className="buttons">
-          <button className="primary" data-testid="confirm-submit" disabled={!preview || sending || checking} onClick={send}>
-            {t.execute(what)}
-          </button>
-          <button data-testid="confirm-cancel" disabled={sending} onClick={onClose}>{t.cancel}</button>
-        </div>
-      </div>
-    </div>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
   )
 }

@@ -264,8 +264,44 @@ describe('一括売上', () => {
     handlers['bulk:progress']({ jobId: 7, intent: 'capture', state: 'finished', total: 3, done: 3, counts: { succeeded: 2, failed: 1 } })
     const result = await screen.findByTestId('bulk-result')
     expect(result).toHaveTextContent('成功 2件・失敗 1件')
-    expect(within(result).getByTestId('bulk-item')).toHaveTextContent('カード会社から売上を拒否されました')
+    expect(within(result).getAllByTestId('bulk-item')).toHaveLength(3) // every order, failures first
+    expect(within(result).getAllByTestId('bulk-item')[0]).toHaveTextContent('カード会社から売上を拒否されました')
+    // Yen totals per outcome, and the selection is cleared.
+    expect(within(result).getByTestId('bulk-total-succeeded')).toHaveTextContent('2件 25,600円')
+    expect(within(result).getByTestId('bulk-total-failed')).toHaveTextContent('1件 12,800円')
+    expect(screen.getByTestId('bulk-capture')).toBeDisabled()
     await user.click(within(result).getByTestId('bulk-retry'))
     expect(api.bulkRetryFailed).toHaveBeenCalledWith(7)
+  })
+
+  it('links every order of the result to its 受注詳細', async () => {
+    const api = fakeApi({
+      workList: vi.fn(async () => [row(), row({ id: 3, orderNo: '100003', paymentId: 13 })]),
+      bulkStart: vi.fn(async () => 8),
+    })
+    vi.mocked(api.bulkJob).mockResolvedValue({ id: 8, intent: 'cancel', state: 'finished', total: 2, counts: { succeeded: 1, unknown: 1 }, items: [
+      { paymentId: 11, orderId: 1, orderNo: '100001', customerName: '山田 太郎', state: 'succeeded', message: '' },
+      { paymentId: 13, orderId: 3, orderNo: '100003', customerName: '山田 太郎', state: 'unknown', message: '結果を確認中です' },
+    ] })
+    const user = userEvent.setup()
+    renderApp(api)
+    await user.click(await screen.findByTestId('nav-work'))
+    await screen.findAllByTestId('result-row')
+    await user.click(screen.getByTestId('select-all'))
+    await user.click(screen.getByTestId('bulk-cancel'))
+    const confirm = await screen.findByTestId('bulk-confirm')
+    expect(confirm).toHaveTextContent('25,600円')
+    expect(within(confirm).getByTestId('bulk-confirm-yes')).toHaveClass('danger-solid') // destructive: red
+    await user.keyboard('{Escape}')
+    expect(screen.queryByTestId('bulk-confirm')).not.toBeInTheDocument()
+    expect(api.bulkStart).not.toHaveBeenCalled()
+    await user.click(screen.getByTestId('bulk-cancel'))
+    await user.click(await screen.findByTestId('bulk-confirm-yes'))
+    const result = await screen.findByTestId('bulk-result')
+    expect(within(result).getByTestId('bulk-total-unknown')).toHaveTextContent('12,800円')
+    const links = within(result).getAllByTestId('bulk-item-open')
+    expect(links.map((l) => l.textContent)).toEqual(['100003', '100001'])
+    await user.click(links[0])
+    expect(api.detail).toHaveBeenCalledWith(3)
   })
 })

@@ -127,7 +127,7 @@ function ListTab({ code, onOpen, onChanged }: { code: string; onOpen: (id: numbe
       <ErrorMessage error={error} />
       {!rows && !error && <Spinner text={t.loading} />}
       {rows && rows.length === 0 && <p className="muted">{t.emptyList}</p>}
-      {rows && <BulkBar rows={rows} selected={selected} onDone={() => {
+      {rows && <BulkBar rows={rows} selected={selected} onOpen={onOpen} onClear={() => setSelected([])} onDone={() => {
         reload()
         onChanged()
       }} />}

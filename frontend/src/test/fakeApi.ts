@@ -47,6 +47,7 @@ export function fakeApi(over: Partial<Api> = {}): Api {
     })),
     search: vi.fn(async (q) => ({ rows: [row()], total: 1, totalAtLeast: false, page: q.page, pageSize: q.pageSize, next: '' })),
     detail: vi.fn(async () => order()),
+    setOrderStatus: vi.fn(async (_id, status) => order({ status: L(status, status) })),
     preview: vi.fn(async (_id, input) => ({
       intent: input.intent, orderOnly: false, manualRefund: 0, reason: '仮売上の 12,800円 を売上にします',
       steps: [{ kind: L('capture', '売上'), amount: 12800, reason: '' }], newStatus: L('paid', '入金済み'),
