@@ -4,11 +4,23 @@ export PATH := $(shell go env GOPATH 2>/dev/null)/bin:$(PATH)
 WAILS := wails
 GOTEST_FLAGS ?= -race -count=1
 
-.PHONY: run test deps deps-test build bindings frontend go-test go-vet frontend-test keyring-test e2e screenshot bench mutate windows clean
+.PHONY: run test deps deps-test build bindings frontend licenses go-test go-vet frontend-test keyring-test e2e screenshot bench mutate windows clean
 
-## run: install what is missing, build, and start the app on the demo shop
-run: deps build
-	./build/bin/kessaidesk
+# The app's binary and what it is built from: `make run` rebuilds only when one of these
+# is newer than the binary (Go sources, go.mod/go.sum, wails.json, the frontend's sources
+# and lock file); otherwise it starts the binary that is there.
+BIN := build/bin/kessaidesk
+GO_SRC := $(shell find . -name '*.go' ! -name '*_test.go' -not -path './frontend/*' -not -path './build/bin/*' -not -path './hostile/*' 2>/dev/null) \
+	go.mod go.sum wails.json $(wildcard backend/*/presets/*.json backend/sqlite/migrations/*.sql)
+FRONT_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+	$(wildcard frontend/index.html frontend/package.json frontend/package-lock.json frontend/vite.config.* frontend/tsconfig*.json)
+
+## run: install what is missing, build when a source changed, and start the app
+run: deps $(BIN)
+	./$(BIN)
+
+$(BIN): $(GO_SRC) $(FRONT_SRC)
+	@$(MAKE) --no-print-directory build
 
 ## test: install what is missing and run every test (what CI runs)
 test: deps-test go-vet go-test frontend-test keyring-test e2e
@@ -26,8 +38,16 @@ bindings:
 frontend: bindings
 	cd frontend && npm run build
 
-build:
-	$(WAILS) build -clean -nosyncgomod -ldflags "-X main.version=$$(git describe --tags --always 2>/dev/null || echo dev)"
+# build: always builds. The frontend is built here rather than by the CLI, which would
+# run npm ci (deps.sh already keeps node_modules as locked).
+build: licenses frontend
+	$(WAILS) build -s -skipbindings -nosyncgomod \
+		-ldflags "-X main.version=$$(git describe --tags --always 2>/dev/null || echo dev) -X main.buildDate=$$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	@touch $(BIN)
+
+## licenses: the licences of the shipped Go modules and npm packages, for About (backend/licenses/licenses.json)
+licenses:
+	go run ./build/licenses
 
 go-vet:
 	go vet ./...
