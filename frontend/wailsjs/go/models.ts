@@ -70,6 +70,7 @@ export namespace app {
 	    intent: string;
 	    amount: string;
 	    captureNow: boolean;
+	    status: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ActionInput(source);
@@ -80,6 +81,7 @@ export namespace app {
 	        this.intent = source["intent"];
 	        this.amount = source["amount"];
 	        this.captureNow = source["captureNow"];
+	        this.status = source["status"];
 	    }
 	}
 	export class Label {
@@ -174,6 +176,7 @@ export namespace app {
 	}
 	export class BackupInfo {
 	    name: string;
+	    kind: string;
 	    size: number;
 	    created: string;
 	
@@ -184,6 +187,7 @@ export namespace app {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.name = source["name"];
+	        this.kind = source["kind"];
 	        this.size = source["size"];
 	        this.created = source["created"];
 	    }
@@ -191,6 +195,9 @@ export namespace app {
 	export class Backups {
 	    list: BackupInfo[];
 	    restorePending: string;
+	    auto: boolean;
+	    keep: number;
+	    folder: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Backups(source);
@@ -200,6 +207,9 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.list = this.convertValues(source["list"], BackupInfo);
 	        this.restorePending = source["restorePending"];
+	        this.auto = source["auto"];
+	        this.keep = source["keep"];
+	        this.folder = source["folder"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -298,6 +308,30 @@ export namespace app {
 	        this.maxDays = source["maxDays"];
 	        this.count = source["count"];
 	        this.amount = source["amount"];
+	    }
+	}
+	export class CertificateView {
+	    content: string;
+	    format: string;
+	    fileName: string;
+	    subject: string;
+	    notAfter: string;
+	    daysLeft: number;
+	    expiring: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new CertificateView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.content = source["content"];
+	        this.format = source["format"];
+	        this.fileName = source["fileName"];
+	        this.subject = source["subject"];
+	        this.notAfter = source["notAfter"];
+	        this.daysLeft = source["daysLeft"];
+	        this.expiring = source["expiring"];
 	    }
 	}
 	export class ConsoleImportRequest {
@@ -453,6 +487,96 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class DueBandView {
+	    code: string;
+	    count: number;
+	    amount: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new DueBandView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.code = source["code"];
+	        this.count = source["count"];
+	        this.amount = source["amount"];
+	    }
+	}
+	export class DueLineView {
+	    day: string;
+	    daysLeft: number;
+	    profileName: string;
+	    method: Label;
+	    count: number;
+	    amount: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new DueLineView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.day = source["day"];
+	        this.daysLeft = source["daysLeft"];
+	        this.profileName = source["profileName"];
+	        this.method = this.convertValues(source["method"], Label);
+	        this.count = source["count"];
+	        this.amount = source["amount"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class DueView {
+	    lines: DueLineView[];
+	    bands: DueBandView[];
+	    total: DueBandView;
+	
+	    static createFrom(source: any = {}) {
+	        return new DueView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.lines = this.convertValues(source["lines"], DueLineView);
+	        this.bands = this.convertValues(source["bands"], DueBandView);
+	        this.total = this.convertValues(source["total"], DueBandView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class ExportResult {
 	    path: string;
 	    count: number;
@@ -483,6 +607,48 @@ export namespace app {
 	        this.count = source["count"];
 	    }
 	}
+	export class FeeLineView {
+	    profileId: number;
+	    profileName: string;
+	    kind: Label;
+	    billable: number;
+	    unresolved: number;
+	    feePerOp: number;
+	    fee: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new FeeLineView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.profileId = source["profileId"];
+	        this.profileName = source["profileName"];
+	        this.kind = this.convertValues(source["kind"], Label);
+	        this.billable = source["billable"];
+	        this.unresolved = source["unresolved"];
+	        this.feePerOp = source["feePerOp"];
+	        this.fee = source["fee"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class FeeRow {
 	    profileName: string;
 	    month: string;
@@ -501,6 +667,100 @@ export namespace app {
 	        this.operations = source["operations"];
 	        this.feePerOp = source["feePerOp"];
 	        this.fee = source["fee"];
+	    }
+	}
+	export class FeeScheduleView {
+	    profileId: number;
+	    profileName: string;
+	    default: number;
+	    kinds: Label[];
+	    fees: Record<string, string>;
+	
+	    static createFrom(source: any = {}) {
+	        return new FeeScheduleView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.profileId = source["profileId"];
+	        this.profileName = source["profileName"];
+	        this.default = source["default"];
+	        this.kinds = this.convertValues(source["kinds"], Label);
+	        this.fees = source["fees"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class FeesView {
+	    month: string;
+	    lines: FeeLineView[];
+	    billable: number;
+	    unresolved: number;
+	    total: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new FeesView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.month = source["month"];
+	        this.lines = this.convertValues(source["lines"], FeeLineView);
+	        this.billable = source["billable"];
+	        this.unresolved = source["unresolved"];
+	        this.total = source["total"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Figures {
+	    count: number;
+	    gross: number;
+	    refunded: number;
+	    net: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Figures(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.count = source["count"];
+	        this.gross = source["gross"];
+	        this.refunded = source["refunded"];
+	        this.net = source["net"];
 	    }
 	}
 	export class SecretInfo {
@@ -526,6 +786,9 @@ export namespace app {
 	    ja: string;
 	    merchantLabel: string;
 	    subLabel: string;
+	    merchantHelp: string;
+	    subHelp: string;
+	    secretsHelp: string;
 	    secrets: SecretInfo[];
 	    defaultExpiryDays: number;
 	    testHost: string;
@@ -542,6 +805,9 @@ export namespace app {
 	        this.ja = source["ja"];
 	        this.merchantLabel = source["merchantLabel"];
 	        this.subLabel = source["subLabel"];
+	        this.merchantHelp = source["merchantHelp"];
+	        this.subHelp = source["subHelp"];
+	        this.secretsHelp = source["secretsHelp"];
 	        this.secrets = this.convertValues(source["secrets"], SecretInfo);
 	        this.defaultExpiryDays = source["defaultExpiryDays"];
 	        this.testHost = source["testHost"];
@@ -885,6 +1151,7 @@ export namespace app {
 	    }
 	}
 	
+	
 	export class LineItem {
 	    productCode: string;
 	    productName: string;
@@ -1047,6 +1314,8 @@ export namespace app {
 	    beforeState: Label;
 	    afterState: Label;
 	    newIdNeeded: boolean;
+	    messageEn: string;
+	    amountImplied: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Operation(source);
@@ -1067,6 +1336,8 @@ export namespace app {
 	        this.beforeState = this.convertValues(source["beforeState"], Label);
 	        this.afterState = this.convertValues(source["afterState"], Label);
 	        this.newIdNeeded = source["newIdNeeded"];
+	        this.messageEn = source["messageEn"];
+	        this.amountImplied = source["amountImplied"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1092,6 +1363,7 @@ export namespace app {
 	    actor: string;
 	    kind: string;
 	    detail: string;
+	    detailEn: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new OrderEvent(source);
@@ -1103,6 +1375,27 @@ export namespace app {
 	        this.actor = source["actor"];
 	        this.kind = source["kind"];
 	        this.detail = source["detail"];
+	        this.detailEn = source["detailEn"];
+	    }
+	}
+	export class PaymentSlip {
+	    store: string;
+	    receiptNo: string;
+	    confNo: string;
+	    bkCode: string;
+	    custId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PaymentSlip(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.store = source["store"];
+	        this.receiptNo = source["receiptNo"];
+	        this.confNo = source["confNo"];
+	        this.bkCode = source["bkCode"];
+	        this.custId = source["custId"];
 	    }
 	}
 	export class Review {
@@ -1166,6 +1459,8 @@ export namespace app {
 	    tax: number;
 	    processedAt: string;
 	    review?: Review;
+	    slip?: PaymentSlip;
+	    failureReason: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Payment(source);
@@ -1199,6 +1494,8 @@ export namespace app {
 	        this.tax = source["tax"];
 	        this.processedAt = source["processedAt"];
 	        this.review = this.convertValues(source["review"], Review);
+	        this.slip = this.convertValues(source["slip"], PaymentSlip);
+	        this.failureReason = source["failureReason"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1251,6 +1548,7 @@ export namespace app {
 	    deliveryMethod: string;
 	    trackingNo: string;
 	    link?: LinkRow;
+	    statusChoices: Label[];
 	
 	    static createFrom(source: any = {}) {
 	        return new OrderDetail(source);
@@ -1289,6 +1587,7 @@ export namespace app {
 	        this.deliveryMethod = source["deliveryMethod"];
 	        this.trackingNo = source["trackingNo"];
 	        this.link = this.convertValues(source["link"], LinkRow);
+	        this.statusChoices = this.convertValues(source["statusChoices"], Label);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1628,6 +1927,21 @@ export namespace app {
 	}
 	
 	
+	export class PeriodView {
+	    label: string;
+	    start: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PeriodView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.label = source["label"];
+	        this.start = source["start"];
+	    }
+	}
+	
 	
 	export class ProfileInput {
 	    id: number;
@@ -1729,6 +2043,11 @@ export namespace app {
 	    linkRuleText: string;
 	    salesCancelFrom: string;
 	    salesCancelDays: number;
+	    certSubject: string;
+	    certNotAfter: string;
+	    certDaysLeft: number;
+	    certExpiring: boolean;
+	    certProblem: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ProfileView(source);
@@ -1755,6 +2074,11 @@ export namespace app {
 	        this.linkRuleText = source["linkRuleText"];
 	        this.salesCancelFrom = source["salesCancelFrom"];
 	        this.salesCancelDays = source["salesCancelDays"];
+	        this.certSubject = source["certSubject"];
+	        this.certNotAfter = source["certNotAfter"];
+	        this.certDaysLeft = source["certDaysLeft"];
+	        this.certExpiring = source["certExpiring"];
+	        this.certProblem = source["certProblem"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1805,12 +2129,75 @@ export namespace app {
 	        this.operator = source["operator"];
 	    }
 	}
+	export class ReportQuery {
+	    from: string;
+	    to: string;
+	    granularity: string;
+	    basis: string;
+	    profileIds: number[];
+	    methods: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ReportQuery(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.granularity = source["granularity"];
+	        this.basis = source["basis"];
+	        this.profileIds = source["profileIds"];
+	        this.methods = source["methods"];
+	    }
+	}
+	export class RestoreChoice {
+	    name: string;
+	    orders: number;
+	    payments: number;
+	    lastOrder: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RestoreChoice(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.orders = source["orders"];
+	        this.payments = source["payments"];
+	        this.lastOrder = source["lastOrder"];
+	    }
+	}
+	export class RestoreNote {
+	    name: string;
+	    created: string;
+	    orders: number;
+	    lastOrder: string;
+	    previous: string;
+	    refused: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RestoreNote(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.created = source["created"];
+	        this.orders = source["orders"];
+	        this.lastOrder = source["lastOrder"];
+	        this.previous = source["previous"];
+	        this.refused = source["refused"];
+	    }
+	}
 	
 	export class Rules {
 	    syncIntervalMinutes: string;
 	    netBankAutoCancel: boolean;
 	    staleProcessingMinutes: string;
 	    recheckDays: string;
+	    expiryWarningDays: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Rules(source);
@@ -1822,7 +2209,88 @@ export namespace app {
 	        this.netBankAutoCancel = source["netBankAutoCancel"];
 	        this.staleProcessingMinutes = source["staleProcessingMinutes"];
 	        this.recheckDays = source["recheckDays"];
+	        this.expiryWarningDays = source["expiryWarningDays"];
 	    }
+	}
+	export class SalesLineView {
+	    period: number;
+	    profileId: number;
+	    profileName: string;
+	    method: Label;
+	    count: number;
+	    gross: number;
+	    refunded: number;
+	    net: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SalesLineView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.period = source["period"];
+	        this.profileId = source["profileId"];
+	        this.profileName = source["profileName"];
+	        this.method = this.convertValues(source["method"], Label);
+	        this.count = source["count"];
+	        this.gross = source["gross"];
+	        this.refunded = source["refunded"];
+	        this.net = source["net"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SalesView {
+	    periods: PeriodView[];
+	    lines: SalesLineView[];
+	    perPeriod: Figures[];
+	    total: Figures;
+	
+	    static createFrom(source: any = {}) {
+	        return new SalesView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.periods = this.convertValues(source["periods"], PeriodView);
+	        this.lines = this.convertValues(source["lines"], SalesLineView);
+	        this.perPeriod = this.convertValues(source["perPeriod"], Figures);
+	        this.total = this.convertValues(source["total"], Figures);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	
 	export class StockRow {
@@ -1851,6 +2319,40 @@ export namespace app {
 	        this.quantity = source["quantity"];
 	        this.status = source["status"];
 	        this.createdAt = source["createdAt"];
+	    }
+	}
+	export class SyncRun {
+	    startedAt: string;
+	    finishedAt: string;
+	    full: boolean;
+	    checked: number;
+	    deposits: number;
+	    expired: number;
+	    updated: number;
+	    drifts: number;
+	    resolved: number;
+	    holds: number;
+	    offline: string[];
+	    errors: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new SyncRun(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.startedAt = source["startedAt"];
+	        this.finishedAt = source["finishedAt"];
+	        this.full = source["full"];
+	        this.checked = source["checked"];
+	        this.deposits = source["deposits"];
+	        this.expired = source["expired"];
+	        this.updated = source["updated"];
+	        this.drifts = source["drifts"];
+	        this.resolved = source["resolved"];
+	        this.holds = source["holds"];
+	        this.offline = source["offline"];
+	        this.errors = source["errors"];
 	    }
 	}
 	export class SyncState {

@@ -13,3 +13,5 @@ export function Options():Promise<app.Options>;
 export function Overview():Promise<app.Overview>;
 
 export function Search(arg1:app.OrderSearch):Promise<app.OrderPage>;
+
+export function SetStatus(arg1:number,arg2:string):Promise<app.OrderDetail>;

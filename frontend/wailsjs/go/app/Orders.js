@@ -25,3 +25,7 @@ export function Overview() {
 export function Search(arg1) {
   return window['go']['app']['Orders']['Search'](arg1);
 }
+
+export function SetStatus(arg1, arg2) {
+  return window['go']['app']['Orders']['SetStatus'](arg1, arg2);
+}
