@@ -6,6 +6,11 @@ import { ApiContext } from './api'
 import type { Api } from './api'
 import { fakeApi, order, payment, L } from './test/fakeApi'
 
+// openSearchForm folds out 受注管理's full form (the window remembers it open or closed).
+async function openSearchForm(user: ReturnType<typeof userEvent.setup>) {
+  if (!screen.queryByTestId('search-advanced-form')) await user.click(screen.getByTestId('search-advanced'))
+}
+
 function renderApp(api: Api) {
   window.location.hash = '#orders' // these tests start on 受注管理 (the window opens on ホーム)
   return render(<ApiContext.Provider value={api}><App /></ApiContext.Provider>)
@@ -22,6 +27,7 @@ describe('受注管理', () => {
     expect(screen.getByTestId('result-count')).toHaveTextContent('1件')
     expect(screen.getByTestId('demo-mode')).toHaveTextContent('デモ')
 
+    await openSearchForm(user) // the full form folds out under the quick search
     await user.type(screen.getByTestId('search-name'), '山田')
     await user.click(await screen.findByTestId('search-payment-state-authorized'))
     await user.click(screen.getByTestId('search-method-card'))
@@ -41,6 +47,7 @@ describe('受注管理', () => {
     const user = userEvent.setup()
     renderApp(api)
     expect(await screen.findByTestId('no-results')).toBeInTheDocument()
+    await openSearchForm(user) // the full form folds out under the quick search
     await user.type(screen.getByTestId('search-total-min'), 'abc')
     await user.click(screen.getByTestId('search-submit'))
     expect(await screen.findByTestId('error-message')).toHaveTextContent('合計金額（下限）は半角数字で入力してください')

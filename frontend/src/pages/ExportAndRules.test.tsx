@@ -6,6 +6,11 @@ import { ApiContext } from '../api'
 import type { Api, ExportResult } from '../api'
 import { fakeApi, profile } from '../test/fakeApi'
 
+// openSearchForm folds out 受注管理's full form (the window remembers it open or closed).
+async function openSearchForm(user: ReturnType<typeof userEvent.setup>) {
+  if (!screen.queryByTestId('search-advanced-form')) await user.click(screen.getByTestId('search-advanced'))
+}
+
 function renderApp(api: Api) {
   window.location.hash = '#orders' // these tests start on 受注管理 (the window opens on ホーム)
   return render(<ApiContext.Provider value={api}><App /></ApiContext.Provider>)
@@ -17,6 +22,7 @@ describe('CSV出力', () => {
     const user = userEvent.setup()
     renderApp(api)
     await screen.findByTestId('result-row')
+    await openSearchForm(user) // the full form folds out under the quick search
     await user.type(screen.getByTestId('search-name'), '山田')
     await user.click(screen.getByTestId('search-payment-state-authorized'))
     await user.click(screen.getByTestId('search-submit'))
@@ -32,7 +38,9 @@ describe('CSV出力', () => {
     await user.click(within(dialog).getByTestId('export-submit'))
     expect(api.exportOrders).toHaveBeenCalledTimes(1)
     const [q, enc, path] = vi.mocked(api.exportOrders).mock.calls[0]
-    expect(q).toEqual(vi.mocked(api.search).mock.calls[1][0])
+    // The same conditions as the search shown (the list pages by itself).
+    const paging = { page: 0, pageSize: 0, after: undefined }
+    expect({ ...q, ...paging }).toEqual({ ...vi.mocked(api.search).mock.calls[1][0], ...paging })
     expect(q).toMatchObject({ name: '山田', paymentStates: ['authorized'], tel: '' })
     expect(enc).toBe('utf-8')
     expect(path).toBe('') // the save dialog asks

@@ -1,18 +1,114 @@
-import { useEffect, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table'
+import { useVirtualizer } from '@tanstack/react-virtual'
 import { emptySearch, toUIError, useApi } from '../api'
-import type { OrderPage, OrderRow, OrderSearch, Options, UIError } from '../api'
+import type { OrderRow, OrderSearch, Options, UIError } from '../api'
+import { BulkBar } from '../components/BulkBar'
 import { Badge, ErrorMessage, Spinner } from '../components/common'
 import { ExportDialog } from '../components/ExportDialog'
 import { dateTime, useT, yen } from '../i18n'
+import {
+  activePreset, applyQuick, bulkPlan, chipsOf, datePresets, isEmptySearch, nextSort, parseQuickSearch, presetRange, select,
+  selectAllIds, showDay, sortColumn, sortable, withField, withoutChip,
+} from './orderSearch'
+import type { DatePreset, QuickField, QuickQuery } from './orderSearch'
 
-// isEmptySearch: no condition at all (the whole order book).
-function isEmptySearch(q: OrderSearch): boolean {
-  const e = emptySearch()
-  return (Object.keys(e) as (keyof OrderSearch)[]).every((k) => k === 'page' || k === 'pageSize' || k === 'sort' || JSON.stringify(q[k]) === JSON.stringify(e[k]))
+// Rows are fetched PAGE at a time as the operator scrolls (by the store's key cursor).
+const PAGE = 500
+const ROW_HEIGHT = 30
+const ADVANCED_KEY = 'kessaidesk.orders.advanced'
+const SAVED_KEY = 'kessaidesk.orders.saved'
+
+// Saved searches live in the window's localStorage (this PC, this user): a search is
+// a view of the local data, not shop data to back up.
+export interface SavedSearch { name: string; query: OrderSearch }
+function loadSaved(): SavedSearch[] {
+  try {
+    const v = JSON.parse(localStorage.getItem(SAVED_KEY) ?? '[]')
+    return Array.isArray(v) ? v : []
+  } catch {
+    return []
+  }
+}
+function storeSaved(list: SavedSearch[]) {
+  try {
+    localStorage.setItem(SAVED_KEY, JSON.stringify(list))
+  } catch {
+    /* storage full or off: the list lives until the window closes */
+  }
 }
 
-// OrderList is the 受注管理 screen: the back offices' search form and the 受注一覧.
-// emptyHint replaces "no results" when the shop has no orders at all (a new own shop).
+// The words of the quick box for a search (what a quick search set, shown back).
+function quickText(q: OrderSearch): string {
+  if (q.orderNoFrom && q.orderNoFrom === q.orderNoTo) return `#${q.orderNoFrom}`
+  if (q.orderNoFrom && q.orderNoTo) return `${q.orderNoFrom}〜${q.orderNoTo}`
+  return q.kana || q.name || q.tel || q.email || q.product || ''
+}
+
+function isTyping(e: KeyboardEvent): boolean {
+  const el = e.target as HTMLElement | null
+  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable)
+}
+
+interface Results { rows: OrderRow[]; total: number; totalAtLeast: boolean; next: string }
+
+// useResults loads the search's rows page by page: the first page at once, the next
+// when asked (the table asks as the operator scrolls near the end of what is loaded).
+function useResults(query: OrderSearch) {
+  const api = useApi()
+  const [res, setRes] = useState<Results | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<UIError | null>(null)
+  const gen = useRef(0)
+  const loading = useRef(false)
+  const load = useCallback((after: string | undefined) => {
+    const g = ++gen.current
+    loading.current = true
+    setBusy(true)
+    if (!after) setError(null)
+    api.search({ ...query, page: 1, pageSize: PAGE, after })
+      .then((p) => {
+        if (g !== gen.current) return
+        setRes((prev) => ({
+          rows: after && prev ? prev.rows.concat(p.rows) : p.rows,
+          total: after && prev ? prev.total : p.total,
+          totalAtLeast: after && prev ? prev.totalAtLeast : p.totalAtLeast,
+          next: p.next ?? '',
+        }))
+      })
+      .catch((e) => g === gen.current && setError(toUIError(e)))
+      .finally(() => {
+        if (g !== gen.current) return
+        loading.current = false
+        setBusy(false)
+      })
+  }, [api, query])
+  useEffect(() => {
+    setRes(null)
+    load(undefined)
+    return () => {
+      gen.current++
+    }
+  }, [load])
+  const more = useCallback(() => {
+    if (!loading.current && res?.next) load(res.next)
+  }, [load, res])
+  return { res, busy, error, more, reload: () => load(undefined) }
+}
+
+// rowCount is how many rows the table is tall: the exact count when the store counted
+// them all, else what is loaded and one more page while there is more.
+export function rowCount(r: Results | null): number {
+  if (!r) return 0
+  if (!r.totalAtLeast) return r.next ? Math.max(r.total, r.rows.length) : r.rows.length
+  return r.next ? Math.max(r.total, r.rows.length + PAGE) : r.rows.length
+}
+
+// OrderList is the 受注管理 screen: a quick search box (order number, name in kanji or
+// kana, telephone, e-mail, product), the back offices' full form folding out, filter
+// chips and date presets, and the 受注一覧 as a dense virtualised table that loads as it
+// scrolls, with selection, keyboard and bulk actions. emptyHint replaces "no results"
+// when the shop has no orders at all (a new own shop).
 export function OrderList({ query, onQuery, onOpen, emptyHint }: {
   query: OrderSearch
   onQuery: (q: OrderSearch) => void
@@ -21,141 +117,479 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
 }) {
   const api = useApi()
   const t = useT()
-  const [form, setForm] = useState<OrderSearch>(query)
   const [options, setOptions] = useState<Options | null>(null)
-  const [page, setPage] = useState<OrderPage | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<UIError | null>(null)
+  const [optionsError, setOptionsError] = useState<UIError | null>(null)
+  const [text, setText] = useState(() => quickText(query))
+  const [advanced, setAdvanced] = useState(() => localStorage.getItem(ADVANCED_KEY) === '1')
+  const [selected, setSelected] = useState<Set<number>>(new Set())
+  const [anchor, setAnchor] = useState<number | null>(null)
+  const [active, setActive] = useState(-1)
   const [exporting, setExporting] = useState(false)
+  const [saved, setSaved] = useState<SavedSearch[]>(loadSaved)
+  const [saving, setSaving] = useState(false)
+  const [saveName, setSaveName] = useState('')
+  const [notice, setNotice] = useState('')
+  const quickRef = useRef<HTMLInputElement>(null)
+  const { res, busy, error, more, reload } = useResults(query)
+  const rows = useMemo(() => res?.rows ?? [], [res])
 
   useEffect(() => {
-    api.options().then(setOptions).catch((e) => setError(toUIError(e)))
+    api.options().then(setOptions).catch((e) => setOptionsError(toUIError(e)))
   }, [api])
-
-  // The results follow the submitted query (kept by the parent, so 戻る keeps them).
   useEffect(() => {
-    let live = true
-    setBusy(true)
-    setError(null)
-    api.search(query)
-      .then((p) => live && setPage(p))
-      .catch((e) => live && setError(toUIError(e)))
-      .finally(() => live && setBusy(false))
-    return () => {
-      live = false
-    }
-  }, [api, query])
+    setText(quickText(query))
+    setSelected(new Set())
+    setAnchor(null)
+    setActive(-1)
+  }, [query])
+  const toggleAdvanced = () => setAdvanced((a) => {
+    localStorage.setItem(ADVANCED_KEY, a ? '0' : '1')
+    return !a
+  })
 
+  const parsed = parseQuickSearch(text)
+  const submitQuick = (q: QuickQuery | null) => onQuery(applyQuick(query, q))
+  const label = (kind: 'statuses' | 'methods' | 'paymentStates', code: string) => {
+    const list = options?.[kind] ?? []
+    return t.label(list.find((l) => l.code === code)) || code
+  }
+  const chips = chipsOf(query, label)
+  const preset = activePreset(query)
+  const setPreset = (p: DatePreset) => {
+    const r = preset === p ? { from: '', to: '' } : presetRange(p)
+    onQuery({ ...query, orderedFrom: r.from, orderedTo: r.to, page: 1, after: undefined })
+  }
+  const togglePaymentState = (code: string) => {
+    const has = query.paymentStates.includes(code)
+    onQuery({ ...query, paymentStates: has ? query.paymentStates.filter((c) => c !== code) : [...query.paymentStates, code], page: 1, after: undefined })
+  }
+
+  // The table.
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const count = rowCount(res)
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    // Before the first layout (and where there is none, as in tests) assume a window's
+    // worth of rows.
+    initialRect: { width: 1200, height: 600 },
+  })
+  // Without a layout (a hidden list being shown, tests) the virtualizer has no window
+  // yet: the first rows are drawn until it measures one.
+  const measured = virtualizer.getVirtualItems()
+  const items = measured.length > 0 || rows.length === 0 ? measured
+    : rows.slice(0, 40).map((_, index) => ({ index, start: index * ROW_HEIGHT, end: (index + 1) * ROW_HEIGHT }))
+  const lastIndex = items.length ? items[items.length - 1].index : 0
+  useEffect(() => {
+    if (res?.next && lastIndex >= rows.length - 60) more()
+  }, [lastIndex, rows.length, res, more])
+
+  const pick = (index: number, shift: boolean) => {
+    const s = select(rows, selected, index, anchor, shift)
+    setSelected(s.selected)
+    setAnchor(s.anchor)
+  }
+  const allIds = selectAllIds(rows)
+  const allSelected = allIds.length > 0 && allIds.every((id) => selected.has(id))
+
+  // Keyboard: / the quick box, j/k (or ↓/↑) move, x selects, Enter opens, Esc clears.
+  const keys = useRef<(e: KeyboardEvent) => void>(() => {})
+  keys.current = (e: KeyboardEvent) => {
+    if (e.ctrlKey || e.metaKey || e.altKey || document.querySelector('[role=dialog]')) return
+    if (e.key === 'Escape') {
+      if (document.activeElement === quickRef.current && text) {
+        setText('')
+        return
+      }
+      if (selected.size > 0) setSelected(new Set())
+      else if (!isTyping(e)) setActive(-1)
+      return
+    }
+    if (isTyping(e)) return
+    const move = (to: number) => {
+      const i = Math.max(0, Math.min(to, rows.length - 1))
+      setActive(i)
+      virtualizer.scrollToIndex(i, { align: 'auto' })
+      e.preventDefault()
+    }
+    switch (e.key) {
+      case '/':
+        e.preventDefault()
+        quickRef.current?.focus()
+        quickRef.current?.select()
+        break
+      case 'j': case 'ArrowDown':
+        if (rows.length) move(active + 1)
+        break
+      case 'k': case 'ArrowUp':
+        if (rows.length) move(active - 1)
+        break
+      case 'Enter':
+        if (rows[active]) {
+          e.preventDefault()
+          onOpen(rows[active].id)
+        }
+        break
+      case 'x': case ' ':
+        if (rows[active]) {
+          e.preventDefault()
+          pick(active, e.shiftKey)
+        }
+        break
+    }
+  }
+  useEffect(() => {
+    const h = (e: KeyboardEvent) => keys.current(e)
+    window.addEventListener('keydown', h)
+    return () => window.removeEventListener('keydown', h)
+  }, [])
+
+  const plan = bulkPlan(rows, selected)
+  const sort = sortColumn(query.sort)
+  const table = useOrderTable(rows, t)
+
+  return (
+    <section className="page orders-page" data-testid="orders-page">
+      <div className="orders-top">
+        <h1>{t.navOrders}</h1>
+        <form className="quick" data-testid="search-form" role="search" onSubmit={(e) => {
+          e.preventDefault()
+          submitQuick(parsed)
+        }}>
+          <input ref={quickRef} type="search" data-testid="quick-search" value={text} placeholder={t.qsPlaceholder} aria-label={t.qsPlaceholder}
+            onChange={(e) => setText(e.target.value)} />
+          <button type="submit" className="primary" data-testid="quick-submit">{t.search}</button>
+          <button type="button" data-testid="search-advanced" aria-expanded={advanced} onClick={toggleAdvanced}>
+            {advanced ? t.qsAdvancedClose : t.qsAdvanced}
+          </button>
+        </form>
+        <SavedSearches saved={saved} query={query} onPick={(q) => onQuery({ ...q, page: 1, after: undefined })}
+          onDelete={(name) => {
+            const next = saved.filter((s) => s.name !== name)
+            setSaved(next)
+            storeSaved(next)
+          }} onSave={() => setSaving(true)} />
+      </div>
+      {text.trim() && parsed && (
+        <div className="quick-meaning" data-testid="quick-meaning" data-field={parsed.field}>
+          <span className="muted">{t.qsMeaning}</span> <strong>{t.qsField[parsed.field]}</strong>
+          {parsed.others.length > 0 && <span className="muted">　{t.qsOthers}</span>}
+          {parsed.others.map((f: QuickField) => (
+            <button type="button" key={f} className="chip-button" data-testid={`quick-as-${f}`} onClick={() => submitQuick(withField(parsed, f))}>{t.qsField[f]}</button>
+          ))}
+        </div>
+      )}
+      {saving && (
+        <form className="save-search" data-testid="save-search-form" onSubmit={(e) => {
+          e.preventDefault()
+          const name = saveName.trim()
+          if (!name) return
+          const next = [...saved.filter((s) => s.name !== name), { name, query: { ...query, page: 1, after: undefined } }]
+          setSaved(next)
+          storeSaved(next)
+          setSaving(false)
+          setSaveName('')
+          setNotice(t.savedDone(name))
+        }}>
+          <input autoFocus data-testid="save-search-name" value={saveName} placeholder={t.saveSearchName} aria-label={t.saveSearchName}
+            onChange={(e) => setSaveName(e.target.value)} />
+          <button type="submit" className="primary" data-testid="save-search-ok" disabled={!saveName.trim()}>{t.saveSearchOk}</button>
+          <button type="button" onClick={() => setSaving(false)}>{t.no}</button>
+        </form>
+      )}
+      {advanced && <AdvancedForm query={query} options={options} onQuery={onQuery} />}
+      <div className="filters">
+        <span className="filters-label">{t.orderedAt}</span>
+        {datePresets.map((p) => (
+          <button type="button" key={p} className={`chip-button ${preset === p ? 'on' : ''}`} aria-pressed={preset === p}
+            data-testid={`preset-${p}`} title={`${presetRange(p).from}〜${presetRange(p).to}`} onClick={() => setPreset(p)}>{t.datePreset[p]}</button>
+        ))}
+        <span className="filters-sep" />
+        {['authorized', 'capture_failed', 'awaiting_deposit', 'needs_review'].map((code) => (
+          <button type="button" key={code} className={`chip-button ${query.paymentStates.includes(code) ? 'on' : ''}`}
+            aria-pressed={query.paymentStates.includes(code)} data-testid={`quick-state-${code}`} onClick={() => togglePaymentState(code)}>
+            {label('paymentStates', code)}
+          </button>
+        ))}
+      </div>
+      {chips.length > 0 && (
+        <div className="chips" data-testid="filter-chips">
+          {chips.map((c) => (
+            <span key={c.key} className="chip" data-testid="filter-chip" data-key={c.key}>
+              <span className="chip-field">{(t as unknown as Record<string, string>)[c.field] ?? c.field}</span> {c.value}
+              <button type="button" aria-label={t.chipRemove} title={t.chipRemove} data-testid={`chip-remove-${c.key}`}
+                onClick={() => onQuery(withoutChip(query, c.key))}>×</button>
+            </span>
+          ))}
+          <button type="button" className="link" data-testid="search-clear" onClick={() => {
+            setText('')
+            onQuery({ ...emptySearch(), sort: query.sort })
+          }}>{t.clear}</button>
+        </div>
+      )}
+      <ErrorMessage error={optionsError ?? error} />
+      {notice && <div className="notice" role="status" onClick={() => setNotice('')}>{notice}</div>}
+
+      <div className="results-head">
+        {res && <span className="result-count" data-testid="result-count">{t.count(res.total, res.totalAtLeast)}</span>}
+        {busy && <Spinner text={t.searching} />}
+        {selected.size > 0 && (
+          <span className="selection" data-testid="selection">
+            {t.selected(selected.size)}
+            <button type="button" className="link" data-testid="selection-clear" onClick={() => setSelected(new Set())}>{t.selectionClear}</button>
+          </span>
+        )}
+        <span className="push-right keys-hint muted">{t.keysHint}</span>
+        <button type="button" data-testid="export-open" disabled={!res || res.total === 0} onClick={() => setExporting(true)}>{t.exportButton}</button>
+      </div>
+      {selected.size > 0 && (
+        <div className="bulk-area" data-testid="bulk-area">
+          <BulkBar rows={plan.gateway} selected={plan.gateway.map((r) => r.id)} onDone={() => {
+            setSelected(new Set())
+            reload()
+          }} />
+          {plan.inquire.length > 0 && <BulkInquire rows={plan.inquire} onDone={reload} />}
+          {(plan.review.length > 0 || plan.inquire.length > 0) && (
+            <span className="muted bulk-note" data-testid="bulk-review-note">{t.bulkReviewNote(plan.review.length, plan.inquire.length)}</span>
+          )}
+        </div>
+      )}
+      {exporting && res && <ExportDialog query={query} count={res.total} onClose={() => setExporting(false)} />}
+      {res && rows.length === 0 && !busy && (emptyHint && isEmptySearch(query) ? emptyHint : <p className="muted" data-testid="no-results">{t.noResults}</p>)}
+      <div className="table-scroll" ref={scrollRef} data-testid="result-scroll" hidden={!res || rows.length === 0}>
+        <table className="orders dense" data-testid="result-table" aria-rowcount={count}>
+          <colgroup>
+            {table.getAllLeafColumns().map((c) => <col key={c.id} className={`col-${c.id}`} />)}
+          </colgroup>
+          <thead>
+            {table.getHeaderGroups().map((g) => (
+              <tr key={g.id}>
+                {g.headers.map((h) => {
+                  const id = h.column.id
+                  if (id === 'select') {
+                    return (
+                      <th key={h.id}><input type="checkbox" aria-label={t.selectAll} data-testid="select-all" checked={allSelected} title={t.selectAllHint}
+                        onChange={() => setSelected(allSelected ? new Set() : new Set(allIds))} /></th>
+                    )
+                  }
+                  const on = sort.column === id
+                  return (
+                    <th key={h.id} className={id === 'total' ? 'num' : ''} aria-sort={on ? (sort.desc ? 'descending' : 'ascending') : undefined}>
+                      {sortable(id)
+                        ? <button type="button" className="sort" data-testid={`sort-${id}`} onClick={() => onQuery({ ...query, sort: nextSort(query.sort, id), page: 1, after: undefined })}>
+                          <table.FlexRender header={h} />{on && <span aria-hidden="true">{sort.desc ? ' ▼' : ' ▲'}</span>}
+                        </button>
+                        : <table.FlexRender header={h} />}
+                    </th>
+                  )
+                })}
+              </tr>
+            ))}
+          </thead>
+          <tbody>
+            {items.length > 0 && items[0].start > 0 && <tr className="spacer" style={{ height: items[0].start }} aria-hidden="true"><td colSpan={8} /></tr>}
+            {items.map((it) => {
+              const r = table.getRowModel().rows[it.index]
+              if (!r) {
+                return <tr key={`p${it.index}`} className="placeholder" style={{ height: ROW_HEIGHT }}><td colSpan={8}><span className="skeleton" /></td></tr>
+              }
+              const o = r.original
+              const isSel = selected.has(o.id)
+              return (
+                <tr key={o.id} data-testid="result-row" data-order-no={o.orderNo} data-index={it.index} style={{ height: ROW_HEIGHT }}
+                  className={`${isSel ? 'selected' : ''} ${it.index === active ? 'active' : ''}`} aria-selected={isSel}
+                  onClick={(e) => {
+                    if (e.shiftKey || e.ctrlKey || e.metaKey) {
+                      e.preventDefault()
+                      pick(it.index, e.shiftKey)
+                      return
+                    }
+                    onOpen(o.id)
+                  }}>
+                  {r.getAllCells().map((c) => (
+                    <td key={c.id} className={c.column.id === 'total' ? 'num' : c.column.id === 'orderNo' ? 'mono' : ''}
+                      onClick={c.column.id === 'select' ? (e) => e.stopPropagation() : undefined}>
+                      {c.column.id === 'select'
+                        ? <input type="checkbox" aria-label={o.orderNo} data-testid="select-row" checked={isSel} onChange={() => {}}
+                          onClick={(e) => {
+                            e.stopPropagation()
+                            pick(it.index, e.shiftKey)
+                          }} />
+                        : <table.FlexRender cell={c} />}
+                    </td>
+                  ))}
+                </tr>
+              )
+            })}
+            {items.length > 0 && <tr className="spacer" style={{ height: Math.max(0, count * ROW_HEIGHT - items[items.length - 1].end) }} aria-hidden="true"><td colSpan={8} /></tr>}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  )
+}
+
+type Dict = ReturnType<typeof useT>
+const helper = createColumnHelper<typeof features, OrderRow>()
+const features = tableFeatures({})
+
+// useOrderTable describes the 受注一覧's columns to TanStack Table (sorting is the
+// store's: a header click asks for another sort).
+function useOrderTable(rows: OrderRow[], t: Dict) {
+  const columns = useMemo(() => helper.columns([
+    helper.display({ id: 'select', header: '' }),
+    helper.accessor('orderNo', { id: 'orderNo', header: () => t.orderNo, cell: (c) => c.getValue() }),
+    helper.accessor('orderedAt', { id: 'orderedAt', header: () => t.orderedAt, cell: (c) => dateTime(c.getValue()) }),
+    helper.accessor('customerName', {
+      id: 'customerName', header: () => t.customerName,
+      cell: (c) => <>{c.getValue()}<span className="sub"> {c.row.original.customerKana}</span></>,
+    }),
+    helper.accessor('paymentMethod', { id: 'paymentMethod', header: () => t.paymentMethod, cell: (c) => t.label(c.getValue()) }),
+    helper.accessor('total', { id: 'total', header: () => t.total, cell: (c) => yen(c.getValue(), t.lang) }),
+    helper.accessor('paymentState', {
+      id: 'paymentState', header: () => t.paymentState,
+      cell: (c) => {
+        const r = c.row.original
+        return (
+          <>
+            <Badge label={r.paymentState} kind="payment" />
+            {r.inFlight && <span className="tag warn">{t.inFlight}</span>}
+            {r.authDaysLeft !== null && <span className={`days ${r.authDaysLeft <= 7 ? 'warn' : ''}`}>{t.daysLeft(r.authDaysLeft)}</span>}
+          </>
+        )
+      },
+    }),
+    helper.accessor('status', { id: 'status', header: () => t.status, cell: (c) => <Badge label={c.getValue()} kind="status" /> }),
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  ]), [t.lang])
+  return useTable({ features, columns, data: rows, getRowId: (r: OrderRow) => String(r.id) })
+}
+
+// SavedSearches: the operator's named searches (this PC), one click to run again.
+function SavedSearches({ saved, query, onPick, onDelete, onSave }: {
+  saved: SavedSearch[]; query: OrderSearch; onPick: (q: OrderSearch) => void; onDelete: (name: string) => void; onSave: () => void
+}) {
+  const t = useT()
+  const current = saved.find((s) => JSON.stringify({ ...s.query, page: 1 }) === JSON.stringify({ ...query, page: 1, after: undefined }))
+  return (
+    <div className="saved" data-testid="saved-searches">
+      <select data-testid="saved-select" aria-label={t.savedSearches} value={current?.name ?? ''} onChange={(e) => {
+        const s = saved.find((x) => x.name === e.target.value)
+        if (s) onPick(s.query)
+      }}>
+        <option value="">{saved.length ? t.savedSearches : t.savedNone}</option>
+        {saved.map((s) => <option key={s.name} value={s.name}>{s.name}</option>)}
+      </select>
+      {current
+        ? <button type="button" data-testid="saved-delete" onClick={() => onDelete(current.name)}>{t.savedDelete}</button>
+        : <button type="button" data-testid="save-search" disabled={isEmptySearch(query)} onClick={onSave}>{t.saveSearch}</button>}
+    </div>
+  )
+}
+
+// AdvancedForm is the back offices' full search form, folded out under the quick box.
+function AdvancedForm({ query, options, onQuery }: { query: OrderSearch; options: Options | null; onQuery: (q: OrderSearch) => void }) {
+  const t = useT()
+  const [form, setForm] = useState<OrderSearch>(query)
+  useEffect(() => setForm(query), [query])
   const set = <K extends keyof OrderSearch>(k: K, v: OrderSearch[K]) => setForm((f) => ({ ...f, [k]: v }))
   const toggle = (k: 'statuses' | 'methods' | 'paymentStates', code: string) =>
     setForm((f) => ({ ...f, [k]: f[k].includes(code) ? f[k].filter((c) => c !== code) : [...f[k], code] }))
-  const submit = (e?: React.FormEvent) => {
-    e?.preventDefault()
-    onQuery({ ...form, page: 1 })
-  }
-  const pages = page ? Math.max(1, Math.ceil(page.total / page.pageSize)) : 1
-
-  const text = (k: keyof OrderSearch, label: string, testId: string, placeholder = '') => (
+  const text = (k: keyof OrderSearch, label: string, testId: string, placeholder: string) => (
     <label className="field">
       <span>{label}</span>
-      <input data-testid={testId} value={form[k] as string} placeholder={placeholder}
-        onChange={(e) => set(k, e.target.value as never)} />
+      <input data-testid={testId} value={form[k] as string} placeholder={placeholder} onChange={(e) => set(k, e.target.value as never)} />
     </label>
   )
-
+  const range = (label: string, a: keyof OrderSearch, b: keyof OrderSearch, ta: string, tb: string, placeholder: string, day = false) => (
+    <label className="field range">
+      <span>{label}</span>
+      <input data-testid={ta} value={day ? showDay(form[a] as string) : (form[a] as string)} placeholder={placeholder} inputMode={day ? undefined : 'numeric'}
+        onChange={(e) => set(a, e.target.value as never)} />
+      <em>〜</em>
+      <input data-testid={tb} value={day ? showDay(form[b] as string) : (form[b] as string)} placeholder={placeholder} inputMode={day ? undefined : 'numeric'}
+        onChange={(e) => set(b, e.target.value as never)} />
+    </label>
+  )
+  const checks = (k: 'statuses' | 'methods' | 'paymentStates', legend: string, prefix: string) => (
+    <fieldset>
+      <legend>{legend}</legend>
+      {options?.[k].map((s) => (
+        <label key={s.code}>
+          <input type="checkbox" data-testid={`${prefix}-${s.code}`} checked={form[k].includes(s.code)} onChange={() => toggle(k, s.code)} /> {t.label(s)}
+        </label>
+      ))}
+    </fieldset>
+  )
   return (
-    <section className="page">
-      <h1>{t.navOrders}</h1>
-      <form className="search" data-testid="search-form" onSubmit={submit}>
-        <div className="grid">
-          <label className="field range">
-            <span>{t.orderNo}</span>
-            <input data-testid="search-order-from" value={form.orderNoFrom} onChange={(e) => set('orderNoFrom', e.target.value)} />
-            <em>〜</em>
-            <input data-testid="search-order-to" value={form.orderNoTo} onChange={(e) => set('orderNoTo', e.target.value)} />
-          </label>
-          {text('name', t.customerName, 'search-name', '山田')}
-          {text('kana', t.kana, 'search-kana', 'ヤマダ')}
-          {text('email', t.email, 'search-email')}
-          {text('tel', t.tel, 'search-tel')}
-          {text('product', t.product, 'search-product')}
-          <label className="field range">
-            <span>{t.orderedAt}</span>
-            <input type="date" data-testid="search-ordered-from" value={form.orderedFrom} onChange={(e) => set('orderedFrom', e.target.value)} />
-            <em>〜</em>
-            <input type="date" data-testid="search-ordered-to" value={form.orderedTo} onChange={(e) => set('orderedTo', e.target.value)} />
-          </label>
-          <label className="field range">
-            <span>{t.updatedAt}</span>
-            <input type="date" data-testid="search-updated-from" value={form.updatedFrom} onChange={(e) => set('updatedFrom', e.target.value)} />
-            <em>〜</em>
-            <input type="date" data-testid="search-updated-to" value={form.updatedTo} onChange={(e) => set('updatedTo', e.target.value)} />
-          </label>
-          <label className="field range">
-            <span>{t.total}</span>
-            <input inputMode="numeric" data-testid="search-total-min" value={form.totalMin} onChange={(e) => set('totalMin', e.target.value)} />
-            <em>〜</em>
-            <input inputMode="numeric" data-testid="search-total-max" value={form.totalMax} onChange={(e) => set('totalMax', e.target.value)} />
-          </label>
-        </div>
-        {options && (
-          <div className="checks">
-            <fieldset>
-              <legend>{t.status}</legend>
-              {options.statuses.map((s) => (
-                <label key={s.code}>
-                  <input type="checkbox" data-testid={`search-status-${s.code}`} checked={form.statuses.includes(s.code)}
-                    onChange={() => toggle('statuses', s.code)} /> {t.label(s)}
-                </label>
-              ))}
-            </fieldset>
-            <fieldset>
-              <legend>{t.paymentMethod}</legend>
-              {options.methods.map((s) => (
-                <label key={s.code}>
-                  <input type="checkbox" data-testid={`search-method-${s.code}`} checked={form.methods.includes(s.code)}
-                    onChange={() => toggle('methods', s.code)} /> {t.label(s)}
-                </label>
-              ))}
-            </fieldset>
-            <fieldset>
-              <legend>{t.paymentState}</legend>
-              {options.paymentStates.map((s) => (
-                <label key={s.code}>
-                  <input type="checkbox" data-testid={`search-payment-state-${s.code}`} checked={form.paymentStates.includes(s.code)}
-                    onChange={() => toggle('paymentStates', s.code)} /> {t.label(s)}
-                </label>
-              ))}
-            </fieldset>
-          </div>
-        )}
-        <div className="buttons">
-          <button type="submit" className="primary" data-testid="search-submit">{t.search}</button>
-          <button type="button" data-testid="search-clear" onClick={() => {
-            setForm(emptySearch())
-            onQuery(emptySearch())
-          }}>{t.clear}</button>
-        </div>
-      </form>
-
-      <ErrorMessage error={error} />
-      <div className="results-head">
-        <h2>{t.results}</h2>
-        {page && <span data-testid="result-count">{t.count(page.total, page.totalAtLeast)}</span>}
-        {busy && <Spinner text={t.searching} />}
-        <button className="push-right" data-testid="export-open" disabled={!page || page.total === 0} onClick={() => setExporting(true)}>{t.exportButton}</button>
+    <form className="search advanced" data-testid="search-advanced-form" onSubmit={(e) => {
+      e.preventDefault()
+      onQuery({ ...form, page: 1, after: undefined })
+    }}>
+      <div className="grid">
+        {range(t.orderNo, 'orderNoFrom', 'orderNoTo', 'search-order-from', 'search-order-to', t.phNumber)}
+        {text('name', t.customerName, 'search-name', t.phName)}
+        {text('kana', t.kana, 'search-kana', t.phKana)}
+        {text('email', t.email, 'search-email', t.phPart)}
+        {text('tel', t.tel, 'search-tel', t.phTel)}
+        {text('product', t.product, 'search-product', t.phPart)}
+        {range(t.orderedAt, 'orderedFrom', 'orderedTo', 'search-ordered-from', 'search-ordered-to', t.phDay, true)}
+        {range(t.updatedAt, 'updatedFrom', 'updatedTo', 'search-updated-from', 'search-updated-to', t.phDay, true)}
+        {range(t.total, 'totalMin', 'totalMax', 'search-total-min', 'search-total-max', t.phYen)}
       </div>
-      {exporting && page && <ExportDialog query={query} count={page.total} onClose={() => setExporting(false)} />}
-      {page && page.rows.length === 0 && !busy && (emptyHint && isEmptySearch(query) ? emptyHint : <p className="muted" data-testid="no-results">{t.noResults}</p>)}
-      {page && page.rows.length > 0 && <OrderTable rows={page.rows} onOpen={onOpen} />}
-      {page && page.total > page.pageSize && (
-        <div className="pager">
-          <button disabled={query.page <= 1} onClick={() => onQuery({ ...query, page: query.page - 1 })}>{t.prev}</button>
-          <span>{t.page(query.page, pages)}</span>
-          <button disabled={query.page >= pages} data-testid="page-next" onClick={() => onQuery({ ...query, page: query.page + 1 })}>{t.next}</button>
+      {options && (
+        <div className="checks">
+          {checks('statuses', t.status, 'search-status')}
+          {checks('methods', t.paymentMethod, 'search-method')}
+          {checks('paymentStates', t.paymentState, 'search-payment-state')}
         </div>
       )}
-    </section>
+      <div className="buttons">
+        <button type="submit" className="primary" data-testid="search-submit">{t.search}</button>
+      </div>
+    </form>
+  )
+}
+
+// BulkInquire asks the gateway about each selected order whose operation's outcome is
+// not known yet (一括照会): the same inquiry 受注詳細's 照会 sends, one order at a time.
+function BulkInquire({ rows, onDone }: { rows: OrderRow[]; onDone: () => void }) {
+  const api = useApi()
+  const t = useT()
+  const [running, setRunning] = useState(false)
+  const [results, setResults] = useState<{ orderNo: string; ok: boolean; message: string }[]>([])
+  const run = async () => {
+    setRunning(true)
+    setResults([])
+    const out: { orderNo: string; ok: boolean; message: string }[] = []
+    for (const r of rows) {
+      try {
+        const d = await api.detail(r.id)
+        const ops = d.payments.flatMap((p) => p.operations).filter((op) => ['pending', 'sent', 'unknown'].includes(op.state.code))
+        for (const op of ops) {
+          const res = await api.resolve(op.id)
+          out.push({ orderNo: r.orderNo, ok: true, message: res.message })
+        }
+      } catch (e) {
+        const err = toUIError(e)
+        out.push({ orderNo: r.orderNo, ok: false, message: t.lang === 'en' ? err.messageEn || err.message : err.message })
+      }
+      setResults([...out])
+    }
+    setRunning(false)
+    onDone()
+  }
+  return (
+    <div className="bulk-inquire" data-testid="bulk-inquire">
+      <button type="button" className="primary" data-testid="bulk-inquire-run" disabled={running} onClick={run}>{t.bulkInquire(rows.length)}</button>
+      {results.length > 0 && (
+        <ul className="bulk-inquire-results">
+          {results.map((r, i) => <li key={i} className={r.ok ? '' : 'warn'} data-testid="bulk-inquire-item"><span className="mono">{r.orderNo}</span> {r.message}</li>)}
+        </ul>
+      )}
+    </div>
   )
 }
 
