@@ -9,11 +9,12 @@ import type { HomeTarget } from './pages/Home'
 import { ImportPage } from './pages/Import'
 import { OrderDetail } from './pages/OrderDetail'
 import { OrderList } from './pages/OrderList'
-import { Settings } from './pages/Settings'
+import { Reports } from './pages/Reports'
+import { RestoreNoteBanner, Settings } from './pages/Settings'
 import { GettingStarted, Welcome } from './pages/Welcome'
 import { Work } from './pages/Work'
 
-type View = { name: 'home' } | { name: 'orders' } | { name: 'order'; id: number; from: 'orders' | 'work' } | { name: 'work' } | { name: 'settings' } | { name: 'import' }
+type View = { name: 'home' } | { name: 'orders' } | { name: 'order'; id: number; from: 'orders' | 'work' } | { name: 'work' } | { name: 'settings' } | { name: 'import' } | { name: 'reports' }
 
 // The screen a window opens on: ホーム, or the one its address names (#orders, #work…),
 // so a reload keeps the screen and a test can start on the list.
@@ -101,6 +102,7 @@ export default function App() {
             {nav('orders', 'nav-orders', t.navOrders, view.name === 'orders' || (view.name === 'order' && view.from === 'orders'))}
             {nav('import', 'nav-import', t.navImport, view.name === 'import')}
             {nav('work', 'nav-work', t.navWork, view.name === 'work' || (view.name === 'order' && view.from === 'work'), attention(overview))}
+            {nav('reports', 'nav-reports', t.rep.nav, view.name === 'reports')}
             {nav('settings', 'nav-settings', t.navSettings, view.name === 'settings')}
           </>}
           {info?.demo && <div className="demo-flag" data-testid="demo-mode" title={t.demoNotice}>{t.demo}<small>{t.demoFlagNote}</small></div>}
@@ -108,6 +110,7 @@ export default function App() {
         <main>
           {toast && <div className="toast" role="status" onClick={() => setToast('')}>{toast}</div>}
           <ErrorMessage error={error} />
+          {info && !setup && <RestoreNoteBanner />}
           {!info && !error && <Spinner text={t.loading} />}
           {info && setup && <Welcome onDone={() => {
             setView({ name: 'orders' })
@@ -124,6 +127,7 @@ export default function App() {
               setView(view.from === 'work' ? { name: 'work' } : { name: 'orders' })
               setQuery((q) => ({ ...q })) // refresh the list: states may have changed
             }} />}
+            {view.name === 'reports' && <Reports />}
             {view.name === 'settings' && <Settings info={info} onChanged={loadInfo} />}
           </>}
         </main>

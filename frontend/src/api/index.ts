@@ -6,6 +6,7 @@ import type {
   ExportResult, FeeRow, GatewayKindInfo, HoldRow, ImportFieldSpec, ImportFileInfo, ImportLayout, ImportPreview, ImportRequest, ImportResult,
   Info, LinkProgress, LinkRow, OperationResult, OrderDetail, OrderPage, OrderRow, OrderSearch, Options, Overview, ProfileInput, ProfileView,
   RefundRow, Rules, StockRow, SyncState, TestResult, TxIds, TxView, UIError, WorkListInfo,
+  CertificateView, DueView, FeeSchedule, FeesView, ReportQuery, ReportTable, RestoreChoice, RestoreNote, SalesView, SyncRun,
 } from './types'
 
 export * from './types'
@@ -37,8 +38,23 @@ export interface Api {
   saveRules(r: Rules): Promise<void>
   backups(): Promise<Backups>
   backup(): Promise<BackupInfo>
-  restore(name: string): Promise<void>
+  restore(name: string): Promise<RestoreChoice | void> // checked first; applied at the next start
+  restoreFromFile(path: string): Promise<RestoreChoice | null> // path '' = the OS open dialog; null when cancelled
   cancelRestore(): Promise<void>
+  saveBackupSettings(auto: boolean, keep: string): Promise<void>
+  restoreNote(): Promise<RestoreNote | null> // what the restore at this start did
+  dismissRestoreNote(): Promise<void>
+  restart(): Promise<void>
+  syncRuns(): Promise<SyncRun[]>
+  // 売上集計
+  reportSales(q: ReportQuery): Promise<SalesView>
+  reportOutstanding(q: ReportQuery): Promise<DueView>
+  reportDeposits(q: ReportQuery): Promise<DueView>
+  reportFees(month: string): Promise<FeesView>
+  feeSchedules(): Promise<FeeSchedule[]>
+  saveFeeSchedule(profileId: number, fees: Record<string, string>): Promise<void>
+  // CSV出力 of a report table; path '' = the save dialog ({path:''} when cancelled)
+  exportReport(table: ReportTable, q: ReportQuery, month: string, encoding: ExportEncoding, path: string): Promise<ExportResult>
   workLists(): Promise<WorkListInfo[]>
   workList(code: string): Promise<OrderRow[]>
   syncStatus(): Promise<SyncState>
@@ -60,6 +76,10 @@ export interface Api {
   saveProfile(p: ProfileInput): Promise<ProfileView>
   deleteProfile(id: number): Promise<void>
   testProfile(id: number): Promise<TestResult>
+  testProfileDraft(p: ProfileInput): Promise<TestResult> // before saving; cancelProfileTest stops it
+  cancelProfileTest(): Promise<void>
+  readCertificate(path: string, password: string): Promise<CertificateView | null> // path '' = the open dialog
+  checkCertificate(content: string, password: string): Promise<CertificateView>
   bulkStart(intent: string, paymentIds: number[]): Promise<number>
   bulkCancel(jobId: number): Promise<boolean>
   bulkRetryFailed(jobId: number): Promise<number>

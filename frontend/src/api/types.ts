@@ -267,6 +267,7 @@ export interface SecretInfo { name: string; label: string; required: boolean; se
 export interface GatewayKindInfo {
   code: string; ja: string; merchantLabel: string; subLabel: string; secrets: SecretInfo[]
   defaultExpiryDays: number; testHost: string; productionHost: string; supported: boolean
+  merchantHelp?: string; subHelp?: string; secretsHelp?: string // where the gateway's console / papers give each value
 }
 export interface ProfileView {
   id: number; name: string; kind: string; kindLabel: string; demo: boolean; environment: string; host: string
@@ -274,6 +275,8 @@ export interface ProfileView {
   autoCapture: boolean; secrets: SecretInfo[]; differenceInquiry: boolean
   linkRule: LinkRule; linkRuleText: string
   salesCancelFrom?: string; salesCancelDays?: number // Paygent: 売上取消の期限 from 'sale' | 'auth', days ('' / 0 for other gateways)
+  // Paygent's saved client certificate: whose, until when; certProblem says why it cannot be read
+  certSubject?: string; certNotAfter?: string; certDaysLeft?: number; certExpiring?: boolean; certProblem?: string
 }
 export interface ProfileInput {
   id: number; name: string; kind: string; environment: string; host: string; merchantId: string; subId: string
@@ -282,9 +285,35 @@ export interface ProfileInput {
   salesCancelFrom: string; salesCancelDays: string // Paygent only: 'sale' | 'auth', days as typed ('' = 60)
 }
 export interface TestResult { ok: boolean; message: string }
-export interface Rules { syncIntervalMinutes: string; netBankAutoCancel: boolean; staleProcessingMinutes: string; recheckDays: string }
-export interface BackupInfo { name: string; size: number; created: string }
-export interface Backups { list: BackupInfo[]; restorePending: string }
+export interface Rules {
+  syncIntervalMinutes: string; netBankAutoCancel: boolean; staleProcessingMinutes: string; recheckDays: string
+  expiryWarningDays?: string
+}
+// kind: manual | auto | before_restore | before_update | from_file
+export interface BackupInfo { name: string; size: number; created: string; kind?: string }
+export interface Backups { list: BackupInfo[]; restorePending: string; auto?: boolean; keep?: number; folder?: string }
+export interface RestoreChoice { name: string; orders: number; payments: number; lastOrder: string }
+export interface RestoreNote { name: string; created: string; orders: number; lastOrder: string; previous: string; refused: string }
+export interface SyncRun {
+  startedAt: string; finishedAt: string; full: boolean; checked: number; deposits: number; expired: number; updated: number
+  drifts: number; resolved: number; holds: number; offline: string[]; errors: string[]
+}
+export interface CertificateView {
+  content: string; format: 'pem' | 'pkcs12'; fileName: string; subject: string; notAfter: string; daysLeft: number; expiring: boolean
+}
+
+// 売上集計
+export interface ReportQuery { from: string; to: string; granularity: 'day' | 'week' | 'month'; basis: 'sale' | 'ordered'; profileIds: number[]; methods: string[] }
+export interface Figures { count: number; gross: number; refunded: number; net: number }
+export interface SalesLine extends Figures { period: number; profileId: number; profileName: string; method: Label }
+export interface SalesView { periods: { label: string; start: string }[]; lines: SalesLine[]; perPeriod: Figures[]; total: Figures }
+export interface DueLine { day: string; daysLeft: number; profileName: string; method: Label; count: number; amount: number }
+export interface DueBand { code: string; count: number; amount: number }
+export interface DueView { lines: DueLine[]; bands: DueBand[]; total: DueBand }
+export interface FeeLine { profileId: number; profileName: string; kind: Label; billable: number; unresolved: number; feePerOp: number; fee: number }
+export interface FeesView { month: string; lines: FeeLine[]; billable: number; unresolved: number; total: number }
+export interface FeeSchedule { profileId: number; profileName: string; default: number; kinds: Label[]; fees: Record<string, string> }
+export type ReportTable = 'sales' | 'outstanding' | 'deposits' | 'fees'
 
 export interface BulkItem { paymentId: number; orderId: number; orderNo: string; customerName: string; state: string; message: string }
 export interface BulkJob { id: number; intent: string; state: string; total: number; counts: Record<string, number>; items: BulkItem[] }

@@ -7,10 +7,11 @@ import * as Gateways from '../../wailsjs/go/app/Gateways'
 import * as Import from '../../wailsjs/go/app/Import'
 import * as Link from '../../wailsjs/go/app/Link'
 import * as Support from '../../wailsjs/go/app/Support'
+import * as Reports from '../../wailsjs/go/app/Reports'
 import { EventsOn } from '../../wailsjs/runtime/runtime'
 import type { Api } from './index'
 import type {
-  ActionInput, ConsoleImportRequest, ExportEncoding, ImportLayout, ImportRequest, OrderSearch, ProfileInput, Rules, TxIds,
+  ActionInput, ConsoleImportRequest, ExportEncoding, ImportLayout, ImportRequest, OrderSearch, ProfileInput, ReportQuery, Rules, TxIds,
 } from './types'
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -37,8 +38,22 @@ export const wailsApi: Api = {
   saveRules: (r: Rules) => Settings.SaveRules(r as any),
   backups: () => Settings.Backups() as Promise<any>,
   backup: () => Settings.Backup() as Promise<any>,
-  restore: (name: string) => Settings.Restore(name),
+  restore: (name: string) => Settings.Restore(name) as Promise<any>,
+  restoreFromFile: (path: string) => Settings.RestoreFromFile(path) as Promise<any>,
   cancelRestore: () => Settings.CancelRestore(),
+  saveBackupSettings: (auto: boolean, keep: string) => Settings.SaveBackupSettings(auto, keep),
+  restoreNote: () => Settings.RestoreNote() as Promise<any>,
+  dismissRestoreNote: () => Settings.DismissRestoreNote(),
+  restart: () => Settings.Restart(),
+  syncRuns: () => Settings.SyncRuns() as Promise<any>,
+  reportSales: (q: ReportQuery) => Reports.Sales(q as any) as Promise<any>,
+  reportOutstanding: (q: ReportQuery) => Reports.Outstanding(q as any) as Promise<any>,
+  reportDeposits: (q: ReportQuery) => Reports.Deposits(q as any) as Promise<any>,
+  reportFees: (month: string) => Reports.Fees(month) as Promise<any>,
+  feeSchedules: () => Reports.FeeSchedules() as Promise<any>,
+  saveFeeSchedule: (id: number, fees: Record<string, string>) => Reports.SaveFeeSchedule(id, fees),
+  exportReport: (table: string, q: ReportQuery, month: string, enc: ExportEncoding, path: string) =>
+    Reports.ExportCSV(table, q as any, month, enc, path) as Promise<any>,
   workLists: () => Work.Lists() as Promise<any>,
   workList: (code: string) => Work.List(code) as Promise<any>,
   syncStatus: () => Work.SyncStatus() as Promise<any>,
@@ -59,6 +74,10 @@ export const wailsApi: Api = {
   saveProfile: (p: ProfileInput) => Gateways.Save(p as any) as Promise<any>,
   deleteProfile: (id: number) => Gateways.Delete(id),
   testProfile: (id: number) => Gateways.Test(id) as Promise<any>,
+  testProfileDraft: (p: ProfileInput) => Gateways.TestDraft(p as any) as Promise<any>,
+  cancelProfileTest: () => Gateways.CancelTest(),
+  readCertificate: (path: string, password: string) => Gateways.ReadCertificate(path, password) as Promise<any>,
+  checkCertificate: (content: string, password: string) => Gateways.CheckCertificate(content, password) as Promise<any>,
   bulkStart: (intent: string, ids: number[]) => Payments.BulkStart(intent, ids),
   bulkCancel: (jobId: number) => Payments.BulkCancel(jobId),
   bulkRetryFailed: (jobId: number) => Payments.BulkRetryFailed(jobId),

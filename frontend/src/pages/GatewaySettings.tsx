@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'react'
 import { toUIError, useApi } from '../api'
-import type { GatewayKindInfo, LinkRule, ProfileInput, ProfileView, TestResult, UIError } from '../api'
+import type { CertificateView, GatewayKindInfo, LinkRule, ProfileInput, ProfileView, TestResult, UIError } from '../api'
 import { ErrorMessage, Spinner } from '../components/common'
-import { useT } from '../i18n'
+import { dateTime, useT } from '../i18n'
 
 const allMethods: [string, string][] = [['card', 'クレジットカード決済'], ['konbini', 'コンビニ決済'], ['payeasy', 'ATM決済(ペイジー)'], ['netbank', '銀行ネット決済']]
 
@@ -55,6 +55,9 @@ export function GatewaySettings() {
   const [tests, setTests] = useState<Record<number, TestResult | 'running'>>({})
   const [confirmDelete, setConfirmDelete] = useState<ProfileView | null>(null)
   const [rulePreset, setRulePreset] = useState<LinkRulePreset>('plain')
+  // The form's 接続テスト: 'running', or its result for the form as it was tested.
+  const [draftTest, setDraftTest] = useState<TestResult | 'running' | null>(null)
+  const [cert, setCert] = useState<CertificateView | null>(null)
 
   const load = useCallback(() => {
     api.profiles().then(setList).catch((e) => setError(toUIError(e)))
@@ -65,16 +68,73 @@ export function GatewaySettings() {
   }, [api, load])
 
   const kind = kinds.find((k) => k.code === form?.kind)
-  const set = <K extends keyof ProfileInput>(k: K, v: ProfileInput[K]) => setForm((f) => (f ? { ...f, [k]: v } : f))
+  const set = <K extends keyof ProfileInput>(k: K, v: ProfileInput[K]) => {
+    setForm((f) => (f ? { ...f, [k]: v } : f))
+    setDraftTest(null) // a change is tested again before it is saved
+  }
+  const close = () => {
+    setForm(null)
+    setError(null)
+    setDraftTest(null)
+    setCert(null)
+  }
+  // Save tests the profile as typed first; a failed test saves nothing. The operator
+  // may still save a profile whose test failed (a gateway down today), once told.
   const save = async (e: React.FormEvent) => {
     e.preventDefault()
     if (!form) return
     setError(null)
+    let result = draftTest
+    if (!result || result === 'running') {
+      setDraftTest('running')
+      try {
+        result = await api.testProfileDraft(form)
+      } catch (err) {
+        setDraftTest(null)
+        setError(toUIError(err))
+        return
+      }
+      setDraftTest(result)
+      if (!result.ok) return
+    }
     try {
       await api.saveProfile(form)
-      setForm(null)
+      close()
       load()
     } catch (err) {
+      setError(toUIError(err))
+    }
+  }
+  const testDraft = async () => {
+    if (!form) return
+    setError(null)
+    setDraftTest('running')
+    try {
+      setDraftTest(await api.testProfileDraft(form))
+    } catch (err) {
+      setDraftTest(null)
+      setError(toUIError(err))
+    }
+  }
+  const pickCert = async () => {
+    if (!form) return
+    setError(null)
+    try {
+      const c = await api.readCertificate('', form.secrets.client_cert_pass ?? '')
+      if (!c) return
+      setCert(c)
+      set('secrets', { ...form.secrets, client_cert: c.content })
+    } catch (err) {
+      setError(toUIError(err))
+    }
+  }
+  const checkCert = async () => {
+    if (!form?.secrets.client_cert) return
+    setError(null)
+    try {
+      setCert(await api.checkCertificate(form.secrets.client_cert, form.secrets.client_cert_pass ?? ''))
+    } catch (err) {
+      setCert(null)
       setError(toUIError(err))
     }
   }
@@ -88,6 +148,8 @@ export function GatewaySettings() {
     }
   }
   const edit = (p: ProfileView) => {
+    setDraftTest(null)
+    setCert(null)
     const linkRule = p.linkRule ?? linkRulePresets.plain
     setRulePreset(presetOf(linkRule))
     setForm({
@@ -126,6 +188,13 @@ export function GatewaySettings() {
               </div>
             )}
             {!p.demo && p.linkRuleText && <div className="sub" data-testid="profile-link-rule">{t.linkRuleTitle}: {p.linkRuleText}</div>}
+            {p.kind === 'paygent' && p.certNotAfter && (
+              <div className={p.certExpiring ? 'warn' : 'sub'} data-testid="profile-cert">
+                {t.set.certInfo(p.certSubject ?? '', dateTime(p.certNotAfter).slice(0, 10), p.certDaysLeft ?? 0)}
+                {p.certExpiring && <> — {t.set.certExpiring(p.certDaysLeft ?? 0)}</>}
+              </div>
+            )}
+            {p.kind === 'paygent' && p.certProblem && <div className="warn" data-testid="profile-cert-problem">{p.certProblem}</div>}
             {p.kind === 'paygent' && !!p.salesCancelDays && (
               <div className="sub" data-testid="profile-cancel-window">{t.salesCancelWindow}: {t.salesCancelText(p.salesCancelFrom ?? 'sale', p.salesCancelDays)}</div>
             )}
@@ -150,6 +219,8 @@ export function GatewaySettings() {
         )
       })}
       {!form && <button data-testid="profile-add" onClick={() => {
+        setDraftTest(null)
+        setCert(null)
         setRulePreset('plain')
         setForm(blank(kinds[0]?.code ?? 'gmo'))
       }}>{t.addProfile}</button>}
@@ -157,7 +228,7 @@ export function GatewaySettings() {
         <form className="profile" data-testid="profile-form" onSubmit={save}>
           <div className="form-grid">
             <label className="field"><span>{t.profileName}</span>
-              <input data-testid="profile-name" value={form.name} onChange={(e) => set('name', e.target.value)} /></label>
+              <input data-testid="profile-name" size={24} maxLength={40} value={form.name} onChange={(e) => set('name', e.target.value)} /></label>
             <label className="field"><span>{t.gateway}</span>
               <select data-testid="profile-kind" value={form.kind} disabled={form.id !== 0} onChange={(e) => set('kind', e.target.value)}>
                 {kinds.map((k) => <option key={k.code} value={k.code}>{k.ja}</option>)}
@@ -167,30 +238,43 @@ export function GatewaySettings() {
                 <option value="test">{t.envTest}</option><option value="production">{t.envProduction}</option>
               </select></label>
             <label className="field"><span>{t.host}</span>
-              <input data-testid="profile-host" value={form.host} placeholder={form.environment === 'production' ? kind?.productionHost : kind?.testHost}
+              <input data-testid="profile-host" size={36} value={form.host} placeholder={form.environment === 'production' ? kind?.productionHost : kind?.testHost}
                 onChange={(e) => set('host', e.target.value)} /></label>
             <label className="field"><span>{kind?.merchantLabel}</span>
-              <input data-testid="profile-merchant" value={form.merchantId} onChange={(e) => set('merchantId', e.target.value)} /></label>
+              <input data-testid="profile-merchant" className="mono" size={16} value={form.merchantId} onChange={(e) => set('merchantId', e.target.value)} />
+              {kind?.merchantHelp && <small className="muted help">{kind.merchantHelp}</small>}</label>
             {kind?.subLabel && <label className="field"><span>{kind.subLabel}</span>
-              <input data-testid="profile-sub" value={form.subId} onChange={(e) => set('subId', e.target.value)} /></label>}
+              <input data-testid="profile-sub" className="mono" size={16} value={form.subId} onChange={(e) => set('subId', e.target.value)} />
+              {kind?.subHelp && <small className="muted help">{kind.subHelp}</small>}</label>}
             {kind?.secrets.map((s) => {
               const saved = list.find((p) => p.id === form.id)?.secrets.find((x) => x.name === s.name)?.set
               return (
                 <label className="field" key={s.name}><span>{s.label}{!s.required && t.optionalMark}{saved && `（${t.secretSet}）`}</span>
-                  {s.name === 'client_cert' || s.name === 'ca_cert'
-                    ? <textarea data-testid={`profile-secret-${s.name}`} rows={3} value={form.secrets[s.name] ?? ''}
+                  {s.name === 'client_cert' ? (
+                    <span className="cert-pick">
+                      <button type="button" data-testid="profile-cert-file" onClick={pickCert}>{t.set.certFile}</button>
+                      {form.secrets.client_cert && <button type="button" data-testid="profile-cert-check" onClick={checkCert}>{t.set.certCheck}</button>}
+                      {cert && <small className={cert.expiring ? 'warn' : 'muted'} data-testid="profile-cert-info">
+                        {cert.fileName && `${t.set.certLoaded(cert.fileName)} — `}{t.set.certInfo(cert.subject, dateTime(cert.notAfter).slice(0, 10), cert.daysLeft)}
+                        {cert.expiring && <> — {t.set.certExpiring(cert.daysLeft)}</>}</small>}
+                      {!cert && <textarea data-testid={`profile-secret-${s.name}`} rows={2} cols={40} className="mono small" value={form.secrets[s.name] ?? ''}
+                        placeholder="-----BEGIN CERTIFICATE-----" onChange={(e) => set('secrets', { ...form.secrets, [s.name]: e.target.value })} />}
+                    </span>
+                  ) : s.name === 'ca_cert'
+                    ? <textarea data-testid={`profile-secret-${s.name}`} rows={2} cols={40} className="mono small" value={form.secrets[s.name] ?? ''}
                       onChange={(e) => set('secrets', { ...form.secrets, [s.name]: e.target.value })} />
-                    : <input type="password" autoComplete="off" data-testid={`profile-secret-${s.name}`} value={form.secrets[s.name] ?? ''}
+                    : <input type="password" autoComplete="off" size={24} data-testid={`profile-secret-${s.name}`} value={form.secrets[s.name] ?? ''}
                       onChange={(e) => set('secrets', { ...form.secrets, [s.name]: e.target.value })} />}
                 </label>
               )
             })}
             <label className="field"><span>{t.authExpiryDays}</span>
-              <input inputMode="numeric" value={form.authExpiryDays} placeholder={String(kind?.defaultExpiryDays ?? '')}
+              <input inputMode="numeric" size={5} value={form.authExpiryDays} placeholder={String(kind?.defaultExpiryDays ?? '')}
                 onChange={(e) => set('authExpiryDays', e.target.value)} /></label>
             <label className="field"><span>{t.feePerOperation}</span>
-              <input inputMode="numeric" value={form.feePerOperation} placeholder="0" onChange={(e) => set('feePerOperation', e.target.value)} /></label>
+              <input inputMode="numeric" size={6} value={form.feePerOperation} placeholder="0" onChange={(e) => set('feePerOperation', e.target.value)} /></label>
           </div>
+          {kind?.secretsHelp && <p className="muted small help" data-testid="profile-secrets-help">{t.set.whereToFind}: {kind.secretsHelp}</p>}
           <fieldset>
             <legend>{t.methods}</legend>
             {allMethods.map(([code, ja]) => (
@@ -245,12 +329,20 @@ export function GatewaySettings() {
               onChange={(e) => set('differenceInquiry', e.target.checked)} /> {t.differenceInquiry}</label>
           )}
           {kind && !kind.supported && <p className="warn">{t.notSupportedYet}</p>}
+          {draftTest === 'running' && (
+            <div className="testing" data-testid="profile-draft-testing"><Spinner text={t.set.testRunning} />
+              <button type="button" data-testid="profile-draft-stop" onClick={() => api.cancelProfileTest()}>{t.set.stopTest}</button></div>
+          )}
+          {draftTest && draftTest !== 'running' && (
+            <div className={draftTest.ok ? 'notice' : 'error'} data-testid="profile-draft-result" data-ok={draftTest.ok}>{draftTest.message}</div>
+          )}
+          {error?.code === 'credential' && /キーチェーン|keychain/i.test(error.message) && <p className="warn-box">{t.set.keychainHelp}</p>}
           <div className="buttons">
-            <button type="submit" className="primary" data-testid="profile-save">{t.save}</button>
-            <button type="button" onClick={() => {
-              setForm(null)
-              setError(null)
-            }}>{t.cancel}</button>
+            <button type="button" data-testid="profile-draft-test" disabled={draftTest === 'running'} onClick={testDraft}>{t.testConnection}</button>
+            <button type="submit" className="primary" data-testid="profile-save" disabled={draftTest === 'running'}>
+              {draftTest && draftTest !== 'running' && !draftTest.ok ? t.set.saveAnyway : t.save}</button>
+            <button type="button" onClick={close}>{t.cancel}</button>
+            <small className="muted">{t.set.testBeforeSave}</small>
           </div>
         </form>
       )}

@@ -8,13 +8,23 @@ export function Backups():Promise<app.Backups>;
 
 export function CancelRestore():Promise<void>;
 
+export function DismissRestoreNote():Promise<void>;
+
 export function Info():Promise<app.Info>;
 
 export function RemoveDemo():Promise<void>;
 
-export function Restore(arg1:string):Promise<void>;
+export function Restart():Promise<void>;
+
+export function Restore(arg1:string):Promise<app.RestoreChoice>;
+
+export function RestoreFromFile(arg1:string):Promise<app.RestoreChoice>;
+
+export function RestoreNote():Promise<app.RestoreNote>;
 
 export function Rules():Promise<app.Rules>;
+
+export function SaveBackupSettings(arg1:boolean,arg2:string):Promise<void>;
 
 export function SaveRules(arg1:app.Rules):Promise<void>;
 
@@ -25,3 +35,5 @@ export function SetOperator(arg1:string):Promise<void>;
 export function StartDemo():Promise<void>;
 
 export function StartOwnShop():Promise<void>;
+
+export function SyncRuns():Promise<Array<app.SyncRun>>;

@@ -14,6 +14,10 @@ export function CancelRestore() {
   return window['go']['app']['Settings']['CancelRestore']();
 }
 
+export function DismissRestoreNote() {
+  return window['go']['app']['Settings']['DismissRestoreNote']();
+}
+
 export function Info() {
   return window['go']['app']['Settings']['Info']();
 }
@@ -22,12 +26,28 @@ export function RemoveDemo() {
   return window['go']['app']['Settings']['RemoveDemo']();
 }
 
+export function Restart() {
+  return window['go']['app']['Settings']['Restart']();
+}
+
 export function Restore(arg1) {
   return window['go']['app']['Settings']['Restore'](arg1);
 }
 
+export function RestoreFromFile(arg1) {
+  return window['go']['app']['Settings']['RestoreFromFile'](arg1);
+}
+
+export function RestoreNote() {
+  return window['go']['app']['Settings']['RestoreNote']();
+}
+
 export function Rules() {
   return window['go']['app']['Settings']['Rules']();
+}
+
+export function SaveBackupSettings(arg1, arg2) {
+  return window['go']['app']['Settings']['SaveBackupSettings'](arg1, arg2);
 }
 
 export function SaveRules(arg1) {
@@ -48,4 +68,8 @@ export function StartDemo() {
 
 export function StartOwnShop() {
   return window['go']['app']['Settings']['StartOwnShop']();
+}
+
+export function SyncRuns() {
+  return window['go']['app']['Settings']['SyncRuns']();
 }
