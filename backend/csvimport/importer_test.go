@@ -273,11 +273,11 @@ func TestAmountsParseStrictlyAndNeverOverflow(t *testing.T) {
 	// Lines whose sum would overflow int64 are refused, not wrapped round.
 	var rows []map[string]string
 	for range 12 {
-		rows = append(rows, kd("1", "山田", "銀行振込", 999_999_999_999, 9_999_999, 1, "新規受付"))
+		rows = append(rows, kd("1", "山田", "銀行振込", 999_999_999_999, 1_000_000, 1, "新規受付"))
 	}
 	pv := preview(t, newDB(t), kdFile(t, rows...), preset(t, KessaiDesk))
 	require.NotEmpty(t, pv.Problems)
-	assert.Contains(t, pv.Problems[0].Message, "単価×数量が大きすぎます")
+	assert.Contains(t, pv.Problems[0].Message, "単価×数量が扱える範囲（99,999,999,999円まで）を超えています")
 }
 
 func TestATotalBeyondWhatAGatewayAcceptsIsRefused(t *testing.T) {
@@ -544,4 +544,19 @@ func TestAnOrderSavedBetweenPreviewAndCommitStopsTheCommit(t *testing.T) {
 	pv, err = im.Preview(context.Background(), Request{Path: path, Layout: preset(t, KessaiDesk)})
 	require.NoError(t, err)
 	assert.Equal(t, []int{1, 1}, []int{pv.New, pv.Updated})
+}
+
+// What the store would refuse at the commit (amounts beyond backend.MaxOrderAmount,
+// quantities beyond backend.MaxQuantity) is a problem of the preview, with its line.
+func TestAmountsTheStoreRefusesAreProblemsOfThePreview(t *testing.T) {
+	pv := preview(t, newDB(t), kdFile(t,
+		kd("1", "山田", "銀行振込", 100_000_000_000, 1, 100_000_000_000, "新規受付"),
+		kd("2", "山田", "銀行振込", 1, 2_000_000, 2_000_000, "新規受付"),
+		kd("3", "山田", "銀行振込", 99_999_999_999, 1, 99_999_999_999, "新規受付")), preset(t, KessaiDesk))
+	require.Len(t, pv.Problems, 2)
+	assert.Equal(t, 2, pv.Problems[0].Line)
+	assert.Contains(t, pv.Problems[0].Message, "扱える範囲（99,999,999,999円まで）を超えています")
+	assert.Equal(t, 3, pv.Problems[1].Line)
+	assert.Contains(t, pv.Problems[1].Message, "数量「2000000」は1000000以下で入力してください")
+	assert.Equal(t, 1, pv.New, "the largest amount the store takes is fine")
 }

@@ -81,6 +81,15 @@ func (p *plan) resolve(a *acc, method backend.PaymentMethod, ps *problems) ([num
 		return out, false
 	}
 	out[aTotal] = a.head[aTotal]
+	// What the store refuses (backend.Order.Validate) is said here, with its line.
+	for slot, v := range out {
+		if v < 0 || v > backend.MaxOrderAmount {
+			col := fi(amountFields[slot])
+			ps.add(col, "%s %s が扱える範囲（0〜%s）を超えています", "%s %s is out of range (0–%s)",
+				p.columnLabel(col), v, backend.MaxOrderAmount)
+			return out, false
+		}
+	}
 	sum := out[aSubtotal]
 	good := true
 	for _, part := range []struct {

@@ -374,6 +374,10 @@ func (p *plan) parseLine(rec []string, r *row, ps *problems, unknown func(FieldI
 			ps.add(f, "数量「%s」は1以上の数で入力してください", "quantity %q must be a whole number of at least 1", v[f])
 			return ln, true, false
 		}
+		if n > backend.MaxQuantity {
+			ps.add(f, "数量「%s」は%d以下で入力してください", "quantity %q must be at most %d", v[f], backend.MaxQuantity)
+			return ln, true, false
+		}
 		qty = n
 	}
 	if ln.kind == LineProduct {
@@ -392,8 +396,8 @@ func (p *plan) parseLine(rec []string, r *row, ps *problems, unknown func(FieldI
 			Variant: v[fi(FVariant)], UnitPrice: price, Quantity: qty}
 	}
 	amt, good := mulYen(price, qty)
-	if !good {
-		ps.add(fi(FUnitPrice), "単価×数量が大きすぎます", "unit price × quantity is too large")
+	if !good || amt > backend.MaxOrderAmount || amt < -backend.MaxOrderAmount {
+		ps.add(fi(FUnitPrice), "単価×数量が扱える範囲（%sまで）を超えています", "unit price × quantity is beyond %s", backend.MaxOrderAmount)
 		return ln, true, false
 	}
 	ln.amount = amt
