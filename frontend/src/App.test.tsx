@@ -42,7 +42,7 @@ describe('受注管理', () => {
   it('shows the backend message for bad input and keeps the form', async () => {
     const api = fakeApi()
     vi.mocked(api.search)
-      .mockResolvedValueOnce({ rows: [], total: 0, totalAtLeast: false, page: 1, pageSize: 50 })
+      .mockResolvedValueOnce({ rows: [], total: 0, totalAtLeast: false, page: 1, pageSize: 50, next: '' })
       .mockRejectedValueOnce({ code: 'EINVALID', message: '合計金額（下限）は半角数字で入力してください', messageEn: 'x' })
     const user = userEvent.setup()
     renderApp(api)
@@ -55,7 +55,7 @@ describe('受注管理', () => {
   })
 
   it('says "以上" when the count was capped', async () => {
-    const api = fakeApi({ search: vi.fn(async () => ({ rows: [], total: 10000, totalAtLeast: true, page: 1, pageSize: 50 })) })
+    const api = fakeApi({ search: vi.fn(async () => ({ rows: [], total: 10000, totalAtLeast: true, page: 1, pageSize: 50, next: '' })) })
     renderApp(api)
     expect(await screen.findByTestId('result-count')).toHaveTextContent('10,000件以上')
   })

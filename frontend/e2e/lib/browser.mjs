@@ -27,12 +27,24 @@ export async function open({ width = 1360, height = 880, timeout = 30000 } = {})
 }
 
 // demoShop opens the app on the demo shop: a new data folder's first window offers
-// the choice (made once per folder; a later script finds the demo already there).
-export async function demoShop(page) {
+// the choice (made once per folder; a later script finds the demo already there). The
+// window opens on ホーム; with { list: true } (the default, as the earlier scripts expect)
+// it goes on to 受注管理 with the full search form folded out.
+export async function demoShop(page, { list = true } = {}) {
   await page.goto(url)
-  await page.locator('[data-testid=welcome], [data-testid=search-form]').first().waitFor()
+  await page.locator('[data-testid=welcome], [data-testid=home], [data-testid=search-form]').first().waitFor()
   if (await page.getByTestId('welcome').isVisible()) await page.getByTestId('welcome-demo').click()
-  await page.getByTestId('search-form').waitFor()
+  await page.getByTestId('nav-orders').waitFor()
   const demo = await page.getByTestId('demo-mode').waitFor({ timeout: 15000 }).then(() => true, () => false)
   assert.ok(demo, 'this script needs the demo shop: run it before own-shop.mjs, or on a data folder of its own')
+  if (!list) return
+  await page.getByTestId('nav-orders').click()
+  await page.getByTestId('search-form').waitFor()
+  await openSearchForm(page)
+}
+
+// openSearchForm folds out 受注管理's full search form (under the quick search box).
+export async function openSearchForm(page) {
+  if (!(await page.getByTestId('search-advanced-form').isVisible())) await page.getByTestId('search-advanced').click()
+  await page.getByTestId('search-advanced-form').waitFor()
 }

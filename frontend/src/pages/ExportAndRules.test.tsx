@@ -55,7 +55,7 @@ describe('CSV出力', () => {
         handlers[name] = cb
         return () => {}
       }),
-      search: vi.fn(async (q) => ({ rows: [], total: 25000, totalAtLeast: false, page: q.page, pageSize: q.pageSize })),
+      search: vi.fn(async (q) => ({ rows: [], total: 25000, totalAtLeast: false, page: q.page, pageSize: q.pageSize, next: '' })),
       exportOrders: vi.fn(() => new Promise<ExportResult>((resolve) => { finish = resolve })),
     })
     const user = userEvent.setup()
@@ -78,7 +78,7 @@ describe('CSV出力', () => {
   })
 
   it('cannot export an empty result', async () => {
-    const api = fakeApi({ search: vi.fn(async (q) => ({ rows: [], total: 0, totalAtLeast: false, page: q.page, pageSize: q.pageSize })) })
+    const api = fakeApi({ search: vi.fn(async (q) => ({ rows: [], total: 0, totalAtLeast: false, page: q.page, pageSize: q.pageSize, next: '' })) })
     renderApp(api)
     await screen.findByTestId('no-results')
     expect(screen.getByTestId('export-open')).toBeDisabled()

@@ -129,6 +129,7 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
   const [saving, setSaving] = useState(false)
   const [saveName, setSaveName] = useState('')
   const [notice, setNotice] = useState('')
+  const [bulkShown, setBulkShown] = useState(false) // a bulk run's result stays until the next search
   const quickRef = useRef<HTMLInputElement>(null)
   const { res, busy, error, more, reload } = useResults(query)
   const rows = useMemo(() => res?.rows ?? [], [res])
@@ -141,7 +142,11 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
     setSelected(new Set())
     setAnchor(null)
     setActive(-1)
+    setBulkShown(false)
   }, [query])
+  useEffect(() => {
+    if (selected.size > 0) setBulkShown(true)
+  }, [selected])
   const toggleAdvanced = () => setAdvanced((a) => {
     localStorage.setItem(ADVANCED_KEY, a ? '0' : '1')
     return !a
@@ -191,8 +196,8 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
     setSelected(s.selected)
     setAnchor(s.anchor)
   }
-  const allIds = selectAllIds(rows)
-  const allSelected = allIds.length > 0 && allIds.every((id) => selected.has(id))
+  const allIds = useMemo(() => selectAllIds(rows), [rows])
+  const allSelected = useMemo(() => allIds.length > 0 && allIds.every((id) => selected.has(id)), [allIds, selected])
 
   // Keyboard: / the quick box, j/k (or ↓/↑) move, x selects, Enter opens, Esc clears.
   const keys = useRef<(e: KeyboardEvent) => void>(() => {})
@@ -246,9 +251,13 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
     return () => window.removeEventListener('keydown', h)
   }, [])
 
-  const plan = bulkPlan(rows, selected)
+  const plan = useMemo(() => bulkPlan(rows, selected), [rows, selected])
   const sort = sortColumn(query.sort)
-  const table = useOrderTable(rows, t)
+  // The table is given the rows in view only: its row model is rebuilt as the list
+  // scrolls, for tens of rows, never for the 100,000 loaded.
+  const visible = useMemo(() => items.map((it) => rows[it.index]).filter((r): r is OrderRow => !!r), [items, rows])
+  const table = useOrderTable(visible, t)
+  const tableRows = new Map(table.getRowModel().rows.map((r) => [r.original.id, r]))
 
   return (
     <section className="page orders-page" data-testid="orders-page">
@@ -338,13 +347,16 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
         {selected.size > 0 && (
           <span className="selection" data-testid="selection">
             {t.selected(selected.size)}
-            <button type="button" className="link" data-testid="selection-clear" onClick={() => setSelected(new Set())}>{t.selectionClear}</button>
+            <button type="button" className="link" data-testid="selection-clear" onClick={() => {
+              setSelected(new Set())
+              setBulkShown(false)
+            }}>{t.selectionClear}</button>
           </span>
         )}
         <span className="push-right keys-hint muted">{t.keysHint}</span>
         <button type="button" data-testid="export-open" disabled={!res || res.total === 0} onClick={() => setExporting(true)}>{t.exportButton}</button>
       </div>
-      {selected.size > 0 && (
+      {(selected.size > 0 || bulkShown) && (
         <div className="bulk-area" data-testid="bulk-area">
           <BulkBar rows={plan.gateway} selected={plan.gateway.map((r) => r.id)} onDone={() => {
             setSelected(new Set())
@@ -391,7 +403,8 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
           <tbody>
             {items.length > 0 && items[0].start > 0 && <tr className="spacer" style={{ height: items[0].start }} aria-hidden="true"><td colSpan={8} /></tr>}
             {items.map((it) => {
-              const r = table.getRowModel().rows[it.index]
+              const o0 = rows[it.index]
+              const r = o0 && tableRows.get(o0.id)
               if (!r) {
                 return <tr key={`p${it.index}`} className="placeholder" style={{ height: ROW_HEIGHT }}><td colSpan={8}><span className="skeleton" /></td></tr>
               }

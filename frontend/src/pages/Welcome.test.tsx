@@ -15,7 +15,7 @@ const newFolder: Info = { version: 'test', dataDir: '/tmp/kd', database: '', dem
 
 describe('最初の起動', () => {
   it('asks demo or own shop before anything else, and starts the own shop with the checklist', async () => {
-    const api = fakeApi({ search: vi.fn(async () => ({ rows: [], total: 0, totalAtLeast: false, page: 1, pageSize: 50 })) })
+    const api = fakeApi({ search: vi.fn(async () => ({ rows: [], total: 0, totalAtLeast: false, page: 1, pageSize: 50, next: '' })) })
     vi.mocked(api.info).mockResolvedValueOnce(newFolder).mockResolvedValue({ ...newFolder, setupNeeded: false })
     const user = userEvent.setup()
     renderApp(api)
@@ -44,7 +44,7 @@ describe('最初の起動', () => {
   it('ticks ① once the shop has its own gateway profile', async () => {
     const api = fakeApi({
       info: vi.fn(async () => ({ ...newFolder, setupNeeded: false })),
-      search: vi.fn(async () => ({ rows: [], total: 0, totalAtLeast: false, page: 1, pageSize: 50 })),
+      search: vi.fn(async () => ({ rows: [], total: 0, totalAtLeast: false, page: 1, pageSize: 50, next: '' })),
       profiles: vi.fn(async () => [profile()]),
     })
     renderApp(api)
