@@ -89,7 +89,7 @@ func New(cfg Config) (*Client, error) {
 	if hc == nil {
 		hc = gwhttp.NewHTTP(cfg.Timeout)
 	}
-	return &Client{cfg: cfg, base: host, gw: &gwhttp.Client{HTTP: hc, Name: gwhttp.Name{Ja: "ゲートウェイ", En: "the gateway"}, Log: cfg.Log}}, nil
+	return &Client{cfg: cfg, base: host, gw: &gwhttp.Client{HTTP: hc, Name: gwhttp.Name{Ja: "ゲートウェイ", En: "the gateway"}, Log: cfg.Log, Words: apiWords}}, nil
 }
 
 // Kind is the brand.
@@ -126,7 +126,8 @@ func (c *Client) call(ctx context.Context, api string, fields []Field, required 
 func readAnswer(api string, raw []byte, required []string) (Answer, error) {
 	a, err := ParseAnswer(raw)
 	if err != nil {
-		return nil, gwhttp.Unknownf(err, "%sの応答を読めませんでした（文字化けまたは途中で切れた応答）", "the answer of %s could not be read", api)
+		ja, en := apiWords(api)
+		return nil, gwhttp.Unknownf(err, "%[1]sの応答を読めませんでした（文字化けまたは途中で切れた応答）", "the answer of %[2]s could not be read", ja, en)
 	}
 	if pairs := a.Errors(); pairs != nil {
 		if notFound(pairs) {
@@ -136,7 +137,8 @@ func readAnswer(api string, raw []byte, required []string) (Answer, error) {
 	}
 	for _, k := range required {
 		if _, ok := a[k]; !ok {
-			return nil, gwhttp.Unknownf(nil, "%sの応答に%sがありません（想定外の応答）", "the answer of %s lacks %s", api, k)
+			ja, en := apiWords(api)
+			return nil, gwhttp.Unknownf(nil, "%[1]sの応答に%[3]sがありません（想定外の応答）", "the answer of %[2]s lacks %[3]s", ja, en, k)
 		}
 	}
 	return a, nil
@@ -217,4 +219,21 @@ func (c *Client) Ping(ctx context.Context) error {
 		return nil
 	}
 	return err
+}
+
+// apiWords names an API in the operator's words for messages (the log keeps the API).
+func apiWords(api string) (string, string) {
+	switch api {
+	case "AlterTran":
+		return "売上・取消などの要求", "the capture / cancel request"
+	case "ChangeTran":
+		return "金額変更の要求", "the amount change"
+	case "SearchTrade", "SearchTradeMulti":
+		return "取引の照会", "the inquiry"
+	case "CvsCancel":
+		return "支払停止の要求", "the payment stop"
+	case "EntryTran", "ExecTran", "EntryTranCvs", "ExecTranCvs", "EntryTranPayEasy", "ExecTranPayEasy":
+		return "決済の要求", "the payment request"
+	}
+	return "ゲートウェイへの要求", "the request"
 }

@@ -19,6 +19,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -57,6 +58,10 @@ type Client struct {
 	Status func(label string, status int) error
 	// Log receives one summary per exchange; nil = none.
 	Log *slog.Logger
+	// Words names an exchange's label (the protocol's API name, which the log keeps)
+	// in the operator's words for messages: "売上・取消", not "AlterTran". nil = the
+	// label itself (a client whose labels are already words).
+	Words func(label string) (ja, en string)
 
 	requests atomic.Int64
 }
@@ -214,9 +219,19 @@ func HTTPCode(status int) string { return "HTTP " + strconv.Itoa(status) }
 // fail builds the errors of Do. In ja and en, %[1]s is the label, %[2]s and %[3]s the
 // gateway's name in Japanese and English, %[4]d an HTTP status.
 func (c *Client) fail(code string, class backend.ErrorClass, cause error, ja, en, label string, status ...any) *backend.Error {
-	e := backend.Errorf(code, ja, en, append([]any{label, c.Name.Ja, c.Name.En}, status...)...)
-	e.Class, e.Err = class, cause
+	wja, wen := c.words(label)
+	e := &backend.Error{Code: code, Class: class, Err: cause,
+		Message:   fmt.Sprintf(ja, append([]any{wja, c.Name.Ja, c.Name.En}, status...)...),
+		MessageEn: fmt.Sprintf(en, append([]any{wen, c.Name.Ja, c.Name.En}, status...)...)}
 	return e
+}
+
+// words is the label in the operator's words: messages never name the protocol's calls.
+func (c *Client) words(label string) (string, string) {
+	if c.Words == nil {
+		return label, label
+	}
+	return c.Words(label)
 }
 
 func (c *Client) statusError(label string, status int) *backend.Error {
