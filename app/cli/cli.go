@@ -617,7 +617,7 @@ func (r *runner) profile(ctx context.Context, sys *system.System, args []string)
 		sub := fs.String("sub", "", "サービスID / 接続ID")
 		methods := fs.String("methods", "card", "card,konbini,payeasy,netbank")
 		certFile := fs.String("cert", "", "ペイジェントのクライアント証明書ファイル（PEM または PKCS#12）")
-		caFile := fs.String("ca", "", "ペイジェントのサーバーCA証明書ファイル（PEM、公的CAでない場合のみ）")
+		caFile := fs.String("ca", "", "接続先のサーバーCA証明書ファイル（PEM、テスト環境などで公的CAでない場合のみ）")
 		if _, err := parseArgs(fs, args[1:]); err != nil {
 			return invalid("profile add の指定が正しくありません", "bad profile add flags")
 		}

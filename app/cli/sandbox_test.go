@@ -17,6 +17,7 @@ import (
 
 	"kessaidesk/backend"
 	"kessaidesk/backend/gmo"
+	"kessaidesk/backend/gwhttp"
 	"kessaidesk/backend/paygent"
 	"kessaidesk/backend/sbps"
 	"kessaidesk/backend/system"
@@ -111,7 +112,7 @@ func TestSandboxCommandServesEveryFamily(t *testing.T) {
 	require.NoError(t, err)
 	ca, err := os.ReadFile(out.Paygent.CAFile)
 	require.NoError(t, err)
-	roots, err := paygent.RootPool(ca)
+	roots, err := gwhttp.RootPool(ca)
 	require.NoError(t, err)
 	p, err := paygent.New(paygent.Config{Host: out.Paygent.URL, MerchantID: out.Paygent.MerchantID, ConnectID: out.Paygent.ConnectID,
 		ConnectPassword: out.Paygent.ConnectPassword, ClientCertPEM: cert, RootCAs: roots, Timeout: 5 * time.Second})

@@ -14,6 +14,7 @@ import (
 
 	"kessaidesk/backend"
 	"kessaidesk/backend/gmo"
+	"kessaidesk/backend/gwhttp"
 	"kessaidesk/backend/paygent"
 	"kessaidesk/backend/sbps"
 )
@@ -170,6 +171,18 @@ func (f *Factory) build(p *backend.GatewayProfile) (backend.Gateway, error) {
 
 // client builds the protocol client of a profile, reading its secrets with get.
 func (f *Factory) client(p *backend.GatewayProfile, now func() time.Time, get func(name, label string, required bool) (string, error)) (backend.Gateway, error) {
+	// The profile's server CA (a test host whose CA is not public), added to the
+	// system roots; f.RootCAs (tests) replaces both.
+	roots := f.RootCAs
+	if roots == nil {
+		ca, err := get(backend.SecretCACert, "", false)
+		if err != nil {
+			return nil, err
+		}
+		if roots, err = gwhttp.RootPool([]byte(ca)); err != nil {
+			return nil, err
+		}
+	}
 	switch p.Kind {
 	case backend.GatewayGMO, backend.GatewaySGP:
 		pass, err := get(backend.SecretShopPass, "ショップパスワード", true)
@@ -177,7 +190,7 @@ func (f *Factory) client(p *backend.GatewayProfile, now func() time.Time, get fu
 			return nil, err
 		}
 		return gmo.New(gmo.Config{Kind: p.Kind, Environment: p.Environment, Host: p.Host, ShopID: p.MerchantID,
-			ShopPass: pass, Timeout: f.timeout(), Log: f.Log})
+			ShopPass: pass, RootCAs: roots, Timeout: f.timeout(), Log: f.Log})
 	case backend.GatewaySBPS:
 		key, err := get(backend.SecretHashKey, "ハッシュキー", true)
 		if err != nil {
@@ -191,7 +204,7 @@ func (f *Factory) client(p *backend.GatewayProfile, now func() time.Time, get fu
 			}
 		}
 		return sbps.New(sbps.Config{Environment: p.Environment, Host: p.Host, MerchantID: p.MerchantID, ServiceID: p.SubID,
-			HashKey: key, BasicPassword: basic, CipherKey: cipherKey, CipherIV: cipherIV, Timeout: f.timeout(), Now: now, Log: f.Log})
+			HashKey: key, BasicPassword: basic, CipherKey: cipherKey, CipherIV: cipherIV, RootCAs: roots, Timeout: f.timeout(), Now: now, Log: f.Log})
 	case backend.GatewayPaygent:
 		pass, err := get(backend.SecretConnectPassword, "接続パスワード", true)
 		if err != nil {
@@ -204,17 +217,6 @@ func (f *Factory) client(p *backend.GatewayProfile, now func() time.Time, get fu
 		certPass, err := get(backend.SecretCertPassword, "", false)
 		if err != nil {
 			return nil, err
-		}
-		ca, err := get(backend.SecretCACert, "", false)
-		if err != nil {
-			return nil, err
-		}
-		roots := f.RootCAs
-		if roots == nil {
-			// The profile's server CA (a host whose CA is not public), added to the system roots.
-			if roots, err = paygent.RootPool([]byte(ca)); err != nil {
-				return nil, err
-			}
 		}
 		return paygent.New(paygent.Config{Environment: p.Environment, Host: p.Host, MerchantID: p.MerchantID, ConnectID: p.SubID,
 			ConnectPassword: pass, ClientCertPEM: []byte(cert), CertPassword: certPass, RootCAs: roots, Timeout: f.timeout(), Log: f.Log})

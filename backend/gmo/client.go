@@ -8,6 +8,7 @@ package gmo
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -52,7 +53,9 @@ type Config struct {
 	ShopPass    string // secret: never logged, never in an error
 	Timeout     time.Duration
 	HTTPClient  *http.Client
-	Log         *slog.Logger // a summary of each exchange (gwhttp); nil = none
+	// RootCAs verifies the server (a test host whose CA is not public); nil = the system roots.
+	RootCAs *x509.CertPool
+	Log     *slog.Logger // a summary of each exchange (gwhttp); nil = none
 }
 
 // Client implements backend.Gateway over the protocol type.
@@ -87,7 +90,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = gwhttp.NewHTTP(cfg.Timeout)
+		hc = gwhttp.NewHTTP(cfg.Timeout, cfg.RootCAs)
 	}
 	return &Client{cfg: cfg, base: host, gw: &gwhttp.Client{HTTP: hc, Name: gwhttp.Name{Ja: "ゲートウェイ", En: "the gateway"}, Log: cfg.Log, Words: apiWords}}, nil
 }

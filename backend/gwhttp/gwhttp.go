@@ -69,9 +69,13 @@ type Client struct {
 // NewHTTP is the http.Client of a gateway that needs no client certificate: the
 // default transport, keeping as many idle connections as the sync and bulk runs keep
 // requests in flight, so they are reused instead of reopened (and TLS renegotiated).
-func NewHTTP(timeout time.Duration) *http.Client {
+// roots verifies the server (RootPool); nil = the system roots.
+func NewHTTP(timeout time.Duration, roots *x509.CertPool) *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 32
+	if roots != nil {
+		tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	}
 	return &http.Client{Timeout: timeout, Transport: tr}
 }
 

@@ -69,16 +69,17 @@ type SecretSpec struct {
 
 // Secrets lists the secrets of a gateway kind, in the order the form shows them.
 func Secrets(kind backend.GatewayKind) []SecretSpec {
+	// Every kind may name the CA of a test host whose certificate is not from a public CA.
+	ca := SecretSpec{backend.SecretCACert, "サーバーCA証明書（PEM、テスト環境などで公的CAでない場合のみ）", false}
 	switch kind {
 	case backend.GatewayGMO, backend.GatewaySGP:
-		return []SecretSpec{{backend.SecretShopPass, "ショップパスワード", true}}
+		return []SecretSpec{{backend.SecretShopPass, "ショップパスワード", true}, ca}
 	case backend.GatewaySBPS:
 		return []SecretSpec{{backend.SecretHashKey, "ハッシュキー", true}, {backend.SecretBasicPassword, "Basic認証パスワード（ハッシュキーと異なる場合）", false},
-			{backend.SecretCipherKey, "3DES暗号化キー（24文字、暗号化を使う契約のみ）", false}, {backend.SecretCipherIV, "3DES初期化ベクトル（8文字）", false}}
+			{backend.SecretCipherKey, "3DES暗号化キー（24文字、暗号化を使う契約のみ）", false}, {backend.SecretCipherIV, "3DES初期化ベクトル（8文字）", false}, ca}
 	case backend.GatewayPaygent:
 		return []SecretSpec{{backend.SecretConnectPassword, "接続パスワード", true},
-			{backend.SecretClientCert, "クライアント証明書と秘密鍵（PEM）", true}, {backend.SecretCertPassword, "秘密鍵のパスワード", false},
-			{backend.SecretCACert, "サーバーCA証明書（PEM、テスト環境などで公的CAでない場合のみ）", false}}
+			{backend.SecretClientCert, "クライアント証明書と秘密鍵（PEM）", true}, {backend.SecretCertPassword, "秘密鍵のパスワード", false}, ca}
 	}
 	return nil
 }
@@ -176,9 +177,9 @@ func validate(in *Input, existing *backend.GatewayProfile, hasSecret func(string
 					MessageEn: backend.ErrorMessage(err, "en")}
 			}
 		}
-		if _, err := paygent.RootPool([]byte(in.Secrets[backend.SecretCACert])); err != nil {
-			return err
-		}
+	}
+	if _, err := gwhttp.RootPool([]byte(in.Secrets[backend.SecretCACert])); err != nil {
+		return err
 	}
 	if len(in.Methods) == 0 {
 		return invalid("この設定で扱う支払方法を1つ以上選んでください", "choose at least one payment method")

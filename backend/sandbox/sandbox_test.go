@@ -13,6 +13,7 @@ import (
 
 	"kessaidesk/backend"
 	"kessaidesk/backend/gateways"
+	"kessaidesk/backend/gwhttp"
 	"kessaidesk/backend/paygent"
 	"kessaidesk/backend/profiles"
 	"kessaidesk/backend/sandbox"
@@ -125,7 +126,7 @@ func TestCredentialsAndPortsSurviveARestart(t *testing.T) {
 	// …and still works with the restarted simulator, whose CA is the one in the file.
 	ca, err := os.ReadFile(second.Paygent.CAFile)
 	require.NoError(t, err)
-	roots, err := paygent.RootPool(ca)
+	roots, err := gwhttp.RootPool(ca)
 	require.NoError(t, err)
 	c, err := paygent.New(paygent.Config{Host: second.Paygent.URL, MerchantID: second.Paygent.MerchantID, ConnectID: second.Paygent.ConnectID,
 		ConnectPassword: second.Paygent.ConnectPassword, ClientCertPEM: cert, RootCAs: roots, Timeout: 5 * time.Second})

@@ -9,6 +9,7 @@ package sbps
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -79,6 +80,8 @@ type Config struct {
 	LimitSecond int
 	Timeout     time.Duration
 	HTTPClient  *http.Client
+	// RootCAs verifies the server (a test host whose CA is not public); nil = the system roots.
+	RootCAs *x509.CertPool
 	// Now is the clock for request_date and processing_datetime; nil = time.Now.
 	// Tests point it at the simulator's clock.
 	Now func() time.Time
@@ -157,7 +160,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = gwhttp.NewHTTP(cfg.Timeout)
+		hc = gwhttp.NewHTTP(cfg.Timeout, cfg.RootCAs)
 	}
 	c.gw = &gwhttp.Client{HTTP: hc, Name: gwhttp.Name{Ja: "SBPS", En: "SBPS"}, Status: basicAuthStatus, Log: cfg.Log}
 	return c, nil
