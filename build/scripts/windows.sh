@@ -42,6 +42,7 @@ version=$(git describe --tags --always --dirty 2>/dev/null || echo dev)
 numeric=$(git describe --tags --abbrev=0 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1 || true)
 numeric=${numeric:-0.0.0}
 builddate=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+work_log=$(mktemp)
 
 # The licences shown in About, generated from what this build ships.
 go run ./build/licenses
@@ -63,8 +64,12 @@ rm -f build/bin/*installer*.exe build/bin/KessaiDesk-*-setup*.exe
 t0=$(date +%s)
 # The frontend is built here, not by the CLI: wails build would run wails.json's
 # frontend:install (npm ci) first, replacing node_modules under anyone using it.
-wails generate module >/dev/null
-(cd frontend && npm run build >/dev/null)
+# KESSAIDESK_FRONTEND_BUILT=1: frontend/dist is already built from this tree (CI's
+# frontend-test just built it) and is used as is.
+wails generate module >"$work_log" 2>&1 || { cat "$work_log"; exit 1; }
+if [ "${KESSAIDESK_FRONTEND_BUILT:-}" != 1 ]; then
+  (cd frontend && npm run build) >"$work_log" 2>&1 || { cat "$work_log"; exit 1; }
+fi
 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc wails build -nocolour -nosyncgomod -s -skipbindings -platform windows/amd64 \
   -nsis -installscope user -webview2 embed -o kessaidesk.exe \
   -ldflags "-X main.version=$version -X main.buildDate=$builddate"
