@@ -3,6 +3,8 @@
 package app
 
 import (
+	"time"
+
 	"kessaidesk/backend"
 	"kessaidesk/backend/simkit"
 )
@@ -38,6 +40,42 @@ func (c *SandboxConsole) ChangeAmount(orderNo string, amount int64) error {
 		return err
 	}
 	return console.ConsoleChangeAmount(id, amount)
+}
+
+// Timeouts makes the gateway of the order's payment stop answering, as a gateway that
+// times out does: its next request is applied but the answer never comes, and the n-1
+// requests after it (the app's inquiry) get no answer at all. waitMs bounds every
+// gateway call of the app from now on (the engine's timeout), so the test need not wait
+// 45 s. n = 0 clears the faults and restores the usual timeout.
+func (c *SandboxConsole) Timeouts(orderNo string, n int, waitMs int) error {
+	p, _, _, err := c.payment(orderNo)
+	if err != nil {
+		return err
+	}
+	var srv *simkit.Server
+	send, ask := "", "" // the paths of the operation and the inquiry ("" = any request)
+	sb := c.s.System.Sandbox
+	switch p.Gateway {
+	case backend.GatewayGMO, backend.GatewaySGP:
+		srv, send, ask = sb.Sim.Server, "AlterTran", "SearchTrade"
+	case backend.GatewaySBPS:
+		srv = sb.SBPS.Server
+	case backend.GatewayPaygent:
+		srv = sb.Paygent.Server
+	default:
+		return backend.Errorf(backend.EUNSUPPORTED, "この決済はサンドボックスにありません", "the payment is not at the sandbox")
+	}
+	if n <= 0 {
+		srv.Faults.Clear()
+		c.s.Engine.Timeout = 0
+		return nil
+	}
+	c.s.Engine.Timeout = time.Duration(waitMs) * time.Millisecond
+	srv.Faults.Next(send, 1, simkit.Fault{Kind: simkit.FaultTimeout, After: true})
+	if n > 1 {
+		srv.Faults.Next(ask, n-1, simkit.Fault{Kind: simkit.FaultTimeout})
+	}
+	return nil
 }
 
 func (c *SandboxConsole) payment(orderNo string) (*backend.Payment, simkit.Console, string, error) {

@@ -101,7 +101,8 @@ export function ActionDialog({ payment, intent, orderStatus, onClose, onDone, on
       sendingRef.current = false
       const err = toUIError(e)
       setError(err)
-      setPhase(err.code === 'EUNKNOWN' ? 'unknown' : 'failed')
+      // The outcome is not known (backend.EUNKNOWN): the payment stays locked until asked.
+      setPhase(err.code === 'unknown' ? 'unknown' : 'failed')
       onSettled?.()
     }
   }

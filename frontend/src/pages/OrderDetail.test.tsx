@@ -77,7 +77,7 @@ describe('売上 from 受注詳細', () => {
   it('shows the stage, turns into the 結果不明 panel at once on a lost answer, and reloads the page when it ends', async () => {
     let finish: (r: OperationResult) => void = () => {}
     const run = vi.fn(() => new Promise<OperationResult>((_resolve, reject) => {
-      finish = () => reject({ code: 'EUNKNOWN', message: 'ゲートウェイの応答を確認できませんでした', messageEn: 'unknown' })
+      finish = () => reject({ code: 'unknown', message: 'ゲートウェイの応答を確認できませんでした', messageEn: 'unknown' })
     }))
     const { api, user, handlers } = setup({ run })
     await user.click(await screen.findByTestId('action-capture'))
