@@ -3,6 +3,9 @@ SHELL := /bin/bash
 export PATH := $(shell go env GOPATH 2>/dev/null)/bin:$(PATH)
 WAILS := wails
 GOTEST_FLAGS ?= -race -count=1
+# go-sqlite3 compiles SQLite's FTS5 (the order search's index) in only with this tag:
+# every go build, vet and test of the module needs it (wails.json's build:tags too).
+GO_TAGS := sqlite_fts5
 
 .PHONY: run test deps deps-test build bindings frontend licenses go-test go-vet frontend-test keyring-test e2e screenshot bench mutate windows clean
 
@@ -50,10 +53,10 @@ licenses:
 	go run ./build/licenses
 
 go-vet:
-	go vet ./...
+	go vet -tags $(GO_TAGS) ./...
 
 go-test:
-	go test $(GOTEST_FLAGS) ./...
+	go test -tags $(GO_TAGS) $(GOTEST_FLAGS) ./...
 
 frontend-test: bindings
 	cd frontend && npm test && npm run build
@@ -72,7 +75,7 @@ screenshot: deps-test frontend
 
 ## bench: benchmarks that print figures (search on 1,000,000 orders, bulk capture, sync)
 bench:
-	go test -run '^$$' -bench . -benchtime 1x -timeout 60m ./backend/...
+	go test -tags $(GO_TAGS),sqlite_dbstat -run '^$$' -bench . -benchtime 1x -timeout 60m ./backend/...
 
 ## mutate: mutation testing of the payment rules (gremlins + build/mutants; about 20 minutes, not in `make test`)
 mutate:

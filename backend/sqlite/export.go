@@ -12,12 +12,14 @@ var _ backend.ExportStore = (*DB)(nil)
 // CountOrders counts every order the 受注管理 filter selects (FindOrders stops at
 // CountCap; an export needs the real number for its progress).
 func (db *DB) CountOrders(ctx context.Context, f backend.OrderFilter) (int, error) {
-	w := orderWhere(f)
-	if err := db.chooseDriver(ctx, w); err != nil {
+	p, err := db.plan(ctx, orderWhere(f))
+	if err != nil {
 		return 0, err
 	}
+	from, fargs := p.from(true)
+	cond, args := p.where(false)
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM `+w.countFrom()+` WHERE `+w.natural(), w.nargs()...).Scan(&n)
+	err = db.read.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+cond, append(fargs, args...)...).Scan(&n)
 	return n, err
 }
 
@@ -27,10 +29,13 @@ func (db *DB) CountOrders(ctx context.Context, f backend.OrderFilter) (int, erro
 // sort — so each order's columns are read once, memory stays flat and no order costs
 // a query of its own. Limit and Offset are ignored: an export takes every match.
 func (db *DB) EachOrder(ctx context.Context, f backend.OrderFilter, fn func(*backend.Order, *backend.Payment) error) error {
-	w := orderWhere(f)
-	if err := db.chooseDriver(ctx, w); err != nil {
+	p, err := db.plan(ctx, orderWhere(f))
+	if err != nil {
 		return err
 	}
+	from, fargs := p.from(false)
+	cond, args := p.where(false)
+	args = append(fargs, args...)
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return err
@@ -42,8 +47,8 @@ func (db *DB) EachOrder(ctx context.Context, f backend.OrderFilter, fn func(*bac
 			COALESCE(p.gateway, ''), COALESCE(p.method, ''), COALESCE(p.state, ''), COALESCE(p.gw_order_id, ''),
 			COALESCE(p.gw_tran_id, ''), COALESCE(p.amount_authorized, 0), COALESCE(p.amount_captured, 0),
 			COALESCE(p.amount_refunded, 0)
-		FROM orders o LEFT JOIN payments p ON p.id = o.payment_id
-		WHERE `+w.natural()+` ORDER BY `+sort, w.nargs()...)
+		FROM `+from+` LEFT JOIN payments p ON p.id = o.payment_id
+		WHERE `+cond+` ORDER BY `+sort, args...)
 	if err != nil {
 		return err
 	}
@@ -51,8 +56,8 @@ func (db *DB) EachOrder(ctx context.Context, f backend.OrderFilter, fn func(*bac
 	// An order's items in id order are its lines in order: they are always written
 	// whole, line by line (orderWriter).
 	items, err := tx.QueryContext(ctx, `SELECT i.order_id, i.product_code, i.product_name, i.variant, i.unit_price, i.quantity
-		FROM orders o JOIN order_items i ON i.order_id = o.id
-		WHERE `+w.natural()+` ORDER BY `+sort+`, i.id`, w.nargs()...)
+		FROM `+from+` JOIN order_items i ON i.order_id = o.id
+		WHERE `+cond+` ORDER BY `+sort+`, i.id`, args...)
 	if err != nil {
 		return err
 	}

@@ -19,26 +19,16 @@ var CountCap = 10000
 var forceScan = false
 
 // FindOrders runs the 受注管理 search: every filter of the back offices' search form,
-// Japanese substring search on name, kana, e-mail and telephone, paging and a count.
+// Japanese substring search on name, kana, e-mail and telephone, pages by key (After)
+// or offset, and a count that stops at CountCap.
 //
-// Two decisions keep it fast on a million orders. Which condition drives: SQLite's
-// planner knows its indexes but not how many orders a text or product match returns,
-// so those sets are counted first and drive only when they are the smallest. And how
-// to page: when matches are dense, walking the orders in display order and checking
-// each row finds a page sooner than collecting and sorting every match.
+// Nothing it does grows with the number of matches beyond the cap. Which condition
+// drives: each text and product condition has an index read as a stream (FTS5, the
+// product index), so how many orders it holds is counted up to the cap, and the
+// smallest drives; the others are checked on each row. And how to page: when matches
+// are dense, walking the orders in display order and checking each row finds a page
+// sooner than collecting and sorting every match.
 func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.OrderPage, error) {
-	w := orderWhere(f)
-	if err := db.chooseDriver(ctx, w); err != nil {
-		return nil, err
-	}
-	page := &backend.OrderPage{}
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+w.countFrom()+` WHERE `+w.natural()+` LIMIT ?)`,
-		append(w.nargs(), CountCap+1)...).Scan(&page.Total); err != nil {
-		return nil, err
-	}
-	if page.Total > CountCap {
-		page.Total, page.TotalAtLeast = CountCap, true
-	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
@@ -57,21 +47,36 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 		}
 		offset = 0
 	}
-	cond, args := w.natural(), w.nargs()
-	// Scanning in display order visits about (offset+limit) × orders / matches rows;
-	// collecting the matches costs at least one row per match.
-	var orders int64
-	if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM orders`).Scan(&orders); err != nil {
+	p, err := db.plan(ctx, orderWhere(f))
+	if err != nil {
 		return nil, err
 	}
-	if forceScan || page.Total > 0 && int64(page.Total)*int64(page.Total) > int64(offset+limit)*orders {
-		cond, args = w.scan(), w.sargs()
+	page := &backend.OrderPage{}
+	total, err := db.count(ctx, p)
+	if err != nil {
+		return nil, err
 	}
+	page.Total = int(total)
+	if page.Total > CountCap {
+		page.Total, page.TotalAtLeast = CountCap, true
+	}
+	if total == 0 {
+		return page, nil
+	}
+	// Scanning in display order visits about (offset+limit) × orders / matches rows;
+	// the driver's plan reads every order it holds, and sorts the matches.
+	scan := forceScan || int64(offset+limit)*p.orders/total < p.size
+	from, fargs := p.from(false)
+	if scan {
+		from, fargs = "orders o", nil
+	}
+	cond, args := p.where(scan)
 	if after != "" {
 		cond, args = cond+" AND "+after, append(args, afterArgs...)
 	}
 	// One row more than the page tells whether another page follows.
-	rows, err := db.orderRows(ctx, cond+` ORDER BY `+key.order+` LIMIT ? OFFSET ?`, append(args, limit+1, offset)...)
+	rows, err := db.orderRowsFrom(ctx, from, cond+` ORDER BY `+key.order+` LIMIT ? OFFSET ?`,
+		append(append(fargs, args...), limit+1, offset)...)
 	if err != nil {
 		return nil, err
 	}
@@ -86,10 +91,16 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 // orderRows reads 受注一覧 rows (the order with its main payment) for a WHERE clause
 // over orders o and payments p, with its ORDER BY and LIMIT.
 func (db *DB) orderRows(ctx context.Context, where string, args ...any) ([]backend.OrderRow, error) {
+	return db.orderRowsFrom(ctx, "orders o", where, args...)
+}
+
+// orderRowsFrom is orderRows with the orders o read from a join (a driving set's ids
+// joined to the orders): its parameters come first in args.
+func (db *DB) orderRowsFrom(ctx context.Context, from, where string, args ...any) ([]backend.OrderRow, error) {
 	q := `SELECT ` + orderColumns + `, COALESCE(o.payment_id, 0), o.payment_state, COALESCE(p.gateway, ''),
 		COALESCE(p.auth_expires_at, 0),
 		EXISTS (SELECT 1 FROM operations op WHERE op.payment_id = o.payment_id AND op.state IN ` + unresolvedStates + `)
-		FROM orders o LEFT JOIN payments p ON p.id = o.payment_id
+		FROM ` + from + ` LEFT JOIN payments p ON p.id = o.payment_id
 		WHERE ` + where
 	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -110,71 +121,125 @@ func (db *DB) orderRows(ctx context.Context, where string, args ...any) ([]backe
 	return out, rows.Err()
 }
 
-// chooseDriver counts the text and product matches and lets the smallest drive the
-// natural plan when it is smaller than what the indexed columns select; every other
-// set becomes a row filter.
-func (db *DB) chooseDriver(ctx context.Context, w *where) error {
-	w.driver = -1
-	if len(w.sets) == 0 {
-		return nil
-	}
-	smallest := int64(-1)
-	for i, s := range w.sets {
-		var n int64
-		if err := db.read.QueryRowContext(ctx, s.countSQL, s.args...).Scan(&n); err != nil {
-			return err
-		}
-		if smallest < 0 || n < smallest {
-			smallest, w.driver = n, i
-		}
-	}
-	var indexed []string
-	var args []any
-	for _, c := range w.cols {
-		if !c.rowCheck {
-			indexed, args = append(indexed, c.natural), append(args, c.args...)
-		}
-	}
-	if len(indexed) == 0 {
-		return nil
-	}
-	var cols int64
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM orders o WHERE `+join(indexed)+` LIMIT ?)`,
-		append(args, smallest+1)...).Scan(&cols); err != nil {
-		return err
-	}
-	if cols <= smallest {
-		w.driver = -1
-	}
-	return nil
+// plan is how a search reads the orders: which condition drives, and how many orders
+// it holds (up to the cap).
+type plan struct {
+	w      *where
+	driver int   // the set whose index drives; -1 = the column conditions (an index SQLite chooses) or the sort
+	size   int64 // orders the driver selects, counted up to CountCap+1 (all orders when nothing selects)
+	orders int64 // the largest order id: about how many orders there are
+	exact  bool  // size is the search's count: the driver is its only condition
 }
 
-// where holds the conditions of a search.
-//
-// Column conditions come twice: for the natural plan (indexes usable) and for the scan
-// plan (a unary + keeps SQLite from using an index, so it walks the sort index and
-// checks each row). Set conditions (text and product matches) are an IN over a
-// subquery: the driving one as "o.id IN", the others as "+o.id IN", which SQLite
-// evaluates once into a lookup table and probes per row. In the scan plan, text is
-// checked on the orders row itself (instr on the normalised column).
+// plan counts, up to the cap, the orders each indexed set holds and those the column
+// conditions select, and lets the smallest drive. Every count stops at the cap (or at
+// the smallest so far): its cost is bounded, however many orders match.
+func (db *DB) plan(ctx context.Context, w *where) (*plan, error) {
+	p := &plan{w: w, driver: -1}
+	if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM orders`).Scan(&p.orders); err != nil {
+		return nil, err
+	}
+	p.size = p.orders
+	capped := int64(CountCap) + 1
+	for i, s := range w.sets {
+		if s.ids == "" {
+			continue
+		}
+		var n int64
+		if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (`+s.ids+` LIMIT ?)`, append(s.idsArgs, min(p.size, capped))...).Scan(&n); err != nil {
+			return nil, err
+		}
+		if p.driver < 0 || n < p.size {
+			p.driver, p.size = i, n
+		}
+	}
+	if len(w.cols) > 0 {
+		var n int64
+		lim := min(p.size, capped)
+		if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM orders o WHERE `+w.colNatural()+` LIMIT ?)`,
+			append(w.colArgs(), lim)...).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n < lim || p.driver < 0 {
+			p.driver, p.size = -1, n
+		}
+	}
+	// The column conditions' count is the search's when they are all; so is the count
+	// of a set's index when it is the only condition.
+	p.exact = len(w.sets) == 0 && len(w.cols) > 0 || len(w.cols) == 0 && len(w.sets) == 1 && p.driver == 0
+	return p, nil
+}
+
+// count counts the search's orders up to CountCap+1.
+func (db *DB) count(ctx context.Context, p *plan) (int64, error) {
+	if p.exact {
+		return p.size, nil
+	}
+	from, fargs := p.from(true)
+	cond, args := p.where(false)
+	var n int64
+	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+from+` WHERE `+cond+` LIMIT ?)`,
+		append(append(fargs, args...), CountCap+1)...).Scan(&n)
+	return n, err
+}
+
+// from is the FROM clause of the plan: the driver's ids joined to the orders (CROSS
+// JOIN: SQLite reads the ids first, as a stream), or the orders. For a count checked
+// on the filter columns only, each order is found in orders_filter, which holds them
+// beside the id (a smaller page per lookup than the full row).
+func (p *plan) from(count bool) (string, []any) {
+	if p.driver < 0 {
+		return "orders o", nil
+	}
+	orders := "orders o"
+	if count && len(p.w.sets) == 1 {
+		orders = "orders o INDEXED BY orders_filter"
+	}
+	s := p.w.sets[p.driver]
+	return "(" + s.ids + ") d CROSS JOIN " + orders + " ON o.id = d.id", s.idsArgs
+}
+
+// where is the plan's WHERE clause: the column conditions (with a unary + on the scan
+// plan, so that SQLite walks the sort's index instead) and every set but the driver
+// checked on the row.
+func (p *plan) where(scan bool) (string, []any) {
+	var conds []string
+	var args []any
+	for _, c := range p.w.cols {
+		if scan {
+			conds = append(conds, c.scan)
+		} else {
+			conds = append(conds, c.natural)
+		}
+		args = append(args, c.args...)
+	}
+	for i, s := range p.w.sets {
+		if i == p.driver && !scan {
+			continue
+		}
+		conds, args = append(conds, s.row), append(args, s.rowArgs...)
+	}
+	return join(conds), args
+}
+
+// where holds the conditions of a search: column conditions, which SQLite's indexes
+// can select, and sets — text and product matches — each with an index of the orders
+// it holds and the same condition checked on an order's row.
 type where struct {
-	cols   []colCond
-	sets   []setCond
-	driver int // index of the driving set, -1 = the column indexes drive
+	cols []colCond
+	sets []setCond
 }
 
 type colCond struct {
 	natural, scan string
 	args          []any
-	rowCheck      bool // not indexable: a check on the row only
 }
 
 type setCond struct {
-	in       string // "SELECT … " giving order ids
-	args     []any
-	countSQL string // how many ids the set holds
-	scan     string // the row check used by the scan plan ("" = use +o.id IN)
-	scanArgs []any
+	ids     string // "SELECT … AS id": the orders it holds, read as a stream; "" = no index (row check only)
+	idsArgs []any
+	row     string // the condition on the orders row o
+	rowArgs []any
 }
 
 // both adds a condition on a column; the scan plan gets the column with a unary +.
@@ -182,12 +247,12 @@ func (w *where) both(col, rest string, args ...any) {
 	w.cols = append(w.cols, colCond{natural: col + rest, scan: "+" + col + rest, args: args})
 }
 
-func (w *where) colNatural() []string {
-	out := make([]string, len(w.cols))
-	for i, c := range w.cols {
-		out[i] = c.natural
+func (w *where) colNatural() string {
+	var out []string
+	for _, c := range w.cols {
+		out = append(out, c.natural)
 	}
-	return out
+	return join(out)
 }
 
 func (w *where) colArgs() []any {
@@ -198,6 +263,18 @@ func (w *where) colArgs() []any {
 	return out
 }
 
+// natural is every condition checked on the orders o with the column indexes usable
+// (an export's full walk); nargs are its arguments.
+func (w *where) natural() string {
+	s, _ := (&plan{w: w, driver: -1}).where(false)
+	return s
+}
+
+func (w *where) nargs() []any {
+	_, args := (&plan{w: w, driver: -1}).where(false)
+	return args
+}
+
 func join(conds []string) string {
 	if len(conds) == 0 {
 		return "1"
@@ -205,75 +282,9 @@ func join(conds []string) string {
 	return strings.Join(conds, " AND ")
 }
 
-// countFrom is the table the count reads: when a text or product set drives, each of
-// its ids is checked in orders_filter (which holds the filter columns) rather than in
-// the order's full row. A row-only check (a substring beyond the grams) needs the row
-// anyway; so does a non-numeric order-number range, which SQLite then reads through.
-func (w *where) countFrom() string {
-	if w.driver < 0 {
-		return "orders o"
-	}
-	for _, c := range w.cols {
-		if c.rowCheck {
-			return "orders o"
-		}
-	}
-	return "orders o INDEXED BY orders_filter"
-}
-
-func (w *where) natural() string {
-	conds := w.colNatural()
-	for i, s := range w.sets {
-		if i == w.driver {
-			conds = append(conds, "o.id IN ("+s.in+")")
-		} else {
-			conds = append(conds, "+o.id IN ("+s.in+")")
-		}
-	}
-	return join(conds)
-}
-
-func (w *where) nargs() []any {
-	args := w.colArgs()
-	for _, s := range w.sets {
-		args = append(args, s.args...)
-	}
-	return args
-}
-
-func (w *where) scan() string {
-	var conds []string
-	for _, c := range w.cols {
-		conds = append(conds, c.scan)
-	}
-	for _, s := range w.sets {
-		if s.scan != "" {
-			conds = append(conds, s.scan)
-		} else {
-			conds = append(conds, "+o.id IN ("+s.in+")")
-		}
-	}
-	return join(conds)
-}
-
-func (w *where) sargs() []any {
-	var args []any
-	for _, c := range w.cols {
-		args = append(args, c.args...)
-	}
-	for _, s := range w.sets {
-		if s.scan != "" {
-			args = append(args, s.scanArgs...)
-		} else {
-			args = append(args, s.args...)
-		}
-	}
-	return args
-}
-
 // orderWhere builds the conditions of the search.
 func orderWhere(f backend.OrderFilter) *where {
-	w := &where{driver: -1}
+	w := &where{}
 	from, to := strings.TrimSpace(f.OrderNoFrom), strings.TrimSpace(f.OrderNoTo)
 	nFrom, nTo := orderNoNum(from), orderNoNum(to)
 	switch {
@@ -300,27 +311,20 @@ func orderWhere(f backend.OrderFilter) *where {
 	if len(f.PaymentStates) > 0 {
 		w.both("o.payment_state", " IN ("+placeholders(len(f.PaymentStates))+")", anys(f.PaymentStates)...)
 	}
-	text := func(col, q string, n int) {
+	text := func(col, q string, grams bool) {
 		if q == "" {
 			return
 		}
-		match, exact := gramQuery(q, n)
-		check := "instr(o." + col + "_n, ?) > 0"
-		if !exact {
-			// the grams are all there; the substring itself is checked on the row
-			w.cols = append(w.cols, colCond{natural: check, scan: check, args: []any{q}, rowCheck: true})
+		s := setCond{row: "instr(o." + col + "_n, ?) > 0", rowArgs: []any{q}}
+		if ids, match := textMatch(col, q, grams); ids != "" {
+			s.ids, s.idsArgs = ids, []any{match}
 		}
-		w.sets = append(w.sets, setCond{
-			in:       "SELECT docid FROM order_text WHERE " + col + "_g MATCH ?",
-			args:     []any{match},
-			countSQL: "SELECT count(*) FROM order_text WHERE " + col + "_g MATCH ?",
-			scan:     check, scanArgs: []any{q},
-		})
+		w.sets = append(w.sets, s)
 	}
-	text("name", normalize(f.Name), nameGram)
-	text("kana", normalize(f.Kana), nameGram)
-	text("email", normalize(f.Email), mailGram)
-	text("tel", digitsOnly(f.Tel), mailGram)
+	text("name", normalize(f.Name), true)
+	text("kana", normalize(f.Kana), true)
+	text("email", normalize(f.Email), false)
+	text("tel", digitsOnly(f.Tel), false)
 	if !f.OrderedFrom.IsZero() {
 		w.both("o.ordered_at", " >= ?", ms(f.OrderedFrom))
 	}
@@ -340,11 +344,14 @@ func orderWhere(f backend.OrderFilter) *where {
 		w.both("o.total", " <= ?", int64(*f.TotalMax))
 	}
 	if p := normalize(f.Product); p != "" {
+		// A few thousand distinct products are checked once per search; their lines
+		// are found through order_items_product.
 		products := `(SELECT id FROM products WHERE instr(search, ?) > 0)`
 		w.sets = append(w.sets, setCond{
-			in:       `SELECT order_id FROM order_items WHERE product_id IN ` + products,
-			args:     []any{p},
-			countSQL: `SELECT count(*) FROM order_items WHERE product_id IN ` + products,
+			ids:     `SELECT DISTINCT order_id AS id FROM order_items WHERE product_id IN ` + products,
+			idsArgs: []any{p},
+			row:     `EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id AND i.product_id IN ` + products + `)`,
+			rowArgs: []any{p},
 		})
 	}
 	return w

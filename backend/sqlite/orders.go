@@ -73,10 +73,11 @@ var numOrderCols = strings.Count(orderCols, ",") + 1
 // computed without the database — an import prepares the next orders while the
 // previous ones are written.
 type orderRow struct {
-	o    *backend.Order
-	id   int64 // the stored order's; 0 for a new one
-	cols []driver.Value
-	text []driver.Value // name_g, kana_g, email_g, tel_g
+	o     *backend.Order
+	id    int64 // the stored order's; 0 for a new one
+	cols  []driver.Value
+	text  []driver.Value // order_fts: name_n, kana_n, email_n, tel_n
+	grams []driver.Value // order_grams: the bigrams of name_n and kana_n
 }
 
 func newOrderRow(o *backend.Order, id int64, now time.Time) *orderRow {
@@ -92,7 +93,8 @@ func newOrderRow(o *backend.Order, id int64, now time.Time) *orderRow {
 			o.Email, o.Tel, string(o.PaymentMethod), int64(o.Subtotal), int64(o.Discount), int64(o.Shipping), int64(o.Fee),
 			int64(o.PointsUsed), int64(o.Total), string(o.Status), o.Memo, o.Source, nName, nKana, nMail, nTel, int64(o.Tax),
 			o.Zip, o.Address, o.ShipName, o.ShipZip, o.ShipAddress, o.ShipTel, o.DeliveryMethod, o.TrackingNo, o.ShopStatus},
-		text: []driver.Value{grams(nName, nameGram), grams(nKana, nameGram), grams(nMail, mailGram), grams(nTel, mailGram)},
+		text:  []driver.Value{nName, nKana, nMail, nTel},
+		grams: []driver.Value{grams(nName, nameGram), grams(nKana, nameGram)},
 	}
 }
 
@@ -108,9 +110,11 @@ type orderWriter struct {
 	find, update             *sql.Stmt
 	product, productID       *sql.Stmt
 	delItems, delText        *sql.Stmt
+	delGrams                 *sql.Stmt
 	products                 map[[2]string]int64
 	insert, item, text, last driver.Stmt // on conn's driver connection, prepared at first use
-	lastID                   *int64      // the largest order id, once asked
+	gram                     driver.Stmt
+	lastID                   *int64 // the largest order id, once asked
 	args                     []driver.NamedValue
 }
 
@@ -130,7 +134,8 @@ func newOrderWriter(ctx context.Context, conn *sql.Conn, tx *sql.Tx) (*orderWrit
 	w.product = prep(`INSERT INTO products (code, name, search) VALUES (?,?,?) ON CONFLICT (code, name) DO NOTHING`)
 	w.productID = prep(`SELECT id FROM products WHERE code = ? AND name = ?`)
 	w.delItems = prep(`DELETE FROM order_items WHERE order_id = ?`)
-	w.delText = prep(`DELETE FROM order_text WHERE docid = ?`)
+	w.delText = prep(`DELETE FROM order_fts WHERE rowid = ?`)
+	w.delGrams = prep(`DELETE FROM order_grams WHERE rowid = ?`)
 	if err != nil {
 		w.close()
 		return nil, err
@@ -140,12 +145,12 @@ func newOrderWriter(ctx context.Context, conn *sql.Conn, tx *sql.Tx) (*orderWrit
 
 // close closes the statements; call it before the transaction ends.
 func (w *orderWriter) close() error {
-	for _, st := range []*sql.Stmt{w.find, w.update, w.product, w.productID, w.delItems, w.delText} {
+	for _, st := range []*sql.Stmt{w.find, w.update, w.product, w.productID, w.delItems, w.delText, w.delGrams} {
 		if st != nil {
 			st.Close()
 		}
 	}
-	w.find, w.update, w.product, w.productID, w.delItems, w.delText = nil, nil, nil, nil, nil, nil
+	w.find, w.update, w.product, w.productID, w.delItems, w.delText, w.delGrams = nil, nil, nil, nil, nil, nil, nil
 	if w.insert == nil {
 		return nil
 	}
@@ -186,6 +191,9 @@ func (w *orderWriter) write(ctx context.Context, r *orderRow) error {
 		if _, err := w.delText.ExecContext(ctx, r.id); err != nil {
 			return err
 		}
+		if _, err := w.delGrams.ExecContext(ctx, r.id); err != nil {
+			return err
+		}
 		o.ID = r.id
 	}
 	pids := make([]int64, len(o.Items))
@@ -210,13 +218,16 @@ func (w *orderWriter) write(ctx context.Context, r *orderRow) error {
 				return err
 			}
 		}
-		return run(w.text, w.bind(o.ID, r.text), nil)
+		if err := run(w.text, w.bind(o.ID, r.text), nil); err != nil {
+			return err
+		}
+		return run(w.gram, w.bind(o.ID, r.grams), nil)
 	})
 }
 
 // insertOrder inserts a new order with the id SQLite would give it — one more than
 // the largest — and sets its ID. (RETURNING id would cost a statement journal, at
-// which FTS4 flushes the search index's pending terms: once per order.)
+// which FTS5 flushes the search index's pending terms: once per order.)
 func (w *orderWriter) insertOrder(r *orderRow) error {
 	if w.lastID == nil {
 		var max int64
@@ -266,7 +277,8 @@ func (w *orderWriter) prepare(dc any) error {
 	w.insert = prep(`INSERT INTO orders (id, ` + orderCols + `) VALUES (` + placeholders(numOrderCols+1) + `)`)
 	w.item = prep(`INSERT INTO order_items (order_id, line_no, product_id, product_code, product_name, variant, unit_price, quantity)
 		VALUES (?,?,?,?,?,?,?,?)`)
-	w.text = prep(`INSERT INTO order_text (docid, name_g, kana_g, email_g, tel_g) VALUES (?,?,?,?,?)`)
+	w.text = prep(`INSERT INTO order_fts (rowid, name, kana, email, tel) VALUES (?,?,?,?,?)`)
+	w.gram = prep(`INSERT INTO order_grams (rowid, name, kana) VALUES (?,?,?)`)
 	w.last = prep(`SELECT ifnull(max(id), 0) FROM orders`)
 	if err != nil {
 		w.closeDriverStmts()
@@ -276,12 +288,12 @@ func (w *orderWriter) prepare(dc any) error {
 
 func (w *orderWriter) closeDriverStmts() error {
 	var errs []error
-	for _, st := range []driver.Stmt{w.insert, w.item, w.text, w.last} {
+	for _, st := range []driver.Stmt{w.insert, w.item, w.text, w.last, w.gram} {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}
 	}
-	w.insert, w.item, w.text, w.last = nil, nil, nil, nil
+	w.insert, w.item, w.text, w.last, w.gram = nil, nil, nil, nil, nil
 	return errors.Join(errs...)
 }
 

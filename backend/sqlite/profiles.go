@@ -117,8 +117,10 @@ func (db *DB) DeleteProfile(ctx context.Context, id int64) error {
 // キャンセル在庫) and the demo gateway profiles. Real data is untouched.
 func (db *DB) DeleteDemo(ctx context.Context) error {
 	return db.withTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM order_text WHERE docid IN (SELECT id FROM orders WHERE source = 'demo')`); err != nil {
-			return err
+		for _, index := range []string{"order_fts", "order_grams"} { // the search index (search.go)
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+index+` WHERE rowid IN (SELECT id FROM orders WHERE source = 'demo')`); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM orders WHERE source = 'demo'`); err != nil {
 			return err

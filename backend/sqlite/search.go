@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -35,13 +36,9 @@ func normalize(s string) string {
 	return b.String()
 }
 
-// Gram sizes per field: names and kana have thousands of characters, so bigrams are
-// selective; e-mail addresses and telephone digits have a small alphabet, so they use
-// trigrams.
-const (
-	nameGram = 2
-	mailGram = 3
-)
+// nameGram is the gram size of order_grams: names and kana have thousands of
+// characters, so a bigram is selective.
+const nameGram = 2
 
 // grams returns the index tokens of a normalised text: every distinct n-gram, plus each
 // tail shorter than n followed by endMark (so a short query matching the end of the
@@ -98,27 +95,23 @@ func grams(text string, n int) string {
 	return b.String()
 }
 
-// gramQuery turns a normalised query into an FTS4 MATCH expression and tells whether
-// the match is exact. Shorter than n: a prefix query over the grams and tails (exact).
-// Exactly n: one gram (exact). Longer: all its grams (a superset; the caller verifies).
-func gramQuery(q string, n int) (match string, exact bool) {
-	rs := []rune(q)
-	switch {
-	case len(rs) == 0:
-		return "", true
-	case len(rs) < n:
-		return q + "*", true
+// textMatch returns the index that finds a normalised text q in a column — a query
+// of ids and its MATCH expression — or "" when none can: 3 characters or more are a
+// phrase of trigrams in order_fts; for name and kana (grams), 1 character is a prefix
+// over the bigrams and tails in order_grams ("山"* finds 山田 and a name ending in 山),
+// 2 characters one bigram. Each finds exactly the orders whose text holds q.
+func textMatch(col, q string, grams bool) (ids, match string) {
+	quoted := `"` + strings.ReplaceAll(q, `"`, `""`) + `"`
+	switch n := utf8.RuneCountInString(q); {
+	case n >= 3:
+		return `SELECT rowid AS id FROM order_fts WHERE order_fts MATCH ?`, col + ` : ` + quoted
+	case !grams:
+		return "", ""
+	case n == 1:
+		return `SELECT rowid AS id FROM order_grams WHERE order_grams MATCH ?`, col + ` : ` + quoted + `*`
+	default:
+		return `SELECT rowid AS id FROM order_grams WHERE order_grams MATCH ?`, col + ` : ` + quoted
 	}
-	seen := map[string]bool{}
-	var parts []string
-	for i := 0; i+n <= len(rs); i++ {
-		g := string(rs[i : i+n])
-		if !seen[g] {
-			seen[g] = true
-			parts = append(parts, g)
-		}
-	}
-	return strings.Join(parts, " "), len(rs) == n
 }
 
 // digitsOnly keeps the digits of a telephone number.

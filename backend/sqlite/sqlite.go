@@ -201,6 +201,9 @@ func (db *DB) migrate() error {
 		}
 		if _, err := tx.Exec(string(body)); err != nil {
 			tx.Rollback()
+			if strings.Contains(err.Error(), "no such module: fts5") {
+				return fmt.Errorf("migration %s: this program was built without SQLite's FTS5: build it with -tags sqlite_fts5 (see the Makefile): %w", base, err)
+			}
 			return fmt.Errorf("migration %s: %w", base, err)
 		}
 		if _, err := tx.Exec(`INSERT INTO schema_migrations(name, applied_at) VALUES (?, ?)`, base, db.Now().UnixMilli()); err != nil {

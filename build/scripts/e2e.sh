@@ -16,7 +16,7 @@ bin=${E2E_BIN:-build/bin/kessaidesk-dev}
 mkdir -p "$(dirname "$bin")"
 mkdir -p build/bin
 echo "==> e2e: building $bin"
-go build -tags dev,webkit2_41 -o "$bin" .
+go build -tags dev,webkit2_41,sqlite_fts5 -o "$bin" .
 
 work=$(mktemp -d)
 pids=()

@@ -19,6 +19,8 @@ set -euo pipefail
 GREMLINS_VERSION=v0.6.0
 root=${MUTATE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 export PATH="$(go env GOPATH)/bin:$PATH"
+# Every go command below (gremlins' and the rule mutants' go test too) with SQLite's FTS5.
+export GOFLAGS="-tags=sqlite_fts5"
 if ! go version -m "$(command -v gremlins 2>/dev/null || echo /nonexistent)" 2>/dev/null | grep -q "gremlins[[:space:]]*$GREMLINS_VERSION"; then
   echo "==> installing gremlins $GREMLINS_VERSION"
   go install "github.com/go-gremlins/gremlins/cmd/gremlins@$GREMLINS_VERSION"

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 bin=build/bin/kessaidesk-shot
 out=${1:-build/bin/screenshot.png}
 mkdir -p build/bin
-go build -tags desktop,production,webkit2_41 -o "$bin" .
+go build -tags desktop,production,webkit2_41,sqlite_fts5 -o "$bin" .
 
 work=$(mktemp -d)
 trap 'kill -TERM -- -"${app:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
