@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 # E2E_BIN: another path for the dev binary (runs side by side must not share one);
+# E2E_ASSETS: the built frontend to serve (a private copy of frontend/dist);
 # E2E_ONLY: the scripts to run ("frontend/e2e/a.mjs frontend/e2e/b.mjs"), all when unset.
 bin=${E2E_BIN:-build/bin/kessaidesk-dev}
 mkdir -p "$(dirname "$bin")"
@@ -41,7 +42,7 @@ start_app() {
   # gnome-keyring (never the user's) in its own HOME.
   local home="$work/$name-home"
   mkdir -p "$home/run" && chmod 700 "$home/run"
-  setsid env devserver="127.0.0.1:$port" assetdir="$PWD/frontend/dist" KESSAIDESK_DATA="$work/$name-data" \
+  setsid env devserver="127.0.0.1:$port" assetdir="${E2E_ASSETS:-$PWD/frontend/dist}" KESSAIDESK_DATA="$work/$name-data" \
     HOME="$home" XDG_DATA_HOME="$home/.local/share" XDG_RUNTIME_DIR="$home/run" \
     dbus-run-session -- sh -c 'echo -n kessai-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec xvfb-run -a -s "-screen 0 1400x900x24" "$0"' "$PWD/$bin" >"$log" 2>&1 &
   local app=$!
