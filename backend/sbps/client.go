@@ -162,7 +162,7 @@ func New(cfg Config) (*Client, error) {
 	if hc == nil {
 		hc = gwhttp.NewHTTP(cfg.Timeout, cfg.RootCAs)
 	}
-	c.gw = &gwhttp.Client{HTTP: hc, Name: gwhttp.Name{Ja: "SBPS", En: "SBPS"}, Status: basicAuthStatus, Log: cfg.Log}
+	c.gw = &gwhttp.Client{HTTP: hc, Name: gwhttp.Name{Ja: "SBPS", En: "SBPS"}, Status: basicAuthStatus, Log: cfg.Log, Words: apiWords}
 	return c, nil
 }
 
@@ -234,9 +234,10 @@ func (c *Client) call(ctx context.Context, id string, fields []Node, required ..
 // answer, when its code means "no such transaction"); the answer must be the API's
 // and carry the required fields.
 func readResponse(id string, raw []byte, required []string) (*Response, error) {
+	ja, en := apiWords(id)
 	r, err := ParseResponse(raw)
 	if err != nil {
-		return nil, gwhttp.Unknownf(err, "%sの応答を読めませんでした（文字化けまたは途中で切れた応答）。処理されたかどうかを確認します", "the answer of %s could not be read", id)
+		return nil, gwhttp.Unknownf(err, "%[1]sの応答を読めませんでした（文字化けまたは途中で切れた応答）。処理されたかどうかを確認します", "the answer to %[2]s could not be read", ja, en)
 	}
 	if !r.OK() {
 		code := r.ErrCode()
@@ -246,14 +247,33 @@ func readResponse(id string, raw []byte, required []string) (*Response, error) {
 		return nil, apiError(code)
 	}
 	if r.ID != "" && r.ID != id {
-		return nil, gwhttp.Unknownf(nil, "%sへの応答が別のAPI（%s）の応答でした。処理されたかどうかを確認します", "the answer to %s names another API (%s)", id, clip(r.ID))
+		return nil, gwhttp.Unknownf(nil, "%[1]sへの応答が別の要求の応答でした。処理されたかどうかを確認します", "the answer to %[2]s was another request's", ja, en)
 	}
 	for _, k := range required {
 		if !r.Has(k) {
-			return nil, gwhttp.Unknownf(nil, "%sの応答に%sがありません（想定外の応答）。処理されたかどうかを確認します", "the answer of %s lacks %s", id, k)
+			return nil, gwhttp.Unknownf(nil, "%[1]sの応答に必要な項目（%[3]s）がありません（想定外の応答）。処理されたかどうかを確認します", "the answer to %[2]s lacks %[3]s", ja, en, k)
 		}
 	}
 	return r, nil
+}
+
+// apiWords names an API id in the operator's words for messages (the log keeps the id).
+func apiWords(id string) (string, string) {
+	switch id {
+	case APICommit:
+		return "確定の要求", "the commit"
+	case APISales:
+		return "売上の要求", "the capture"
+	case APICancelRefund:
+		return "取消・返金の要求", "the cancel / refund"
+	case APIPartialRefund:
+		return "部分返金の要求", "the partial refund"
+	case APIReauthorize:
+		return "再与信の要求", "the re-authorisation"
+	case APICardInquiry, APIWebCvsInquiry, APIPayEasyInquiry:
+		return "取引の照会", "the inquiry"
+	}
+	return "SBPSへの要求", "the request"
 }
 
 // leafValue is the value of a top-level element sent, "" when absent.

@@ -32,6 +32,9 @@ func TestFaultsAfterTheLogicAreUnknown(t *testing.T) {
 			assert.Equal(t, backend.ClassUnknown, class(err), msg(err))
 			assert.Equal(t, backend.EUNKNOWN, code(err))
 			assert.NotContains(t, msg(err), hashKey)
+			// The operator's words, not the protocol's API ids (the log keeps those).
+			assert.NotRegexp(t, `ST0\d|MG01`, msg(err))
+			assert.NotContains(t, msg(err), "%!", "a well-formed message")
 			tr, _ := f.sim.Trade(p.GatewayTranID)
 			assert.Equal(t, sbps.StatusCaptured, tr.PaymentStatus, "SBPS did sell it")
 			v, err := f.client.Inquire(ctx, p)
