@@ -66,6 +66,7 @@ try {
   await page.screenshot({ path: `${shots}/11-settings.png`, fullPage: true })
 
   // A backup appears in the list.
+  await page.getByTestId('settings-nav-backup').click()
   await page.getByTestId('backup-now').click()
   await page.getByTestId('backup-row').first().waitFor()
 

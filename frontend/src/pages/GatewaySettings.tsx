@@ -341,7 +341,7 @@ export function GatewaySettings() {
             <button type="button" data-testid="profile-draft-test" disabled={draftTest === 'running'} onClick={testDraft}>{t.testConnection}</button>
             <button type="submit" className="primary" data-testid="profile-save" disabled={draftTest === 'running'}>
               {draftTest && draftTest !== 'running' && !draftTest.ok ? t.set.saveAnyway : t.save}</button>
-            <button type="button" onClick={close}>{t.cancel}</button>
+            <button type="button" data-testid="profile-cancel" onClick={close}>{t.cancel}</button>
             <small className="muted">{t.set.testBeforeSave}</small>
           </div>
         </form>

@@ -35,9 +35,10 @@ export function Reports() {
   const t = useT()
   const [tab, setTab] = useState<Tab>('sales')
   const [profiles, setProfiles] = useState<ProfileView[]>([])
-  const [from, to] = presetRange('thisMonth')
+  // The last 30 days by default: a full chart even on the 2nd of a month.
+  const [from, to] = presetRange('last30')
   const [q, setQ] = useState<ReportQuery>({ from, to, granularity: 'day', basis: 'sale', profileIds: [], methods: [] })
-  const [month, setMonth] = useState(from.slice(0, 7))
+  const [month, setMonth] = useState(to.slice(0, 7))
   const [encoding, setEncoding] = useState<ExportEncoding>('cp932')
   const [error, setError] = useState<UIError | null>(null)
   const [notice, setNotice] = useState('')
@@ -67,7 +68,7 @@ export function Reports() {
   const filters = (withPeriod: boolean) => (
     <div className="report-filters" data-testid="report-filters">
       {withPeriod && <>
-        <select aria-label={t.rep.period} data-testid="report-preset" defaultValue="thisMonth" onChange={(e) => {
+        <select aria-label={t.rep.period} data-testid="report-preset" defaultValue="last30" onChange={(e) => {
           const [f, tt] = presetRange(e.target.value)
           setQ({ ...q, from: f, to: tt, granularity: e.target.value === 'thisYear' || e.target.value === 'last12' ? 'month' : q.granularity })
         }}>
