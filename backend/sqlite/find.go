@@ -141,6 +141,7 @@ func (db *DB) plan(ctx context.Context, w *where) (*plan, error) {
 	}
 	p.size = p.orders
 	capped := int64(CountCap) + 1
+	productCapped := false
 	for i, s := range w.sets {
 		if s.ids == "" {
 			continue
@@ -152,6 +153,7 @@ func (db *DB) plan(ctx context.Context, w *where) (*plan, error) {
 		if p.driver < 0 || n < p.size {
 			p.driver, p.size = i, n
 		}
+		productCapped = productCapped || s.product && n >= capped
 	}
 	if len(w.cols) > 0 {
 		var n int64
@@ -160,7 +162,9 @@ func (db *DB) plan(ctx context.Context, w *where) (*plan, error) {
 			append(w.colArgs(), lim)...).Scan(&n); err != nil {
 			return nil, err
 		}
-		if n < lim || p.driver < 0 {
+		// Both past the cap: a product set costs a line and a look-up per order, more
+		// than an index range of the columns with the product checked on each row.
+		if n < lim || p.driver < 0 || productCapped && n >= capped {
 			p.driver, p.size = -1, n
 		}
 	}
@@ -238,6 +242,7 @@ type colCond struct {
 type setCond struct {
 	ids     string // "SELECT … AS id": the orders it holds, read as a stream; "" = no index (row check only)
 	idsArgs []any
+	product bool   // the product set (its ids cost more each than a text index's)
 	row     string // the condition on the orders row o
 	rowArgs []any
 }
@@ -352,6 +357,7 @@ func orderWhere(f backend.OrderFilter) *where {
 			idsArgs: []any{p},
 			row:     `EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id AND i.product_id IN ` + products + `)`,
 			rowArgs: []any{p},
+			product: true,
 		})
 	}
 	return w
