@@ -73,9 +73,12 @@ e2e: frontend
 screenshot: deps-test frontend
 	@build/scripts/screenshot.sh
 
-## bench: benchmarks that print figures (search on 1,000,000 orders, bulk capture, sync)
+## bench: benchmarks that print figures beside their goals (search on 1,000,000 orders,
+## export of 1,000,000 orders, import and re-import, bulk capture, sync) and the real
+## window on 1,000,000 orders (cold start, memory: build/bench/window.sh)
 bench:
-	go test -tags $(GO_TAGS),sqlite_dbstat -run '^$$' -bench . -benchtime 1x -timeout 60m ./backend/...
+	KESSAIDESK_EXPORT_ORDERS=1000000 go test -tags $(GO_TAGS),sqlite_dbstat -run '^$$' -bench . -benchtime 1x -timeout 90m ./backend/...
+	@build/bench/window.sh
 
 ## mutate: mutation testing of the payment rules (gremlins + build/mutants; about 20 minutes, not in `make test`)
 mutate:

@@ -221,3 +221,14 @@ func printIndexSize(db *DB) {
 	}
 	fmt.Printf("search index size: %d MB (goal ≤ 458 MB, the n-gram tables' before FTS5)\n", total>>20)
 }
+
+// TestMakeWindowFolder makes a data folder of 1,000,000 imported orders (the benchmark's
+// shop, source "csv") in $KESSAIDESK_WINDOW_DIR for build/bench/window.sh; it is kept
+// there, so a second run is quick. Skipped otherwise.
+func TestMakeWindowFolder(t *testing.T) {
+	dir := os.Getenv("KESSAIDESK_WINDOW_DIR")
+	if dir == "" {
+		t.Skip("only for build/bench/window.sh")
+	}
+	BenchDB(t, filepath.Join(dir, "kessaidesk.db"), 1_000_000, "csv")
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The real window on 1,000,000 orders: builds it (production tags), makes a data folder
+# of 1M imported orders (the search benchmark's shop; kept in $WINDOW_DIR, so reruns are
+# quick), starts it under Xvfb and prints, beside their goals:
+#   - cold start to rows on screen: from the launch to the 受注一覧's first search
+#     answered (the app says so on stderr with KESSAIDESK_STARTUP_LOG=1; the rows are
+#     drawn as it answers), three starts;
+#   - the Go process's resident memory when idle (VmRSS), and the proportional memory
+#     of the whole app — the Go process and WebKit's processes — (Pss from
+#     /proc/PID/smaps_rollup), after IDLE_WAIT seconds.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+WINDOW_DIR=${WINDOW_DIR:-/tmp/kessaidesk-window-1m}
+IDLE_WAIT=${IDLE_WAIT:-10}
+RUNS=${RUNS:-3}
+bin=${WINDOW_BIN:-/tmp/kessaidesk-window-bin/kessaidesk}
+mkdir -p "$(dirname "$bin")" "$WINDOW_DIR"
+
+if [ ! -s frontend/dist/index.html ]; then
+  echo "==> window: building the frontend"
+  (cd frontend && npm run build >/dev/null)
+fi
+echo "==> window: building $bin"
+go build -tags desktop,production,webkit2_41,sqlite_fts5 -o "$bin" .
+echo "==> window: data folder $WINDOW_DIR (1,000,000 orders; made once)"
+KESSAIDESK_WINDOW_DIR="$WINDOW_DIR" go test -tags sqlite_fts5 -count=1 -timeout 60m -run '^TestMakeWindowFolder$' ./backend/sqlite >/dev/null
+
+# descendants PID: PID and every process below it.
+descendants() {
+  local all=("$1") i=0
+  while [ $i -lt ${#all[@]} ]; do
+    for c in $(ps -o pid= --ppid "${all[$i]}" 2>/dev/null); do all+=("$c"); done
+    i=$((i + 1))
+  done
+  echo "${all[@]}"
+}
+kib() { awk -v k="$1" '$1 == k":" { print $2 }' "$2" 2>/dev/null || echo 0; }
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+for run in $(seq 1 "$RUNS"); do
+  : >"$log"
+  start=$(date +%s%N)
+  setsid xvfb-run -a -s "-screen 0 1400x900x24" env KESSAIDESK_STARTUP_LOG=1 "$bin" -data "$WINDOW_DIR" 2>"$log" >/dev/null &
+  group=$!
+  shown=""
+  for _ in $(seq 1 3000); do # up to 30 s
+    if grep -q "kessaidesk: first rows" "$log"; then shown=$(date +%s%N); break; fi
+    sleep 0.01
+  done
+  if [ -z "$shown" ]; then
+    echo "window: no rows after 30 s; its output:" >&2
+    cat "$log" >&2
+    kill -TERM -- -"$group" 2>/dev/null || true
+    exit 1
+  fi
+  ms=$(( (shown - start) / 1000000 ))
+  rows=$(grep -o "first rows [0-9]*" "$log" | head -1)
+  printf "window cold start to rows on screen (run %d): %5d ms   goal ≤ 1500 ms %s  (%s)\n" "$run" "$ms" \
+    "$([ "$ms" -le 1500 ] && echo ok || echo MISSED)" "$rows"
+  if [ "$run" -eq "$RUNS" ]; then
+    sleep "$IDLE_WAIT"
+    app=$(pgrep -s "$group" -f "^$bin" | head -1)
+    rss=$(kib VmRSS "/proc/$app/status")
+    pss=0
+    procs=""
+    for p in $(descendants "$app"); do
+      v=$(kib Pss "/proc/$p/smaps_rollup")
+      pss=$((pss + ${v:-0}))
+      procs+=" $(cat /proc/$p/comm 2>/dev/null)=$(( ${v:-0} / 1024 ))MB"
+    done
+    printf "window idle RSS, Go process: %4d MB   goal ≤ 80 MB %s\n" $((rss / 1024)) "$([ $((rss / 1024)) -le 80 ] && echo ok || echo MISSED)"
+    printf "window idle PSS, whole app:  %4d MB   (%s )\n" $((pss / 1024)) "$procs"
+    if [ -n "${SMAPS_OUT:-}" ]; then cp "/proc/$app/smaps" "$SMAPS_OUT"; fi
+  fi
+  kill -TERM -- -"$group" 2>/dev/null || true
+  wait "$group" 2>/dev/null || true
+  sleep 1
+done
