@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the Windows build windows.sh made, from Linux, without running it:
-#   windows-check.sh EXE INSTALLER VERSION NUMERIC SIGNED(yes|no)
+#   windows-check.sh EXE INSTALLER VERSION NUMERIC SIGNED(yes|no) MAKENSIS-LOG
 # - the exe: a PE32+ x86-64 GUI program (subsystem 2, so no console window opens), cgo on
 #   and go-sqlite3 linked (go version -m), main.version from the git tag, an icon and a
 #   version resource with the tag's number;
@@ -9,7 +9,8 @@
 #   Japanese, the exe and the WebView2 bootstrapper inside, a Start-menu shortcut, an
 #   uninstaller and its entry with the version; signed, or named -unsigned.
 set -euo pipefail
-exe=$1 installer=$2 version=$3 numeric=$4 signed=$5
+exe=$1 installer=$2 version=$3 numeric=$4 signed=$5 nsislog=$6
+SZ=$(command -v 7zz || command -v 7z)
 fails=0
 ok() { echo "    ok: $1"; }
 bad() { echo "    FAIL: $1"; fails=$((fails + 1)); }
@@ -30,25 +31,24 @@ check "release tags (desktop,production)" grep -qE "build[[:space:]]+-tags=.*pro
 check "main.version is the git tag ($version)" grep -qF -- "-X main.version=$version" <<<"$info"
 res=$(mktemp -d)
 trap 'rm -rf "$res"' EXIT
-7z x -y -o"$res/exe" "$exe" .rsrc >/dev/null 2>&1 || true
-check "exe has an icon" test -n "$(find "$res/exe/.rsrc" -ipath '*icon*' -type f 2>/dev/null | head -1)"
-check "exe version resource $numeric" grep -rqa "$(printf '%s' "$numeric" | sed 's/./&\x00/g')" "$res/exe/.rsrc"
+check "exe has an icon" grep -q "ICON" <("$SZ" l "$exe")
+check "exe has a version resource" grep -q "version.txt" <("$SZ" l "$exe")
+check "exe version resource is the tag's $numeric" grep -qxE "$numeric(\.0)?" <(strings -el "$exe")
 
-# The installer: 7-Zip unpacks NSIS installers and writes their script as [NSIS].nsi.
+# The installer: what makensis compiled (its -V4 log) and what the file holds (7-Zip).
 check "installer is an NSIS installer" grep -qi "nullsoft" <(file -b "$installer")
-7z x -y -o"$res/inst" "$installer" >/dev/null
-nsi="$res/inst/[NSIS].nsi"
-check "installer script recovered" test -s "$nsi"
-check "per-user: no administrator rights asked" grep -qiE "RequestExecutionLevel user" "$nsi"
-check "per-user: installs under %LOCALAPPDATA%\\Programs" grep -qF 'LOCALAPPDATA\Programs' "$nsi"
-check "per-user: uninstall entry in HKCU" grep -qE 'WriteRegStr HKCU Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\' "$nsi"
-check "uninstall entry carries the version $numeric" grep -qE "DisplayVersion $numeric" "$nsi"
-check "uninstaller written" grep -qE 'WriteUninstaller .*uninstall.exe' "$nsi"
-check "Start-menu shortcut" grep -qE 'CreateShortCut .*SMPROGRAMS' "$nsi"
-check "pages in Japanese" grep -qE "LangString|^; Language: 1041|1041" "$nsi"
-check "the app inside" test -f "$(find "$res/inst" -name kessaidesk.exe | head -1)"
+check "per-user: no administrator rights asked (RequestExecutionLevel user)" grep -qF '"REQUEST_EXECUTION_LEVEL=user"' "$nsislog"
+check "per-user: installs under %LOCALAPPDATA%\\Programs" grep -qF 'InstallDir: "$LOCALAPPDATA\Programs\' "$nsislog"
+check "per-user: uninstall entry in HKCU" grep -qF 'WriteRegStr: HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\' "$nsislog"
+check "uninstall entry carries the version $numeric" grep -qE "DisplayVersion=$numeric\$" "$nsislog"
+check "uninstaller written" grep -qF 'WriteUninstaller: "$INSTDIR\uninstall.exe"' "$nsislog"
+check "Start-menu shortcut to kessaidesk.exe" grep -qE 'CreateShortcut: "\$SMPROGRAMS\\.*->"\$INSTDIR\\kessaidesk.exe"' "$nsislog"
+check "pages in Japanese (LANG_JAPANESE 1041)" grep -qF "installer language: 1041" "$nsislog"
+check "installer icon (MUI_ICON)" grep -qF '"MUI_ICON"=' "$nsislog"
+"$SZ" x -y -o"$res/inst" "$installer" >/dev/null
+check "the app inside as kessaidesk.exe" test -f "$res/inst/kessaidesk.exe"
+check "the uninstaller inside" test -f "$res/inst/uninstall.exe"
 check "the WebView2 bootstrapper inside (Wails -webview2 embed)" test -n "$(find "$res/inst" -iname 'MicrosoftEdgeWebview2Setup.exe' | head -1)"
-check "installer icon" test -n "$(find "$res/inst" -iname '*.ico' | head -1)$(grep -l 'Icon' "$nsi")"
 
 # Signing: a signed build verifies; an unsigned one says so in its name.
 if [ "$signed" = yes ]; then

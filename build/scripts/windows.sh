@@ -80,35 +80,36 @@ trap - EXIT
 exe=build/bin/kessaidesk.exe
 installer=$(ls build/bin/*-amd64-installer.exe)
 
-# Signing, when the secrets are there: the exe, the installer packed again around the
-# signed exe, then the installer.
+# The installer is made again by makensis here, with its log kept for the checks (what
+# it installs where, in which language), around the exe signed first when the signing
+# secrets are there; then the installer itself is signed.
 signed=no
+sign() { :; }
 if [ -n "${KESSAIDESK_SIGN_PFX_BASE64:-}" ]; then
-  work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
-  echo "$KESSAIDESK_SIGN_PFX_BASE64" | base64 -d >"$work/sign.pfx"
+  keydir=$(mktemp -d)
+  trap 'rm -rf "$keydir"' EXIT
+  echo "$KESSAIDESK_SIGN_PFX_BASE64" | base64 -d >"$keydir/sign.pfx"
   sign() { # sign FILE
     local ts=()
     [ -n "${KESSAIDESK_SIGN_TIMESTAMP:-}" ] && ts=(-ts "$KESSAIDESK_SIGN_TIMESTAMP")
-    osslsigncode sign -pkcs12 "$work/sign.pfx" -pass "${KESSAIDESK_SIGN_PASSWORD:-}" -h sha256 \
+    osslsigncode sign -pkcs12 "$keydir/sign.pfx" -pass "${KESSAIDESK_SIGN_PASSWORD:-}" -h sha256 \
       -n "決済デスク Kessai Desk" "${ts[@]}" -in "$1" -out "$1.signed" >/dev/null
     mv "$1.signed" "$1"
-    osslsigncode verify -in "$1" >/dev/null 2>&1 || osslsigncode verify -in "$1" | grep -q "Signature verification: ok" \
-      || echo "    (the signature does not chain to a trusted root here; Windows decides with its own roots)"
   }
-  sign "$exe"
-  (cd build/windows/installer && makensis -V2 -DARG_WAILS_AMD64_BINARY="$PWD/../../bin/kessaidesk.exe" \
-    -DWAILS_INSTALL_SCOPE=user -DREQUEST_EXECUTION_LEVEL=user -DINFO_PRODUCTVERSION="$numeric" project.nsi)
-  sign "$installer"
   signed=yes
 fi
+sign "$exe"
+nsislog=build/bin/windows-installer.log
+(cd build/windows/installer && makensis -V4 -DARG_WAILS_AMD64_BINARY="$PWD/../../bin/kessaidesk.exe" \
+  -DWAILS_INSTALL_SCOPE=user -DREQUEST_EXECUTION_LEVEL=user project.nsi) >"$nsislog" 2>&1 || { tail -30 "$nsislog"; exit 1; }
+sign "$installer"
 suffix=""
 [ $signed = yes ] || suffix="-unsigned"
 out="build/bin/KessaiDesk-${version}-windows-amd64-setup${suffix}.exe"
 mv "$installer" "$out"
 echo "==> windows: $out ($(du -h "$out" | cut -f1))"
 
-build/scripts/windows-check.sh "$exe" "$out" "$version" "$numeric" "$signed"
+build/scripts/windows-check.sh "$exe" "$out" "$version" "$numeric" "$signed" "$nsislog"
 
 if [ -x /usr/lib/wine/wine64 ] || command -v wine64 >/dev/null 2>&1; then
   build/scripts/windows-wine.sh "$exe" "$out"

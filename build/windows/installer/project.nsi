@@ -37,6 +37,9 @@ Unicode true
 !define WAILS_ARCHITECTURE_NOT_SUPPORTED "このパソコンの種類（CPU）には対応していません。"
 !define WAILS_INSTALL_WEBVIEW_DETAILPRINT "インストール中: WebView2 ランタイム（画面の表示に必要です）"
 
+# The installed program keeps the name the command line is documented with (README).
+!define PRODUCT_EXECUTABLE "kessaidesk.exe"
+
 !include "wails_tools.nsh"
 
 # The version information for this two must consist of 4 parts
@@ -71,6 +74,7 @@ ManifestDPIAware true
 
 # Kessai Desk's operators are Japanese: every installer and uninstaller page is in Japanese.
 !insertmacro MUI_LANGUAGE "Japanese"
+!echo "installer language: ${LANG_JAPANESE}" # 1041 when the Japanese pages were loaded (windows-check.sh)
 
 ## The following two statements can be used to sign the installer and the uninstaller. The path to the binaries are provided in %1
 #!uninstfinalize 'signtool --file "%1"'
