@@ -170,7 +170,7 @@ func (db *DB) plan(ctx context.Context, w *where) (*plan, error) {
 	}
 	// The column conditions' count is the search's when they are all; so is the count
 	// of a set's index when it is the only condition.
-	p.exact = len(w.sets) == 0 && len(w.cols) > 0 || len(w.cols) == 0 && len(w.sets) == 1 && p.driver == 0
+	p.exact = len(w.sets) == 0 && len(w.cols) > 0 || len(w.cols) == 0 && len(w.sets) == 1 && p.driver == 0 && !w.sets[0].superset
 	return p, nil
 }
 
@@ -196,7 +196,7 @@ func (p *plan) from(count bool) (string, []any) {
 		return "orders o", nil
 	}
 	orders := "orders o"
-	if count && len(p.w.sets) == 1 {
+	if count && len(p.w.sets) == 1 && !p.w.sets[0].superset {
 		orders = "orders o INDEXED BY orders_filter"
 	}
 	s := p.w.sets[p.driver]
@@ -218,7 +218,7 @@ func (p *plan) where(scan bool) (string, []any) {
 		args = append(args, c.args...)
 	}
 	for i, s := range p.w.sets {
-		if i == p.driver && !scan {
+		if i == p.driver && !scan && !s.superset {
 			continue
 		}
 		conds, args = append(conds, s.row), append(args, s.rowArgs...)
@@ -240,11 +240,12 @@ type colCond struct {
 }
 
 type setCond struct {
-	ids     string // "SELECT … AS id": the orders it holds, read as a stream; "" = no index (row check only)
-	idsArgs []any
-	product bool   // the product set (its ids cost more each than a text index's)
-	row     string // the condition on the orders row o
-	rowArgs []any
+	ids      string // "SELECT … AS id": the orders it holds, read as a stream; "" = no index (row check only)
+	idsArgs  []any
+	product  bool   // the product set (its ids cost more each than a text index's)
+	superset bool   // ids holds more orders than match: the row check decides
+	row      string // the condition on the orders row o
+	rowArgs  []any
 }
 
 // both adds a condition on a column; the scan plan gets the column with a unary +.
@@ -321,8 +322,8 @@ func orderWhere(f backend.OrderFilter) *where {
 			return
 		}
 		s := setCond{row: "instr(o." + col + "_n, ?) > 0", rowArgs: []any{q}}
-		if ids, match := textMatch(col, q, grams); ids != "" {
-			s.ids, s.idsArgs = ids, []any{match}
+		if ids, match, superset := textMatch(col, q, grams); ids != "" {
+			s.ids, s.idsArgs, s.superset = ids, []any{match}, superset
 		}
 		w.sets = append(w.sets, s)
 	}
