@@ -52,6 +52,19 @@ type PaymentStore interface {
 	UnresolvedOperations(ctx context.Context) ([]*Operation, error)
 }
 
+// OperationClaimer is a store shared by several processes (PostgreSQL): an operation
+// is held by the one process that sends or resolves it (a lease in the database), so
+// no two desktops act on it at once and a crashed desktop's operation is recovered
+// once. The engine claims an unresolved operation before resolving it. (SQLite needs
+// none: one process owns the data folder.)
+type OperationClaimer interface {
+	// ClaimOperation takes the operation for this process; false when another live
+	// process holds it.
+	ClaimOperation(ctx context.Context, opID int64) (bool, error)
+	// ReleaseOperation gives the claim up when this process did not settle it.
+	ReleaseOperation(ctx context.Context, opID int64) error
+}
+
 // Completion is the outcome of an operation, committed atomically.
 type Completion struct {
 	Op          *Operation  // final State, RespondedAt, GatewayCode, Message, AfterState

@@ -1,0 +1,260 @@
+package pgstore
+
+// Exactly once across processes
+//
+// On SQLite one process owns the data folder (a file lock), and the engine knows which
+// operations it is sending right now (payment.Engine.isSending), so its recovery never
+// touches an operation in flight. A shared database has several processes on several
+// machines; this is how each operation is still sent at most once, and a crashed
+// desktop's operations are recovered exactly once:
+//
+//  1. The journal row is the claim. BeginOperation commits the operation as pending
+//     before anything is sent. Two unique indexes make the database refuse a second
+//     one, whichever desktop asks: operations_one_in_flight (one unresolved operation
+//     per payment: EBUSY) and the idempotency key (the same intent twice: ECONFLICT).
+//
+//  2. The row carries a lease: claimed_by (this DB's Owner: host/pid/random) and
+//     lease_until, in the server's clock (desktops' clocks differ). BeginOperation
+//     takes it; a goroutine renews every claim this process holds each Lease/3 while
+//     the process lives. MarkOperationSent — the last step before the request goes on
+//     the wire — succeeds only for a pending operation this process still holds, so a
+//     process that lost its claim (it froze past its lease and another desktop failed
+//     the operation as never sent) does not send: the engine stops when
+//     MarkOperationSent fails.
+//
+//  3. CompleteOperation records an outcome once (state still unresolved, as on SQLite)
+//     and only by the holder, or when nobody holds the operation or the lease has
+//     lapsed; another desktop's attempt is refused with EBUSY. An outcome of unknown
+//     releases the claim: the sender is done, and any desktop may now ask the gateway.
+//
+//  4. Recovery claims before it asks. payment.Engine.Resolve calls ClaimOperation
+//     (backend.OperationClaimer) first: an UPDATE that succeeds for one process only —
+//     the row lock makes the check and the claim one step — when the operation is
+//     unresolved and unclaimed, lapsed, or already this process's. So after a crash the
+//     next desktop to run recovery (start-up, sync) resolves each operation once, and
+//     the others skip it (EBUSY) until it is settled or the claim lapses again.
+//
+// What a lease cannot tell: a process frozen after its request reached the gateway
+// (the request is on its way, the lease lapses, another desktop inquires). The inquiry
+// then sees the gateway's own state, which is what is recorded; the frozen process's
+// late answer is refused by step 3 (ECONFLICT, already recorded).
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"kessaidesk/backend"
+)
+
+var _ backend.OperationClaimer = (*DB)(nil)
+
+// serverNow is the server's clock in Unix ms: leases are compared with it only.
+const serverNow = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`
+
+const operationColumns = `id, payment_id, intent, kind, capture_now, amount, idempotency_key, state, requested_at, responded_at,
+	gateway_code, message, operator, before_state, after_state, reason, bulk_job_id`
+
+func scanOperation(sc interface{ Scan(...any) error }) (*backend.Operation, error) {
+	op := &backend.Operation{}
+	var kind, state, before, after string
+	var req, resp int64
+	var captureNow int
+	err := sc.Scan(&op.ID, &op.PaymentID, &op.Intent, &kind, &captureNow, &op.Amount, &op.IdempotencyKey, &state, &req, &resp,
+		&op.GatewayCode, &op.Message, &op.Operator, &before, &after, &op.Reason, &op.BulkJobID)
+	if err != nil {
+		return nil, err
+	}
+	op.Kind, op.State, op.CaptureNow = backend.OpKind(kind), backend.OpState(state), captureNow == 1
+	op.BeforeState, op.AfterState = backend.PaymentState(before), backend.PaymentState(after)
+	op.RequestedAt, op.RespondedAt = fromMS(req), fromMS(resp)
+	return op, nil
+}
+
+func errBusy() error {
+	return backend.Errorf(backend.EBUSY, "この決済には処理中の操作があります。結果が確定するまでお待ちください", "another operation on this payment is still in progress")
+}
+
+func errHeldElsewhere() error {
+	return backend.Errorf(backend.EBUSY, "この操作は別のパソコンで処理中です。結果が記録されるまでお待ちください",
+		"another desktop is sending or resolving this operation; wait for its outcome")
+}
+
+// BeginOperation commits the operation as pending, claimed by this process, before
+// anything is sent.
+func (db *DB) BeginOperation(ctx context.Context, op *backend.Operation) error {
+	if op.RequestedAt.IsZero() {
+		op.RequestedAt = db.Now()
+	}
+	op.State = backend.OpPending
+	return db.withTx(ctx, func(tx q) error {
+		var inflight int64
+		err := tx.row(ctx, `SELECT id FROM operations WHERE payment_id = ? AND state IN `+unresolvedStates, op.PaymentID).Scan(&inflight)
+		if err == nil {
+			return errBusy()
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		op.ID, err = tx.id(ctx, `INSERT INTO operations (payment_id, intent, kind, capture_now, amount, idempotency_key,
+			state, requested_at, operator, before_state, reason, bulk_job_id, claimed_by, lease_until)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?, `+serverNow+` + ?)`,
+			op.PaymentID, op.Intent, string(op.Kind), boolInt(op.CaptureNow), op.Amount, op.IdempotencyKey, string(op.State), ms(op.RequestedAt),
+			op.Operator, string(op.BeforeState), op.Reason, op.BulkJobID, db.Owner, db.lease.Milliseconds())
+		switch {
+		case isUniqueViolation(err, "operations_one_in_flight"):
+			// Another desktop began one on this payment between the check and the insert.
+			return errBusy()
+		case isUniqueViolation(err):
+			return backend.Errorf(backend.ECONFLICT, "この操作は既に実行されています", "this operation was already submitted")
+		}
+		return err
+	})
+}
+
+// MarkOperationSent records that the request is about to go on the wire. It fails
+// (ECONFLICT) unless the operation is pending and still this process's: the engine
+// then does not send.
+func (db *DB) MarkOperationSent(ctx context.Context, opID int64, at time.Time) error {
+	res, err := db.pool().exec(ctx, `UPDATE operations SET state = 'sent', sent_at = ?, lease_until = `+serverNow+` + ?
+		WHERE id = ? AND state = 'pending' AND claimed_by = ?`, ms(at), db.lease.Milliseconds(), opID, db.Owner)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil
+	}
+	op, err := db.OperationByID(ctx, opID)
+	if err != nil {
+		return err
+	}
+	return backend.Errorf(backend.ECONFLICT, "この操作は送信できません（%s）。別のパソコンが処理したため、何も送信していません",
+		"the operation cannot be sent (%s): another desktop has handled it; nothing was sent", op.State.Label())
+}
+
+// CompleteOperation commits the outcome with the payment, the order's 対応状況 and
+// the キャンセル在庫 in one transaction: the journal never disagrees with the state.
+func (db *DB) CompleteOperation(ctx context.Context, c *backend.Completion) error {
+	now := db.Now()
+	op := c.Op
+	if op.RespondedAt.IsZero() {
+		op.RespondedAt = now
+	}
+	return db.withTx(ctx, func(tx q) error {
+		res, err := tx.exec(ctx, `UPDATE operations SET state = ?, responded_at = ?, gateway_code = ?, message = ?,
+			after_state = ?, reason = ?, claimed_by = '', lease_until = 0
+			WHERE id = ? AND state IN `+unresolvedStates+` AND (claimed_by IN ('', ?) OR lease_until < `+serverNow+`)`,
+			string(op.State), ms(op.RespondedAt), op.GatewayCode, op.Message, string(op.AfterState), op.Reason, op.ID, db.Owner)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var state string
+			if err := tx.row(ctx, `SELECT state FROM operations WHERE id = ?`, op.ID).Scan(&state); err != nil {
+				return backend.Errorf(backend.ENOTFOUND, "操作 (ID %d) は見つかりません", "operation %d was not found", op.ID)
+			}
+			if backend.OpState(state).Unresolved() {
+				return errHeldElsewhere()
+			}
+			// An outcome is recorded once: a second resolution (a sync run and the
+			// operator at the same moment) must not overwrite the first.
+			return backend.Errorf(backend.ECONFLICT, "この操作の結果は既に記録されています（%s）", "the outcome of this operation is already recorded (%s)",
+				backend.OpState(state).Label())
+		}
+		if c.Payment == nil {
+			return nil
+		}
+		if err := savePayment(ctx, tx, c.Payment, now); err != nil {
+			return err
+		}
+		if c.OrderStatus != "" {
+			actor := op.Operator
+			if c.OrderActor != "" {
+				actor = c.OrderActor
+			}
+			if err := advanceOrderStatus(ctx, tx, c.Payment.OrderID, c.OrderStatus, actor, now); err != nil {
+				return err
+			}
+		}
+		if c.RefundTask != nil && c.RefundTask.PaymentID == 0 {
+			c.RefundTask.PaymentID = c.Payment.ID
+		}
+		return orderSideEffects(ctx, tx, c.Payment.OrderID, c.CancelStock, c.RefundTask, now)
+	})
+}
+
+// ClaimOperation takes an unresolved operation for this process — to resolve it —
+// when nobody holds it, its holder's lease has lapsed, or this process holds it
+// already. false: another live process holds it.
+func (db *DB) ClaimOperation(ctx context.Context, opID int64) (bool, error) {
+	res, err := db.pool().exec(ctx, `UPDATE operations SET claimed_by = ?, lease_until = `+serverNow+` + ?
+		WHERE id = ? AND state IN `+unresolvedStates+` AND (claimed_by IN ('', ?) OR lease_until < `+serverNow+`)`,
+		db.Owner, db.lease.Milliseconds(), opID, db.Owner)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// ReleaseOperation gives up this process's claim on an operation it did not settle.
+func (db *DB) ReleaseOperation(ctx context.Context, opID int64) error {
+	_, err := db.pool().exec(ctx, `UPDATE operations SET claimed_by = '', lease_until = 0 WHERE id = ? AND claimed_by = ?`, opID, db.Owner)
+	return err
+}
+
+// renewLeases extends this process's claims every lease/3 until Close.
+func (db *DB) renewLeases() {
+	defer db.done.Done()
+	t := time.NewTicker(db.lease / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-db.stop:
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(context.Background(), db.lease/3)
+			db.pool().exec(ctx, `UPDATE operations SET lease_until = `+serverNow+` + ? WHERE claimed_by = ? AND state IN `+unresolvedStates,
+				db.lease.Milliseconds(), db.Owner)
+			cancel()
+		}
+	}
+}
+
+// OperationByID returns one journal entry.
+func (db *DB) OperationByID(ctx context.Context, id int64) (*backend.Operation, error) {
+	op, err := scanOperation(db.pool().row(ctx, `SELECT `+operationColumns+` FROM operations WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, backend.Errorf(backend.ENOTFOUND, "操作 (ID %d) は見つかりません", "operation %d was not found", id)
+	}
+	return op, err
+}
+
+// OperationsByPayment returns the payment's journal, oldest first.
+func (db *DB) OperationsByPayment(ctx context.Context, paymentID int64) ([]*backend.Operation, error) {
+	return db.queryOperations(ctx, `SELECT `+operationColumns+` FROM operations WHERE payment_id = ? ORDER BY id`, paymentID)
+}
+
+// UnresolvedOperations lists pending, sent and unknown operations, oldest first,
+// whoever holds them (a list; recovery claims each before it acts).
+func (db *DB) UnresolvedOperations(ctx context.Context) ([]*backend.Operation, error) {
+	return db.queryOperations(ctx, `SELECT `+operationColumns+` FROM operations WHERE state IN `+unresolvedStates+` ORDER BY id`)
+}
+
+func (db *DB) queryOperations(ctx context.Context, s string, args ...any) ([]*backend.Operation, error) {
+	rows, err := db.pool().query(ctx, s, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*backend.Operation
+	for rows.Next() {
+		op, err := scanOperation(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, op)
+	}
+	return out, rows.Err()
+}

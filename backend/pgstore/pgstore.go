@@ -1,0 +1,352 @@
+// Package pgstore is the Store on PostgreSQL, for a team whose desktops share one
+// order database (issue 18). It behaves as backend/sqlite does — the same schema
+// (backend/sqlite/migrations, the .pgsql twins), the same values (times in Unix ms,
+// integer yen), the same errors — and the shared suite backend/storetest runs against
+// both. What differs is what sharing needs: the journal's operations are claimed by
+// the process that sends or resolves them (operations.go), and the search runs on
+// pg_trgm (find.go).
+//
+// It speaks to the server through database/sql with pgx's driver (pgx/v5/stdlib)
+// rather than pgxpool: the code then reads like backend/sqlite's, statement for
+// statement (the same *sql.Tx helpers, the same Scan targets), which keeps the two
+// engines easy to compare; pgx's own API is still reachable through sql.Conn.Raw where
+// it is needed (LISTEN/NOTIFY, COPY for moving a database to the server).
+package pgstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+
+	"kessaidesk/backend"
+	"kessaidesk/backend/sqlite/migrations"
+)
+
+// DB is the Store. It is safe for concurrent use, and several DBs — in one process or
+// on several machines — may share one database.
+type DB struct {
+	sql *sql.DB
+	// Now is the clock for updated_at and event times; tests replace it. (Leases use
+	// the server's clock: desktops' clocks differ.)
+	Now func() time.Time
+	// Owner names this process in the journal's claims: host, pid and a random tail,
+	// so a restarted process never mistakes a dead one's claims for its own.
+	Owner string
+	lease time.Duration
+
+	stop chan struct{}
+	done sync.WaitGroup
+}
+
+// Options change how a database is opened.
+type Options struct {
+	// Lease is how long a claim on an operation lasts without being renewed (the
+	// process renews its claims every Lease/3 while it lives). Default 60 s: a
+	// crashed desktop's operations are recovered by another within about a minute.
+	Lease time.Duration
+	// MaxConns bounds the pool (default 8).
+	MaxConns int
+}
+
+var _ backend.Store = (*DB)(nil)
+
+// Open connects to the database at dsn (a postgres:// URL or key=value string) and
+// applies pending migrations.
+func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
+	if opts.Lease <= 0 {
+		opts.Lease = 60 * time.Second
+	}
+	if opts.MaxConns <= 0 {
+		opts.MaxConns = 8
+	}
+	s, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, unreachable(err)
+	}
+	s.SetMaxOpenConns(opts.MaxConns)
+	s.SetMaxIdleConns(opts.MaxConns)
+	s.SetConnMaxIdleTime(5 * time.Minute)
+	if err := s.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, unreachable(err)
+	}
+	host, _ := os.Hostname()
+	tail := make([]byte, 4)
+	rand.Read(tail)
+	db := &DB{sql: s, Now: time.Now, lease: opts.Lease, stop: make(chan struct{}),
+		Owner: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(tail))}
+	if err := db.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	db.done.Add(1)
+	go db.renewLeases()
+	return db, nil
+}
+
+// unreachable says the server cannot be used, without the connection string (it may
+// hold the password).
+func unreachable(err error) error {
+	return &backend.Error{Code: backend.EOFFLINE,
+		Message:   "共有データベース（PostgreSQL）に接続できません: " + redact(err.Error()),
+		MessageEn: "cannot connect to the shared database (PostgreSQL): " + redact(err.Error())}
+}
+
+// redact drops a password pgx might quote from the DSN.
+func redact(s string) string {
+	if i := strings.Index(s, "password="); i >= 0 {
+		j := strings.IndexAny(s[i:], " )")
+		if j < 0 {
+			j = len(s) - i
+		}
+		s = s[:i] + "password=***" + s[i+j:]
+	}
+	return s
+}
+
+// Close stops renewing this process's claims and closes the pool. Claims it still
+// holds lapse after the lease, and another desktop may then recover them.
+func (db *DB) Close() error {
+	close(db.stop)
+	db.done.Wait()
+	return db.sql.Close()
+}
+
+// migrate applies pending migrations, each in its own transaction, holding an
+// advisory lock so that desktops starting at once migrate one after the other.
+func (db *DB) migrate(ctx context.Context) error {
+	steps, err := migrations.Postgres()
+	if err != nil {
+		return err
+	}
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return unreachable(err)
+	}
+	defer conn.Close()
+	const lockKey = 0x6b657373 // "kess": the migration lock, held for the session
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, lockKey); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, lockKey)
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("schema_migrations: %w", err)
+	}
+	applied := map[string]bool{}
+	rows, err := conn.QueryContext(ctx, `SELECT name FROM schema_migrations`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return err
+		}
+		applied[strings.TrimSuffix(n, ".sql")] = true
+	}
+	rows.Close()
+	known := map[string]bool{}
+	for _, m := range steps {
+		known[m.Name] = true
+	}
+	for n := range applied {
+		if !known[n] {
+			return backend.Errorf(backend.EINTERNAL, "この共有データベースは新しいバージョンの決済デスクで更新されています（移行 %s）。このバージョンでは使えないため、何も変更していません。最新版の決済デスクをインストールしてください",
+				"this shared database was upgraded by a newer Kessai Desk (migration %s); nothing was changed. Install the latest version", n)
+		}
+	}
+	for _, m := range steps {
+		if applied[m.Name] {
+			continue
+		}
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", m.Name, err)
+		}
+		// Recorded with .sql as SQLite records it: the support bundle names the same schema.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)`, m.Name+".sql", db.Now().UnixMilli()); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Migrations lists the applied migrations in order.
+func (db *DB) Migrations(ctx context.Context) ([]string, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT name FROM schema_migrations ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// rebind turns the ? placeholders of a statement written as for SQLite into
+// PostgreSQL's $1, $2 …, so the statements of both stores read alike. A ? inside a
+// quoted string is left alone.
+func rebind(q string) string {
+	if !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n, quoted := 0, false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '\'':
+			quoted = !quoted
+		case c == '?' && !quoted:
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// execer is what the statements run on: the pool or a transaction.
+type execer interface {
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// q wraps a pool or transaction so that statements are rebound on the way.
+type q struct{ e execer }
+
+func (x q) exec(ctx context.Context, s string, args ...any) (sql.Result, error) {
+	return x.e.ExecContext(ctx, rebind(s), args...)
+}
+
+func (x q) query(ctx context.Context, s string, args ...any) (*sql.Rows, error) {
+	return x.e.QueryContext(ctx, rebind(s), args...)
+}
+
+func (x q) row(ctx context.Context, s string, args ...any) *sql.Row {
+	return x.e.QueryRowContext(ctx, rebind(s), args...)
+}
+
+// id runs an INSERT … RETURNING id.
+func (x q) id(ctx context.Context, s string, args ...any) (int64, error) {
+	var id int64
+	err := x.row(ctx, s+` RETURNING id`, args...).Scan(&id)
+	return id, err
+}
+
+func (db *DB) pool() q { return q{db.sql} }
+
+// withTx runs fn in a transaction and commits it. A serialization failure or a
+// deadlock between desktops is retried a few times: the transaction did nothing.
+func (db *DB) withTx(ctx context.Context, fn func(tx q) error) error {
+	for attempt := 0; ; attempt++ {
+		tx, err := db.sql.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		err = fn(q{tx})
+		if err == nil {
+			err = tx.Commit()
+		} else {
+			tx.Rollback()
+		}
+		if attempt < 3 && (pgCode(err) == "40001" || pgCode(err) == "40P01") {
+			continue
+		}
+		return err
+	}
+}
+
+func pgCode(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
+}
+
+// isUniqueViolation reports a unique constraint's refusal; with names, only of those
+// indexes.
+func isUniqueViolation(err error, names ...string) bool {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "23505" {
+		return false
+	}
+	if len(names) == 0 {
+		return true
+	}
+	for _, n := range names {
+		if pe.ConstraintName == n {
+			return true
+		}
+	}
+	return false
+}
+
+// ms converts a time to stored Unix milliseconds; the zero time is 0.
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// fromMS converts stored milliseconds back; 0 is the zero time.
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+func anys[T ~string](xs []T) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
+
+// unresolvedStates is the SQL list of journal states that block a payment.
+const unresolvedStates = `('pending','sent','unknown')`

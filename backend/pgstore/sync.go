@@ -1,0 +1,189 @@
+package pgstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"kessaidesk/backend"
+)
+
+// SaveDrift records (or refreshes) a difference found by the sync.
+func (db *DB) SaveDrift(ctx context.Context, d *backend.Drift) error {
+	if d.FoundAt.IsZero() {
+		d.FoundAt = db.Now()
+	}
+	_, err := db.pool().exec(ctx, `INSERT INTO drifts (payment_id, found_at, our_state, gateway_state, our_amount,
+		gateway_amount, raw_status, detail) VALUES (?,?,?,?,?,?,?,?)
+		ON CONFLICT (payment_id) DO UPDATE SET our_state = excluded.our_state, gateway_state = excluded.gateway_state,
+		our_amount = excluded.our_amount, gateway_amount = excluded.gateway_amount, raw_status = excluded.raw_status,
+		detail = excluded.detail`, d.PaymentID, ms(d.FoundAt), string(d.OurState), string(d.GatewayState), d.OurAmount,
+		d.GatewayAmount, d.RawStatus, d.Detail)
+	return err
+}
+
+// DeleteDrift forgets a difference (fixed, or gone), and its payment's shipping hold
+// once decided (kept, or the order shipped or cancelled since): a hold still waiting
+// for the operator stays, since taking the gateway's state does not say whether to ship.
+func (db *DB) DeleteDrift(ctx context.Context, paymentID int64) error {
+	return db.withTx(ctx, func(tx q) error {
+		if _, err := tx.exec(ctx, `DELETE FROM drifts WHERE payment_id = ?`, paymentID); err != nil {
+			return err
+		}
+		_, err := tx.exec(ctx, `DELETE FROM shipping_holds WHERE payment_id = ? AND (kept_at > 0
+			OR order_id IN (SELECT id FROM orders WHERE status IN ('shipped', 'cancelled')))`, paymentID)
+		return err
+	})
+}
+
+// Drifts lists the differences, oldest first.
+func (db *DB) Drifts(ctx context.Context) ([]backend.Drift, error) {
+	rows, err := db.pool().query(ctx, `SELECT d.payment_id, p.order_id, o.order_no, o.customer_name, p.gateway, d.found_at,
+		d.our_state, d.gateway_state, d.our_amount, d.gateway_amount, d.raw_status, d.detail
+		FROM drifts d JOIN payments p ON p.id = d.payment_id JOIN orders o ON o.id = p.order_id ORDER BY d.found_at, d.payment_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []backend.Drift
+	for rows.Next() {
+		var d backend.Drift
+		var gw, ours, theirs string
+		var found int64
+		if err := rows.Scan(&d.PaymentID, &d.OrderID, &d.OrderNo, &d.CustomerName, &gw, &found, &ours, &theirs, &d.OurAmount,
+			&d.GatewayAmount, &d.RawStatus, &d.Detail); err != nil {
+			return nil, err
+		}
+		d.Gateway, d.OurState, d.GatewayState, d.FoundAt = backend.GatewayKind(gw), backend.PaymentState(ours), backend.PaymentState(theirs), fromMS(found)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// SyncStatus returns the sync's view of a profile (zero values when never synced).
+func (db *DB) SyncStatus(ctx context.Context, profileID int64) (*backend.SyncStatus, error) {
+	s := &backend.SyncStatus{ProfileID: profileID}
+	var last, attempt, offline, next int64
+	err := db.pool().row(ctx, `SELECT last_success, last_attempt, offline_since, failures, next_attempt, last_error, cursor
+		FROM sync_status WHERE profile_id = ?`, profileID).Scan(&last, &attempt, &offline, &s.Failures, &next, &s.LastError, &s.Cursor)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.LastSuccess, s.LastAttempt, s.OfflineSince, s.NextAttempt = fromMS(last), fromMS(attempt), fromMS(offline), fromMS(next)
+	return s, nil
+}
+
+// SaveSyncStatus stores the sync's view of a profile.
+func (db *DB) SaveSyncStatus(ctx context.Context, s *backend.SyncStatus) error {
+	_, err := db.pool().exec(ctx, `INSERT INTO sync_status (profile_id, last_success, last_attempt, offline_since, failures,
+		next_attempt, last_error, cursor) VALUES (?,?,?,?,?,?,?,?)
+		ON CONFLICT (profile_id) DO UPDATE SET last_success = excluded.last_success, last_attempt = excluded.last_attempt,
+		offline_since = excluded.offline_since, failures = excluded.failures, next_attempt = excluded.next_attempt,
+		last_error = excluded.last_error, cursor = excluded.cursor`, s.ProfileID, ms(s.LastSuccess), ms(s.LastAttempt),
+		ms(s.OfflineSince), s.Failures, ms(s.NextAttempt), s.LastError, s.Cursor)
+	return err
+}
+
+// recheckWhere selects the payments of a profile the sync compares in turn (see
+// RecheckQueue): its arguments are the profile and the capture date bound.
+const recheckWhere = `profile_id = ? AND (state IN ('authorized', 'awaiting_deposit')
+	OR state IN ('captured', 'partially_refunded') AND (captured_at = 0 OR captured_at >= ?))`
+
+// RecheckQueue lists the payments the sync compares in turn, least recently synced first.
+func (db *DB) RecheckQueue(ctx context.Context, profileID int64, capturedSince time.Time, limit int) ([]*backend.Payment, error) {
+	q := `SELECT ` + paymentColumns + ` FROM payments WHERE ` + recheckWhere + ` ORDER BY last_synced_at, id`
+	args := []any{profileID, ms(capturedSince)}
+	if limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	return db.queryPayments(ctx, q, args...)
+}
+
+// RecheckCount counts the payments RecheckQueue lists without a limit.
+func (db *DB) RecheckCount(ctx context.Context, profileID int64, capturedSince time.Time) (int, error) {
+	var n int
+	err := db.pool().row(ctx, `SELECT count(*) FROM payments WHERE `+recheckWhere, profileID, ms(capturedSince)).Scan(&n)
+	return n, err
+}
+
+// HoldShipping puts an order on the 出荷を止める list (once per payment).
+func (db *DB) HoldShipping(ctx context.Context, h *backend.ShippingHold) (bool, error) {
+	if h.FoundAt.IsZero() {
+		h.FoundAt = db.Now()
+	}
+	var held bool
+	err := db.withTx(ctx, func(tx q) error {
+		res, err := tx.exec(ctx, `INSERT INTO shipping_holds (payment_id, order_id, found_at, gateway_state, detail)
+			SELECT p.id, p.order_id, ?::bigint, ?::text, ?::text FROM payments p JOIN orders o ON o.id = p.order_id
+			WHERE p.id = ? AND o.status NOT IN ('shipped', 'cancelled')
+			ON CONFLICT (payment_id) DO NOTHING`, ms(h.FoundAt), string(h.GatewayState), h.Detail, h.PaymentID)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		held = n == 1
+		return err
+	})
+	return held, err
+}
+
+// ShippingHolds lists the holds waiting for the operator, oldest first.
+func (db *DB) ShippingHolds(ctx context.Context) ([]backend.ShippingHold, error) {
+	rows, err := db.pool().query(ctx, `SELECT h.payment_id, h.order_id, o.order_no, o.customer_name, o.status, o.total,
+		p.gateway, h.found_at, h.gateway_state, h.detail
+		FROM shipping_holds h JOIN orders o ON o.id = h.order_id JOIN payments p ON p.id = h.payment_id
+		WHERE `+openHold+` ORDER BY h.found_at, h.payment_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []backend.ShippingHold
+	for rows.Next() {
+		var h backend.ShippingHold
+		var status, gw, state string
+		var found int64
+		if err := rows.Scan(&h.PaymentID, &h.OrderID, &h.OrderNo, &h.CustomerName, &status, &h.Total, &gw, &found, &state, &h.Detail); err != nil {
+			return nil, err
+		}
+		h.OrderStatus, h.Gateway, h.GatewayState, h.FoundAt = backend.OrderStatus(status), backend.GatewayKind(gw), backend.PaymentState(state), fromMS(found)
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// openHold is a hold waiting for the operator (h: shipping_holds, o: its order).
+const openHold = `h.kept_at = 0 AND o.status NOT IN ('shipped', 'cancelled')`
+
+// KeepShipping records that the operator keeps the order as it is.
+func (db *DB) KeepShipping(ctx context.Context, paymentID int64, actor string) error {
+	now := db.Now()
+	return db.withTx(ctx, func(tx q) error {
+		var orderID int64
+		var state string
+		err := tx.row(ctx, `SELECT h.order_id, h.gateway_state FROM shipping_holds h JOIN orders o ON o.id = h.order_id
+			WHERE h.payment_id = ? AND `+openHold, paymentID).Scan(&orderID, &state)
+		if errors.Is(err, sql.ErrNoRows) {
+			return backend.Errorf(backend.ENOTFOUND, "この受注は「出荷を止める」の一覧にありません", "the order is not on the stop-shipping list")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE shipping_holds SET kept_at = ?, kept_by = ? WHERE payment_id = ?`, ms(now), actor, paymentID); err != nil {
+			return err
+		}
+		note := "出荷を止める: 受注はそのまま（ゲートウェイでは「" + backend.PaymentState(state).Label() + "」）"
+		if _, err := tx.exec(ctx, `INSERT INTO order_events (order_id, at, actor, kind, detail) VALUES (?,?,?,?,?)`,
+			orderID, ms(now), actor, "note", note); err != nil {
+			return err
+		}
+		// Without a difference left there is nothing the hold must outlive.
+		_, err = tx.exec(ctx, `DELETE FROM shipping_holds WHERE payment_id = ? AND NOT EXISTS
+			(SELECT 1 FROM drifts WHERE payment_id = ?)`, paymentID, paymentID)
+		return err
+	})
+}
