@@ -24,10 +24,10 @@ type sortKey struct {
 }
 
 var sortKeys = map[string]sortKey{
-	"ordered_desc":  {"ordered_desc", "o.ordered_at DESC, o.id DESC", true, "o.ordered_at", false},
-	"ordered_asc":   {"ordered_asc", "o.ordered_at ASC, o.id ASC", false, "o.ordered_at", false},
-	"updated_desc":  {"updated_desc", "o.updated_at DESC, o.id DESC", true, "o.updated_at", false},
-	"total_desc":    {"total_desc", "o.total DESC, o.id DESC", true, "o.total", false},
+	"ordered_desc": {"ordered_desc", "o.ordered_at DESC, o.id DESC", true, "o.ordered_at", false},
+	"ordered_asc":  {"ordered_asc", "o.ordered_at ASC, o.id ASC", false, "o.ordered_at", false},
+	"updated_desc": {"updated_desc", "o.updated_at DESC, o.id DESC", true, "o.updated_at", false},
+	"total_desc":   {"total_desc", "o.total DESC, o.id DESC", true, "o.total", false},
 	// NULLS FIRST/LAST as SQLite sorts a NULL (a non-numeric number): first ascending.
 	"order_no_asc":  {"order_no_asc", "o.order_no_num ASC NULLS FIRST, o.order_no ASC", false, "o.order_no_num", true},
 	"order_no_desc": {"order_no_desc", "o.order_no_num DESC NULLS LAST, o.order_no DESC", true, "o.order_no_num", true},

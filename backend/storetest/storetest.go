@@ -1,0 +1,759 @@
+// Package storetest is the behaviour every backend.Store must have, as one suite run
+// against each engine: backend/sqlite and backend/pgstore call Run with a function
+// that opens a fresh, empty store. A test here states the behaviour with its expected
+// values, so both engines are held to the same answers (the same orders found, in the
+// same order, the same error codes) — not merely to agree with each other.
+//
+// What runs on both: orders (save, re-import, atomic batches, search filters, sorts,
+// paging by offset and by cursor), payments (round trip, the order list's payment
+// columns, the gateway-id uniqueness, FindPayments), the journal (one operation in
+// flight per payment, idempotency keys, complete once, unresolved list, the 対応状況 and
+// キャンセル在庫 in the completion), tasks (refund tasks, キャンセル在庫, bulk runs),
+// profiles and settings, sync (differences, status, shipping holds, the recheck queue),
+// reviews, and the fee report. Each engine keeps its own tests of what only it has
+// (SQLite: files, backups, the folder lock, its search plans; PostgreSQL: claims and
+// leases across processes).
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"kessaidesk/backend"
+)
+
+// Store is what the suite needs: the backend.Store, and the batch save and the demo's
+// removal both engines have beside it.
+type Store interface {
+	backend.Store
+	SaveOrders(ctx context.Context, orders []*backend.Order) error
+	DeleteDemo(ctx context.Context) error
+}
+
+// Run runs the suite; open returns a fresh, empty store (closed by the test's cleanup).
+func Run(t *testing.T, open func(t *testing.T) Store) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, db Store)
+	}{
+		{"OrderRoundTripAndReimportUpdates", orderRoundTrip},
+		{"SaveOrdersIsAtomic", saveOrdersAtomic},
+		{"SearchFilters", searchFilters},
+		{"SearchPagingAndSort", searchPagingAndSort},
+		{"CursorPagesEqualOnePage", cursorPages},
+		{"CursorOfAnotherSortRefused", cursorRefused},
+		{"SearchFollowsUpdates", searchFollowsUpdates},
+		{"OrderStatusAndEvents", orderStatusAndEvents},
+		{"PaymentStateShownInOrderList", paymentInOrderList},
+		{"FindPayments", findPayments},
+		{"JournalOneOperationInFlight", journalOneInFlight},
+		{"JournalOutcomeRecordedOnce", journalOnce},
+		{"LateCaptureKeepsShippedOrderShipped", lateCapture},
+		{"CancelStockAndRefundTasks", cancelStockAndRefunds},
+		{"BulkJobs", bulkJobs},
+		{"ProfilesAndSettings", profilesAndSettings},
+		{"SyncDriftsStatusAndHolds", syncStore},
+		{"Reviews", reviews},
+		{"FeeReportByJSTMonth", feeReport},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
+	}
+}
+
+var ctx = context.Background()
+
+// Day is the suite's reference time (JST).
+var Day = time.Date(2026, 11, 1, 10, 0, 0, 0, backend.JST)
+
+func order(no, name, kana string, total backend.Yen, ordered time.Time, items ...backend.LineItem) *backend.Order {
+	o := &backend.Order{
+		OrderNo: no, OrderedAt: ordered, UpdatedAt: ordered, CustomerName: name, CustomerKana: kana,
+		Email: "user" + no + "@example.jp", Tel: "090-1111-" + no, PaymentMethod: backend.MethodCard,
+		Status: backend.OrderNew, Items: items, Source: "test",
+	}
+	for _, it := range items {
+		o.Subtotal += it.UnitPrice * backend.Yen(it.Quantity)
+	}
+	o.Shipping = total - o.Subtotal
+	o.Total = total
+	return o
+}
+
+func item(code, name string, price backend.Yen, qty int64) backend.LineItem {
+	return backend.LineItem{ProductCode: code, ProductName: name, UnitPrice: price, Quantity: qty}
+}
+
+func nos(p *backend.OrderPage) []string {
+	var out []string
+	for _, r := range p.Rows {
+		out = append(out, r.OrderNo)
+	}
+	return out
+}
+
+func yen(v backend.Yen) *backend.Yen { return &v }
+
+func payment(t *testing.T, db Store, o *backend.Order, state backend.PaymentState) *backend.Payment {
+	t.Helper()
+	p := &backend.Payment{OrderID: o.ID, Gateway: backend.GatewayGMO, Method: backend.MethodCard,
+		GatewayOrderID: "G-" + o.OrderNo, GatewayTranID: "acc-" + o.OrderNo, GatewayTranPass: "pass",
+		State: state, AmountAuthorized: o.Total, AuthorizedAt: Day, AuthExpiresAt: Day.AddDate(0, 0, 90)}
+	require.NoError(t, db.SavePayment(ctx, p))
+	return p
+}
+
+func saved(t *testing.T, db Store, o *backend.Order) *backend.Order {
+	t.Helper()
+	require.NoError(t, db.SaveOrder(ctx, o))
+	return o
+}
+
+func orderRoundTrip(t *testing.T, db Store) {
+	o := order("1001", "佐藤花子", "サトウハナコ", 5775, Day, item("A123", "サンプルB", 2625, 2))
+	o.Items[0].Variant = "S ブラック"
+	o.Memo, o.Zip, o.ShipName, o.TrackingNo = "ギフト包装", "150-0001", "佐藤一郎", "1234-5678-9012"
+	o.Tax, o.Shipping = 25, o.Shipping-25
+	saved(t, db, o)
+	assert.NotZero(t, o.ID)
+
+	got, err := db.OrderByNo(ctx, "1001")
+	require.NoError(t, err)
+	assert.Equal(t, o.ID, got.ID)
+	assert.Equal(t, backend.Yen(5775), got.Total)
+	assert.Equal(t, backend.Yen(25), got.Tax)
+	assert.Equal(t, "S ブラック", got.Items[0].Variant)
+	assert.Equal(t, "ギフト包装", got.Memo)
+	assert.Equal(t, "佐藤一郎", got.ShipName)
+	assert.Equal(t, "1234-5678-9012", got.TrackingNo)
+	assert.True(t, got.OrderedAt.Equal(Day))
+	byID, err := db.OrderByID(ctx, o.ID)
+	require.NoError(t, err)
+	assert.Equal(t, got, byID)
+
+	// Re-import of the same order number updates, never duplicates.
+	o2 := order("1001", "佐藤花子", "サトウハナコ", 6300, Day, item("A123", "サンプルB", 3150, 2))
+	saved(t, db, o2)
+	assert.Equal(t, o.ID, o2.ID)
+	page, err := db.FindOrders(ctx, backend.OrderFilter{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, page.Total)
+	got, _ = db.OrderByNo(ctx, "1001")
+	assert.Equal(t, backend.Yen(6300), got.Total)
+	require.Len(t, got.Items, 1)
+	assert.Equal(t, backend.Yen(3150), got.Items[0].UnitPrice)
+
+	_, err = db.OrderByNo(ctx, "9999")
+	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(err))
+	_, err = db.OrderByID(ctx, 999999)
+	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(err))
+}
+
+func saveOrdersAtomic(t *testing.T, db Store) {
+	good := order("1", "山田", "ヤマダ", 100, Day)
+	bad := order("2", "田中", "タナカ", 100, Day)
+	bad.Total = -1
+	err := db.SaveOrders(ctx, []*backend.Order{good, bad})
+	assert.Equal(t, backend.EINVALID, backend.ErrorCode(err))
+	page, err := db.FindOrders(ctx, backend.OrderFilter{})
+	require.NoError(t, err)
+	assert.Equal(t, 0, page.Total, "nothing is saved when one order is bad")
+}
+
+func seedSearch(t *testing.T, db Store) {
+	t.Helper()
+	orders := []*backend.Order{
+		order("1", "山田太郎", "ヤマダ タロウ", 1000, Day, item("TS-01", "Tシャツ 白", 1000, 1)),
+		order("2", "山本花子", "ヤマモト ハナコ", 2500, Day.Add(24*time.Hour), item("MG-02", "マグカップ", 2500, 1)),
+		order("3", "田中一郎", "タナカ イチロウ", 30000, Day.Add(48*time.Hour), item("TS-01", "Tシャツ 白", 1000, 30)),
+		order("10", "鈴木次郎", "スズキ ジロウ", 800, Day.Add(72*time.Hour), item("ST-09", "ステッカー", 800, 1)),
+		order("11", "John Smith", "ジョン スミス", 12000, Day.Add(96*time.Hour), item("BG-11", "帆布バッグ", 12000, 1)),
+	}
+	orders[1].Status = backend.OrderPaid
+	orders[2].Status = backend.OrderCancelled
+	orders[3].PaymentMethod = backend.MethodKonbini
+	orders[3].Status = backend.OrderAwaitingDeposit
+	orders[4].Email = "John.Smith@Example.COM"
+	orders[4].Tel = "03-1234-5678"
+	require.NoError(t, db.SaveOrders(ctx, orders))
+}
+
+func searchFilters(t *testing.T, db Store) {
+	seedSearch(t, db)
+	cases := []struct {
+		name string
+		f    backend.OrderFilter
+		want []string // newest first
+	}{
+		{"all", backend.OrderFilter{}, []string{"11", "10", "3", "2", "1"}},
+		{"name 1 char", backend.OrderFilter{Name: "山"}, []string{"2", "1"}},
+		{"name 1 char at the end", backend.OrderFilter{Name: "郎"}, []string{"10", "3", "1"}},
+		{"name 2 chars", backend.OrderFilter{Name: "山田"}, []string{"1"}},
+		{"name 2 chars at the end", backend.OrderFilter{Name: "次郎"}, []string{"10"}},
+		{"name 3+ chars", backend.OrderFilter{Name: "田太郎"}, []string{"1"}},
+		{"name 3+ chars, bigrams present but not adjacent", backend.OrderFilter{Name: "田一郎太"}, nil},
+		{"name with a space", backend.OrderFilter{Name: "山田 太郎"}, []string{"1"}},
+		{"latin name, any case", backend.OrderFilter{Name: "smith"}, []string{"11"}},
+		{"latin name, full-width", backend.OrderFilter{Name: "ＳＭＩＴＨ"}, []string{"11"}},
+		{"kana in hiragana", backend.OrderFilter{Kana: "やま"}, []string{"2", "1"}},
+		{"kana half-width", backend.OrderFilter{Kana: "ﾀﾅｶ"}, []string{"3"}},
+		{"kana 1 char", backend.OrderFilter{Kana: "ジ"}, []string{"11", "10"}},
+		{"email substring", backend.OrderFilter{Email: "smith@example"}, []string{"11"}},
+		{"email exact", backend.OrderFilter{Email: "user2@example.jp"}, []string{"2"}},
+		{"email 2 chars", backend.OrderFilter{Email: "r1"}, []string{"10", "1"}},
+		{"tel with hyphens", backend.OrderFilter{Tel: "1234-56"}, []string{"11"}},
+		{"tel digits", backend.OrderFilter{Tel: "0901111"}, []string{"10", "3", "2", "1"}},
+		{"tel full-width", backend.OrderFilter{Tel: "０９０１１１１３"}, []string{"3"}},
+		{"status", backend.OrderFilter{Statuses: []backend.OrderStatus{backend.OrderPaid, backend.OrderCancelled}}, []string{"3", "2"}},
+		{"method", backend.OrderFilter{Methods: []backend.PaymentMethod{backend.MethodKonbini}}, []string{"10"}},
+		{"order no numeric range", backend.OrderFilter{OrderNoFrom: "2", OrderNoTo: "10"}, []string{"10", "3", "2"}},
+		{"order no from only", backend.OrderFilter{OrderNoFrom: "10"}, []string{"11", "10"}},
+		{"ordered range", backend.OrderFilter{OrderedFrom: Day.Add(24 * time.Hour), OrderedTo: Day.Add(72 * time.Hour)}, []string{"3", "2"}},
+		{"updated range", backend.OrderFilter{UpdatedFrom: Day.Add(96 * time.Hour)}, []string{"11"}},
+		{"amount range", backend.OrderFilter{TotalMin: yen(1000), TotalMax: yen(12000)}, []string{"11", "2", "1"}},
+		{"product name", backend.OrderFilter{Product: "シャツ"}, []string{"3", "1"}},
+		{"product name 1 char", backend.OrderFilter{Product: "白"}, []string{"3", "1"}},
+		{"product code", backend.OrderFilter{Product: "mg-02"}, []string{"2"}},
+		{"combined", backend.OrderFilter{Name: "山", Statuses: []backend.OrderStatus{backend.OrderNew}}, []string{"1"}},
+		{"two sets: name + product", backend.OrderFilter{Name: "山", Product: "シャツ"}, []string{"1"}},
+		{"set + range: product + ordered", backend.OrderFilter{Product: "TS-01", OrderedFrom: Day.Add(24 * time.Hour)}, []string{"3"}},
+		{"long name + kana", backend.OrderFilter{Name: "田中一郎", Kana: "タナカ"}, []string{"3"}},
+		{"no match", backend.OrderFilter{Name: "存在しない"}, nil},
+		{"only punctuation is no condition", backend.OrderFilter{Name: "・-　"}, []string{"11", "10", "3", "2", "1"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			page, err := db.FindOrders(ctx, c.f)
+			require.NoError(t, err)
+			assert.Equal(t, len(c.want), page.Total)
+			assert.False(t, page.TotalAtLeast)
+			assert.Equal(t, c.want, nos(page))
+		})
+	}
+}
+
+func searchPagingAndSort(t *testing.T, db Store) {
+	seedSearch(t, db)
+	page, err := db.FindOrders(ctx, backend.OrderFilter{Limit: 2, Offset: 2})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"3", "2"}, nos(page))
+	assert.Equal(t, 5, page.Total)
+	page, _ = db.FindOrders(ctx, backend.OrderFilter{Sort: "total_desc", Limit: 2})
+	assert.Equal(t, []string{"3", "11"}, nos(page))
+	page, _ = db.FindOrders(ctx, backend.OrderFilter{Sort: "order_no_asc"})
+	assert.Equal(t, []string{"1", "2", "3", "10", "11"}, nos(page))
+	page, _ = db.FindOrders(ctx, backend.OrderFilter{Sort: "ordered_asc"})
+	assert.Equal(t, []string{"1", "2", "3", "10", "11"}, nos(page))
+}
+
+// seedTies saves orders whose sort keys tie (same time, same total) and whose numbers
+// are partly not numeric (order_no_num NULL), the cases a cursor must step over.
+func seedTies(t *testing.T, db Store) {
+	t.Helper()
+	var orders []*backend.Order
+	for i, no := range []string{"5", "A-2", "12", "A-10", "7", "B", "12a", "3", "100", "A-1", "44", "0"} {
+		o := order(no, fmt.Sprintf("山田%d", i%3), "ヤマダ", backend.Yen(1000*(i%4)), Day.Add(time.Duration(i%5)*time.Hour))
+		o.UpdatedAt = Day.Add(time.Duration(i%2) * time.Hour)
+		orders = append(orders, o)
+	}
+	require.NoError(t, db.SaveOrders(ctx, orders))
+}
+
+func cursorPages(t *testing.T, db Store) {
+	seedTies(t, db)
+	// Numbers that are not numeric come first ascending, byte-wise among themselves.
+	page, err := db.FindOrders(ctx, backend.OrderFilter{Sort: "order_no_asc"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"12a", "A-1", "A-10", "A-2", "B", "0", "3", "5", "7", "12", "44", "100"}, nos(page))
+	page, err = db.FindOrders(ctx, backend.OrderFilter{Sort: "order_no_desc"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"100", "44", "12", "7", "5", "3", "0", "B", "A-2", "A-10", "A-1", "12a"}, nos(page))
+
+	filters := map[string]backend.OrderFilter{
+		"all":        {},
+		"name":       {Name: "山田1"},
+		"name+total": {Name: "山田", TotalMin: yen(1000)},
+	}
+	for _, sort := range []string{"", "ordered_desc", "ordered_asc", "updated_desc", "total_desc", "order_no_asc", "order_no_desc"} {
+		for fname, f := range filters {
+			t.Run(sort+"/"+fname, func(t *testing.T) {
+				f.Sort, f.Limit = sort, 500
+				whole, err := db.FindOrders(ctx, f)
+				require.NoError(t, err)
+				require.NotEmpty(t, whole.Rows)
+				assert.Empty(t, whole.Next, "one page holds them all")
+				var paged []string
+				f.Limit = 2
+				for pages := 0; ; pages++ {
+					require.Less(t, pages, 20)
+					page, err := db.FindOrders(ctx, f)
+					require.NoError(t, err)
+					assert.Equal(t, whole.Total, page.Total)
+					paged = append(paged, nos(page)...)
+					if page.Next == "" {
+						break
+					}
+					assert.Len(t, page.Rows, 2)
+					f.After = page.Next
+				}
+				assert.Equal(t, nos(whole), paged)
+			})
+		}
+	}
+}
+
+func cursorRefused(t *testing.T, db Store) {
+	seedTies(t, db)
+	page, err := db.FindOrders(ctx, backend.OrderFilter{Limit: 2})
+	require.NoError(t, err)
+	require.NotEmpty(t, page.Next)
+	for _, f := range []backend.OrderFilter{
+		{After: page.Next, Sort: "total_desc"},
+		{After: "not a cursor!"},
+		{After: "b3JkZXJlZF9kZXNjCngKMQ"}, // "ordered_desc\nx\n1"
+	} {
+		_, err := db.FindOrders(ctx, f)
+		assert.Equal(t, backend.EINVALID, backend.ErrorCode(err), f.After)
+	}
+	byOffset, err := db.FindOrders(ctx, backend.OrderFilter{Limit: 2, Offset: 2})
+	require.NoError(t, err)
+	byCursor, err := db.FindOrders(ctx, backend.OrderFilter{Limit: 2, Offset: 6, After: page.Next})
+	require.NoError(t, err)
+	assert.Equal(t, nos(byOffset), nos(byCursor))
+}
+
+func searchFollowsUpdates(t *testing.T, db Store) {
+	saved(t, db, order("1", "山田太郎", "ヤマダタロウ", 100, Day))
+	saved(t, db, order("1", "高橋太郎", "タカハシタロウ", 100, Day))
+	for q, want := range map[string]int{"山田": 0, "山田太郎": 0, "高橋": 1, "高": 1, "高橋太郎": 1} {
+		page, err := db.FindOrders(ctx, backend.OrderFilter{Name: q})
+		require.NoError(t, err)
+		assert.Equal(t, want, page.Total, q)
+	}
+}
+
+func orderStatusAndEvents(t *testing.T, db Store) {
+	o := saved(t, db, order("1", "山田", "ヤマダ", 100, Day))
+	assert.Equal(t, backend.EINVALID, backend.ErrorCode(db.SetOrderStatus(ctx, o.ID, "nonsense", "店長")))
+	require.NoError(t, db.SetOrderStatus(ctx, o.ID, backend.OrderShipped, "店長"))
+	require.NoError(t, db.SetOrderStatus(ctx, o.ID, backend.OrderShipped, "店長")) // unchanged: no event
+	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(db.SetOrderStatus(ctx, 999999, backend.OrderPaid, "店長")))
+	got, _ := db.OrderByID(ctx, o.ID)
+	assert.Equal(t, backend.OrderShipped, got.Status)
+	events, err := db.OrderEvents(ctx, o.ID)
+	require.NoError(t, err)
+	require.Len(t, events, 1)
+	assert.Equal(t, "新規受付 → 発送済み", events[0].Detail)
+	assert.Equal(t, "店長", events[0].Actor)
+	assert.Equal(t, "status", events[0].Kind)
+}
+
+func paymentInOrderList(t *testing.T, db Store) {
+	o := saved(t, db, order("1", "山田", "ヤマダ", 100, Day))
+	p := payment(t, db, o, backend.StateAuthorized)
+	page, err := db.FindOrders(ctx, backend.OrderFilter{PaymentStates: []backend.PaymentState{backend.StateAuthorized}})
+	require.NoError(t, err)
+	require.Len(t, page.Rows, 1)
+	assert.Equal(t, p.ID, page.Rows[0].PaymentID)
+	assert.Equal(t, backend.GatewayGMO, page.Rows[0].Gateway)
+	assert.True(t, page.Rows[0].AuthExpiresAt.Equal(Day.AddDate(0, 0, 90)))
+	assert.False(t, page.Rows[0].InFlight)
+
+	got, err := db.PaymentByID(ctx, p.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "acc-1", got.GatewayTranID)
+	assert.True(t, got.AuthorizedAt.Equal(Day))
+	_, err = db.PaymentByID(ctx, 999999)
+	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(err))
+
+	// The gateway order id is unique per profile.
+	dup := *p
+	dup.ID = 0
+	assert.Equal(t, backend.ECONFLICT, backend.ErrorCode(db.SavePayment(ctx, &dup)))
+	bad := *p
+	bad.State = "nonsense"
+	assert.Equal(t, backend.EINVALID, backend.ErrorCode(db.SavePayment(ctx, &bad)))
+
+	// The newest payment is the order's main one in the list.
+	second := &backend.Payment{OrderID: o.ID, Gateway: backend.GatewayGMO, Method: backend.MethodCard, GatewayOrderID: "G-1-2", State: backend.StateCaptured}
+	require.NoError(t, db.SavePayment(ctx, second))
+	page, _ = db.FindOrders(ctx, backend.OrderFilter{})
+	assert.Equal(t, second.ID, page.Rows[0].PaymentID)
+	assert.Equal(t, backend.StateCaptured, page.Rows[0].PaymentState)
+	ps, err := db.PaymentsByOrder(ctx, o.ID)
+	require.NoError(t, err)
+	require.Len(t, ps, 2)
+	assert.Equal(t, p.ID, ps[0].ID)
+}
+
+func findPayments(t *testing.T, db Store) {
+	var ids []int64
+	for i, st := range []backend.PaymentState{backend.StateAuthorized, backend.StateCaptured, backend.StateAuthorized} {
+		o := saved(t, db, order(fmt.Sprint(i+1), "山田", "ヤマダ", 100, Day))
+		p := payment(t, db, o, st)
+		if i == 2 {
+			p.AuthExpiresAt = Day.AddDate(0, 0, 3)
+			require.NoError(t, db.SavePayment(ctx, p))
+		}
+		ids = append(ids, p.ID)
+	}
+	idsOf := func(ps []*backend.Payment) []int64 {
+		var out []int64
+		for _, p := range ps {
+			out = append(out, p.ID)
+		}
+		return out
+	}
+	got, err := db.FindPayments(ctx, backend.PaymentFilter{States: []backend.PaymentState{backend.StateAuthorized}})
+	require.NoError(t, err)
+	assert.Equal(t, []int64{ids[0], ids[2]}, idsOf(got))
+	got, _ = db.FindPayments(ctx, backend.PaymentFilter{AuthExpiresBefore: Day.AddDate(0, 0, 10)})
+	assert.Equal(t, []int64{ids[2]}, idsOf(got))
+	got, _ = db.FindPayments(ctx, backend.PaymentFilter{IDs: ids[1:], Limit: 1})
+	assert.Equal(t, []int64{ids[1]}, idsOf(got))
+	got, _ = db.FindPayments(ctx, backend.PaymentFilter{Methods: []backend.PaymentMethod{backend.MethodKonbini}})
+	assert.Empty(t, got)
+}
+
+func journalOneInFlight(t *testing.T, db Store) {
+	o := order("1", "山田", "ヤマダ", 100, Day, item("A", "商品A", 100, 1))
+	saved(t, db, o)
+	p := payment(t, db, o, backend.StateAuthorized)
+
+	op := &backend.Operation{PaymentID: p.ID, Intent: "capture", Kind: backend.OpCapture, Amount: 100, IdempotencyKey: "k1",
+		Operator: "店長", BeforeState: p.State, Reason: "テスト", BulkJobID: 0}
+	require.NoError(t, db.BeginOperation(ctx, op))
+	assert.Equal(t, backend.OpPending, op.State)
+	assert.NotZero(t, op.ID)
+
+	second := &backend.Operation{PaymentID: p.ID, Kind: backend.OpVoid, IdempotencyKey: "k2"}
+	assert.Equal(t, backend.EBUSY, backend.ErrorCode(db.BeginOperation(ctx, second)))
+
+	page, _ := db.FindOrders(ctx, backend.OrderFilter{})
+	assert.True(t, page.Rows[0].InFlight)
+
+	require.NoError(t, db.MarkOperationSent(ctx, op.ID, Day))
+	unresolved, err := db.UnresolvedOperations(ctx)
+	require.NoError(t, err)
+	require.Len(t, unresolved, 1)
+	assert.Equal(t, backend.OpSent, unresolved[0].State)
+	assert.Equal(t, "capture", unresolved[0].Intent)
+	assert.Equal(t, "テスト", unresolved[0].Reason)
+
+	// Completing commits the payment, the 対応状況 and the journal together.
+	op.State, op.AfterState, op.Message = backend.OpSucceeded, backend.StateCaptured, "売上が完了しました"
+	p.State, p.AmountCaptured, p.CapturedAt = backend.StateCaptured, 100, Day
+	require.NoError(t, db.CompleteOperation(ctx, &backend.Completion{Op: op, Payment: p, OrderStatus: backend.OrderPaid}))
+	got, _ := db.OrderByID(ctx, o.ID)
+	assert.Equal(t, backend.OrderPaid, got.Status)
+	gp, _ := db.PaymentByID(ctx, p.ID)
+	assert.Equal(t, backend.StateCaptured, gp.State)
+	ops, _ := db.OperationsByPayment(ctx, p.ID)
+	require.Len(t, ops, 1)
+	assert.Equal(t, backend.OpSucceeded, ops[0].State)
+	assert.Equal(t, backend.StateCaptured, ops[0].AfterState)
+	assert.Equal(t, "店長", ops[0].Operator)
+	assert.False(t, ops[0].RespondedAt.IsZero())
+	events, _ := db.OrderEvents(ctx, o.ID)
+	require.Len(t, events, 1)
+	assert.Equal(t, "新規受付 → 入金済み", events[0].Detail)
+	assert.Equal(t, "店長", events[0].Actor)
+	unresolved, _ = db.UnresolvedOperations(ctx)
+	assert.Empty(t, unresolved)
+
+	// Now the payment is free again, but an idempotency key cannot be reused.
+	assert.NoError(t, db.BeginOperation(ctx, second))
+	second.State = backend.OpFailed
+	require.NoError(t, db.CompleteOperation(ctx, &backend.Completion{Op: second}))
+	reuse := &backend.Operation{PaymentID: p.ID, Kind: backend.OpVoid, IdempotencyKey: "k1"}
+	assert.Equal(t, backend.ECONFLICT, backend.ErrorCode(db.BeginOperation(ctx, reuse)))
+	byID, err := db.OperationByID(ctx, second.ID)
+	require.NoError(t, err)
+	assert.Equal(t, backend.OpFailed, byID.State)
+	_, err = db.OperationByID(ctx, 999999)
+	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(err))
+}
+
+func journalOnce(t *testing.T, db Store) {
+	o := saved(t, db, order("1", "山田", "ヤマダ", 100, Day))
+	p := payment(t, db, o, backend.StateAuthorized)
+	op := &backend.Operation{PaymentID: p.ID, Kind: backend.OpCapture, Amount: 100, IdempotencyKey: "once"}
+	require.NoError(t, db.BeginOperation(ctx, op))
+	require.NoError(t, db.MarkOperationSent(ctx, op.ID, Day))
+	// Unknown keeps it unresolved (and the payment blocked) until it is inquired.
+	op.State, op.Message = backend.OpUnknown, "結果不明"
+	require.NoError(t, db.CompleteOperation(ctx, &backend.Completion{Op: op}))
+	un, _ := db.UnresolvedOperations(ctx)
+	require.Len(t, un, 1)
+	assert.Equal(t, backend.OpUnknown, un[0].State)
+	assert.Equal(t, backend.EBUSY, backend.ErrorCode(db.BeginOperation(ctx, &backend.Operation{PaymentID: p.ID, Kind: backend.OpVoid, IdempotencyKey: "other"})))
+	// The inquiry settles it once; a second outcome is refused and changes nothing.
+	op.State = backend.OpSucceeded
+	require.NoError(t, db.CompleteOperation(ctx, &backend.Completion{Op: op}))
+	op.State = backend.OpFailed
+	assert.Equal(t, backend.ECONFLICT, backend.ErrorCode(db.CompleteOperation(ctx, &backend.Completion{Op: op})))
+	got, _ := db.OperationByID(ctx, op.ID)
+	assert.Equal(t, backend.OpSucceeded, got.State)
+	missing := &backend.Operation{ID: 999999, State: backend.OpFailed}
+	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(db.CompleteOperation(ctx, &backend.Completion{Op: missing})))
+}
+
+func lateCapture(t *testing.T, db Store) {
+	o := order("1", "山田", "ヤマダ", 100, Day, item("A", "商品A", 100, 1))
+	o.Status = backend.OrderShipped
+	saved(t, db, o)
+	p := payment(t, db, o, backend.StateAuthorized)
+	op := &backend.Operation{PaymentID: p.ID, Kind: backend.OpCapture, Amount: 100, IdempotencyKey: "k1", Operator: "店長", BeforeState: p.State}
+	require.NoError(t, db.BeginOperation(ctx, op))
+	op.State, op.AfterState = backend.OpSucceeded, backend.StateCaptured
+	p.State = backend.StateCaptured
+	require.NoError(t, db.CompleteOperation(ctx, &backend.Completion{Op: op, Payment: p, OrderStatus: backend.OrderPaid}))
+	got, _ := db.OrderByID(ctx, o.ID)
+	assert.Equal(t, backend.OrderShipped, got.Status)
+	gp, _ := db.PaymentByID(ctx, p.ID)
+	assert.Equal(t, backend.StateCaptured, gp.State)
+}
+
+func cancelStockAndRefunds(t *testing.T, db Store) {
+	o := saved(t, db, order("1", "山田", "ヤマダ", 3000, Day, item("A", "商品A", 1000, 1), item("B", "商品B", 1000, 2)))
+	p := payment(t, db, o, backend.StateCaptured)
+	op := &backend.Operation{PaymentID: p.ID, Kind: backend.OpVoid, IdempotencyKey: "v1"}
+	require.NoError(t, db.BeginOperation(ctx, op))
+	op.State = backend.OpSucceeded
+	p.State = backend.StateVoided
+	require.NoError(t, db.CompleteOperation(ctx, &backend.Completion{Op: op, Payment: p, OrderStatus: backend.OrderCancelled, CancelStock: true,
+		RefundTask: &backend.RefundTask{Amount: 500, Reason: "送料の返金", Operator: "店長"}}))
+	stock, err := db.CancelStock(ctx, "pending")
+	require.NoError(t, err)
+	require.Len(t, stock, 2)
+	assert.Equal(t, "1", stock[0].OrderNo)
+	assert.ElementsMatch(t, []string{"A", "B"}, []string{stock[0].ProductCode, stock[1].ProductCode})
+	// Cancelling again adds no line twice.
+	require.NoError(t, db.ApplyOrderChange(ctx, &backend.OrderChange{OrderID: o.ID, Actor: "店長", CancelStock: true}))
+	stock, _ = db.CancelStock(ctx, "")
+	require.Len(t, stock, 2)
+	require.NoError(t, db.MarkStockReturned(ctx, []int64{stock[0].ID}))
+	pending, _ := db.CancelStock(ctx, "pending")
+	returned, _ := db.CancelStock(ctx, "returned")
+	assert.Len(t, pending, 1)
+	assert.Len(t, returned, 1)
+
+	tasks, err := db.RefundTasks(ctx, "open")
+	require.NoError(t, err)
+	require.Len(t, tasks, 1)
+	assert.Equal(t, backend.Yen(500), tasks[0].Amount)
+	assert.Equal(t, p.ID, tasks[0].PaymentID)
+	assert.Equal(t, "山田", tasks[0].CustomerName)
+	// An order change without a gateway: a note, and a task without a payment.
+	require.NoError(t, db.ApplyOrderChange(ctx, &backend.OrderChange{OrderID: o.ID, Actor: "鈴木", Note: "電話で返金先を確認",
+		RefundTask: &backend.RefundTask{Amount: 200, Reason: "差額"}}))
+	all, _ := db.RefundTasks(ctx, "")
+	require.Len(t, all, 2)
+	assert.Zero(t, all[1].PaymentID)
+	require.NoError(t, db.CompleteRefundTask(ctx, tasks[0].ID, "鈴木"))
+	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(db.CompleteRefundTask(ctx, tasks[0].ID, "鈴木")))
+	done, _ := db.RefundTasks(ctx, "done")
+	require.Len(t, done, 1)
+	assert.False(t, done[0].DoneAt.IsZero())
+	events, _ := db.OrderEvents(ctx, o.ID)
+	var details []string
+	for _, e := range events {
+		details = append(details, e.Detail)
+	}
+	assert.Equal(t, []string{"新規受付 → キャンセル", "電話で返金先を確認", "口座への返金を完了しました"}, details)
+}
+
+func bulkJobs(t *testing.T, db Store) {
+	var ids []int64
+	for i, no := range []string{"11", "12", "13"} {
+		o := saved(t, db, order(no, "山田", "ヤマダ", 100+backend.Yen(i), Day))
+		ids = append(ids, payment(t, db, o, backend.StateAuthorized).ID)
+	}
+	job := &backend.BulkJob{Intent: "capture", Operator: "店長"}
+	require.NoError(t, db.CreateBulkJob(ctx, job, []int64{ids[2], ids[0], ids[1]}))
+	assert.NotZero(t, job.ID)
+	assert.Equal(t, 3, job.Total)
+	require.NoError(t, db.UpdateBulkItem(ctx, job.ID, ids[2], backend.BulkSucceeded, 0, "売上処理が完了しました"))
+	// The second item's operation was journalled, its item never updated (a crash):
+	// finishing the run follows the journal; the third was never sent.
+	op := &backend.Operation{PaymentID: ids[0], Kind: backend.OpCapture, IdempotencyKey: "b1", BulkJobID: job.ID}
+	require.NoError(t, db.BeginOperation(ctx, op))
+	op.State, op.Message = backend.OpFailed, "カード会社が拒否しました"
+	require.NoError(t, db.CompleteOperation(ctx, &backend.Completion{Op: op}))
+	require.NoError(t, db.FinishBulkJob(ctx, job.ID, "cancelled"))
+	got, items, err := db.BulkJobByID(ctx, job.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "cancelled", got.State)
+	assert.Equal(t, "店長", got.Operator)
+	assert.False(t, got.FinishedAt.IsZero())
+	assert.Equal(t, map[string]int{backend.BulkSucceeded: 1, backend.BulkFailed: 1, backend.BulkCancelled: 1}, got.Counts)
+	require.Len(t, items, 3)
+	assert.Equal(t, []int64{ids[2], ids[0], ids[1]}, []int64{items[0].PaymentID, items[1].PaymentID, items[2].PaymentID}, "in the order selected")
+	assert.Equal(t, op.ID, items[1].OperationID)
+	assert.Equal(t, "カード会社が拒否しました", items[1].Message)
+	assert.Equal(t, "13", items[0].OrderNo)
+	_, _, err = db.BulkJobByID(ctx, 999999)
+	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(err))
+}
+
+func profilesAndSettings(t *testing.T, db Store) {
+	p := &backend.GatewayProfile{Name: "デモ (GMO-PG)", Kind: backend.GatewayGMO, Demo: true, Environment: backend.EnvTest,
+		Host: "http://127.0.0.1:1234", MerchantID: "tshop00000001", Methods: []backend.PaymentMethod{backend.MethodCard, backend.MethodKonbini},
+		AuthExpiryDays: 90, FeePerOperation: 10, AutoCapture: true, LinkRule: backend.LinkRule{Suffix: "-1"}}
+	require.NoError(t, db.SaveProfile(ctx, p))
+	got, err := db.ProfileByID(ctx, p.ID)
+	require.NoError(t, err)
+	assert.Equal(t, p.Methods, got.Methods)
+	assert.True(t, got.Demo)
+	assert.True(t, got.AutoCapture)
+	assert.Equal(t, backend.Yen(10), got.FeePerOperation)
+	assert.Equal(t, p.LinkRule, got.LinkRule)
+	dup := *p
+	dup.ID = 0
+	assert.Equal(t, backend.EINVALID, backend.ErrorCode(db.SaveProfile(ctx, &dup)))
+	_, err = db.ProfileByID(ctx, 999999)
+	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(err))
+	real := &backend.GatewayProfile{Name: "本番", Kind: backend.GatewaySBPS, Environment: backend.EnvProduction, AuthExpiryDays: 60}
+	require.NoError(t, db.SaveProfile(ctx, real))
+	all, err := db.Profiles(ctx)
+	require.NoError(t, err)
+	require.Len(t, all, 2)
+	assert.Equal(t, p.ID, all[0].ID, "the demo first")
+
+	v, err := db.Setting(ctx, "operator")
+	require.NoError(t, err)
+	assert.Equal(t, "", v)
+	require.NoError(t, db.SetSetting(ctx, "operator", "店長"))
+	require.NoError(t, db.SetSetting(ctx, "operator", "鈴木"))
+	v, _ = db.Setting(ctx, "operator")
+	assert.Equal(t, "鈴木", v)
+
+	o := order("1", "山田", "ヤマダ", 100, Day)
+	o.Source = "demo"
+	saved(t, db, o)
+	pay := payment(t, db, o, backend.StateAuthorized)
+	pay.ProfileID = p.ID
+	require.NoError(t, db.SavePayment(ctx, pay))
+	assert.Equal(t, backend.ECONFLICT, backend.ErrorCode(db.DeleteProfile(ctx, p.ID)))
+	require.NoError(t, db.DeleteDemo(ctx))
+	profiles, _ := db.Profiles(ctx)
+	require.Len(t, profiles, 1)
+	assert.Equal(t, "本番", profiles[0].Name)
+	page, _ := db.FindOrders(ctx, backend.OrderFilter{Name: "山田"})
+	assert.Equal(t, 0, page.Total)
+	require.NoError(t, db.DeleteProfile(ctx, real.ID))
+	profiles, _ = db.Profiles(ctx)
+	assert.Empty(t, profiles)
+}
+
+func syncStore(t *testing.T, db Store) {
+	prof := &backend.GatewayProfile{Name: "GMO", Kind: backend.GatewayGMO, Environment: backend.EnvTest, AuthExpiryDays: 60}
+	require.NoError(t, db.SaveProfile(ctx, prof))
+	o := saved(t, db, order("1", "山田", "ヤマダ", 100, Day))
+	p := payment(t, db, o, backend.StateAuthorized)
+	p.ProfileID = prof.ID
+	require.NoError(t, db.SavePayment(ctx, p))
+
+	d := &backend.Drift{PaymentID: p.ID, FoundAt: Day, OurState: backend.StateAuthorized, GatewayState: backend.StateVoided,
+		OurAmount: 100, GatewayAmount: 100, RawStatus: "VOID", Detail: "管理画面で取消"}
+	require.NoError(t, db.SaveDrift(ctx, d))
+	d.Detail = "もう一度見つかった"
+	require.NoError(t, db.SaveDrift(ctx, d))
+	drifts, err := db.Drifts(ctx)
+	require.NoError(t, err)
+	require.Len(t, drifts, 1)
+	assert.Equal(t, "もう一度見つかった", drifts[0].Detail)
+	assert.Equal(t, "1", drifts[0].OrderNo)
+	assert.Equal(t, backend.StateVoided, drifts[0].GatewayState)
+
+	held, err := db.HoldShipping(ctx, &backend.ShippingHold{PaymentID: p.ID, GatewayState: backend.StateVoided, Detail: "取消"})
+	require.NoError(t, err)
+	assert.True(t, held)
+	held, _ = db.HoldShipping(ctx, &backend.ShippingHold{PaymentID: p.ID, GatewayState: backend.StateVoided})
+	assert.False(t, held, "once per payment")
+	holds, err := db.ShippingHolds(ctx)
+	require.NoError(t, err)
+	require.Len(t, holds, 1)
+	assert.Equal(t, backend.Yen(100), holds[0].Total)
+	require.NoError(t, db.KeepShipping(ctx, p.ID, "店長"))
+	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(db.KeepShipping(ctx, p.ID, "店長")))
+	holds, _ = db.ShippingHolds(ctx)
+	assert.Empty(t, holds)
+	require.NoError(t, db.DeleteDrift(ctx, p.ID))
+	drifts, _ = db.Drifts(ctx)
+	assert.Empty(t, drifts)
+
+	st, err := db.SyncStatus(ctx, prof.ID)
+	require.NoError(t, err)
+	assert.True(t, st.LastSuccess.IsZero())
+	st.LastSuccess, st.Failures, st.LastError, st.Cursor = Day.UTC(), 2, "接続できません", "n-42"
+	require.NoError(t, db.SaveSyncStatus(ctx, st))
+	st2, _ := db.SyncStatus(ctx, prof.ID)
+	assert.Equal(t, st, st2)
+
+	queue, err := db.RecheckQueue(ctx, prof.ID, Day.AddDate(0, -1, 0), 10)
+	require.NoError(t, err)
+	require.Len(t, queue, 1)
+	n, err := db.RecheckCount(ctx, prof.ID, Day.AddDate(0, -1, 0))
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+}
+
+func reviews(t *testing.T, db Store) {
+	o := saved(t, db, order("1", "山田", "ヤマダ", 100, Day))
+	p := payment(t, db, o, backend.StateAuthorized)
+	r := &backend.Review{PaymentID: p.ID, OperationID: 7, FoundAt: Day, Candidates: []backend.Transaction{{Gateway: backend.GatewayPaygent,
+		TransactionIDs: backend.TransactionIDs{GatewayTranID: "tx-2"}}}}
+	assert.Equal(t, backend.ECONFLICT, backend.ErrorCode(db.SaveReview(ctx, r)), "only a payment 要確認 has candidates")
+	p.State = backend.StateNeedsReview
+	require.NoError(t, db.SavePayment(ctx, p))
+	require.NoError(t, db.SaveReview(ctx, r))
+	got, err := db.Review(ctx, p.ID)
+	require.NoError(t, err)
+	assert.Equal(t, int64(7), got.OperationID)
+	require.NotNil(t, got.Candidate("tx-2"))
+	waiting, _ := db.AwaitingChoice(ctx)
+	assert.Equal(t, map[int64]bool{p.ID: true}, waiting)
+	// A new transaction id joins the history; leaving 要確認 ends the review.
+	p.GatewayTranID, p.State = "acc-1b", backend.StateAuthorized
+	require.NoError(t, db.SavePayment(ctx, p))
+	ids, err := db.TranIDs(ctx, p.ID)
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []string{"acc-1", "acc-1b"}, ids)
+	_, err = db.Review(ctx, p.ID)
+	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(err))
+	waiting, _ = db.AwaitingChoice(ctx)
+	assert.Empty(t, waiting)
+}
+
+func feeReport(t *testing.T, db Store) {
+	prof := &backend.GatewayProfile{Name: "GMO", Kind: backend.GatewayGMO, Environment: backend.EnvTest, AuthExpiryDays: 60, FeePerOperation: 5}
+	require.NoError(t, db.SaveProfile(ctx, prof))
+	// 2026-11-30 23:30 JST is November in Japan (14:30 UTC); 2026-12-01 00:30 JST is December.
+	at := []time.Time{time.Date(2026, 11, 30, 23, 30, 0, 0, backend.JST), time.Date(2026, 12, 1, 0, 30, 0, 0, backend.JST)}
+	states := []backend.OpState{backend.OpSucceeded, backend.OpFailed}
+	for i := range at {
+		o := saved(t, db, order(fmt.Sprint(i+1), "山田", "ヤマダ", 100, Day))
+		p := payment(t, db, o, backend.StateAuthorized)
+		p.ProfileID = prof.ID
+		require.NoError(t, db.SavePayment(ctx, p))
+		op := &backend.Operation{PaymentID: p.ID, Kind: backend.OpCapture, IdempotencyKey: fmt.Sprint("f", i), RequestedAt: at[i]}
+		require.NoError(t, db.BeginOperation(ctx, op))
+		op.State, op.GatewayCode = states[i], "E01"
+		require.NoError(t, db.CompleteOperation(ctx, &backend.Completion{Op: op}))
+	}
+	lines, err := db.FeeReport(ctx, Day, Day.AddDate(0, 2, 0))
+	require.NoError(t, err)
+	require.Len(t, lines, 2)
+	assert.Equal(t, "2026-11", lines[0].Month)
+	assert.Equal(t, 1, lines[0].Succeeded)
+	assert.Equal(t, "2026-12", lines[1].Month)
+	assert.Equal(t, 0, lines[1].Succeeded)
+	assert.Equal(t, 1, lines[1].Operations)
+	assert.Equal(t, backend.Yen(5), lines[1].Fee)
+}
