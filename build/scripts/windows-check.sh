@@ -47,7 +47,6 @@ check "pages in Japanese (LANG_JAPANESE 1041)" grep -qF "installer language: 104
 check "installer icon (MUI_ICON)" grep -qF '"MUI_ICON"=' "$nsislog"
 "$SZ" x -y -o"$res/inst" "$installer" >/dev/null
 check "the app inside as kessaidesk.exe" test -f "$res/inst/kessaidesk.exe"
-check "the uninstaller inside" test -f "$res/inst/uninstall.exe"
 check "the WebView2 bootstrapper inside (Wails -webview2 embed)" test -n "$(find "$res/inst" -iname 'MicrosoftEdgeWebview2Setup.exe' | head -1)"
 
 # Signing: a signed build verifies; an unsigned one says so in its name.

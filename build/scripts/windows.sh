@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Cross-builds the Windows app and its per-user NSIS installer from Linux, checks them,
-# signs them when signing secrets are given, and smoke-tests the command line under
-# Wine when Wine is installed (CI installs it: build/scripts/windows.sh ci).
+# signs them when signing secrets are given, and runs them under Wine when Wine is
+# installed (build/scripts/windows-wine.sh).
 #
-#   windows.sh        build (+ sign) the installer; checks; Wine smoke test if wine64 is there
-#   windows.sh ci     the same, installing wine64 first (what .ci/run does)
+#   windows.sh        build (+ sign) the installer, check it; Wine smoke test if Wine is there
+#
+# Wine is not installed by this script: Debian 12's Wine 8.0 cannot start Go 1.22+
+# programs (no bcryptprimitives.dll/ProcessPrng) and, without the i386 wine32, not the
+# 32-bit NSIS installer either; windows-wine.sh says so and skips what it cannot run.
 #
 # Output: build/bin/KessaiDesk-<version>-windows-amd64-setup.exe, or …-setup-unsigned.exe
 # when no signing secrets were given (the file name says so).
@@ -22,11 +25,9 @@
 # and the uninstall entry's DisplayVersion.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-mode=${1:-build}
 start=$(date +%s)
 
 pkgs=(gcc-mingw-w64-x86-64 nsis osslsigncode file binutils-mingw-w64-x86-64 7zip)
-[ "$mode" = ci ] && pkgs+=(wine64)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -114,6 +115,6 @@ build/scripts/windows-check.sh "$exe" "$out" "$version" "$numeric" "$signed" "$n
 if [ -x /usr/lib/wine/wine64 ] || command -v wine64 >/dev/null 2>&1; then
   build/scripts/windows-wine.sh "$exe" "$out"
 else
-  echo "==> windows: Wine is not installed: the command line was not run (windows.sh ci installs wine64)"
+  echo "==> windows: Wine is not installed: nothing was run under Wine (see windows-wine.sh)"
 fi
 echo "==> windows: done in $(( $(date +%s) - start )) s"
