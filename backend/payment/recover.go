@@ -55,6 +55,19 @@ func (e *Engine) Resolve(ctx context.Context, opID int64) (*Result, error) {
 	if e.isSending(op.ID) {
 		return nil, conflict("この操作は送信中です。ゲートウェイの応答を待っています", "the operation is being sent; waiting for the gateway's answer")
 	}
+	// A store shared by several desktops: the operation is claimed before it is
+	// resolved, so one desktop resolves it and none touches one another is sending.
+	if c, ok := e.Store.(backend.OperationClaimer); ok {
+		claimed, err := c.ClaimOperation(ctx, op.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !claimed {
+			return nil, backend.Errorf(backend.EBUSY, "この操作は別のパソコンで処理中です。結果が記録されるまでお待ちください",
+				"another desktop is sending or resolving this operation; wait for its outcome")
+		}
+		defer c.ReleaseOperation(context.WithoutCancel(ctx), op.ID)
+	}
 	if op.State == backend.OpPending {
 		err := e.fail(ctx, op, backend.Errorf(backend.EUNKNOWN, "送信前に中断されたため、この操作は実行されていません", "the operation was interrupted before it was sent; nothing was done"))
 		e.settleBulkItem(ctx, op.ID)

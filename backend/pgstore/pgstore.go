@@ -45,8 +45,10 @@ type DB struct {
 	Owner string
 	lease time.Duration
 
-	stop chan struct{}
-	done sync.WaitGroup
+	stop      chan struct{}
+	done      sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Options change how a database is opened.
@@ -118,9 +120,12 @@ func redact(s string) string {
 // Close stops renewing this process's claims and closes the pool. Claims it still
 // holds lapse after the lease, and another desktop may then recover them.
 func (db *DB) Close() error {
-	close(db.stop)
-	db.done.Wait()
-	return db.sql.Close()
+	db.closeOnce.Do(func() {
+		close(db.stop)
+		db.done.Wait()
+		db.closeErr = db.sql.Close()
+	})
+	return db.closeErr
 }
 
 // migrate applies pending migrations, each in its own transaction, holding an
