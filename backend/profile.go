@@ -114,7 +114,7 @@ const (
 	SecretConnectPassword = "connect_password" // Paygent connect_password
 	SecretClientCert      = "client_cert"      // Paygent client certificate (PEM) or its file key
 	SecretCertPassword    = "client_cert_pass" // Paygent PEM key / PKCS#12 password
-	SecretCACert          = "ca_cert"          // Paygent server CA (PEM) when it is not a public CA, optional
+	SecretCACert          = "ca_cert"          // the host's server CA (PEM) when it is not a public CA (a test host), optional
 )
 
 // Vault keeps merchant secrets in the OS keychain. Get returns an ENOTFOUND error when absent.
