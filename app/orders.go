@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -41,7 +42,7 @@ func (o *Orders) Search(q OrderSearch) (*OrderPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	logFirstRows(len(page.Rows))
+	logFirstScreen(fmt.Sprintf("受注一覧 (%d rows)", len(page.Rows)))
 	now := o.s.Clock.Now()
 	return &OrderPage{Total: page.Total, TotalAtLeast: page.TotalAtLeast, Page: max(q.Page, 1), PageSize: f.Limit,
 		Rows: orderRows(page.Rows, now), Next: page.Next}, nil

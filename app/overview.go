@@ -74,6 +74,7 @@ func (o *Orders) Overview() (*Overview, error) {
 	if err != nil {
 		return nil, err
 	}
+	logFirstScreen("ホーム")
 	out := &Overview{
 		Orders: ov.Orders, ToCapture: []CaptureBucket{}, ToCaptureNoExpiry: ov.ToCaptureNoExpiry,
 		ToCaptureNoExpiryAmount: int64(ov.ToCaptureNoExpiryAmount),

@@ -2,12 +2,14 @@
 -- sqlite_fts5). Every text is the normalised one of orders.*_n (search.go).
 --
 -- order_fts: a trigram index of name, kana, e-mail and telephone digits. A query of 3+
--- characters is a phrase of its trigrams, found exactly (detail=full keeps their
--- positions) and read as a stream, so a count can stop at its cap. case_sensitive 1:
+-- characters asks for some of its trigrams, all required, read as a stream, so a count
+-- can stop at its cap; the row check decides (textMatch). detail=column: a column
+-- filter and no positions (a phrase of every trigram, exact, read them all: several
+-- times slower, and 200 MB of index instead of 131 on 1,000,000 orders). case_sensitive 1:
 -- the texts are folded already, and folding more would find what instr does not.
 -- Contentless: the text is in orders; the index alone is kept.
 CREATE VIRTUAL TABLE order_fts USING fts5(name, kana, email, tel,
-    tokenize = 'trigram case_sensitive 1', content = '', contentless_delete = 1);
+    tokenize = 'trigram case_sensitive 1', content = '', contentless_delete = 1, detail = column);
 
 -- order_grams: the bigrams of name and kana with their tails (grams in search.go), for
 -- queries of 1 and 2 characters, which a trigram cannot answer: a term, or a prefix
@@ -21,11 +23,10 @@ CREATE VIRTUAL TABLE order_grams USING fts5(name, kana,
     tokenize = 'ascii', content = '', contentless_delete = 1, detail = column, prefix = '1');
 
 -- Built here from an existing database's orders, in the upgrade's one transaction
--- (Open copies the database first). It takes minutes on a large database: on
--- 1,000,000 orders 1 min 49 s on a 2-core machine with everything else busy (load
--- ~10), then the index is 243 MB (order_fts 200, order_grams 43) where the FTS4
--- n-grams were 458 MB. The window shows nothing meanwhile; a shop of that size is rare
--- and upgrades once.
+-- (Open copies the database first). On 1,000,000 orders it takes 48 s on a 2-core
+-- machine with other work running (the search benchmark beside it; load ~10), then
+-- the index is 202 MB (order_fts 131, order_grams 71) where FTS4's n-grams were
+-- 458 MB. The window shows nothing meanwhile; it happens once.
 INSERT INTO order_fts (rowid, name, kana, email, tel) SELECT id, name_n, kana_n, email_n, tel_n FROM orders;
 INSERT INTO order_grams (rowid, name, kana) SELECT docid, name_g, kana_g FROM order_text;
 DROP TABLE order_text;
