@@ -55,8 +55,11 @@ licenses:
 go-vet:
 	go vet -tags $(GO_TAGS) ./...
 
+# The tests run beside a throwaway PostgreSQL server (build/scripts/pg.sh: Debian's package,
+# a cluster in a temp dir, KESSAIDESK_TEST_PG set), so the PostgreSQL store's tests run too;
+# without the variable (plain `go test ./...`) they skip.
 go-test:
-	go test -tags $(GO_TAGS) $(GOTEST_FLAGS) ./...
+	build/scripts/pg.sh run go test -tags $(GO_TAGS) $(GOTEST_FLAGS) ./...
 
 frontend-test: bindings
 	cd frontend && npm test && npm run build

@@ -7,14 +7,48 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 )
 
-// testDSN is a fresh, empty database on the test server (build/scripts/pg.sh), dropped
-// when the test ends. Without KESSAIDESK_TEST_PG the test is skipped.
+// The test databases are copies of one migrated template (CREATE DATABASE … TEMPLATE
+// is a file copy, much faster than migrating each), dropped at the end.
+var (
+	templateOnce sync.Once
+	templateName string
+	templateErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if templateName != "" {
+		if admin, err := sql.Open("pgx", os.Getenv("KESSAIDESK_TEST_PG")); err == nil {
+			admin.Exec(`DROP DATABASE IF EXISTS ` + templateName + ` WITH (FORCE)`)
+			admin.Close()
+		}
+	}
+	os.Exit(code)
+}
+
+func randomName(prefix string) string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return prefix + hex.EncodeToString(b)
+}
+
+func withDatabase(t *testing.T, base, name string) string {
+	u, err := url.Parse(base)
+	require.NoError(t, err)
+	u.Path = "/" + name
+	return u.String()
+}
+
+// testDSN is a fresh, migrated, empty database on the test server
+// (build/scripts/pg.sh), dropped when the test ends. Without KESSAIDESK_TEST_PG the
+// test is skipped.
 func testDSN(t *testing.T) string {
 	t.Helper()
 	base := os.Getenv("KESSAIDESK_TEST_PG")
@@ -24,20 +58,27 @@ func testDSN(t *testing.T) string {
 	admin, err := sql.Open("pgx", base)
 	require.NoError(t, err)
 	t.Cleanup(func() { admin.Close() })
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "kd_test_" + hex.EncodeToString(b)
-	_, err = admin.Exec(`CREATE DATABASE ` + name)
+	templateOnce.Do(func() {
+		name := randomName("kd_tmpl_")
+		if _, templateErr = admin.Exec(`CREATE DATABASE ` + name); templateErr != nil {
+			return
+		}
+		templateName = name
+		var db *DB
+		if db, templateErr = Open(context.Background(), withDatabase(t, base, name), Options{}); templateErr == nil {
+			templateErr = db.Close()
+		}
+	})
+	require.NoError(t, templateErr)
+	name := randomName("kd_test_")
+	_, err = admin.Exec(`CREATE DATABASE ` + name + ` TEMPLATE ` + templateName)
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
 	})
-	u, err := url.Parse(base)
-	require.NoError(t, err)
-	u.Path = "/" + name
-	return u.String()
+	return withDatabase(t, base, name)
 }
 
 // openTest opens a Store on a fresh database.

@@ -52,7 +52,10 @@ start() {
 		OWNER=nobody
 		id postgres >/dev/null 2>&1 && OWNER=postgres
 	fi
-	dir=$(mktemp -d "${TMPDIR:-/tmp}/kessaidesk-pg.XXXXXX")
+	# As root the cluster's owner must reach the folder: /tmp, not a TMPDIR under /root.
+	local base=${TMPDIR:-/tmp}
+	[[ -n $OWNER ]] && base=/tmp
+	dir=$(mktemp -d "$base/kessaidesk-pg.XXXXXX")
 	chmod 700 "$dir"
 	[[ -n $OWNER ]] && chown "$OWNER" "$dir"
 	pw=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
