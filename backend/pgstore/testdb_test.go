@@ -39,7 +39,7 @@ func randomName(prefix string) string {
 	return prefix + hex.EncodeToString(b)
 }
 
-func withDatabase(t *testing.T, base, name string) string {
+func withDatabase(t testing.TB, base, name string) string {
 	u, err := url.Parse(base)
 	require.NoError(t, err)
 	u.Path = "/" + name
