@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import { emptySearch, toUIError, useApi } from './api'
 import type { Info, OrderSearch, Overview, UIError } from './api'
 import { ErrorMessage, Spinner } from './components/common'
-import { LangContext, dictionaries } from './i18n'
+import { LangContext, dictionaries, setLanguage } from './i18n'
 import type { Lang } from './i18n'
 import { Home, attention } from './pages/Home'
 import type { HomeTarget } from './pages/Home'
@@ -68,6 +68,7 @@ export default function App() {
   const t = dictionaries[lang]
   useEffect(() => {
     document.documentElement.lang = lang
+    setLanguage(lang)
     document.title = lang === 'en' ? 'Kessai Desk' : '決済デスク'
   }, [lang])
 
