@@ -161,10 +161,11 @@ func (db *DB) PendingLinks(ctx context.Context, limit int) ([]backend.OrderLink,
 	return db.queryLinks(ctx, ` WHERE l.status IN ('pending', 'failed') AND `+needsLink+` ORDER BY l.updated_at, l.order_id LIMIT ?`, limit)
 }
 
-// CountPendingLinks counts the orders the next link run picks up.
+// CountPendingLinks counts the orders the next link run picks up (at every start: read
+// from the links' status index, CROSS JOIN, never by walking the orders).
 func (db *DB) CountPendingLinks(ctx context.Context) (int, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM order_links l JOIN orders o ON o.id = l.order_id
+	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM order_links l CROSS JOIN orders o ON o.id = l.order_id
 		WHERE l.status IN ('pending', 'failed') AND `+needsLink).Scan(&n)
 	return n, err
 }

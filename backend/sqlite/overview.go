@@ -14,7 +14,8 @@ import (
 const failReasonsShown = 5
 
 // Overview counts every work list for ホーム in one read transaction, so the numbers
-// agree with each other. Each count uses the condition of the list it links to.
+// agree with each other. Each count has the condition of the list it links to
+// (workListWhere; the test holds them equal), read from that list's index.
 func (db *DB) Overview(ctx context.Context, now, staleBefore time.Time) (*backend.Overview, error) {
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -22,58 +23,59 @@ func (db *DB) Overview(ctx context.Context, now, staleBefore time.Time) (*backen
 	}
 	defer tx.Rollback()
 	ov := &backend.Overview{}
-	from := ` FROM orders o LEFT JOIN payments p ON p.id = o.payment_id WHERE `
-	count := func(list string, n *int, amount *backend.Yen, amountSQL string) error {
-		cond, _, args, err := workListWhere(list, now, staleBefore)
-		if err != nil {
-			return err
-		}
-		var sum int64
-		if err := tx.QueryRowContext(ctx, `SELECT count(*), COALESCE(sum(`+amountSQL+`), 0)`+from+cond, args...).Scan(n, &sum); err != nil {
-			return err
-		}
-		if amount != nil {
-			*amount = backend.Yen(sum)
-		}
-		return nil
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM orders`).Scan(&ov.Orders); err != nil {
+	// Every count below reads an index of its own list (INDEXED BY: the planner's
+	// statistics may call a state column unselective when most orders share one value,
+	// and then it would read all the orders), so ホーム costs what its lists hold, not
+	// what the shop holds.
+	pstate := ` FROM orders o INDEXED BY orders_pstate_ordered LEFT JOIN payments p ON p.id = o.payment_id WHERE `
+	// The orders count only tells a new shop (0) from one with orders: it stops at the cap.
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM orders LIMIT ?)`, CountCap+1).Scan(&ov.Orders); err != nil {
 		return nil, err
 	}
 	if err := db.captureBuckets(ctx, tx, now, ov); err != nil {
 		return nil, err
 	}
-	if err := count(ListCaptureFailed, &ov.CaptureFailed, &ov.CaptureFailedAmount, `o.total`); err != nil {
+	var failedSum, overdueSum, awaitingSum int64
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), COALESCE(sum(o.total), 0)`+pstate+`o.payment_state = 'capture_failed'`).
+		Scan(&ov.CaptureFailed, &failedSum); err != nil {
 		return nil, err
 	}
-	if err := count(ListOverdueDeposit, &ov.OverdueDeposit, &ov.OverdueDepositAmount, `COALESCE(p.amount_authorized, o.total)`); err != nil {
+	// ListOverdueDeposit's two branches (their payment states differ), each from its index.
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), COALESCE(sum(a), 0) FROM (
+			SELECT COALESCE(p.amount_authorized, o.total) AS a`+pstate+`o.payment_state = 'awaiting_deposit' AND p.payment_deadline > 0 AND p.payment_deadline < ?
+			UNION ALL
+			SELECT COALESCE(p.amount_authorized, o.total) FROM orders o INDEXED BY orders_status_ordered LEFT JOIN payments p ON p.id = o.payment_id
+			WHERE o.status = 'awaiting_deposit' AND o.payment_state = 'expired')`, ms(now)).Scan(&ov.OverdueDeposit, &overdueSum); err != nil {
 		return nil, err
 	}
-	if err := count(ListStaleProcessing, &ov.Stale, nil, `0`); err != nil {
-		return nil, err
-	}
-	if err := count(ListStopShipping, &ov.StopShipping, nil, `0`); err != nil {
-		return nil, err
-	}
-	var awaiting int64
-	if err := tx.QueryRowContext(ctx, `SELECT count(*), COALESCE(sum(COALESCE(p.amount_authorized, o.total)), 0)`+from+
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), COALESCE(sum(COALESCE(p.amount_authorized, o.total)), 0)`+pstate+
 		`o.payment_state = 'awaiting_deposit' AND NOT (p.payment_deadline > 0 AND p.payment_deadline < ?)`, ms(now)).
-		Scan(&ov.AwaitingDeposit, &awaiting); err != nil {
+		Scan(&ov.AwaitingDeposit, &awaitingSum); err != nil {
 		return nil, err
 	}
-	ov.AwaitingDepositAmount = backend.Yen(awaiting)
+	ov.CaptureFailedAmount, ov.OverdueDepositAmount, ov.AwaitingDepositAmount = backend.Yen(failedSum), backend.Yen(overdueSum), backend.Yen(awaitingSum)
 	singles := []struct {
-		n *int
-		q string
+		n    *int
+		q    string
+		args []any
 	}{
-		{&ov.NeedsReview, `SELECT count(*) FROM orders o WHERE o.payment_state = 'needs_review'`},
-		{&ov.Unresolved, `SELECT count(*) FROM operations op JOIN orders o ON o.payment_id = op.payment_id WHERE op.state IN ` + unresolvedStates},
-		{&ov.Drifts, `SELECT count(*) FROM drifts`},
-		{&ov.CancelStock, `SELECT count(*) FROM cancel_stock WHERE status = 'pending'`},
-		{&ov.Unlinked, `SELECT count(*) FROM order_links l JOIN orders o ON o.id = l.order_id WHERE l.status <> 'linked' AND ` + needsLink},
+		{&ov.Stale, `SELECT count(*) FROM orders o INDEXED BY orders_status_ordered WHERE o.status = 'processing' AND o.ordered_at < ?`, []any{ms(staleBefore)}},
+		// From the open holds (few), each order counted once.
+		{&ov.StopShipping, `SELECT count(*) FROM orders o WHERE o.id IN (SELECT h.order_id FROM shipping_holds h WHERE h.kept_at = 0)
+			AND o.status NOT IN ('shipped', 'cancelled')`, nil},
+		{&ov.NeedsReview, `SELECT count(*) FROM orders o INDEXED BY orders_pstate_ordered WHERE o.payment_state = 'needs_review'`, nil},
+		// From the operations in flight (a partial index), to their order by its payment:
+		// orders has no index on payment_id.
+		{&ov.Unresolved, `SELECT count(*) FROM operations op CROSS JOIN payments p ON p.id = op.payment_id
+			CROSS JOIN orders o ON o.id = p.order_id AND o.payment_id = op.payment_id WHERE op.state IN ` + unresolvedStates, nil},
+		{&ov.Drifts, `SELECT count(*) FROM drifts`, nil},
+		{&ov.CancelStock, `SELECT count(*) FROM cancel_stock WHERE status = 'pending'`, nil},
+		// Every status but linked, as two ranges of order_links_status (linked ones are most).
+		{&ov.Unlinked, `SELECT count(*) FROM order_links l CROSS JOIN orders o ON o.id = l.order_id
+			WHERE (l.status < 'linked' OR l.status > 'linked') AND ` + needsLink, nil},
 	}
 	for _, s := range singles {
-		if err := tx.QueryRowContext(ctx, s.q).Scan(s.n); err != nil {
+		if err := tx.QueryRowContext(ctx, s.q, s.args...).Scan(s.n); err != nil {
 			return nil, err
 		}
 	}
@@ -111,7 +113,7 @@ func (db *DB) captureBuckets(ctx context.Context, tx *sql.Tx, now time.Time, ov 
 		dest[i] = &vals[i]
 	}
 	if err := tx.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", ")+
-		` FROM orders o LEFT JOIN payments p ON p.id = o.payment_id WHERE `+cond, args...).Scan(dest...); err != nil {
+		` FROM orders o INDEXED BY orders_pstate_ordered LEFT JOIN payments p ON p.id = o.payment_id WHERE `+cond, args...).Scan(dest...); err != nil {
 		return err
 	}
 	ov.ToCapture = nil
@@ -131,7 +133,7 @@ func failReasons(ctx context.Context, tx *sql.Tx) ([]backend.FailReason, error) 
 				ORDER BY op.id DESC LIMIT 1), '') AS code,
 			COALESCE((SELECT op.message FROM operations op WHERE op.payment_id = o.payment_id AND op.state = 'failed'
 				ORDER BY op.id DESC LIMIT 1), '') AS message
-			FROM orders o WHERE o.payment_state = 'capture_failed')
+			FROM orders o INDEXED BY orders_pstate_ordered WHERE o.payment_state = 'capture_failed')
 		GROUP BY code, message ORDER BY n DESC, code LIMIT ?`, failReasonsShown)
 	if err != nil {
 		return nil, err

@@ -154,7 +154,7 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 // (a first start: the demo shop may be created).
 func (db *DB) IsEmpty(ctx context.Context) (bool, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM gateway_profiles)`).Scan(&n)
+	err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM orders) OR EXISTS (SELECT 1 FROM gateway_profiles)`).Scan(&n)
 	return n == 0, err
 }
 

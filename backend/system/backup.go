@@ -223,8 +223,19 @@ func (s *System) pruneAuto(keep int) ([]string, error) {
 	return gone, nil
 }
 
-// autoBackups checks every hour (and at once) whether the day's backup is due.
+// autoBackupDelay is how long after the start the first check waits: a backup reads
+// the whole database (a gigabyte for a million orders), which must not compete with
+// the window's first screens.
+var autoBackupDelay = 3 * time.Minute
+
+// autoBackups checks every hour (the first time autoBackupDelay after the start)
+// whether the day's backup is due.
 func (s *System) autoBackups(ctx context.Context) {
+	select {
+	case <-ctx.Done():
+		return
+	case <-time.After(autoBackupDelay):
+	}
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
