@@ -19,30 +19,23 @@ func fromJSTDay(d int64) time.Time {
 	return time.UnixMilli(d*86400000 - 32400000).In(backend.JST)
 }
 
-// What a sold payment brought in and gave back (backend.SalesDay). A konbini /
-// Pay-easy / net-bank payment the gateway reports without a captured amount was paid
-// what was asked. A payment no longer standing (取消, 返品, expired, or authorised
-// again after a return) gave everything back.
-const (
-	soldGross    = `CASE WHEN p.method = 'card' OR p.amount_captured > 0 THEN p.amount_captured ELSE p.amount_authorized END`
-	soldRefunded = `CASE WHEN p.state IN ('captured', 'partially_refunded', 'deposited', 'needs_review', 'subscription_reported')
-		THEN min(p.amount_refunded, ` + soldGross + `) ELSE ` + soldGross + ` END`
-	// isSold: captured (card) or paid (the others).
-	isSold = `((p.method = 'card' AND p.captured_at > 0) OR (p.method <> 'card' AND p.paid_at > 0))`
-)
-
 // reportConds adds the profile and method filters on payments p.
 func reportConds(f backend.ReportFilter) (string, []any) {
+	return filterConds(f, "ifnull(p.profile_id, 0)", "p.method")
+}
+
+// filterConds adds the profile and method filters on the given columns.
+func filterConds(f backend.ReportFilter, profile, method string) (string, []any) {
 	var conds []string
 	var args []any
 	if len(f.ProfileIDs) > 0 {
-		conds = append(conds, "ifnull(p.profile_id, 0) IN ("+placeholders(len(f.ProfileIDs))+")")
+		conds = append(conds, profile+" IN ("+placeholders(len(f.ProfileIDs))+")")
 		for _, id := range f.ProfileIDs {
 			args = append(args, id)
 		}
 	}
 	if len(f.Methods) > 0 {
-		conds = append(conds, "p.method IN ("+placeholders(len(f.Methods))+")")
+		conds = append(conds, method+" IN ("+placeholders(len(f.Methods))+")")
 		args = append(args, anys(f.Methods)...)
 	}
 	if len(conds) == 0 {
@@ -51,39 +44,59 @@ func reportConds(f backend.ReportFilter) (string, []any) {
 	return " AND " + strings.Join(conds, " AND "), args
 }
 
-// SalesByDay sums the sales of [f.From, f.To) per JST day, profile and method. By
-// sale date it reads only the two sales indexes (card captures, deposits); by order
-// date the orders of the period and their payments.
+// msPerDay and jstOffset place a stored time on its JST day number, as sales_days and
+// payment_sales (migration 0011) count days.
+const msPerDay, jstOffset = 86400000, 32400000
+
+// SalesByDay sums the sales of [f.From, f.To) per JST day, profile and method. Whole
+// days are read from sales_days, which triggers keep in step with every payment (0011);
+// a period starting or ending within a day counts that day's part from payment_sales,
+// the same definition over the base tables.
 func (db *DB) SalesByDay(ctx context.Context, f backend.ReportFilter) ([]backend.SalesDay, error) {
-	conds, cargs := reportConds(f)
-	cols := func(day, gross string) string {
-		refunded := strings.ReplaceAll(soldRefunded, soldGross, gross)
-		return day + `, ifnull(p.profile_id, 0), p.method, count(*), sum(` + gross + `), sum(` + refunded + `)`
+	basis := string(f.Basis)
+	if f.Basis != backend.BasisOrdered {
+		basis = string(backend.BasisSale)
 	}
-	var q string
-	var args []any
-	if f.Basis == backend.BasisOrdered {
-		q = `SELECT ` + cols(jstDay("o.ordered_at"), soldGross) + ` FROM orders o JOIN payments p INDEXED BY payments_order_sales ON p.order_id = o.id
-			WHERE o.ordered_at >= ? AND o.ordered_at < ? AND ` + isSold + conds + ` GROUP BY 1, 2, 3`
-		args = append([]any{ms(f.From), ms(f.To)}, cargs...)
-	} else {
-		// Each half's conditions imply its partial index's WHERE, so SQLite reads the
-		// index alone (every summed column is in it).
-		// A card's sale is what was captured (soldGross for a card, without the column
-		// the card index does not hold).
-		q = `SELECT ` + cols(jstDay("p.captured_at"), "p.amount_captured") + ` FROM payments p INDEXED BY payments_card_sales
-			WHERE p.method = 'card' AND p.captured_at > 0 AND p.captured_at >= ? AND p.captured_at < ?` + conds + ` GROUP BY 1, 2, 3
-			UNION ALL
-			SELECT ` + cols(jstDay("p.paid_at"), soldGross) + ` FROM payments p INDEXED BY payments_deposit_sales
-			WHERE p.method <> 'card' AND p.paid_at > 0 AND p.paid_at >= ? AND p.paid_at < ?` + conds + ` GROUP BY 1, 2, 3`
-		args = append(append(append([]any{ms(f.From), ms(f.To)}, cargs...), ms(f.From), ms(f.To)), cargs...)
+	from, to := ms(f.From), ms(f.To)
+	if to <= from {
+		return nil, nil
 	}
+	// The whole days: [firstDay, lastDay).
+	firstDay := (from + jstOffset + msPerDay - 1) / msPerDay
+	lastDay := (to + jstOffset) / msPerDay
+	var out []backend.SalesDay
+	if firstDay >= lastDay { // within one day, or across one midnight without a whole day
+		return db.salesDirect(ctx, f, basis, from, to, out)
+	}
+	var err error
+	if dayStart := firstDay*msPerDay - jstOffset; from < dayStart {
+		if out, err = db.salesDirect(ctx, f, basis, from, dayStart, out); err != nil {
+			return nil, err
+		}
+	}
+	if dayStart := lastDay*msPerDay - jstOffset; dayStart < to {
+		if out, err = db.salesDirect(ctx, f, basis, dayStart, to, out); err != nil {
+			return nil, err
+		}
+	}
+	conds, cargs := filterConds(f, "profile_id", "method")
+	return db.salesDays(ctx, `SELECT day, profile_id, method, sold, gross, refunded FROM sales_days
+		WHERE basis = ? AND day >= ? AND day < ?`+conds, append([]any{basis, firstDay, lastDay}, cargs...), out)
+}
+
+// salesDirect sums the sales of [from, to) from the base tables (payment_sales).
+func (db *DB) salesDirect(ctx context.Context, f backend.ReportFilter, basis string, from, to int64, out []backend.SalesDay) ([]backend.SalesDay, error) {
+	conds, cargs := filterConds(f, "profile_id", "method")
+	return db.salesDays(ctx, `SELECT day, profile_id, method, count(*), sum(gross), sum(refunded) FROM payment_sales
+		WHERE basis = ? AND at >= ? AND at < ?`+conds+` GROUP BY 1, 2, 3`, append([]any{basis, from, to}, cargs...), out)
+}
+
+func (db *DB) salesDays(ctx context.Context, q string, args []any, out []backend.SalesDay) ([]backend.SalesDay, error) {
 	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []backend.SalesDay
 	for rows.Next() {
 		var s backend.SalesDay
 		var day int64
