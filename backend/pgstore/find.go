@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/sqlstore"
 	"kessaidesk/backend/textnorm"
 )
 
@@ -27,12 +28,12 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 		limit = 500
 	}
 	offset := max(f.Offset, 0)
-	key := sortOf(f.Sort)
+	key := sqlstore.SortOf(f.Sort)
 	var after string
 	var afterArgs []any
 	if f.After != "" {
 		var err error
-		if after, afterArgs, err = key.after(f.After); err != nil {
+		if after, afterArgs, err = key.After(f.After); err != nil {
 			return nil, err
 		}
 		offset = 0
@@ -40,7 +41,7 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 	cond, args := orderWhere(f)
 	page := &backend.OrderPage{}
 	var total int64
-	if err := db.pool().row(ctx, `SELECT count(*) FROM (SELECT 1 FROM orders o WHERE `+cond+` LIMIT ?) AS s`,
+	if err := db.Read().Row(ctx, `SELECT count(*) FROM (SELECT 1 FROM orders o WHERE `+cond+` LIMIT ?) AS s`,
 		append(args, CountCap+1)...).Scan(&total); err != nil {
 		return nil, err
 	}
@@ -55,13 +56,13 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 		cond, args = cond+" AND "+after, append(args, afterArgs...)
 	}
 	// One row more than the page tells whether another page follows.
-	rows, err := db.orderRows(ctx, cond+` ORDER BY `+key.order+` LIMIT ? OFFSET ?`, append(args, limit+1, offset)...)
+	rows, err := db.orderRows(ctx, cond+` ORDER BY `+key.Order+` LIMIT ? OFFSET ?`, append(args, limit+1, offset)...)
 	if err != nil {
 		return nil, err
 	}
 	if len(rows) > limit {
 		rows = rows[:limit]
-		page.Next = key.cursor(&rows[limit-1])
+		page.Next = key.Cursor(&rows[limit-1])
 	}
 	page.Rows = rows
 	return page, nil
@@ -70,7 +71,7 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 // orderRows reads 受注一覧 rows (the order with its main payment) for a WHERE clause
 // over orders o, with its ORDER BY and LIMIT.
 func (db *DB) orderRows(ctx context.Context, where string, args ...any) ([]backend.OrderRow, error) {
-	rows, err := db.pool().query(ctx, `SELECT `+orderColumns+`, COALESCE(o.payment_id, 0), o.payment_state, COALESCE(p.gateway, ''),
+	rows, err := db.Read().Query(ctx, `SELECT `+orderColumns+`, COALESCE(o.payment_id, 0), o.payment_state, COALESCE(p.gateway, ''),
 		COALESCE(p.auth_expires_at, 0),
 		EXISTS (SELECT 1 FROM operations op WHERE op.payment_id = o.payment_id AND op.state IN `+unresolvedStates+`)
 		FROM orders o LEFT JOIN payments p ON p.id = o.payment_id

@@ -46,6 +46,7 @@ import (
 	"time"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/sqlstore"
 )
 
 var _ backend.OperationClaimer = (*DB)(nil)
@@ -88,16 +89,16 @@ func (db *DB) BeginOperation(ctx context.Context, op *backend.Operation) error {
 		op.RequestedAt = db.Now()
 	}
 	op.State = backend.OpPending
-	return db.withTx(ctx, func(tx q) error {
+	return db.InTx(ctx, func(tx sqlstore.Q) error {
 		var inflight int64
-		err := tx.row(ctx, `SELECT id FROM operations WHERE payment_id = ? AND state IN `+unresolvedStates, op.PaymentID).Scan(&inflight)
+		err := tx.Row(ctx, `SELECT id FROM operations WHERE payment_id = ? AND state IN `+unresolvedStates, op.PaymentID).Scan(&inflight)
 		if err == nil {
 			return errBusy()
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		op.ID, err = tx.id(ctx, `INSERT INTO operations (payment_id, intent, kind, capture_now, amount, idempotency_key,
+		op.ID, err = tx.ID(ctx, `INSERT INTO operations (payment_id, intent, kind, capture_now, amount, idempotency_key,
 			state, requested_at, operator, before_state, reason, bulk_job_id, claimed_by, lease_until)
 			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?, `+serverNow+` + ?)`,
 			op.PaymentID, op.Intent, string(op.Kind), boolInt(op.CaptureNow), op.Amount, op.IdempotencyKey, string(op.State), ms(op.RequestedAt),
@@ -117,7 +118,7 @@ func (db *DB) BeginOperation(ctx context.Context, op *backend.Operation) error {
 // (ECONFLICT) unless the operation is pending and still this process's: the engine
 // then does not send.
 func (db *DB) MarkOperationSent(ctx context.Context, opID int64, at time.Time) error {
-	res, err := db.pool().exec(ctx, `UPDATE operations SET state = 'sent', sent_at = ?, lease_until = `+serverNow+` + ?
+	res, err := db.Write().Exec(ctx, `UPDATE operations SET state = 'sent', sent_at = ?, lease_until = `+serverNow+` + ?
 		WHERE id = ? AND state = 'pending' AND claimed_by = ?`, ms(at), db.lease.Milliseconds(), opID, db.Owner)
 	if err != nil {
 		return err
@@ -141,8 +142,8 @@ func (db *DB) CompleteOperation(ctx context.Context, c *backend.Completion) erro
 	if op.RespondedAt.IsZero() {
 		op.RespondedAt = now
 	}
-	return db.withTx(ctx, func(tx q) error {
-		res, err := tx.exec(ctx, `UPDATE operations SET state = ?, responded_at = ?, gateway_code = ?, message = ?,
+	return db.InTx(ctx, func(tx sqlstore.Q) error {
+		res, err := tx.Exec(ctx, `UPDATE operations SET state = ?, responded_at = ?, gateway_code = ?, message = ?,
 			after_state = ?, reason = ?, claimed_by = '', lease_until = 0
 			WHERE id = ? AND state IN `+unresolvedStates+` AND (claimed_by IN ('', ?) OR lease_until < `+serverNow+`)`,
 			string(op.State), ms(op.RespondedAt), op.GatewayCode, op.Message, string(op.AfterState), op.Reason, op.ID, db.Owner)
@@ -151,7 +152,7 @@ func (db *DB) CompleteOperation(ctx context.Context, c *backend.Completion) erro
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			var state string
-			if err := tx.row(ctx, `SELECT state FROM operations WHERE id = ?`, op.ID).Scan(&state); err != nil {
+			if err := tx.Row(ctx, `SELECT state FROM operations WHERE id = ?`, op.ID).Scan(&state); err != nil {
 				return backend.Errorf(backend.ENOTFOUND, "操作 (ID %d) は見つかりません", "operation %d was not found", op.ID)
 			}
 			if backend.OpState(state).Unresolved() {
@@ -188,7 +189,7 @@ func (db *DB) CompleteOperation(ctx context.Context, c *backend.Completion) erro
 // when nobody holds it, its holder's lease has lapsed, or this process holds it
 // already. false: another live process holds it.
 func (db *DB) ClaimOperation(ctx context.Context, opID int64) (bool, error) {
-	res, err := db.pool().exec(ctx, `UPDATE operations SET claimed_by = ?, lease_until = `+serverNow+` + ?
+	res, err := db.Write().Exec(ctx, `UPDATE operations SET claimed_by = ?, lease_until = `+serverNow+` + ?
 		WHERE id = ? AND state IN `+unresolvedStates+` AND (claimed_by IN ('', ?) OR lease_until < `+serverNow+`)`,
 		db.Owner, db.lease.Milliseconds(), opID, db.Owner)
 	if err != nil {
@@ -200,7 +201,7 @@ func (db *DB) ClaimOperation(ctx context.Context, opID int64) (bool, error) {
 
 // ReleaseOperation gives up this process's claim on an operation it did not settle.
 func (db *DB) ReleaseOperation(ctx context.Context, opID int64) error {
-	_, err := db.pool().exec(ctx, `UPDATE operations SET claimed_by = '', lease_until = 0 WHERE id = ? AND claimed_by = ?`, opID, db.Owner)
+	_, err := db.Write().Exec(ctx, `UPDATE operations SET claimed_by = '', lease_until = 0 WHERE id = ? AND claimed_by = ?`, opID, db.Owner)
 	return err
 }
 
@@ -215,7 +216,7 @@ func (db *DB) renewLeases() {
 			return
 		case <-t.C:
 			ctx, cancel := context.WithTimeout(context.Background(), db.lease/3)
-			db.pool().exec(ctx, `UPDATE operations SET lease_until = `+serverNow+` + ? WHERE claimed_by = ? AND state IN `+unresolvedStates,
+			db.Write().Exec(ctx, `UPDATE operations SET lease_until = `+serverNow+` + ? WHERE claimed_by = ? AND state IN `+unresolvedStates,
 				db.lease.Milliseconds(), db.Owner)
 			cancel()
 		}
@@ -224,7 +225,7 @@ func (db *DB) renewLeases() {
 
 // OperationByID returns one journal entry.
 func (db *DB) OperationByID(ctx context.Context, id int64) (*backend.Operation, error) {
-	op, err := scanOperation(db.pool().row(ctx, `SELECT `+operationColumns+` FROM operations WHERE id = ?`, id))
+	op, err := scanOperation(db.Read().Row(ctx, `SELECT `+operationColumns+` FROM operations WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, backend.Errorf(backend.ENOTFOUND, "操作 (ID %d) は見つかりません", "operation %d was not found", id)
 	}
@@ -243,7 +244,7 @@ func (db *DB) UnresolvedOperations(ctx context.Context) ([]*backend.Operation, e
 }
 
 func (db *DB) queryOperations(ctx context.Context, s string, args ...any) ([]*backend.Operation, error) {
-	rows, err := db.pool().query(ctx, s, args...)
+	rows, err := db.Read().Query(ctx, s, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/sqlstore"
 	"kessaidesk/backend/textnorm"
 )
 
@@ -26,7 +27,7 @@ func (db *DB) SaveOrders(ctx context.Context, orders []*backend.Order) error {
 			return err
 		}
 	}
-	return db.withTx(ctx, func(tx q) error {
+	return db.InTx(ctx, func(tx sqlstore.Q) error {
 		products := map[[2]string]int64{}
 		for _, o := range orders {
 			if err := saveOrder(ctx, tx, o, db.Now(), products); err != nil {
@@ -46,7 +47,7 @@ var numOrderCols = strings.Count(orderCols, ",") + 1
 
 // saveOrder inserts o, or updates the stored order with its number, with its lines; the
 // search columns (orders.*_n, and name_g/kana_g the server derives) come with the row.
-func saveOrder(ctx context.Context, tx q, o *backend.Order, now time.Time, products map[[2]string]int64) error {
+func saveOrder(ctx context.Context, tx sqlstore.Q, o *backend.Order, now time.Time, products map[[2]string]int64) error {
 	if o.UpdatedAt.IsZero() {
 		o.UpdatedAt = now
 	}
@@ -59,10 +60,10 @@ func saveOrder(ctx context.Context, tx q, o *backend.Order, now time.Time, produ
 		textnorm.Fold(o.CustomerName), textnorm.Fold(o.CustomerKana), textnorm.Fold(o.Email), textnorm.Digits(o.Tel), int64(o.Tax),
 		o.Zip, o.Address, o.ShipName, o.ShipZip, o.ShipAddress, o.ShipTel, o.DeliveryMethod, o.TrackingNo, o.ShopStatus}
 	var id int64
-	err := tx.row(ctx, `SELECT id FROM orders WHERE order_no = ? FOR UPDATE`, o.OrderNo).Scan(&id)
+	err := tx.Row(ctx, `SELECT id FROM orders WHERE order_no = ? FOR UPDATE`, o.OrderNo).Scan(&id)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		if o.ID, err = tx.id(ctx, `INSERT INTO orders (`+orderCols+`) VALUES (`+placeholders(numOrderCols)+`)
+		if o.ID, err = tx.ID(ctx, `INSERT INTO orders (`+orderCols+`) VALUES (`+placeholders(numOrderCols)+`)
 			ON CONFLICT (order_no) DO NOTHING`, cols...); errors.Is(err, sql.ErrNoRows) {
 			// Another desktop saved this number between the look-up and the insert.
 			return backend.Errorf(backend.EBUSY, "注文番号 %s の受注は別のパソコンで同時に保存されました。もう一度保存してください",
@@ -73,7 +74,7 @@ func saveOrder(ctx context.Context, tx q, o *backend.Order, now time.Time, produ
 	case err != nil:
 		return err
 	default:
-		if _, err := tx.exec(ctx, `UPDATE orders SET (`+orderCols+`) = (`+placeholders(numOrderCols)+`) WHERE id = ?`, append(cols, id)...); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE orders SET (`+orderCols+`) = (`+placeholders(numOrderCols)+`) WHERE id = ?`, append(cols, id)...); err != nil {
 			return fmt.Errorf("update order %s: %w", o.OrderNo, err)
 		}
 		o.ID = id
@@ -83,7 +84,7 @@ func saveOrder(ctx context.Context, tx q, o *backend.Order, now time.Time, produ
 		}
 		if same {
 			o.Items = nil // keep the stored lines (and their キャンセル在庫 rows)
-		} else if _, err := tx.exec(ctx, `DELETE FROM order_items WHERE order_id = ?`, id); err != nil {
+		} else if _, err := tx.Exec(ctx, `DELETE FROM order_items WHERE order_id = ?`, id); err != nil {
 			return err
 		}
 	}
@@ -92,7 +93,7 @@ func saveOrder(ctx context.Context, tx q, o *backend.Order, now time.Time, produ
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO order_items (order_id, line_no, product_id, product_code, product_name, variant, unit_price, quantity)
+		if _, err := tx.Exec(ctx, `INSERT INTO order_items (order_id, line_no, product_id, product_code, product_name, variant, unit_price, quantity)
 			VALUES (?,?,?,?,?,?,?,?)`, o.ID, i+1, pid, it.ProductCode, it.ProductName, it.Variant, int64(it.UnitPrice), it.Quantity); err != nil {
 			return err
 		}
@@ -100,24 +101,24 @@ func saveOrder(ctx context.Context, tx q, o *backend.Order, now time.Time, produ
 	return nil
 }
 
-func productKey(ctx context.Context, tx q, cache map[[2]string]int64, code, name string) (int64, error) {
+func productKey(ctx context.Context, tx sqlstore.Q, cache map[[2]string]int64, code, name string) (int64, error) {
 	k := [2]string{code, name}
 	if id, ok := cache[k]; ok {
 		return id, nil
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO products (code, name, search) VALUES (?,?,?) ON CONFLICT (code, name) DO NOTHING`,
+	if _, err := tx.Exec(ctx, `INSERT INTO products (code, name, search) VALUES (?,?,?) ON CONFLICT (code, name) DO NOTHING`,
 		code, name, textnorm.Fold(code)+"\n"+textnorm.Fold(name)); err != nil {
 		return 0, err
 	}
 	var id int64
-	if err := tx.row(ctx, `SELECT id FROM products WHERE code = ? AND name = ?`, code, name).Scan(&id); err != nil {
+	if err := tx.Row(ctx, `SELECT id FROM products WHERE code = ? AND name = ?`, code, name).Scan(&id); err != nil {
 		return 0, err
 	}
 	cache[k] = id
 	return id, nil
 }
 
-func sameItems(ctx context.Context, tx q, orderID int64, items []backend.LineItem) (bool, error) {
+func sameItems(ctx context.Context, tx sqlstore.Q, orderID int64, items []backend.LineItem) (bool, error) {
 	stored, err := loadItems(ctx, tx, orderID)
 	if err != nil {
 		return false, err
@@ -133,8 +134,8 @@ func sameItems(ctx context.Context, tx q, orderID int64, items []backend.LineIte
 	return true, nil
 }
 
-func loadItems(ctx context.Context, x q, orderID int64) ([]backend.LineItem, error) {
-	rows, err := x.query(ctx, `SELECT product_code, product_name, variant, unit_price, quantity
+func loadItems(ctx context.Context, x sqlstore.Q, orderID int64) ([]backend.LineItem, error) {
+	rows, err := x.Query(ctx, `SELECT product_code, product_name, variant, unit_price, quantity
 		FROM order_items WHERE order_id = ? ORDER BY line_no`, orderID)
 	if err != nil {
 		return nil, err
@@ -193,14 +194,14 @@ func (db *DB) OrderByNo(ctx context.Context, no string) (*backend.Order, error) 
 
 func (db *DB) oneOrder(ctx context.Context, where string, arg any, label string) (*backend.Order, error) {
 	o := &backend.Order{}
-	err := scanOrder(db.pool().row(ctx, `SELECT `+orderColumns+` FROM orders o WHERE `+where, arg), o)
+	err := scanOrder(db.Read().Row(ctx, `SELECT `+orderColumns+` FROM orders o WHERE `+where, arg), o)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, backend.Errorf(backend.ENOTFOUND, "注文番号 %s の受注は見つかりません", "Order %s was not found", label)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if o.Items, err = loadItems(ctx, db.pool(), o.ID); err != nil {
+	if o.Items, err = loadItems(ctx, db.Read(), o.ID); err != nil {
 		return nil, err
 	}
 	return o, nil
@@ -211,17 +212,17 @@ func (db *DB) SetOrderStatus(ctx context.Context, orderID int64, s backend.Order
 	if !s.Valid() {
 		return backend.Errorf(backend.EINVALID, "対応状況「%s」は使えません", "unknown order status %q", s)
 	}
-	return db.withTx(ctx, func(tx q) error {
+	return db.InTx(ctx, func(tx sqlstore.Q) error {
 		return setOrderStatus(ctx, tx, orderID, s, actor, db.Now())
 	})
 }
 
 // advanceOrderStatus applies the 対応状況 an operation implies, but never takes a
 // shipped order back to 入金済み (a late capture of a 発送済み order keeps it shipped).
-func advanceOrderStatus(ctx context.Context, tx q, orderID int64, s backend.OrderStatus, actor string, now time.Time) error {
+func advanceOrderStatus(ctx context.Context, tx sqlstore.Q, orderID int64, s backend.OrderStatus, actor string, now time.Time) error {
 	if s == backend.OrderPaid {
 		var old string
-		if err := tx.row(ctx, `SELECT status FROM orders WHERE id = ?`, orderID).Scan(&old); err == nil && old == string(backend.OrderShipped) {
+		if err := tx.Row(ctx, `SELECT status FROM orders WHERE id = ?`, orderID).Scan(&old); err == nil && old == string(backend.OrderShipped) {
 			return nil
 		}
 	}
@@ -230,9 +231,9 @@ func advanceOrderStatus(ctx context.Context, tx q, orderID int64, s backend.Orde
 
 // setOrderStatus locks the order's row (FOR UPDATE): two desktops changing the same
 // order record one change after the other, each with the status it replaced.
-func setOrderStatus(ctx context.Context, tx q, orderID int64, s backend.OrderStatus, actor string, now time.Time) error {
+func setOrderStatus(ctx context.Context, tx sqlstore.Q, orderID int64, s backend.OrderStatus, actor string, now time.Time) error {
 	var old string
-	err := tx.row(ctx, `SELECT status FROM orders WHERE id = ? FOR UPDATE`, orderID).Scan(&old)
+	err := tx.Row(ctx, `SELECT status FROM orders WHERE id = ? FOR UPDATE`, orderID).Scan(&old)
 	if errors.Is(err, sql.ErrNoRows) {
 		return backend.Errorf(backend.ENOTFOUND, "受注 (ID %d) は見つかりません", "order %d was not found", orderID)
 	}
@@ -242,18 +243,18 @@ func setOrderStatus(ctx context.Context, tx q, orderID int64, s backend.OrderSta
 	if old == string(s) {
 		return nil
 	}
-	if _, err := tx.exec(ctx, `UPDATE orders SET status = ?, updated_at = ? WHERE id = ?`, string(s), ms(now), orderID); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE orders SET status = ?, updated_at = ? WHERE id = ?`, string(s), ms(now), orderID); err != nil {
 		return err
 	}
 	detail := backend.OrderStatus(old).Label() + " → " + s.Label()
-	_, err = tx.exec(ctx, `INSERT INTO order_events (order_id, at, actor, kind, detail) VALUES (?,?,?,?,?)`,
+	_, err = tx.Exec(ctx, `INSERT INTO order_events (order_id, at, actor, kind, detail) VALUES (?,?,?,?,?)`,
 		orderID, ms(now), actor, "status", detail)
 	return err
 }
 
 // OrderEvents returns the order's audit trail, oldest first.
 func (db *DB) OrderEvents(ctx context.Context, orderID int64) ([]backend.OrderEvent, error) {
-	rows, err := db.pool().query(ctx, `SELECT at, actor, kind, detail FROM order_events WHERE order_id = ? ORDER BY id`, orderID)
+	rows, err := db.Read().Query(ctx, `SELECT at, actor, kind, detail FROM order_events WHERE order_id = ? ORDER BY id`, orderID)
 	if err != nil {
 		return nil, err
 	}

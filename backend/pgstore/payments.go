@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/sqlstore"
 )
 
 const paymentColumns = `id, order_id, COALESCE(profile_id, 0), gateway, method, gw_order_id, gw_tran_id, gw_tran_pass,
@@ -35,7 +36,7 @@ func scanPayment(sc interface{ Scan(...any) error }) (*backend.Payment, error) {
 
 // PaymentByID returns one payment.
 func (db *DB) PaymentByID(ctx context.Context, id int64) (*backend.Payment, error) {
-	p, err := scanPayment(db.pool().row(ctx, `SELECT `+paymentColumns+` FROM payments WHERE id = ?`, id))
+	p, err := scanPayment(db.Read().Row(ctx, `SELECT `+paymentColumns+` FROM payments WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, backend.Errorf(backend.ENOTFOUND, "決済 (ID %d) は見つかりません", "payment %d was not found", id)
 	}
@@ -86,7 +87,7 @@ func (db *DB) FindPayments(ctx context.Context, f backend.PaymentFilter) ([]*bac
 }
 
 func (db *DB) queryPayments(ctx context.Context, q string, args ...any) ([]*backend.Payment, error) {
-	rows, err := db.pool().query(ctx, q, args...)
+	rows, err := db.Read().Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -105,12 +106,12 @@ func (db *DB) queryPayments(ctx context.Context, q string, args ...any) ([]*back
 // SavePayment inserts (ID 0) or updates a payment, and keeps the order's main payment
 // state (shown in the 受注一覧) in step.
 func (db *DB) SavePayment(ctx context.Context, p *backend.Payment) error {
-	return db.withTx(ctx, func(tx q) error { return savePayment(ctx, tx, p, db.Now()) })
+	return db.InTx(ctx, func(tx sqlstore.Q) error { return savePayment(ctx, tx, p, db.Now()) })
 }
 
 // SavePayments saves many payments in one transaction (demo seeding, imports).
 func (db *DB) SavePayments(ctx context.Context, ps []*backend.Payment) error {
-	return db.withTx(ctx, func(tx q) error {
+	return db.InTx(ctx, func(tx sqlstore.Q) error {
 		for _, p := range ps {
 			if err := savePayment(ctx, tx, p, db.Now()); err != nil {
 				return err
@@ -120,7 +121,7 @@ func (db *DB) SavePayments(ctx context.Context, ps []*backend.Payment) error {
 	})
 }
 
-func savePayment(ctx context.Context, tx q, p *backend.Payment, now time.Time) error {
+func savePayment(ctx context.Context, tx sqlstore.Q, p *backend.Payment, now time.Time) error {
 	if !p.State.Valid() {
 		return backend.Errorf(backend.EINVALID, "決済状態「%s」は使えません", "unknown payment state %q", p.State)
 	}
@@ -142,7 +143,7 @@ func savePayment(ctx context.Context, tx q, p *backend.Payment, now time.Time) e
 		payment_deadline, paid_at, raw_status, last_synced_at, updated_at, tax, processed_at,
 		slip_store, slip_receipt_no, slip_conf_no, slip_bk_code, slip_cust_id`
 	if p.ID == 0 {
-		id, err := tx.id(ctx, `INSERT INTO payments (`+cols+`) VALUES (`+placeholders(len(vals))+`)`, vals...)
+		id, err := tx.ID(ctx, `INSERT INTO payments (`+cols+`) VALUES (`+placeholders(len(vals))+`)`, vals...)
 		if isUniqueViolation(err) {
 			return backend.Errorf(backend.ECONFLICT, "ゲートウェイのオーダーID %s の決済は既に登録されています", "a payment with gateway order id %s already exists", p.GatewayOrderID)
 		}
@@ -151,7 +152,7 @@ func savePayment(ctx context.Context, tx q, p *backend.Payment, now time.Time) e
 		}
 		p.ID = id
 	} else {
-		res, err := tx.exec(ctx, `UPDATE payments SET (`+cols+`) = (`+placeholders(len(vals))+`) WHERE id = ?`, append(vals, p.ID)...)
+		res, err := tx.Exec(ctx, `UPDATE payments SET (`+cols+`) = (`+placeholders(len(vals))+`) WHERE id = ?`, append(vals, p.ID)...)
 		if err != nil {
 			return err
 		}
@@ -163,7 +164,7 @@ func savePayment(ctx context.Context, tx q, p *backend.Payment, now time.Time) e
 		return err
 	}
 	// The newest payment of an order is its main payment.
-	_, err := tx.exec(ctx, `UPDATE orders SET payment_id = ?, payment_state = ?
+	_, err := tx.Exec(ctx, `UPDATE orders SET payment_id = ?, payment_state = ?
 		WHERE id = ? AND (payment_id IS NULL OR payment_id <= ?)`, p.ID, string(p.State), p.OrderID, p.ID)
 	return err
 }

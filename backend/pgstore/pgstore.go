@@ -31,11 +31,14 @@ import (
 
 	"kessaidesk/backend"
 	"kessaidesk/backend/sqlite/migrations"
+	"kessaidesk/backend/sqlstore"
 )
 
 // DB is the Store. It is safe for concurrent use, and several DBs — in one process or
 // on several machines — may share one database.
 type DB struct {
+	// The statements both stores share (backend/sqlstore), on the pool.
+	sqlstore.Core
 	sql *sql.DB
 	// Now is the clock for updated_at and event times; tests replace it. (Leases use
 	// the server's clock: desktops' clocks differ.)
@@ -88,6 +91,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	rand.Read(tail)
 	db := &DB{sql: s, Now: time.Now, lease: opts.Lease, stop: make(chan struct{}),
 		Owner: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(tail))}
+	db.Core = sqlstore.NewCore(s, s, &dialect, func() time.Time { return db.Now() })
 	if err := db.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -240,56 +244,15 @@ func rebind(q string) string {
 	return b.String()
 }
 
-// execer is what the statements run on: the pool or a transaction.
-type execer interface {
-	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
-}
-
-// q wraps a pool or transaction so that statements are rebound on the way.
-type q struct{ e execer }
-
-func (x q) exec(ctx context.Context, s string, args ...any) (sql.Result, error) {
-	return x.e.ExecContext(ctx, rebind(s), args...)
-}
-
-func (x q) query(ctx context.Context, s string, args ...any) (*sql.Rows, error) {
-	return x.e.QueryContext(ctx, rebind(s), args...)
-}
-
-func (x q) row(ctx context.Context, s string, args ...any) *sql.Row {
-	return x.e.QueryRowContext(ctx, rebind(s), args...)
-}
-
-// id runs an INSERT … RETURNING id.
-func (x q) id(ctx context.Context, s string, args ...any) (int64, error) {
-	var id int64
-	err := x.row(ctx, s+` RETURNING id`, args...).Scan(&id)
-	return id, err
-}
-
-func (db *DB) pool() q { return q{db.sql} }
-
-// withTx runs fn in a transaction and commits it. A serialization failure or a
-// deadlock between desktops is retried a few times: the transaction did nothing.
-func (db *DB) withTx(ctx context.Context, fn func(tx q) error) error {
-	for attempt := 0; ; attempt++ {
-		tx, err := db.sql.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		err = fn(q{tx})
-		if err == nil {
-			err = tx.Commit()
-		} else {
-			tx.Rollback()
-		}
-		if attempt < 3 && (pgCode(err) == "40001" || pgCode(err) == "40P01") {
-			continue
-		}
-		return err
-	}
+// dialect is what PostgreSQL's statements differ in from SQLite's (backend/sqlstore).
+var dialect = sqlstore.Dialect{
+	Rebind:          rebind,
+	ReturningID:     true,
+	ForUpdate:       " FOR UPDATE",
+	UniqueViolation: func(err error) bool { return isUniqueViolation(err) },
+	// A serialization failure or a deadlock between desktops: the transaction did
+	// nothing, and runs again.
+	Retry: func(err error) bool { return pgCode(err) == "40001" || pgCode(err) == "40P01" },
 }
 
 func pgCode(err error) string {
@@ -318,40 +281,11 @@ func isUniqueViolation(err error, names ...string) bool {
 	return false
 }
 
-// ms converts a time to stored Unix milliseconds; the zero time is 0.
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
+// Short names for backend/sqlstore's helpers, as the statements here call them.
+func ms(t time.Time) int64         { return sqlstore.MS(t) }
+func fromMS(v int64) time.Time     { return sqlstore.FromMS(v) }
+func boolInt(b bool) int           { return sqlstore.BoolInt(b) }
+func placeholders(n int) string    { return sqlstore.Placeholders(n) }
+func anys[T ~string](xs []T) []any { return sqlstore.Anys(xs) }
 
-// fromMS converts stored milliseconds back; 0 is the zero time.
-func fromMS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
-}
-
-func anys[T ~string](xs []T) []any {
-	out := make([]any, len(xs))
-	for i, x := range xs {
-		out[i] = string(x)
-	}
-	return out
-}
-
-// unresolvedStates is the SQL list of journal states that block a payment.
-const unresolvedStates = `('pending','sent','unknown')`
+const unresolvedStates = sqlstore.UnresolvedStates

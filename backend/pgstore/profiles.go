@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/sqlstore"
 )
 
 const profileColumns = `id, name, kind, demo, environment, host, merchant_id, sub_id, methods, auth_expiry_days,
@@ -41,7 +42,7 @@ func scanProfile(sc interface{ Scan(...any) error }) (*backend.GatewayProfile, e
 
 // Profiles lists the gateway profiles, the demo first.
 func (db *DB) Profiles(ctx context.Context) ([]*backend.GatewayProfile, error) {
-	rows, err := db.pool().query(ctx, `SELECT `+profileColumns+` FROM gateway_profiles ORDER BY demo DESC, id`)
+	rows, err := db.Read().Query(ctx, `SELECT `+profileColumns+` FROM gateway_profiles ORDER BY demo DESC, id`)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +60,7 @@ func (db *DB) Profiles(ctx context.Context) ([]*backend.GatewayProfile, error) {
 
 // ProfileByID returns one profile.
 func (db *DB) ProfileByID(ctx context.Context, id int64) (*backend.GatewayProfile, error) {
-	p, err := scanProfile(db.pool().row(ctx, `SELECT `+profileColumns+` FROM gateway_profiles WHERE id = ?`, id))
+	p, err := scanProfile(db.Read().Row(ctx, `SELECT `+profileColumns+` FROM gateway_profiles WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, backend.Errorf(backend.ENOTFOUND, "ゲートウェイ設定 (ID %d) は見つかりません", "gateway profile %d was not found", id)
 	}
@@ -84,9 +85,9 @@ func (db *DB) SaveProfile(ctx context.Context, p *backend.GatewayProfile) error 
 		fee_per_operation, auto_capture, created_at, updated_at, link_rule, sales_cancel_from, sales_cancel_days`
 	var err error
 	if p.ID == 0 {
-		p.ID, err = db.pool().id(ctx, `INSERT INTO gateway_profiles (`+cols+`) VALUES (`+placeholders(len(vals))+`)`, vals...)
+		p.ID, err = db.Write().ID(ctx, `INSERT INTO gateway_profiles (`+cols+`) VALUES (`+placeholders(len(vals))+`)`, vals...)
 	} else {
-		_, err = db.pool().exec(ctx, `UPDATE gateway_profiles SET (`+cols+`) = (`+placeholders(len(vals))+`) WHERE id = ?`, append(vals, p.ID)...)
+		_, err = db.Write().Exec(ctx, `UPDATE gateway_profiles SET (`+cols+`) = (`+placeholders(len(vals))+`) WHERE id = ?`, append(vals, p.ID)...)
 	}
 	if isUniqueViolation(err) {
 		return backend.Errorf(backend.EINVALID, "「%s」という名前のゲートウェイ設定は既にあります", "a gateway profile named %q already exists", p.Name)
@@ -96,15 +97,15 @@ func (db *DB) SaveProfile(ctx context.Context, p *backend.GatewayProfile) error 
 
 // DeleteProfile removes a profile. It refuses while payments still refer to it.
 func (db *DB) DeleteProfile(ctx context.Context, id int64) error {
-	return db.withTx(ctx, func(tx q) error {
+	return db.InTx(ctx, func(tx sqlstore.Q) error {
 		var n int
-		if err := tx.row(ctx, `SELECT count(*) FROM payments WHERE profile_id = ?`, id).Scan(&n); err != nil {
+		if err := tx.Row(ctx, `SELECT count(*) FROM payments WHERE profile_id = ?`, id).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {
 			return backend.Errorf(backend.ECONFLICT, "このゲートウェイ設定には %d 件の決済があるため削除できません", "%d payments use this gateway profile; it cannot be deleted", n)
 		}
-		_, err := tx.exec(ctx, `DELETE FROM gateway_profiles WHERE id = ?`, id)
+		_, err := tx.Exec(ctx, `DELETE FROM gateway_profiles WHERE id = ?`, id)
 		return err
 	})
 }
@@ -112,14 +113,14 @@ func (db *DB) DeleteProfile(ctx context.Context, id int64) error {
 // DeleteDemo removes the demo shop: its orders (with their payments, journal and
 // キャンセル在庫) and the demo gateway profiles. Real data is untouched.
 func (db *DB) DeleteDemo(ctx context.Context) error {
-	return db.withTx(ctx, func(tx q) error {
-		if _, err := tx.exec(ctx, `DELETE FROM orders WHERE source = 'demo'`); err != nil {
+	return db.InTx(ctx, func(tx sqlstore.Q) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM orders WHERE source = 'demo'`); err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `DELETE FROM payments WHERE profile_id IN (SELECT id FROM gateway_profiles WHERE demo = 1)`); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM payments WHERE profile_id IN (SELECT id FROM gateway_profiles WHERE demo = 1)`); err != nil {
 			return err
 		}
-		_, err := tx.exec(ctx, `DELETE FROM gateway_profiles WHERE demo = 1`)
+		_, err := tx.Exec(ctx, `DELETE FROM gateway_profiles WHERE demo = 1`)
 		return err
 	})
 }
@@ -127,7 +128,7 @@ func (db *DB) DeleteDemo(ctx context.Context) error {
 // Setting returns a setting, "" when unset.
 func (db *DB) Setting(ctx context.Context, key string) (string, error) {
 	var v string
-	err := db.pool().row(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	err := db.Read().Row(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -136,7 +137,7 @@ func (db *DB) Setting(ctx context.Context, key string) (string, error) {
 
 // SetSetting stores a setting.
 func (db *DB) SetSetting(ctx context.Context, key, value string) error {
-	_, err := db.pool().exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+	_, err := db.Write().Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
 }
@@ -145,7 +146,7 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 // (a first start: the demo shop may be created).
 func (db *DB) IsEmpty(ctx context.Context) (bool, error) {
 	var n int
-	err := db.pool().row(ctx, `SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM gateway_profiles)`).Scan(&n)
+	err := db.Read().Row(ctx, `SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM gateway_profiles)`).Scan(&n)
 	return n == 0, err
 }
 

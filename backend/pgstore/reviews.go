@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/sqlstore"
 )
 
 // SaveReview records (or replaces) a payment's review. It refuses a payment that is
@@ -20,9 +21,9 @@ func (db *DB) SaveReview(ctx context.Context, r *backend.Review) error {
 	if err != nil {
 		return err
 	}
-	return db.withTx(ctx, func(tx q) error {
+	return db.InTx(ctx, func(tx sqlstore.Q) error {
 		var state string
-		err := tx.row(ctx, `SELECT state FROM payments WHERE id = ?`, r.PaymentID).Scan(&state)
+		err := tx.Row(ctx, `SELECT state FROM payments WHERE id = ?`, r.PaymentID).Scan(&state)
 		if errors.Is(err, sql.ErrNoRows) {
 			return backend.Errorf(backend.ENOTFOUND, "決済 (ID %d) は見つかりません", "payment %d was not found", r.PaymentID)
 		}
@@ -33,7 +34,7 @@ func (db *DB) SaveReview(ctx context.Context, r *backend.Review) error {
 			return backend.Errorf(backend.ECONFLICT, "決済が要確認ではないため、候補を記録できません（%s）", "the payment is not 要確認 (%s)",
 				backend.PaymentState(state).Label())
 		}
-		_, err = tx.exec(ctx, `INSERT INTO payment_reviews (payment_id, operation_id, found_at, candidates) VALUES (?,?,?,?)
+		_, err = tx.Exec(ctx, `INSERT INTO payment_reviews (payment_id, operation_id, found_at, candidates) VALUES (?,?,?,?)
 			ON CONFLICT (payment_id) DO UPDATE SET operation_id = excluded.operation_id, found_at = excluded.found_at,
 			candidates = excluded.candidates`, r.PaymentID, r.OperationID, ms(r.FoundAt), string(cands))
 		return err
@@ -45,7 +46,7 @@ func (db *DB) Review(ctx context.Context, paymentID int64) (*backend.Review, err
 	r := &backend.Review{PaymentID: paymentID}
 	var found int64
 	var cands string
-	err := db.pool().row(ctx, `SELECT operation_id, found_at, candidates FROM payment_reviews WHERE payment_id = ?`, paymentID).
+	err := db.Read().Row(ctx, `SELECT operation_id, found_at, candidates FROM payment_reviews WHERE payment_id = ?`, paymentID).
 		Scan(&r.OperationID, &found, &cands)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, backend.Errorf(backend.ENOTFOUND, "この決済には候補がありません", "the payment has no candidates")
@@ -64,7 +65,7 @@ func (db *DB) Review(ctx context.Context, paymentID int64) (*backend.Review, err
 
 // AwaitingChoice lists the payments whose review waits for the operator.
 func (db *DB) AwaitingChoice(ctx context.Context) (map[int64]bool, error) {
-	rows, err := db.pool().query(ctx, `SELECT payment_id FROM payment_reviews`)
+	rows, err := db.Read().Query(ctx, `SELECT payment_id FROM payment_reviews`)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +83,7 @@ func (db *DB) AwaitingChoice(ctx context.Context) (map[int64]bool, error) {
 
 // TranIDs lists every gateway transaction id the payment has had, oldest first.
 func (db *DB) TranIDs(ctx context.Context, paymentID int64) ([]string, error) {
-	rows, err := db.pool().query(ctx, `SELECT tran_id FROM payment_tran_ids WHERE payment_id = ? ORDER BY seen_at, tran_id`, paymentID)
+	rows, err := db.Read().Query(ctx, `SELECT tran_id FROM payment_tran_ids WHERE payment_id = ? ORDER BY seen_at, tran_id`, paymentID)
 	if err != nil {
 		return nil, err
 	}
@@ -101,15 +102,15 @@ func (db *DB) TranIDs(ctx context.Context, paymentID int64) ([]string, error) {
 // keepReviewAndIDs runs with every save of a payment (caller holds tx): the id the
 // gateway gives the payment joins its history, and a payment no longer 要確認 ends
 // its review.
-func keepReviewAndIDs(ctx context.Context, tx q, p *backend.Payment) error {
+func keepReviewAndIDs(ctx context.Context, tx sqlstore.Q, p *backend.Payment) error {
 	if p.GatewayTranID != "" {
-		if _, err := tx.exec(ctx, `INSERT INTO payment_tran_ids (payment_id, tran_id, seen_at) VALUES (?,?,?)
+		if _, err := tx.Exec(ctx, `INSERT INTO payment_tran_ids (payment_id, tran_id, seen_at) VALUES (?,?,?)
 			ON CONFLICT DO NOTHING`, p.ID, p.GatewayTranID, ms(p.UpdatedAt)); err != nil {
 			return err
 		}
 	}
 	if p.State != backend.StateNeedsReview {
-		_, err := tx.exec(ctx, `DELETE FROM payment_reviews WHERE payment_id = ?`, p.ID)
+		_, err := tx.Exec(ctx, `DELETE FROM payment_reviews WHERE payment_id = ?`, p.ID)
 		return err
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/sqlstore"
 )
 
 // SaveDrift records (or refreshes) a difference found by the sync.
@@ -14,7 +15,7 @@ func (db *DB) SaveDrift(ctx context.Context, d *backend.Drift) error {
 	if d.FoundAt.IsZero() {
 		d.FoundAt = db.Now()
 	}
-	_, err := db.pool().exec(ctx, `INSERT INTO drifts (payment_id, found_at, our_state, gateway_state, our_amount,
+	_, err := db.Write().Exec(ctx, `INSERT INTO drifts (payment_id, found_at, our_state, gateway_state, our_amount,
 		gateway_amount, raw_status, detail) VALUES (?,?,?,?,?,?,?,?)
 		ON CONFLICT (payment_id) DO UPDATE SET our_state = excluded.our_state, gateway_state = excluded.gateway_state,
 		our_amount = excluded.our_amount, gateway_amount = excluded.gateway_amount, raw_status = excluded.raw_status,
@@ -27,11 +28,11 @@ func (db *DB) SaveDrift(ctx context.Context, d *backend.Drift) error {
 // once decided (kept, or the order shipped or cancelled since): a hold still waiting
 // for the operator stays, since taking the gateway's state does not say whether to ship.
 func (db *DB) DeleteDrift(ctx context.Context, paymentID int64) error {
-	return db.withTx(ctx, func(tx q) error {
-		if _, err := tx.exec(ctx, `DELETE FROM drifts WHERE payment_id = ?`, paymentID); err != nil {
+	return db.InTx(ctx, func(tx sqlstore.Q) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM drifts WHERE payment_id = ?`, paymentID); err != nil {
 			return err
 		}
-		_, err := tx.exec(ctx, `DELETE FROM shipping_holds WHERE payment_id = ? AND (kept_at > 0
+		_, err := tx.Exec(ctx, `DELETE FROM shipping_holds WHERE payment_id = ? AND (kept_at > 0
 			OR order_id IN (SELECT id FROM orders WHERE status IN ('shipped', 'cancelled')))`, paymentID)
 		return err
 	})
@@ -39,7 +40,7 @@ func (db *DB) DeleteDrift(ctx context.Context, paymentID int64) error {
 
 // Drifts lists the differences, oldest first.
 func (db *DB) Drifts(ctx context.Context) ([]backend.Drift, error) {
-	rows, err := db.pool().query(ctx, `SELECT d.payment_id, p.order_id, o.order_no, o.customer_name, p.gateway, d.found_at,
+	rows, err := db.Read().Query(ctx, `SELECT d.payment_id, p.order_id, o.order_no, o.customer_name, p.gateway, d.found_at,
 		d.our_state, d.gateway_state, d.our_amount, d.gateway_amount, d.raw_status, d.detail
 		FROM drifts d JOIN payments p ON p.id = d.payment_id JOIN orders o ON o.id = p.order_id ORDER BY d.found_at, d.payment_id`)
 	if err != nil {
@@ -65,7 +66,7 @@ func (db *DB) Drifts(ctx context.Context) ([]backend.Drift, error) {
 func (db *DB) SyncStatus(ctx context.Context, profileID int64) (*backend.SyncStatus, error) {
 	s := &backend.SyncStatus{ProfileID: profileID}
 	var last, attempt, offline, next int64
-	err := db.pool().row(ctx, `SELECT last_success, last_attempt, offline_since, failures, next_attempt, last_error, cursor
+	err := db.Read().Row(ctx, `SELECT last_success, last_attempt, offline_since, failures, next_attempt, last_error, cursor
 		FROM sync_status WHERE profile_id = ?`, profileID).Scan(&last, &attempt, &offline, &s.Failures, &next, &s.LastError, &s.Cursor)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, nil
@@ -79,7 +80,7 @@ func (db *DB) SyncStatus(ctx context.Context, profileID int64) (*backend.SyncSta
 
 // SaveSyncStatus stores the sync's view of a profile.
 func (db *DB) SaveSyncStatus(ctx context.Context, s *backend.SyncStatus) error {
-	_, err := db.pool().exec(ctx, `INSERT INTO sync_status (profile_id, last_success, last_attempt, offline_since, failures,
+	_, err := db.Write().Exec(ctx, `INSERT INTO sync_status (profile_id, last_success, last_attempt, offline_since, failures,
 		next_attempt, last_error, cursor) VALUES (?,?,?,?,?,?,?,?)
 		ON CONFLICT (profile_id) DO UPDATE SET last_success = excluded.last_success, last_attempt = excluded.last_attempt,
 		offline_since = excluded.offline_since, failures = excluded.failures, next_attempt = excluded.next_attempt,
@@ -107,7 +108,7 @@ func (db *DB) RecheckQueue(ctx context.Context, profileID int64, capturedSince t
 // RecheckCount counts the payments RecheckQueue lists without a limit.
 func (db *DB) RecheckCount(ctx context.Context, profileID int64, capturedSince time.Time) (int, error) {
 	var n int
-	err := db.pool().row(ctx, `SELECT count(*) FROM payments WHERE `+recheckWhere, profileID, ms(capturedSince)).Scan(&n)
+	err := db.Read().Row(ctx, `SELECT count(*) FROM payments WHERE `+recheckWhere, profileID, ms(capturedSince)).Scan(&n)
 	return n, err
 }
 
@@ -117,8 +118,8 @@ func (db *DB) HoldShipping(ctx context.Context, h *backend.ShippingHold) (bool, 
 		h.FoundAt = db.Now()
 	}
 	var held bool
-	err := db.withTx(ctx, func(tx q) error {
-		res, err := tx.exec(ctx, `INSERT INTO shipping_holds (payment_id, order_id, found_at, gateway_state, detail)
+	err := db.InTx(ctx, func(tx sqlstore.Q) error {
+		res, err := tx.Exec(ctx, `INSERT INTO shipping_holds (payment_id, order_id, found_at, gateway_state, detail)
 			SELECT p.id, p.order_id, ?::bigint, ?::text, ?::text FROM payments p JOIN orders o ON o.id = p.order_id
 			WHERE p.id = ? AND o.status NOT IN ('shipped', 'cancelled')
 			ON CONFLICT (payment_id) DO NOTHING`, ms(h.FoundAt), string(h.GatewayState), h.Detail, h.PaymentID)
@@ -134,7 +135,7 @@ func (db *DB) HoldShipping(ctx context.Context, h *backend.ShippingHold) (bool, 
 
 // ShippingHolds lists the holds waiting for the operator, oldest first.
 func (db *DB) ShippingHolds(ctx context.Context) ([]backend.ShippingHold, error) {
-	rows, err := db.pool().query(ctx, `SELECT h.payment_id, h.order_id, o.order_no, o.customer_name, o.status, o.total,
+	rows, err := db.Read().Query(ctx, `SELECT h.payment_id, h.order_id, o.order_no, o.customer_name, o.status, o.total,
 		p.gateway, h.found_at, h.gateway_state, h.detail
 		FROM shipping_holds h JOIN orders o ON o.id = h.order_id JOIN payments p ON p.id = h.payment_id
 		WHERE `+openHold+` ORDER BY h.found_at, h.payment_id`)
@@ -162,10 +163,10 @@ const openHold = `h.kept_at = 0 AND o.status NOT IN ('shipped', 'cancelled')`
 // KeepShipping records that the operator keeps the order as it is.
 func (db *DB) KeepShipping(ctx context.Context, paymentID int64, actor string) error {
 	now := db.Now()
-	return db.withTx(ctx, func(tx q) error {
+	return db.InTx(ctx, func(tx sqlstore.Q) error {
 		var orderID int64
 		var state string
-		err := tx.row(ctx, `SELECT h.order_id, h.gateway_state FROM shipping_holds h JOIN orders o ON o.id = h.order_id
+		err := tx.Row(ctx, `SELECT h.order_id, h.gateway_state FROM shipping_holds h JOIN orders o ON o.id = h.order_id
 			WHERE h.payment_id = ? AND `+openHold, paymentID).Scan(&orderID, &state)
 		if errors.Is(err, sql.ErrNoRows) {
 			return backend.Errorf(backend.ENOTFOUND, "この受注は「出荷を止める」の一覧にありません", "the order is not on the stop-shipping list")
@@ -173,16 +174,16 @@ func (db *DB) KeepShipping(ctx context.Context, paymentID int64, actor string) e
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE shipping_holds SET kept_at = ?, kept_by = ? WHERE payment_id = ?`, ms(now), actor, paymentID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE shipping_holds SET kept_at = ?, kept_by = ? WHERE payment_id = ?`, ms(now), actor, paymentID); err != nil {
 			return err
 		}
 		note := "出荷を止める: 受注はそのまま（ゲートウェイでは「" + backend.PaymentState(state).Label() + "」）"
-		if _, err := tx.exec(ctx, `INSERT INTO order_events (order_id, at, actor, kind, detail) VALUES (?,?,?,?,?)`,
+		if _, err := tx.Exec(ctx, `INSERT INTO order_events (order_id, at, actor, kind, detail) VALUES (?,?,?,?,?)`,
 			orderID, ms(now), actor, "note", note); err != nil {
 			return err
 		}
 		// Without a difference left there is nothing the hold must outlive.
-		_, err = tx.exec(ctx, `DELETE FROM shipping_holds WHERE payment_id = ? AND NOT EXISTS
+		_, err = tx.Exec(ctx, `DELETE FROM shipping_holds WHERE payment_id = ? AND NOT EXISTS
 			(SELECT 1 FROM drifts WHERE payment_id = ?)`, paymentID, paymentID)
 		return err
 	})

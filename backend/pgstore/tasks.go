@@ -7,20 +7,21 @@ import (
 	"time"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/sqlstore"
 )
 
 // ApplyOrderChange changes an order without a gateway call, with its side effects, in
 // one transaction.
 func (db *DB) ApplyOrderChange(ctx context.Context, c *backend.OrderChange) error {
 	now := db.Now()
-	return db.withTx(ctx, func(tx q) error {
+	return db.InTx(ctx, func(tx sqlstore.Q) error {
 		if c.Status != "" {
 			if err := setOrderStatus(ctx, tx, c.OrderID, c.Status, c.Actor, now); err != nil {
 				return err
 			}
 		}
 		if c.Note != "" {
-			if _, err := tx.exec(ctx, `INSERT INTO order_events (order_id, at, actor, kind, detail) VALUES (?,?,?,?,?)`,
+			if _, err := tx.Exec(ctx, `INSERT INTO order_events (order_id, at, actor, kind, detail) VALUES (?,?,?,?,?)`,
 				c.OrderID, ms(now), c.Actor, "note", c.Note); err != nil {
 				return err
 			}
@@ -30,9 +31,9 @@ func (db *DB) ApplyOrderChange(ctx context.Context, c *backend.OrderChange) erro
 }
 
 // orderSideEffects fills the キャンセル在庫 list and records a 要返金(口座) task.
-func orderSideEffects(ctx context.Context, tx q, orderID int64, cancelStock bool, task *backend.RefundTask, now time.Time) error {
+func orderSideEffects(ctx context.Context, tx sqlstore.Q, orderID int64, cancelStock bool, task *backend.RefundTask, now time.Time) error {
 	if cancelStock {
-		if _, err := tx.exec(ctx, `INSERT INTO cancel_stock (order_item_id, order_id, status, created_at)
+		if _, err := tx.Exec(ctx, `INSERT INTO cancel_stock (order_item_id, order_id, status, created_at)
 			SELECT id, order_id, 'pending', ?::bigint FROM order_items WHERE order_id = ?
 			ON CONFLICT (order_item_id) DO NOTHING`, ms(now), orderID); err != nil {
 			return err
@@ -44,7 +45,7 @@ func orderSideEffects(ctx context.Context, tx q, orderID int64, cancelStock bool
 			payment = task.PaymentID
 		}
 		task.OrderID, task.Status, task.CreatedAt = orderID, "open", now
-		id, err := tx.id(ctx, `INSERT INTO refund_tasks (order_id, payment_id, amount, reason, status, operator, created_at)
+		id, err := tx.ID(ctx, `INSERT INTO refund_tasks (order_id, payment_id, amount, reason, status, operator, created_at)
 			VALUES (?,?,?,?,?,?,?)`, orderID, payment, task.Amount, task.Reason, task.Status, task.Operator, ms(now))
 		if err != nil {
 			return err
@@ -56,7 +57,7 @@ func orderSideEffects(ctx context.Context, tx q, orderID int64, cancelStock bool
 
 // RefundTasks lists 要返金(口座) tasks ("open", "done" or "" for all), oldest first.
 func (db *DB) RefundTasks(ctx context.Context, status string) ([]backend.RefundTask, error) {
-	rows, err := db.pool().query(ctx, `SELECT t.id, t.order_id, COALESCE(t.payment_id, 0), t.amount, t.reason, t.status,
+	rows, err := db.Read().Query(ctx, `SELECT t.id, t.order_id, COALESCE(t.payment_id, 0), t.amount, t.reason, t.status,
 		t.operator, t.created_at, t.done_at, o.order_no, o.customer_name
 		FROM refund_tasks t JOIN orders o ON o.id = t.order_id
 		WHERE ?::text = '' OR t.status = ? ORDER BY t.id`, status, status)
@@ -81,19 +82,19 @@ func (db *DB) RefundTasks(ctx context.Context, status string) ([]backend.RefundT
 // CompleteRefundTask marks a 要返金(口座) task as returned by bank transfer.
 func (db *DB) CompleteRefundTask(ctx context.Context, id int64, actor string) error {
 	now := db.Now()
-	return db.withTx(ctx, func(tx q) error {
+	return db.InTx(ctx, func(tx sqlstore.Q) error {
 		var orderID int64
-		err := tx.row(ctx, `SELECT order_id FROM refund_tasks WHERE id = ? AND status = 'open'`, id).Scan(&orderID)
+		err := tx.Row(ctx, `SELECT order_id FROM refund_tasks WHERE id = ? AND status = 'open'`, id).Scan(&orderID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return backend.Errorf(backend.ENOTFOUND, "未対応の返金タスク (ID %d) はありません", "no open refund task %d", id)
 		}
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE refund_tasks SET status = 'done', done_at = ? WHERE id = ?`, ms(now), id); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE refund_tasks SET status = 'done', done_at = ? WHERE id = ?`, ms(now), id); err != nil {
 			return err
 		}
-		_, err = tx.exec(ctx, `INSERT INTO order_events (order_id, at, actor, kind, detail) VALUES (?,?,?,?,?)`,
+		_, err = tx.Exec(ctx, `INSERT INTO order_events (order_id, at, actor, kind, detail) VALUES (?,?,?,?,?)`,
 			orderID, ms(now), actor, "note", "口座への返金を完了しました")
 		return err
 	})
@@ -101,7 +102,7 @@ func (db *DB) CompleteRefundTask(ctx context.Context, id int64, actor string) er
 
 // CancelStock lists the キャンセル受注 在庫管理 lines ("pending", "returned" or "" for all).
 func (db *DB) CancelStock(ctx context.Context, status string) ([]backend.CancelStockItem, error) {
-	rows, err := db.pool().query(ctx, `SELECT c.id, c.order_id, o.order_no, o.ordered_at, i.product_code, i.product_name,
+	rows, err := db.Read().Query(ctx, `SELECT c.id, c.order_id, o.order_no, o.ordered_at, i.product_code, i.product_name,
 		i.variant, i.unit_price, i.quantity, c.status, c.created_at
 		FROM cancel_stock c JOIN order_items i ON i.id = c.order_item_id JOIN orders o ON o.id = c.order_id
 		WHERE ?::text = '' OR c.status = ? ORDER BY c.id DESC`, status, status)
@@ -132,7 +133,7 @@ func (db *DB) MarkStockReturned(ctx context.Context, ids []int64) error {
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	_, err := db.pool().exec(ctx, `UPDATE cancel_stock SET status = 'returned', returned_at = ?
+	_, err := db.Write().Exec(ctx, `UPDATE cancel_stock SET status = 'returned', returned_at = ?
 		WHERE status = 'pending' AND id IN (`+placeholders(len(ids))+`)`, args...)
 	return err
 }
@@ -141,15 +142,15 @@ func (db *DB) MarkStockReturned(ctx context.Context, ids []int64) error {
 func (db *DB) CreateBulkJob(ctx context.Context, job *backend.BulkJob, paymentIDs []int64) error {
 	now := db.Now()
 	job.State, job.CreatedAt = "running", now
-	return db.withTx(ctx, func(tx q) error {
+	return db.InTx(ctx, func(tx sqlstore.Q) error {
 		var err error
-		job.ID, err = tx.id(ctx, `INSERT INTO bulk_jobs (intent, operator, state, created_at) VALUES (?,?,?,?)`,
+		job.ID, err = tx.ID(ctx, `INSERT INTO bulk_jobs (intent, operator, state, created_at) VALUES (?,?,?,?)`,
 			job.Intent, job.Operator, job.State, ms(now))
 		if err != nil {
 			return err
 		}
 		// One statement for every item, in the order they were selected (ordinality).
-		if _, err := tx.exec(ctx, `INSERT INTO bulk_items (job_id, payment_id, state, updated_at)
+		if _, err := tx.Exec(ctx, `INSERT INTO bulk_items (job_id, payment_id, state, updated_at)
 			SELECT ?, p.id, ?, ? FROM unnest(?::bigint[]) WITH ORDINALITY AS p(id, n) ORDER BY p.n
 			ON CONFLICT (job_id, payment_id) DO NOTHING`, job.ID, backend.BulkQueued, ms(now), paymentIDs); err != nil {
 			return err
@@ -161,7 +162,7 @@ func (db *DB) CreateBulkJob(ctx context.Context, job *backend.BulkJob, paymentID
 
 // UpdateBulkItem records the outcome of one item.
 func (db *DB) UpdateBulkItem(ctx context.Context, jobID, paymentID int64, state string, opID int64, message string) error {
-	_, err := db.pool().exec(ctx, `UPDATE bulk_items SET state = ?, operation_id = CASE WHEN ?::bigint = 0 THEN operation_id ELSE ?::bigint END,
+	_, err := db.Write().Exec(ctx, `UPDATE bulk_items SET state = ?, operation_id = CASE WHEN ?::bigint = 0 THEN operation_id ELSE ?::bigint END,
 		message = ?, updated_at = ? WHERE job_id = ? AND payment_id = ?`, state, opID, opID, message, ms(db.Now()), jobID, paymentID)
 	return err
 }
@@ -170,11 +171,11 @@ func (db *DB) UpdateBulkItem(ctx context.Context, jobID, paymentID int64, state 
 // was journalled for them, else become cancelled (never sent).
 func (db *DB) FinishBulkJob(ctx context.Context, jobID int64, state string) error {
 	now := db.Now()
-	return db.withTx(ctx, func(tx q) error {
+	return db.InTx(ctx, func(tx sqlstore.Q) error {
 		if err := closeQueuedItems(ctx, tx, `job_id = ?`, jobID, "一括処理が中止されたため送信していません", now); err != nil {
 			return err
 		}
-		_, err := tx.exec(ctx, `UPDATE bulk_jobs SET state = ?, finished_at = ? WHERE id = ?`, state, ms(now), jobID)
+		_, err := tx.Exec(ctx, `UPDATE bulk_jobs SET state = ?, finished_at = ? WHERE id = ?`, state, ms(now), jobID)
 		return err
 	})
 }
@@ -187,7 +188,7 @@ func (db *DB) FinishBulkJob(ctx context.Context, jobID int64, state string) erro
 // operation was journalled (sent, or decided) follows the journal, even though its own
 // row was never updated (a crash, a full disk); the start-up recovery settles the
 // operations still unknown. The rest were never sent.
-func closeQueuedItems(ctx context.Context, tx q, jobs string, jobArg any, notSent string, now time.Time) error {
+func closeQueuedItems(ctx context.Context, tx sqlstore.Q, jobs string, jobArg any, notSent string, now time.Time) error {
 	const latest = `FROM operations op WHERE op.bulk_job_id = bulk_items.job_id AND op.payment_id = bulk_items.payment_id ORDER BY op.id DESC LIMIT 1`
 	args := func(a ...any) []any {
 		if jobArg != nil {
@@ -195,7 +196,7 @@ func closeQueuedItems(ctx context.Context, tx q, jobs string, jobArg any, notSen
 		}
 		return a
 	}
-	if _, err := tx.exec(ctx, `UPDATE bulk_items SET
+	if _, err := tx.Exec(ctx, `UPDATE bulk_items SET
 			operation_id = (SELECT op.id `+latest+`),
 			state = (SELECT CASE op.state WHEN 'succeeded' THEN 'succeeded' WHEN 'failed' THEN 'failed' ELSE 'unknown' END `+latest+`),
 			message = (SELECT op.message `+latest+`),
@@ -203,7 +204,7 @@ func closeQueuedItems(ctx context.Context, tx q, jobs string, jobArg any, notSen
 		WHERE state = ? AND EXISTS (SELECT 1 `+latest+`) AND `+jobs, args(ms(now), backend.BulkQueued)...); err != nil {
 		return err
 	}
-	_, err := tx.exec(ctx, `UPDATE bulk_items SET state = ?, message = ?, updated_at = ? WHERE state = ? AND `+jobs,
+	_, err := tx.Exec(ctx, `UPDATE bulk_items SET state = ?, message = ?, updated_at = ? WHERE state = ? AND `+jobs,
 		args(backend.BulkCancelled, notSent, ms(now), backend.BulkQueued)...)
 	return err
 }
@@ -212,7 +213,7 @@ func closeQueuedItems(ctx context.Context, tx q, jobs string, jobArg any, notSen
 func (db *DB) BulkJobByID(ctx context.Context, id int64) (*backend.BulkJob, []backend.BulkItem, error) {
 	job := &backend.BulkJob{ID: id, Counts: map[string]int{}}
 	var created, finished int64
-	err := db.pool().row(ctx, `SELECT intent, operator, state, created_at, finished_at FROM bulk_jobs WHERE id = ?`, id).
+	err := db.Read().Row(ctx, `SELECT intent, operator, state, created_at, finished_at FROM bulk_jobs WHERE id = ?`, id).
 		Scan(&job.Intent, &job.Operator, &job.State, &created, &finished)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, backend.Errorf(backend.ENOTFOUND, "一括処理 (ID %d) は見つかりません", "bulk run %d was not found", id)
@@ -221,7 +222,7 @@ func (db *DB) BulkJobByID(ctx context.Context, id int64) (*backend.BulkJob, []ba
 		return nil, nil, err
 	}
 	job.CreatedAt, job.FinishedAt = fromMS(created), fromMS(finished)
-	rows, err := db.pool().query(ctx, `SELECT b.payment_id, p.order_id, o.order_no, o.customer_name, b.state, b.operation_id,
+	rows, err := db.Read().Query(ctx, `SELECT b.payment_id, p.order_id, o.order_no, o.customer_name, b.state, b.operation_id,
 		b.message, b.updated_at FROM bulk_items b JOIN payments p ON p.id = b.payment_id JOIN orders o ON o.id = p.order_id
 		WHERE b.job_id = ? ORDER BY b.id`, id)
 	if err != nil {
@@ -246,7 +247,7 @@ func (db *DB) BulkJobByID(ctx context.Context, id int64) (*backend.BulkJob, []ba
 // FeeReport counts, per gateway profile and JST month, the operations that reached
 // the gateway (succeeded, or answered with an error), with the estimated fee.
 func (db *DB) FeeReport(ctx context.Context, from, to time.Time) ([]backend.FeeLine, error) {
-	rows, err := db.pool().query(ctx, `SELECT g.id, g.name, g.kind, g.fee_per_operation,
+	rows, err := db.Read().Query(ctx, `SELECT g.id, g.name, g.kind, g.fee_per_operation,
 		to_char(to_timestamp(op.requested_at / 1000.0) AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM') AS month,
 		count(*), sum(CASE WHEN op.state = 'succeeded' THEN 1 ELSE 0 END)
 		FROM operations op JOIN payments p ON p.id = op.payment_id JOIN gateway_profiles g ON g.id = p.profile_id

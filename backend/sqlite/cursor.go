@@ -1,112 +1,25 @@
 package sqlite
 
 import (
-	"encoding/base64"
-	"strconv"
-	"strings"
-
 	"kessaidesk/backend"
+	"kessaidesk/backend/sqlstore"
 )
 
-// A page cursor (OrderFilter.After, OrderPage.Next) is the sort key of the last row
-// shown: the next page starts after it, found through the sort's index whatever the
-// page's depth (an OFFSET walks and throws away every row before the page). It is
-// opaque to the UI: the sort's name and the key, base64url-encoded.
+// The 受注一覧's sorts and page cursors are backend/sqlstore's, which both stores
+// share; these are the names find.go and export.go call them by.
 
-// sortKey is one of the 受注一覧 sorts: its ORDER BY, and how its key is read from a
-// row and compared.
 type sortKey struct {
-	name  string
-	order string
-	desc  bool
-	col   string // the first key column; the second is o.id, or o.order_no for the order-number sorts
-	byNo  bool   // order-number sort: (order_no_num, order_no), order_no_num NULL for a non-numeric number
+	sqlstore.SortKey
+	order string // the ORDER BY
 }
 
-var sortKeys = map[string]sortKey{
-	"ordered_desc":  {"ordered_desc", "o.ordered_at DESC, o.id DESC", true, "o.ordered_at", false},
-	"ordered_asc":   {"ordered_asc", "o.ordered_at ASC, o.id ASC", false, "o.ordered_at", false},
-	"updated_desc":  {"updated_desc", "o.updated_at DESC, o.id DESC", true, "o.updated_at", false},
-	"total_desc":    {"total_desc", "o.total DESC, o.id DESC", true, "o.total", false},
-	"order_no_asc":  {"order_no_asc", "o.order_no_num ASC, o.order_no ASC", false, "o.order_no_num", true},
-	"order_no_desc": {"order_no_desc", "o.order_no_num DESC, o.order_no DESC", true, "o.order_no_num", true},
-}
-
-// sortOf returns the sort named s; anything else is the default, newest first.
 func sortOf(s string) sortKey {
-	if k, ok := sortKeys[s]; ok {
-		return k
-	}
-	return sortKeys["ordered_desc"]
+	k := sqlstore.SortOf(s)
+	return sortKey{k, k.Order}
 }
 
-func orderSort(s string) string { return sortOf(s).order }
+func orderSort(s string) string { return sqlstore.OrderSort(s) }
 
-// cursor returns the cursor of a row: the next page starts after it.
-func (k sortKey) cursor(r *backend.OrderRow) string {
-	var first, second string
-	switch k.col {
-	case "o.ordered_at":
-		first = strconv.FormatInt(ms(r.OrderedAt), 10)
-	case "o.updated_at":
-		first = strconv.FormatInt(ms(r.UpdatedAt), 10)
-	case "o.total":
-		first = strconv.FormatInt(int64(r.Total), 10)
-	case "o.order_no_num":
-		if n, ok := orderNoNum(r.OrderNo).(int64); ok {
-			first = strconv.FormatInt(n, 10)
-		} else {
-			first = "-" // NULL
-		}
-	}
-	if k.byNo {
-		second = r.OrderNo
-	} else {
-		second = strconv.FormatInt(r.ID, 10)
-	}
-	return base64.RawURLEncoding.EncodeToString([]byte(k.name + "\n" + first + "\n" + second))
-}
+func (k sortKey) cursor(r *backend.OrderRow) string { return k.Cursor(r) }
 
-// after returns the condition "comes after the cursor's row in this sort" with its
-// arguments. A cursor that is not this sort's (or not a cursor) is refused.
-func (k sortKey) after(cursor string) (string, []any, error) {
-	bad := backend.Errorf(backend.EINVALID, "一覧の続きの位置が読めません。もう一度検索してください", "the page cursor cannot be read; search again")
-	raw, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil {
-		return "", nil, bad
-	}
-	parts := strings.SplitN(string(raw), "\n", 3)
-	if len(parts) != 3 || parts[0] != k.name {
-		return "", nil, bad
-	}
-	cmp := ">"
-	if k.desc {
-		cmp = "<"
-	}
-	if !k.byNo {
-		v, err1 := strconv.ParseInt(parts[1], 10, 64)
-		id, err2 := strconv.ParseInt(parts[2], 10, 64)
-		if err1 != nil || err2 != nil {
-			return "", nil, bad
-		}
-		// A row value comparison: SQLite walks the sort's index from the key.
-		return "(" + k.col + ", o.id) " + cmp + " (?, ?)", []any{v, id}, nil
-	}
-	no := parts[2]
-	// order_no_num is NULL for a non-numeric number; NULL sorts first ascending, last
-	// descending.
-	if parts[1] == "-" {
-		if k.desc {
-			return "(o.order_no_num IS NULL AND o.order_no < ?)", []any{no}, nil
-		}
-		return "(o.order_no_num IS NOT NULL OR o.order_no > ?)", []any{no}, nil
-	}
-	n, err := strconv.ParseInt(parts[1], 10, 64)
-	if err != nil {
-		return "", nil, bad
-	}
-	if k.desc {
-		return "(o.order_no_num < ? OR o.order_no_num = ? AND o.order_no < ? OR o.order_no_num IS NULL)", []any{n, n, no}, nil
-	}
-	return "(o.order_no_num > ? OR o.order_no_num = ? AND o.order_no > ?)", []any{n, n, no}, nil
-}
+func (k sortKey) after(cursor string) (string, []any, error) { return k.After(cursor) }

@@ -19,6 +19,7 @@ import (
 	sqlite3 "github.com/mattn/go-sqlite3"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/sqlstore"
 )
 
 //go:embed migrations/*.sql
@@ -27,6 +28,8 @@ var migrationFS embed.FS
 // DB is the Store. It is safe for concurrent use: writes are serialised on one
 // connection (SQLite has one writer anyway), reads use a pool.
 type DB struct {
+	// The statements both stores share (backend/sqlstore), on read and write.
+	sqlstore.Core
 	Path  string
 	write *sql.DB
 	read  *sql.DB
@@ -110,6 +113,7 @@ func OpenWith(path string, opts Options) (*DB, error) {
 	}
 	r.SetMaxOpenConns(4)
 	db.read = r
+	db.Core = sqlstore.NewCore(r, w, &dialect, func() time.Time { return db.Now() })
 	return db, nil
 }
 
@@ -292,30 +296,20 @@ func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// ms converts a time to stored Unix milliseconds; the zero time is 0.
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
+// dialect is what SQLite's statements differ in from PostgreSQL's (backend/sqlstore).
+var dialect = sqlstore.Dialect{
+	UniqueViolation: isUniqueViolation,
 }
 
+// ms converts a time to stored Unix milliseconds; the zero time is 0.
+func ms(t time.Time) int64 { return sqlstore.MS(t) }
+
 // fromMS converts stored milliseconds back; 0 is the zero time.
-func fromMS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
-}
+func fromMS(v int64) time.Time { return sqlstore.FromMS(v) }
 
 func isUniqueViolation(err error) bool {
 	var se sqlite3.Error
 	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique
 }
 
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
+func boolInt(b bool) int { return sqlstore.BoolInt(b) }

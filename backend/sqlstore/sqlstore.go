@@ -1,0 +1,188 @@
+// Package sqlstore is the part of backend.Store that backend/sqlite and
+// backend/pgstore share: the statements whose SQL and Go are the same on both engines
+// (payments, reviews, tasks and bulk runs, sync, profiles and settings, the journal's
+// reads and the outcome's effects, the order list's cursor). Each store embeds a Core
+// and keeps what only it has: SQLite its FTS5 search, import writer, folder lock and
+// backups; PostgreSQL its claims and leases and its pg_trgm search.
+//
+// The statements are written once, with ? placeholders and standard SQL (CAST rather
+// than ::, CASE rather than a boolean sum); a Dialect says what still differs.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+)
+
+// Dialect is what differs between the engines in the shared statements.
+type Dialect struct {
+	// Rebind turns the ? placeholders of a statement into the engine's own; nil
+	// keeps them (SQLite).
+	Rebind func(q string) string
+	// ReturningID: an INSERT reads its new id with RETURNING id (PostgreSQL), else
+	// from the driver's LastInsertId (SQLite).
+	ReturningID bool
+	// ForUpdate ends a SELECT of a row the transaction changes next (" FOR UPDATE" on
+	// PostgreSQL: two desktops change it one after the other; SQLite's writes are
+	// serialised already).
+	ForUpdate string
+	// UniqueViolation reports a unique constraint's refusal.
+	UniqueViolation func(err error) bool
+	// Retry reports a transaction that failed without effect and may run again (a
+	// serialization failure or deadlock between desktops); nil: never.
+	Retry func(err error) bool
+	// JSTMonth is the SQL of the JST month ("2006-01") of a Unix-ms column.
+	JSTMonth func(col string) string
+	// InsertBulkItems inserts a bulk run's items as queued, in the order given.
+	InsertBulkItems func(ctx context.Context, tx Q, jobID int64, paymentIDs []int64, state string, now int64) error
+	// BeforeDeleteDemo runs first in DeleteDemo's transaction (SQLite: the search
+	// index rows of the demo orders, which no foreign key removes); nil: nothing.
+	BeforeDeleteDemo func(ctx context.Context, tx Q) error
+}
+
+// execer is what statements run on: a pool or a transaction.
+type execer interface {
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// Q runs statements written with ? placeholders on a pool or a transaction, in its
+// engine's dialect.
+type Q struct {
+	e execer
+	d *Dialect
+}
+
+func (x Q) bind(s string) string {
+	if x.d.Rebind == nil {
+		return s
+	}
+	return x.d.Rebind(s)
+}
+
+// Exec runs a statement.
+func (x Q) Exec(ctx context.Context, s string, args ...any) (sql.Result, error) {
+	return x.e.ExecContext(ctx, x.bind(s), args...)
+}
+
+// Query runs a query.
+func (x Q) Query(ctx context.Context, s string, args ...any) (*sql.Rows, error) {
+	return x.e.QueryContext(ctx, x.bind(s), args...)
+}
+
+// Row runs a query of one row.
+func (x Q) Row(ctx context.Context, s string, args ...any) *sql.Row {
+	return x.e.QueryRowContext(ctx, x.bind(s), args...)
+}
+
+// ID runs an INSERT and returns the new row's id. An insert that inserted nothing
+// (ON CONFLICT DO NOTHING) is sql.ErrNoRows on PostgreSQL.
+func (x Q) ID(ctx context.Context, s string, args ...any) (int64, error) {
+	if x.d.ReturningID {
+		var id int64
+		err := x.Row(ctx, s+` RETURNING id`, args...).Scan(&id)
+		return id, err
+	}
+	res, err := x.Exec(ctx, s, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// Core is the shared Store: the engine's handles, its dialect and the clock.
+type Core struct {
+	read, write *sql.DB
+	d           *Dialect
+	now         func() time.Time
+}
+
+// NewCore returns the shared store over read (the pool reads use) and write (where
+// writes and transactions run: SQLite's one writer; PostgreSQL's pool, the same as
+// read). now is the store's clock (read at each call: tests replace it).
+func NewCore(read, write *sql.DB, d *Dialect, now func() time.Time) Core {
+	return Core{read: read, write: write, d: d, now: now}
+}
+
+// Read is where reads run.
+func (c *Core) Read() Q { return Q{c.read, c.d} }
+
+// Write is where a write of one statement runs.
+func (c *Core) Write() Q { return Q{c.write, c.d} }
+
+// On runs statements in a transaction the store began itself.
+func (c *Core) On(tx *sql.Tx) Q { return Q{tx, c.d} }
+
+// InTx runs fn in a transaction on the writer and commits it. A transaction the
+// dialect calls retryable (it did nothing) runs again, up to three more times.
+func (c *Core) InTx(ctx context.Context, fn func(tx Q) error) error {
+	for attempt := 0; ; attempt++ {
+		tx, err := c.write.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		err = fn(Q{tx, c.d})
+		if err == nil {
+			err = tx.Commit()
+		} else {
+			tx.Rollback()
+		}
+		if err != nil && attempt < 3 && c.d.Retry != nil && c.d.Retry(err) {
+			continue
+		}
+		return err
+	}
+}
+
+// MS converts a time to stored Unix milliseconds; the zero time is 0.
+func MS(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// FromMS converts stored milliseconds back; 0 is the zero time.
+func FromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+// BoolInt is a stored boolean: 1 or 0.
+func BoolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Placeholders is n comma-separated ?.
+func Placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+// Anys converts a list of string values to statement arguments.
+func Anys[T ~string](xs []T) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
+
+// UnresolvedStates is the SQL list of journal states that block a payment.
+const UnresolvedStates = `('pending','sent','unknown')`
+
+// The package's short names for the helpers above, as the stores call them.
+func ms(t time.Time) int64         { return MS(t) }
+func fromMS(v int64) time.Time     { return FromMS(v) }
+func boolInt(b bool) int           { return BoolInt(b) }
+func placeholders(n int) string    { return Placeholders(n) }
+func anys[T ~string](xs []T) []any { return Anys(xs) }
+
+const unresolvedStates = UnresolvedStates
