@@ -166,7 +166,7 @@ func (db *DB) CompleteOperation(ctx context.Context, c *backend.Completion) erro
 		if c.Payment == nil {
 			return nil
 		}
-		if err := savePayment(ctx, tx, c.Payment, now); err != nil {
+		if err := sqlstore.WritePayment(ctx, tx, c.Payment, now); err != nil {
 			return err
 		}
 		if c.OrderStatus != "" {

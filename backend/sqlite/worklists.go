@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/sqlstore"
 )
 
 // Work lists: the queries behind the 作業リスト screen, each the orders an operator
@@ -39,7 +40,7 @@ func (db *DB) WorkList(ctx context.Context, list string, now, staleBefore time.T
 func workListWhere(list string, now, staleBefore time.Time) (cond, order string, args []any, err error) {
 	switch list {
 	case ListStopShipping:
-		return `EXISTS (SELECT 1 FROM shipping_holds h WHERE h.order_id = o.id AND ` + openHold + `)`, `o.ordered_at, o.id`, nil, nil
+		return `EXISTS (SELECT 1 FROM shipping_holds h WHERE h.order_id = o.id AND ` + sqlstore.OpenHold + `)`, `o.ordered_at, o.id`, nil, nil
 	case ListToCapture:
 		return `o.payment_state = 'authorized'`, `p.auth_expires_at, o.id`, nil, nil
 	case ListCaptureFailed:

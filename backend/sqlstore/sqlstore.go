@@ -114,7 +114,10 @@ func (c *Core) Read() Q { return Q{c.read, c.d} }
 func (c *Core) Write() Q { return Q{c.write, c.d} }
 
 // On runs statements in a transaction the store began itself.
-func (c *Core) On(tx *sql.Tx) Q { return Q{tx, c.d} }
+func (c *Core) On(tx *sql.Tx) Q { return c.d.On(tx) }
+
+// On runs statements in the transaction tx, in this dialect.
+func (d *Dialect) On(tx *sql.Tx) Q { return Q{tx, d} }
 
 // InTx runs fn in a transaction on the writer and commits it. A transaction the
 // dialect calls retryable (it did nothing) runs again, up to three more times.

@@ -1,4 +1,4 @@
-package pgstore
+package sqlstore
 
 import (
 	"context"
@@ -7,15 +7,14 @@ import (
 	"time"
 
 	"kessaidesk/backend"
-	"kessaidesk/backend/sqlstore"
 )
 
 // SaveDrift records (or refreshes) a difference found by the sync.
-func (db *DB) SaveDrift(ctx context.Context, d *backend.Drift) error {
+func (c *Core) SaveDrift(ctx context.Context, d *backend.Drift) error {
 	if d.FoundAt.IsZero() {
-		d.FoundAt = db.Now()
+		d.FoundAt = c.now()
 	}
-	_, err := db.Write().Exec(ctx, `INSERT INTO drifts (payment_id, found_at, our_state, gateway_state, our_amount,
+	_, err := c.Write().Exec(ctx, `INSERT INTO drifts (payment_id, found_at, our_state, gateway_state, our_amount,
 		gateway_amount, raw_status, detail) VALUES (?,?,?,?,?,?,?,?)
 		ON CONFLICT (payment_id) DO UPDATE SET our_state = excluded.our_state, gateway_state = excluded.gateway_state,
 		our_amount = excluded.our_amount, gateway_amount = excluded.gateway_amount, raw_status = excluded.raw_status,
@@ -27,8 +26,8 @@ func (db *DB) SaveDrift(ctx context.Context, d *backend.Drift) error {
 // DeleteDrift forgets a difference (fixed, or gone), and its payment's shipping hold
 // once decided (kept, or the order shipped or cancelled since): a hold still waiting
 // for the operator stays, since taking the gateway's state does not say whether to ship.
-func (db *DB) DeleteDrift(ctx context.Context, paymentID int64) error {
-	return db.InTx(ctx, func(tx sqlstore.Q) error {
+func (c *Core) DeleteDrift(ctx context.Context, paymentID int64) error {
+	return c.InTx(ctx, func(tx Q) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM drifts WHERE payment_id = ?`, paymentID); err != nil {
 			return err
 		}
@@ -39,8 +38,8 @@ func (db *DB) DeleteDrift(ctx context.Context, paymentID int64) error {
 }
 
 // Drifts lists the differences, oldest first.
-func (db *DB) Drifts(ctx context.Context) ([]backend.Drift, error) {
-	rows, err := db.Read().Query(ctx, `SELECT d.payment_id, p.order_id, o.order_no, o.customer_name, p.gateway, d.found_at,
+func (c *Core) Drifts(ctx context.Context) ([]backend.Drift, error) {
+	rows, err := c.Read().Query(ctx, `SELECT d.payment_id, p.order_id, o.order_no, o.customer_name, p.gateway, d.found_at,
 		d.our_state, d.gateway_state, d.our_amount, d.gateway_amount, d.raw_status, d.detail
 		FROM drifts d JOIN payments p ON p.id = d.payment_id JOIN orders o ON o.id = p.order_id ORDER BY d.found_at, d.payment_id`)
 	if err != nil {
@@ -63,10 +62,10 @@ func (db *DB) Drifts(ctx context.Context) ([]backend.Drift, error) {
 }
 
 // SyncStatus returns the sync's view of a profile (zero values when never synced).
-func (db *DB) SyncStatus(ctx context.Context, profileID int64) (*backend.SyncStatus, error) {
+func (c *Core) SyncStatus(ctx context.Context, profileID int64) (*backend.SyncStatus, error) {
 	s := &backend.SyncStatus{ProfileID: profileID}
 	var last, attempt, offline, next int64
-	err := db.Read().Row(ctx, `SELECT last_success, last_attempt, offline_since, failures, next_attempt, last_error, cursor
+	err := c.Read().Row(ctx, `SELECT last_success, last_attempt, offline_since, failures, next_attempt, last_error, cursor
 		FROM sync_status WHERE profile_id = ?`, profileID).Scan(&last, &attempt, &offline, &s.Failures, &next, &s.LastError, &s.Cursor)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, nil
@@ -79,8 +78,8 @@ func (db *DB) SyncStatus(ctx context.Context, profileID int64) (*backend.SyncSta
 }
 
 // SaveSyncStatus stores the sync's view of a profile.
-func (db *DB) SaveSyncStatus(ctx context.Context, s *backend.SyncStatus) error {
-	_, err := db.Write().Exec(ctx, `INSERT INTO sync_status (profile_id, last_success, last_attempt, offline_since, failures,
+func (c *Core) SaveSyncStatus(ctx context.Context, s *backend.SyncStatus) error {
+	_, err := c.Write().Exec(ctx, `INSERT INTO sync_status (profile_id, last_success, last_attempt, offline_since, failures,
 		next_attempt, last_error, cursor) VALUES (?,?,?,?,?,?,?,?)
 		ON CONFLICT (profile_id) DO UPDATE SET last_success = excluded.last_success, last_attempt = excluded.last_attempt,
 		offline_since = excluded.offline_since, failures = excluded.failures, next_attempt = excluded.next_attempt,
@@ -95,32 +94,32 @@ const recheckWhere = `profile_id = ? AND (state IN ('authorized', 'awaiting_depo
 	OR state IN ('captured', 'partially_refunded') AND (captured_at = 0 OR captured_at >= ?))`
 
 // RecheckQueue lists the payments the sync compares in turn, least recently synced first.
-func (db *DB) RecheckQueue(ctx context.Context, profileID int64, capturedSince time.Time, limit int) ([]*backend.Payment, error) {
+func (c *Core) RecheckQueue(ctx context.Context, profileID int64, capturedSince time.Time, limit int) ([]*backend.Payment, error) {
 	q := `SELECT ` + paymentColumns + ` FROM payments WHERE ` + recheckWhere + ` ORDER BY last_synced_at, id`
 	args := []any{profileID, ms(capturedSince)}
 	if limit > 0 {
 		q += ` LIMIT ?`
 		args = append(args, limit)
 	}
-	return db.queryPayments(ctx, q, args...)
+	return c.queryPayments(ctx, q, args...)
 }
 
 // RecheckCount counts the payments RecheckQueue lists without a limit.
-func (db *DB) RecheckCount(ctx context.Context, profileID int64, capturedSince time.Time) (int, error) {
+func (c *Core) RecheckCount(ctx context.Context, profileID int64, capturedSince time.Time) (int, error) {
 	var n int
-	err := db.Read().Row(ctx, `SELECT count(*) FROM payments WHERE `+recheckWhere, profileID, ms(capturedSince)).Scan(&n)
+	err := c.Read().Row(ctx, `SELECT count(*) FROM payments WHERE `+recheckWhere, profileID, ms(capturedSince)).Scan(&n)
 	return n, err
 }
 
 // HoldShipping puts an order on the 出荷を止める list (once per payment).
-func (db *DB) HoldShipping(ctx context.Context, h *backend.ShippingHold) (bool, error) {
+func (c *Core) HoldShipping(ctx context.Context, h *backend.ShippingHold) (bool, error) {
 	if h.FoundAt.IsZero() {
-		h.FoundAt = db.Now()
+		h.FoundAt = c.now()
 	}
 	var held bool
-	err := db.InTx(ctx, func(tx sqlstore.Q) error {
+	err := c.InTx(ctx, func(tx Q) error {
 		res, err := tx.Exec(ctx, `INSERT INTO shipping_holds (payment_id, order_id, found_at, gateway_state, detail)
-			SELECT p.id, p.order_id, ?::bigint, ?::text, ?::text FROM payments p JOIN orders o ON o.id = p.order_id
+			SELECT p.id, p.order_id, CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT) FROM payments p JOIN orders o ON o.id = p.order_id
 			WHERE p.id = ? AND o.status NOT IN ('shipped', 'cancelled')
 			ON CONFLICT (payment_id) DO NOTHING`, ms(h.FoundAt), string(h.GatewayState), h.Detail, h.PaymentID)
 		if err != nil {
@@ -134,11 +133,11 @@ func (db *DB) HoldShipping(ctx context.Context, h *backend.ShippingHold) (bool, 
 }
 
 // ShippingHolds lists the holds waiting for the operator, oldest first.
-func (db *DB) ShippingHolds(ctx context.Context) ([]backend.ShippingHold, error) {
-	rows, err := db.Read().Query(ctx, `SELECT h.payment_id, h.order_id, o.order_no, o.customer_name, o.status, o.total,
+func (c *Core) ShippingHolds(ctx context.Context) ([]backend.ShippingHold, error) {
+	rows, err := c.Read().Query(ctx, `SELECT h.payment_id, h.order_id, o.order_no, o.customer_name, o.status, o.total,
 		p.gateway, h.found_at, h.gateway_state, h.detail
 		FROM shipping_holds h JOIN orders o ON o.id = h.order_id JOIN payments p ON p.id = h.payment_id
-		WHERE `+openHold+` ORDER BY h.found_at, h.payment_id`)
+		WHERE `+OpenHold+` ORDER BY h.found_at, h.payment_id`)
 	if err != nil {
 		return nil, err
 	}
@@ -157,17 +156,17 @@ func (db *DB) ShippingHolds(ctx context.Context) ([]backend.ShippingHold, error)
 	return out, rows.Err()
 }
 
-// openHold is a hold waiting for the operator (h: shipping_holds, o: its order).
-const openHold = `h.kept_at = 0 AND o.status NOT IN ('shipped', 'cancelled')`
+// OpenHold is a hold waiting for the operator (h: shipping_holds, o: its order).
+const OpenHold = `h.kept_at = 0 AND o.status NOT IN ('shipped', 'cancelled')`
 
 // KeepShipping records that the operator keeps the order as it is.
-func (db *DB) KeepShipping(ctx context.Context, paymentID int64, actor string) error {
-	now := db.Now()
-	return db.InTx(ctx, func(tx sqlstore.Q) error {
+func (c *Core) KeepShipping(ctx context.Context, paymentID int64, actor string) error {
+	now := c.now()
+	return c.InTx(ctx, func(tx Q) error {
 		var orderID int64
 		var state string
 		err := tx.Row(ctx, `SELECT h.order_id, h.gateway_state FROM shipping_holds h JOIN orders o ON o.id = h.order_id
-			WHERE h.payment_id = ? AND `+openHold, paymentID).Scan(&orderID, &state)
+			WHERE h.payment_id = ? AND `+OpenHold, paymentID).Scan(&orderID, &state)
 		if errors.Is(err, sql.ErrNoRows) {
 			return backend.Errorf(backend.ENOTFOUND, "この受注は「出荷を止める」の一覧にありません", "the order is not on the stop-shipping list")
 		}

@@ -1,4 +1,4 @@
-package pgstore
+package sqlstore
 
 import (
 	"context"
@@ -8,20 +8,19 @@ import (
 	"fmt"
 
 	"kessaidesk/backend"
-	"kessaidesk/backend/sqlstore"
 )
 
 // SaveReview records (or replaces) a payment's review. It refuses a payment that is
-// not 要確認: a review lives only while its payment waits (savePayment ends it).
-func (db *DB) SaveReview(ctx context.Context, r *backend.Review) error {
+// not 要確認: a review lives only while its payment waits (WritePayment ends it).
+func (c *Core) SaveReview(ctx context.Context, r *backend.Review) error {
 	if r.FoundAt.IsZero() {
-		r.FoundAt = db.Now()
+		r.FoundAt = c.now()
 	}
 	cands, err := json.Marshal(r.Candidates)
 	if err != nil {
 		return err
 	}
-	return db.InTx(ctx, func(tx sqlstore.Q) error {
+	return c.InTx(ctx, func(tx Q) error {
 		var state string
 		err := tx.Row(ctx, `SELECT state FROM payments WHERE id = ?`, r.PaymentID).Scan(&state)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -42,11 +41,11 @@ func (db *DB) SaveReview(ctx context.Context, r *backend.Review) error {
 }
 
 // Review returns the payment's review.
-func (db *DB) Review(ctx context.Context, paymentID int64) (*backend.Review, error) {
+func (c *Core) Review(ctx context.Context, paymentID int64) (*backend.Review, error) {
 	r := &backend.Review{PaymentID: paymentID}
 	var found int64
 	var cands string
-	err := db.Read().Row(ctx, `SELECT operation_id, found_at, candidates FROM payment_reviews WHERE payment_id = ?`, paymentID).
+	err := c.Read().Row(ctx, `SELECT operation_id, found_at, candidates FROM payment_reviews WHERE payment_id = ?`, paymentID).
 		Scan(&r.OperationID, &found, &cands)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, backend.Errorf(backend.ENOTFOUND, "この決済には候補がありません", "the payment has no candidates")
@@ -64,8 +63,8 @@ func (db *DB) Review(ctx context.Context, paymentID int64) (*backend.Review, err
 }
 
 // AwaitingChoice lists the payments whose review waits for the operator.
-func (db *DB) AwaitingChoice(ctx context.Context) (map[int64]bool, error) {
-	rows, err := db.Read().Query(ctx, `SELECT payment_id FROM payment_reviews`)
+func (c *Core) AwaitingChoice(ctx context.Context) (map[int64]bool, error) {
+	rows, err := c.Read().Query(ctx, `SELECT payment_id FROM payment_reviews`)
 	if err != nil {
 		return nil, err
 	}
@@ -82,8 +81,8 @@ func (db *DB) AwaitingChoice(ctx context.Context) (map[int64]bool, error) {
 }
 
 // TranIDs lists every gateway transaction id the payment has had, oldest first.
-func (db *DB) TranIDs(ctx context.Context, paymentID int64) ([]string, error) {
-	rows, err := db.Read().Query(ctx, `SELECT tran_id FROM payment_tran_ids WHERE payment_id = ? ORDER BY seen_at, tran_id`, paymentID)
+func (c *Core) TranIDs(ctx context.Context, paymentID int64) ([]string, error) {
+	rows, err := c.Read().Query(ctx, `SELECT tran_id FROM payment_tran_ids WHERE payment_id = ? ORDER BY seen_at, tran_id`, paymentID)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +101,7 @@ func (db *DB) TranIDs(ctx context.Context, paymentID int64) ([]string, error) {
 // keepReviewAndIDs runs with every save of a payment (caller holds tx): the id the
 // gateway gives the payment joins its history, and a payment no longer 要確認 ends
 // its review.
-func keepReviewAndIDs(ctx context.Context, tx sqlstore.Q, p *backend.Payment) error {
+func keepReviewAndIDs(ctx context.Context, tx Q, p *backend.Payment) error {
 	if p.GatewayTranID != "" {
 		if _, err := tx.Exec(ctx, `INSERT INTO payment_tran_ids (payment_id, tran_id, seen_at) VALUES (?,?,?)
 			ON CONFLICT DO NOTHING`, p.ID, p.GatewayTranID, ms(p.UpdatedAt)); err != nil {

@@ -1,4 +1,4 @@
-package pgstore
+package sqlstore
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"kessaidesk/backend"
-	"kessaidesk/backend/sqlstore"
 )
 
 const paymentColumns = `id, order_id, COALESCE(profile_id, 0), gateway, method, gw_order_id, gw_tran_id, gw_tran_pass,
@@ -35,8 +34,8 @@ func scanPayment(sc interface{ Scan(...any) error }) (*backend.Payment, error) {
 }
 
 // PaymentByID returns one payment.
-func (db *DB) PaymentByID(ctx context.Context, id int64) (*backend.Payment, error) {
-	p, err := scanPayment(db.Read().Row(ctx, `SELECT `+paymentColumns+` FROM payments WHERE id = ?`, id))
+func (c *Core) PaymentByID(ctx context.Context, id int64) (*backend.Payment, error) {
+	p, err := scanPayment(c.Read().Row(ctx, `SELECT `+paymentColumns+` FROM payments WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, backend.Errorf(backend.ENOTFOUND, "決済 (ID %d) は見つかりません", "payment %d was not found", id)
 	}
@@ -44,12 +43,12 @@ func (db *DB) PaymentByID(ctx context.Context, id int64) (*backend.Payment, erro
 }
 
 // PaymentsByOrder returns the order's payments, oldest first.
-func (db *DB) PaymentsByOrder(ctx context.Context, orderID int64) ([]*backend.Payment, error) {
-	return db.queryPayments(ctx, `SELECT `+paymentColumns+` FROM payments WHERE order_id = ? ORDER BY id`, orderID)
+func (c *Core) PaymentsByOrder(ctx context.Context, orderID int64) ([]*backend.Payment, error) {
+	return c.queryPayments(ctx, `SELECT `+paymentColumns+` FROM payments WHERE order_id = ? ORDER BY id`, orderID)
 }
 
 // FindPayments selects payments for the engine and the sync.
-func (db *DB) FindPayments(ctx context.Context, f backend.PaymentFilter) ([]*backend.Payment, error) {
+func (c *Core) FindPayments(ctx context.Context, f backend.PaymentFilter) ([]*backend.Payment, error) {
 	var conds []string
 	var args []any
 	if len(f.IDs) > 0 {
@@ -83,11 +82,11 @@ func (db *DB) FindPayments(ctx context.Context, f backend.PaymentFilter) ([]*bac
 		q += " LIMIT ?"
 		args = append(args, f.Limit)
 	}
-	return db.queryPayments(ctx, q, args...)
+	return c.queryPayments(ctx, q, args...)
 }
 
-func (db *DB) queryPayments(ctx context.Context, q string, args ...any) ([]*backend.Payment, error) {
-	rows, err := db.Read().Query(ctx, q, args...)
+func (c *Core) queryPayments(ctx context.Context, q string, args ...any) ([]*backend.Payment, error) {
+	rows, err := c.Read().Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -105,15 +104,15 @@ func (db *DB) queryPayments(ctx context.Context, q string, args ...any) ([]*back
 
 // SavePayment inserts (ID 0) or updates a payment, and keeps the order's main payment
 // state (shown in the 受注一覧) in step.
-func (db *DB) SavePayment(ctx context.Context, p *backend.Payment) error {
-	return db.InTx(ctx, func(tx sqlstore.Q) error { return savePayment(ctx, tx, p, db.Now()) })
+func (c *Core) SavePayment(ctx context.Context, p *backend.Payment) error {
+	return c.InTx(ctx, func(tx Q) error { return WritePayment(ctx, tx, p, c.now()) })
 }
 
 // SavePayments saves many payments in one transaction (demo seeding, imports).
-func (db *DB) SavePayments(ctx context.Context, ps []*backend.Payment) error {
-	return db.InTx(ctx, func(tx sqlstore.Q) error {
+func (c *Core) SavePayments(ctx context.Context, ps []*backend.Payment) error {
+	return c.InTx(ctx, func(tx Q) error {
 		for _, p := range ps {
-			if err := savePayment(ctx, tx, p, db.Now()); err != nil {
+			if err := WritePayment(ctx, tx, p, c.now()); err != nil {
 				return err
 			}
 		}
@@ -121,7 +120,10 @@ func (db *DB) SavePayments(ctx context.Context, ps []*backend.Payment) error {
 	})
 }
 
-func savePayment(ctx context.Context, tx sqlstore.Q, p *backend.Payment, now time.Time) error {
+// WritePayment inserts (ID 0) or updates p in the transaction tx, with what goes with
+// every save of a payment: its gateway ids' history, the end of its review once no
+// longer 要確認, and its order's main payment.
+func WritePayment(ctx context.Context, tx Q, p *backend.Payment, now time.Time) error {
 	if !p.State.Valid() {
 		return backend.Errorf(backend.EINVALID, "決済状態「%s」は使えません", "unknown payment state %q", p.State)
 	}
@@ -144,7 +146,7 @@ func savePayment(ctx context.Context, tx sqlstore.Q, p *backend.Payment, now tim
 		slip_store, slip_receipt_no, slip_conf_no, slip_bk_code, slip_cust_id`
 	if p.ID == 0 {
 		id, err := tx.ID(ctx, `INSERT INTO payments (`+cols+`) VALUES (`+placeholders(len(vals))+`)`, vals...)
-		if isUniqueViolation(err) {
+		if tx.d.UniqueViolation(err) {
 			return backend.Errorf(backend.ECONFLICT, "ゲートウェイのオーダーID %s の決済は既に登録されています", "a payment with gateway order id %s already exists", p.GatewayOrderID)
 		}
 		if err != nil {
