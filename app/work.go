@@ -286,28 +286,32 @@ func (w *Work) CompleteRefundTask(id int64) error {
 	return w.s.Store.CompleteRefundTask(ctx, id, w.s.operator(ctx))
 }
 
-// FeeRow is one line of the fee report.
+// FeeRow is one gateway profile's fees of a month: the 売上集計 fee report's lines of
+// the profile summed (the report has them per operation kind, each at its own fee).
 type FeeRow struct {
 	ProfileName string `json:"profileName"`
 	Month       string `json:"month"`
-	Operations  int    `json:"operations"`
-	FeePerOp    int64  `json:"feePerOp"`
+	Operations  int    `json:"operations"` // billable
+	Unresolved  int    `json:"unresolved"` // outcome still unknown: billed once settled, if it reached the gateway
 	Fee         int64  `json:"fee"`
 }
 
-// Fees reports billable operations and their fees per gateway for a month ("2026-11").
+// Fees is the month's ("2026-11") gateway fees per profile, as 売上集計 counts them
+// (report.Service.Fees: the one rule of what is billable).
 func (w *Work) Fees(month string) ([]FeeRow, error) {
-	from, err := time.ParseInLocation("2006-01", month, backend.JST)
-	if err != nil {
-		return nil, backend.Errorf(backend.EINVALID, "月は 2026-11 の形で入力してください", "enter the month as 2026-11")
-	}
-	lines, err := w.s.Store.FeeReport(w.s.Ctx(), from, from.AddDate(0, 1, 0))
+	r, err := (&Reports{w.s}).service().Fees(w.s.Ctx(), month)
 	if err != nil {
 		return nil, err
 	}
 	out := []FeeRow{}
-	for _, l := range lines {
-		out = append(out, FeeRow{ProfileName: l.ProfileName, Month: l.Month, Operations: l.Operations, FeePerOp: int64(l.FeePerOp), Fee: int64(l.Fee)})
+	for i, l := range r.Lines { // by profile, then kind
+		if i == 0 || r.Lines[i-1].ProfileID != l.ProfileID {
+			out = append(out, FeeRow{ProfileName: l.ProfileName, Month: r.Month})
+		}
+		row := &out[len(out)-1]
+		row.Operations += l.Billable
+		row.Unresolved += l.Unresolved
+		row.Fee += int64(l.Fee)
 	}
 	return out, nil
 }

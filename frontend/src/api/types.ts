@@ -261,7 +261,8 @@ export interface RefundRow {
   id: number; orderId: number; orderNo: string; customerName: string; amount: number; reason: string
   status: string; createdAt: string; doneAt: string; operator: string
 }
-export interface FeeRow { profileName: string; month: string; operations: number; feePerOp: number; fee: number }
+// One profile's fees of a month: 売上集計's fee lines of the profile summed (Work.Fees).
+export interface FeeRow { profileName: string; month: string; operations: number; unresolved: number; fee: number }
 
 export interface SecretInfo { name: string; label: string; required: boolean; set: boolean }
 export interface GatewayKindInfo {

@@ -171,6 +171,20 @@ describe('作業リスト', () => {
     await user.click(screen.getByTestId('mark-returned'))
     expect(api.markStockReturned).toHaveBeenCalledWith([2])
   })
+
+  it('shows the month fees as 売上集計 counts them: billable, outcome unknown apart, the fee', async () => {
+    const api = fakeApi({
+      fees: vi.fn(async (month: string) => [{ profileName: 'ペイジェント 本番', month, operations: 3, unresolved: 2, fee: 45 }]),
+    })
+    const user = userEvent.setup()
+    renderApp(api)
+    await user.click(await screen.findByTestId('nav-work'))
+    await user.click(await screen.findByTestId('work-tab-fees'))
+    const table = await screen.findByRole('table')
+    expect(within(table).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['決済サービス', '件数', '結果確認中', '手数料合計'])
+    expect(within(table).getAllByRole('cell').map((c) => c.textContent)).toEqual(['ペイジェント 本番', '3', '2', '45円'])
+    expect(screen.getByTestId('fees')).toHaveTextContent('結果確認中の操作は数えません')
+  })
 })
 
 describe('同期と作業リストのルール', () => {

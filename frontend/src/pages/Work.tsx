@@ -353,19 +353,21 @@ function FeesTab() {
       {rows && rows.length === 0 && <p className="muted">{t.emptyList}</p>}
       {rows && rows.length > 0 && (
         <table>
-          <thead><tr><th>{t.gateway}</th><th className="num">{t.operations}</th><th className="num">{t.feePerOp}</th><th className="num">{t.feeTotal}</th></tr></thead>
+          <thead><tr><th>{t.gateway}</th><th className="num">{t.operations}</th><th className="num">{t.rep.unresolved}</th><th className="num">{t.feeTotal}</th></tr></thead>
           <tbody>
-            {rows.map((r) => (
-              <tr key={r.profileName}>
+            {rows.map((r, i) => (
+              <tr key={i}>
                 <td>{r.profileName}</td>
                 <td className="num">{r.operations}</td>
-                <td className="num">{yen(r.feePerOp, t.lang)}</td>
+                <td className="num">{r.unresolved || ''}</td>
                 <td className="num">{yen(r.fee, t.lang)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      {/* The same figures as 売上集計 › 手数料, which has them per operation kind and where the fees are entered. */}
+      <p className="muted small">{t.rep.feesNote}</p>
     </div>
   )
 }

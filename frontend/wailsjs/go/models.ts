@@ -653,7 +653,7 @@ export namespace app {
 	    profileName: string;
 	    month: string;
 	    operations: number;
-	    feePerOp: number;
+	    unresolved: number;
 	    fee: number;
 	
 	    static createFrom(source: any = {}) {
@@ -665,7 +665,7 @@ export namespace app {
 	        this.profileName = source["profileName"];
 	        this.month = source["month"];
 	        this.operations = source["operations"];
-	        this.feePerOp = source["feePerOp"];
+	        this.unresolved = source["unresolved"];
 	        this.fee = source["fee"];
 	    }
 	}
