@@ -64,7 +64,9 @@ func NewLifecycle(s *Services) *Lifecycle { return &Lifecycle{s: s} }
 // Startup is Wails' OnStartup.
 func (l *Lifecycle) Startup(ctx context.Context) {
 	l.s.SetCtx(ctx)
-	l.s.Notifier = NewWailsNotifier(ctx)
+	wn := NewWailsNotifier(ctx)
+	wn.Lang = func() string { return l.s.lang(context.Background()) }
+	l.s.Notifier = wn
 	l.s.Dialogs = WailsDialogs{ctx: ctx}
 	l.s.quit = func() { quitWindow(ctx) }
 	l.started.Store(true)
@@ -91,4 +93,7 @@ func (l *Lifecycle) Shutdown(ctx context.Context) {
 	})
 }
 
-var _ backend.Notifier = (*WailsNotifier)(nil)
+var (
+	_ backend.Notifier     = (*WailsNotifier)(nil)
+	_ backend.TextNotifier = (*WailsNotifier)(nil)
+)

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"kessaidesk/backend"
 )
 
 // This is the only file that calls the Wails runtime. Its functions kill the process
@@ -19,6 +21,8 @@ type WailsNotifier struct {
 	once sync.Once
 	os   atomic.Bool // the OS notification centre is available
 	seq  atomic.Int64
+	// Lang is the operator's language ("ja" or "en") for desktop notifications.
+	Lang func() string
 }
 
 // NewWailsNotifier must be given the context Wails passes to OnStartup.
@@ -34,7 +38,18 @@ func (n *WailsNotifier) Emit(event string, data any) {
 // never blocks the caller: a notification service that does not answer (no daemon on
 // the session bus) must not hold up a sync run.
 func (n *WailsNotifier) Notify(title, body string) {
-	runtime.EventsEmit(n.ctx, "notify", map[string]string{"title": title, "body": body})
+	n.NotifyText(backend.Text{Ja: title}, backend.Text{Ja: body})
+}
+
+// NotifyText is Notify in both languages: the window picks the operator's, and so does
+// the desktop notification (Lang, read when it is shown).
+func (n *WailsNotifier) NotifyText(titleText, bodyText backend.Text) {
+	runtime.EventsEmit(n.ctx, "notify", map[string]string{"title": titleText.Ja, "body": bodyText.Ja, "titleEn": titleText.En, "bodyEn": bodyText.En})
+	lang := "ja"
+	if n.Lang != nil {
+		lang = n.Lang()
+	}
+	title, body := titleText.In(lang), bodyText.In(lang)
 	id := fmt.Sprintf("kessaidesk-%d", n.seq.Add(1))
 	go func() {
 		n.once.Do(func() {

@@ -56,7 +56,7 @@ func (b *Bulk) Start(ctx context.Context, intent Intent, prm Params, paymentIDs 
 	go func() {
 		defer cancel()
 		if err := b.work(runCtx, job, intent, prm, paymentIDs, operator); err != nil {
-			b.notifier().Notify("一括処理を中止しました", backend.ErrorMessage(err, "ja"))
+			backend.Announce(b.notifier(), backend.Text{Ja: "一括処理を中止しました", En: "The bulk run stopped"}, backend.ErrorText(err))
 		}
 	}()
 	return job.ID, nil

@@ -207,7 +207,8 @@ func (s *Syncer) run(ctx context.Context, full bool) (*Report, error) {
 	s.notifier().Emit(EventDone, map[string]any{"deposits": rep.Deposits, "expired": rep.Expired, "drifts": rep.Drifts,
 		"holds": len(rep.Holds), "offline": rep.Offline, "finishedAt": rep.FinishedAt})
 	if rep.Deposits > 0 {
-		s.notifier().Notify("入金を確認しました", fmt.Sprintf("%d件の入金を確認し、対応状況を入金済みにしました", rep.Deposits))
+		backend.Announce(s.notifier(), backend.Text{Ja: "入金を確認しました", En: "Deposits received"},
+			backend.Textf("%d件の入金を確認し、対応状況を入金済みにしました", plural(rep.Deposits, "%d deposit received; its order is set to paid", "%d deposits received; their orders are set to paid"), rep.Deposits))
 	}
 	s.announceHolds(rep)
 	s.announceExpiring(ctx, rep)
@@ -221,17 +222,24 @@ func (s *Syncer) announceHolds(rep *Report) {
 	if n == 0 {
 		return
 	}
-	which := "受注 " + rep.Holds[0]
+	which, whichEn := "受注 "+rep.Holds[0], "order "+rep.Holds[0]+" was"
 	if n > 1 {
 		list := rep.Holds[:min(n, 5)]
 		which = fmt.Sprintf("%d件の受注（%s", n, strings.Join(list, "、"))
+		whichEn = fmt.Sprintf("%d orders (%s", n, strings.Join(list, ", "))
 		if n > len(list) {
 			which += " ほか"
+			whichEn += " and more"
 		}
 		which += "）"
+		whichEn += ") were"
 	}
-	s.notifier().Notify("出荷を止めてください", which+"の決済が、発送前にゲートウェイの管理画面などで取消・返金されました。"+
-		"作業リストの「出荷を止める」で、受注をキャンセルにするか、そのままにするかを選んでください")
+	backend.Announce(s.notifier(), backend.Text{Ja: "出荷を止めてください", En: "Stop shipping"}, backend.Text{
+		Ja: which + "の決済が、発送前にゲートウェイの管理画面などで取消・返金されました。" +
+			"作業リストの「出荷を止める」で、受注をキャンセルにするか、そのままにするかを選んでください",
+		En: "The payment of " + whichEn + " cancelled or refunded before shipping (at the gateway's console, for instance). " +
+			"In Work › Stop shipping, choose whether to cancel each order or keep it",
+	})
 }
 
 // settingExpiryNotified holds the JST day the expiring authorisations were last announced.
@@ -251,7 +259,9 @@ func (s *Syncer) announceExpiring(ctx context.Context, rep *Report) {
 	if last, _ := s.Store.Setting(ctx, settingExpiryNotified); len(ps) == 0 || last == today {
 		return
 	}
-	s.notifier().Notify("与信の期限が近づいています", fmt.Sprintf("%d件の仮売上が%d日以内に期限を迎えます。作業リストの「売上待ち」から売上してください", len(ps), days))
+	backend.Announce(s.notifier(), backend.Text{Ja: "与信の期限が近づいています", En: "Authorisations expire soon"},
+		backend.Textf("%d件の仮売上が%d日以内に期限を迎えます。作業リストの「売上待ち」から売上してください",
+			plural(len(ps), "%d authorisation expires within %d days. Capture it from Work › To capture", "%d authorisations expire within %d days. Capture them from Work › To capture"), len(ps), days))
 	s.Store.SetSetting(ctx, settingExpiryNotified, today)
 }
 
@@ -745,4 +755,12 @@ func (s *Syncer) drift(ctx context.Context, p *backend.Payment, v *backend.Gatew
 	mu.Lock()
 	rep.Holds = append(rep.Holds, no)
 	mu.Unlock()
+}
+
+// plural is English's singular or plural form for n.
+func plural(n int, one, other string) string {
+	if n == 1 {
+		return one
+	}
+	return other
 }

@@ -40,6 +40,7 @@ type recorder struct {
 	mu      gosync.Mutex
 	events  []string
 	notes   []string
+	notesEn []string
 	done    chan struct{}      // one value per "sync:done"
 	onEmit  func(event string) // called before recording (may block)
 	onEmitM gosync.Mutex
@@ -68,10 +69,24 @@ func (r *recorder) Notify(title, body string) {
 	r.mu.Unlock()
 }
 
+// NotifyText keeps the Japanese with the other notes and the English beside them.
+func (r *recorder) NotifyText(title, body backend.Text) {
+	r.Notify(title.Ja, body.Ja)
+	r.mu.Lock()
+	r.notesEn = append(r.notesEn, title.En+": "+body.En)
+	r.mu.Unlock()
+}
+
 func (r *recorder) setHook(h func(string)) {
 	r.onEmitM.Lock()
 	r.onEmit = h
 	r.onEmitM.Unlock()
+}
+
+func (r *recorder) notificationsEn() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.notesEn...)
 }
 
 func (r *recorder) notifications() []string {
@@ -339,6 +354,7 @@ func TestDepositAtTheGatewayMarksThePaymentDepositedAndTheOrderPaid(t *testing.T
 	assert.Empty(t, f.drifts())
 
 	assert.Equal(t, []string{"入金を確認しました: 1件の入金を確認し、対応状況を入金済みにしました"}, f.note.notifications())
+	assert.Equal(t, []string{"Deposits received: 1 deposit received; its order is set to paid"}, f.note.notificationsEn(), "the notification carries English for the English window")
 	st := f.status()
 	assert.True(t, st.LastSuccess.Equal(syncedAt))
 	assert.Zero(t, st.Failures)

@@ -436,5 +436,13 @@ func (w *switchNotifier) Notify(title, body string) {
 	w.get().Notify(title, body)
 }
 
+// NotifyText passes both languages on (the log keeps the Japanese, as for Notify).
+func (w *switchNotifier) NotifyText(title, body backend.Text) {
+	if w.log != nil {
+		w.log("notify", notice{title.Ja, body.Ja})
+	}
+	backend.Announce(w.get(), title, body)
+}
+
 // notice is a notification as logEvent sees it.
 type notice struct{ title, body string }

@@ -60,8 +60,10 @@ export default function App() {
   }, [ready, view.name, loadOverview])
   useEffect(() => api.onEvent('sync:done', loadOverview), [api, loadOverview])
   useEffect(() => api.onEvent('notify', (d) => {
-    const n = d as { title: string; body: string }
-    setToast(`${n.title}: ${n.body}`)
+    // Go sends both languages (titleEn/bodyEn); the window shows the operator's.
+    const n = d as { title: string; body: string; titleEn?: string; bodyEn?: string }
+    const en = document.documentElement.lang === 'en'
+    setToast(`${(en && n.titleEn) || n.title}: ${(en && n.bodyEn) || n.body}`)
   }), [api])
 
   const lang: Lang = info?.language === 'en' ? 'en' : 'ja'

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react'
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { emptySearch, toUIError, useApi } from '../api'
@@ -131,6 +131,11 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
   const [notice, setNotice] = useState('')
   const [bulkShown, setBulkShown] = useState(false) // a bulk run's result stays until the next search
   const quickRef = useRef<HTMLInputElement>(null)
+  // The store counts up to 10,000 ("10,000件以上"); once more are loaded, or all, the
+  // loaded rows say more.
+  const shownCount = (r: Results) => (r.totalAtLeast && !r.next && r.rows.length >= r.total
+    ? t.count(r.rows.length, false)
+    : t.count(Math.max(r.total, r.rows.length), r.totalAtLeast))
   const { res, busy, error, more, reload } = useResults(query)
   const rows = useMemo(() => res?.rows ?? [], [res])
 
@@ -169,28 +174,9 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
     onQuery({ ...query, paymentStates: has ? query.paymentStates.filter((c) => c !== code) : [...query.paymentStates, code], page: 1, after: undefined })
   }
 
-  // The table.
-  const scrollRef = useRef<HTMLDivElement>(null)
-  const count = rowCount(res)
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    // Before the first layout (and where there is none, as in tests) assume a window's
-    // worth of rows.
-    initialRect: { width: 1200, height: 600 },
-  })
-  // Without a layout (a hidden list being shown, tests) the virtualizer has no window
-  // yet: the first rows are drawn until it measures one.
-  const measured = virtualizer.getVirtualItems()
-  const items = measured.length > 0 || rows.length === 0 ? measured
-    : rows.slice(0, 40).map((_, index) => ({ index, start: index * ROW_HEIGHT, end: (index + 1) * ROW_HEIGHT }))
-  const lastIndex = items.length ? items[items.length - 1].index : 0
-  useEffect(() => {
-    if (res?.next && lastIndex >= rows.length - 60) more()
-  }, [lastIndex, rows.length, res, more])
 
+  const tableRef = useRef<VirtualTableHandle>(null)
+  const count = rowCount(res)
   const pick = (index: number, shift: boolean) => {
     const s = select(rows, selected, index, anchor, shift)
     setSelected(s.selected)
@@ -216,7 +202,7 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
     const move = (to: number) => {
       const i = Math.max(0, Math.min(to, rows.length - 1))
       setActive(i)
-      virtualizer.scrollToIndex(i, { align: 'auto' })
+      tableRef.current?.scrollToIndex(i)
       e.preventDefault()
     }
     switch (e.key) {
@@ -253,11 +239,20 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
 
   const plan = useMemo(() => bulkPlan(rows, selected), [rows, selected])
   const sort = sortColumn(query.sort)
-  // The table is given the rows in view only: its row model is rebuilt as the list
-  // scrolls, for tens of rows, never for the 100,000 loaded.
-  const visible = useMemo(() => items.map((it) => rows[it.index]).filter((r): r is OrderRow => !!r), [items, rows])
-  const table = useOrderTable(visible, t)
-  const tableRows = new Map(table.getRowModel().rows.map((r) => [r.original.id, r]))
+  // Rows keep their identity while the list scrolls (the model changes only when a page
+  // arrives): a row already drawn is not drawn again; the handlers reach the current
+  // state through a ref so they need not change either.
+  const handlers = useRef({ pick, open: onOpen })
+  handlers.current = { pick, open: onOpen }
+  const onRowClick = useCallback((index: number, id: number, e: React.MouseEvent) => {
+    if (e.shiftKey || e.ctrlKey || e.metaKey) {
+      e.preventDefault()
+      handlers.current.pick(index, e.shiftKey)
+      return
+    }
+    handlers.current.open(id)
+  }, [])
+  const onBoxClick = useCallback((index: number, shift: boolean) => handlers.current.pick(index, shift), [])
 
   return (
     <section className="page orders-page" data-testid="orders-page">
@@ -342,7 +337,7 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
       {notice && <div className="notice" role="status" onClick={() => setNotice('')}>{notice}</div>}
 
       <div className="results-head">
-        {res && <span className="result-count" data-testid="result-count">{t.count(res.total, res.totalAtLeast)}</span>}
+        {res && <span className="result-count" data-testid="result-count">{shownCount(res)}</span>}
         {busy && <Spinner text={t.searching} />}
         {selected.size > 0 && (
           <span className="selection" data-testid="selection">
@@ -370,81 +365,129 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
       )}
       {exporting && res && <ExportDialog query={query} count={res.total} onClose={() => setExporting(false)} />}
       {res && rows.length === 0 && !busy && (emptyHint && isEmptySearch(query) ? emptyHint : <p className="muted" data-testid="no-results">{t.noResults}</p>)}
-      <div className="table-scroll" ref={scrollRef} data-testid="result-scroll" hidden={!res || rows.length === 0}>
-        <table className="orders dense" data-testid="result-table" aria-rowcount={count}>
-          <colgroup>
-            {table.getAllLeafColumns().map((c) => <col key={c.id} className={`col-${c.id}`} />)}
-          </colgroup>
-          <thead>
-            {table.getHeaderGroups().map((g) => (
-              <tr key={g.id}>
-                {g.headers.map((h) => {
-                  const id = h.column.id
-                  if (id === 'select') {
-                    return (
-                      <th key={h.id}><input type="checkbox" aria-label={t.selectAll} data-testid="select-all" checked={allSelected} title={t.selectAllHint}
-                        onChange={() => setSelected(allSelected ? new Set() : new Set(allIds))} /></th>
-                    )
-                  }
-                  const on = sort.column === id
-                  return (
-                    <th key={h.id} className={id === 'total' ? 'num' : ''} aria-sort={on ? (sort.desc ? 'descending' : 'ascending') : undefined}>
-                      {sortable(id)
-                        ? <button type="button" className="sort" data-testid={`sort-${id}`} onClick={() => onQuery({ ...query, sort: nextSort(query.sort, id), page: 1, after: undefined })}>
-                          <table.FlexRender header={h} />{on && <span aria-hidden="true">{sort.desc ? ' ▼' : ' ▲'}</span>}
-                        </button>
-                        : <table.FlexRender header={h} />}
-                    </th>
-                  )
-                })}
-              </tr>
-            ))}
-          </thead>
-          <tbody>
-            {items.length > 0 && items[0].start > 0 && <tr className="spacer" style={{ height: items[0].start }} aria-hidden="true"><td colSpan={8} /></tr>}
-            {items.map((it) => {
-              const o0 = rows[it.index]
-              const r = o0 && tableRows.get(o0.id)
-              if (!r) {
-                return <tr key={`p${it.index}`} className="placeholder" style={{ height: ROW_HEIGHT }}><td colSpan={8}><span className="skeleton" /></td></tr>
-              }
-              const o = r.original
-              const isSel = selected.has(o.id)
-              return (
-                <tr key={o.id} data-testid="result-row" data-order-no={o.orderNo} data-index={it.index} style={{ height: ROW_HEIGHT }}
-                  className={`${isSel ? 'selected' : ''} ${it.index === active ? 'active' : ''}`} aria-selected={isSel}
-                  onClick={(e) => {
-                    if (e.shiftKey || e.ctrlKey || e.metaKey) {
-                      e.preventDefault()
-                      pick(it.index, e.shiftKey)
-                      return
-                    }
-                    onOpen(o.id)
-                  }}>
-                  {r.getAllCells().map((c) => (
-                    <td key={c.id} className={c.column.id === 'total' ? 'num' : c.column.id === 'orderNo' ? 'mono' : ''}
-                      onClick={c.column.id === 'select' ? (e) => e.stopPropagation() : undefined}>
-                      {c.column.id === 'select'
-                        ? <input type="checkbox" aria-label={o.orderNo} data-testid="select-row" checked={isSel} onChange={() => {}}
-                          onClick={(e) => {
-                            e.stopPropagation()
-                            pick(it.index, e.shiftKey)
-                          }} />
-                        : <table.FlexRender cell={c} />}
-                    </td>
-                  ))}
-                </tr>
-              )
-            })}
-            {items.length > 0 && <tr className="spacer" style={{ height: Math.max(0, count * ROW_HEIGHT - items[items.length - 1].end) }} aria-hidden="true"><td colSpan={8} /></tr>}
-          </tbody>
-        </table>
-      </div>
+      <VirtualTable ref={tableRef} rows={rows} count={count} hidden={!res || rows.length === 0} hasMore={!!res?.next} onMore={more}
+        selected={selected} active={active} allSelected={allSelected} sort={sort}
+        onSelectAll={() => setSelected(allSelected ? new Set() : new Set(allIds))}
+        onSort={(id) => onQuery({ ...query, sort: nextSort(query.sort, id), page: 1, after: undefined })}
+        onRowClick={onRowClick} onBox={onBoxClick} />
     </section>
   )
 }
 
+export interface VirtualTableHandle { scrollToIndex: (i: number) => void }
+
+// VirtualTable is the 受注一覧 body: a scroller as tall as the window allows, rows drawn
+// for what is in view (TanStack Virtual) and described by TanStack Table. It alone
+// re-renders as the list scrolls; it asks for the next page near the end of what is
+// loaded.
+const VirtualTable = memo(forwardRef<VirtualTableHandle, {
+  rows: OrderRow[]; count: number; hidden: boolean; hasMore: boolean; onMore: () => void
+  selected: ReadonlySet<number>; active: number; allSelected: boolean; sort: { column: string; desc: boolean }
+  onSelectAll: () => void; onSort: (column: string) => void
+  onRowClick: (index: number, id: number, e: React.MouseEvent) => void; onBox: (index: number, shift: boolean) => void
+}>(function VirtualTable({ rows, count, hidden, hasMore, onMore, selected, active, allSelected, sort, onSelectAll, onSort, onRowClick, onBox }, ref) {
+  const t = useT()
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    // Before the first layout (and where there is none, as in tests) assume a window's
+    // worth of rows.
+    initialRect: { width: 1200, height: 600 },
+  })
+  useImperativeHandle(ref, () => ({ scrollToIndex: (i: number) => virtualizer.scrollToIndex(i, { align: 'auto' }) }), [virtualizer])
+  // Without a layout (a hidden list being shown, tests) the virtualizer has no window
+  // yet: the first rows are drawn until it measures one.
+  const measured = virtualizer.getVirtualItems()
+  const items = measured.length > 0 || rows.length === 0 ? measured
+    : rows.slice(0, 40).map((_, index) => ({ index, start: index * ROW_HEIGHT, end: (index + 1) * ROW_HEIGHT }))
+  const lastIndex = items.length ? items[items.length - 1].index : 0
+  useEffect(() => {
+    if (hasMore && lastIndex >= rows.length - 60) onMore()
+  }, [lastIndex, rows.length, hasMore, onMore])
+  // The table is given the rows in view only: its model is rebuilt for tens of rows as
+  // the list scrolls, never for the 100,000 loaded; a row already drawn is kept (RowView
+  // compares the order, not the model's row).
+  const visible = useMemo(() => items.map((it) => rows[it.index]).filter((r): r is OrderRow => !!r), [items, rows])
+  const table = useOrderTable(visible, t)
+  const byId = new Map(table.getRowModel().rows.map((r) => [r.original.id, r]))
+  return (
+    <div className="table-scroll" ref={scrollRef} data-testid="result-scroll" hidden={hidden}>
+      <table className="orders dense" data-testid="result-table" aria-rowcount={count}>
+        <thead>
+          {table.getHeaderGroups().map((g) => (
+            <tr key={g.id}>
+              {g.headers.map((h) => {
+                const id = h.column.id
+                if (id === 'select') {
+                  return (
+                    <th key={h.id} className="c-select"><input type="checkbox" aria-label={t.selectAll} data-testid="select-all" checked={allSelected} title={t.selectAllHint}
+                      onChange={onSelectAll} /></th>
+                  )
+                }
+                const on = sort.column === id
+                return (
+                  <th key={h.id} className={`c-${id}`} aria-sort={on ? (sort.desc ? 'descending' : 'ascending') : undefined}>
+                    {sortable(id)
+                      ? <button type="button" className="sort" data-testid={`sort-${id}`} onClick={() => onSort(id)}>
+                        <table.FlexRender header={h} />{on && <span aria-hidden="true">{sort.desc ? ' ▼' : ' ▲'}</span>}
+                      </button>
+                      : <table.FlexRender header={h} />}
+                  </th>
+                )
+              })}
+            </tr>
+          ))}
+        </thead>
+        <tbody style={{ height: count * ROW_HEIGHT }}>
+          {items.map((it) => {
+            const o = rows[it.index]
+            const r = o && byId.get(o.id)
+            if (!r) {
+              return <tr key={`p${it.index}`} className="placeholder" style={{ transform: `translateY(${it.start}px)` }}><td><span className="skeleton" /></td></tr>
+            }
+            return (
+              <RowView key={o.id} row={r} table={table} lang={t.lang} index={it.index} start={it.start} selected={selected.has(o.id)}
+                active={it.index === active} onClick={onRowClick} onBox={onBox} />
+            )
+          })}
+        </tbody>
+      </table>
+    </div>
+  )
+}))
+
 type Dict = ReturnType<typeof useT>
+type OrderTable = ReturnType<typeof useOrderTable>
+type TableRow = ReturnType<OrderTable['getRowModel']>['rows'][number]
+
+// RowView is one row of the 受注一覧, placed at its offset in the scrolled body (rows do
+// not move while the list scrolls, so an unchanged row is not drawn again).
+const RowView = memo(function RowView({ row, table, index, start, selected, active, onClick, onBox }: {
+  row: TableRow; table: OrderTable; lang: string; index: number; start: number; selected: boolean; active: boolean
+  onClick: (index: number, id: number, e: React.MouseEvent) => void; onBox: (index: number, shift: boolean) => void
+}) {
+  const o = row.original
+  return (
+    <tr data-testid="result-row" data-order-no={o.orderNo} data-index={index} style={{ transform: `translateY(${start}px)` }}
+      className={`${selected ? 'selected' : ''} ${active ? 'active' : ''}`} aria-selected={selected} onClick={(e) => onClick(index, o.id, e)}>
+      {row.getAllCells().map((c) => (
+        <td key={c.id} className={`c-${c.column.id}`} onClick={c.column.id === 'select' ? (e) => e.stopPropagation() : undefined}>
+          {c.column.id === 'select'
+            ? <input type="checkbox" aria-label={o.orderNo} data-testid="select-row" checked={selected} onChange={() => {}}
+              onClick={(e) => {
+                e.stopPropagation()
+                onBox(index, e.shiftKey)
+              }} />
+            : <table.FlexRender cell={c} />}
+        </td>
+      ))}
+    </tr>
+  )
+}, (a, b) => a.row.original === b.row.original && a.lang === b.lang && a.index === b.index && a.start === b.start && a.selected === b.selected &&
+  a.active === b.active && a.onClick === b.onClick && a.onBox === b.onBox)
 const helper = createColumnHelper<typeof features, OrderRow>()
 const features = tableFeatures({})
 
@@ -488,11 +531,12 @@ function SavedSearches({ saved, query, onPick, onDelete, onSave }: {
   const current = saved.find((s) => JSON.stringify({ ...s.query, page: 1 }) === JSON.stringify({ ...query, page: 1, after: undefined }))
   return (
     <div className="saved" data-testid="saved-searches">
-      <select data-testid="saved-select" aria-label={t.savedSearches} value={current?.name ?? ''} onChange={(e) => {
+      <select data-testid="saved-select" aria-label={t.savedSearches} value={current?.name ?? ''} disabled={saved.length === 0}
+        title={saved.length === 0 ? t.savedNone : undefined} onChange={(e) => {
         const s = saved.find((x) => x.name === e.target.value)
         if (s) onPick(s.query)
       }}>
-        <option value="">{saved.length ? t.savedSearches : t.savedNone}</option>
+        <option value="">{t.savedSearches}</option>
         {saved.map((s) => <option key={s.name} value={s.name}>{s.name}</option>)}
       </select>
       {current

@@ -1,0 +1,40 @@
+package backend
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+type plainNotifier struct{ got []string }
+
+func (p *plainNotifier) Emit(string, any)          {}
+func (p *plainNotifier) Notify(title, body string) { p.got = append(p.got, title+": "+body) }
+
+type bothNotifier struct {
+	plainNotifier
+	texts []Text
+}
+
+func (b *bothNotifier) NotifyText(title, body Text) { b.texts = append(b.texts, title, body) }
+
+func TestAnnounceGivesEnglishToANotifierThatShowsIt(t *testing.T) {
+	title, body := Text{Ja: "入金を確認しました", En: "Deposits received"}, Textf("%d件", "%d deposits", 3)
+
+	both := &bothNotifier{}
+	Announce(both, title, body)
+	assert.Equal(t, []Text{title, {Ja: "3件", En: "3 deposits"}}, both.texts)
+	assert.Empty(t, both.got, "not shown twice")
+
+	plain := &plainNotifier{}
+	Announce(plain, title, body)
+	assert.Equal(t, []string{"入金を確認しました: 3件"}, plain.got)
+}
+
+func TestTextInFallsBackToJapanese(t *testing.T) {
+	assert.Equal(t, "Stop shipping", Text{Ja: "出荷を止めてください", En: "Stop shipping"}.In("en"))
+	assert.Equal(t, "出荷を止めてください", Text{Ja: "出荷を止めてください", En: "Stop shipping"}.In("ja"))
+	assert.Equal(t, "出荷を止めてください", Text{Ja: "出荷を止めてください"}.In("en"))
+	e := ErrorText(Errorf(EOFFLINE, "接続できません", "Cannot connect"))
+	assert.Equal(t, Text{Ja: "接続できません", En: "Cannot connect"}, e)
+}
