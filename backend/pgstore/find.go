@@ -71,7 +71,7 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 // orderRows reads 受注一覧 rows (the order with its main payment) for a WHERE clause
 // over orders o, with its ORDER BY and LIMIT.
 func (db *DB) orderRows(ctx context.Context, where string, args ...any) ([]backend.OrderRow, error) {
-	rows, err := db.Read().Query(ctx, `SELECT `+orderColumns+`, COALESCE(o.payment_id, 0), o.payment_state, COALESCE(p.gateway, ''),
+	rows, err := db.Read().Query(ctx, `SELECT `+sqlstore.OrderColumns+`, COALESCE(o.payment_id, 0), o.payment_state, COALESCE(p.gateway, ''),
 		COALESCE(p.auth_expires_at, 0),
 		EXISTS (SELECT 1 FROM operations op WHERE op.payment_id = o.payment_id AND op.state IN `+unresolvedStates+`)
 		FROM orders o LEFT JOIN payments p ON p.id = o.payment_id
@@ -85,7 +85,7 @@ func (db *DB) orderRows(ctx context.Context, where string, args ...any) ([]backe
 		var r backend.OrderRow
 		var state, gateway string
 		var expires int64
-		if err := scanOrder(rows, &r.Order, &r.PaymentID, &state, &gateway, &expires, &r.InFlight); err != nil {
+		if err := sqlstore.ScanOrder(rows, &r.Order, &r.PaymentID, &state, &gateway, &expires, &r.InFlight); err != nil {
 			return nil, err
 		}
 		r.PaymentState, r.Gateway, r.AuthExpiresAt = backend.PaymentState(state), backend.GatewayKind(gateway), fromMS(expires)
@@ -100,7 +100,7 @@ func orderWhere(f backend.OrderFilter) (string, []any) {
 	var args []any
 	add := func(c string, a ...any) { conds, args = append(conds, c), append(args, a...) }
 	from, to := strings.TrimSpace(f.OrderNoFrom), strings.TrimSpace(f.OrderNoTo)
-	nFrom, nTo := orderNoNum(from), orderNoNum(to)
+	nFrom, nTo := sqlstore.OrderNoNum(from), sqlstore.OrderNoNum(to)
 	switch {
 	case from != "" && to != "" && nFrom != nil && nTo != nil:
 		add("o.order_no_num BETWEEN ? AND ?", nFrom, nTo)

@@ -54,29 +54,6 @@ var _ backend.OperationClaimer = (*DB)(nil)
 // serverNow is the server's clock in Unix ms: leases are compared with it only.
 const serverNow = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`
 
-const operationColumns = `id, payment_id, intent, kind, capture_now, amount, idempotency_key, state, requested_at, responded_at,
-	gateway_code, message, operator, before_state, after_state, reason, bulk_job_id`
-
-func scanOperation(sc interface{ Scan(...any) error }) (*backend.Operation, error) {
-	op := &backend.Operation{}
-	var kind, state, before, after string
-	var req, resp int64
-	var captureNow int
-	err := sc.Scan(&op.ID, &op.PaymentID, &op.Intent, &kind, &captureNow, &op.Amount, &op.IdempotencyKey, &state, &req, &resp,
-		&op.GatewayCode, &op.Message, &op.Operator, &before, &after, &op.Reason, &op.BulkJobID)
-	if err != nil {
-		return nil, err
-	}
-	op.Kind, op.State, op.CaptureNow = backend.OpKind(kind), backend.OpState(state), captureNow == 1
-	op.BeforeState, op.AfterState = backend.PaymentState(before), backend.PaymentState(after)
-	op.RequestedAt, op.RespondedAt = fromMS(req), fromMS(resp)
-	return op, nil
-}
-
-func errBusy() error {
-	return backend.Errorf(backend.EBUSY, "この決済には処理中の操作があります。結果が確定するまでお待ちください", "another operation on this payment is still in progress")
-}
-
 func errHeldElsewhere() error {
 	return backend.Errorf(backend.EBUSY, "この操作は別のパソコンで処理中です。結果が記録されるまでお待ちください",
 		"another desktop is sending or resolving this operation; wait for its outcome")
@@ -93,7 +70,7 @@ func (db *DB) BeginOperation(ctx context.Context, op *backend.Operation) error {
 		var inflight int64
 		err := tx.Row(ctx, `SELECT id FROM operations WHERE payment_id = ? AND state IN `+unresolvedStates, op.PaymentID).Scan(&inflight)
 		if err == nil {
-			return errBusy()
+			return sqlstore.ErrInFlight()
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
@@ -106,9 +83,9 @@ func (db *DB) BeginOperation(ctx context.Context, op *backend.Operation) error {
 		switch {
 		case isUniqueViolation(err, "operations_one_in_flight"):
 			// Another desktop began one on this payment between the check and the insert.
-			return errBusy()
+			return sqlstore.ErrInFlight()
 		case isUniqueViolation(err):
-			return backend.Errorf(backend.ECONFLICT, "この操作は既に実行されています", "this operation was already submitted")
+			return sqlstore.ErrSubmitted()
 		}
 		return err
 	})
@@ -153,35 +130,16 @@ func (db *DB) CompleteOperation(ctx context.Context, c *backend.Completion) erro
 		if n, _ := res.RowsAffected(); n == 0 {
 			var state string
 			if err := tx.Row(ctx, `SELECT state FROM operations WHERE id = ?`, op.ID).Scan(&state); err != nil {
-				return backend.Errorf(backend.ENOTFOUND, "操作 (ID %d) は見つかりません", "operation %d was not found", op.ID)
+				return sqlstore.ErrNoOperation(op.ID)
 			}
 			if backend.OpState(state).Unresolved() {
 				return errHeldElsewhere()
 			}
 			// An outcome is recorded once: a second resolution (a sync run and the
 			// operator at the same moment) must not overwrite the first.
-			return backend.Errorf(backend.ECONFLICT, "この操作の結果は既に記録されています（%s）", "the outcome of this operation is already recorded (%s)",
-				backend.OpState(state).Label())
+			return sqlstore.ErrRecorded(state)
 		}
-		if c.Payment == nil {
-			return nil
-		}
-		if err := sqlstore.WritePayment(ctx, tx, c.Payment, now); err != nil {
-			return err
-		}
-		if c.OrderStatus != "" {
-			actor := op.Operator
-			if c.OrderActor != "" {
-				actor = c.OrderActor
-			}
-			if err := advanceOrderStatus(ctx, tx, c.Payment.OrderID, c.OrderStatus, actor, now); err != nil {
-				return err
-			}
-		}
-		if c.RefundTask != nil && c.RefundTask.PaymentID == 0 {
-			c.RefundTask.PaymentID = c.Payment.ID
-		}
-		return orderSideEffects(ctx, tx, c.Payment.OrderID, c.CancelStock, c.RefundTask, now)
+		return sqlstore.ApplyCompletion(ctx, tx, c, now)
 	})
 }
 
@@ -221,41 +179,4 @@ func (db *DB) renewLeases() {
 			cancel()
 		}
 	}
-}
-
-// OperationByID returns one journal entry.
-func (db *DB) OperationByID(ctx context.Context, id int64) (*backend.Operation, error) {
-	op, err := scanOperation(db.Read().Row(ctx, `SELECT `+operationColumns+` FROM operations WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, backend.Errorf(backend.ENOTFOUND, "操作 (ID %d) は見つかりません", "operation %d was not found", id)
-	}
-	return op, err
-}
-
-// OperationsByPayment returns the payment's journal, oldest first.
-func (db *DB) OperationsByPayment(ctx context.Context, paymentID int64) ([]*backend.Operation, error) {
-	return db.queryOperations(ctx, `SELECT `+operationColumns+` FROM operations WHERE payment_id = ? ORDER BY id`, paymentID)
-}
-
-// UnresolvedOperations lists pending, sent and unknown operations, oldest first,
-// whoever holds them (a list; recovery claims each before it acts).
-func (db *DB) UnresolvedOperations(ctx context.Context) ([]*backend.Operation, error) {
-	return db.queryOperations(ctx, `SELECT `+operationColumns+` FROM operations WHERE state IN `+unresolvedStates+` ORDER BY id`)
-}
-
-func (db *DB) queryOperations(ctx context.Context, s string, args ...any) ([]*backend.Operation, error) {
-	rows, err := db.Read().Query(ctx, s, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*backend.Operation
-	for rows.Next() {
-		op, err := scanOperation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, op)
-	}
-	return out, rows.Err()
 }

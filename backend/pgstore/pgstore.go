@@ -253,6 +253,21 @@ var dialect = sqlstore.Dialect{
 	// A serialization failure or a deadlock between desktops: the transaction did
 	// nothing, and runs again.
 	Retry: func(err error) bool { return pgCode(err) == "40001" || pgCode(err) == "40P01" },
+	JSTMonth: func(col string) string {
+		return "to_char(to_timestamp(" + col + " / 1000.0) AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM')"
+	},
+	InsertBulkItems: insertBulkItems,
+}
+
+// insertBulkItems inserts a bulk run's items in one statement, in the order they were
+// selected (ordinality). (CloseInterruptedBulkJobs of backend/sqlite has no twin here:
+// on a shared database a job still running may be another desktop's. Closing a crashed
+// desktop's runs by their owner is phase 2 of issue 18.)
+func insertBulkItems(ctx context.Context, tx sqlstore.Q, jobID int64, paymentIDs []int64, state string, now int64) error {
+	_, err := tx.Exec(ctx, `INSERT INTO bulk_items (job_id, payment_id, state, updated_at)
+		SELECT ?, p.id, ?, ? FROM unnest(?::bigint[]) WITH ORDINALITY AS p(id, n) ORDER BY p.n
+		ON CONFLICT (job_id, payment_id) DO NOTHING`, jobID, state, now, paymentIDs)
+	return err
 }
 
 func pgCode(err error) string {

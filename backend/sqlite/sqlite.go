@@ -299,6 +299,10 @@ func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // dialect is what SQLite's statements differ in from PostgreSQL's (backend/sqlstore).
 var dialect = sqlstore.Dialect{
 	UniqueViolation: isUniqueViolation,
+	JSTMonth: func(col string) string {
+		return "strftime('%Y-%m', " + col + " / 1000, 'unixepoch', '+9 hours')"
+	},
+	InsertBulkItems: insertBulkItems,
 }
 
 // ms converts a time to stored Unix milliseconds; the zero time is 0.

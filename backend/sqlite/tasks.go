@@ -2,190 +2,28 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"errors"
-	"time"
 
-	"kessaidesk/backend"
+	"kessaidesk/backend/sqlstore"
 )
 
-// ApplyOrderChange changes an order without a gateway call, with its side effects, in
-// one transaction.
-func (db *DB) ApplyOrderChange(ctx context.Context, c *backend.OrderChange) error {
-	now := db.Now()
-	return db.withTx(ctx, func(tx *sql.Tx) error {
-		if c.Status != "" {
-			if err := setOrderStatus(ctx, tx, c.OrderID, c.Status, c.Actor, now); err != nil {
-				return err
-			}
-		}
-		if c.Note != "" {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO order_events (order_id, at, actor, kind, detail) VALUES (?,?,?,?,?)`,
-				c.OrderID, ms(now), c.Actor, "note", c.Note); err != nil {
-				return err
-			}
-		}
-		return orderSideEffects(ctx, tx, c.OrderID, c.CancelStock, c.RefundTask, now)
-	})
-}
+// Tasks and bulk runs are backend/sqlstore's, which both stores share; these are
+// SQLite's own.
 
-// orderSideEffects fills the キャンセル在庫 list and records a 要返金(口座) task.
-func orderSideEffects(ctx context.Context, tx *sql.Tx, orderID int64, cancelStock bool, task *backend.RefundTask, now time.Time) error {
-	if cancelStock {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO cancel_stock (order_item_id, order_id, status, created_at)
-			SELECT id, order_id, 'pending', ? FROM order_items WHERE order_id = ?
-			ON CONFLICT (order_item_id) DO NOTHING`, ms(now), orderID); err != nil {
-			return err
-		}
+// insertBulkItems inserts a bulk run's items, in the order given, with one prepared
+// statement.
+func insertBulkItems(ctx context.Context, tx sqlstore.Q, jobID int64, paymentIDs []int64, state string, now int64) error {
+	st, err := tx.Prepare(ctx, `INSERT INTO bulk_items (job_id, payment_id, state, updated_at) VALUES (?,?,?,?)
+		ON CONFLICT (job_id, payment_id) DO NOTHING`)
+	if err != nil {
+		return err
 	}
-	if task != nil {
-		var payment any
-		if task.PaymentID != 0 {
-			payment = task.PaymentID
-		}
-		task.OrderID, task.Status, task.CreatedAt = orderID, "open", now
-		res, err := tx.ExecContext(ctx, `INSERT INTO refund_tasks (order_id, payment_id, amount, reason, status, operator, created_at)
-			VALUES (?,?,?,?,?,?,?)`, orderID, payment, task.Amount, task.Reason, task.Status, task.Operator, ms(now))
-		if err != nil {
-			return err
-		}
-		if task.ID, err = res.LastInsertId(); err != nil {
+	defer st.Close()
+	for _, id := range paymentIDs {
+		if _, err := st.ExecContext(ctx, jobID, id, state, now); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// RefundTasks lists 要返金(口座) tasks ("open", "done" or "" for all), oldest first.
-func (db *DB) RefundTasks(ctx context.Context, status string) ([]backend.RefundTask, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT t.id, t.order_id, COALESCE(t.payment_id, 0), t.amount, t.reason, t.status,
-		t.operator, t.created_at, t.done_at, o.order_no, o.customer_name
-		FROM refund_tasks t JOIN orders o ON o.id = t.order_id
-		WHERE ? = '' OR t.status = ? ORDER BY t.id`, status, status)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []backend.RefundTask
-	for rows.Next() {
-		var t backend.RefundTask
-		var created, done int64
-		if err := rows.Scan(&t.ID, &t.OrderID, &t.PaymentID, &t.Amount, &t.Reason, &t.Status, &t.Operator, &created, &done,
-			&t.OrderNo, &t.CustomerName); err != nil {
-			return nil, err
-		}
-		t.CreatedAt, t.DoneAt = fromMS(created), fromMS(done)
-		out = append(out, t)
-	}
-	return out, rows.Err()
-}
-
-// CompleteRefundTask marks a 要返金(口座) task as returned by bank transfer.
-func (db *DB) CompleteRefundTask(ctx context.Context, id int64, actor string) error {
-	now := db.Now()
-	return db.withTx(ctx, func(tx *sql.Tx) error {
-		var orderID int64
-		err := tx.QueryRowContext(ctx, `SELECT order_id FROM refund_tasks WHERE id = ? AND status = 'open'`, id).Scan(&orderID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return backend.Errorf(backend.ENOTFOUND, "未対応の返金タスク (ID %d) はありません", "no open refund task %d", id)
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE refund_tasks SET status = 'done', done_at = ? WHERE id = ?`, ms(now), id); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO order_events (order_id, at, actor, kind, detail) VALUES (?,?,?,?,?)`,
-			orderID, ms(now), actor, "note", "口座への返金を完了しました")
-		return err
-	})
-}
-
-// CancelStock lists the キャンセル受注 在庫管理 lines ("pending", "returned" or "" for all).
-func (db *DB) CancelStock(ctx context.Context, status string) ([]backend.CancelStockItem, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT c.id, c.order_id, o.order_no, o.ordered_at, i.product_code, i.product_name,
-		i.variant, i.unit_price, i.quantity, c.status, c.created_at
-		FROM cancel_stock c JOIN order_items i ON i.id = c.order_item_id JOIN orders o ON o.id = c.order_id
-		WHERE ? = '' OR c.status = ? ORDER BY c.id DESC`, status, status)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []backend.CancelStockItem
-	for rows.Next() {
-		var it backend.CancelStockItem
-		var ordered, created int64
-		if err := rows.Scan(&it.ID, &it.OrderID, &it.OrderNo, &ordered, &it.ProductCode, &it.ProductName, &it.Variant,
-			&it.UnitPrice, &it.Quantity, &it.Status, &created); err != nil {
-			return nil, err
-		}
-		it.OrderedAt, it.CreatedAt = fromMS(ordered), fromMS(created)
-		out = append(out, it)
-	}
-	return out, rows.Err()
-}
-
-// MarkStockReturned sets lines to 在庫戻し済.
-func (db *DB) MarkStockReturned(ctx context.Context, ids []int64) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	args := []any{ms(db.Now())}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	_, err := db.write.ExecContext(ctx, `UPDATE cancel_stock SET status = 'returned', returned_at = ?
-		WHERE status = 'pending' AND id IN (`+placeholders(len(ids))+`)`, args...)
-	return err
-}
-
-// CreateBulkJob records a bulk run and its items (all queued).
-func (db *DB) CreateBulkJob(ctx context.Context, job *backend.BulkJob, paymentIDs []int64) error {
-	now := db.Now()
-	job.State, job.CreatedAt = "running", now
-	return db.withTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO bulk_jobs (intent, operator, state, created_at) VALUES (?,?,?,?)`,
-			job.Intent, job.Operator, job.State, ms(now))
-		if err != nil {
-			return err
-		}
-		if job.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		st, err := tx.PrepareContext(ctx, `INSERT INTO bulk_items (job_id, payment_id, state, updated_at) VALUES (?,?,?,?)
-			ON CONFLICT (job_id, payment_id) DO NOTHING`)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		for _, id := range paymentIDs {
-			if _, err := st.ExecContext(ctx, job.ID, id, backend.BulkQueued, ms(now)); err != nil {
-				return err
-			}
-		}
-		job.Total = len(paymentIDs)
-		return nil
-	})
-}
-
-// UpdateBulkItem records the outcome of one item.
-func (db *DB) UpdateBulkItem(ctx context.Context, jobID, paymentID int64, state string, opID int64, message string) error {
-	_, err := db.write.ExecContext(ctx, `UPDATE bulk_items SET state = ?, operation_id = CASE WHEN ? = 0 THEN operation_id ELSE ? END,
-		message = ?, updated_at = ? WHERE job_id = ? AND payment_id = ?`, state, opID, opID, message, ms(db.Now()), jobID, paymentID)
-	return err
-}
-
-// FinishBulkJob closes a run; items still queued follow the journal if an operation
-// was journalled for them, else become cancelled (never sent).
-func (db *DB) FinishBulkJob(ctx context.Context, jobID int64, state string) error {
-	now := db.Now()
-	return db.withTx(ctx, func(tx *sql.Tx) error {
-		if err := closeQueuedItems(ctx, tx, `job_id = ?`, jobID, "一括処理が中止されたため送信していません", now); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE bulk_jobs SET state = ?, finished_at = ? WHERE id = ?`, state, ms(now), jobID)
-		return err
-	})
 }
 
 // CloseInterruptedBulkJobs closes the runs a previous process left running (it quit or
@@ -194,12 +32,12 @@ func (db *DB) FinishBulkJob(ctx context.Context, jobID int64, state string) erro
 func (db *DB) CloseInterruptedBulkJobs(ctx context.Context) (int, error) {
 	now := db.Now()
 	n := 0
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
-		if err := closeQueuedItems(ctx, tx, `job_id IN (SELECT id FROM bulk_jobs WHERE state = 'running')`, nil,
+	err := db.InTx(ctx, func(tx sqlstore.Q) error {
+		if err := sqlstore.CloseQueuedItems(ctx, tx, `job_id IN (SELECT id FROM bulk_jobs WHERE state = 'running')`, nil,
 			"アプリの終了で一括処理が中断されたため送信していません", now); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE bulk_jobs SET state = 'cancelled', finished_at = ? WHERE state = 'running'`, ms(now))
+		res, err := tx.Exec(ctx, `UPDATE bulk_jobs SET state = 'cancelled', finished_at = ? WHERE state = 'running'`, ms(now))
 		if err != nil {
 			return err
 		}
@@ -208,92 +46,4 @@ func (db *DB) CloseInterruptedBulkJobs(ctx context.Context) (int, error) {
 		return nil
 	})
 	return n, err
-}
-
-// closeQueuedItems explains the queued items of the jobs jobs selects. One whose
-// operation was journalled (sent, or decided) follows the journal, even though its own
-// row was never updated (a crash, a full disk); the start-up recovery settles the
-// operations still unknown. The rest were never sent.
-func closeQueuedItems(ctx context.Context, tx *sql.Tx, jobs string, jobArg any, notSent string, now time.Time) error {
-	const latest = `FROM operations op WHERE op.bulk_job_id = bulk_items.job_id AND op.payment_id = bulk_items.payment_id ORDER BY op.id DESC LIMIT 1`
-	args := func(a ...any) []any {
-		if jobArg != nil {
-			a = append(a, jobArg)
-		}
-		return a
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE bulk_items SET
-			operation_id = (SELECT op.id `+latest+`),
-			state = (SELECT CASE op.state WHEN 'succeeded' THEN 'succeeded' WHEN 'failed' THEN 'failed' ELSE 'unknown' END `+latest+`),
-			message = (SELECT op.message `+latest+`),
-			updated_at = ?
-		WHERE state = ? AND EXISTS (SELECT 1 `+latest+`) AND `+jobs, args(ms(now), backend.BulkQueued)...); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, `UPDATE bulk_items SET state = ?, message = ?, updated_at = ? WHERE state = ? AND `+jobs,
-		args(backend.BulkCancelled, notSent, ms(now), backend.BulkQueued)...)
-	return err
-}
-
-// BulkJobByID returns a run with its items (in the order they were selected).
-func (db *DB) BulkJobByID(ctx context.Context, id int64) (*backend.BulkJob, []backend.BulkItem, error) {
-	job := &backend.BulkJob{ID: id, Counts: map[string]int{}}
-	var created, finished int64
-	err := db.read.QueryRowContext(ctx, `SELECT intent, operator, state, created_at, finished_at FROM bulk_jobs WHERE id = ?`, id).
-		Scan(&job.Intent, &job.Operator, &job.State, &created, &finished)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, backend.Errorf(backend.ENOTFOUND, "一括処理 (ID %d) は見つかりません", "bulk run %d was not found", id)
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	job.CreatedAt, job.FinishedAt = fromMS(created), fromMS(finished)
-	rows, err := db.read.QueryContext(ctx, `SELECT b.payment_id, p.order_id, o.order_no, o.customer_name, b.state, b.operation_id,
-		b.message, b.updated_at FROM bulk_items b JOIN payments p ON p.id = b.payment_id JOIN orders o ON o.id = p.order_id
-		WHERE b.job_id = ? ORDER BY b.id`, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	var items []backend.BulkItem
-	for rows.Next() {
-		it := backend.BulkItem{JobID: id}
-		var updated int64
-		if err := rows.Scan(&it.PaymentID, &it.OrderID, &it.OrderNo, &it.CustomerName, &it.State, &it.OperationID, &it.Message, &updated); err != nil {
-			return nil, nil, err
-		}
-		it.UpdatedAt = fromMS(updated)
-		job.Counts[it.State]++
-		items = append(items, it)
-	}
-	job.Total = len(items)
-	return job, items, rows.Err()
-}
-
-// FeeReport counts, per gateway profile and JST month, the operations that reached
-// the gateway (succeeded, or answered with an error), with the estimated fee.
-func (db *DB) FeeReport(ctx context.Context, from, to time.Time) ([]backend.FeeLine, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT g.id, g.name, g.kind, g.fee_per_operation,
-		strftime('%Y-%m', op.requested_at / 1000, 'unixepoch', '+9 hours') AS month,
-		count(*), sum(op.state = 'succeeded')
-		FROM operations op JOIN payments p ON p.id = op.payment_id JOIN gateway_profiles g ON g.id = p.profile_id
-		WHERE op.kind <> 'sync_fix' AND (op.state = 'succeeded' OR (op.state = 'failed' AND op.gateway_code <> ''))
-		  AND op.requested_at >= ? AND op.requested_at < ?
-		GROUP BY g.id, month ORDER BY month, g.id`, ms(from), ms(to))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []backend.FeeLine
-	for rows.Next() {
-		var l backend.FeeLine
-		var kind string
-		if err := rows.Scan(&l.ProfileID, &l.ProfileName, &kind, &l.FeePerOp, &l.Month, &l.Operations, &l.Succeeded); err != nil {
-			return nil, err
-		}
-		l.Gateway = backend.GatewayKind(kind)
-		l.Fee = l.FeePerOp * backend.Yen(l.Operations)
-		out = append(out, l)
-	}
-	return out, rows.Err()
 }

@@ -47,6 +47,7 @@ type execer interface {
 	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, q string) (*sql.Stmt, error)
 }
 
 // Q runs statements written with ? placeholders on a pool or a transaction, in its
@@ -76,6 +77,11 @@ func (x Q) Query(ctx context.Context, s string, args ...any) (*sql.Rows, error) 
 // Row runs a query of one row.
 func (x Q) Row(ctx context.Context, s string, args ...any) *sql.Row {
 	return x.e.QueryRowContext(ctx, x.bind(s), args...)
+}
+
+// Prepare prepares a statement to run many times.
+func (x Q) Prepare(ctx context.Context, s string) (*sql.Stmt, error) {
+	return x.e.PrepareContext(ctx, x.bind(s))
 }
 
 // ID runs an INSERT and returns the new row's id. An insert that inserted nothing

@@ -1,4 +1,4 @@
-package pgstore
+package sqlstore
 
 import (
 	"context"
@@ -7,14 +7,13 @@ import (
 	"time"
 
 	"kessaidesk/backend"
-	"kessaidesk/backend/sqlstore"
 )
 
 // ApplyOrderChange changes an order without a gateway call, with its side effects, in
 // one transaction.
-func (db *DB) ApplyOrderChange(ctx context.Context, c *backend.OrderChange) error {
-	now := db.Now()
-	return db.InTx(ctx, func(tx sqlstore.Q) error {
+func (db *Core) ApplyOrderChange(ctx context.Context, c *backend.OrderChange) error {
+	now := db.now()
+	return db.InTx(ctx, func(tx Q) error {
 		if c.Status != "" {
 			if err := setOrderStatus(ctx, tx, c.OrderID, c.Status, c.Actor, now); err != nil {
 				return err
@@ -31,10 +30,10 @@ func (db *DB) ApplyOrderChange(ctx context.Context, c *backend.OrderChange) erro
 }
 
 // orderSideEffects fills the キャンセル在庫 list and records a 要返金(口座) task.
-func orderSideEffects(ctx context.Context, tx sqlstore.Q, orderID int64, cancelStock bool, task *backend.RefundTask, now time.Time) error {
+func orderSideEffects(ctx context.Context, tx Q, orderID int64, cancelStock bool, task *backend.RefundTask, now time.Time) error {
 	if cancelStock {
 		if _, err := tx.Exec(ctx, `INSERT INTO cancel_stock (order_item_id, order_id, status, created_at)
-			SELECT id, order_id, 'pending', ?::bigint FROM order_items WHERE order_id = ?
+			SELECT id, order_id, 'pending', CAST(? AS BIGINT) FROM order_items WHERE order_id = ?
 			ON CONFLICT (order_item_id) DO NOTHING`, ms(now), orderID); err != nil {
 			return err
 		}
@@ -56,11 +55,11 @@ func orderSideEffects(ctx context.Context, tx sqlstore.Q, orderID int64, cancelS
 }
 
 // RefundTasks lists 要返金(口座) tasks ("open", "done" or "" for all), oldest first.
-func (db *DB) RefundTasks(ctx context.Context, status string) ([]backend.RefundTask, error) {
+func (db *Core) RefundTasks(ctx context.Context, status string) ([]backend.RefundTask, error) {
 	rows, err := db.Read().Query(ctx, `SELECT t.id, t.order_id, COALESCE(t.payment_id, 0), t.amount, t.reason, t.status,
 		t.operator, t.created_at, t.done_at, o.order_no, o.customer_name
 		FROM refund_tasks t JOIN orders o ON o.id = t.order_id
-		WHERE ?::text = '' OR t.status = ? ORDER BY t.id`, status, status)
+		WHERE CAST(? AS TEXT) = '' OR t.status = ? ORDER BY t.id`, status, status)
 	if err != nil {
 		return nil, err
 	}
@@ -80,9 +79,9 @@ func (db *DB) RefundTasks(ctx context.Context, status string) ([]backend.RefundT
 }
 
 // CompleteRefundTask marks a 要返金(口座) task as returned by bank transfer.
-func (db *DB) CompleteRefundTask(ctx context.Context, id int64, actor string) error {
-	now := db.Now()
-	return db.InTx(ctx, func(tx sqlstore.Q) error {
+func (db *Core) CompleteRefundTask(ctx context.Context, id int64, actor string) error {
+	now := db.now()
+	return db.InTx(ctx, func(tx Q) error {
 		var orderID int64
 		err := tx.Row(ctx, `SELECT order_id FROM refund_tasks WHERE id = ? AND status = 'open'`, id).Scan(&orderID)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -101,11 +100,11 @@ func (db *DB) CompleteRefundTask(ctx context.Context, id int64, actor string) er
 }
 
 // CancelStock lists the キャンセル受注 在庫管理 lines ("pending", "returned" or "" for all).
-func (db *DB) CancelStock(ctx context.Context, status string) ([]backend.CancelStockItem, error) {
+func (db *Core) CancelStock(ctx context.Context, status string) ([]backend.CancelStockItem, error) {
 	rows, err := db.Read().Query(ctx, `SELECT c.id, c.order_id, o.order_no, o.ordered_at, i.product_code, i.product_name,
 		i.variant, i.unit_price, i.quantity, c.status, c.created_at
 		FROM cancel_stock c JOIN order_items i ON i.id = c.order_item_id JOIN orders o ON o.id = c.order_id
-		WHERE ?::text = '' OR c.status = ? ORDER BY c.id DESC`, status, status)
+		WHERE CAST(? AS TEXT) = '' OR c.status = ? ORDER BY c.id DESC`, status, status)
 	if err != nil {
 		return nil, err
 	}
@@ -125,11 +124,11 @@ func (db *DB) CancelStock(ctx context.Context, status string) ([]backend.CancelS
 }
 
 // MarkStockReturned sets lines to 在庫戻し済.
-func (db *DB) MarkStockReturned(ctx context.Context, ids []int64) error {
+func (db *Core) MarkStockReturned(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	args := []any{ms(db.Now())}
+	args := []any{ms(db.now())}
 	for _, id := range ids {
 		args = append(args, id)
 	}
@@ -139,20 +138,17 @@ func (db *DB) MarkStockReturned(ctx context.Context, ids []int64) error {
 }
 
 // CreateBulkJob records a bulk run and its items (all queued).
-func (db *DB) CreateBulkJob(ctx context.Context, job *backend.BulkJob, paymentIDs []int64) error {
-	now := db.Now()
+func (db *Core) CreateBulkJob(ctx context.Context, job *backend.BulkJob, paymentIDs []int64) error {
+	now := db.now()
 	job.State, job.CreatedAt = "running", now
-	return db.InTx(ctx, func(tx sqlstore.Q) error {
+	return db.InTx(ctx, func(tx Q) error {
 		var err error
 		job.ID, err = tx.ID(ctx, `INSERT INTO bulk_jobs (intent, operator, state, created_at) VALUES (?,?,?,?)`,
 			job.Intent, job.Operator, job.State, ms(now))
 		if err != nil {
 			return err
 		}
-		// One statement for every item, in the order they were selected (ordinality).
-		if _, err := tx.Exec(ctx, `INSERT INTO bulk_items (job_id, payment_id, state, updated_at)
-			SELECT ?, p.id, ?, ? FROM unnest(?::bigint[]) WITH ORDINALITY AS p(id, n) ORDER BY p.n
-			ON CONFLICT (job_id, payment_id) DO NOTHING`, job.ID, backend.BulkQueued, ms(now), paymentIDs); err != nil {
+		if err := tx.d.InsertBulkItems(ctx, tx, job.ID, paymentIDs, backend.BulkQueued, ms(now)); err != nil {
 			return err
 		}
 		job.Total = len(paymentIDs)
@@ -161,18 +157,18 @@ func (db *DB) CreateBulkJob(ctx context.Context, job *backend.BulkJob, paymentID
 }
 
 // UpdateBulkItem records the outcome of one item.
-func (db *DB) UpdateBulkItem(ctx context.Context, jobID, paymentID int64, state string, opID int64, message string) error {
-	_, err := db.Write().Exec(ctx, `UPDATE bulk_items SET state = ?, operation_id = CASE WHEN ?::bigint = 0 THEN operation_id ELSE ?::bigint END,
-		message = ?, updated_at = ? WHERE job_id = ? AND payment_id = ?`, state, opID, opID, message, ms(db.Now()), jobID, paymentID)
+func (db *Core) UpdateBulkItem(ctx context.Context, jobID, paymentID int64, state string, opID int64, message string) error {
+	_, err := db.Write().Exec(ctx, `UPDATE bulk_items SET state = ?, operation_id = CASE WHEN CAST(? AS BIGINT) = 0 THEN operation_id ELSE CAST(? AS BIGINT) END,
+		message = ?, updated_at = ? WHERE job_id = ? AND payment_id = ?`, state, opID, opID, message, ms(db.now()), jobID, paymentID)
 	return err
 }
 
 // FinishBulkJob closes a run; items still queued follow the journal if an operation
 // was journalled for them, else become cancelled (never sent).
-func (db *DB) FinishBulkJob(ctx context.Context, jobID int64, state string) error {
-	now := db.Now()
-	return db.InTx(ctx, func(tx sqlstore.Q) error {
-		if err := closeQueuedItems(ctx, tx, `job_id = ?`, jobID, "一括処理が中止されたため送信していません", now); err != nil {
+func (db *Core) FinishBulkJob(ctx context.Context, jobID int64, state string) error {
+	now := db.now()
+	return db.InTx(ctx, func(tx Q) error {
+		if err := CloseQueuedItems(ctx, tx, `job_id = ?`, jobID, "一括処理が中止されたため送信していません", now); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `UPDATE bulk_jobs SET state = ?, finished_at = ? WHERE id = ?`, state, ms(now), jobID)
@@ -180,15 +176,12 @@ func (db *DB) FinishBulkJob(ctx context.Context, jobID int64, state string) erro
 	})
 }
 
-// (CloseInterruptedBulkJobs of backend/sqlite has no twin here: on a shared database
-// a job still running may be another desktop's. Closing a crashed desktop's runs by
-// their owner is phase 2 of issue 18.)
-
-// closeQueuedItems explains the queued items of the jobs jobs selects. One whose
+// CloseQueuedItems explains the queued items of the jobs jobs selects (with jobArg,
+// its argument, if not nil). One whose
 // operation was journalled (sent, or decided) follows the journal, even though its own
 // row was never updated (a crash, a full disk); the start-up recovery settles the
 // operations still unknown. The rest were never sent.
-func closeQueuedItems(ctx context.Context, tx sqlstore.Q, jobs string, jobArg any, notSent string, now time.Time) error {
+func CloseQueuedItems(ctx context.Context, tx Q, jobs string, jobArg any, notSent string, now time.Time) error {
 	const latest = `FROM operations op WHERE op.bulk_job_id = bulk_items.job_id AND op.payment_id = bulk_items.payment_id ORDER BY op.id DESC LIMIT 1`
 	args := func(a ...any) []any {
 		if jobArg != nil {
@@ -210,7 +203,7 @@ func closeQueuedItems(ctx context.Context, tx sqlstore.Q, jobs string, jobArg an
 }
 
 // BulkJobByID returns a run with its items (in the order they were selected).
-func (db *DB) BulkJobByID(ctx context.Context, id int64) (*backend.BulkJob, []backend.BulkItem, error) {
+func (db *Core) BulkJobByID(ctx context.Context, id int64) (*backend.BulkJob, []backend.BulkItem, error) {
 	job := &backend.BulkJob{ID: id, Counts: map[string]int{}}
 	var created, finished int64
 	err := db.Read().Row(ctx, `SELECT intent, operator, state, created_at, finished_at FROM bulk_jobs WHERE id = ?`, id).
@@ -246,9 +239,9 @@ func (db *DB) BulkJobByID(ctx context.Context, id int64) (*backend.BulkJob, []ba
 
 // FeeReport counts, per gateway profile and JST month, the operations that reached
 // the gateway (succeeded, or answered with an error), with the estimated fee.
-func (db *DB) FeeReport(ctx context.Context, from, to time.Time) ([]backend.FeeLine, error) {
+func (db *Core) FeeReport(ctx context.Context, from, to time.Time) ([]backend.FeeLine, error) {
 	rows, err := db.Read().Query(ctx, `SELECT g.id, g.name, g.kind, g.fee_per_operation,
-		to_char(to_timestamp(op.requested_at / 1000.0) AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM') AS month,
+		`+db.d.JSTMonth("op.requested_at")+` AS month,
 		count(*), sum(CASE WHEN op.state = 'succeeded' THEN 1 ELSE 0 END)
 		FROM operations op JOIN payments p ON p.id = op.payment_id JOIN gateway_profiles g ON g.id = p.profile_id
 		WHERE op.kind <> 'sync_fix' AND (op.state = 'succeeded' OR (op.state = 'failed' AND op.gateway_code <> ''))
