@@ -34,8 +34,8 @@ func scanPayment(sc interface{ Scan(...any) error }) (*backend.Payment, error) {
 }
 
 // PaymentByID returns one payment.
-func (c *Core) PaymentByID(ctx context.Context, id int64) (*backend.Payment, error) {
-	p, err := scanPayment(c.Read().Row(ctx, `SELECT `+paymentColumns+` FROM payments WHERE id = ?`, id))
+func (db *Core) PaymentByID(ctx context.Context, id int64) (*backend.Payment, error) {
+	p, err := scanPayment(db.Read().Row(ctx, `SELECT `+paymentColumns+` FROM payments WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, backend.Errorf(backend.ENOTFOUND, "決済 (ID %d) は見つかりません", "payment %d was not found", id)
 	}
@@ -43,12 +43,12 @@ func (c *Core) PaymentByID(ctx context.Context, id int64) (*backend.Payment, err
 }
 
 // PaymentsByOrder returns the order's payments, oldest first.
-func (c *Core) PaymentsByOrder(ctx context.Context, orderID int64) ([]*backend.Payment, error) {
-	return c.queryPayments(ctx, `SELECT `+paymentColumns+` FROM payments WHERE order_id = ? ORDER BY id`, orderID)
+func (db *Core) PaymentsByOrder(ctx context.Context, orderID int64) ([]*backend.Payment, error) {
+	return db.queryPayments(ctx, `SELECT `+paymentColumns+` FROM payments WHERE order_id = ? ORDER BY id`, orderID)
 }
 
 // FindPayments selects payments for the engine and the sync.
-func (c *Core) FindPayments(ctx context.Context, f backend.PaymentFilter) ([]*backend.Payment, error) {
+func (db *Core) FindPayments(ctx context.Context, f backend.PaymentFilter) ([]*backend.Payment, error) {
 	var conds []string
 	var args []any
 	if len(f.IDs) > 0 {
@@ -82,11 +82,11 @@ func (c *Core) FindPayments(ctx context.Context, f backend.PaymentFilter) ([]*ba
 		q += " LIMIT ?"
 		args = append(args, f.Limit)
 	}
-	return c.queryPayments(ctx, q, args...)
+	return db.queryPayments(ctx, q, args...)
 }
 
-func (c *Core) queryPayments(ctx context.Context, q string, args ...any) ([]*backend.Payment, error) {
-	rows, err := c.Read().Query(ctx, q, args...)
+func (db *Core) queryPayments(ctx context.Context, q string, args ...any) ([]*backend.Payment, error) {
+	rows, err := db.Read().Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -104,15 +104,15 @@ func (c *Core) queryPayments(ctx context.Context, q string, args ...any) ([]*bac
 
 // SavePayment inserts (ID 0) or updates a payment, and keeps the order's main payment
 // state (shown in the 受注一覧) in step.
-func (c *Core) SavePayment(ctx context.Context, p *backend.Payment) error {
-	return c.InTx(ctx, func(tx Q) error { return WritePayment(ctx, tx, p, c.now()) })
+func (db *Core) SavePayment(ctx context.Context, p *backend.Payment) error {
+	return db.InTx(ctx, func(tx Q) error { return WritePayment(ctx, tx, p, db.now()) })
 }
 
 // SavePayments saves many payments in one transaction (demo seeding, imports).
-func (c *Core) SavePayments(ctx context.Context, ps []*backend.Payment) error {
-	return c.InTx(ctx, func(tx Q) error {
+func (db *Core) SavePayments(ctx context.Context, ps []*backend.Payment) error {
+	return db.InTx(ctx, func(tx Q) error {
 		for _, p := range ps {
-			if err := WritePayment(ctx, tx, p, c.now()); err != nil {
+			if err := WritePayment(ctx, tx, p, db.now()); err != nil {
 				return err
 			}
 		}

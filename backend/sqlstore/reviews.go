@@ -12,15 +12,15 @@ import (
 
 // SaveReview records (or replaces) a payment's review. It refuses a payment that is
 // not 要確認: a review lives only while its payment waits (WritePayment ends it).
-func (c *Core) SaveReview(ctx context.Context, r *backend.Review) error {
+func (db *Core) SaveReview(ctx context.Context, r *backend.Review) error {
 	if r.FoundAt.IsZero() {
-		r.FoundAt = c.now()
+		r.FoundAt = db.now()
 	}
 	cands, err := json.Marshal(r.Candidates)
 	if err != nil {
 		return err
 	}
-	return c.InTx(ctx, func(tx Q) error {
+	return db.InTx(ctx, func(tx Q) error {
 		var state string
 		err := tx.Row(ctx, `SELECT state FROM payments WHERE id = ?`, r.PaymentID).Scan(&state)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -41,11 +41,11 @@ func (c *Core) SaveReview(ctx context.Context, r *backend.Review) error {
 }
 
 // Review returns the payment's review.
-func (c *Core) Review(ctx context.Context, paymentID int64) (*backend.Review, error) {
+func (db *Core) Review(ctx context.Context, paymentID int64) (*backend.Review, error) {
 	r := &backend.Review{PaymentID: paymentID}
 	var found int64
 	var cands string
-	err := c.Read().Row(ctx, `SELECT operation_id, found_at, candidates FROM payment_reviews WHERE payment_id = ?`, paymentID).
+	err := db.Read().Row(ctx, `SELECT operation_id, found_at, candidates FROM payment_reviews WHERE payment_id = ?`, paymentID).
 		Scan(&r.OperationID, &found, &cands)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, backend.Errorf(backend.ENOTFOUND, "この決済には候補がありません", "the payment has no candidates")
@@ -63,8 +63,8 @@ func (c *Core) Review(ctx context.Context, paymentID int64) (*backend.Review, er
 }
 
 // AwaitingChoice lists the payments whose review waits for the operator.
-func (c *Core) AwaitingChoice(ctx context.Context) (map[int64]bool, error) {
-	rows, err := c.Read().Query(ctx, `SELECT payment_id FROM payment_reviews`)
+func (db *Core) AwaitingChoice(ctx context.Context) (map[int64]bool, error) {
+	rows, err := db.Read().Query(ctx, `SELECT payment_id FROM payment_reviews`)
 	if err != nil {
 		return nil, err
 	}
@@ -81,8 +81,8 @@ func (c *Core) AwaitingChoice(ctx context.Context) (map[int64]bool, error) {
 }
 
 // TranIDs lists every gateway transaction id the payment has had, oldest first.
-func (c *Core) TranIDs(ctx context.Context, paymentID int64) ([]string, error) {
-	rows, err := c.Read().Query(ctx, `SELECT tran_id FROM payment_tran_ids WHERE payment_id = ? ORDER BY seen_at, tran_id`, paymentID)
+func (db *Core) TranIDs(ctx context.Context, paymentID int64) ([]string, error) {
+	rows, err := db.Read().Query(ctx, `SELECT tran_id FROM payment_tran_ids WHERE payment_id = ? ORDER BY seen_at, tran_id`, paymentID)
 	if err != nil {
 		return nil, err
 	}

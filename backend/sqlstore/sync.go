@@ -10,11 +10,11 @@ import (
 )
 
 // SaveDrift records (or refreshes) a difference found by the sync.
-func (c *Core) SaveDrift(ctx context.Context, d *backend.Drift) error {
+func (db *Core) SaveDrift(ctx context.Context, d *backend.Drift) error {
 	if d.FoundAt.IsZero() {
-		d.FoundAt = c.now()
+		d.FoundAt = db.now()
 	}
-	_, err := c.Write().Exec(ctx, `INSERT INTO drifts (payment_id, found_at, our_state, gateway_state, our_amount,
+	_, err := db.Write().Exec(ctx, `INSERT INTO drifts (payment_id, found_at, our_state, gateway_state, our_amount,
 		gateway_amount, raw_status, detail) VALUES (?,?,?,?,?,?,?,?)
 		ON CONFLICT (payment_id) DO UPDATE SET our_state = excluded.our_state, gateway_state = excluded.gateway_state,
 		our_amount = excluded.our_amount, gateway_amount = excluded.gateway_amount, raw_status = excluded.raw_status,
@@ -26,8 +26,8 @@ func (c *Core) SaveDrift(ctx context.Context, d *backend.Drift) error {
 // DeleteDrift forgets a difference (fixed, or gone), and its payment's shipping hold
 // once decided (kept, or the order shipped or cancelled since): a hold still waiting
 // for the operator stays, since taking the gateway's state does not say whether to ship.
-func (c *Core) DeleteDrift(ctx context.Context, paymentID int64) error {
-	return c.InTx(ctx, func(tx Q) error {
+func (db *Core) DeleteDrift(ctx context.Context, paymentID int64) error {
+	return db.InTx(ctx, func(tx Q) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM drifts WHERE payment_id = ?`, paymentID); err != nil {
 			return err
 		}
@@ -38,8 +38,8 @@ func (c *Core) DeleteDrift(ctx context.Context, paymentID int64) error {
 }
 
 // Drifts lists the differences, oldest first.
-func (c *Core) Drifts(ctx context.Context) ([]backend.Drift, error) {
-	rows, err := c.Read().Query(ctx, `SELECT d.payment_id, p.order_id, o.order_no, o.customer_name, p.gateway, d.found_at,
+func (db *Core) Drifts(ctx context.Context) ([]backend.Drift, error) {
+	rows, err := db.Read().Query(ctx, `SELECT d.payment_id, p.order_id, o.order_no, o.customer_name, p.gateway, d.found_at,
 		d.our_state, d.gateway_state, d.our_amount, d.gateway_amount, d.raw_status, d.detail
 		FROM drifts d JOIN payments p ON p.id = d.payment_id JOIN orders o ON o.id = p.order_id ORDER BY d.found_at, d.payment_id`)
 	if err != nil {
@@ -62,10 +62,10 @@ func (c *Core) Drifts(ctx context.Context) ([]backend.Drift, error) {
 }
 
 // SyncStatus returns the sync's view of a profile (zero values when never synced).
-func (c *Core) SyncStatus(ctx context.Context, profileID int64) (*backend.SyncStatus, error) {
+func (db *Core) SyncStatus(ctx context.Context, profileID int64) (*backend.SyncStatus, error) {
 	s := &backend.SyncStatus{ProfileID: profileID}
 	var last, attempt, offline, next int64
-	err := c.Read().Row(ctx, `SELECT last_success, last_attempt, offline_since, failures, next_attempt, last_error, cursor
+	err := db.Read().Row(ctx, `SELECT last_success, last_attempt, offline_since, failures, next_attempt, last_error, cursor
 		FROM sync_status WHERE profile_id = ?`, profileID).Scan(&last, &attempt, &offline, &s.Failures, &next, &s.LastError, &s.Cursor)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, nil
@@ -78,8 +78,8 @@ func (c *Core) SyncStatus(ctx context.Context, profileID int64) (*backend.SyncSt
 }
 
 // SaveSyncStatus stores the sync's view of a profile.
-func (c *Core) SaveSyncStatus(ctx context.Context, s *backend.SyncStatus) error {
-	_, err := c.Write().Exec(ctx, `INSERT INTO sync_status (profile_id, last_success, last_attempt, offline_since, failures,
+func (db *Core) SaveSyncStatus(ctx context.Context, s *backend.SyncStatus) error {
+	_, err := db.Write().Exec(ctx, `INSERT INTO sync_status (profile_id, last_success, last_attempt, offline_since, failures,
 		next_attempt, last_error, cursor) VALUES (?,?,?,?,?,?,?,?)
 		ON CONFLICT (profile_id) DO UPDATE SET last_success = excluded.last_success, last_attempt = excluded.last_attempt,
 		offline_since = excluded.offline_since, failures = excluded.failures, next_attempt = excluded.next_attempt,
@@ -94,30 +94,30 @@ const recheckWhere = `profile_id = ? AND (state IN ('authorized', 'awaiting_depo
 	OR state IN ('captured', 'partially_refunded') AND (captured_at = 0 OR captured_at >= ?))`
 
 // RecheckQueue lists the payments the sync compares in turn, least recently synced first.
-func (c *Core) RecheckQueue(ctx context.Context, profileID int64, capturedSince time.Time, limit int) ([]*backend.Payment, error) {
+func (db *Core) RecheckQueue(ctx context.Context, profileID int64, capturedSince time.Time, limit int) ([]*backend.Payment, error) {
 	q := `SELECT ` + paymentColumns + ` FROM payments WHERE ` + recheckWhere + ` ORDER BY last_synced_at, id`
 	args := []any{profileID, ms(capturedSince)}
 	if limit > 0 {
 		q += ` LIMIT ?`
 		args = append(args, limit)
 	}
-	return c.queryPayments(ctx, q, args...)
+	return db.queryPayments(ctx, q, args...)
 }
 
 // RecheckCount counts the payments RecheckQueue lists without a limit.
-func (c *Core) RecheckCount(ctx context.Context, profileID int64, capturedSince time.Time) (int, error) {
+func (db *Core) RecheckCount(ctx context.Context, profileID int64, capturedSince time.Time) (int, error) {
 	var n int
-	err := c.Read().Row(ctx, `SELECT count(*) FROM payments WHERE `+recheckWhere, profileID, ms(capturedSince)).Scan(&n)
+	err := db.Read().Row(ctx, `SELECT count(*) FROM payments WHERE `+recheckWhere, profileID, ms(capturedSince)).Scan(&n)
 	return n, err
 }
 
 // HoldShipping puts an order on the 出荷を止める list (once per payment).
-func (c *Core) HoldShipping(ctx context.Context, h *backend.ShippingHold) (bool, error) {
+func (db *Core) HoldShipping(ctx context.Context, h *backend.ShippingHold) (bool, error) {
 	if h.FoundAt.IsZero() {
-		h.FoundAt = c.now()
+		h.FoundAt = db.now()
 	}
 	var held bool
-	err := c.InTx(ctx, func(tx Q) error {
+	err := db.InTx(ctx, func(tx Q) error {
 		res, err := tx.Exec(ctx, `INSERT INTO shipping_holds (payment_id, order_id, found_at, gateway_state, detail)
 			SELECT p.id, p.order_id, CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT) FROM payments p JOIN orders o ON o.id = p.order_id
 			WHERE p.id = ? AND o.status NOT IN ('shipped', 'cancelled')
@@ -133,8 +133,8 @@ func (c *Core) HoldShipping(ctx context.Context, h *backend.ShippingHold) (bool,
 }
 
 // ShippingHolds lists the holds waiting for the operator, oldest first.
-func (c *Core) ShippingHolds(ctx context.Context) ([]backend.ShippingHold, error) {
-	rows, err := c.Read().Query(ctx, `SELECT h.payment_id, h.order_id, o.order_no, o.customer_name, o.status, o.total,
+func (db *Core) ShippingHolds(ctx context.Context) ([]backend.ShippingHold, error) {
+	rows, err := db.Read().Query(ctx, `SELECT h.payment_id, h.order_id, o.order_no, o.customer_name, o.status, o.total,
 		p.gateway, h.found_at, h.gateway_state, h.detail
 		FROM shipping_holds h JOIN orders o ON o.id = h.order_id JOIN payments p ON p.id = h.payment_id
 		WHERE `+OpenHold+` ORDER BY h.found_at, h.payment_id`)
@@ -160,9 +160,9 @@ func (c *Core) ShippingHolds(ctx context.Context) ([]backend.ShippingHold, error
 const OpenHold = `h.kept_at = 0 AND o.status NOT IN ('shipped', 'cancelled')`
 
 // KeepShipping records that the operator keeps the order as it is.
-func (c *Core) KeepShipping(ctx context.Context, paymentID int64, actor string) error {
-	now := c.now()
-	return c.InTx(ctx, func(tx Q) error {
+func (db *Core) KeepShipping(ctx context.Context, paymentID int64, actor string) error {
+	now := db.now()
+	return db.InTx(ctx, func(tx Q) error {
 		var orderID int64
 		var state string
 		err := tx.Row(ctx, `SELECT h.order_id, h.gateway_state FROM shipping_holds h JOIN orders o ON o.id = h.order_id
