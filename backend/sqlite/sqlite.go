@@ -302,7 +302,8 @@ var dialect = sqlstore.Dialect{
 	JSTMonth: func(col string) string {
 		return "strftime('%Y-%m', " + col + " / 1000, 'unixepoch', '+9 hours')"
 	},
-	InsertBulkItems: insertBulkItems,
+	InsertBulkItems:  insertBulkItems,
+	BeforeDeleteDemo: deleteDemoSearchRows,
 }
 
 // ms converts a time to stored Unix milliseconds; the zero time is 0.
