@@ -144,6 +144,9 @@ export function buildDictionary(t: Tr) {
     bulkReviewNote: (review: number, inquire: number) =>
       [review > 0 ? t('bulkReviewNoteReview', { count: review }) : '', inquire > 0 ? t('bulkReviewNoteInquire', { count: inquire }) : ''].filter(Boolean).join(t('sentenceJoin')),
     bulkInquire: (n: number) => t('bulkInquire', { n, count: n }),
+    bulkStatusApply: (n: number) => t('bulkStatusApply', { n, count: n }),
+    bulkStatusChanged: (n: number) => t('bulkStatusChanged', { n, count: n }),
+    bulkStatusRefused: (n: number) => t('bulkStatusRefused', { n, count: n }),
     savedDone: (name: string) => t('savedDone', { name }),
     rep: {
       ...strings(t, 'rep', res.rep),

@@ -111,6 +111,29 @@ describe('受注管理: the table', () => {
     expect(screen.getByTestId('bulk-review-note')).toHaveTextContent('要確認 1件')
   })
 
+  it('sets the 対応状況 of the selection, order by order, and lists the refused with why', async () => {
+    const api = withRows()
+    vi.mocked(api.options).mockResolvedValue({ statuses: [L('new', '新規受付'), L('shipped', '発送済み')], methods: [], paymentStates: [] })
+    api.setOrderStatus = vi.fn(async (id: number) => {
+      if (id === 3) throw { code: 'EINVALID', message: '売上前の受注は入金済みにできません', messageEn: 'x' }
+      return {} as never
+    })
+    const user = userEvent.setup()
+    renderList(api)
+    await screen.findAllByTestId('result-row')
+    const boxes = screen.getAllByTestId('select-row')
+    await user.click(boxes[0])
+    await user.click(boxes[2])
+    expect(screen.getByTestId('bulk-status-apply')).toBeDisabled() // no status chosen yet
+    await user.selectOptions(screen.getByTestId('bulk-status-select'), 'shipped')
+    await user.click(screen.getByTestId('bulk-status-apply'))
+    const result = await screen.findByTestId('bulk-status-result')
+    expect(vi.mocked(api.setOrderStatus).mock.calls).toEqual([[1, 'shipped'], [3, 'shipped']])
+    expect(result).toHaveTextContent('1件の対応状況を変更しました')
+    expect(screen.getByTestId('bulk-status-refused')).toHaveTextContent('103 売上前の受注は入金済みにできません')
+    await waitFor(() => expect(api.search).toHaveBeenCalledTimes(2)) // the list is read again
+  })
+
   it('moves with j/k, opens with Enter, selects with x and clears with Esc; / goes to the search box', async () => {
     const api = withRows()
     const onOpen = renderList(api)

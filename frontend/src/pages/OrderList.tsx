@@ -357,6 +357,7 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
             setSelected(new Set())
             reload()
           }} />
+          {plan.selected.length > 0 && <BulkStatus rows={plan.selected} options={options} onDone={reload} />}
           {plan.inquire.length > 0 && <BulkInquire rows={plan.inquire} onDone={reload} />}
           {(plan.review.length > 0 || plan.inquire.length > 0) && (
             <span className="muted bulk-note" data-testid="bulk-review-note">{t.bulkReviewNote(plan.review.length, plan.inquire.length)}</span>
@@ -607,6 +608,56 @@ function AdvancedForm({ query, options, onQuery }: { query: OrderSearch; options
         <button type="submit" className="primary" data-testid="search-submit">{t.search}</button>
       </div>
     </form>
+  )
+}
+
+// BulkStatus sets the 対応状況 of the selected orders (発送済み after a day's shipping, …),
+// one order at a time through the same check as 受注詳細: a status that would hide the
+// payment's state is refused for that order, with the reason, and the others go on.
+function BulkStatus({ rows, options, onDone }: { rows: OrderRow[]; options: Options | null; onDone: () => void }) {
+  const api = useApi()
+  const t = useT()
+  const [status, setStatus] = useState('')
+  const [running, setRunning] = useState(false)
+  const [done, setDone] = useState<{ ok: number; refused: { orderNo: string; message: string }[] } | null>(null)
+  const run = async () => {
+    setRunning(true)
+    setDone(null)
+    let ok = 0
+    const refused: { orderNo: string; message: string }[] = []
+    for (const r of rows) {
+      try {
+        await api.setOrderStatus(r.id, status)
+        ok++
+      } catch (e) {
+        const err = toUIError(e)
+        refused.push({ orderNo: r.orderNo, message: t.lang === 'en' ? err.messageEn || err.message : err.message })
+      }
+    }
+    setDone({ ok, refused })
+    setRunning(false)
+    onDone()
+  }
+  return (
+    <div className="bulk-status" data-testid="bulk-status">
+      <label className="inline">
+        <span>{t.bulkStatusTo}</span>
+        <select data-testid="bulk-status-select" value={status} disabled={running} onChange={(e) => setStatus(e.target.value)}>
+          <option value="">{t.status}</option>
+          {options?.statuses.map((s) => <option key={s.code} value={s.code}>{t.label(s)}</option>)}
+        </select>
+      </label>
+      <button type="button" data-testid="bulk-status-apply" disabled={!status || running || rows.length === 0} onClick={run}>{t.bulkStatusApply(rows.length)}</button>
+      {done && (
+        <div className="bulk-status-result" role="status" data-testid="bulk-status-result">
+          {done.ok > 0 && <span>{t.bulkStatusChanged(done.ok)}</span>}
+          {done.refused.length > 0 && <span className="warn"> {t.bulkStatusRefused(done.refused.length)}</span>}
+          {done.refused.length > 0 && (
+            <ul>{done.refused.map((r) => <li key={r.orderNo} data-testid="bulk-status-refused"><span className="mono">{r.orderNo}</span> {r.message}</li>)}</ul>
+          )}
+        </div>
+      )}
+    </div>
   )
 }
 
