@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react'
+import { Suspense, lazy, useCallback, useEffect, useState } from 'react'
 import { emptySearch, toUIError, useApi } from './api'
 import type { Info, OrderSearch, Overview, UIError } from './api'
 import { ErrorMessage, Spinner } from './components/common'
@@ -9,10 +9,12 @@ import type { HomeTarget } from './pages/Home'
 import { ImportPage } from './pages/Import'
 import { OrderDetail } from './pages/OrderDetail'
 import { OrderList } from './pages/OrderList'
-import { Reports } from './pages/Reports'
 import { RestoreNoteBanner, Settings } from './pages/Settings'
 import { GettingStarted, Welcome } from './pages/Welcome'
 import { Work } from './pages/Work'
+
+// 売上集計 and its chart library (ECharts) load when the page is first opened, not with the app.
+const Reports = lazy(() => import('./pages/Reports').then((m) => ({ default: m.Reports })))
 
 type View = { name: 'home' } | { name: 'orders' } | { name: 'order'; id: number; from: 'orders' | 'work' } | { name: 'work' } | { name: 'settings' } | { name: 'import' } | { name: 'reports' }
 
@@ -130,7 +132,7 @@ export default function App() {
               setView(view.from === 'work' ? { name: 'work' } : { name: 'orders' })
               setQuery((q) => ({ ...q })) // refresh the list: states may have changed
             }} />}
-            {view.name === 'reports' && <Reports />}
+            {view.name === 'reports' && <Suspense fallback={<Spinner text={t.loading} />}><Reports /></Suspense>}
             {view.name === 'settings' && <Settings info={info} onChanged={loadInfo} />}
           </>}
         </main>

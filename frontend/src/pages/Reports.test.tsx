@@ -1,6 +1,7 @@
 import { render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
+import App from '../App'
 import { ApiContext } from '../api'
 import type { Api, SalesView } from '../api'
 import { LangContext } from '../i18n'
@@ -27,6 +28,16 @@ function renderWith(api: Api, ui: React.ReactNode) {
 }
 
 describe('売上集計', () => {
+  it('opens from the menu, its code loaded when first opened (React.lazy)', async () => {
+    const api = fakeApi()
+    vi.mocked(api.reportSales).mockResolvedValue(sales)
+    const user = userEvent.setup()
+    render(<ApiContext.Provider value={api}><App /></ApiContext.Provider>)
+    await user.click(await screen.findByTestId('nav-reports'))
+    expect(await screen.findByTestId('sales-table', {}, { timeout: 10000 })).toBeInTheDocument()
+    expect(screen.getByTestId('sales-chart')).toBeInTheDocument()
+  })
+
   it('shows the month by day with its table and total, and asks again by week', async () => {
     const api = fakeApi()
     vi.mocked(api.reportSales).mockResolvedValue(sales)
