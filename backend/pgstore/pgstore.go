@@ -200,24 +200,6 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-// Migrations lists the applied migrations in order.
-func (db *DB) Migrations(ctx context.Context) ([]string, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT name FROM schema_migrations ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
-}
-
 // rebind turns the ? placeholders of a statement written as for SQLite into
 // PostgreSQL's $1, $2 …, so the statements of both stores read alike. A ? inside a
 // quoted string is left alone.

@@ -221,24 +221,6 @@ func (db *DB) migrate() error {
 	return nil
 }
 
-// Migrations lists the applied migrations in order.
-func (db *DB) Migrations(ctx context.Context) ([]string, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT name FROM schema_migrations ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
-}
-
 // Backup writes a consistent copy of the live database to dest with SQLite's online
 // backup API, from a reader connection, while the app keeps working.
 func (db *DB) Backup(ctx context.Context, dest string) error {

@@ -114,36 +114,54 @@ func NewCore(read, write *sql.DB, d *Dialect, now func() time.Time) Core {
 }
 
 // Read is where reads run.
-func (c *Core) Read() Q { return Q{c.read, c.d} }
+func (db *Core) Read() Q { return Q{db.read, db.d} }
 
 // Write is where a write of one statement runs.
-func (c *Core) Write() Q { return Q{c.write, c.d} }
+func (db *Core) Write() Q { return Q{db.write, db.d} }
 
 // On runs statements in a transaction the store began itself.
-func (c *Core) On(tx *sql.Tx) Q { return c.d.On(tx) }
+func (db *Core) On(tx *sql.Tx) Q { return db.d.On(tx) }
 
 // On runs statements in the transaction tx, in this dialect.
 func (d *Dialect) On(tx *sql.Tx) Q { return Q{tx, d} }
 
 // InTx runs fn in a transaction on the writer and commits it. A transaction the
 // dialect calls retryable (it did nothing) runs again, up to three more times.
-func (c *Core) InTx(ctx context.Context, fn func(tx Q) error) error {
+func (db *Core) InTx(ctx context.Context, fn func(tx Q) error) error {
 	for attempt := 0; ; attempt++ {
-		tx, err := c.write.BeginTx(ctx, nil)
+		tx, err := db.write.BeginTx(ctx, nil)
 		if err != nil {
 			return err
 		}
-		err = fn(Q{tx, c.d})
+		err = fn(Q{tx, db.d})
 		if err == nil {
 			err = tx.Commit()
 		} else {
 			tx.Rollback()
 		}
-		if err != nil && attempt < 3 && c.d.Retry != nil && c.d.Retry(err) {
+		if err != nil && attempt < 3 && db.d.Retry != nil && db.d.Retry(err) {
 			continue
 		}
 		return err
 	}
+}
+
+// Migrations lists the applied migrations in order.
+func (db *Core) Migrations(ctx context.Context) ([]string, error) {
+	rows, err := db.Read().Query(ctx, `SELECT name FROM schema_migrations ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
 }
 
 // MS converts a time to stored Unix milliseconds; the zero time is 0.
