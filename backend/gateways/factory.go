@@ -172,20 +172,25 @@ func (f *Factory) build(p *backend.GatewayProfile) (backend.Gateway, error) {
 // client builds the protocol client of a profile, reading its secrets with get.
 func (f *Factory) client(p *backend.GatewayProfile, now func() time.Time, get func(name, label string, required bool) (string, error)) (backend.Gateway, error) {
 	// The profile's server CA (a test host whose CA is not public), added to the
-	// system roots; f.RootCAs (tests) replaces both.
-	roots := f.RootCAs
-	if roots == nil {
-		ca, err := get(backend.SecretCACert, "", false)
+	// system roots; f.RootCAs (tests) replaces both. Read after the required secrets,
+	// whose messages say which secret cannot be read.
+	serverRoots := func() (*x509.CertPool, error) {
+		if f.RootCAs != nil {
+			return f.RootCAs, nil
+		}
+		ca, err := get(backend.SecretCACert, "サーバーCA証明書", false)
 		if err != nil {
 			return nil, err
 		}
-		if roots, err = gwhttp.RootPool([]byte(ca)); err != nil {
-			return nil, err
-		}
+		return gwhttp.RootPool([]byte(ca))
 	}
 	switch p.Kind {
 	case backend.GatewayGMO, backend.GatewaySGP:
 		pass, err := get(backend.SecretShopPass, "ショップパスワード", true)
+		if err != nil {
+			return nil, err
+		}
+		roots, err := serverRoots()
 		if err != nil {
 			return nil, err
 		}
@@ -203,6 +208,10 @@ func (f *Factory) client(p *backend.GatewayProfile, now func() time.Time, get fu
 				return nil, err
 			}
 		}
+		roots, err := serverRoots()
+		if err != nil {
+			return nil, err
+		}
 		return sbps.New(sbps.Config{Environment: p.Environment, Host: p.Host, MerchantID: p.MerchantID, ServiceID: p.SubID,
 			HashKey: key, BasicPassword: basic, CipherKey: cipherKey, CipherIV: cipherIV, RootCAs: roots, Timeout: f.timeout(), Now: now, Log: f.Log})
 	case backend.GatewayPaygent:
@@ -215,6 +224,10 @@ func (f *Factory) client(p *backend.GatewayProfile, now func() time.Time, get fu
 			return nil, err
 		}
 		certPass, err := get(backend.SecretCertPassword, "", false)
+		if err != nil {
+			return nil, err
+		}
+		roots, err := serverRoots()
 		if err != nil {
 			return nil, err
 		}

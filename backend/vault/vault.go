@@ -87,14 +87,14 @@ func keychainError(err error) error {
 func keychainHelp() (ja, en string) {
 	switch runtime.GOOS {
 	case "windows":
-		return "Windowsの「資格情報マネージャー」（Credential Manager サービス）が動いているか確認し、Windowsにサインインし直してから、もう一度保存してください",
-			"check that Windows' Credential Manager service is running, sign in to Windows again, then save again"
+		return "Windowsの「資格情報マネージャー」（Credential Manager サービス）が動いているか確認し、Windowsにサインインし直してから、もう一度操作してください",
+			"check that Windows' Credential Manager service is running, sign in to Windows again, then try again"
 	case "darwin":
-		return "「キーチェーンアクセス」で「ログイン」キーチェーンのロックを解除し、決済デスクにアクセスを許可してから、もう一度保存してください",
-			"unlock the login keychain in Keychain Access and allow Kessai Desk to use it, then save again"
+		return "「キーチェーンアクセス」で「ログイン」キーチェーンのロックを解除し、決済デスクにアクセスを許可してから、もう一度操作してください",
+			"unlock the login keychain in Keychain Access and allow Kessai Desk to use it, then try again"
 	}
-	return "デスクトップのキーリング（GNOME キーリング、KDE Wallet など）を起動してロックを解除し、もう一度保存してください。認証情報はデータベースには保存しません",
-		"start and unlock the desktop keyring (GNOME Keyring, KDE Wallet…), then save again; credentials are never stored in the database"
+	return "デスクトップのキーリング（GNOME キーリング、KDE Wallet など）を起動してロックを解除し、もう一度操作してください。認証情報はデータベースには保存しません",
+		"start and unlock the desktop keyring (GNOME Keyring, KDE Wallet…), then try again; credentials are never stored in the database"
 }
 
 // Memory is an in-memory Vault for tests.
