@@ -41,8 +41,6 @@ package pgstore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"time"
 
 	"kessaidesk/backend"
@@ -67,14 +65,10 @@ func (db *DB) BeginOperation(ctx context.Context, op *backend.Operation) error {
 	}
 	op.State = backend.OpPending
 	return db.InTx(ctx, func(tx sqlstore.Q) error {
-		var inflight int64
-		err := tx.Row(ctx, `SELECT id FROM operations WHERE payment_id = ? AND state IN `+unresolvedStates, op.PaymentID).Scan(&inflight)
-		if err == nil {
-			return sqlstore.ErrInFlight()
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
+		if err := sqlstore.RefuseInFlight(ctx, tx, op.PaymentID); err != nil {
 			return err
 		}
+		var err error
 		op.ID, err = tx.ID(ctx, `INSERT INTO operations (payment_id, intent, kind, capture_now, amount, idempotency_key,
 			state, requested_at, operator, before_state, reason, bulk_job_id, claimed_by, lease_until)
 			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?, `+serverNow+` + ?)`,

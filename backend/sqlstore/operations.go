@@ -53,6 +53,20 @@ func ErrNoOperation(id int64) error {
 	return backend.Errorf(backend.ENOTFOUND, "操作 (ID %d) は見つかりません", "operation %d was not found", id)
 }
 
+// RefuseInFlight refuses (ErrInFlight) a new operation on a payment while one is
+// unresolved; BeginOperation asks it in its transaction before the insert.
+func RefuseInFlight(ctx context.Context, tx Q, paymentID int64) error {
+	var inflight int64
+	err := tx.Row(ctx, `SELECT id FROM operations WHERE payment_id = ? AND state IN `+unresolvedStates, paymentID).Scan(&inflight)
+	switch {
+	case err == nil:
+		return ErrInFlight()
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	}
+	return err
+}
+
 // ApplyCompletion records in tx what an operation's outcome changes beside the
 // journal: the payment, the order's 対応状況 and the キャンセル在庫 and refund task, so
 // that the journal never disagrees with the state. The caller has recorded the outcome.
