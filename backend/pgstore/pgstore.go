@@ -6,11 +6,15 @@
 // the process that sends or resolves them (operations.go), and the search runs on
 // pg_trgm (find.go).
 //
+// Most of the Store is backend/sqlstore's, written once for both engines (payments,
+// tasks, sync, profiles, the journal's reads…); this package holds what PostgreSQL
+// does its own way and the dialect (placeholders rebound to $n, ids by RETURNING,
+// FOR UPDATE, retried serialization failures).
+//
 // It speaks to the server through database/sql with pgx's driver (pgx/v5/stdlib)
-// rather than pgxpool: the code then reads like backend/sqlite's, statement for
-// statement (the same *sql.Tx helpers, the same Scan targets), which keeps the two
-// engines easy to compare; pgx's own API is still reachable through sql.Conn.Raw where
-// it is needed (LISTEN/NOTIFY, COPY for moving a database to the server).
+// rather than pgxpool, so that the statements can be shared with SQLite's store; pgx's
+// own API is still reachable through sql.Conn.Raw where it is needed (LISTEN/NOTIFY,
+// COPY for moving a database to the server).
 package pgstore
 
 import (

@@ -1,7 +1,8 @@
 // Package sqlstore is the part of backend.Store that backend/sqlite and
 // backend/pgstore share: the statements whose SQL and Go are the same on both engines
 // (payments, reviews, tasks and bulk runs, sync, profiles and settings, the journal's
-// reads and the outcome's effects, the order list's cursor). Each store embeds a Core
+// reads and an outcome's effects, order reads and 対応状況 changes, the order list's
+// sorts and cursor, the applied migrations). Each store embeds a Core
 // and keeps what only it has: SQLite its FTS5 search, import writer, folder lock and
 // backups; PostgreSQL its claims and leases and its pg_trgm search.
 //
