@@ -52,6 +52,9 @@ func (db *DB) BeginImport(ctx context.Context, write bool) (backend.ImportTx, er
 	t.target = prep(`SELECT ` + orderColumns + `, EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id)
 		FROM orders o WHERE o.order_no = ?`)
 	t.exists = prep(`SELECT EXISTS (SELECT 1 FROM orders WHERE order_no = ?)`)
+	// A re-import looks up every order of the file and its lines (twice: preview and
+	// commit): prepared once, not for each order.
+	t.items = prep(itemsSQL)
 	// What makes an order's amounts the payment's: money moved (or may be moving).
 	t.moved = prep(`SELECT
 		COALESCE((SELECT p.state FROM payments p WHERE p.order_id = ?1 AND (p.state IN
@@ -84,7 +87,7 @@ type importTx struct {
 	write                        bool
 	w                            *orderWriter
 	target, exists, moved, event *sql.Stmt
-	lastEvent                    *sql.Stmt
+	lastEvent, items             *sql.Stmt
 	empty                        *bool // the orders table is empty (asked once)
 	// links are queued when the orders are all written: queueLink's INSERT … SELECT
 	// opens a statement savepoint, at which SQLite's FTS4 flushes the search index's
@@ -184,12 +187,12 @@ type pendingLink struct {
 }
 
 func (t *importTx) close() error {
-	for _, st := range []*sql.Stmt{t.target, t.exists, t.moved, t.event, t.lastEvent} {
+	for _, st := range []*sql.Stmt{t.target, t.exists, t.moved, t.event, t.lastEvent, t.items} {
 		if st != nil {
 			st.Close()
 		}
 	}
-	t.target, t.exists, t.moved, t.event, t.lastEvent = nil, nil, nil, nil, nil
+	t.target, t.exists, t.moved, t.event, t.lastEvent, t.items = nil, nil, nil, nil, nil, nil
 	if t.w == nil {
 		return nil
 	}
@@ -243,7 +246,11 @@ func (t *importTx) Target(ctx context.Context, orderNo string) (*backend.ImportT
 	if err != nil {
 		return nil, err
 	}
-	if o.Items, err = loadItems(ctx, t.tx, o.ID); err != nil {
+	rows, err := t.items.QueryContext(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	if o.Items, err = scanItems(rows); err != nil {
 		return nil, err
 	}
 	tg := &backend.ImportTarget{Order: o, HasPayment: hasPayment}

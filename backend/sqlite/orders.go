@@ -1,11 +1,13 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -352,19 +354,44 @@ type querier interface {
 }
 
 func loadItems(ctx context.Context, q querier, orderID int64) ([]backend.LineItem, error) {
-	rows, err := q.QueryContext(ctx, `SELECT product_code, product_name, variant, unit_price, quantity
-		FROM order_items WHERE order_id = ? ORDER BY line_no`, orderID)
+	rows, err := q.QueryContext(ctx, itemsSQL, orderID)
 	if err != nil {
 		return nil, err
 	}
+	return scanItems(rows)
+}
+
+// itemsSQL reads an order's lines (loadItems; an import prepares it once). They are
+// put in line order here, not by SQLite: a sorter per order costs more than the rest
+// of the look-up, and the index gives them in the order they were written, which is
+// line order already.
+const itemsSQL = `SELECT line_no, product_code, product_name, variant, unit_price, quantity
+		FROM order_items WHERE order_id = ?`
+
+// scanItems reads itemsSQL's rows, in line order, and closes them.
+func scanItems(rows *sql.Rows) ([]backend.LineItem, error) {
 	defer rows.Close()
 	var out []backend.LineItem
+	var lines []int64
 	for rows.Next() {
 		var it backend.LineItem
-		if err := rows.Scan(&it.ProductCode, &it.ProductName, &it.Variant, &it.UnitPrice, &it.Quantity); err != nil {
+		var line int64
+		if err := rows.Scan(&line, &it.ProductCode, &it.ProductName, &it.Variant, &it.UnitPrice, &it.Quantity); err != nil {
 			return nil, err
 		}
-		out = append(out, it)
+		out, lines = append(out, it), append(lines, line)
+	}
+	if !slices.IsSorted(lines) {
+		idx := make([]int, len(out))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(lines[a], lines[b]) })
+		sorted := make([]backend.LineItem, len(out))
+		for i, j := range idx {
+			sorted[i] = out[j]
+		}
+		out = sorted
 	}
 	return out, rows.Err()
 }
