@@ -104,7 +104,9 @@ const linkColumns = `l.order_id, o.order_no, o.customer_name, o.payment_method, 
 	l.gateway_order_id, l.hint_tran_id, l.hint_tran_pass, l.hint_profile_id, l.reason, l.reason_en, l.candidates, l.updated_at,
 	p.id IS NOT NULL, COALESCE(p.link_rule, '')`
 
-const linkFrom = ` FROM order_links l JOIN orders o ON o.id = l.order_id LEFT JOIN gateway_profiles p ON p.id = l.profile_id`
+// linkFrom reads the links first (CROSS JOIN): a list of links costs what it holds,
+// never a walk of the orders in date order looking for the few that wait.
+const linkFrom = ` FROM order_links l CROSS JOIN orders o ON o.id = l.order_id LEFT JOIN gateway_profiles p ON p.id = l.profile_id`
 
 func scanLink(sc interface{ Scan(...any) error }) (*backend.OrderLink, error) {
 	l := &backend.OrderLink{}
@@ -176,7 +178,8 @@ func (db *DB) Unlinked(ctx context.Context, limit int) ([]backend.OrderLink, err
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	return db.queryLinks(ctx, ` WHERE l.status <> 'linked' AND `+needsLink+` ORDER BY o.ordered_at DESC, o.id DESC LIMIT ?`, limit)
+	// Every status but linked, as two ranges of order_links_status (linked ones are most).
+	return db.queryLinks(ctx, ` WHERE (l.status < 'linked' OR l.status > 'linked') AND `+needsLink+` ORDER BY o.ordered_at DESC, o.id DESC LIMIT ?`, limit)
 }
 
 // LinkState returns where linking an order stands; ENOTFOUND when it was never queued.
