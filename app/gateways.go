@@ -172,12 +172,16 @@ func (g *Gateways) List() ([]ProfileView, error) {
 		return nil, err
 	}
 	out := []ProfileView{}
+	en := g.s.lang(g.s.Ctx()) == "en"
 	for _, p := range ps {
 		v := ProfileView{ID: p.ID, Name: p.Name, Kind: string(p.Kind), KindLabel: p.Kind.Label(), Demo: p.Demo,
 			Environment: string(p.Environment), Host: p.Host, MerchantID: p.MerchantID, SubID: p.SubID, Methods: []string{},
 			AuthExpiryDays: p.AuthExpiryDays, FeePerOperation: int64(p.FeePerOperation), AutoCapture: p.AutoCapture, Secrets: []SecretInfo{},
 			LinkRule:     LinkRule(p.LinkRule),
 			LinkRuleText: p.LinkRule.Describe(linkExample)}
+		if en { // the window's language when the list was read (設定 reads it again after a change)
+			v.KindLabel, v.LinkRuleText = p.Kind.LabelEn(), p.LinkRule.DescribeEn(linkExample)
+		}
 		if p.Kind == backend.GatewayPaygent {
 			w := p.SalesCancel.OrDefault()
 			v.SalesCancelFrom, v.SalesCancelDays = string(w.From), w.Days

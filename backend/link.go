@@ -93,6 +93,22 @@ func (r LinkRule) Describe(example string) string {
 	return s
 }
 
+// DescribeEn is Describe in English.
+func (r LinkRule) DescribeEn(example string) string {
+	if r.Timestamped {
+		return "order number-time (e.g. " + example + "-20061530): linked from the console's transaction CSV or by hand"
+	}
+	s := "order number"
+	if r.Prefix != "" || r.Suffix != "" {
+		s = r.Prefix + "{order number}" + r.Suffix
+	}
+	s += " (e.g. " + r.GatewayID(example) + ")"
+	if r.RetrySuffixes {
+		s += "; when not found, the retry numbers -1 to -9 are asked too"
+	}
+	return s
+}
+
 // LinkStatus is where linking an order stands.
 type LinkStatus string
 

@@ -173,6 +173,21 @@ func (g GatewayKind) Label() string {
 	return "なし"
 }
 
+// LabelEn is the gateway's name in English.
+func (g GatewayKind) LabelEn() string {
+	switch g {
+	case GatewayGMO:
+		return "GMO-PG"
+	case GatewaySGP:
+		return "SMBC GMO PAYMENT"
+	case GatewaySBPS:
+		return "SB Payment Service"
+	case GatewayPaygent:
+		return "Paygent"
+	}
+	return "None"
+}
+
 // Payment is one payment of an order at a gateway. The app never sees card data:
 // a payment is known only by the gateway's identifiers.
 type Payment struct {

@@ -38,3 +38,14 @@ func TestTextInFallsBackToJapanese(t *testing.T) {
 	e := ErrorText(Errorf(EOFFLINE, "接続できません", "Cannot connect"))
 	assert.Equal(t, Text{Ja: "接続できません", En: "Cannot connect"}, e)
 }
+
+func TestLinkRuleAndGatewayInEnglish(t *testing.T) {
+	r := LinkRule{Prefix: "KD", RetrySuffixes: true}
+	assert.Equal(t, "KD{注文番号}（例: KD100123）、見つからなければ -1〜-9 の再決済番号も照会", r.Describe("100123"))
+	assert.Equal(t, "KD{order number} (e.g. KD100123); when not found, the retry numbers -1 to -9 are asked too", r.DescribeEn("100123"))
+	assert.Equal(t, "order number-time (e.g. 100123-20061530): linked from the console's transaction CSV or by hand", LinkRule{Timestamped: true}.DescribeEn("100123"))
+	for _, g := range []GatewayKind{GatewayGMO, GatewaySGP, GatewaySBPS, GatewayPaygent} {
+		assert.Regexp(t, `^[A-Za-z0-9 -]+$`, g.LabelEn(), "%s in English", g)
+	}
+	assert.Equal(t, "Paygent", GatewayPaygent.LabelEn())
+}

@@ -37,7 +37,7 @@ export default function App() {
   const [workTab, setWorkTab] = useState('to_capture')
   const [query, setQuery] = useState<OrderSearch>(emptySearch)
   const [error, setError] = useState<UIError | null>(null)
-  const [toast, setToast] = useState('')
+  const [toast, setToast] = useState<{ ja: string; en: string } | null>(null)
   const [overview, setOverview] = useState<Overview | null>(null)
   const [overviewError, setOverviewError] = useState<UIError | null>(null)
 
@@ -62,10 +62,10 @@ export default function App() {
   }, [ready, view.name, loadOverview])
   useEffect(() => api.onEvent('sync:done', loadOverview), [api, loadOverview])
   useEffect(() => api.onEvent('notify', (d) => {
-    // Go sends both languages (titleEn/bodyEn); the window shows the operator's.
+    // Go sends both languages (titleEn/bodyEn); the window shows the operator's, also
+    // after a change of language.
     const n = d as { title: string; body: string; titleEn?: string; bodyEn?: string }
-    const en = document.documentElement.lang === 'en'
-    setToast(`${(en && n.titleEn) || n.title}: ${(en && n.bodyEn) || n.body}`)
+    setToast({ ja: `${n.title}: ${n.body}`, en: `${n.titleEn || n.title}: ${n.bodyEn || n.body}` })
   }), [api])
 
   const lang: Lang = info?.language === 'en' ? 'en' : 'ja'
@@ -113,7 +113,7 @@ export default function App() {
           {info?.demo && <div className="demo-flag" data-testid="demo-mode" title={t.demoNotice}>{t.demo}<small>{t.demoFlagNote}</small></div>}
         </nav>
         <main>
-          {toast && <div className="toast" role="status" onClick={() => setToast('')}>{toast}</div>}
+          {toast && <div className="toast" role="status" onClick={() => setToast(null)}>{lang === 'en' ? toast.en : toast.ja}</div>}
           <ErrorMessage error={error} />
           {info && !setup && <RestoreNoteBanner />}
           {!info && !error && <Spinner text={t.loading} />}

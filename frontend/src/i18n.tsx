@@ -148,6 +148,8 @@ export function buildDictionary(t: Tr) {
     bulkStatusChanged: (n: number) => t('bulkStatusChanged', { n, count: n }),
     bulkStatusRefused: (n: number) => t('bulkStatusRefused', { n, count: n }),
     savedDone: (name: string) => t('savedDone', { name }),
+    // （…） in Japanese, ( … ) with its space in English
+    inParens: (s: string) => t('inParens', { s }),
     rep: {
       ...strings(t, 'rep', res.rep),
       exported: (p: string) => t('rep.exported', { p }),

@@ -77,7 +77,7 @@ export function BulkBar({ rows, selected, onDone, onOpen, onClear }: {
     <div className="bulk" data-testid="bulk-bar">
       {!running && (
         <>
-          <span className="muted">{t.selected(payments.length)}{payments.length > 0 && `（${yen(total, t.lang)}）`}</span>
+          <span className="muted">{t.selected(payments.length)}{payments.length > 0 && t.inParens(yen(total, t.lang))}</span>
           <button className="primary" data-testid="bulk-capture" disabled={payments.length === 0} onClick={() => setConfirm('capture')}>{t.bulkCapture(payments.length)}</button>
           <button className="danger" data-testid="bulk-cancel" disabled={payments.length === 0} onClick={() => setConfirm('cancel')}>{t.bulkCancel(payments.length)}</button>
         </>

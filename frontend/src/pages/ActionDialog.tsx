@@ -198,7 +198,7 @@ export function ActionDialog({ payment, intent, orderStatus, onClose, onDone, on
           {phase === 'sending' && (
             <div className="stage" role="status" data-testid="action-stage" data-stage={stage}>
               <span className="spinner" aria-hidden="true" /> {stage === 'inquiring' ? t.dlgInquiring : t.dlgSending}
-              {waited >= 5 && <span className="sub"> （{t.dlgWaited(waited)}）</span>}
+              {waited >= 5 && <span className="sub"> {t.inParens(t.dlgWaited(waited))}</span>}
               {waited >= 10 && <p className="sub">{t.dlgCanLeave}</p>}
             </div>
           )}

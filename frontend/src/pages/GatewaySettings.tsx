@@ -176,7 +176,7 @@ export function GatewaySettings() {
           <div className="profile" key={p.id} data-testid="profile-row" data-profile-id={p.id}>
             <div className="profile-head">
               <strong>{p.name}</strong>
-              <span className="muted">{p.kindLabel}・{p.environment === 'production' ? t.envProduction : t.envTest}</span>
+              <span className="muted">{p.kindLabel}{t.listSep}{p.environment === 'production' ? t.envProduction : t.envTest}</span>
               {p.demo && <span className="tag">{t.demo}</span>}
               <button data-testid="profile-test" disabled={r === 'running'} onClick={() => test(p.id)}>{t.testConnection}</button>
               {!p.demo && <button onClick={() => edit(p)}>{t.editProfile}</button>}
@@ -184,7 +184,7 @@ export function GatewaySettings() {
             </div>
             {!p.demo && (
               <div className="sub">
-                {p.merchantId}{p.host && ` ・ ${p.host}`} ・ {p.secrets.map((s) => `${s.label}: ${s.set ? t.secretSet.split('（')[0] : t.secretNotSet}`).join(' ・ ')}
+                {p.merchantId}{p.host && `${t.listSep}${p.host}`}{t.listSep}{p.secrets.map((s) => `${s.label}: ${s.set ? t.secretSet.split(/[（(]/)[0].trim() : t.secretNotSet}`).join(t.listSep)}
               </div>
             )}
             {!p.demo && p.linkRuleText && <div className="sub" data-testid="profile-link-rule">{t.linkRuleTitle}: {p.linkRuleText}</div>}
@@ -249,7 +249,7 @@ export function GatewaySettings() {
             {kind?.secrets.map((s) => {
               const saved = list.find((p) => p.id === form.id)?.secrets.find((x) => x.name === s.name)?.set
               return (
-                <label className="field" key={s.name}><span>{s.label}{!s.required && t.optionalMark}{saved && `（${t.secretSet}）`}</span>
+                <label className="field" key={s.name}><span>{s.label}{!s.required && t.optionalMark}{saved && t.inParens(t.secretSet)}</span>
                   {s.name === 'client_cert' ? (
                     <span className="cert-pick">
                       <button type="button" data-testid="profile-cert-file" onClick={pickCert}>{t.set.certFile}</button>

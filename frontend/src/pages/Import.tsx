@@ -408,7 +408,7 @@ export function ImportPage({ onOpenUnlinked }: { onOpenUnlinked: () => void }) {
                     <tbody>
                       {[...new Set([...preview.unknownMethods, ...Object.keys(methods)])].map((w) => (
                         <tr key={`m${w}`} data-testid="import-word" data-word={w}>
-                          <td>{w} <span className="sub">（{t.paymentMethod}）</span></td>
+                          <td>{w} <span className="sub">{t.inParens(t.paymentMethod)}</span></td>
                           <td>
                             <select data-testid={`import-method-${w}`} value={methods[w] ?? ''} onChange={(e) => setMethods({ ...methods, [w]: e.target.value })}>
                               <option value="">{t.choose}</option>
@@ -419,7 +419,7 @@ export function ImportPage({ onOpenUnlinked }: { onOpenUnlinked: () => void }) {
                       ))}
                       {[...new Set([...preview.unknownStatuses, ...Object.keys(statuses)])].map((w) => (
                         <tr key={`s${w}`} data-testid="import-word" data-word={w}>
-                          <td>{w} <span className="sub">（{t.status}）</span></td>
+                          <td>{w} <span className="sub">{t.inParens(t.status)}</span></td>
                           <td>
                             <select data-testid={`import-status-${w}`} value={statuses[w] ?? ''} onChange={(e) => setStatuses({ ...statuses, [w]: e.target.value })}>
                               <option value="">{t.choose}</option>

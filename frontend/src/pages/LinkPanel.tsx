@@ -115,7 +115,7 @@ export function LinkPanel({ order, onLinked }: { order: OrderDetail; onLinked: (
           <label className="field narrow">
             <span>{t.gatewaysTitle}</span>
             <select data-testid="link-profile" value={profileId} onChange={(e) => edit(setProfileId)(Number(e.target.value))}>
-              {profiles.map((p) => <option key={p.id} value={p.id}>{p.name}（{p.kindLabel}）</option>)}
+              {profiles.map((p) => <option key={p.id} value={p.id}>{p.name}{t.inParens(p.kindLabel)}</option>)}
             </select>
           </label>
           <p className="sub">{t.linkConsoleHint(profile?.kindLabel ?? '')}</p>

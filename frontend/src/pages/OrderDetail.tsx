@@ -315,7 +315,7 @@ function PaymentPanel({ p, orderTotal, onAction, onResolve }: {
         {row(t.refunded, p.amountRefunded ? yen(p.amountRefunded, t.lang) : '')}
         {row(t.tax, p.tax ? yen(p.tax, t.lang) : '')}
         {row(card ? t.authorizedAt : t.odIssuedAt, dateTime(p.authorizedAt), 'authorized-at')}
-        {row(t.authExpires, p.authExpiresAt ? <>{dateTime(p.authExpiresAt)}{p.authDaysLeft !== null && <span className={p.authDaysLeft <= 7 ? 'warn' : 'sub'}> （{t.daysLeft(p.authDaysLeft)}）</span>}</> : '', 'auth-expires')}
+        {row(t.authExpires, p.authExpiresAt ? <>{dateTime(p.authExpiresAt)}{p.authDaysLeft !== null && <span className={p.authDaysLeft <= 7 ? 'warn' : 'sub'}> {t.inParens(t.daysLeft(p.authDaysLeft))}</span>}</> : '', 'auth-expires')}
         {row(t.capturedAt, dateTime(p.capturedAt))}
         {row(t.deadline, dateTime(p.paymentDeadline))}
         {row(t.paidAt, dateTime(p.paidAt))}

@@ -59,7 +59,7 @@ export function Reports() {
   const csv = (table: ReportTable) => (
     <span className="csv-out">
       <select aria-label={t.encoding} value={encoding} onChange={(e) => setEncoding(e.target.value as ExportEncoding)}>
-        <option value="cp932">Shift_JIS（Excel）</option>
+        <option value="cp932">{t.encodingExcel}</option>
         <option value="utf-8">UTF-8</option>
       </select>
       <button data-testid={`report-csv-${table}`} onClick={() => exportCSV(table)}>{t.rep.csv}</button>
@@ -75,7 +75,7 @@ export function Reports() {
           {(['thisMonth', 'lastMonth', 'last30', 'thisYear', 'last12'] as const).map((p) => <option key={p} value={p}>{t.rep.presets[p]}</option>)}
         </select>
         <input type="date" aria-label={t.rep.from} data-testid="report-from" value={q.from} onChange={(e) => setQ({ ...q, from: e.target.value })} />
-        <span>〜</span>
+        <span>{t.rangeSep}</span>
         <input type="date" aria-label={t.rep.to} data-testid="report-to" value={q.to} onChange={(e) => setQ({ ...q, to: e.target.value })} />
         <span className="segmented" role="group" aria-label={t.rep.granularity}>
           {(['day', 'week', 'month'] as const).map((g) => (

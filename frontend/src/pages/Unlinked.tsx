@@ -213,7 +213,7 @@ function ConsoleImport({ onClose, onDone }: { onClose: () => void; onDone: () =>
         <label className="field"><span>{t.gatewaysTitle}</span>
           <select data-testid="console-profile" value={profileId} disabled={running} onChange={(e) => setProfileId(Number(e.target.value))}>
             {profiles.length === 0 && <option value={0}>{t.noOwnProfile}</option>}
-            {profiles.map((p) => <option key={p.id} value={p.id}>{p.name}（{p.kindLabel}）</option>)}
+            {profiles.map((p) => <option key={p.id} value={p.id}>{p.name}{t.inParens(p.kindLabel)}</option>)}
           </select>
         </label>
         <label className="field"><span>{t.consoleLayout}</span>
