@@ -218,12 +218,13 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
         if (rows.length) move(active - 1)
         break
       case 'Enter':
-        if (rows[active]) {
+        // A focused button or link keeps its own Enter.
+        if (rows[active] && !(e.target as HTMLElement | null)?.closest?.('button, a')) {
           e.preventDefault()
           onOpen(rows[active].id)
         }
         break
-      case 'x': case ' ':
+      case 'x':
         if (rows[active]) {
           e.preventDefault()
           pick(active, e.shiftKey)
