@@ -193,6 +193,7 @@ describe('同期と作業リストのルール', () => {
     const user = userEvent.setup()
     renderApp(api)
     await user.click(await screen.findByTestId('nav-settings'))
+    await user.click(await screen.findByTestId('settings-nav-sync'))
     const days = await screen.findByTestId('rules-recheck')
     expect(days).toHaveValue('30')
     await user.clear(days)
