@@ -58,7 +58,9 @@ func TestOverviewCountsEveryWorkList(t *testing.T) {
 	failed(8000, "E02", "与信の期限が切れています")
 	// 入金待ち: one within its deadline, one past it.
 	deposit := func(total backend.Yen, deadline time.Time) {
-		o := order(total, func(o *backend.Order) { o.PaymentMethod, o.Status = backend.MethodKonbini, backend.OrderAwaitingDeposit })
+		o := order(total, func(o *backend.Order) {
+			o.PaymentMethod, o.Status = backend.MethodKonbini, backend.OrderAwaitingDeposit
+		})
 		p := newPayment(t, db, o, backend.StateAwaitingDeposit)
 		p.Method, p.AuthExpiresAt, p.PaymentDeadline = backend.MethodKonbini, time.Time{}, deadline
 		require.NoError(t, db.SavePayment(ctx, p))

@@ -41,7 +41,7 @@ function storeSaved(list: SavedSearch[]) {
 // The words of the quick box for a search (what a quick search set, shown back).
 function quickText(q: OrderSearch): string {
   if (q.orderNoFrom && q.orderNoFrom === q.orderNoTo) return `#${q.orderNoFrom}`
-  if (q.orderNoFrom && q.orderNoTo) return `${q.orderNoFrom}〜${q.orderNoTo}`
+  if (q.orderNoFrom && q.orderNoTo) return `${q.orderNoFrom}~${q.orderNoTo}` // as the parser reads it, in either language
   return q.kana || q.name || q.tel || q.email || q.product || ''
 }
 
@@ -163,7 +163,7 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
     const list = options?.[kind] ?? []
     return t.label(list.find((l) => l.code === code)) || code
   }
-  const chips = chipsOf(query, label)
+  const chips = chipsOf(query, label, t.rangeSep)
   const preset = activePreset(query)
   const setPreset = (p: DatePreset) => {
     const r = preset === p ? { from: '', to: '' } : presetRange(p)
@@ -309,7 +309,7 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
         <span className="filters-label">{t.orderedAt}</span>
         {datePresets.map((p) => (
           <button type="button" key={p} className={`chip-button ${preset === p ? 'on' : ''}`} aria-pressed={preset === p}
-            data-testid={`preset-${p}`} title={`${presetRange(p).from}〜${presetRange(p).to}`} onClick={() => setPreset(p)}>{t.datePreset[p]}</button>
+            data-testid={`preset-${p}`} title={`${presetRange(p).from}${t.rangeSep}${presetRange(p).to}`} onClick={() => setPreset(p)}>{t.datePreset[p]}</button>
         ))}
         <span className="filters-sep" />
         {['authorized', 'capture_failed', 'awaiting_deposit', 'needs_review'].map((code) => (
@@ -567,7 +567,7 @@ function AdvancedForm({ query, options, onQuery }: { query: OrderSearch; options
       <span>{label}</span>
       <input data-testid={ta} value={day ? showDay(form[a] as string) : (form[a] as string)} placeholder={placeholder} inputMode={day ? undefined : 'numeric'}
         onChange={(e) => set(a, e.target.value as never)} />
-      <em>〜</em>
+      <em>{t.rangeSep.trim()}</em>
       <input data-testid={tb} value={day ? showDay(form[b] as string) : (form[b] as string)} placeholder={placeholder} inputMode={day ? undefined : 'numeric'}
         onChange={(e) => set(b, e.target.value as never)} />
     </label>

@@ -157,10 +157,10 @@ export interface Chip {
 }
 
 // chipsOf lists every condition of a search as a chip; labels for codes come from
-// the caller (label(kind, code)).
-export function chipsOf(q: OrderSearch, label: (kind: 'statuses' | 'methods' | 'paymentStates', code: string) => string): Chip[] {
+// the caller (label(kind, code)), and the range separator of its language.
+export function chipsOf(q: OrderSearch, label: (kind: 'statuses' | 'methods' | 'paymentStates', code: string) => string, sep = '〜'): Chip[] {
   const out: Chip[] = []
-  const range = (a: string, b: string) => (a === b ? a : `${a}〜${b}`)
+  const range = (a: string, b: string) => (a === b ? a : `${a}${sep}${b}`)
   if (q.orderNoFrom || q.orderNoTo) out.push({ key: 'orderNo', field: 'orderNo', value: range(q.orderNoFrom, q.orderNoTo) })
   for (const k of ['name', 'kana', 'email', 'tel', 'product'] as const) {
     if (q[k]) out.push({ key: k, field: k === 'name' ? 'customerName' : k, value: q[k] })
