@@ -60,13 +60,14 @@ func (p *Payments) Preview(paymentID int64, in ActionInput) (*ActionPreview, err
 	if err != nil {
 		return nil, err
 	}
-	out := &ActionPreview{Intent: in.Intent, OrderOnly: pv.OrderOnly, ManualRefund: int64(pv.ManualRefund), Reason: pv.Reason,
+	lang := p.s.lang(p.s.Ctx()) // the preview is read now, in the window's language
+	out := &ActionPreview{Intent: in.Intent, OrderOnly: pv.OrderOnly, ManualRefund: int64(pv.ManualRefund), Reason: pick(lang, pv.Reason, pv.ReasonEn),
 		Steps: []PreviewStep{}}
 	if pv.NewStatus != "" {
 		out.NewStatus = statusLabel(pv.NewStatus)
 	}
 	for _, st := range pv.Steps {
-		out.Steps = append(out.Steps, PreviewStep{Kind: opKindLabel(st.Kind), Amount: int64(st.Amount), Reason: st.Reason})
+		out.Steps = append(out.Steps, PreviewStep{Kind: opKindLabel(st.Kind), Amount: int64(st.Amount), Reason: pick(lang, st.Reason, st.ReasonEn)})
 	}
 	return out, nil
 }
@@ -144,11 +145,15 @@ func (p *Payments) result(res *payment.Result) (*OperationResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &OperationResult{Message: res.Message, Order: *d}
+	lang := p.s.lang(p.s.Ctx())
+	out := &OperationResult{Message: pick(lang, res.Message, res.MessageEn), Order: *d}
 	if op := res.Operation(); op != nil {
 		out.Operation = toOperation(op)
 		if out.Message == "" {
 			out.Message = op.Message
+		}
+		if lang == "en" && res.MessageEn == "" { // no English of its own: the journal's English account
+			out.Message = out.Operation.MessageEn
 		}
 	}
 	return out, nil

@@ -10,6 +10,9 @@ type Yen int64
 // String formats the amount the way operators read it: 12,345円.
 func (y Yen) String() string { return FormatYen(y) + "円" }
 
+// En formats y for English messages: ¥12,800.
+func (y Yen) En() string { return "¥" + FormatYen(y) }
+
 // FormatYen formats with thousands separators and no unit: -1,234.
 func FormatYen(y Yen) string {
 	neg := y < 0

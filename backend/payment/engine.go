@@ -108,6 +108,7 @@ type Result struct {
 	Operations []*backend.Operation
 	Payment    *backend.Payment
 	Message    string
+	MessageEn  string // "" when the Japanese has no English yet (the UI then shows its own account)
 }
 
 // Operation is the last operation of the result (nil when nothing was sent).
@@ -151,15 +152,17 @@ func (e *Engine) Preview(ctx context.Context, paymentID int64, intent Intent, pr
 	}
 	pv := &Preview{Intent: intent}
 	if only != nil {
-		pv.OrderOnly, pv.ManualRefund, pv.Reason, pv.NewStatus = true, only.manualRefund, only.reason, backend.OrderCancelled
+		pv.OrderOnly, pv.ManualRefund, pv.Reason, pv.ReasonEn, pv.NewStatus = true, only.manualRefund, only.reason.Ja, only.reason.En, backend.OrderCancelled
 		return pv, nil
 	}
 	for _, pl := range pls {
-		pv.Steps = append(pv.Steps, Step{Kind: pl.op.Kind, Amount: pl.op.Amount, Reason: pl.reason})
+		pv.Steps = append(pv.Steps, Step{Kind: pl.op.Kind, Amount: pl.op.Amount, Reason: pl.reason.Ja, ReasonEn: pl.reason.En})
 		if pv.Reason != "" {
 			pv.Reason += "。"
+			pv.ReasonEn += ". "
 		}
-		pv.Reason += pl.reason
+		pv.Reason += pl.reason.Ja
+		pv.ReasonEn += pl.reason.En
 		if pl.orderStatus != "" {
 			pv.NewStatus = pl.orderStatus
 		}
@@ -223,7 +226,7 @@ func (e *Engine) Run(ctx context.Context, req Request) (*Result, error) {
 			}
 			return res, err
 		}
-		res.Payment, res.Message = updated, op.Message
+		res.Payment, res.Message, res.MessageEn = updated, op.Message, pl.doneMessage.En
 	}
 	return res, nil
 }
@@ -334,7 +337,7 @@ func annotate(err error, note string) error {
 // by bank transfer), with the キャンセル在庫 and, if needed, a 要返金(口座) task.
 func (e *Engine) runOrderOnly(ctx context.Context, p *backend.Payment, req Request, only *orderOnly) (*Result, error) {
 	ch := &backend.OrderChange{OrderID: p.OrderID, Status: backend.OrderCancelled, Actor: req.Operator,
-		Note: "キャンセル: " + only.reason, CancelStock: true}
+		Note: "キャンセル: " + only.reason.Ja, CancelStock: true}
 	msg := "受注をキャンセルにし、商品をキャンセル在庫（未対応）に追加しました。ゲートウェイへの送信はありません"
 	if only.manualRefund > 0 {
 		// One 要返金(口座) per payment. The payment keeps its state, so a second キャンセル
@@ -348,7 +351,7 @@ func (e *Engine) runOrderOnly(ctx context.Context, p *backend.Payment, req Reque
 			return nil, conflict("この決済の要返金(口座)（%s）は既に記録されています。要返金の一覧を確認してください",
 				"a refund task (%s) for this payment already exists", t.Amount)
 		}
-		ch.RefundTask = &backend.RefundTask{PaymentID: p.ID, Amount: only.manualRefund, Reason: only.reason, Operator: req.Operator}
+		ch.RefundTask = &backend.RefundTask{PaymentID: p.ID, Amount: only.manualRefund, Reason: only.reason.Ja, Operator: req.Operator}
 		msg = fmt.Sprintf("受注をキャンセルにしました。%s をお客様の口座へ返金してください（要返金(口座)に記録しました）", only.manualRefund)
 	}
 	if err := e.Store.ApplyOrderChange(ctx, ch); err != nil {
@@ -361,7 +364,7 @@ func (e *Engine) runOrderOnly(ctx context.Context, p *backend.Payment, req Reque
 func (e *Engine) execute(ctx context.Context, gw backend.Gateway, prof *backend.GatewayProfile, p *backend.Payment, req Request, pl *plan, key string) (*backend.Operation, *backend.Payment, error) {
 	op := &backend.Operation{
 		PaymentID: p.ID, Intent: string(req.Intent), Kind: pl.op.Kind, Amount: pl.op.Amount, CaptureNow: pl.op.CaptureNow,
-		IdempotencyKey: key, Operator: req.Operator, BeforeState: p.State, Reason: pl.reason, BulkJobID: req.BulkJobID,
+		IdempotencyKey: key, Operator: req.Operator, BeforeState: p.State, Reason: pl.reason.Ja, BulkJobID: req.BulkJobID,
 		RequestedAt: e.now(),
 	}
 	// 1. The journal entry is committed before anything leaves the machine.
@@ -497,7 +500,7 @@ func (e *Engine) succeed(ctx context.Context, prof *backend.GatewayProfile, p *b
 	}
 	op.State = backend.OpSucceeded
 	op.AfterState = updated.State
-	op.Message = pl.doneMessage + note
+	op.Message = pl.doneMessage.Ja + note
 	c := &backend.Completion{Op: op, Payment: updated, OrderStatus: pl.orderStatus, CancelStock: pl.cancelStock}
 	if err := e.Store.CompleteOperation(ctx, c); err != nil {
 		return nil, err

@@ -44,8 +44,8 @@ type plan struct {
 	expectAlso  []backend.PaymentState // other states the gateway may report after success
 	orderStatus backend.OrderStatus    // the 対応状況 to set on success ("" = unchanged)
 	cancelStock bool
-	reason      string // why this operation, in the operator's words
-	doneMessage string
+	reason      backend.Text // why this operation, in the operator's words
+	doneMessage backend.Text // the journal keeps its Japanese
 	// adjust records what the gateway's view does not say (our richer state, dates,
 	// amounts); nil = nothing.
 	adjust func(u *backend.Payment, v *backend.GatewayView, now time.Time, prof *backend.GatewayProfile)
@@ -58,7 +58,7 @@ type plan struct {
 
 // orderOnly is a キャンセル that sends nothing to the gateway.
 type orderOnly struct {
-	reason       string
+	reason       backend.Text
 	manualRefund backend.Yen // > 0: record a 要返金(口座) task for this amount
 }
 
@@ -69,14 +69,16 @@ type Preview struct {
 	OrderOnly    bool        // nothing is sent to the gateway
 	ManualRefund backend.Yen // a 要返金(口座) task will be recorded for this amount
 	Reason       string      // Japanese explanation of what will happen and why
+	ReasonEn     string
 	NewStatus    backend.OrderStatus
 }
 
 // Step is one gateway operation of a preview.
 type Step struct {
-	Kind   backend.OpKind
-	Amount backend.Yen
-	Reason string
+	Kind     backend.OpKind
+	Amount   backend.Yen
+	Reason   string
+	ReasonEn string
 }
 
 func conflict(ja, en string, args ...any) error {
@@ -100,7 +102,7 @@ func planIntent(p *backend.Payment, intent Intent, prm Params, now time.Time, pr
 		case "", backend.OrderPaid:
 		case backend.OrderShipped:
 			pl.orderStatus = backend.OrderShipped
-			pl.doneMessage = "売上処理が完了しました。対応状況を発送済みにしました"
+			pl.doneMessage = backend.Text{Ja: "売上処理が完了しました。対応状況を発送済みにしました", En: "Captured. The order is set to shipped"}
 		default:
 			return nil, nil, backend.Errorf(backend.EINVALID, "売上と同時に設定できる対応状況は入金済みか発送済みです（「%s」は選べません）",
 				"a capture sets the status to paid or shipped, not %q", prm.Status.Label())
@@ -145,8 +147,8 @@ func planCapture(p *backend.Payment, amount backend.Yen) (*plan, error) {
 		op:          backend.GatewayOp{Kind: backend.OpCapture, Amount: amount},
 		expect:      backend.StateCaptured,
 		orderStatus: backend.OrderPaid,
-		reason:      fmt.Sprintf("仮売上 %s を実売上にします", amount),
-		doneMessage: "売上処理が完了しました。対応状況を入金済みにしました",
+		reason:      backend.Text{Ja: fmt.Sprintf("仮売上 %s を実売上にします", amount), En: fmt.Sprintf("Capture the authorised %s", amount.En())},
+		doneMessage: backend.Text{Ja: "売上処理が完了しました。対応状況を入金済みにしました", En: "Captured. The order is set to paid"},
 		adjust: func(u *backend.Payment, _ *backend.GatewayView, now time.Time, _ *backend.GatewayProfile) {
 			if u.AmountCaptured == 0 {
 				u.AmountCaptured = amount
@@ -200,16 +202,21 @@ func planCancel(p *backend.Payment, now time.Time, prof *backend.GatewayProfile)
 		if p.Method != backend.MethodCard {
 			amount = p.AmountAuthorized
 		}
-		return nil, &orderOnly{reason: ch.Reason, manualRefund: amount}, nil
+		return nil, &orderOnly{reason: cancelReason(ch), manualRefund: amount}, nil
 	}
 	if ch.Kind == "" {
-		return nil, &orderOnly{reason: ch.Reason}, nil
+		return nil, &orderOnly{reason: cancelReason(ch)}, nil
 	}
-	return []*plan{cancelPlan(ch.Kind, ch.Reason)}, nil, nil
+	return []*plan{cancelPlan(ch.Kind, cancelReason(ch))}, nil, nil
 }
 
 // cancelPlan is the plan of a gateway cancel operation of the given kind.
-func cancelPlan(kind backend.OpKind, reason string) *plan {
+// cancelReason is a cancel choice's reason in both languages.
+func cancelReason(ch backend.CancelChoice) backend.Text {
+	return backend.Text{Ja: ch.Reason, En: ch.ReasonEn}
+}
+
+func cancelPlan(kind backend.OpKind, reason backend.Text) *plan {
 	expect := backend.StateRefunded
 	if kind == backend.OpVoid || kind == backend.OpStopPayment {
 		expect = backend.StateVoided
@@ -221,7 +228,8 @@ func cancelPlan(kind backend.OpKind, reason string) *plan {
 		cancelStock:      true,
 		refundByTransfer: expect == backend.StateRefunded,
 		reason:           reason,
-		doneMessage:      fmt.Sprintf("%sが完了しました。対応状況をキャンセルにし、商品をキャンセル在庫（未対応）に追加しました", kind.Label()),
+		doneMessage: backend.Text{Ja: fmt.Sprintf("%sが完了しました。対応状況をキャンセルにし、商品をキャンセル在庫（未対応）に追加しました", kind.Label()),
+			En: fmt.Sprintf("%s done. The order is cancelled and its items are on the cancelled-stock list (to do)", kind.LabelEn())},
 		adjust: func(u *backend.Payment, _ *backend.GatewayView, _ time.Time, _ *backend.GatewayProfile) {
 			if expect == backend.StateRefunded && u.AmountRefunded < u.AmountCaptured {
 				u.AmountRefunded = u.AmountCaptured
@@ -266,23 +274,26 @@ func planChangeAmount(p *backend.Payment, prm Params, now time.Time) ([]*plan, e
 			return nil, conflict("取引日から%d日を過ぎたため金額変更できません", "more than %d days since the transaction; the amount cannot change", backend.GMOChangeLimitDays)
 		}
 		expect := backend.StateAuthorized
-		how := "仮売上"
+		how, howEn := "仮売上", "authorised"
 		if captured || captureNow {
-			expect, how = backend.StateCaptured, "即時売上"
+			expect, how, howEn = backend.StateCaptured, "即時売上", "captured at once"
 		}
-		pl := changePlan(p, amount, expect, captureNow, fmt.Sprintf("金額を %s から %s に変更します（%sで再オーソリ）", current, amount, how))
+		pl := changePlan(p, amount, expect, captureNow, backend.Text{Ja: fmt.Sprintf("金額を %s から %s に変更します（%sで再オーソリ）", current, amount, how),
+			En: fmt.Sprintf("Change the amount from %s to %s (re-authorised, %s)", current.En(), amount.En(), howEn)})
 		return []*plan{pl}, nil
 	case backend.GatewayPaygent:
 		if amount > current {
 			return nil, conflict("ペイジェントでは増額できません（減額のみ）。増額はお客様に再度ご購入いただく必要があります", "Paygent cannot increase an amount (decrease only)")
 		}
 		if captured {
-			return []*plan{changePlan(p, amount, backend.StateCaptured, false, fmt.Sprintf("売上変更: %s から %s に減額します", current, amount))}, nil
+			return []*plan{changePlan(p, amount, backend.StateCaptured, false, backend.Text{Ja: fmt.Sprintf("売上変更: %s から %s に減額します", current, amount),
+				En: fmt.Sprintf("Change the sale: lower %s to %s", current.En(), amount.En())})}, nil
 		}
-		pls := []*plan{changePlan(p, amount, backend.StateAuthorized, false, fmt.Sprintf("オーソリ変更: %s から %s に減額します", current, amount))}
+		pls := []*plan{changePlan(p, amount, backend.StateAuthorized, false, backend.Text{Ja: fmt.Sprintf("オーソリ変更: %s から %s に減額します", current, amount),
+			En: fmt.Sprintf("Change the authorisation: lower %s to %s", current.En(), amount.En())})}
 		if captureNow {
 			capture, _ := planCapture(&backend.Payment{Method: p.Method, State: backend.StateAuthorized}, amount)
-			capture.reason = "オーソリ変更の後に売上します"
+			capture.reason = backend.Text{Ja: "オーソリ変更の後に売上します", En: "Capture after the authorisation is changed"}
 			pls = append(pls, capture)
 		}
 		return pls, nil
@@ -293,7 +304,8 @@ func planChangeAmount(p *backend.Payment, prm Params, now time.Time) ([]*plan, e
 		if captured {
 			pls, err := planPartialRefund(p, current-amount)
 			if err == nil {
-				pls[0].reason = fmt.Sprintf("売上済のため、差額 %s を部分返金します", current-amount)
+				pls[0].reason = backend.Text{Ja: fmt.Sprintf("売上済のため、差額 %s を部分返金します", current-amount),
+					En: fmt.Sprintf("Captured already: the difference %s is refunded", (current - amount).En())}
 			}
 			return pls, err
 		}
@@ -304,18 +316,19 @@ func planChangeAmount(p *backend.Payment, prm Params, now time.Time) ([]*plan, e
 		if err != nil {
 			return nil, err
 		}
-		pl.reason = fmt.Sprintf("与信額 %s のうち %s を売上します（部分売上）", current, amount)
+		pl.reason = backend.Text{Ja: fmt.Sprintf("与信額 %s のうち %s を売上します（部分売上）", current, amount),
+			En: fmt.Sprintf("Capture %s of the authorised %s (partial capture)", amount.En(), current.En())}
 		return []*plan{pl}, nil
 	}
 	return nil, backend.Errorf(backend.EUNSUPPORTED, "このゲートウェイの金額変更には対応していません", "this gateway cannot change amounts")
 }
 
 // changePlan is a gateway amount change (GMO ChangeTran, Paygent 補正オーソリ/補正売上).
-func changePlan(p *backend.Payment, amount backend.Yen, expect backend.PaymentState, captureNow bool, reason string) *plan {
+func changePlan(p *backend.Payment, amount backend.Yen, expect backend.PaymentState, captureNow bool, reason backend.Text) *plan {
 	orderStatus := backend.OrderStatus("")
-	done := "金額変更が完了しました"
+	done := backend.Text{Ja: "金額変更が完了しました", En: "The amount is changed"}
 	if captureNow {
-		orderStatus, done = backend.OrderPaid, "金額変更と売上が完了しました。対応状況を入金済みにしました"
+		orderStatus, done = backend.OrderPaid, backend.Text{Ja: "金額変更と売上が完了しました。対応状況を入金済みにしました", En: "The amount is changed and captured. The order is set to paid"}
 	}
 	return &plan{
 		op:          backend.GatewayOp{Kind: backend.OpChangeAmount, Amount: amount, CaptureNow: captureNow},
@@ -367,21 +380,23 @@ func planPartialRefund(p *backend.Payment, amount backend.Yen) ([]*plan, error) 
 	if p.Gateway == backend.GatewayGMO || p.Gateway == backend.GatewaySGP {
 		// GMO has no refund call: the sale is changed to the lower amount (ChangeTran CAPTURE).
 		newSale := remaining - amount
-		pl := changePlan(p, newSale, backend.StateCaptured, false, fmt.Sprintf("売上金額を %s に変更して %s を返金します", newSale, amount))
+		pl := changePlan(p, newSale, backend.StateCaptured, false, backend.Text{Ja: fmt.Sprintf("売上金額を %s に変更して %s を返金します", newSale, amount),
+			En: fmt.Sprintf("Change the sale to %s, refunding %s", newSale.En(), amount.En())})
 		pl.adjust = func(u *backend.Payment, v *backend.GatewayView, now time.Time, prof *backend.GatewayProfile) {
 			adjust(u, v, now, prof)
 			u.AmountCaptured = p.AmountCaptured // keep the original sale; the refund is recorded separately
 			u.AmountAuthorized = p.AmountAuthorized
 		}
-		pl.doneMessage = fmt.Sprintf("%s の部分返金が完了しました", amount)
+		pl.doneMessage = partialRefundDone(amount)
 		return []*plan{pl}, nil
 	}
 	return []*plan{{
-		op:          backend.GatewayOp{Kind: backend.OpPartialRefund, Amount: amount},
-		expect:      backend.StatePartiallyRefunded,
-		expectAlso:  []backend.PaymentState{backend.StateCaptured}, // some gateways still say 売上済
-		reason:      fmt.Sprintf("%s を部分返金します（返金後の売上 %s）", amount, remaining-amount),
-		doneMessage: fmt.Sprintf("%s の部分返金が完了しました", amount),
+		op:         backend.GatewayOp{Kind: backend.OpPartialRefund, Amount: amount},
+		expect:     backend.StatePartiallyRefunded,
+		expectAlso: []backend.PaymentState{backend.StateCaptured}, // some gateways still say 売上済
+		reason: backend.Text{Ja: fmt.Sprintf("%s を部分返金します（返金後の売上 %s）", amount, remaining-amount),
+			En: fmt.Sprintf("Refund %s (the sale is then %s)", amount.En(), (remaining - amount).En())},
+		doneMessage: partialRefundDone(amount),
 		adjust:      adjust,
 		amountCheck: func(v *backend.GatewayView) (bool, bool) {
 			if v.AmountRefunded == 0 {
@@ -406,16 +421,18 @@ func planReauth(p *backend.Payment, prm Params) (*plan, error) {
 	if err := checkNewAmount(p, amount); err != nil {
 		return nil, err
 	}
-	expect, status, how := backend.StateAuthorized, backend.OrderNew, "仮売上"
+	expect, status, how, howEn := backend.StateAuthorized, backend.OrderNew, "仮売上", "authorised"
 	if prm.CaptureNow {
-		expect, status, how = backend.StateCaptured, backend.OrderPaid, "即時売上"
+		expect, status, how, howEn = backend.StateCaptured, backend.OrderPaid, "即時売上", "captured at once"
 	}
 	return &plan{
 		op:          backend.GatewayOp{Kind: backend.OpReauth, Amount: amount, CaptureNow: prm.CaptureNow},
 		expect:      expect,
 		orderStatus: status,
-		reason:      fmt.Sprintf("キャンセル済みの取引を %s で再オーソリします（%s）。再オーソリした取引は3Dセキュアの対象外です", amount, how),
-		doneMessage: fmt.Sprintf("再オーソリが完了しました（%s）。対応状況を%sにしました。キャンセル在庫の状況を確認してください", how, status.Label()),
+		reason: backend.Text{Ja: fmt.Sprintf("キャンセル済みの取引を %s で再オーソリします（%s）。再オーソリした取引は3Dセキュアの対象外です", amount, how),
+			En: fmt.Sprintf("Re-authorise the cancelled transaction for %s (%s). A re-authorised transaction has no 3-D Secure", amount.En(), howEn)},
+		doneMessage: backend.Text{Ja: fmt.Sprintf("再オーソリが完了しました（%s）。対応状況を%sにしました。キャンセル在庫の状況を確認してください", how, status.Label()),
+			En: fmt.Sprintf("Re-authorised (%s). The order is set to %s. Check the cancelled stock", howEn, status.LabelEn())},
 		adjust: func(u *backend.Payment, v *backend.GatewayView, now time.Time, prof *backend.GatewayProfile) {
 			u.AmountAuthorized, u.AmountRefunded = amount, 0
 			u.AmountCaptured, u.CapturedAt = 0, time.Time{}
@@ -439,8 +456,8 @@ func planAuthorize(p *backend.Payment) (*plan, error) {
 		op:          backend.GatewayOp{Kind: backend.OpAuthorize, Amount: p.AmountAuthorized},
 		expect:      backend.StateAuthorized,
 		orderStatus: backend.OrderNew,
-		reason:      fmt.Sprintf("予約受注の %s をオーソリします", p.AmountAuthorized),
-		doneMessage: "オーソリが完了しました。対応状況を新規受付にしました",
+		reason:      backend.Text{Ja: fmt.Sprintf("予約受注の %s をオーソリします", p.AmountAuthorized), En: fmt.Sprintf("Authorise the reservation's %s", p.AmountAuthorized.En())},
+		doneMessage: backend.Text{Ja: "オーソリが完了しました。対応状況を新規受付にしました", En: "Authorised. The order is set to new"},
 		adjust: func(u *backend.Payment, v *backend.GatewayView, now time.Time, prof *backend.GatewayProfile) {
 			newAuthorisation(u, v, now, prof)
 		},
@@ -502,7 +519,7 @@ func planFromJournal(op *backend.Operation, p *backend.Payment, now time.Time) (
 		}
 	case IntentCancel:
 		// What counts is the operation that was sent, whatever the date says now.
-		pls = []*plan{cancelPlan(op.Kind, op.Reason)}
+		pls = []*plan{cancelPlan(op.Kind, backend.Text{Ja: op.Reason})} // the journal keeps the Japanese reason
 	case IntentCapture:
 		// Likewise: a capture sent inside the window is decided after it, too.
 		var pl *plan
@@ -521,4 +538,9 @@ func planFromJournal(op *backend.Operation, p *backend.Payment, now time.Time) (
 		}
 	}
 	return nil, fmt.Errorf("no plan matches the journalled operation %d (%s/%s)", op.ID, op.Intent, op.Kind)
+}
+
+// partialRefundDone is the journal's words for a partial refund done.
+func partialRefundDone(amount backend.Yen) backend.Text {
+	return backend.Text{Ja: fmt.Sprintf("%s の部分返金が完了しました", amount), En: fmt.Sprintf("%s refunded", amount.En())}
 }

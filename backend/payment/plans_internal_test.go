@@ -67,20 +67,20 @@ func TestManualRefundAmount(t *testing.T) {
 }
 
 func TestCancelPlanRecordsTheRefund(t *testing.T) {
-	refund := cancelPlan(backend.OpReturn, "")
+	refund := cancelPlan(backend.OpReturn, backend.Text{})
 	u := &backend.Payment{AmountCaptured: 5000, AmountRefunded: 1000}
 	refund.adjust(u, nil, now0, nil)
 	assert.Equal(t, backend.Yen(5000), u.AmountRefunded, "the rest of the sale is refunded")
 	u = &backend.Payment{AmountCaptured: 5000, AmountRefunded: 5000}
 	refund.adjust(u, nil, now0, nil)
 	assert.Equal(t, backend.Yen(5000), u.AmountRefunded)
-	void := cancelPlan(backend.OpVoid, "")
+	void := cancelPlan(backend.OpVoid, backend.Text{})
 	assert.Equal(t, backend.StateVoided, void.expect)
 	u = &backend.Payment{AmountCaptured: 5000}
 	void.adjust(u, nil, now0, nil)
 	assert.Zero(t, u.AmountRefunded, "a 取消 refunds nothing")
-	assert.Equal(t, backend.StateVoided, cancelPlan(backend.OpStopPayment, "").expect)
-	assert.Equal(t, backend.StateRefunded, cancelPlan(backend.OpRefund, "").expect)
+	assert.Equal(t, backend.StateVoided, cancelPlan(backend.OpStopPayment, backend.Text{}).expect)
+	assert.Equal(t, backend.StateRefunded, cancelPlan(backend.OpRefund, backend.Text{}).expect)
 }
 
 func TestAmountEdges(t *testing.T) {
@@ -107,11 +107,11 @@ func TestSBPSChangeOfASaleRefundsTheDifference(t *testing.T) {
 	require.Len(t, pls, 1)
 	assert.Equal(t, backend.OpPartialRefund, pls[0].op.Kind)
 	assert.Equal(t, backend.Yen(2500), pls[0].op.Amount)
-	assert.Equal(t, "売上済のため、差額 2,500円 を部分返金します", pls[0].reason)
+	assert.Equal(t, backend.Text{Ja: "売上済のため、差額 2,500円 を部分返金します", En: "Captured already: the difference ¥2,500 is refunded"}, pls[0].reason)
 }
 
 func TestChangePlanKnowsWhenTheViewCannotTell(t *testing.T) {
-	pl := changePlan(&backend.Payment{Gateway: backend.GatewayGMO}, 3000, backend.StateAuthorized, false, "")
+	pl := changePlan(&backend.Payment{Gateway: backend.GatewayGMO}, 3000, backend.StateAuthorized, false, backend.Text{})
 	ok, known := pl.amountCheck(&backend.GatewayView{})
 	assert.False(t, known, "no amounts in the view")
 	assert.False(t, ok)
@@ -145,7 +145,7 @@ func TestPartialRefundPlans(t *testing.T) {
 
 	pls, _, err := planIntent(p, IntentPartialRefund, Params{Amount: 500}, now0, nil)
 	require.NoError(t, err)
-	assert.Equal(t, "500円 を部分返金します（返金後の売上 1,500円）", pls[0].reason)
+	assert.Equal(t, backend.Text{Ja: "500円 を部分返金します（返金後の売上 1,500円）", En: "Refund ¥500 (the sale is then ¥1,500)"}, pls[0].reason)
 	assert.Equal(t, backend.Yen(500), pls[0].op.Amount)
 
 	// GMO lowers the sale to what is left after the refund (ChangeTran).

@@ -62,6 +62,8 @@ async function japaneseOnScreen() {
     for (const el of document.body.querySelectorAll('[title], [placeholder], [aria-label], select')) {
       if (!visible(el) || exempt(el)) continue
       for (const a of ['title', 'placeholder', 'aria-label']) {
+        // a journal entry's hover shows the journal's own words, which it keeps in Japanese
+        if (a === 'title' && el.closest('[data-testid=journal-row]')) continue
         const v = el.getAttribute(a)
         if (v && jp.test(v)) found.push(`${where(el)} @${a}: ${v.slice(0, 80)}`)
       }
@@ -120,6 +122,20 @@ try {
   await page.getByTestId('order-no').waitFor()
   await check('Order')
   await shot('order')
+  // its capture in English: the dialog, the progress, the notice and the journal entry
+  // (the journal keeps Japanese; English mode shows its English account)
+  if (await page.getByTestId('action-capture').count()) {
+    await page.getByTestId('action-capture').click()
+    await page.getByTestId('action-preview').waitFor()
+    await check('Order › capture dialog')
+    await shot('capture-dialog')
+    await page.getByTestId('confirm-submit').click()
+    await page.getByTestId('confirm-dialog').waitFor({ state: 'detached' })
+    await page.waitForFunction(() => document.querySelector('[data-testid=payment-state]')?.dataset.state === 'captured')
+    await page.getByTestId('journal-row').first().waitFor()
+    await check('Order › captured')
+    await shot('order-captured')
+  }
   await page.getByTestId('back').click()
 
   // 取り込み
@@ -147,6 +163,10 @@ try {
   }
   await page.getByTestId('sales-table').waitFor()
   await shot('reports')
+  await page.getByTestId('report-by-week').click()
+  await page.waitForTimeout(500)
+  await check('Reports › sales by week')
+  await page.getByTestId('report-by-day').click()
 
   // 設定, every section
   await page.getByTestId('nav-settings').click()

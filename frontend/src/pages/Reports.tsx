@@ -158,7 +158,7 @@ function SalesTab({ q, filters, csv, onError }: { q: ReportQuery; filters: React
               {data.lines.length === 0 && <tr><td colSpan={7} className="muted">{t.rep.none}</td></tr>}
               {data.lines.map((l, i) => (
                 <tr key={i} data-testid="sales-row">
-                  <td className="nowrap">{i === 0 || data.lines[i - 1].period !== l.period ? data.periods[l.period].label : ''}</td>
+                  <td className="nowrap">{i === 0 || data.lines[i - 1].period !== l.period ? data.periods[l.period].label.replace('〜', t.rangeSep.trim()) : ''}</td>
                   <td>{l.profileName}</td><td>{t.label(l.method)}</td>
                   <td className="num">{l.count.toLocaleString()}</td><td className="num">{y(l.gross)}</td>
                   <td className="num">{l.refunded ? `−${y(l.refunded)}` : ''}</td><td className="num">{y(l.net)}</td>
