@@ -368,7 +368,7 @@ export interface TxView {
 }
 export interface LinkRow {
   orderId: number; orderNo: string; customerName: string; method: Label; total: number; orderedAt: string
-  status: Label; reason: string; gatewayOrderId: string; profileId: number; candidates: TxView[]
+  status: Label; reason: string; reasonEn?: string; gatewayOrderId: string; profileId: number; candidates: TxView[]
 }
 export interface ConsoleImportRequest { path: string; encoding: string; profileId: number; layout: string; inline: ImportLayout | null }
 export interface ConsoleImportResult {

@@ -164,7 +164,7 @@ export function OrderDetail({ orderId, onBack, siblings, onOpen }: {
           {order.payments.length === 0 && !order.link && <p className="muted">{t.noPayment}</p>}
           {order.payments.length === 0 && order.link && (
             <p data-testid="link-summary">
-              <Badge label={order.link.status} kind="link" /> {order.link.reason}
+              <Badge label={order.link.status} kind="link" /> {t.lang === 'en' ? order.link.reasonEn || order.link.reason : order.link.reason}
               <span className="sub"> {t.linkBelow}</span>
             </p>
           )}

@@ -70,7 +70,7 @@ export function UnlinkedTab({ onOpen, onChanged }: { onOpen: (orderId: number) =
                 <td className="num">{yen(r.total, t.lang)}</td>
                 <td>{dateTime(r.orderedAt)}</td>
                 <td><Badge label={r.status} kind="link" /></td>
-                <td>{r.reason}{r.gatewayOrderId && r.gatewayOrderId !== r.orderNo && <div className="sub">{t.gatewayId}: <span className="mono">{r.gatewayOrderId}</span></div>}</td>
+                <td>{t.lang === 'en' ? r.reasonEn || r.reason : r.reason}{r.gatewayOrderId && r.gatewayOrderId !== r.orderNo && <div className="sub">{t.gatewayId}: <span className="mono">{r.gatewayOrderId}</span></div>}</td>
               </tr>,
               r.candidates.length > 0 && (
                 <tr key={`c${r.orderId}`} className="candidates-row" data-testid="candidates" data-order-no={r.orderNo}>
