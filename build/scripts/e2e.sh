@@ -14,6 +14,7 @@ cd "$(dirname "$0")/../.."
 # E2E_ASSETS: the built frontend to serve (a private copy of frontend/dist);
 # E2E_ONLY: the scripts to run ("frontend/e2e/a.mjs frontend/e2e/b.mjs"), all when unset.
 bin=${E2E_BIN:-build/bin/kessaidesk-dev}
+case $bin in /*) ;; *) bin="$PWD/$bin" ;; esac # absolute: the app runs from another folder
 mkdir -p "$(dirname "$bin")"
 mkdir -p build/bin
 echo "==> e2e: building $bin"
@@ -44,7 +45,7 @@ start_app() {
   mkdir -p "$home/run" && chmod 700 "$home/run"
   setsid env devserver="127.0.0.1:$port" assetdir="${E2E_ASSETS:-$PWD/frontend/dist}" KESSAIDESK_DATA="$work/$name-data" \
     HOME="$home" XDG_DATA_HOME="$home/.local/share" XDG_RUNTIME_DIR="$home/run" \
-    dbus-run-session -- sh -c 'echo -n kessai-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec xvfb-run -a -s "-screen 0 1400x900x24" "$0"' "$PWD/$bin" >"$log" 2>&1 &
+    dbus-run-session -- sh -c 'echo -n kessai-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec xvfb-run -a -s "-screen 0 1400x900x24" "$0"' "$bin" >"$log" 2>&1 &
   local app=$!
   pids+=("$app")
   for _ in $(seq 1 120); do

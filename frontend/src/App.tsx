@@ -16,7 +16,7 @@ import { Work } from './pages/Work'
 // 売上集計 and its chart library (ECharts) load when the page is first opened, not with the app.
 const Reports = lazy(() => import('./pages/Reports').then((m) => ({ default: m.Reports })))
 
-type View = { name: 'home' } | { name: 'orders' } | { name: 'order'; id: number; from: 'orders' | 'work' } | { name: 'work' } | { name: 'settings' } | { name: 'import' } | { name: 'reports' }
+type View = { name: 'home' } | { name: 'orders' } | { name: 'order'; id: number; from: 'orders' | 'work'; siblings?: number[] } | { name: 'work' } | { name: 'settings' } | { name: 'import' } | { name: 'reports' }
 
 // The screen a window opens on: ホーム, or the one its address names (#orders, #work…),
 // so a reload keeps the screen and a test can start on the list.
@@ -124,11 +124,11 @@ export default function App() {
           {info && !setup && <>
             {view.name === 'home' && <Home overview={overview} error={overviewError} onRefresh={loadOverview} onGo={goHome}
               onSetup={(where) => (where === 'unlinked' ? openUnlinked() : setView(where === 'import' ? { name: 'import' } : { name: 'settings' }))} />}
-            {view.name === 'orders' && <OrderList query={query} onQuery={setQuery} onOpen={(id) => setView({ name: 'order', id, from: 'orders' })}
+            {view.name === 'orders' && <OrderList query={query} onQuery={setQuery} onOpen={(id, siblings) => setView({ name: 'order', id, from: 'orders', siblings })}
               emptyHint={!info.demo ? <GettingStarted onGo={(where) => (where === 'unlinked' ? openUnlinked() : setView(where === 'import' ? { name: 'import' } : { name: 'settings' }))} /> : undefined} />}
             {view.name === 'import' && <ImportPage onOpenUnlinked={openUnlinked} />}
-            {view.name === 'work' && <Work tab={workTab} onTab={setWorkTab} onOpen={(id) => setView({ name: 'order', id, from: 'work' })} />}
-            {view.name === 'order' && <OrderDetail orderId={view.id} onBack={() => {
+            {view.name === 'work' && <Work tab={workTab} onTab={setWorkTab} onOpen={(id: number, siblings?: number[]) => setView({ name: 'order', id, from: 'work', siblings })} />}
+            {view.name === 'order' && <OrderDetail orderId={view.id} siblings={view.siblings} onOpen={(id) => setView({ ...view, id })} onBack={() => {
               setView(view.from === 'work' ? { name: 'work' } : { name: 'orders' })
               setQuery((q) => ({ ...q })) // refresh the list: states may have changed
             }} />}

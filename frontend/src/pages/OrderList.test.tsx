@@ -148,7 +148,7 @@ describe('受注管理: the table', () => {
     fireEvent.keyDown(window, { key: 'Escape' })
     expect(screen.queryByTestId('selection')).not.toBeInTheDocument()
     fireEvent.keyDown(window, { key: 'Enter' })
-    expect(onOpen).toHaveBeenCalledWith(2)
+    expect(onOpen).toHaveBeenCalledWith(2, expect.arrayContaining([2]))
     fireEvent.keyDown(window, { key: '/' })
     expect(screen.getByTestId('quick-search')).toHaveFocus()
   })
@@ -177,5 +177,19 @@ describe('受注管理: the table', () => {
     expect(vi.mocked(api.search).mock.calls[1][0]).toMatchObject({ after: 'c1', pageSize: 500 })
     await waitFor(() => expect(screen.getAllByTestId('result-row')).toHaveLength(25))
     expect(screen.getByTestId('result-count')).toHaveTextContent('25件')
+  })
+})
+
+describe('受注管理: opening an order', () => {
+  it('passes the list’s order ids, so 受注詳細 can go to the previous and next order', async () => {
+    const rows = [row({ id: 7, orderNo: '107' }), row({ id: 8, orderNo: '108' }), row({ id: 9, orderNo: '109' })]
+    const api = fakeApi({ search: vi.fn(async () => ({ rows, total: rows.length, totalAtLeast: false, page: 1, pageSize: 500, next: '' })) })
+    const user = userEvent.setup()
+    const onOpen = renderList(api)
+    const shown = await screen.findAllByTestId('result-row')
+    expect(shown).toHaveLength(3)
+    await user.click(within(shown[1]).getAllByRole('cell')[1])
+    expect(onOpen).toHaveBeenCalledTimes(1)
+    expect(onOpen).toHaveBeenCalledWith(8, [7, 8, 9])
   })
 })

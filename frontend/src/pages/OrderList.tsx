@@ -112,7 +112,7 @@ export function rowCount(r: Results | null): number {
 export function OrderList({ query, onQuery, onOpen, emptyHint }: {
   query: OrderSearch
   onQuery: (q: OrderSearch) => void
-  onOpen: (orderId: number) => void
+  onOpen: (orderId: number, siblings?: number[]) => void // siblings: the list's order ids, for 前/次
   emptyHint?: React.ReactNode
 }) {
   const api = useApi()
@@ -221,7 +221,7 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
         // A focused button or link keeps its own Enter.
         if (rows[active] && !(e.target as HTMLElement | null)?.closest?.('button, a')) {
           e.preventDefault()
-          onOpen(rows[active].id)
+          onOpen(rows[active].id, rows.map((r) => r.id))
         }
         break
       case 'x':
@@ -243,8 +243,9 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
   // Rows keep their identity while the list scrolls (the model changes only when a page
   // arrives): a row already drawn is not drawn again; the handlers reach the current
   // state through a ref so they need not change either.
-  const handlers = useRef({ pick, open: onOpen })
-  handlers.current = { pick, open: onOpen }
+  const openWithSiblings = (id: number) => onOpen(id, rows.map((r) => r.id))
+  const handlers = useRef({ pick, open: openWithSiblings })
+  handlers.current = { pick, open: openWithSiblings }
   const onRowClick = useCallback((index: number, id: number, e: React.MouseEvent) => {
     if (e.shiftKey || e.ctrlKey || e.metaKey) {
       e.preventDefault()
@@ -705,7 +706,7 @@ function BulkInquire({ rows, onDone }: { rows: OrderRow[]; onDone: () => void })
 // OrderTable is the 受注一覧 table (search results and work lists).
 export function OrderTable({ rows, onOpen, selected, onSelect }: {
   rows: OrderRow[]
-  onOpen: (orderId: number) => void
+  onOpen: (orderId: number, siblings?: number[]) => void
   selected?: number[]
   onSelect?: (ids: number[]) => void
 }) {
@@ -725,7 +726,7 @@ export function OrderTable({ rows, onOpen, selected, onSelect }: {
       <tbody>
         {rows.map((r) => (
           <tr key={r.id} data-testid="result-row" data-order-no={r.orderNo} tabIndex={0}
-            onClick={() => onOpen(r.id)} onKeyDown={(e) => e.key === 'Enter' && onOpen(r.id)}>
+            onClick={() => onOpen(r.id, rows.map((x) => x.id))} onKeyDown={(e) => e.key === 'Enter' && onOpen(r.id, rows.map((x) => x.id))}>
             {onSelect && <td onClick={(e) => e.stopPropagation()}><input type="checkbox" aria-label={r.orderNo} data-testid="select-row"
               checked={selected?.includes(r.id) ?? false} onChange={() => pick(r.id)} /></td>}
             <td className="mono">{r.orderNo}{r.demo && <span className="tag">{t.demo}</span>}</td>

@@ -17,7 +17,7 @@ function tabOf(code: string): Tab {
 // Work is the 作業リスト screen: what needs the operator today, the sync with the
 // gateways and its differences, 未連携, キャンセル在庫, 要返金 and fees. The open tab
 // is kept by the parent so 戻る from an order comes back to it.
-export function Work({ onOpen, tab: tabCode = 'to_capture', onTab }: { onOpen: (orderId: number) => void; tab?: string; onTab?: (code: string) => void }) {
+export function Work({ onOpen, tab: tabCode = 'to_capture', onTab }: { onOpen: (orderId: number, siblings?: number[]) => void; tab?: string; onTab?: (code: string) => void }) {
   const api = useApi()
   const t = useT()
   const [lists, setLists] = useState<WorkListInfo[]>([])
