@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"time"
 
 	"kessaidesk/backend"
@@ -158,7 +159,8 @@ type Operation struct {
 	// NewIDNeeded: done, this operation made a new payment at the gateway, so recording
 	// its outcome by hand takes that payment's id.
 	NewIDNeeded bool `json:"newIdNeeded"`
-	// MessageEn is a short English account of the outcome (the journal keeps Japanese).
+	// MessageEn is the outcome in English: the journal's own, or for an entry made before
+	// the journal kept English, a short account from its state.
 	MessageEn string `json:"messageEn"`
 	// AmountImplied: the operation carries no amount of its own (a cancel); Amount is
 	// the amount it applied to, as the journal and the payment show it.
@@ -272,6 +274,6 @@ func toOperation(op *backend.Operation) Operation {
 		ID: op.ID, Kind: opKindLabel(op.Kind), Amount: int64(op.Amount), State: opStateLabel(op.State),
 		RequestedAt: jst(op.RequestedAt), RespondedAt: jst(op.RespondedAt), GatewayCode: op.GatewayCode,
 		Message: op.Message, Operator: op.Operator, Reason: op.Reason,
-		BeforeState: stateLabel(op.BeforeState), AfterState: stateLabel(op.AfterState), MessageEn: operationEn(op),
+		BeforeState: stateLabel(op.BeforeState), AfterState: stateLabel(op.AfterState), MessageEn: cmp.Or(op.MessageEn, operationEn(op)),
 	}
 }

@@ -91,6 +91,7 @@ type Operation struct {
 	RespondedAt    time.Time
 	GatewayCode    string // raw error code(s) or status from the gateway
 	Message        string // Japanese outcome for the operator
+	MessageEn      string // the same in English ("" in entries made before it was kept)
 	Operator       string // who pressed the button, or "自動同期"
 	// BeforeState and AfterState record the payment state around the operation.
 	BeforeState PaymentState

@@ -286,6 +286,7 @@ func TestCrashBulkCaptureSurvivesKills(t *testing.T) {
 			case "applied":
 				assert.Equal(t, backend.OpSucceeded, op.State, "op %d was applied at the gateway: %s", id, op.Message)
 				assert.Contains(t, op.Message, "照会して完了を確認しました")
+				assert.Contains(t, op.MessageEn, "the gateway's inquiry confirmed it was done")
 			case "not applied":
 				assert.Equal(t, backend.OpFailed, op.State, "op %d never reached the gateway: %s", id, op.Message)
 				assert.Contains(t, op.Message, "実行されていませんでした")

@@ -392,7 +392,7 @@ func (e *Engine) execute(ctx context.Context, gw backend.Gateway, prof *backend.
 // have happened it first asks the gateway.
 func (e *Engine) settle(ctx context.Context, gw backend.Gateway, prof *backend.GatewayProfile, p *backend.Payment, op *backend.Operation, pl *plan, view *backend.GatewayView, gwErr error) (*backend.Payment, error) {
 	if gwErr == nil {
-		return e.succeed(ctx, prof, p, op, pl, view, "")
+		return e.succeed(ctx, prof, p, op, pl, view, backend.Text{})
 	}
 	op.GatewayCode = gatewayCode(gwErr)
 	switch backend.ErrorClassOf(gwErr) {
@@ -437,8 +437,10 @@ func (e *Engine) resolveByInquiry(ctx context.Context, gw backend.Gateway, prof 
 		// Still unknown: keep the payment locked until an inquiry can tell.
 		op.State = backend.OpUnknown
 		op.Message = "ゲートウェイの応答を確認できませんでした。結果を確認するまで、この決済への操作を止めています: " + backend.ErrorMessage(cause, "ja")
+		op.MessageEn = "The gateway's answer could not be confirmed; this payment is locked until the outcome is known: " + backend.ErrorMessage(cause, "en")
 		if err == nil && view != nil && view.Found {
 			op.Message = "ゲートウェイの照会でも結果を判断できません。ゲートウェイの管理画面で確認してください: " + backend.ErrorMessage(cause, "ja")
+			op.MessageEn = "The gateway's inquiry cannot tell either; check in the gateway's console: " + backend.ErrorMessage(cause, "en")
 		}
 		if cerr := e.Store.CompleteOperation(ctx, &backend.Completion{Op: op}); cerr != nil {
 			return nil, cerr
@@ -451,11 +453,13 @@ func (e *Engine) resolveByInquiry(ctx context.Context, gw backend.Gateway, prof 
 		return e.notOurs(ctx, gw, prof, p, op, pl, cause, view)
 	}
 	if done {
-		return e.succeed(ctx, prof, p, op, pl, view, "（応答を確認できなかったため、ゲートウェイに照会して完了を確認しました）")
+		return e.succeed(ctx, prof, p, op, pl, view, backend.Text{Ja: "（応答を確認できなかったため、ゲートウェイに照会して完了を確認しました）",
+			En: " (the answer was lost; the gateway's inquiry confirmed it was done)"})
 	}
 	// The gateway did not apply it: record the failure with the state as it really is.
 	op.State = backend.OpFailed
 	op.Message = fmt.Sprintf("ゲートウェイに照会した結果、%sは実行されていませんでした（%s）", op.Kind.Label(), backend.ErrorMessage(cause, "ja"))
+	op.MessageEn = fmt.Sprintf("The gateway's inquiry shows the %s was not done (%s)", op.Kind.LabelEn(), backend.ErrorMessage(cause, "en"))
 	updated := p.WithView(view, e.now())
 	op.AfterState = updated.State
 	if err := e.Store.CompleteOperation(ctx, &backend.Completion{Op: op, Payment: updated}); err != nil {
@@ -489,7 +493,7 @@ func decide(view *backend.GatewayView, pl *plan) (done, known bool) {
 	return pl.amountCheck(view)
 }
 
-func (e *Engine) succeed(ctx context.Context, prof *backend.GatewayProfile, p *backend.Payment, op *backend.Operation, pl *plan, view *backend.GatewayView, note string) (*backend.Payment, error) {
+func (e *Engine) succeed(ctx context.Context, prof *backend.GatewayProfile, p *backend.Payment, op *backend.Operation, pl *plan, view *backend.GatewayView, note backend.Text) (*backend.Payment, error) {
 	now := e.now()
 	updated := p.WithView(view, now)
 	if view == nil || !view.Found {
@@ -500,7 +504,7 @@ func (e *Engine) succeed(ctx context.Context, prof *backend.GatewayProfile, p *b
 	}
 	op.State = backend.OpSucceeded
 	op.AfterState = updated.State
-	op.Message = pl.doneMessage.Ja + note
+	op.Message, op.MessageEn = pl.doneMessage.Ja+note.Ja, pl.doneMessage.En+note.En
 	c := &backend.Completion{Op: op, Payment: updated, OrderStatus: pl.orderStatus, CancelStock: pl.cancelStock}
 	if err := e.Store.CompleteOperation(ctx, c); err != nil {
 		return nil, err
@@ -511,7 +515,7 @@ func (e *Engine) succeed(ctx context.Context, prof *backend.GatewayProfile, p *b
 func (e *Engine) fail(ctx context.Context, op *backend.Operation, cause error) error {
 	op.State = backend.OpFailed
 	op.AfterState = op.BeforeState
-	op.Message = backend.ErrorMessage(cause, "ja")
+	op.Message, op.MessageEn = backend.ErrorMessage(cause, "ja"), backend.ErrorMessage(cause, "en")
 	if err := e.Store.CompleteOperation(ctx, &backend.Completion{Op: op}); err != nil {
 		return err
 	}

@@ -40,6 +40,8 @@ func TestCaptureMakesTheSaleAndTheOrderPaid(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, res.Message, "売上処理が完了しました")
 	assert.Contains(t, res.Message, "入金済み")
+	assert.Equal(t, "Captured. The order is set to paid", res.MessageEn)
+	assert.Equal(t, "Captured. The order is set to paid", res.Operation().MessageEn, "the journal has it in English too")
 
 	got := f.payment(p.ID)
 	assert.Equal(t, backend.StateCaptured, got.State)
@@ -386,6 +388,8 @@ func TestAFaultBeforeTheLogicFailsAndARetrySellsOnce(t *testing.T) {
 	require.Len(t, ops, 1)
 	assert.Equal(t, backend.OpFailed, ops[0].State)
 	assert.Contains(t, ops[0].Message, "実行されていませんでした")
+	assert.Contains(t, ops[0].MessageEn, "The gateway's inquiry shows the Capture was not done", "the journal (stored) has the reason in English")
+	assert.NotRegexp(t, `[\p{Hiragana}\p{Katakana}\p{Han}]`, ops[0].MessageEn)
 	assert.Equal(t, "HTTP 503", ops[0].GatewayCode)
 	got := f.payment(p.ID)
 	assert.Equal(t, backend.StateAuthorized, got.State)

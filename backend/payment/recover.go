@@ -160,7 +160,11 @@ func (e *Engine) RecordOutcome(ctx context.Context, opID int64, applied bool, ne
 		}
 		note = fmt.Sprintf("（%sが管理画面で新しい決済ID %s を確認して記録）", operator, newTranID)
 	}
-	updated, err := e.succeed(ctx, profile, p, op, pl, view, note)
+	noteEn := fmt.Sprintf(" (checked in the gateway's console and recorded by %s)", operator)
+	if newTranID != "" && backend.CreatesTransaction(p.Gateway, op.Kind) {
+		noteEn = fmt.Sprintf(" (the new payment id %s checked in the console and recorded by %s)", newTranID, operator)
+	}
+	updated, err := e.succeed(ctx, profile, p, op, pl, view, backend.Text{Ja: note, En: noteEn})
 	if err != nil {
 		return nil, err
 	}

@@ -148,7 +148,7 @@ func (e *Engine) notApplied(ctx context.Context, gw backend.Gateway, prof *backe
 		}
 		result = u
 	}
-	op.State, op.AfterState, op.Message = backend.OpFailed, op.BeforeState, ja
+	op.State, op.AfterState, op.Message, op.MessageEn = backend.OpFailed, op.BeforeState, ja, en
 	if err := e.Store.CompleteOperation(ctx, &backend.Completion{Op: op}); err != nil {
 		return nil, err
 	}

@@ -222,7 +222,8 @@ func (e *Engine) ChooseCandidate(ctx context.Context, paymentID int64, tranID, o
 	}
 	res.Operations = []*backend.Operation{op}
 	if done && onChosen {
-		updated, err := e.succeed(ctx, prof, p, op, pl, &view, note)
+		updated, err := e.succeed(ctx, prof, p, op, pl, &view, backend.Text{Ja: note,
+			En: fmt.Sprintf(" (%s chose payment id %s (%s) among the candidates; confirmed with the gateway)", operator, tranID, view.State.LabelEn())})
 		if err != nil {
 			return nil, err
 		}

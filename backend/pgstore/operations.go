@@ -114,10 +114,10 @@ func (db *DB) CompleteOperation(ctx context.Context, c *backend.Completion) erro
 		op.RespondedAt = now
 	}
 	return db.InTx(ctx, func(tx sqlstore.Q) error {
-		res, err := tx.Exec(ctx, `UPDATE operations SET state = ?, responded_at = ?, gateway_code = ?, message = ?,
+		res, err := tx.Exec(ctx, `UPDATE operations SET state = ?, responded_at = ?, gateway_code = ?, message = ?, message_en = ?,
 			after_state = ?, reason = ?, claimed_by = '', lease_until = 0
 			WHERE id = ? AND state IN `+unresolvedStates+` AND (claimed_by IN ('', ?) OR lease_until < `+serverNow+`)`,
-			string(op.State), ms(op.RespondedAt), op.GatewayCode, op.Message, string(op.AfterState), op.Reason, op.ID, db.Owner)
+			string(op.State), ms(op.RespondedAt), op.GatewayCode, op.Message, op.MessageEn, string(op.AfterState), op.Reason, op.ID, db.Owner)
 		if err != nil {
 			return err
 		}

@@ -51,9 +51,9 @@ func (db *DB) CompleteOperation(ctx context.Context, c *backend.Completion) erro
 		op.RespondedAt = now
 	}
 	return db.InTx(ctx, func(tx sqlstore.Q) error {
-		res, err := tx.Exec(ctx, `UPDATE operations SET state = ?, responded_at = ?, gateway_code = ?, message = ?,
+		res, err := tx.Exec(ctx, `UPDATE operations SET state = ?, responded_at = ?, gateway_code = ?, message = ?, message_en = ?,
 			after_state = ?, reason = ? WHERE id = ? AND state IN `+unresolvedStates, string(op.State), ms(op.RespondedAt), op.GatewayCode, op.Message,
-			string(op.AfterState), op.Reason, op.ID)
+			op.MessageEn, string(op.AfterState), op.Reason, op.ID)
 		if err != nil {
 			return err
 		}

@@ -14,7 +14,7 @@ import (
 // claim it (backend/pgstore/operations.go).
 
 const operationColumns = `id, payment_id, intent, kind, capture_now, amount, idempotency_key, state, requested_at, responded_at,
-	gateway_code, message, operator, before_state, after_state, reason, bulk_job_id`
+	gateway_code, message, operator, before_state, after_state, reason, bulk_job_id, message_en`
 
 func scanOperation(sc interface{ Scan(...any) error }) (*backend.Operation, error) {
 	op := &backend.Operation{}
@@ -22,7 +22,7 @@ func scanOperation(sc interface{ Scan(...any) error }) (*backend.Operation, erro
 	var req, resp int64
 	var captureNow int
 	err := sc.Scan(&op.ID, &op.PaymentID, &op.Intent, &kind, &captureNow, &op.Amount, &op.IdempotencyKey, &state, &req, &resp,
-		&op.GatewayCode, &op.Message, &op.Operator, &before, &after, &op.Reason, &op.BulkJobID)
+		&op.GatewayCode, &op.Message, &op.Operator, &before, &after, &op.Reason, &op.BulkJobID, &op.MessageEn)
 	if err != nil {
 		return nil, err
 	}

@@ -446,7 +446,7 @@ func journalOneInFlight(t *testing.T, db Store) {
 	assert.Equal(t, "テスト", unresolved[0].Reason)
 
 	// Completing commits the payment, the 対応状況 and the journal together.
-	op.State, op.AfterState, op.Message = backend.OpSucceeded, backend.StateCaptured, "売上が完了しました"
+	op.State, op.AfterState, op.Message, op.MessageEn = backend.OpSucceeded, backend.StateCaptured, "売上が完了しました", "Captured"
 	p.State, p.AmountCaptured, p.CapturedAt = backend.StateCaptured, 100, Day
 	require.NoError(t, db.CompleteOperation(ctx, &backend.Completion{Op: op, Payment: p, OrderStatus: backend.OrderPaid}))
 	got, _ := db.OrderByID(ctx, o.ID)
@@ -458,6 +458,8 @@ func journalOneInFlight(t *testing.T, db Store) {
 	assert.Equal(t, backend.OpSucceeded, ops[0].State)
 	assert.Equal(t, backend.StateCaptured, ops[0].AfterState)
 	assert.Equal(t, "店長", ops[0].Operator)
+	assert.Equal(t, "売上が完了しました", ops[0].Message)
+	assert.Equal(t, "Captured", ops[0].MessageEn, "the journal keeps the English beside the Japanese")
 	assert.False(t, ops[0].RespondedAt.IsZero())
 	events, _ := db.OrderEvents(ctx, o.ID)
 	require.Len(t, events, 1)
