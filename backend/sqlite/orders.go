@@ -8,11 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/sqlstore"
 )
 
 // SaveOrder inserts the order, or updates the one with the same order number.
@@ -396,120 +396,11 @@ func scanItems(rows *sql.Rows) ([]backend.LineItem, error) {
 	return out, rows.Err()
 }
 
-// orderNoNum is the order number as a number for range search, or nil if it is not one.
-func orderNoNum(no string) any {
-	if no == "" || len(no) > 18 {
-		return nil
-	}
-	n, err := strconv.ParseInt(no, 10, 64)
-	if err != nil || n < 0 {
-		return nil
-	}
-	return n
-}
+// The order's columns and reads are sqlstore's (shared with PostgreSQL); OrderByID,
+// OrderByNo, SetOrderStatus and OrderEvents come with the embedded sqlstore.Core.
+const orderColumns = sqlstore.OrderColumns
 
-const orderColumns = `o.id, o.order_no, o.ordered_at, o.updated_at, o.customer_name, o.customer_kana, o.email, o.tel,
-	o.payment_method, o.subtotal, o.discount, o.shipping, o.fee, o.points_used, o.total, o.status, o.memo, o.source,
-	o.tax, o.zip, o.address, o.ship_name, o.ship_zip, o.ship_address, o.ship_tel, o.delivery_method, o.tracking_no, o.shop_status`
-
-func scanOrder(sc interface{ Scan(...any) error }, o *backend.Order, extra ...any) error {
-	var ordered, updated int64
-	var method, status string
-	dest := []any{&o.ID, &o.OrderNo, &ordered, &updated, &o.CustomerName, &o.CustomerKana, &o.Email, &o.Tel,
-		&method, &o.Subtotal, &o.Discount, &o.Shipping, &o.Fee, &o.PointsUsed, &o.Total, &status, &o.Memo, &o.Source,
-		&o.Tax, &o.Zip, &o.Address, &o.ShipName, &o.ShipZip, &o.ShipAddress, &o.ShipTel, &o.DeliveryMethod, &o.TrackingNo, &o.ShopStatus}
-	if err := sc.Scan(append(dest, extra...)...); err != nil {
-		return err
-	}
-	o.OrderedAt, o.UpdatedAt = fromMS(ordered), fromMS(updated)
-	o.PaymentMethod, o.Status = backend.PaymentMethod(method), backend.OrderStatus(status)
-	return nil
-}
-
-// OrderByID returns the order with its line items.
-func (db *DB) OrderByID(ctx context.Context, id int64) (*backend.Order, error) {
-	return db.oneOrder(ctx, `o.id = ?`, id, fmt.Sprintf("ID %d", id))
-}
-
-// OrderByNo returns the order with the shop's order number.
-func (db *DB) OrderByNo(ctx context.Context, no string) (*backend.Order, error) {
-	return db.oneOrder(ctx, `o.order_no = ?`, no, no)
-}
-
-func (db *DB) oneOrder(ctx context.Context, where string, arg any, label string) (*backend.Order, error) {
-	o := &backend.Order{}
-	err := scanOrder(db.read.QueryRowContext(ctx, `SELECT `+orderColumns+` FROM orders o WHERE `+where, arg), o)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, backend.Errorf(backend.ENOTFOUND, "注文番号 %s の受注は見つかりません", "Order %s was not found", label)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if o.Items, err = loadItems(ctx, db.read, o.ID); err != nil {
-		return nil, err
-	}
-	return o, nil
-}
-
-// SetOrderStatus changes the 対応状況 and records who did it.
-func (db *DB) SetOrderStatus(ctx context.Context, orderID int64, s backend.OrderStatus, actor string) error {
-	if !s.Valid() {
-		return backend.Errorf(backend.EINVALID, "対応状況「%s」は使えません", "unknown order status %q", s)
-	}
-	return db.withTx(ctx, func(tx *sql.Tx) error {
-		return setOrderStatus(ctx, tx, orderID, s, actor, db.Now())
-	})
-}
-
-// advanceOrderStatus applies the 対応状況 an operation implies, but never takes a
-// shipped order back to 入金済み (a late capture of a 発送済み order keeps it shipped).
-func advanceOrderStatus(ctx context.Context, tx *sql.Tx, orderID int64, s backend.OrderStatus, actor string, now time.Time) error {
-	if s == backend.OrderPaid {
-		var old string
-		if err := tx.QueryRowContext(ctx, `SELECT status FROM orders WHERE id = ?`, orderID).Scan(&old); err == nil && old == string(backend.OrderShipped) {
-			return nil
-		}
-	}
-	return setOrderStatus(ctx, tx, orderID, s, actor, now)
-}
-
-func setOrderStatus(ctx context.Context, tx *sql.Tx, orderID int64, s backend.OrderStatus, actor string, now time.Time) error {
-	var old string
-	err := tx.QueryRowContext(ctx, `SELECT status FROM orders WHERE id = ?`, orderID).Scan(&old)
-	if errors.Is(err, sql.ErrNoRows) {
-		return backend.Errorf(backend.ENOTFOUND, "受注 (ID %d) は見つかりません", "order %d was not found", orderID)
-	}
-	if err != nil {
-		return err
-	}
-	if old == string(s) {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE orders SET status = ?, updated_at = ? WHERE id = ?`, string(s), ms(now), orderID); err != nil {
-		return err
-	}
-	detail := backend.OrderStatus(old).Label() + " → " + s.Label()
-	_, err = tx.ExecContext(ctx, `INSERT INTO order_events (order_id, at, actor, kind, detail) VALUES (?,?,?,?,?)`,
-		orderID, ms(now), actor, "status", detail)
-	return err
-}
-
-// OrderEvents returns the order's audit trail, oldest first.
-func (db *DB) OrderEvents(ctx context.Context, orderID int64) ([]backend.OrderEvent, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT at, actor, kind, detail FROM order_events WHERE order_id = ? ORDER BY id`, orderID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []backend.OrderEvent
-	for rows.Next() {
-		var e backend.OrderEvent
-		var at int64
-		if err := rows.Scan(&at, &e.Actor, &e.Kind, &e.Detail); err != nil {
-			return nil, err
-		}
-		e.At = fromMS(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
-}
+var (
+	scanOrder  = sqlstore.ScanOrder
+	orderNoNum = sqlstore.OrderNoNum
+)
