@@ -38,9 +38,13 @@ func (e *Engine) windowPassed(ctx context.Context, p *backend.Payment, op *backe
 			Reason: fmt.Sprintf("ゲートウェイが%sを期限切れで受け付けませんでした（%s）", op.Kind.Label(), said)}
 		op.Message = fmt.Sprintf("ゲートウェイは%sを受け付けませんでした（%s）。売上取消の期限を過ぎているため、受注をキャンセルにしました。%s をお客様の口座へ返金してください（要返金(口座)に記録しました）",
 			op.Kind.Label(), said, amount)
+		op.MessageEn = fmt.Sprintf("The gateway refused the %s (%s). The window to cancel the sale has passed, so the order is cancelled. Refund %s to the customer's bank account (recorded under bank refunds)",
+			op.Kind.LabelEn(), backend.ErrorMessage(cause, "en"), amount.En())
 	} else {
 		op.Message = fmt.Sprintf("ゲートウェイは%sを受け付けませんでした（%s）。この決済の要返金(口座)（%s）は既に記録されています。受注はキャンセルにしました",
 			op.Kind.Label(), said, task.Amount)
+		op.MessageEn = fmt.Sprintf("The gateway refused the %s (%s). This payment's bank refund (%s) is recorded already. The order is cancelled",
+			op.Kind.LabelEn(), backend.ErrorMessage(cause, "en"), task.Amount.En())
 	}
 	if err := e.Store.CompleteOperation(ctx, c); err != nil {
 		return nil, err

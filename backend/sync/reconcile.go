@@ -74,9 +74,11 @@ func (s *Syncer) takeGateway(ctx context.Context, paymentID int64, operator stri
 	}
 	op.State, op.AfterState, op.GatewayCode = backend.OpSucceeded, u.State, v.RawStatus
 	op.Message = fmt.Sprintf("ゲートウェイの状態（%s）に合わせました", v.State.Label())
+	op.MessageEn = fmt.Sprintf("Set to the gateway's state (%s)", v.State.LabelEn())
 	c := &backend.Completion{Op: op, Payment: u}
 	if cancelOrder {
 		op.Message += "。受注をキャンセルにし、商品をキャンセル在庫（未対応）に追加しました"
+		op.MessageEn += ". The order is cancelled and its items are on the cancelled-stock list (to do)"
 		c.OrderStatus, c.CancelStock = backend.OrderCancelled, true
 	}
 	if err := s.Store.CompleteOperation(ctx, c); err != nil {

@@ -587,7 +587,8 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 		if u.PaidAt.IsZero() {
 			u.PaidAt = now
 		}
-		err := s.record(ctx, p, u, orderStatusIf(ctx, s.Store, p.OrderID, backend.OrderAwaitingDeposit, backend.OrderPaid), false, "入金を確認しました")
+		err := s.record(ctx, p, u, orderStatusIf(ctx, s.Store, p.OrderID, backend.OrderAwaitingDeposit, backend.OrderPaid), false,
+			backend.Text{Ja: "入金を確認しました", En: "Deposit received"})
 		count(&rep.Deposits, err)
 	case p.State == backend.StateAwaitingDeposit && v.State == backend.StateExpired:
 		u := p.WithView(v, now)
@@ -597,10 +598,11 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 			cancel = auto == "1"
 		}
 		status := backend.OrderStatus("")
-		msg := "支払期限が過ぎました（銀行ネット決済は受注をキャンセルしません。確認してください）"
+		msg := backend.Text{Ja: "支払期限が過ぎました（銀行ネット決済は受注をキャンセルしません。確認してください）",
+			En: "The payment deadline has passed (a net-banking order is not cancelled: check it)"}
 		if cancel {
 			status = orderStatusIf(ctx, s.Store, p.OrderID, backend.OrderAwaitingDeposit, backend.OrderCancelled)
-			msg = "支払期限が過ぎたため、受注をキャンセルにしました"
+			msg = backend.Text{Ja: "支払期限が過ぎたため、受注をキャンセルにしました", En: "The payment deadline has passed: the order is cancelled"}
 		}
 		err := s.record(ctx, p, u, status, cancel && status != "", msg)
 		count(&rep.Expired, err)
@@ -618,15 +620,16 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 		case backend.StateAwaitingDeposit:
 			status = orderStatusIf(ctx, s.Store, p.OrderID, backend.OrderProcessing, backend.OrderAwaitingDeposit)
 		}
-		msg := "ゲートウェイの状態を反映しました: " + v.State.Label()
-		if note := amountFromOrder(ctx, s.Store, u); note != "" {
-			msg += "（" + note + "）"
+		msg := backend.Text{Ja: "ゲートウェイの状態を反映しました: " + v.State.Label(), En: "Set to the gateway's state: " + v.State.LabelEn()}
+		if note := amountFromOrder(ctx, s.Store, u); note.Ja != "" {
+			msg.Ja += "（" + note.Ja + "）"
+			msg.En += " (" + note.En + ")"
 		}
 		err := s.record(ctx, p, u, status, false, msg)
 		count(&rep.Updated, err)
 	case p.State == backend.StateAuthorized && v.State == backend.StateExpired:
 		u := p.WithView(v, now)
-		err := s.record(ctx, p, u, "", false, "与信の有効期限が切れました")
+		err := s.record(ctx, p, u, "", false, backend.Text{Ja: "与信の有効期限が切れました", En: "The authorisation has expired"})
 		count(&rep.Expired, err)
 	default:
 		s.drift(ctx, p, v, "", rep, mu)
@@ -670,19 +673,20 @@ func cancelledAtGateway(p *backend.Payment, v *backend.GatewayView) bool {
 
 // amountFromOrder fills in an amount the gateway's inquiry does not carry (SBPS answers
 // with a status only) from the order's total, and says so; "" when nothing was filled.
-func amountFromOrder(ctx context.Context, st backend.Store, u *backend.Payment) string {
+func amountFromOrder(ctx context.Context, st backend.Store, u *backend.Payment) backend.Text {
 	if u.AmountAuthorized != 0 {
-		return ""
+		return backend.Text{}
 	}
 	o, err := st.OrderByID(ctx, u.OrderID)
 	if err != nil || o.Total <= 0 {
-		return ""
+		return backend.Text{}
 	}
 	u.AmountAuthorized = o.Total
 	if u.State == backend.StateCaptured && u.AmountCaptured == 0 {
 		u.AmountCaptured = o.Total
 	}
-	return fmt.Sprintf("金額 %s は受注の合計から。%sの照会は金額を返しません", o.Total, u.Gateway.Label())
+	return backend.Text{Ja: fmt.Sprintf("金額 %s は受注の合計から。%sの照会は金額を返しません", o.Total, u.Gateway.Label()),
+		En: fmt.Sprintf("the amount %s is the order's total; %s's inquiry does not return amounts", o.Total.En(), u.Gateway.LabelEn())}
 }
 
 // orderStatusIf returns to when the order is still in from (the operator may have moved
@@ -696,7 +700,7 @@ func orderStatusIf(ctx context.Context, st backend.Store, orderID int64, from, t
 }
 
 // record journals an automatic change like an operator's, with 自動同期 as the actor.
-func (s *Syncer) record(ctx context.Context, p, u *backend.Payment, status backend.OrderStatus, cancelStock bool, msg string) error {
+func (s *Syncer) record(ctx context.Context, p, u *backend.Payment, status backend.OrderStatus, cancelStock bool, msg backend.Text) error {
 	now := s.Clock.Now()
 	op := &backend.Operation{PaymentID: p.ID, Intent: "sync", Kind: backend.OpSyncFix, IdempotencyKey: fmt.Sprintf("sync/%d/%d", p.ID, now.UnixNano()),
 		Operator: backend.ActorSync, BeforeState: p.State, RequestedAt: now, Reason: "自動同期"}
@@ -706,7 +710,7 @@ func (s *Syncer) record(ctx context.Context, p, u *backend.Payment, status backe
 		}
 		return err // an operator's operation is in flight; the next run sees the result
 	}
-	op.State, op.AfterState, op.Message, op.GatewayCode = backend.OpSucceeded, u.State, msg, u.RawStatus
+	op.State, op.AfterState, op.Message, op.MessageEn, op.GatewayCode = backend.OpSucceeded, u.State, msg.Ja, msg.En, u.RawStatus
 	s.Store.DeleteDrift(ctx, p.ID)
 	return s.Store.CompleteOperation(ctx, &backend.Completion{Op: op, Payment: u, OrderStatus: status, CancelStock: cancelStock})
 }

@@ -334,6 +334,7 @@ func TestDepositAtTheGatewayMarksThePaymentDepositedAndTheOrderPaid(t *testing.T
 	assert.Equal(t, backend.StateDeposited, op.AfterState)
 	assert.Equal(t, "PAYSUCCESS", op.GatewayCode)
 	assert.Contains(t, op.Message, "入金を確認しました")
+	assert.Equal(t, "Deposit received", op.MessageEn, "the journal says it in English too")
 	assert.True(t, op.RequestedAt.Equal(syncedAt))
 	assert.False(t, op.Kind.Billable(), "an inquiry costs nothing")
 
