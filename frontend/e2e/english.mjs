@@ -134,6 +134,8 @@ try {
     await page.getByTestId('journal-row').first().waitFor()
     await check('Order › captured')
     await shot('order-captured')
+    await page.getByTestId('journal-row').first().scrollIntoViewIfNeeded()
+    await shot('order-journal')
     // the キャンセル it would now be: its preview only, nothing sent
     await page.getByTestId('action-cancel').click()
     await page.getByTestId('action-preview').waitFor()
