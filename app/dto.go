@@ -153,6 +153,7 @@ type Operation struct {
 	GatewayCode string `json:"gatewayCode"`
 	Message     string `json:"message"`
 	Operator    string `json:"operator"`
+	PC          string `json:"pc"` // the PC it was begun on ("" before it was kept)
 	Reason      string `json:"reason"`
 	BeforeState Label  `json:"beforeState"`
 	AfterState  Label  `json:"afterState"`
@@ -171,6 +172,7 @@ type Operation struct {
 type OrderEvent struct {
 	At       string `json:"at"`
 	Actor    string `json:"actor"`
+	PC       string `json:"pc"` // the PC it was made on ("" before it was kept)
 	Kind     string `json:"kind"`
 	Detail   string `json:"detail"`
 	DetailEn string `json:"detailEn"` // the status change in English ("" for a note)
@@ -273,7 +275,7 @@ func toOperation(op *backend.Operation) Operation {
 	return Operation{
 		ID: op.ID, Kind: opKindLabel(op.Kind), Amount: int64(op.Amount), State: opStateLabel(op.State),
 		RequestedAt: jst(op.RequestedAt), RespondedAt: jst(op.RespondedAt), GatewayCode: op.GatewayCode,
-		Message: op.Message, Operator: op.Operator, Reason: op.Reason,
+		Message: op.Message, Operator: op.Operator, PC: op.PC, Reason: op.Reason,
 		BeforeState: stateLabel(op.BeforeState), AfterState: stateLabel(op.AfterState), MessageEn: cmp.Or(op.MessageEn, operationEn(op)),
 	}
 }

@@ -93,6 +93,9 @@ type Operation struct {
 	Message        string // Japanese outcome for the operator
 	MessageEn      string // the same in English ("" in entries made before it was kept)
 	Operator       string // who pressed the button, or "自動同期"
+	// PC is the PC the operation was begun on (its hostname): the store names its own
+	// when it begins the operation ("" in entries made before it was kept).
+	PC string
 	// BeforeState and AfterState record the payment state around the operation.
 	BeforeState PaymentState
 	AfterState  PaymentState

@@ -186,7 +186,8 @@ type OrderPage struct {
 // OrderEvent is one entry of an order's audit trail (対応状況 changes and notes).
 type OrderEvent struct {
 	At     time.Time
-	Actor  string
-	Kind   string // "status", "note"
+	Actor  string // the operator, or "自動同期"
+	PC     string // the PC it was made on (its hostname; "" in entries made before it was kept)
+	Kind   string // "status", "note", "import"
 	Detail string
 }

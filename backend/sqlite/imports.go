@@ -37,7 +37,7 @@ func (db *DB) BeginImport(ctx context.Context, write bool) (backend.ImportTx, er
 	if err != nil {
 		return nil, err
 	}
-	t := &importTx{tx: tx, conn: conn, write: write}
+	t := &importTx{tx: tx, conn: conn, write: write, pc: db.PC()}
 	if write {
 		err = t.growCache(ctx)
 	}
@@ -66,7 +66,7 @@ func (db *DB) BeginImport(ctx context.Context, write bool) (backend.ImportTx, er
 		EXISTS (SELECT 1 FROM operations op JOIN payments p ON p.id = op.payment_id
 			WHERE p.order_id = ?1 AND op.state IN ` + unresolvedStates + `)`)
 	if write {
-		t.event = prep(`INSERT INTO order_events (order_id, at, actor, kind, detail) VALUES (?, ?, ?, 'import', ?)`)
+		t.event = prep(`INSERT INTO order_events (order_id, at, actor, pc, kind, detail) VALUES (?, ?, ?, ?, 'import', ?)`)
 		t.lastEvent = prep(`SELECT detail FROM order_events WHERE order_id = ? AND kind = 'import' ORDER BY id DESC LIMIT 1`)
 	}
 	if err == nil && write {
@@ -88,7 +88,8 @@ type importTx struct {
 	w                            *orderWriter
 	target, exists, moved, event *sql.Stmt
 	lastEvent, items             *sql.Stmt
-	empty                        *bool // the orders table is empty (asked once)
+	empty                        *bool  // the orders table is empty (asked once)
+	pc                           string // the PC its events name (the store's)
 	// links are queued when the orders are all written: queueLink's INSERT … SELECT
 	// opens a statement savepoint, at which SQLite's FTS4 flushes the search index's
 	// pending terms — once per order, it costs more than the rest of the save.
@@ -323,7 +324,7 @@ func (t *importTx) save(r *orderRow, s backend.ImportSave) error {
 		return err
 	}
 	if s.Event != "" {
-		if _, err := t.event.ExecContext(ctx, o.ID, ms(s.At), s.Actor, s.Event); err != nil {
+		if _, err := t.event.ExecContext(ctx, o.ID, ms(s.At), s.Actor, t.pc, s.Event); err != nil {
 			return err
 		}
 	}
@@ -350,7 +351,7 @@ func (t *importTx) Note(ctx context.Context, orderID int64, s backend.ImportSave
 	if strings.HasPrefix(last, s.Event) {
 		return nil // said already (perhaps with the changes applied then): a re-import writes nothing
 	}
-	_, err = t.event.ExecContext(ctx, orderID, ms(s.At), s.Actor, s.Event)
+	_, err = t.event.ExecContext(ctx, orderID, ms(s.At), s.Actor, t.pc, s.Event)
 	return err
 }
 

@@ -77,6 +77,7 @@ func TestAPreviewTransactionCannotSave(t *testing.T) {
 func TestImportSaveQueuesTheLinkWithTheFilesIDs(t *testing.T) {
 	ctx := context.Background()
 	db := openTestDB(t)
+	db.SetPC("事務所PC")
 	tx, err := db.BeginImport(ctx, true)
 	require.NoError(t, err)
 	card := testOrder("1", "山田", "ヤマダ", 100, day)
@@ -98,7 +99,7 @@ func TestImportSaveQueuesTheLinkWithTheFilesIDs(t *testing.T) {
 	evs, err := db.OrderEvents(ctx, card.ID)
 	require.NoError(t, err)
 	require.Len(t, evs, 1)
-	assert.Equal(t, backend.OrderEvent{At: day.UTC(), Actor: "担当", Kind: "import", Detail: "取込"}, evs[0])
+	assert.Equal(t, backend.OrderEvent{At: day.UTC(), Actor: "担当", PC: "事務所PC", Kind: "import", Detail: "取込"}, evs[0])
 }
 
 func TestImportNoteIsWrittenOnce(t *testing.T) {

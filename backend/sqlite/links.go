@@ -12,6 +12,7 @@ import (
 	sqlite3 "github.com/mattn/go-sqlite3"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/sqlstore"
 )
 
 // needsLink is the condition on orders o that must be tied to a gateway transaction: a
@@ -273,9 +274,7 @@ func (db *DB) AttachPayment(ctx context.Context, p *backend.Payment, actor strin
 				candidates = '', updated_at = excluded.updated_at`, p.OrderID, p.ProfileID, ms(now)); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO order_events (order_id, at, actor, kind, detail) VALUES (?,?,?,?,?)`,
-			p.OrderID, ms(now), actor, "note", linkEventDetail(p))
-		return err
+		return sqlstore.InsertEvent(ctx, dialect.On(tx), p.OrderID, backend.OrderEvent{At: now, Actor: actor, PC: db.PC(), Kind: "note", Detail: linkEventDetail(p)})
 	})
 }
 

@@ -116,6 +116,7 @@ func TestAttachPaymentLinksOnceAndNamesTheOtherOrder(t *testing.T) {
 	require.NoError(t, err)
 
 	p := testPayment(orders[0], prof, "KD-1001", "acc1")
+	db.SetPC("事務所PC")
 	require.NoError(t, db.AttachPayment(ctx, p, "山田"))
 	assert.NotZero(t, p.ID)
 	l, err := db.LinkState(ctx, orders[0].ID)
@@ -132,6 +133,7 @@ func TestAttachPaymentLinksOnceAndNamesTheOtherOrder(t *testing.T) {
 	require.NotEmpty(t, evs)
 	last := evs[len(evs)-1]
 	assert.Equal(t, "山田", last.Actor)
+	assert.Equal(t, "事務所PC", last.PC, "the link names the PC it was made on")
 	assert.Contains(t, last.Detail, "決済を連携しました（GMO-PG オーダーID KD-1001・取引ID acc1、仮売上 5,000円）")
 	assert.Contains(t, last.Detail, "与信の有効期限は不明", "no AuthExpiresAt: the event says so")
 

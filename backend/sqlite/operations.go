@@ -19,16 +19,16 @@ func (db *DB) BeginOperation(ctx context.Context, op *backend.Operation) error {
 	if op.RequestedAt.IsZero() {
 		op.RequestedAt = db.Now()
 	}
-	op.State = backend.OpPending
+	op.State, op.PC = backend.OpPending, db.PC()
 	return db.InTx(ctx, func(tx sqlstore.Q) error {
 		if err := sqlstore.RefuseInFlight(ctx, tx, op.PaymentID); err != nil {
 			return err
 		}
 		var err error
 		op.ID, err = tx.ID(ctx, `INSERT INTO operations (payment_id, intent, kind, capture_now, amount, idempotency_key,
-			state, requested_at, operator, before_state, reason, bulk_job_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+			state, requested_at, operator, pc, before_state, reason, bulk_job_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			op.PaymentID, op.Intent, string(op.Kind), boolInt(op.CaptureNow), op.Amount, op.IdempotencyKey, string(op.State), ms(op.RequestedAt),
-			op.Operator, string(op.BeforeState), op.Reason, op.BulkJobID)
+			op.Operator, op.PC, string(op.BeforeState), op.Reason, op.BulkJobID)
 		if isUniqueViolation(err) {
 			return sqlstore.ErrSubmitted()
 		}

@@ -14,7 +14,7 @@ import (
 // claim it (backend/pgstore/operations.go).
 
 const operationColumns = `id, payment_id, intent, kind, capture_now, amount, idempotency_key, state, requested_at, responded_at,
-	gateway_code, message, operator, before_state, after_state, reason, bulk_job_id, message_en`
+	gateway_code, message, operator, before_state, after_state, reason, bulk_job_id, message_en, pc`
 
 func scanOperation(sc interface{ Scan(...any) error }) (*backend.Operation, error) {
 	op := &backend.Operation{}
@@ -22,7 +22,7 @@ func scanOperation(sc interface{ Scan(...any) error }) (*backend.Operation, erro
 	var req, resp int64
 	var captureNow int
 	err := sc.Scan(&op.ID, &op.PaymentID, &op.Intent, &kind, &captureNow, &op.Amount, &op.IdempotencyKey, &state, &req, &resp,
-		&op.GatewayCode, &op.Message, &op.Operator, &before, &after, &op.Reason, &op.BulkJobID, &op.MessageEn)
+		&op.GatewayCode, &op.Message, &op.Operator, &before, &after, &op.Reason, &op.BulkJobID, &op.MessageEn, &op.PC)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,8 @@ func ApplyCompletion(ctx context.Context, tx Q, c *backend.Completion, now time.
 		if c.OrderActor != "" {
 			actor = c.OrderActor
 		}
-		if err := advanceOrderStatus(ctx, tx, c.Payment.OrderID, c.OrderStatus, actor, now); err != nil {
+		// The change is the operation's: its operator (or OrderActor) and its PC.
+		if err := advanceOrderStatus(ctx, tx, c.Payment.OrderID, c.OrderStatus, actor, c.Op.PC, now); err != nil {
 			return err
 		}
 	}

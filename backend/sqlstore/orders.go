@@ -61,26 +61,26 @@ func (db *Core) SetOrderStatus(ctx context.Context, orderID int64, s backend.Ord
 		return backend.Errorf(backend.EINVALID, "対応状況「%s」は使えません", "unknown order status %q", s)
 	}
 	return db.InTx(ctx, func(tx Q) error {
-		return setOrderStatus(ctx, tx, orderID, s, actor, db.now())
+		return setOrderStatus(ctx, tx, orderID, s, actor, db.pc, db.now())
 	})
 }
 
 // advanceOrderStatus applies the 対応状況 an operation implies, but never takes a
 // shipped order back to 入金済み (a late capture of a 発送済み order keeps it shipped).
-func advanceOrderStatus(ctx context.Context, tx Q, orderID int64, s backend.OrderStatus, actor string, now time.Time) error {
+func advanceOrderStatus(ctx context.Context, tx Q, orderID int64, s backend.OrderStatus, actor, pc string, now time.Time) error {
 	if s == backend.OrderPaid {
 		var old string
 		if err := tx.Row(ctx, `SELECT status FROM orders WHERE id = ?`, orderID).Scan(&old); err == nil && old == string(backend.OrderShipped) {
 			return nil
 		}
 	}
-	return setOrderStatus(ctx, tx, orderID, s, actor, now)
+	return setOrderStatus(ctx, tx, orderID, s, actor, pc, now)
 }
 
 // setOrderStatus reads the order's status for update (Dialect.ForUpdate): two desktops
 // changing the same order record one change after the other, each with the status it
-// replaced.
-func setOrderStatus(ctx context.Context, tx Q, orderID int64, s backend.OrderStatus, actor string, now time.Time) error {
+// replaced. The event names actor and the PC pc.
+func setOrderStatus(ctx context.Context, tx Q, orderID int64, s backend.OrderStatus, actor, pc string, now time.Time) error {
 	var old string
 	err := tx.Row(ctx, `SELECT status FROM orders WHERE id = ?`+tx.d.ForUpdate, orderID).Scan(&old)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -95,15 +95,21 @@ func setOrderStatus(ctx context.Context, tx Q, orderID int64, s backend.OrderSta
 	if _, err := tx.Exec(ctx, `UPDATE orders SET status = ?, updated_at = ? WHERE id = ?`, string(s), ms(now), orderID); err != nil {
 		return err
 	}
-	detail := backend.OrderStatus(old).Label() + " → " + s.Label()
-	_, err = tx.Exec(ctx, `INSERT INTO order_events (order_id, at, actor, kind, detail) VALUES (?,?,?,?,?)`,
-		orderID, ms(now), actor, "status", detail)
+	return InsertEvent(ctx, tx, orderID, backend.OrderEvent{At: now, Actor: actor, PC: pc, Kind: "status",
+		Detail: backend.OrderStatus(old).Label() + " → " + s.Label()})
+}
+
+// InsertEvent adds an entry to the order's history: what (Kind, Detail), when (At),
+// who (Actor) and on which PC.
+func InsertEvent(ctx context.Context, tx Q, orderID int64, e backend.OrderEvent) error {
+	_, err := tx.Exec(ctx, `INSERT INTO order_events (order_id, at, actor, pc, kind, detail) VALUES (?,?,?,?,?,?)`,
+		orderID, ms(e.At), e.Actor, e.PC, e.Kind, e.Detail)
 	return err
 }
 
 // OrderEvents returns the order's audit trail, oldest first.
 func (db *Core) OrderEvents(ctx context.Context, orderID int64) ([]backend.OrderEvent, error) {
-	rows, err := db.Read().Query(ctx, `SELECT at, actor, kind, detail FROM order_events WHERE order_id = ? ORDER BY id`, orderID)
+	rows, err := db.Read().Query(ctx, `SELECT at, actor, pc, kind, detail FROM order_events WHERE order_id = ? ORDER BY id`, orderID)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +118,7 @@ func (db *Core) OrderEvents(ctx context.Context, orderID int64) ([]backend.Order
 	for rows.Next() {
 		var e backend.OrderEvent
 		var at int64
-		if err := rows.Scan(&at, &e.Actor, &e.Kind, &e.Detail); err != nil {
+		if err := rows.Scan(&at, &e.Actor, &e.PC, &e.Kind, &e.Detail); err != nil {
 			return nil, err
 		}
 		e.At = fromMS(at)

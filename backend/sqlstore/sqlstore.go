@@ -13,6 +13,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"os"
 	"strings"
 	"time"
 )
@@ -100,19 +101,32 @@ func (x Q) ID(ctx context.Context, s string, args ...any) (int64, error) {
 	return res.LastInsertId()
 }
 
-// Core is the shared Store: the engine's handles, its dialect and the clock.
+// Core is the shared Store: the engine's handles, its dialect, the clock and the
+// name of the PC it runs on.
 type Core struct {
 	read, write *sql.DB
 	d           *Dialect
 	now         func() time.Time
+	pc          string
 }
 
 // NewCore returns the shared store over read (the pool reads use) and write (where
 // writes and transactions run: SQLite's one writer; PostgreSQL's pool, the same as
-// read). now is the store's clock (read at each call: tests replace it).
+// read). now is the store's clock (read at each call: tests replace it). The store
+// names this PC by its hostname, read once here (SetPC changes it).
 func NewCore(read, write *sql.DB, d *Dialect, now func() time.Time) Core {
-	return Core{read: read, write: write, d: d, now: now}
+	pc, _ := os.Hostname()
+	return Core{read: read, write: write, d: d, now: now, pc: pc}
 }
+
+// PC is the name of the PC this store writes for: every journal entry it begins and
+// every order event it records names it beside the operator, so that on a shared
+// database each change says where it was made.
+func (db *Core) PC() string { return db.pc }
+
+// SetPC names the PC (tests: two desktops in one process). Call it before the store
+// is used.
+func (db *Core) SetPC(name string) { db.pc = name }
 
 // Read is where reads run.
 func (db *Core) Read() Q { return Q{db.read, db.d} }

@@ -177,8 +177,7 @@ func (db *Core) KeepShipping(ctx context.Context, paymentID int64, actor string)
 			return err
 		}
 		note := "出荷を止める: 受注はそのまま（ゲートウェイでは「" + backend.PaymentState(state).Label() + "」）"
-		if _, err := tx.Exec(ctx, `INSERT INTO order_events (order_id, at, actor, kind, detail) VALUES (?,?,?,?,?)`,
-			orderID, ms(now), actor, "note", note); err != nil {
+		if err := InsertEvent(ctx, tx, orderID, backend.OrderEvent{At: now, Actor: actor, PC: db.pc, Kind: "note", Detail: note}); err != nil {
 			return err
 		}
 		// Without a difference left there is nothing the hold must outlive.

@@ -15,13 +15,12 @@ func (db *Core) ApplyOrderChange(ctx context.Context, c *backend.OrderChange) er
 	now := db.now()
 	return db.InTx(ctx, func(tx Q) error {
 		if c.Status != "" {
-			if err := setOrderStatus(ctx, tx, c.OrderID, c.Status, c.Actor, now); err != nil {
+			if err := setOrderStatus(ctx, tx, c.OrderID, c.Status, c.Actor, db.pc, now); err != nil {
 				return err
 			}
 		}
 		if c.Note != "" {
-			if _, err := tx.Exec(ctx, `INSERT INTO order_events (order_id, at, actor, kind, detail) VALUES (?,?,?,?,?)`,
-				c.OrderID, ms(now), c.Actor, "note", c.Note); err != nil {
+			if err := InsertEvent(ctx, tx, c.OrderID, backend.OrderEvent{At: now, Actor: c.Actor, PC: db.pc, Kind: "note", Detail: c.Note}); err != nil {
 				return err
 			}
 		}
@@ -93,9 +92,7 @@ func (db *Core) CompleteRefundTask(ctx context.Context, id int64, actor string) 
 		if _, err := tx.Exec(ctx, `UPDATE refund_tasks SET status = 'done', done_at = ? WHERE id = ?`, ms(now), id); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO order_events (order_id, at, actor, kind, detail) VALUES (?,?,?,?,?)`,
-			orderID, ms(now), actor, "note", "口座への返金を完了しました")
-		return err
+		return InsertEvent(ctx, tx, orderID, backend.OrderEvent{At: now, Actor: actor, PC: db.pc, Kind: "note", Detail: "口座への返金を完了しました"})
 	})
 }
 

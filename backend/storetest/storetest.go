@@ -27,12 +27,14 @@ import (
 	"kessaidesk/backend"
 )
 
-// Store is what the suite needs: the backend.Store, and the batch save and the demo's
-// removal both engines have beside it.
+// Store is what the suite needs: the backend.Store, and the batch save, the demo's
+// removal and the PC's name both engines have beside it.
 type Store interface {
 	backend.Store
 	SaveOrders(ctx context.Context, orders []*backend.Order) error
 	DeleteDemo(ctx context.Context) error
+	PC() string
+	SetPC(name string)
 }
 
 // Run runs the suite; open returns a fresh, empty store (closed by the test's cleanup).
@@ -49,6 +51,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"CursorOfAnotherSortRefused", cursorRefused},
 		{"SearchFollowsUpdates", searchFollowsUpdates},
 		{"OrderStatusAndEvents", orderStatusAndEvents},
+		{"WhoDidWhat", whoDidWhat},
 		{"PaymentStateShownInOrderList", paymentInOrderList},
 		{"FindPayments", findPayments},
 		{"JournalOneOperationInFlight", journalOneInFlight},
@@ -351,6 +354,46 @@ func orderStatusAndEvents(t *testing.T, db Store) {
 	assert.Equal(t, "新規受付 → 発送済み", events[0].Detail)
 	assert.Equal(t, "店長", events[0].Actor)
 	assert.Equal(t, "status", events[0].Kind)
+}
+
+// Every journal entry and every order event names the operator and the PC it was made
+// on: several desktops share one database.
+func whoDidWhat(t *testing.T, db Store) {
+	db.SetPC("受付PC")
+	o := saved(t, db, order("1", "山田", "ヤマダ", 100, Day, item("A", "商品A", 100, 1)))
+	require.NoError(t, db.SetOrderStatus(ctx, o.ID, backend.OrderOnHold, "鈴木"))
+	require.NoError(t, db.ApplyOrderChange(ctx, &backend.OrderChange{OrderID: o.ID, Actor: "鈴木", Note: "電話で確認"}))
+
+	// An operation names the PC that began it, and the change it makes to the 対応状況
+	// is the operation's: its operator and its PC, even when another desktop (here
+	// the same store renamed) records the outcome after a crash.
+	p := payment(t, db, o, backend.StateAuthorized)
+	op := &backend.Operation{PaymentID: p.ID, Kind: backend.OpCapture, Amount: 100, IdempotencyKey: "who", Operator: "佐藤", BeforeState: p.State}
+	require.NoError(t, db.BeginOperation(ctx, op))
+	assert.Equal(t, "受付PC", op.PC)
+	db.SetPC("出荷PC")
+	op.State, op.AfterState = backend.OpSucceeded, backend.StateCaptured
+	p.State, p.AmountCaptured, p.CapturedAt = backend.StateCaptured, 100, Day
+	require.NoError(t, db.CompleteOperation(ctx, &backend.Completion{Op: op, Payment: p, OrderStatus: backend.OrderPaid}))
+	require.NoError(t, db.SetOrderStatus(ctx, o.ID, backend.OrderShipped, "田中"))
+
+	ops, err := db.OperationsByPayment(ctx, p.ID)
+	require.NoError(t, err)
+	require.Len(t, ops, 1)
+	assert.Equal(t, "佐藤", ops[0].Operator)
+	assert.Equal(t, "受付PC", ops[0].PC)
+	byID, err := db.OperationByID(ctx, op.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "受付PC", byID.PC)
+
+	events, err := db.OrderEvents(ctx, o.ID)
+	require.NoError(t, err)
+	type who struct{ Kind, Actor, PC string }
+	var got []who
+	for _, e := range events {
+		got = append(got, who{e.Kind, e.Actor, e.PC})
+	}
+	assert.Equal(t, []who{{"status", "鈴木", "受付PC"}, {"note", "鈴木", "受付PC"}, {"status", "佐藤", "受付PC"}, {"status", "田中", "出荷PC"}}, got)
 }
 
 func paymentInOrderList(t *testing.T, db Store) {

@@ -77,6 +77,7 @@ export interface Operation {
   gatewayCode: string
   message: string
   operator: string
+  pc?: string // the PC (hostname) it was begun on; '' in entries made before it was kept
   reason: string
   beforeState: Label
   afterState: Label
@@ -132,6 +133,7 @@ export interface PaymentReview { foundAt: string; operationId: number; candidate
 export interface OrderEvent {
   at: string
   actor: string
+  pc?: string // the PC (hostname) it was made on; '' in entries made before it was kept
   kind: string
   detail: string
   detailEn?: string

@@ -305,4 +305,26 @@ describe('受注詳細 for a customer call', () => {
     for (const r of screen.getAllByTestId('journal-row')) expect(r).toHaveTextContent('¥12,800')
     expect(table).not.toHaveTextContent('取消が完了しました')
   })
+
+  it('names the operator and the PC of each entry, the operator alone for entries made before PCs were kept', async () => {
+    const p = payment({
+      state: L('captured', '実売上'), actions: [],
+      operations: [op({ id: 1, operator: '佐藤', pc: 'REJI-PC' })],
+    })
+    setup({
+      detail: vi.fn(async () => order({
+        payments: [p],
+        events: [
+          { at: '2026-11-25T09:00:00+09:00', actor: '鈴木', pc: 'SHUKKA-PC', kind: 'status', detail: '入金済み → 発送済み' },
+          { at: '2026-11-20T09:00:00+09:00', actor: '店長', pc: '', kind: 'note', detail: '電話で確認' },
+        ],
+      })),
+    })
+    const table = await screen.findByTestId('journal')
+    const who = within(table).getAllByRole('row').slice(1).map((r) => r.querySelectorAll('td')[4])
+    expect(who.map((c) => c.textContent)).toEqual(['鈴木SHUKKA-PC', '佐藤REJI-PC', '店長'])
+    expect(within(who[1]).getByTestId('history-pc')).toHaveTextContent('REJI-PC')
+    expect(who[1]).toHaveAttribute('title', '佐藤 / REJI-PC')
+    expect(within(who[2]).queryByTestId('history-pc')).toBeNull()
+  })
 })

@@ -350,7 +350,7 @@ function PaymentPanel({ p, orderTotal, onAction, onResolve }: {
 
 type Entry =
   | { at: string; kind: 'op'; op: Operation; payment: Payment }
-  | { at: string; kind: 'event'; actor: string; detail: string; detailEn: string; note: boolean }
+  | { at: string; kind: 'event'; actor: string; pc: string; detail: string; detailEn: string; note: boolean }
 
 // History is the order's one history, newest first: its operations at the gateway and
 // the changes of its 対応状況, in one order of time.
@@ -362,7 +362,7 @@ function History({ order, onResolve, onRecord }: {
   const t = useT()
   const entries: Entry[] = []
   for (const p of order.payments) for (const op of p.operations) entries.push({ at: op.requestedAt, kind: 'op', op, payment: p })
-  for (const ev of order.events) entries.push({ at: ev.at, kind: 'event', actor: ev.actor, detail: ev.detail, detailEn: ev.detailEn ?? '', note: ev.kind !== 'status' })
+  for (const ev of order.events) entries.push({ at: ev.at, kind: 'event', actor: ev.actor, pc: ev.pc ?? '', detail: ev.detail, detailEn: ev.detailEn ?? '', note: ev.kind !== 'status' })
   // Newest first; at the same instant the operation before the status change it made.
   entries.sort((a, b) => (a.at === b.at ? (a.kind === 'op' ? 1 : -1) : a.at < b.at ? 1 : -1))
   return (
@@ -379,7 +379,7 @@ function History({ order, onResolve, onRecord }: {
                 <td className="nowrap">{t.label(e.op.kind)}</td>
                 <td className={`num nowrap${e.op.amountImplied ? ' muted' : ''}`}>{e.op.amount > 0 ? yen(e.op.amount, t.lang) : '—'}</td>
                 <td className="nowrap"><span className={`badge op-${e.op.state.code}`}>{t.label(e.op.state)}</span></td>
-                <td className="nowrap">{e.op.operator}</td>
+                <Who name={e.op.operator} pc={e.op.pc} />
                 <td>
                   <span title={t.lang === 'en' ? e.op.message : undefined}>{t.lang === 'en' ? e.op.messageEn || e.op.message : e.op.message}</span>
                   {e.op.gatewayCode && <span className="sub mono"> [{e.op.gatewayCode}]</span>}
@@ -395,7 +395,7 @@ function History({ order, onResolve, onRecord }: {
                 <td className="nowrap">{e.note ? t.odNote : t.status}</td>
                 <td className="num muted">—</td>
                 <td></td>
-                <td className="nowrap">{e.actor}</td>
+                <Who name={e.actor} pc={e.pc} />
                 <td>{t.lang === 'en' && e.detailEn ? e.detailEn : e.detail}</td>
               </tr>
             ))}
@@ -403,6 +403,18 @@ function History({ order, onResolve, onRecord }: {
         </table>
       )}
     </div>
+  )
+}
+
+// Who is the history's 操作者 cell: the operator, and under it the PC the entry was made
+// on (several desktops may share one database); entries made before the PC was kept
+// show the operator alone.
+function Who({ name, pc }: { name: string; pc?: string }) {
+  return (
+    <td className="nowrap" title={pc ? `${name} / ${pc}` : undefined}>
+      {name}
+      {pc && <div className="sub" data-testid="history-pc">{pc}</div>}
+    </td>
   )
 }
 

@@ -1310,6 +1310,7 @@ export namespace app {
 	    gatewayCode: string;
 	    message: string;
 	    operator: string;
+	    pc: string;
 	    reason: string;
 	    beforeState: Label;
 	    afterState: Label;
@@ -1332,6 +1333,7 @@ export namespace app {
 	        this.gatewayCode = source["gatewayCode"];
 	        this.message = source["message"];
 	        this.operator = source["operator"];
+	        this.pc = source["pc"];
 	        this.reason = source["reason"];
 	        this.beforeState = this.convertValues(source["beforeState"], Label);
 	        this.afterState = this.convertValues(source["afterState"], Label);
@@ -1361,6 +1363,7 @@ export namespace app {
 	export class OrderEvent {
 	    at: string;
 	    actor: string;
+	    pc: string;
 	    kind: string;
 	    detail: string;
 	    detailEn: string;
@@ -1373,6 +1376,7 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.at = source["at"];
 	        this.actor = source["actor"];
+	        this.pc = source["pc"];
 	        this.kind = source["kind"];
 	        this.detail = source["detail"];
 	        this.detailEn = source["detailEn"];
