@@ -70,6 +70,7 @@ func (o *Orders) Overview() (*Overview, error) {
 	ctx := o.s.Ctx()
 	now := o.s.Clock.Now()
 	w := Work{s: o.s}
+	lang := o.s.lang(ctx)
 	ov, err := o.s.Store.Overview(ctx, now, w.staleBefore(now))
 	if err != nil {
 		return nil, err
@@ -98,7 +99,8 @@ func (o *Orders) Overview() (*Overview, error) {
 		out.ToCaptureAmount += int64(b.Amount)
 	}
 	for _, r := range ov.FailReasons {
-		out.FailReasons = append(out.FailReasons, FailReason{Code: r.Code, Message: r.Message, Count: r.Count})
+		// the window's language; a failure journalled before English was kept stays Japanese
+		out.FailReasons = append(out.FailReasons, FailReason{Code: r.Code, Message: pick(lang, r.Message, r.MessageEn), Count: r.Count})
 	}
 	profs, err := o.s.Store.Profiles(ctx)
 	if err != nil {

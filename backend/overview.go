@@ -44,9 +44,10 @@ type CaptureBucket struct {
 
 // FailReason is one reason the gateway gave for 売上失敗, with how many orders have it.
 type FailReason struct {
-	Code    string // the gateway's error code ("" when none)
-	Message string
-	Count   int
+	Code      string // the gateway's error code ("" when none)
+	Message   string
+	MessageEn string // "" for failures journalled before English was kept
+	Count     int
 }
 
 // CaptureBuckets are the day ranges ホーム groups 仮売上 by: lapsed, today to 3 days,

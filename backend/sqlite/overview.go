@@ -128,13 +128,15 @@ func (db *DB) captureBuckets(ctx context.Context, tx *sql.Tx, now time.Time, ov 
 // failReasons groups 売上失敗 by the gateway's answer to the failed operation that
 // left the payment there (its latest failed one), most frequent first.
 func failReasons(ctx context.Context, tx *sql.Tx) ([]backend.FailReason, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT code, message, count(*) AS n FROM (
+	rows, err := tx.QueryContext(ctx, `SELECT code, message, message_en, count(*) AS n FROM (
 			SELECT COALESCE((SELECT op.gateway_code FROM operations op WHERE op.payment_id = o.payment_id AND op.state = 'failed'
 				ORDER BY op.id DESC LIMIT 1), '') AS code,
 			COALESCE((SELECT op.message FROM operations op WHERE op.payment_id = o.payment_id AND op.state = 'failed'
-				ORDER BY op.id DESC LIMIT 1), '') AS message
+				ORDER BY op.id DESC LIMIT 1), '') AS message,
+			COALESCE((SELECT op.message_en FROM operations op WHERE op.payment_id = o.payment_id AND op.state = 'failed'
+				ORDER BY op.id DESC LIMIT 1), '') AS message_en
 			FROM orders o INDEXED BY orders_pstate_ordered WHERE o.payment_state = 'capture_failed')
-		GROUP BY code, message ORDER BY n DESC, code LIMIT ?`, failReasonsShown)
+		GROUP BY code, message, message_en ORDER BY n DESC, code LIMIT ?`, failReasonsShown)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +144,7 @@ func failReasons(ctx context.Context, tx *sql.Tx) ([]backend.FailReason, error) 
 	out := []backend.FailReason{}
 	for rows.Next() {
 		var r backend.FailReason
-		if err := rows.Scan(&r.Code, &r.Message, &r.Count); err != nil {
+		if err := rows.Scan(&r.Code, &r.Message, &r.MessageEn, &r.Count); err != nil {
 			return nil, err
 		}
 		out = append(out, r)

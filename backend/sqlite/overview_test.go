@@ -51,6 +51,9 @@ func TestOverviewCountsEveryWorkList(t *testing.T) {
 		op := &backend.Operation{PaymentID: p.ID, Kind: backend.OpCapture, Amount: total, IdempotencyKey: "f" + strconv.Itoa(no)}
 		require.NoError(t, db.BeginOperation(ctx, op))
 		op.State, op.GatewayCode, op.Message = backend.OpFailed, code, msg
+		if code == "E01" {
+			op.MessageEn = "The card company refused the capture"
+		}
 		require.NoError(t, db.CompleteOperation(ctx, &backend.Completion{Op: op}))
 	}
 	failed(6000, "E01", "カード会社が売上を受け付けませんでした")
@@ -106,8 +109,8 @@ func TestOverviewCountsEveryWorkList(t *testing.T) {
 	assert.Equal(t, 3, ov.CaptureFailed)
 	assert.Equal(t, backend.Yen(21000), ov.CaptureFailedAmount)
 	assert.Equal(t, []backend.FailReason{
-		{Code: "E01", Message: "カード会社が売上を受け付けませんでした", Count: 2},
-		{Code: "E02", Message: "与信の期限が切れています", Count: 1},
+		{Code: "E01", Message: "カード会社が売上を受け付けませんでした", MessageEn: "The card company refused the capture", Count: 2},
+		{Code: "E02", Message: "与信の期限が切れています", Count: 1}, // journalled before English was kept
 	}, ov.FailReasons)
 	assert.Equal(t, 1, ov.AwaitingDeposit)
 	assert.Equal(t, backend.Yen(9000), ov.AwaitingDepositAmount)
