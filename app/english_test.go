@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"kessaidesk/backend"
 )
 
 var japanese = regexp.MustCompile(`[\p{Hiragana}\p{Katakana}\p{Han}]`)
@@ -44,4 +46,15 @@ func findOrderPayment(t *testing.T, b Bound, method, state string) int64 {
 	d, err := b.Orders.Detail(findOrder(t, b.Orders, method, state).ID)
 	require.NoError(t, err)
 	return d.Payments[0].ID
+}
+
+func TestFailureReasonInTheWindowsLanguage(t *testing.T) {
+	ops := []*backend.Operation{
+		{Kind: backend.OpCapture, State: backend.OpFailed, Message: "古い失敗"},
+		{Kind: backend.OpCapture, State: backend.OpFailed, Message: "カード会社が売上を受け付けませんでした", MessageEn: "The card company refused the capture"},
+		{Kind: backend.OpSyncFix, State: backend.OpSucceeded, Message: "入金を確認しました", MessageEn: "Deposit received"},
+	}
+	assert.Equal(t, "The card company refused the capture", failureReason(ops, "en"))
+	assert.Equal(t, "カード会社が売上を受け付けませんでした", failureReason(ops, "ja"))
+	assert.Equal(t, "古い失敗", failureReason(ops[:1], "en"), "an entry without English stays as journalled")
 }

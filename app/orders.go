@@ -247,7 +247,7 @@ func orderDetail(s *Services, orderID int64) (*OrderDetail, error) {
 		}
 		dp.Slip = slipView(p)
 		if p.State == backend.StateCaptureFailed {
-			dp.FailureReason = failureReason(ops)
+			dp.FailureReason = failureReason(ops, s.lang(s.Ctx()))
 		}
 		if dp.InFlight {
 			dp.Actions = append(dp.Actions, "resolve")

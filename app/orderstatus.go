@@ -46,11 +46,12 @@ func slipView(p *backend.Payment) *PaymentSlip {
 	return out
 }
 
-// failureReason is the message of the newest failed 売上 in the journal (oldest first).
-func failureReason(ops []*backend.Operation) string {
+// failureReason is the message of the newest failed 売上 in the journal (oldest first), in
+// lang when the journal has it in that language.
+func failureReason(ops []*backend.Operation, lang string) string {
 	for i := len(ops) - 1; i >= 0; i-- {
 		if ops[i].Kind == backend.OpCapture && ops[i].State == backend.OpFailed {
-			return ops[i].Message
+			return pick(lang, ops[i].Message, ops[i].MessageEn)
 		}
 	}
 	return ""
