@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"kessaidesk/backend"
-	"kessaidesk/backend/sqlite"
+	"kessaidesk/backend/sqlstore"
 	"kessaidesk/backend/sync"
 )
 
@@ -22,13 +22,13 @@ type WorkListInfo struct {
 }
 
 var workListLabels = map[string][2]string{
-	sqlite.ListStopShipping:    {"出荷を止める", "Stop shipping"},
-	sqlite.ListToCapture:       {"売上待ち（与信期限の近い順）", "To capture (by days left)"},
-	sqlite.ListCaptureFailed:   {"売上失敗", "Capture failed"},
-	sqlite.ListNeedsReview:     {"要確認・結果不明", "Needs review / unknown outcome"},
-	sqlite.ListOverdueDeposit:  {"入金待ち（期限超過）", "Awaiting deposit past the deadline"},
-	sqlite.ListStaleProcessing: {"決済処理中のまま", "Stuck in processing"},
-	ListUnlinked:               {"未連携", "Not linked"},
+	sqlstore.ListStopShipping:    {"出荷を止める", "Stop shipping"},
+	sqlstore.ListToCapture:       {"売上待ち（与信期限の近い順）", "To capture (by days left)"},
+	sqlstore.ListCaptureFailed:   {"売上失敗", "Capture failed"},
+	sqlstore.ListNeedsReview:     {"要確認・結果不明", "Needs review / unknown outcome"},
+	sqlstore.ListOverdueDeposit:  {"入金待ち（期限超過）", "Awaiting deposit past the deadline"},
+	sqlstore.ListStaleProcessing: {"決済処理中のまま", "Stuck in processing"},
+	ListUnlinked:                 {"未連携", "Not linked"},
 }
 
 // ListUnlinked is the 未連携 list: orders not yet tied to their gateway transaction
@@ -48,7 +48,7 @@ func (w *Work) Lists() ([]WorkListInfo, error) {
 		return nil, err
 	}
 	out := []WorkListInfo{}
-	for _, code := range sqlite.WorkLists {
+	for _, code := range sqlstore.WorkLists {
 		l := workListLabels[code]
 		out = append(out, WorkListInfo{Code: code, Ja: l[0], En: l[1], Count: counts[code]})
 	}

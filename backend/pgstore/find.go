@@ -56,7 +56,7 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 		cond, args = cond+" AND "+after, append(args, afterArgs...)
 	}
 	// One row more than the page tells whether another page follows.
-	rows, err := db.orderRows(ctx, cond+` ORDER BY `+key.Order+` LIMIT ? OFFSET ?`, append(args, limit+1, offset)...)
+	rows, err := db.OrderRows(ctx, cond+` ORDER BY `+key.Order+` LIMIT ? OFFSET ?`, append(args, limit+1, offset)...)
 	if err != nil {
 		return nil, err
 	}
@@ -66,32 +66,6 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 	}
 	page.Rows = rows
 	return page, nil
-}
-
-// orderRows reads 受注一覧 rows (the order with its main payment) for a WHERE clause
-// over orders o, with its ORDER BY and LIMIT.
-func (db *DB) orderRows(ctx context.Context, where string, args ...any) ([]backend.OrderRow, error) {
-	rows, err := db.Read().Query(ctx, `SELECT `+sqlstore.OrderColumns+`, COALESCE(o.payment_id, 0), o.payment_state, COALESCE(p.gateway, ''),
-		COALESCE(p.auth_expires_at, 0),
-		EXISTS (SELECT 1 FROM operations op WHERE op.payment_id = o.payment_id AND op.state IN `+unresolvedStates+`)
-		FROM orders o LEFT JOIN payments p ON p.id = o.payment_id
-		WHERE `+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []backend.OrderRow
-	for rows.Next() {
-		var r backend.OrderRow
-		var state, gateway string
-		var expires int64
-		if err := sqlstore.ScanOrder(rows, &r.Order, &r.PaymentID, &state, &gateway, &expires, &r.InFlight); err != nil {
-			return nil, err
-		}
-		r.PaymentState, r.Gateway, r.AuthExpiresAt = backend.PaymentState(state), backend.GatewayKind(gateway), fromMS(expires)
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // orderWhere builds the search's conditions on orders o.

@@ -295,6 +295,7 @@ var dialect = sqlstore.Dialect{
 	},
 	InsertBulkItems:  insertBulkItems,
 	BeforeDeleteDemo: deleteDemoSearchRows,
+	PlanHints:        true,
 }
 
 // ms converts a time to stored Unix milliseconds; the zero time is 0.

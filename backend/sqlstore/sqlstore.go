@@ -42,6 +42,29 @@ type Dialect struct {
 	// BeforeDeleteDemo runs first in DeleteDemo's transaction (SQLite: the search
 	// index rows of the demo orders, which no foreign key removes); nil: nothing.
 	BeforeDeleteDemo func(ctx context.Context, tx Q) error
+	// PlanHints keeps the plans SQLite is told in the shared reads (Indexed, CrossJoin):
+	// its planner's statistics may call a state column unselective when most orders
+	// share one value, and would then read every order. PostgreSQL plans by its own
+	// statistics: no hints.
+	PlanHints bool
+}
+
+// Indexed is table (with its alias) read through index: "orders o INDEXED BY
+// orders_pstate_ordered" with PlanHints, else "orders o".
+func (d *Dialect) Indexed(table, index string) string {
+	if d.PlanHints {
+		return table + ` INDEXED BY ` + index
+	}
+	return table
+}
+
+// CrossJoin joins the next table in the order written (SQLite's CROSS JOIN … ON: the
+// left side drives) with PlanHints, else an inner JOIN the planner orders.
+func (d *Dialect) CrossJoin() string {
+	if d.PlanHints {
+		return ` CROSS JOIN `
+	}
+	return ` JOIN `
 }
 
 // execer is what statements run on: a pool or a transaction.

@@ -35,6 +35,9 @@ type Store interface {
 	DeleteDemo(ctx context.Context) error
 	PC() string
 	SetPC(name string)
+	// The reads of 作業リスト (backend/sqlstore's work lists).
+	WorkList(ctx context.Context, list string, now, staleBefore time.Time, limit int) ([]backend.OrderRow, error)
+	WorkListCounts(ctx context.Context, now, staleBefore time.Time) (map[string]int, error)
 }
 
 // Run runs the suite; open returns a fresh, empty store (closed by the test's cleanup).
@@ -63,6 +66,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"SyncDriftsStatusAndHolds", syncStore},
 		{"Reviews", reviews},
 		{"FeeReportByJSTMonth", feeReport},
+		{"WorkLists", workLists},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
@@ -801,4 +805,89 @@ func feeReport(t *testing.T, db Store) {
 	assert.Equal(t, 0, lines[1].Succeeded)
 	assert.Equal(t, 1, lines[1].Operations)
 	assert.Equal(t, backend.Yen(5), lines[1].Fee)
+}
+
+// 作業リスト: each list holds the orders the fixture put in it, most urgent first, and
+// the menu's counts are the lists' sizes.
+func workLists(t *testing.T, db Store) {
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, backend.JST)
+	staleBefore := now.Add(-time.Hour)
+	day := func(days, hour int) time.Time { return time.Date(2026, 11, 20+days, hour, 0, 0, 0, backend.JST) }
+	withPayment := func(no string, state backend.PaymentState, edit func(o *backend.Order, p *backend.Payment)) *backend.Payment {
+		o := order(no, "山田", "ヤマダ", 1000, now.Add(-48*time.Hour))
+		p := &backend.Payment{Gateway: backend.GatewayGMO, Method: backend.MethodCard, GatewayOrderID: "G-" + no, GatewayTranID: "T-" + no,
+			State: state, AmountAuthorized: 1000, AuthorizedAt: now.Add(-48 * time.Hour)}
+		if edit != nil {
+			edit(o, p)
+		}
+		saved(t, db, o)
+		p.OrderID = o.ID
+		require.NoError(t, db.SavePayment(ctx, p))
+		return p
+	}
+	expires := func(at time.Time) func(o *backend.Order, p *backend.Payment) {
+		return func(o *backend.Order, p *backend.Payment) { p.AuthExpiresAt = at }
+	}
+	konbini := func(deadline time.Time) func(o *backend.Order, p *backend.Payment) {
+		return func(o *backend.Order, p *backend.Payment) {
+			o.PaymentMethod, o.Status = backend.MethodKonbini, backend.OrderAwaitingDeposit
+			p.Method, p.PaymentDeadline = backend.MethodKonbini, deadline
+		}
+	}
+	withPayment("101", backend.StateAuthorized, expires(day(10, 9)))
+	withPayment("102", backend.StateAuthorized, expires(day(2, 9)))
+	withPayment("103", backend.StateCaptureFailed, nil)
+	withPayment("104", backend.StateAwaitingDeposit, konbini(day(-1, 23)))
+	withPayment("105", backend.StateAwaitingDeposit, konbini(day(2, 23))) // within its deadline
+	withPayment("106", backend.StateNeedsReview, nil)
+	// An authorisation whose capture is on its way: to capture, and to review.
+	inFlight := withPayment("107", backend.StateAuthorized, expires(day(20, 9)))
+	op := &backend.Operation{PaymentID: inFlight.ID, Kind: backend.OpCapture, Amount: 1000, IdempotencyKey: "wl-107"}
+	require.NoError(t, db.BeginOperation(ctx, op))
+	require.NoError(t, db.MarkOperationSent(ctx, op.ID, now))
+	// 決済処理中 for two hours (stale) and for ten minutes (not yet).
+	for no, at := range map[string]time.Time{"108": now.Add(-2 * time.Hour), "109": now.Add(-10 * time.Minute)} {
+		o := order(no, "山田", "ヤマダ", 1000, at)
+		o.Status = backend.OrderProcessing
+		saved(t, db, o)
+	}
+	// Cancelled at the gateway before shipping: stop shipping.
+	voided := withPayment("110", backend.StateVoided, nil)
+	held, err := db.HoldShipping(ctx, &backend.ShippingHold{PaymentID: voided.ID, GatewayState: backend.StateVoided, Detail: "管理画面で取消"})
+	require.NoError(t, err)
+	require.True(t, held)
+
+	want := map[string][]string{
+		"stop_shipping":    {"110"},
+		"to_capture":       {"102", "101", "107"},
+		"capture_failed":   {"103"},
+		"needs_review":     {"106", "107"},
+		"overdue_deposit":  {"104"},
+		"stale_processing": {"108"},
+	}
+	counts, err := db.WorkListCounts(ctx, now, staleBefore)
+	require.NoError(t, err)
+	for list, nos := range want {
+		rows, err := db.WorkList(ctx, list, now, staleBefore, 100)
+		require.NoError(t, err, list)
+		var got []string
+		for _, r := range rows {
+			got = append(got, r.OrderNo)
+		}
+		if list == "needs_review" {
+			assert.ElementsMatch(t, nos, got, list) // by last change: both written in this second
+		} else {
+			assert.Equal(t, nos, got, list)
+		}
+		assert.Equal(t, len(nos), counts[list], list)
+	}
+	rows, _ := db.WorkList(ctx, "to_capture", now, staleBefore, 100)
+	require.Len(t, rows, 3)
+	assert.Equal(t, backend.StateAuthorized, rows[0].PaymentState)
+	assert.Equal(t, day(2, 9).UTC(), rows[0].AuthExpiresAt.UTC())
+	assert.True(t, rows[2].InFlight, "the capture on its way shows in the row")
+	limited, _ := db.WorkList(ctx, "to_capture", now, staleBefore, 1)
+	assert.Len(t, limited, 1)
+	_, err = db.WorkList(ctx, "nonsense", now, staleBefore, 10)
+	assert.Equal(t, backend.EINVALID, backend.ErrorCode(err))
 }
