@@ -7,7 +7,7 @@ GOTEST_FLAGS ?= -race -count=1
 # every go build, vet and test of the module needs it (wails.json's build:tags too).
 GO_TAGS := sqlite_fts5
 
-.PHONY: run test deps deps-test build bindings frontend licenses go-test go-vet frontend-test keyring-test e2e screenshot bench mutate windows clean
+.PHONY: run test deps deps-test deps-screens build bindings frontend licenses go-test go-vet frontend-test keyring-test e2e screenshot screenshots bench mutate windows clean
 
 # The app's binary and what it is built from: `make run` rebuilds only when one of these
 # is newer than the binary (Go sources, go.mod/go.sum, wails.json, the frontend's sources
@@ -34,6 +34,9 @@ deps:
 
 deps-test:
 	@build/scripts/deps.sh test
+
+deps-screens:
+	@build/scripts/deps.sh screens
 
 bindings:
 	$(WAILS) generate module
@@ -75,6 +78,12 @@ e2e: frontend
 ## screenshot: a PNG of the real window under Xvfb (build/bin/screenshot.png)
 screenshot: deps-test frontend
 	@build/scripts/screenshot.sh
+
+## screenshots: every screen of the real window at 1366×768 and 1920×1080, in Japanese and
+## English, light and dark (build/bin/screens/<lang>-<theme>-<size>-<screen>.png; several
+## minutes, not in `make test`)
+screenshots: deps-screens frontend
+	@build/scripts/screenshots.sh
 
 ## bench: benchmarks that print figures beside their goals (search on 1,000,000 orders,
 ## export of 1,000,000 orders, import and re-import, bulk capture, sync) and the real

@@ -140,6 +140,9 @@ func runWindow(dataDir string) error {
 	defer sys.Close()
 
 	services := app.NewServices(sys, version)
+	if err := services.ApplyStartOptions(ctx, os.Getenv); err != nil {
+		return err
+	}
 	life := app.NewLifecycle(services)
 	life.OnStart = func(ctx context.Context, n backend.Notifier) {
 		sys.SetNotifier(n)

@@ -242,6 +242,8 @@ type Info struct {
 	Operator string `json:"operator"`
 	// SetupNeeded: a new data folder; the first window asks demo or my shop.
 	SetupNeeded bool `json:"setupNeeded"`
+	// StartView: the screen a script asked the window to open on (start.go); "" = ホーム.
+	StartView string `json:"startView,omitempty"`
 }
 
 func statusLabel(s backend.OrderStatus) Label {

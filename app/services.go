@@ -34,6 +34,8 @@ type Services struct {
 	restart atomic.Bool
 	// cancelTest stops the running 接続テスト of the profile form.
 	cancelTest context.CancelFunc
+	// startView is KESSAIDESK_START_VIEW (start.go), passed to the page in Info.
+	startView string
 }
 
 // RestartRequested reports whether the operator asked for a restart (設定 → 再起動):

@@ -37,7 +37,7 @@ func (st *Settings) Info() (*Info, error) {
 		return nil, err
 	}
 	return &Info{Version: st.s.Version, DataDir: st.s.DataDir, Database: st.s.Store.Path, Demo: demo,
-		Language: lang, Operator: st.s.operator(ctx), SetupNeeded: setup}, nil
+		Language: lang, Operator: st.s.operator(ctx), SetupNeeded: setup, StartView: st.s.startView}, nil
 }
 
 // StartDemo answers the first window: try the demo shop (demo orders and the built-in

@@ -2,14 +2,16 @@
 # Installs what Kessai Desk needs on Debian/Ubuntu, skipping what is already there.
 #   deps.sh run   — to build and run the app
 #   deps.sh test  — to run every test (adds Xvfb, Chromium, fonts, gnome-keyring)
+#   deps.sh screens — for make screenshots (the test set, xdotool and the openbox window manager)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 mode=${1:-run}
 pkgs=(gcc pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev)
-if [ "$mode" = test ]; then
+if [ "$mode" = test ] || [ "$mode" = screens ]; then
   pkgs+=(xvfb xauth chromium fonts-noto-cjk gnome-keyring dbus-x11 libsecret-tools imagemagick procps)
 fi
+[ "$mode" = screens ] && pkgs+=(xdotool openbox)
 
 # Go and Node.js from apt when absent: an older Go fetches the toolchain go.mod asks for
 # by itself (GOTOOLCHAIN=auto, through the module proxy).

@@ -1,4 +1,4 @@
-import { Suspense, lazy, useCallback, useEffect, useState } from 'react'
+import { Suspense, lazy, useCallback, useEffect, useRef, useState } from 'react'
 import { emptySearch, toUIError, useApi } from './api'
 import type { Info, OrderSearch, Overview, UIError } from './api'
 import { ErrorMessage, Spinner } from './components/common'
@@ -10,13 +10,16 @@ import { ImportPage } from './pages/Import'
 import { OrderDetail } from './pages/OrderDetail'
 import { OrderList } from './pages/OrderList'
 import { RestoreNoteBanner, Settings } from './pages/Settings'
+import type { SettingsSection } from './pages/Settings'
 import { GettingStarted, Welcome } from './pages/Welcome'
 import { Work } from './pages/Work'
+import { applyQuick, parseQuickSearch } from './pages/orderSearch'
+import { parseStartView } from './startView'
 
 // 売上集計 and its chart library (ECharts) load when the page is first opened, not with the app.
 const Reports = lazy(() => import('./pages/Reports').then((m) => ({ default: m.Reports })))
 
-type View = { name: 'home' } | { name: 'orders' } | { name: 'order'; id: number; from: 'orders' | 'work'; siblings?: number[] } | { name: 'work' } | { name: 'settings' } | { name: 'import' } | { name: 'reports' }
+type View = { name: 'home' } | { name: 'orders' } | { name: 'order'; id: number; from: 'orders' | 'work'; siblings?: number[]; action?: string } | { name: 'work' } | { name: 'settings' } | { name: 'import' } | { name: 'reports' }
 
 // The screen a window opens on: ホーム, or the one its address names (#orders, #work…),
 // so a reload keeps the screen and a test can start on the list.
@@ -45,6 +48,27 @@ export default function App() {
     api.info().then(setInfo).catch((e) => setError(toUIError(e)))
   }, [api])
   useEffect(loadInfo, [loadInfo])
+  // The screen a script asked for (KESSAIDESK_START_VIEW, startView.ts), once.
+  const [reportsTab, setReportsTab] = useState<string>()
+  const [settingsSection, setSettingsSection] = useState<SettingsSection>()
+  const started = useRef(false)
+  useEffect(() => {
+    if (!info || info.setupNeeded || started.current) return
+    started.current = true
+    const sv = parseStartView(info.startView)
+    if (!sv) return
+    if (sv.screen === 'orders') setQuery(applyQuick(emptySearch(), parseQuickSearch(sv.quick)))
+    if (sv.screen === 'work' && sv.tab) setWorkTab(sv.tab)
+    if (sv.screen === 'reports' && sv.tab) setReportsTab(sv.tab)
+    if (sv.screen === 'settings' && sv.tab) setSettingsSection(sv.tab as SettingsSection)
+    if (sv.screen !== 'order') {
+      setView({ name: sv.screen } as View)
+      return
+    }
+    api.search({ ...emptySearch(), orderNoFrom: sv.orderNo, orderNoTo: sv.orderNo }).then((p) => {
+      if (p.rows[0]) setView({ name: 'order', id: p.rows[0].id, from: 'orders', action: sv.action })
+    }).catch((e) => setError(toUIError(e)))
+  }, [info, api, setView])
   // ホーム's counts, also the navigation's badge: read again on every change of screen,
   // after a sync and once a minute.
   const loadOverview = useCallback(() => {
@@ -128,12 +152,12 @@ export default function App() {
               emptyHint={!info.demo ? <GettingStarted onGo={(where) => (where === 'unlinked' ? openUnlinked() : setView(where === 'import' ? { name: 'import' } : { name: 'settings' }))} /> : undefined} />}
             {view.name === 'import' && <ImportPage onOpenUnlinked={openUnlinked} />}
             {view.name === 'work' && <Work tab={workTab} onTab={setWorkTab} onOpen={(id: number, siblings?: number[]) => setView({ name: 'order', id, from: 'work', siblings })} />}
-            {view.name === 'order' && <OrderDetail orderId={view.id} siblings={view.siblings} onOpen={(id) => setView({ ...view, id })} onBack={() => {
+            {view.name === 'order' && <OrderDetail orderId={view.id} siblings={view.siblings} startAction={view.action} onOpen={(id) => setView({ ...view, id, action: undefined })} onBack={() => {
               setView(view.from === 'work' ? { name: 'work' } : { name: 'orders' })
               setQuery((q) => ({ ...q })) // refresh the list: states may have changed
             }} />}
-            {view.name === 'reports' && <Suspense fallback={<Spinner text={t.loading} />}><Reports /></Suspense>}
-            {view.name === 'settings' && <Settings info={info} onChanged={loadInfo} />}
+            {view.name === 'reports' && <Suspense fallback={<Spinner text={t.loading} />}><Reports tab={reportsTab} /></Suspense>}
+            {view.name === 'settings' && <Settings info={info} onChanged={loadInfo} section={settingsSection} />}
           </>}
         </main>
       </div>

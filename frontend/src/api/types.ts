@@ -216,6 +216,7 @@ export interface Info {
   language: string
   operator: string
   setupNeeded: boolean // a new data folder: ask demo shop or my shop
+  startView?: string // KESSAIDESK_START_VIEW (startView.ts)
 }
 
 // About and the log (Support.About): versions and the third-party code shipped, its

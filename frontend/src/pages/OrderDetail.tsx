@@ -1,5 +1,5 @@
 import * as AlertDialog from '@radix-ui/react-alert-dialog'
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { toUIError, useApi } from '../api'
 import type { Operation, OperationProgress, OperationResult, OrderDetail as Detail, Payment, UIError } from '../api'
 import { Badge, ErrorMessage, Spinner } from '../components/common'
@@ -11,12 +11,14 @@ import { ReviewPanel } from './ReviewPanel'
 // OrderDetail is the 受注詳細 screen: everything to answer a customer's call (who, where
 // to, what, how much), the 対応状況, the payment with the actions the operator can take
 // now, and one history of the order and its operations. siblings are the ids of the
-// list it was opened from, for 前の受注 / 次の受注.
-export function OrderDetail({ orderId, onBack, siblings, onOpen }: {
+// list it was opened from, for 前の受注 / 次の受注. startAction opens that action's dialog
+// on the first payment offering it once the order is read (a start view, startView.ts).
+export function OrderDetail({ orderId, onBack, siblings, onOpen, startAction }: {
   orderId: number
   onBack: () => void
   siblings?: number[]
   onOpen?: (orderId: number) => void
+  startAction?: string
 }) {
   const api = useApi()
   const t = useT()
@@ -74,6 +76,14 @@ export function OrderDetail({ orderId, onBack, siblings, onOpen }: {
       setError(toUIError(e))
     }
   }
+
+  const startDone = useRef(false)
+  useEffect(() => {
+    if (!order || !startAction || startDone.current) return
+    startDone.current = true
+    const p = order.payments.find((x) => x.actions.includes(startAction))
+    if (p) setDialog({ payment: p, intent: startAction })
+  }, [order, startAction])
 
   const at = siblings ? siblings.indexOf(orderId) : -1
   const prevId = at > 0 ? siblings![at - 1] : 0

@@ -30,10 +30,10 @@ const methods = ['card', 'konbini', 'payeasy', 'netbank']
 
 // Reports is 売上集計: sales by period with a chart and its table, 仮売上 outstanding,
 // deposits awaited and the month's gateway fees — each table with CSV出力.
-export function Reports() {
+export function Reports({ tab: initial }: { tab?: string } = {}) {
   const api = useApi()
   const t = useT()
-  const [tab, setTab] = useState<Tab>('sales')
+  const [tab, setTab] = useState<Tab>(() => (initial && ['sales', 'outstanding', 'deposits', 'fees'].includes(initial) ? initial as Tab : 'sales'))
   const [profiles, setProfiles] = useState<ProfileView[]>([])
   // The last 30 days by default: a full chart even on the 2nd of a month.
   const [from, to] = presetRange('last30')

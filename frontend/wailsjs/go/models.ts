@@ -1134,6 +1134,7 @@ export namespace app {
 	    language: string;
 	    operator: string;
 	    setupNeeded: boolean;
+	    startView?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Info(source);
@@ -1148,6 +1149,7 @@ export namespace app {
 	        this.language = source["language"];
 	        this.operator = source["operator"];
 	        this.setupNeeded = source["setupNeeded"];
+	        this.startView = source["startView"];
 	    }
 	}
 	
