@@ -240,7 +240,7 @@ func (s *System) autoBackups(ctx context.Context) {
 	defer t.Stop()
 	for {
 		if _, err := s.AutoBackup(ctx, s.Clock.Now()); err != nil && ctx.Err() == nil {
-			s.notifier.Notify("自動バックアップに失敗しました", backend.ErrorMessage(err, "ja"))
+			backend.Announce(s.notifier, backend.Text{Ja: "自動バックアップに失敗しました", En: "The automatic backup failed"}, backend.ErrorText(err))
 		}
 		select {
 		case <-ctx.Done():

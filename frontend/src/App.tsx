@@ -85,6 +85,12 @@ export default function App() {
     return () => clearInterval(timer)
   }, [ready, view.name, loadOverview])
   useEffect(() => api.onEvent('sync:done', loadOverview), [api, loadOverview])
+  // A notice goes after a while (ホーム and 作業リスト keep what it said); a click closes it at once.
+  useEffect(() => {
+    if (!toast) return
+    const timer = setTimeout(() => setToast(null), 12000)
+    return () => clearTimeout(timer)
+  }, [toast])
   useEffect(() => api.onEvent('notify', (d) => {
     // Go sends both languages (titleEn/bodyEn); the window shows the operator's, also
     // after a change of language.
