@@ -232,10 +232,11 @@ func rebind(q string) string {
 
 // dialect is what PostgreSQL's statements differ in from SQLite's (backend/sqlstore).
 var dialect = sqlstore.Dialect{
-	Rebind:          rebind,
-	ReturningID:     true,
-	ForUpdate:       " FOR UPDATE",
-	UniqueViolation: func(err error) bool { return isUniqueViolation(err) },
+	Rebind:              rebind,
+	ReturningID:         true,
+	ForUpdate:           " FOR UPDATE",
+	UniqueViolation:     func(err error) bool { return isUniqueViolation(err) },
+	ForeignKeyViolation: func(err error) bool { return pgCode(err) == "23503" },
 	// A serialization failure or a deadlock between desktops: the transaction did
 	// nothing, and runs again.
 	Retry: func(err error) bool { return pgCode(err) == "40001" || pgCode(err) == "40P01" },

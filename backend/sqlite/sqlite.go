@@ -289,7 +289,8 @@ func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // dialect is what SQLite's statements differ in from PostgreSQL's (backend/sqlstore).
 var dialect = sqlstore.Dialect{
-	UniqueViolation: isUniqueViolation,
+	UniqueViolation:     isUniqueViolation,
+	ForeignKeyViolation: isForeignKeyViolation,
 	JSTMonth: func(col string) string {
 		return "strftime('%Y-%m', " + col + " / 1000, 'unixepoch', '+9 hours')"
 	},

@@ -32,6 +32,9 @@ type Dialect struct {
 	ForUpdate string
 	// UniqueViolation reports a unique constraint's refusal.
 	UniqueViolation func(err error) bool
+	// ForeignKeyViolation reports a foreign key's refusal (a row of an order that is
+	// not there).
+	ForeignKeyViolation func(err error) bool
 	// Retry reports a transaction that failed without effect and may run again (a
 	// serialization failure or deadlock between desktops); nil: never.
 	Retry func(err error) bool

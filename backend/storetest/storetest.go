@@ -18,6 +18,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
@@ -38,6 +39,13 @@ type Store interface {
 	// The reads of 作業リスト (backend/sqlstore's work lists).
 	WorkList(ctx context.Context, list string, now, staleBefore time.Time, limit int) ([]backend.OrderRow, error)
 	WorkListCounts(ctx context.Context, now, staleBefore time.Time) (map[string]int, error)
+	// ホーム's counts and the reads of linking (backend/sqlstore's).
+	Overview(ctx context.Context, now, staleBefore time.Time) (*backend.Overview, error)
+	SaveLinkState(ctx context.Context, l *backend.OrderLink) error
+	LinkState(ctx context.Context, orderID int64) (*backend.OrderLink, error)
+	PendingLinks(ctx context.Context, limit int) ([]backend.OrderLink, error)
+	CountPendingLinks(ctx context.Context) (int, error)
+	Unlinked(ctx context.Context, limit int) ([]backend.OrderLink, error)
 }
 
 // Run runs the suite; open returns a fresh, empty store (closed by the test's cleanup).
@@ -67,6 +75,9 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"Reviews", reviews},
 		{"FeeReportByJSTMonth", feeReport},
 		{"WorkLists", workLists},
+		{"OverviewCountsEveryWorkList", overviewCounts},
+		{"OverviewOfAnEmptyShop", overviewEmpty},
+		{"LinkStates", linkStates},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
@@ -890,4 +901,218 @@ func workLists(t *testing.T, db Store) {
 	assert.Len(t, limited, 1)
 	_, err = db.WorkList(ctx, "nonsense", now, staleBefore, 10)
 	assert.Equal(t, backend.EINVALID, backend.ErrorCode(err))
+}
+
+// ホーム's counts on a shop with one or more orders in every kind of work: each count
+// and yen total is what the fixture put there, and each count is the size of the work
+// list it links to.
+func overviewCounts(t *testing.T, db Store) {
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, backend.JST)
+	staleBefore := now.Add(-time.Hour)
+	no := 0
+	newOrder := func(total backend.Yen, mutate func(o *backend.Order)) *backend.Order {
+		no++
+		o := order(strconv.Itoa(100+no), "山田", "ヤマダ", total, now.Add(-48*time.Hour), item("A", "商品A", total, 1))
+		o.Shipping = 0
+		if mutate != nil {
+			mutate(o)
+		}
+		require.NoError(t, db.SaveOrder(ctx, o))
+		return o
+	}
+	authorized := func(total backend.Yen, expires time.Time) *backend.Payment {
+		p := payment(t, db, newOrder(total, nil), backend.StateAuthorized)
+		p.AuthExpiresAt = expires
+		require.NoError(t, db.SavePayment(ctx, p))
+		return p
+	}
+	today := func(days, hour int) time.Time { return time.Date(2026, 11, 20+days, hour, 0, 0, 0, backend.JST) }
+
+	// 仮売上 by days left: lapsed yesterday, today, in 3 days (00:30), in 4 days (midnight), in 40 days.
+	authorized(1000, today(-1, 12))
+	p2 := authorized(2000, today(0, 23))
+	authorized(3000, today(3, 0).Add(30*time.Minute))
+	authorized(4000, today(4, 0))
+	p5 := authorized(5000, today(40, 9))
+	// 売上失敗: two with one reason, one with another.
+	failed := func(total backend.Yen, code, msg string) {
+		p := payment(t, db, newOrder(total, nil), backend.StateCaptureFailed)
+		op := &backend.Operation{PaymentID: p.ID, Kind: backend.OpCapture, Amount: total, IdempotencyKey: "f" + strconv.Itoa(no)}
+		require.NoError(t, db.BeginOperation(ctx, op))
+		op.State, op.GatewayCode, op.Message = backend.OpFailed, code, msg
+		if code == "E01" {
+			op.MessageEn = "The card company refused the capture"
+		}
+		require.NoError(t, db.CompleteOperation(ctx, &backend.Completion{Op: op}))
+	}
+	failed(6000, "E01", "カード会社が売上を受け付けませんでした")
+	failed(7000, "E01", "カード会社が売上を受け付けませんでした")
+	failed(8000, "E02", "与信の期限が切れています")
+	// 入金待ち: one within its deadline, one past it.
+	deposit := func(total backend.Yen, deadline time.Time) {
+		o := newOrder(total, func(o *backend.Order) {
+			o.PaymentMethod, o.Status = backend.MethodKonbini, backend.OrderAwaitingDeposit
+		})
+		p := payment(t, db, o, backend.StateAwaitingDeposit)
+		p.Method, p.AuthExpiresAt, p.PaymentDeadline = backend.MethodKonbini, time.Time{}, deadline
+		require.NoError(t, db.SavePayment(ctx, p))
+	}
+	deposit(9000, today(2, 23))
+	deposit(10000, today(-1, 23))
+	// 要確認, and an authorisation whose capture is being confirmed (8–14 days left).
+	payment(t, db, newOrder(11000, nil), backend.StateNeedsReview)
+	p12 := authorized(12000, today(10, 9))
+	op := &backend.Operation{PaymentID: p12.ID, Kind: backend.OpCapture, Amount: 12000, IdempotencyKey: "u1"}
+	require.NoError(t, db.BeginOperation(ctx, op))
+	require.NoError(t, db.MarkOperationSent(ctx, op.ID, now))
+	// A cancelled order with two lines on キャンセル在庫.
+	o13 := newOrder(3000, func(o *backend.Order) {
+		o.Items = []backend.LineItem{item("A", "商品A", 1000, 1), item("B", "商品B", 1000, 2)}
+	})
+	require.NoError(t, db.ApplyOrderChange(ctx, &backend.OrderChange{OrderID: o13.ID, Status: backend.OrderCancelled, Actor: "店長", CancelStock: true}))
+	// A difference, and an order to stop shipping (cancelled at the gateway).
+	require.NoError(t, db.SaveDrift(ctx, &backend.Drift{PaymentID: p5.ID, OurState: backend.StateAuthorized, GatewayState: backend.StateVoided}))
+	held, err := db.HoldShipping(ctx, &backend.ShippingHold{PaymentID: p2.ID, GatewayState: backend.StateVoided})
+	require.NoError(t, err)
+	require.True(t, held)
+	// 未連携: an imported card order the gateway has no transaction for.
+	o15 := newOrder(15000, func(o *backend.Order) { o.Source = "csv" })
+	require.NoError(t, db.SaveLinkState(ctx, &backend.OrderLink{OrderID: o15.ID, Status: backend.LinkNotFound, Reason: "取引なし"}))
+	// 決済処理中 for two days (stale), and one just placed (not stale).
+	newOrder(1600, func(o *backend.Order) { o.Status = backend.OrderProcessing })
+	newOrder(1700, func(o *backend.Order) { o.Status, o.OrderedAt = backend.OrderProcessing, now.Add(-10*time.Minute) })
+
+	ov, err := db.Overview(ctx, now, staleBefore)
+	require.NoError(t, err)
+	assert.Equal(t, 16, ov.Orders)
+	u := backend.Unbounded
+	assert.Equal(t, []backend.CaptureBucket{
+		{MinDays: -u, MaxDays: -1, Count: 1, Amount: 1000},
+		{MinDays: 0, MaxDays: 3, Count: 2, Amount: 5000},
+		{MinDays: 4, MaxDays: 7, Count: 1, Amount: 4000},
+		{MinDays: 8, MaxDays: 14, Count: 1, Amount: 12000},
+		{MinDays: 15, MaxDays: 30, Count: 0, Amount: 0},
+		{MinDays: 31, MaxDays: u, Count: 1, Amount: 5000},
+	}, ov.ToCapture)
+	assert.Zero(t, ov.ToCaptureNoExpiry)
+	assert.Equal(t, 3, ov.CaptureFailed)
+	assert.Equal(t, backend.Yen(21000), ov.CaptureFailedAmount)
+	assert.Equal(t, []backend.FailReason{
+		{Code: "E01", Message: "カード会社が売上を受け付けませんでした", MessageEn: "The card company refused the capture", Count: 2},
+		{Code: "E02", Message: "与信の期限が切れています", Count: 1}, // journalled before English was kept
+	}, ov.FailReasons)
+	assert.Equal(t, 1, ov.AwaitingDeposit)
+	assert.Equal(t, backend.Yen(9000), ov.AwaitingDepositAmount)
+	assert.Equal(t, 1, ov.OverdueDeposit)
+	assert.Equal(t, backend.Yen(10000), ov.OverdueDepositAmount)
+	assert.Equal(t, 1, ov.NeedsReview)
+	assert.Equal(t, 1, ov.Unresolved)
+	assert.Equal(t, 1, ov.Stale)
+	assert.Equal(t, 1, ov.Drifts)
+	assert.Equal(t, 1, ov.StopShipping)
+	assert.Equal(t, 2, ov.CancelStock, "lines, not orders")
+	assert.Equal(t, 1, ov.Unlinked)
+
+	// Every count is its work list's length.
+	lists := map[string]int{
+		"to_capture": 6, "capture_failed": ov.CaptureFailed, "overdue_deposit": ov.OverdueDeposit,
+		"needs_review": ov.NeedsReview + ov.Unresolved, "stale_processing": ov.Stale, "stop_shipping": ov.StopShipping,
+	}
+	for list, n := range lists {
+		rows, err := db.WorkList(ctx, list, now, staleBefore, 0)
+		require.NoError(t, err)
+		assert.Len(t, rows, n, list)
+	}
+	unlinked, err := db.Unlinked(ctx, 0)
+	require.NoError(t, err)
+	assert.Len(t, unlinked, ov.Unlinked)
+
+	// A day later the buckets move: today's authorisation has lapsed.
+	ov, err = db.Overview(ctx, now.Add(24*time.Hour), staleBefore)
+	require.NoError(t, err)
+	assert.Equal(t, 2, ov.ToCapture[0].Count)
+	assert.Equal(t, backend.Yen(3000), ov.ToCapture[0].Amount)
+}
+
+// An empty shop: every count zero, the buckets there, no reasons.
+func overviewEmpty(t *testing.T, db Store) {
+	ov, err := db.Overview(ctx, Day, Day)
+	require.NoError(t, err)
+	assert.Zero(t, ov.Orders)
+	assert.Len(t, ov.ToCapture, len(backend.CaptureBuckets))
+	for _, b := range ov.ToCapture {
+		assert.Zero(t, b.Count)
+	}
+	assert.Empty(t, ov.FailReasons)
+	assert.Zero(t, ov.CaptureFailed+ov.AwaitingDeposit+ov.OverdueDeposit+ov.NeedsReview+ov.Unresolved+ov.Drifts+ov.CancelStock+ov.Unlinked)
+}
+
+// Where linking each order stands: the outcome of a look-up is kept (a linked order
+// never goes back), the run's queue is the pending and failed ones, least recently
+// tried first, and 未連携 every status but linked, newest orders first.
+func linkStates(t *testing.T, db Store) {
+	prof := &backend.GatewayProfile{Name: "GMO", Kind: backend.GatewayGMO, Environment: backend.EnvTest, LinkRule: backend.LinkRule{Prefix: "KD-"}}
+	require.NoError(t, db.SaveProfile(ctx, prof))
+	var orders []*backend.Order
+	for i, no := range []string{"1001", "1002", "1003", "1004"} {
+		o := order(no, "山田", "ヤマダ", 5000, Day.Add(time.Duration(i)*time.Hour))
+		o.Source = "csv"
+		orders = append(orders, saved(t, db, o))
+	}
+	save := func(o *backend.Order, l backend.OrderLink) {
+		t.Helper()
+		l.OrderID = o.ID
+		require.NoError(t, db.SaveLinkState(ctx, &l))
+		assert.False(t, l.UpdatedAt.IsZero())
+	}
+	cand := backend.Transaction{ProfileID: prof.ID, Gateway: backend.GatewayGMO, Method: backend.MethodCard,
+		TransactionIDs: backend.TransactionIDs{GatewayOrderID: "KD-1002", GatewayTranID: "t1", GatewayTranPass: "secret"}}
+	save(orders[0], backend.OrderLink{Status: backend.LinkPending, ProfileID: prof.ID})
+	save(orders[1], backend.OrderLink{Status: backend.LinkAmbiguous, ProfileID: prof.ID, Reason: "候補が2件", ReasonEn: "2 candidates",
+		Candidates: []backend.Transaction{cand, cand}})
+	save(orders[2], backend.OrderLink{Status: backend.LinkFailed, Reason: "接続できません"})
+	save(orders[3], backend.OrderLink{Status: backend.LinkLinked, ProfileID: prof.ID})
+	// A linked order is never taken back.
+	save(orders[3], backend.OrderLink{Status: backend.LinkNotFound, Reason: "取引なし"})
+
+	l, err := db.LinkState(ctx, orders[1].ID)
+	require.NoError(t, err)
+	assert.Equal(t, backend.LinkAmbiguous, l.Status)
+	assert.Equal(t, []string{"1002", "山田", "候補が2件", "2 candidates", "KD-1002"}, []string{l.OrderNo, l.CustomerName, l.Reason, l.ReasonEn, l.GatewayOrderID},
+		"the id asked for is the profile's rule applied to the order number")
+	require.Len(t, l.Candidates, 2)
+	assert.Equal(t, "t1", l.Candidates[0].GatewayTranID)
+	assert.Empty(t, l.Candidates[0].GatewayTranPass, "candidates are kept without their passwords")
+	linked, err := db.LinkState(ctx, orders[3].ID)
+	require.NoError(t, err)
+	assert.Equal(t, backend.LinkLinked, linked.Status)
+	assert.Empty(t, linked.Reason)
+
+	pending, err := db.PendingLinks(ctx, 10)
+	require.NoError(t, err)
+	var nos []string
+	for _, l := range pending {
+		nos = append(nos, l.OrderNo)
+	}
+	assert.Equal(t, []string{"1001", "1003"}, nos)
+	n, err := db.CountPendingLinks(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	unlinked, err := db.Unlinked(ctx, 0)
+	require.NoError(t, err)
+	nos = nil
+	for _, l := range unlinked {
+		nos = append(nos, l.OrderNo)
+	}
+	assert.Equal(t, []string{"1003", "1002", "1001"}, nos)
+
+	// An order that gets its payment leaves the lists.
+	payment(t, db, orders[0], backend.StateAuthorized)
+	n, _ = db.CountPendingLinks(ctx)
+	assert.Equal(t, 1, n)
+
+	_, err = db.LinkState(ctx, 999999)
+	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(err))
+	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(db.SaveLinkState(ctx, &backend.OrderLink{OrderID: 999999, Status: backend.LinkPending})))
+	assert.Equal(t, backend.EINVALID, backend.ErrorCode(db.SaveLinkState(ctx, &backend.OrderLink{OrderID: orders[0].ID, Status: "nonsense"})))
 }
