@@ -16,10 +16,9 @@ func (db *DB) CountOrders(ctx context.Context, f backend.OrderFilter) (int, erro
 	if err != nil {
 		return 0, err
 	}
-	from, fargs := p.from(true)
-	cond, args := p.where(false)
+	from, cond, args := p.counted()
 	var n int
-	err = db.read.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+cond, append(fargs, args...)...).Scan(&n)
+	err = db.read.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+cond, args...).Scan(&n)
 	return n, err
 }
 
@@ -34,7 +33,7 @@ func (db *DB) EachOrder(ctx context.Context, f backend.OrderFilter, fn func(*bac
 		return err
 	}
 	from, fargs := p.from(false)
-	cond, args := p.where(false)
+	cond, args := p.where(natural)
 	args = append(fargs, args...)
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {

@@ -6,9 +6,11 @@
 #     (ホーム's overview, the first screen, or the 受注一覧's first search; the app says
 #     so on stderr with KESSAIDESK_STARTUP_LOG=1, and draws it as it answers), three
 #     starts;
-#   - the Go process's resident memory when idle (VmRSS), and the proportional memory
-#     of the whole app — the Go process and WebKit's processes — (Pss from
-#     /proc/PID/smaps_rollup), after IDLE_WAIT seconds.
+#   - the Go process's resident memory when idle (VmRSS) split into anonymous memory,
+#     mapped files (the largest named) and shared memory, its proportional memory (Pss,
+#     split the same way), and the proportional memory of the whole app — the Go
+#     process and WebKit's processes — (from /proc/PID/smaps_rollup), after IDLE_WAIT
+#     seconds.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -79,12 +81,25 @@ for run in $(seq 1 "$RUNS"); do
       pss=$((pss + ${v:-0}))
       procs+=" $(cat /proc/$p/comm 2>/dev/null)=$(( ${v:-0} / 1024 ))MB"
     done
-    printf "window idle RSS, Go process: %4d MB   goal ≤ 80 MB %s\n" $((rss / 1024)) "$([ $((rss / 1024)) -le 80 ] && echo ok || echo MISSED)"
-    # What the RSS is: anonymous memory (the Go heap, SQLite's page caches, GTK's and
-    # WebKit's UI-side heaps) and mapped files (shared libraries — WebKitGTK, and
-    # Mesa's llvmpipe under Xvfb — and the executable), most of them shared clean pages.
-    printf "  of which anonymous %d MB, mapped files %d MB, shared memory %d MB\n" $(( $(kib RssAnon "/proc/$app/status") / 1024 )) \
+    rssmb=$((rss / 1024))
+    printf "window idle RSS, Go process: %4d MB   goal ≤ 80 MB %s\n" "$rssmb" "$([ "$rssmb" -le 80 ] && echo ok || echo MISSED)"
+    # What the RSS is. The Go process is also the window's UI process: GTK and WebKit's
+    # UI side run in it, so its RSS holds their libraries. Anonymous memory is what it
+    # owns (the Go heap, SQLite's page caches, GTK's and WebKit's UI-side heaps); mapped
+    # files are shared libraries and the executable, clean pages shared with WebKit's
+    # processes and every other program using them (WebKitGTK initialises EGL in the UI
+    # process, and Mesa's driver brings libLLVM; WebKit aborts without an EGL display,
+    # so it cannot be kept out); shared memory is buffers shared with WebKit's processes.
+    printf "  RSS = anonymous %d MB + mapped files %d MB + shared memory %d MB\n" $(( $(kib RssAnon "/proc/$app/status") / 1024 )) \
       $(( $(kib RssFile "/proc/$app/status") / 1024 )) $(( $(kib RssShmem "/proc/$app/status") / 1024 ))
+    printf "  mapped files, largest:%s\n" "$(awk '/^[0-9a-f]+-[0-9a-f]+ / { name = $6 } /^Rss:/ { if (name ~ /^\// && name !~ /^\/(memfd:|SYSV)/) rss[name] += $2 }
+      END { for (n in rss) printf "%d %s\n", rss[n], n }' "/proc/$app/smaps" | sort -rn | head -5 |
+      awk '{ n = $2; sub(/.*\//, "", n); printf " %s %d MB,", n, $1 / 1024 }' | sed 's/,$//')"
+    # PSS: each shared page divided among the processes mapping it — the Go process's
+    # fair share of the machine's memory.
+    printf "window idle PSS, Go process: %4d MB   (anonymous %d MB + mapped files %d MB + shared memory %d MB)\n" \
+      $(( $(kib Pss "/proc/$app/smaps_rollup") / 1024 )) $(( $(kib Pss_Anon "/proc/$app/smaps_rollup") / 1024 )) \
+      $(( $(kib Pss_File "/proc/$app/smaps_rollup") / 1024 )) $(( $(kib Pss_Shmem "/proc/$app/smaps_rollup") / 1024 ))
     printf "window idle PSS, whole app:  %4d MB   (%s )\n" $((pss / 1024)) "$procs"
     if [ -n "${SMAPS_OUT:-}" ]; then cp "/proc/$app/smaps" "$SMAPS_OUT"; fi
   fi
