@@ -30,6 +30,7 @@ type SyncStatus struct {
 	Failures     int       // consecutive failed runs (for the back-off)
 	NextAttempt  time.Time // not before this (back-off)
 	LastError    string
+	LastErrorEn  string // "" for an error stored before English was kept
 	Cursor       string
 }
 

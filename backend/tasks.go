@@ -13,6 +13,7 @@ type RefundTask struct {
 	PaymentID    int64
 	Amount       Yen
 	Reason       string
+	ReasonEn     string // "" for a task recorded before English was kept
 	Status       string // "open" (未対応) or "done" (返金済)
 	Operator     string
 	CreatedAt    time.Time
@@ -79,6 +80,7 @@ type BulkItem struct {
 	State        string
 	OperationID  int64
 	Message      string
+	MessageEn    string // "" for an item recorded before English was kept
 	UpdatedAt    time.Time
 }
 
@@ -103,7 +105,7 @@ type TaskStore interface {
 	MarkStockReturned(ctx context.Context, ids []int64) error
 
 	CreateBulkJob(ctx context.Context, job *BulkJob, paymentIDs []int64) error
-	UpdateBulkItem(ctx context.Context, jobID, paymentID int64, state string, opID int64, message string) error
+	UpdateBulkItem(ctx context.Context, jobID, paymentID int64, state string, opID int64, message Text) error
 	FinishBulkJob(ctx context.Context, jobID int64, state string) error
 	BulkJobByID(ctx context.Context, id int64) (*BulkJob, []BulkItem, error)
 

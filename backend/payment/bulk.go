@@ -25,6 +25,7 @@ type BulkLast struct {
 	PaymentID int64  `json:"paymentId"`
 	State     string `json:"state"`
 	Message   string `json:"message"`
+	MessageEn string `json:"messageEn"` // "" when the outcome has no English
 }
 
 // EventBulkProgress is the name of the progress event.
@@ -173,7 +174,7 @@ func (b *Bulk) work(ctx context.Context, job *backend.BulkJob, intent Intent, pr
 					// write: the journal has the last word.
 					b.Engine.settleBulkItem(bg, opID)
 				}
-				emit(&BulkLast{PaymentID: id, State: state, Message: msg})
+				emit(&BulkLast{PaymentID: id, State: state, Message: msg.Ja, MessageEn: msg.En})
 			}
 		}()
 	}
@@ -217,18 +218,18 @@ func (b *Bulk) work(ctx context.Context, job *backend.BulkJob, intent Intent, pr
 
 // one runs the intent on one payment, waiting for the gateway's rate limit and
 // backing off when the gateway says it is busy (nothing happened, so it is safe).
-func (b *Bulk) one(ctx context.Context, jobID, paymentID int64, intent Intent, prm Params, operator string) (state string, opID int64, msg string) {
+func (b *Bulk) one(ctx context.Context, jobID, paymentID int64, intent Intent, prm Params, operator string) (state string, opID int64, msg backend.Text) {
 	e := b.Engine
 	p, err := e.Store.PaymentByID(ctx, paymentID)
 	if err != nil {
-		return backend.BulkFailed, 0, backend.ErrorMessage(err, "ja")
+		return backend.BulkFailed, 0, backend.ErrorText(err)
 	}
 	prof, err := e.profileOf(ctx, p)
 	if err != nil {
-		return backend.BulkFailed, 0, backend.ErrorMessage(err, "ja")
+		return backend.BulkFailed, 0, backend.ErrorText(err)
 	}
 	if _, _, err := planIntent(p, intent, prm, e.now(), prof); err != nil {
-		return backend.BulkSkipped, 0, backend.ErrorMessage(err, "ja")
+		return backend.BulkSkipped, 0, backend.ErrorText(err)
 	}
 	var lim *throttle.Limiter
 	if b.Limits != nil {
@@ -238,7 +239,7 @@ func (b *Bulk) one(ctx context.Context, jobID, paymentID int64, intent Intent, p
 	for attempt := 0; ; attempt++ {
 		if lim != nil {
 			if err := lim.Wait(ctx); err != nil {
-				return backend.BulkCancelled, 0, "一括処理が中止されたため送信していません"
+				return backend.BulkCancelled, 0, backend.Text{Ja: "一括処理が中止されたため送信していません", En: "not sent: the bulk run was stopped"}
 			}
 		}
 		res, err := e.Run(context.WithoutCancel(ctx), Request{PaymentID: paymentID, Intent: intent, Params: prm, Operator: operator, BulkJobID: jobID})
@@ -250,9 +251,9 @@ func (b *Bulk) one(ctx context.Context, jobID, paymentID int64, intent Intent, p
 			if lim != nil {
 				lim.OK()
 			}
-			return backend.BulkSucceeded, opID, res.Message
+			return backend.BulkSucceeded, opID, backend.Text{Ja: res.Message, En: res.MessageEn}
 		case backend.ErrorCode(err) == backend.EUNKNOWN:
-			return backend.BulkUnknown, opID, backend.ErrorMessage(err, "ja")
+			return backend.BulkUnknown, opID, backend.ErrorText(err)
 		case backend.ErrorClassOf(err) == backend.ClassRetryable && attempt < 3 && ctx.Err() == nil:
 			if lim != nil {
 				lim.Busy()
@@ -260,11 +261,11 @@ func (b *Bulk) one(ctx context.Context, jobID, paymentID int64, intent Intent, p
 			select {
 			case <-time.After(backoff):
 			case <-ctx.Done():
-				return backend.BulkFailed, opID, backend.ErrorMessage(err, "ja")
+				return backend.BulkFailed, opID, backend.ErrorText(err)
 			}
 			backoff *= 2
 		default:
-			return backend.BulkFailed, opID, backend.ErrorMessage(err, "ja")
+			return backend.BulkFailed, opID, backend.ErrorText(err)
 		}
 	}
 }

@@ -21,9 +21,16 @@ func (e *Engine) settleBulkItem(ctx context.Context, opID int64) {
 	if op.State == backend.OpSucceeded {
 		state = backend.BulkSucceeded
 	}
-	msg := op.Message
-	if op.GatewayCode != "" && !strings.Contains(msg, op.GatewayCode) {
-		msg += "（" + op.GatewayCode + "）"
+	e.Store.UpdateBulkItem(ctx, op.BulkJobID, op.PaymentID, state, op.ID, journalText(op))
+}
+
+// journalText is op's outcome in both languages, naming the gateway's code once.
+func journalText(op *backend.Operation) backend.Text {
+	code := func(msg string) string {
+		if msg != "" && op.GatewayCode != "" && !strings.Contains(msg, op.GatewayCode) {
+			msg += "（" + op.GatewayCode + "）"
+		}
+		return msg
 	}
-	e.Store.UpdateBulkItem(ctx, op.BulkJobID, op.PaymentID, state, op.ID, msg)
+	return backend.Text{Ja: code(op.Message), En: code(op.MessageEn)}
 }

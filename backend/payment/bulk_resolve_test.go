@@ -95,7 +95,7 @@ type fullDisk struct {
 	n  int
 }
 
-func (d *fullDisk) UpdateBulkItem(ctx context.Context, jobID, paymentID int64, state string, opID int64, msg string) error {
+func (d *fullDisk) UpdateBulkItem(ctx context.Context, jobID, paymentID int64, state string, opID int64, msg backend.Text) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.n <= 0 {

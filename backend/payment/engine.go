@@ -338,7 +338,8 @@ func annotate(err error, note string) error {
 func (e *Engine) runOrderOnly(ctx context.Context, p *backend.Payment, req Request, only *orderOnly) (*Result, error) {
 	ch := &backend.OrderChange{OrderID: p.OrderID, Status: backend.OrderCancelled, Actor: req.Operator,
 		Note: "キャンセル: " + only.reason.Ja, CancelStock: true}
-	msg := "受注をキャンセルにし、商品をキャンセル在庫（未対応）に追加しました。ゲートウェイへの送信はありません"
+	msg := backend.Text{Ja: "受注をキャンセルにし、商品をキャンセル在庫（未対応）に追加しました。ゲートウェイへの送信はありません",
+		En: "The order is cancelled and its items are on the cancelled-stock list (to do). Nothing was sent to the gateway"}
 	if only.manualRefund > 0 {
 		// One 要返金(口座) per payment. The payment keeps its state, so a second キャンセル
 		// (a double click, or the button pressed again later) would record the same
@@ -351,13 +352,15 @@ func (e *Engine) runOrderOnly(ctx context.Context, p *backend.Payment, req Reque
 			return nil, conflict("この決済の要返金(口座)（%s）は既に記録されています。要返金の一覧を確認してください",
 				"a refund task (%s) for this payment already exists", t.Amount)
 		}
-		ch.RefundTask = &backend.RefundTask{PaymentID: p.ID, Amount: only.manualRefund, Reason: only.reason.Ja, Operator: req.Operator}
-		msg = fmt.Sprintf("受注をキャンセルにしました。%s をお客様の口座へ返金してください（要返金(口座)に記録しました）", only.manualRefund)
+		ch.RefundTask = &backend.RefundTask{PaymentID: p.ID, Amount: only.manualRefund, Reason: only.reason.Ja,
+			ReasonEn: only.reason.En, Operator: req.Operator}
+		msg = backend.Text{Ja: fmt.Sprintf("受注をキャンセルにしました。%s をお客様の口座へ返金してください（要返金(口座)に記録しました）", only.manualRefund),
+			En: fmt.Sprintf("The order is cancelled. Refund %s to the customer's bank account (recorded under bank refunds)", only.manualRefund.En())}
 	}
 	if err := e.Store.ApplyOrderChange(ctx, ch); err != nil {
 		return nil, err
 	}
-	return &Result{Payment: p, Message: msg}, nil
+	return &Result{Payment: p, Message: msg.Ja, MessageEn: msg.En}, nil
 }
 
 // execute is the exactly-once core shared by every operation.

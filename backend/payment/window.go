@@ -35,7 +35,8 @@ func (e *Engine) windowPassed(ctx context.Context, p *backend.Payment, op *backe
 	if task == nil {
 		amount := stored.AmountCaptured - stored.AmountRefunded
 		c.RefundTask = &backend.RefundTask{PaymentID: p.ID, Amount: amount, Operator: op.Operator,
-			Reason: fmt.Sprintf("ゲートウェイが%sを期限切れで受け付けませんでした（%s）", op.Kind.Label(), said)}
+			Reason:   fmt.Sprintf("ゲートウェイが%sを期限切れで受け付けませんでした（%s）", op.Kind.Label(), said),
+			ReasonEn: fmt.Sprintf("the gateway refused the %s as past its window (%s)", op.Kind.LabelEn(), backend.ErrorMessage(cause, "en"))}
 		op.Message = fmt.Sprintf("ゲートウェイは%sを受け付けませんでした（%s）。売上取消の期限を過ぎているため、受注をキャンセルにしました。%s をお客様の口座へ返金してください（要返金(口座)に記録しました）",
 			op.Kind.Label(), said, amount)
 		op.MessageEn = fmt.Sprintf("The gateway refused the %s (%s). The window to cancel the sale has passed, so the order is cancelled. Refund %s to the customer's bank account (recorded under bank refunds)",

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 
+	"kessaidesk/backend"
 	"kessaidesk/backend/sqlstore"
 )
 
@@ -34,7 +35,8 @@ func (db *DB) CloseInterruptedBulkJobs(ctx context.Context) (int, error) {
 	n := 0
 	err := db.InTx(ctx, func(tx sqlstore.Q) error {
 		if err := sqlstore.CloseQueuedItems(ctx, tx, `job_id IN (SELECT id FROM bulk_jobs WHERE state = 'running')`, nil,
-			"アプリの終了で一括処理が中断されたため送信していません", now); err != nil {
+			backend.Text{Ja: "アプリの終了で一括処理が中断されたため送信していません",
+				En: "not sent: the app closed while the bulk run was under way"}, now); err != nil {
 			return err
 		}
 		res, err := tx.Exec(ctx, `UPDATE bulk_jobs SET state = 'cancelled', finished_at = ? WHERE state = 'running'`, ms(now))

@@ -65,8 +65,8 @@ func (db *Core) Drifts(ctx context.Context) ([]backend.Drift, error) {
 func (db *Core) SyncStatus(ctx context.Context, profileID int64) (*backend.SyncStatus, error) {
 	s := &backend.SyncStatus{ProfileID: profileID}
 	var last, attempt, offline, next int64
-	err := db.Read().Row(ctx, `SELECT last_success, last_attempt, offline_since, failures, next_attempt, last_error, cursor
-		FROM sync_status WHERE profile_id = ?`, profileID).Scan(&last, &attempt, &offline, &s.Failures, &next, &s.LastError, &s.Cursor)
+	err := db.Read().Row(ctx, `SELECT last_success, last_attempt, offline_since, failures, next_attempt, last_error, last_error_en, cursor
+		FROM sync_status WHERE profile_id = ?`, profileID).Scan(&last, &attempt, &offline, &s.Failures, &next, &s.LastError, &s.LastErrorEn, &s.Cursor)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, nil
 	}
@@ -80,11 +80,11 @@ func (db *Core) SyncStatus(ctx context.Context, profileID int64) (*backend.SyncS
 // SaveSyncStatus stores the sync's view of a profile.
 func (db *Core) SaveSyncStatus(ctx context.Context, s *backend.SyncStatus) error {
 	_, err := db.Write().Exec(ctx, `INSERT INTO sync_status (profile_id, last_success, last_attempt, offline_since, failures,
-		next_attempt, last_error, cursor) VALUES (?,?,?,?,?,?,?,?)
+		next_attempt, last_error, last_error_en, cursor) VALUES (?,?,?,?,?,?,?,?,?)
 		ON CONFLICT (profile_id) DO UPDATE SET last_success = excluded.last_success, last_attempt = excluded.last_attempt,
 		offline_since = excluded.offline_since, failures = excluded.failures, next_attempt = excluded.next_attempt,
-		last_error = excluded.last_error, cursor = excluded.cursor`, s.ProfileID, ms(s.LastSuccess), ms(s.LastAttempt),
-		ms(s.OfflineSince), s.Failures, ms(s.NextAttempt), s.LastError, s.Cursor)
+		last_error = excluded.last_error, last_error_en = excluded.last_error_en, cursor = excluded.cursor`, s.ProfileID, ms(s.LastSuccess), ms(s.LastAttempt),
+		ms(s.OfflineSince), s.Failures, ms(s.NextAttempt), s.LastError, s.LastErrorEn, s.Cursor)
 	return err
 }
 

@@ -43,8 +43,8 @@ func orderSideEffects(ctx context.Context, tx Q, orderID int64, cancelStock bool
 			payment = task.PaymentID
 		}
 		task.OrderID, task.Status, task.CreatedAt = orderID, "open", now
-		id, err := tx.ID(ctx, `INSERT INTO refund_tasks (order_id, payment_id, amount, reason, status, operator, created_at)
-			VALUES (?,?,?,?,?,?,?)`, orderID, payment, task.Amount, task.Reason, task.Status, task.Operator, ms(now))
+		id, err := tx.ID(ctx, `INSERT INTO refund_tasks (order_id, payment_id, amount, reason, reason_en, status, operator, created_at)
+			VALUES (?,?,?,?,?,?,?,?)`, orderID, payment, task.Amount, task.Reason, task.ReasonEn, task.Status, task.Operator, ms(now))
 		if err != nil {
 			return err
 		}
@@ -55,7 +55,7 @@ func orderSideEffects(ctx context.Context, tx Q, orderID int64, cancelStock bool
 
 // RefundTasks lists 要返金(口座) tasks ("open", "done" or "" for all), oldest first.
 func (db *Core) RefundTasks(ctx context.Context, status string) ([]backend.RefundTask, error) {
-	rows, err := db.Read().Query(ctx, `SELECT t.id, t.order_id, COALESCE(t.payment_id, 0), t.amount, t.reason, t.status,
+	rows, err := db.Read().Query(ctx, `SELECT t.id, t.order_id, COALESCE(t.payment_id, 0), t.amount, t.reason, t.reason_en, t.status,
 		t.operator, t.created_at, t.done_at, o.order_no, o.customer_name
 		FROM refund_tasks t JOIN orders o ON o.id = t.order_id
 		WHERE CAST(? AS TEXT) = '' OR t.status = ? ORDER BY t.id`, status, status)
@@ -67,7 +67,7 @@ func (db *Core) RefundTasks(ctx context.Context, status string) ([]backend.Refun
 	for rows.Next() {
 		var t backend.RefundTask
 		var created, done int64
-		if err := rows.Scan(&t.ID, &t.OrderID, &t.PaymentID, &t.Amount, &t.Reason, &t.Status, &t.Operator, &created, &done,
+		if err := rows.Scan(&t.ID, &t.OrderID, &t.PaymentID, &t.Amount, &t.Reason, &t.ReasonEn, &t.Status, &t.Operator, &created, &done,
 			&t.OrderNo, &t.CustomerName); err != nil {
 			return nil, err
 		}
@@ -154,9 +154,9 @@ func (db *Core) CreateBulkJob(ctx context.Context, job *backend.BulkJob, payment
 }
 
 // UpdateBulkItem records the outcome of one item.
-func (db *Core) UpdateBulkItem(ctx context.Context, jobID, paymentID int64, state string, opID int64, message string) error {
+func (db *Core) UpdateBulkItem(ctx context.Context, jobID, paymentID int64, state string, opID int64, message backend.Text) error {
 	_, err := db.Write().Exec(ctx, `UPDATE bulk_items SET state = ?, operation_id = CASE WHEN CAST(? AS BIGINT) = 0 THEN operation_id ELSE CAST(? AS BIGINT) END,
-		message = ?, updated_at = ? WHERE job_id = ? AND payment_id = ?`, state, opID, opID, message, ms(db.now()), jobID, paymentID)
+		message = ?, message_en = ?, updated_at = ? WHERE job_id = ? AND payment_id = ?`, state, opID, opID, message.Ja, message.En, ms(db.now()), jobID, paymentID)
 	return err
 }
 
@@ -165,7 +165,8 @@ func (db *Core) UpdateBulkItem(ctx context.Context, jobID, paymentID int64, stat
 func (db *Core) FinishBulkJob(ctx context.Context, jobID int64, state string) error {
 	now := db.now()
 	return db.InTx(ctx, func(tx Q) error {
-		if err := CloseQueuedItems(ctx, tx, `job_id = ?`, jobID, "一括処理が中止されたため送信していません", now); err != nil {
+		if err := CloseQueuedItems(ctx, tx, `job_id = ?`, jobID, backend.Text{Ja: "一括処理が中止されたため送信していません",
+			En: "not sent: the bulk run was stopped"}, now); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `UPDATE bulk_jobs SET state = ?, finished_at = ? WHERE id = ?`, state, ms(now), jobID)
@@ -178,7 +179,7 @@ func (db *Core) FinishBulkJob(ctx context.Context, jobID int64, state string) er
 // operation was journalled (sent, or decided) follows the journal, even though its own
 // row was never updated (a crash, a full disk); the start-up recovery settles the
 // operations still unknown. The rest were never sent.
-func CloseQueuedItems(ctx context.Context, tx Q, jobs string, jobArg any, notSent string, now time.Time) error {
+func CloseQueuedItems(ctx context.Context, tx Q, jobs string, jobArg any, notSent backend.Text, now time.Time) error {
 	const latest = `FROM operations op WHERE op.bulk_job_id = bulk_items.job_id AND op.payment_id = bulk_items.payment_id ORDER BY op.id DESC LIMIT 1`
 	args := func(a ...any) []any {
 		if jobArg != nil {
@@ -190,12 +191,13 @@ func CloseQueuedItems(ctx context.Context, tx Q, jobs string, jobArg any, notSen
 			operation_id = (SELECT op.id `+latest+`),
 			state = (SELECT CASE op.state WHEN 'succeeded' THEN 'succeeded' WHEN 'failed' THEN 'failed' ELSE 'unknown' END `+latest+`),
 			message = (SELECT op.message `+latest+`),
+			message_en = (SELECT op.message_en `+latest+`),
 			updated_at = ?
 		WHERE state = ? AND EXISTS (SELECT 1 `+latest+`) AND `+jobs, args(ms(now), backend.BulkQueued)...); err != nil {
 		return err
 	}
-	_, err := tx.Exec(ctx, `UPDATE bulk_items SET state = ?, message = ?, updated_at = ? WHERE state = ? AND `+jobs,
-		args(backend.BulkCancelled, notSent, ms(now), backend.BulkQueued)...)
+	_, err := tx.Exec(ctx, `UPDATE bulk_items SET state = ?, message = ?, message_en = ?, updated_at = ? WHERE state = ? AND `+jobs,
+		args(backend.BulkCancelled, notSent.Ja, notSent.En, ms(now), backend.BulkQueued)...)
 	return err
 }
 
@@ -213,7 +215,7 @@ func (db *Core) BulkJobByID(ctx context.Context, id int64) (*backend.BulkJob, []
 	}
 	job.CreatedAt, job.FinishedAt = fromMS(created), fromMS(finished)
 	rows, err := db.Read().Query(ctx, `SELECT b.payment_id, p.order_id, o.order_no, o.customer_name, b.state, b.operation_id,
-		b.message, b.updated_at FROM bulk_items b JOIN payments p ON p.id = b.payment_id JOIN orders o ON o.id = p.order_id
+		b.message, b.message_en, b.updated_at FROM bulk_items b JOIN payments p ON p.id = b.payment_id JOIN orders o ON o.id = p.order_id
 		WHERE b.job_id = ? ORDER BY b.id`, id)
 	if err != nil {
 		return nil, nil, err
@@ -223,7 +225,7 @@ func (db *Core) BulkJobByID(ctx context.Context, id int64) (*backend.BulkJob, []
 	for rows.Next() {
 		it := backend.BulkItem{JobID: id}
 		var updated int64
-		if err := rows.Scan(&it.PaymentID, &it.OrderID, &it.OrderNo, &it.CustomerName, &it.State, &it.OperationID, &it.Message, &updated); err != nil {
+		if err := rows.Scan(&it.PaymentID, &it.OrderID, &it.OrderNo, &it.CustomerName, &it.State, &it.OperationID, &it.Message, &it.MessageEn, &updated); err != nil {
 			return nil, nil, err
 		}
 		it.UpdatedAt = fromMS(updated)

@@ -70,6 +70,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"LateCaptureKeepsShippedOrderShipped", lateCapture},
 		{"CancelStockAndRefundTasks", cancelStockAndRefunds},
 		{"BulkJobs", bulkJobs},
+		{"StoredTextsInEnglish", storedTextsEn},
 		{"ProfilesAndSettings", profilesAndSettings},
 		{"SyncDriftsStatusAndHolds", syncStore},
 		{"Reviews", reviews},
@@ -638,7 +639,7 @@ func bulkJobs(t *testing.T, db Store) {
 	require.NoError(t, db.CreateBulkJob(ctx, job, []int64{ids[2], ids[0], ids[1]}))
 	assert.NotZero(t, job.ID)
 	assert.Equal(t, 3, job.Total)
-	require.NoError(t, db.UpdateBulkItem(ctx, job.ID, ids[2], backend.BulkSucceeded, 0, "売上処理が完了しました"))
+	require.NoError(t, db.UpdateBulkItem(ctx, job.ID, ids[2], backend.BulkSucceeded, 0, backend.Text{Ja: "売上処理が完了しました"}))
 	// The second item's operation was journalled, its item never updated (a crash):
 	// finishing the run follows the journal; the third was never sent.
 	op := &backend.Operation{PaymentID: ids[0], Kind: backend.OpCapture, IdempotencyKey: "b1", BulkJobID: job.ID}

@@ -33,6 +33,8 @@ type RunRecord struct {
 	Holds      int       `json:"holds"`
 	Offline    []string  `json:"offline"`
 	Errors     []string  `json:"errors"`
+	// ErrorsEn are Errors in English, one for one (absent from runs recorded before).
+	ErrorsEn []string `json:"errorsEn,omitempty"`
 }
 
 // LastRuns returns the latest runs, newest first.
@@ -53,9 +55,12 @@ func (s *Syncer) recordRun(ctx context.Context, rep *Report, full bool) {
 	runs, _ := LastRuns(ctx, s.Store)
 	r := RunRecord{StartedAt: rep.StartedAt, FinishedAt: rep.FinishedAt, Full: full, Checked: rep.Checked, Deposits: rep.Deposits,
 		Expired: rep.Expired, Updated: rep.Updated, Drifts: rep.Drifts, Resolved: rep.Resolved, Holds: len(rep.Holds),
-		Offline: rep.Offline, Errors: rep.Errors}
+		Offline: rep.Offline, Errors: rep.Errors, ErrorsEn: rep.ErrorsEn}
 	if len(r.Errors) > 5 {
 		r.Errors = r.Errors[:5]
+	}
+	if len(r.ErrorsEn) > 5 {
+		r.ErrorsEn = r.ErrorsEn[:5]
 	}
 	runs = append([]RunRecord{r}, runs...)
 	if len(runs) > KeptRuns {

@@ -95,7 +95,14 @@ type Report struct {
 	// Holds are the order numbers put on 「出荷を止める」 by this run.
 	Holds   []string
 	Offline []string
-	Errors  []string
+	Errors  []string // in Japanese
+	// ErrorsEn are Errors in English, one for one.
+	ErrorsEn []string
+}
+
+// fail adds an error to the report in both languages.
+func (r *Report) fail(t backend.Text) {
+	r.Errors, r.ErrorsEn = append(r.Errors, t.Ja), append(r.ErrorsEn, t.In("en"))
 }
 
 // Progress is the "sync:progress" event.
@@ -362,7 +369,7 @@ func (s *Syncer) syncProfile(ctx context.Context, prof *backend.GatewayProfile, 
 	now := s.Clock.Now()
 	st, err := s.Store.SyncStatus(ctx, prof.ID)
 	if err != nil {
-		rep.Errors = append(rep.Errors, err.Error())
+		rep.fail(backend.ErrorText(err))
 		return
 	}
 	if !st.NextAttempt.IsZero() && now.Before(st.NextAttempt) {
@@ -376,7 +383,7 @@ func (s *Syncer) syncProfile(ctx context.Context, prof *backend.GatewayProfile, 
 	}
 	pays, budget, err := s.candidates(ctx, prof, full)
 	if err != nil {
-		rep.Errors = append(rep.Errors, err.Error())
+		rep.fail(backend.ErrorText(err))
 		return
 	}
 	if feed, ok := gw.(backend.ChangeFeed); ok && s.feedEnabled(ctx, prof.ID) {
@@ -386,7 +393,7 @@ func (s *Syncer) syncProfile(ctx context.Context, prof *backend.GatewayProfile, 
 		if !full {
 			all, _, err = s.candidates(ctx, prof, true)
 			if err != nil {
-				rep.Errors = append(rep.Errors, err.Error())
+				rep.fail(backend.ErrorText(err))
 				return
 			}
 		}
@@ -401,7 +408,7 @@ func (s *Syncer) syncProfile(ctx context.Context, prof *backend.GatewayProfile, 
 					st.OfflineSince = now
 				}
 				rep.Offline = append(rep.Offline, prof.Name)
-				st.LastError = backend.ErrorMessage(err, "ja")
+				st.LastError, st.LastErrorEn = backend.ErrorMessage(err, "ja"), backend.ErrorMessage(err, "en")
 				s.Store.SaveSyncStatus(ctx, st)
 				return
 			}
@@ -493,12 +500,12 @@ func (s *Syncer) syncProfile(ctx context.Context, prof *backend.GatewayProfile, 
 			st.OfflineSince = now
 		}
 		rep.Offline = append(rep.Offline, prof.Name)
-		st.LastError = backend.ErrorMessage(offline, "ja")
+		st.LastError, st.LastErrorEn = backend.ErrorMessage(offline, "ja"), backend.ErrorMessage(offline, "en")
 		s.Store.SaveSyncStatus(ctx, st)
 	case firstErr != nil:
 		s.failed(ctx, st, prof, firstErr, rep)
 	default:
-		st.LastSuccess, st.OfflineSince, st.Failures, st.NextAttempt, st.LastError = s.Clock.Now(), time.Time{}, 0, time.Time{}, ""
+		st.LastSuccess, st.OfflineSince, st.Failures, st.NextAttempt, st.LastError, st.LastErrorEn = s.Clock.Now(), time.Time{}, 0, time.Time{}, "", ""
 		s.Store.SaveSyncStatus(ctx, st)
 	}
 }
@@ -529,8 +536,8 @@ func (s *Syncer) failed(ctx context.Context, st *backend.SyncStatus, prof *backe
 	st.Failures++
 	wait := time.Minute << min(st.Failures-1, 6)
 	st.NextAttempt = s.Clock.Now().Add(min(wait, time.Hour))
-	st.LastError = backend.ErrorMessage(err, "ja")
-	rep.Errors = append(rep.Errors, prof.Name+": "+st.LastError)
+	st.LastError, st.LastErrorEn = backend.ErrorMessage(err, "ja"), backend.ErrorMessage(err, "en")
+	rep.fail(backend.Text{Ja: prof.Name + ": " + st.LastError, En: prof.Name + ": " + st.LastErrorEn})
 	s.Store.SaveSyncStatus(ctx, st)
 }
 
