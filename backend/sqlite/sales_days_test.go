@@ -294,7 +294,7 @@ func TestSalesSummaryNeverDrifts(t *testing.T) {
 		}
 		got, err := db.SalesByDay(ctx, f)
 		require.NoError(t, err)
-		direct, err := db.salesDirect(ctx, f, string(f.Basis), ms(from), ms(to), nil)
+		direct, err := db.SalesDirect(ctx, f, string(f.Basis), ms(from), ms(to), nil)
 		require.NoError(t, err)
 		require.Equal(t, sumSales(direct), sumSales(got), "step %d (%s): %s %s–%s", step, w.name, f.Basis, from, to)
 	}

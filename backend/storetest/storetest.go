@@ -46,6 +46,8 @@ type Store interface {
 	PendingLinks(ctx context.Context, limit int) ([]backend.OrderLink, error)
 	CountPendingLinks(ctx context.Context) (int, error)
 	Unlinked(ctx context.Context, limit int) ([]backend.OrderLink, error)
+	// 売上集計 (backend/sqlstore's).
+	backend.ReportStore
 }
 
 // Run runs the suite; open returns a fresh, empty store (closed by the test's cleanup).
@@ -79,6 +81,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"OverviewCountsEveryWorkList", overviewCounts},
 		{"OverviewOfAnEmptyShop", overviewEmpty},
 		{"LinkStates", linkStates},
+		{"Reports", reports},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
@@ -1116,4 +1119,104 @@ func linkStates(t *testing.T, db Store) {
 	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(err))
 	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(db.SaveLinkState(ctx, &backend.OrderLink{OrderID: 999999, Status: backend.LinkPending})))
 	assert.Equal(t, backend.EINVALID, backend.ErrorCode(db.SaveLinkState(ctx, &backend.OrderLink{OrderID: orders[0].ID, Status: "nonsense"})))
+}
+
+// 売上集計's reads: sales per JST day from the summary for whole days and from the
+// payments for a period's partial days, by sale date and by order date, filtered; what
+// is still to come (authorisations by the day they lapse, deposits by their deadline);
+// the journal's billable operations; a profile's fees.
+func reports(t *testing.T, db Store) {
+	jst := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, backend.JST) }
+	prof := &backend.GatewayProfile{Name: "GMO", Kind: backend.GatewayGMO, Environment: backend.EnvTest}
+	require.NoError(t, db.SaveProfile(ctx, prof))
+	sold := func(no string, total backend.Yen, edit func(p *backend.Payment)) *backend.Payment {
+		o := saved(t, db, order(no, "山田", "ヤマダ", total, jst(9, 10, 0)))
+		p := &backend.Payment{OrderID: o.ID, ProfileID: prof.ID, Gateway: backend.GatewayGMO, Method: backend.MethodCard,
+			GatewayOrderID: "G-" + no, GatewayTranID: "T-" + no, State: backend.StateCaptured, AmountAuthorized: total}
+		edit(p)
+		require.NoError(t, db.SavePayment(ctx, p))
+		return p
+	}
+	captured := func(at time.Time) func(p *backend.Payment) {
+		return func(p *backend.Payment) { p.AmountCaptured, p.CapturedAt = p.AmountAuthorized, at }
+	}
+	sold("2001", 3000, captured(jst(10, 12, 0)))
+	sold("2002", 2000, func(p *backend.Payment) {
+		captured(jst(10, 23, 30))(p)
+		p.State, p.AmountRefunded = backend.StatePartiallyRefunded, 500
+	})
+	sold("2003", 4000, captured(jst(11, 9, 0)))
+	sold("2004", 1500, func(p *backend.Payment) {
+		p.Method, p.State, p.PaidAt = backend.MethodKonbini, backend.StateDeposited, jst(11, 10, 0)
+	})
+	// Still to come: two authorisations (one with no known expiry), one deposit.
+	sold("2005", 5000, func(p *backend.Payment) { p.State, p.AuthExpiresAt = backend.StateAuthorized, jst(30, 10, 0) })
+	sold("2006", 6000, func(p *backend.Payment) { p.State = backend.StateAuthorized })
+	sold("2007", 7000, func(p *backend.Payment) {
+		p.Method, p.State, p.PaymentDeadline = backend.MethodKonbini, backend.StateAwaitingDeposit, time.Date(2026, 12, 3, 23, 59, 59, 0, backend.JST)
+	})
+
+	day := func(d int, method backend.PaymentMethod, n int, gross, refunded backend.Yen) backend.SalesDay {
+		return backend.SalesDay{Day: jst(d, 0, 0), ProfileID: prof.ID, Method: method, Count: n, Gross: gross, Refunded: refunded}
+	}
+	sales := func(f backend.ReportFilter) []backend.SalesDay {
+		t.Helper()
+		got, err := db.SalesByDay(ctx, f)
+		require.NoError(t, err)
+		for i := range got {
+			got[i].Day = got[i].Day.In(backend.JST)
+		}
+		return got
+	}
+	// Whole days (the summary).
+	assert.ElementsMatch(t, []backend.SalesDay{day(10, backend.MethodCard, 2, 5000, 500), day(11, backend.MethodCard, 1, 4000, 0),
+		day(11, backend.MethodKonbini, 1, 1500, 0)}, sales(backend.ReportFilter{From: jst(10, 0, 0), To: jst(12, 0, 0)}))
+	// A period from noon to the next morning: the payments themselves, [From, To).
+	assert.ElementsMatch(t, []backend.SalesDay{day(10, backend.MethodCard, 2, 5000, 500), day(11, backend.MethodCard, 1, 4000, 0)},
+		sales(backend.ReportFilter{From: jst(10, 12, 0), To: jst(11, 9, 30)}))
+	assert.ElementsMatch(t, []backend.SalesDay{day(11, backend.MethodKonbini, 1, 1500, 0)},
+		sales(backend.ReportFilter{From: jst(10, 0, 0), To: jst(12, 0, 0), Methods: []backend.PaymentMethod{backend.MethodKonbini}}))
+	assert.Empty(t, sales(backend.ReportFilter{From: jst(10, 0, 0), To: jst(12, 0, 0), ProfileIDs: []int64{prof.ID + 1}}))
+	// By order date: every sale on 9 November.
+	assert.ElementsMatch(t, []backend.SalesDay{day(9, backend.MethodCard, 3, 9000, 500), day(9, backend.MethodKonbini, 1, 1500, 0)},
+		sales(backend.ReportFilter{From: jst(9, 0, 0), To: jst(10, 0, 0), Basis: backend.BasisOrdered}))
+
+	auths, err := db.AuthsDue(ctx, backend.ReportFilter{})
+	require.NoError(t, err)
+	require.Len(t, auths, 2)
+	assert.True(t, auths[0].Day.IsZero(), "no known expiry first")
+	assert.Equal(t, []any{1, backend.Yen(6000)}, []any{auths[0].Count, auths[0].Amount})
+	assert.Equal(t, jst(30, 0, 0), auths[1].Day.In(backend.JST))
+	assert.Equal(t, []any{prof.ID, backend.MethodCard, 1, backend.Yen(5000)}, []any{auths[1].ProfileID, auths[1].Method, auths[1].Count, auths[1].Amount})
+	deposits, err := db.DepositsDue(ctx, backend.ReportFilter{})
+	require.NoError(t, err)
+	require.Len(t, deposits, 1)
+	assert.Equal(t, time.Date(2026, 12, 3, 0, 0, 0, 0, backend.JST), deposits[0].Day.In(backend.JST))
+	assert.Equal(t, backend.Yen(7000), deposits[0].Amount)
+
+	// The journal: a capture answered (billable), one never sent, one still unknown.
+	p := sold("2008", 800, func(p *backend.Payment) { p.State = backend.StateAuthorized })
+	journal := func(key string, sent bool, state backend.OpState) {
+		op := &backend.Operation{PaymentID: p.ID, Kind: backend.OpCapture, Amount: 800, IdempotencyKey: key, RequestedAt: jst(12, 9, 0)}
+		require.NoError(t, db.BeginOperation(ctx, op))
+		if sent {
+			require.NoError(t, db.MarkOperationSent(ctx, op.ID, jst(12, 9, 0)))
+		}
+		op.State = state
+		require.NoError(t, db.CompleteOperation(ctx, &backend.Completion{Op: op}))
+	}
+	journal("r1", true, backend.OpSucceeded)
+	journal("r2", false, backend.OpFailed)
+	journal("r3", true, backend.OpUnknown)
+	counts, err := db.OperationCounts(ctx, jst(12, 0, 0), jst(13, 0, 0))
+	require.NoError(t, err)
+	assert.Equal(t, []backend.OpCount{{ProfileID: prof.ID, Kind: backend.OpCapture, Billable: 1, Unresolved: 1}}, counts)
+	counts, _ = db.OperationCounts(ctx, jst(13, 0, 0), jst(14, 0, 0))
+	assert.Empty(t, counts)
+
+	require.NoError(t, db.SetGatewayFees(ctx, prof.ID, backend.FeeSchedule{backend.OpCapture: 5, backend.OpVoid: 3}))
+	require.NoError(t, db.SetGatewayFees(ctx, prof.ID, backend.FeeSchedule{backend.OpCapture: 7}))
+	fees, err := db.GatewayFees(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, map[int64]backend.FeeSchedule{prof.ID: {backend.OpCapture: 7}}, fees, "a schedule is replaced whole")
 }

@@ -1,15 +1,12 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"time"
 
 	"kessaidesk/backend"
 )
-
-var _ backend.ReportStore = (*DB)(nil)
 
 // jstDay is the JST calendar day (days since 1970-01-01 JST) of a stored time column.
 func jstDay(col string) string { return "((" + col + " + 32400000) / 86400000)" }
@@ -21,7 +18,7 @@ func fromJSTDay(d int64) time.Time {
 
 // reportConds adds the profile and method filters on payments p.
 func reportConds(f backend.ReportFilter) (string, []any) {
-	return filterConds(f, "ifnull(p.profile_id, 0)", "p.method")
+	return filterConds(f, "COALESCE(p.profile_id, 0)", "p.method")
 }
 
 // filterConds adds the profile and method filters on the given columns.
@@ -48,11 +45,15 @@ func filterConds(f backend.ReportFilter, profile, method string) (string, []any)
 // payment_sales (migration 0011) count days.
 const msPerDay, jstOffset = 86400000, 32400000
 
+// The reports of 売上集計 (backend.ReportStore): the same SQL on both engines — the
+// summary sales_days is kept by triggers on each (migration 0011 and its twin).
+var _ backend.ReportStore = (*Core)(nil)
+
 // SalesByDay sums the sales of [f.From, f.To) per JST day, profile and method. Whole
 // days are read from sales_days, which triggers keep in step with every payment (0011);
 // a period starting or ending within a day counts that day's part from payment_sales,
 // the same definition over the base tables.
-func (db *DB) SalesByDay(ctx context.Context, f backend.ReportFilter) ([]backend.SalesDay, error) {
+func (db *Core) SalesByDay(ctx context.Context, f backend.ReportFilter) ([]backend.SalesDay, error) {
 	basis := string(f.Basis)
 	if f.Basis != backend.BasisOrdered {
 		basis = string(backend.BasisSale)
@@ -66,16 +67,16 @@ func (db *DB) SalesByDay(ctx context.Context, f backend.ReportFilter) ([]backend
 	lastDay := (to + jstOffset) / msPerDay
 	var out []backend.SalesDay
 	if firstDay >= lastDay { // within one day, or across one midnight without a whole day
-		return db.salesDirect(ctx, f, basis, from, to, out)
+		return db.SalesDirect(ctx, f, basis, from, to, out)
 	}
 	var err error
 	if dayStart := firstDay*msPerDay - jstOffset; from < dayStart {
-		if out, err = db.salesDirect(ctx, f, basis, from, dayStart, out); err != nil {
+		if out, err = db.SalesDirect(ctx, f, basis, from, dayStart, out); err != nil {
 			return nil, err
 		}
 	}
 	if dayStart := lastDay*msPerDay - jstOffset; dayStart < to {
-		if out, err = db.salesDirect(ctx, f, basis, dayStart, to, out); err != nil {
+		if out, err = db.SalesDirect(ctx, f, basis, dayStart, to, out); err != nil {
 			return nil, err
 		}
 	}
@@ -84,15 +85,17 @@ func (db *DB) SalesByDay(ctx context.Context, f backend.ReportFilter) ([]backend
 		WHERE basis = ? AND day >= ? AND day < ?`+conds, append([]any{basis, firstDay, lastDay}, cargs...), out)
 }
 
-// salesDirect sums the sales of [from, to) from the base tables (payment_sales).
-func (db *DB) salesDirect(ctx context.Context, f backend.ReportFilter, basis string, from, to int64, out []backend.SalesDay) ([]backend.SalesDay, error) {
+// SalesDirect sums the sales of [from, to) from the base tables (payment_sales) and
+// appends them to out: a period's partial days, and the drift tests' reference for
+// what the summary holds.
+func (db *Core) SalesDirect(ctx context.Context, f backend.ReportFilter, basis string, from, to int64, out []backend.SalesDay) ([]backend.SalesDay, error) {
 	conds, cargs := filterConds(f, "profile_id", "method")
 	return db.salesDays(ctx, `SELECT day, profile_id, method, count(*), sum(gross), sum(refunded) FROM payment_sales
 		WHERE basis = ? AND at >= ? AND at < ?`+conds+` GROUP BY 1, 2, 3`, append([]any{basis, from, to}, cargs...), out)
 }
 
-func (db *DB) salesDays(ctx context.Context, q string, args []any, out []backend.SalesDay) ([]backend.SalesDay, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+func (db *Core) salesDays(ctx context.Context, q string, args []any, out []backend.SalesDay) ([]backend.SalesDay, error) {
+	rows, err := db.Read().Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -112,24 +115,24 @@ func (db *DB) salesDays(ctx context.Context, q string, args []any, out []backend
 
 // AuthsDue lists card authorisations still to capture (仮売上, 売上失敗) per day they
 // lapse. The period does not apply: everything outstanding is due.
-func (db *DB) AuthsDue(ctx context.Context, f backend.ReportFilter) ([]backend.DueDay, error) {
+func (db *Core) AuthsDue(ctx context.Context, f backend.ReportFilter) ([]backend.DueDay, error) {
 	conds, args := reportConds(f)
 	return db.dueDays(ctx, `SELECT CASE WHEN p.auth_expires_at > 0 THEN `+jstDay("p.auth_expires_at")+` ELSE -1 END,
-		ifnull(p.profile_id, 0), p.method, count(*), sum(p.amount_authorized)
+		COALESCE(p.profile_id, 0), p.method, count(*), sum(p.amount_authorized)
 		FROM payments p WHERE p.state IN ('authorized', 'capture_failed') AND p.method = 'card'`+conds+` GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, args)
 }
 
 // DepositsDue lists konbini / Pay-easy / net-bank payments awaiting the customer's
 // deposit, per deadline day.
-func (db *DB) DepositsDue(ctx context.Context, f backend.ReportFilter) ([]backend.DueDay, error) {
+func (db *Core) DepositsDue(ctx context.Context, f backend.ReportFilter) ([]backend.DueDay, error) {
 	conds, args := reportConds(f)
 	return db.dueDays(ctx, `SELECT CASE WHEN p.payment_deadline > 0 THEN `+jstDay("p.payment_deadline")+` ELSE -1 END,
-		ifnull(p.profile_id, 0), p.method, count(*), sum(p.amount_authorized)
+		COALESCE(p.profile_id, 0), p.method, count(*), sum(p.amount_authorized)
 		FROM payments p WHERE p.state = 'awaiting_deposit'`+conds+` GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, args)
 }
 
-func (db *DB) dueDays(ctx context.Context, q string, args []any) ([]backend.DueDay, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+func (db *Core) dueDays(ctx context.Context, q string, args []any) ([]backend.DueDay, error) {
+	rows, err := db.Read().Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -154,10 +157,10 @@ func (db *DB) dueDays(ctx context.Context, q string, args []any) ([]backend.DueD
 // OperationCounts counts the journal's operations requested in [from, to) per profile
 // and kind (backend.OpCount says which are billable). Changes recorded from the
 // gateway's own view (sync_fix) are never requests.
-func (db *DB) OperationCounts(ctx context.Context, from, to time.Time) ([]backend.OpCount, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT ifnull(p.profile_id, 0), op.kind,
-		sum(op.sent_at > 0 AND (op.state = 'succeeded' OR (op.state = 'failed' AND op.gateway_code <> ''))),
-		sum(op.state IN `+unresolvedStates+`)
+func (db *Core) OperationCounts(ctx context.Context, from, to time.Time) ([]backend.OpCount, error) {
+	rows, err := db.Read().Query(ctx, `SELECT COALESCE(p.profile_id, 0), op.kind,
+		sum(CASE WHEN op.sent_at > 0 AND (op.state = 'succeeded' OR (op.state = 'failed' AND op.gateway_code <> '')) THEN 1 ELSE 0 END),
+		sum(CASE WHEN op.state IN `+unresolvedStates+` THEN 1 ELSE 0 END)
 		FROM operations op JOIN payments p ON p.id = op.payment_id
 		WHERE op.requested_at >= ? AND op.requested_at < ? AND op.kind <> 'sync_fix'
 		GROUP BY 1, 2 ORDER BY 1, 2`, ms(from), ms(to))
@@ -179,8 +182,8 @@ func (db *DB) OperationCounts(ctx context.Context, from, to time.Time) ([]backen
 }
 
 // GatewayFees returns every profile's fee schedule.
-func (db *DB) GatewayFees(ctx context.Context) (map[int64]backend.FeeSchedule, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT profile_id, kind, fee FROM gateway_fees`)
+func (db *Core) GatewayFees(ctx context.Context) (map[int64]backend.FeeSchedule, error) {
+	rows, err := db.Read().Query(ctx, `SELECT profile_id, kind, fee FROM gateway_fees`)
 	if err != nil {
 		return nil, err
 	}
@@ -202,13 +205,13 @@ func (db *DB) GatewayFees(ctx context.Context) (map[int64]backend.FeeSchedule, e
 }
 
 // SetGatewayFees replaces a profile's fee schedule in one transaction.
-func (db *DB) SetGatewayFees(ctx context.Context, profileID int64, fees backend.FeeSchedule) error {
-	return db.withTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM gateway_fees WHERE profile_id = ?`, profileID); err != nil {
+func (db *Core) SetGatewayFees(ctx context.Context, profileID int64, fees backend.FeeSchedule) error {
+	return db.InTx(ctx, func(tx Q) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM gateway_fees WHERE profile_id = ?`, profileID); err != nil {
 			return err
 		}
 		for kind, fee := range fees {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO gateway_fees (profile_id, kind, fee) VALUES (?, ?, ?)`, profileID, string(kind), int64(fee)); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO gateway_fees (profile_id, kind, fee) VALUES (?, ?, ?)`, profileID, string(kind), int64(fee)); err != nil {
 				return err
 			}
 		}
