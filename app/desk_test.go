@@ -84,6 +84,7 @@ func TestKonbiniAndPayEasyNumbersInTheDetail(t *testing.T) {
 	slip := d.Payments[0].Slip
 	require.NotNil(t, slip, "the customer's numbers are there for the call")
 	assert.Equal(t, "ローソン", slip.Store)
+	assert.Equal(t, "Lawson", slip.StoreEn, "English names the chain in English")
 	assert.Len(t, slip.ReceiptNo, 11)
 	assert.Len(t, slip.ConfNo, 4)
 

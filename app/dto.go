@@ -128,6 +128,7 @@ type Payment struct {
 // PaymentSlip is what the customer needs at the store or the ATM.
 type PaymentSlip struct {
 	Store     string `json:"store"`     // the chain's name (ローソン …), "" for Pay-easy
+	StoreEn   string `json:"storeEn"`   // in English (Lawson …)
 	ReceiptNo string `json:"receiptNo"` // 受付番号 / 支払番号
 	ConfNo    string `json:"confNo"`    // 確認番号
 	BkCode    string `json:"bkCode"`    // 収納機関番号

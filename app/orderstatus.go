@@ -42,6 +42,7 @@ func slipView(p *backend.Payment) *PaymentSlip {
 	out := &PaymentSlip{ReceiptNo: p.Slip.ReceiptNo, ConfNo: p.Slip.ConfNo, BkCode: p.Slip.BkCode, CustID: p.Slip.CustID}
 	if p.Slip.Store != "" {
 		out.Store = gmo.ConvenienceName(p.Slip.Store)
+		out.StoreEn = gmo.ConvenienceNameEn(p.Slip.Store)
 	}
 	return out
 }

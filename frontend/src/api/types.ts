@@ -121,7 +121,7 @@ export interface Payment {
 }
 
 // PaymentSlip: store is the chain's name (konbini only).
-export interface PaymentSlip { store: string; receiptNo: string; confNo: string; bkCode: string; custId: string }
+export interface PaymentSlip { store: string; storeEn?: string; receiptNo: string; confNo: string; bkCode: string; custId: string }
 
 // OperationProgress is the "operation:progress" event: what a single action waits for.
 export interface OperationProgress { paymentId: number; operationId: number; kind: string; stage: 'sending' | 'inquiring' | 'done' }

@@ -312,7 +312,7 @@ function PaymentPanel({ p, orderTotal, onAction, onResolve }: {
       )}
       {slip && (
         <dl className="slip" data-testid="slip">
-          {row(t.odSlipStore, slip.store)}
+          {row(t.odSlipStore, t.lang === 'en' ? slip.storeEn || slip.store : slip.store)}
           {row(t.odSlipReceiptNo, slip.receiptNo && <span className="mono big">{slip.receiptNo}</span>, 'slip-receipt-no')}
           {row(t.odSlipBkCode, slip.bkCode && <span className="mono big">{slip.bkCode}</span>, 'slip-bk-code')}
           {row(t.odSlipCustId, slip.custId && <span className="mono big">{slip.custId}</span>, 'slip-cust-id')}

@@ -19,6 +19,11 @@ export function SalesChart({ data }: { data: SalesView }) {
   useEffect(() => {
     if (!el.current) return
     const chart = echarts.init(el.current, undefined, { renderer: 'canvas' })
+    // ECharts draws on a canvas, out of reach of the page's dark CSS: its text and grid
+    // take the page's colours (white grid lines glared on the dark page).
+    const dark = window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false
+    const ink = dark ? '#9aa3b2' : '#6b7280'
+    const grid = dark ? '#2a303b' : '#e5e7eb'
     const methods = new Map<string, string>()
     for (const l of data.lines) methods.set(l.method.code, t.label(l.method))
     const series = [...methods.entries()].map(([code, name], i) => {
@@ -29,13 +34,13 @@ export function SalesChart({ data }: { data: SalesView }) {
     chart.setOption({
       animation: false,
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-      legend: { top: 0, left: 0, itemWidth: 12, itemHeight: 10, textStyle: { fontSize: 12 } },
+      legend: { top: 0, left: 0, itemWidth: 12, itemHeight: 10, textStyle: { fontSize: 12, color: ink } },
       tooltip: {
         trigger: 'axis', axisPointer: { type: 'shadow' },
         valueFormatter: (v: unknown) => yen(Number(v), t.lang),
       },
-      xAxis: { type: 'category', data: data.periods.map((p) => shortLabel(p.label)), axisLabel: { fontSize: 11 } },
-      yAxis: { type: 'value', axisLabel: { fontSize: 11, formatter: (v: number) => compactYen(v, t.lang) } },
+      xAxis: { type: 'category', data: data.periods.map((p) => shortLabel(p.label)), axisLabel: { fontSize: 11, color: ink }, axisLine: { lineStyle: { color: grid } } },
+      yAxis: { type: 'value', axisLabel: { fontSize: 11, color: ink, formatter: (v: number) => compactYen(v, t.lang) }, splitLine: { lineStyle: { color: grid } } },
       series: [
         ...series,
         { name: t.rep.refunded, type: 'line', data: data.perPeriod.map((f) => f.refunded), symbolSize: 4,

@@ -1386,6 +1386,7 @@ export namespace app {
 	}
 	export class PaymentSlip {
 	    store: string;
+	    storeEn: string;
 	    receiptNo: string;
 	    confNo: string;
 	    bkCode: string;
@@ -1398,6 +1399,7 @@ export namespace app {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.store = source["store"];
+	        this.storeEn = source["storeEn"];
 	        this.receiptNo = source["receiptNo"];
 	        this.confNo = source["confNo"];
 	        this.bkCode = source["bkCode"];
