@@ -212,7 +212,7 @@ func BenchmarkOrderSearch1M(b *testing.B) {
 // dbstat: go test -tags sqlite_dbstat), each part beside the total.
 func printIndexSize(db *DB) {
 	rows, err := db.read.Query(`SELECT name, sum(pgsize) FROM dbstat WHERE name LIKE 'order_text%' OR name LIKE 'order_fts%'
-		OR name LIKE 'order_grams%' OR name = 'orders_codes' GROUP BY name`)
+		OR name LIKE 'order_grams%' OR name IN ('orders_codes', 'orders_email') GROUP BY name`)
 	if err != nil {
 		fmt.Printf("search index size: unknown (%v)\n", err)
 		return
