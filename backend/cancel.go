@@ -70,7 +70,8 @@ func ChooseCancelFor(p *Payment, prof *GatewayProfile, now time.Time) (CancelCho
 		// SBPS refunds until the end of the third month after the sale.
 		limit := endOfMonthJST(p.CapturedAt.In(JST).AddDate(0, 3, 0))
 		if !p.CapturedAt.IsZero() && now.After(limit) {
-			return manualRefund(p, fmt.Sprintf("売上日（%s）の3か月後の月末を過ぎたため、カード返金はできません", dateJST(p.CapturedAt)))
+			return manualRefund(p, Textf("売上日（%s）の3か月後の月末を過ぎたため、カード返金はできません",
+				"past the end of the third month after the sale (%s): the card refund is no longer possible", dateJST(p.CapturedAt)))
 		}
 		return CancelChoice{Kind: OpRefund, Reason: "売上済のため「カード返金」を送ります", ReasonEn: "captured: refund to the card (カード返金)"}, nil
 	case GatewayPaygent:
@@ -78,7 +79,8 @@ func ChooseCancelFor(p *Payment, prof *GatewayProfile, now time.Time) (CancelCho
 			return CancelChoice{Kind: OpVoid, Reason: "売上前のため「オーソリ取消」を送ります", ReasonEn: "not captured yet: cancel the authorisation (オーソリ取消)"}, nil
 		}
 		if p.RawStatus == "41" {
-			return manualRefund(p, "ペイジェントで「消込済（売上取消期限切）」になっているため、売上取消はできません")
+			return manualRefund(p, Text{Ja: "ペイジェントで「消込済（売上取消期限切）」になっているため、売上取消はできません",
+				En: "Paygent shows it settled past the cancel window (消込済（売上取消期限切）): the sale can no longer be cancelled"})
 		}
 		// The window counts from the sale or the authorisation, by contract. Without
 		// that date the sale cancel is sent: Paygent's 2007 then says the window passed.
@@ -88,7 +90,8 @@ func ChooseCancelFor(p *Payment, prof *GatewayProfile, now time.Time) (CancelCho
 			start = p.AuthorizedAt
 		}
 		if !start.IsZero() && DaysBetweenJST(start, now) > w.Days {
-			return manualRefund(p, fmt.Sprintf("%s（%s）から%d日を過ぎたため、売上取消はできません", w.From.Label(), dateJST(start), w.Days))
+			return manualRefund(p, Text{Ja: fmt.Sprintf("%s（%s）から%d日を過ぎたため、売上取消はできません", w.From.Label(), dateJST(start), w.Days),
+				En: fmt.Sprintf("more than %d days since the %s (%s): the sale can no longer be cancelled", w.Days, w.From.LabelEn(), dateJST(start))})
 		}
 		return CancelChoice{Kind: OpRefund, Reason: "売上済のため「売上取消」を送ります", ReasonEn: "captured: cancel the sale (売上取消)"}, nil
 	}
@@ -112,7 +115,8 @@ func chooseGMOCancel(p *Payment, now time.Time, captured bool) (CancelChoice, er
 			return CancelChoice{Reason: fmt.Sprintf("最後の処理（%s）から%d日を過ぎ、売上前の与信はカード会社で失効しています。受注だけをキャンセルします", dateJST(last), GMOCancelLimitDays),
 				ReasonEn: "more than 180 days since the last processing of an uncaptured authorisation: it has lapsed; only the order is cancelled"}, nil
 		}
-		return manualRefund(p, fmt.Sprintf("最後の処理（%s）から%d日を過ぎたため、カード会社での取消・返品はできません", dateJST(last), GMOCancelLimitDays))
+		return manualRefund(p, Text{Ja: fmt.Sprintf("最後の処理（%s）から%d日を過ぎたため、カード会社での取消・返品はできません", dateJST(last), GMOCancelLimitDays),
+			En: fmt.Sprintf("more than %d days since the last processing (%s): the card company can no longer cancel or return it", GMOCancelLimitDays, dateJST(last))})
 	}
 	if SameDayJST(last, now) {
 		return CancelChoice{Kind: OpVoid, Reason: fmt.Sprintf("最後の処理（%s）と同じ日のため「取消」を送ります", dateJST(last)),
@@ -134,7 +138,7 @@ func chooseGMOCancel(p *Payment, now time.Time, captured bool) (CancelChoice, er
 func chooseDepositCancel(p *Payment) (CancelChoice, error) {
 	switch p.State {
 	case StateDeposited:
-		return manualRefund(p, "入金済みのため、ゲートウェイからは返金できません")
+		return manualRefund(p, Text{Ja: "入金済みのため、ゲートウェイからは返金できません", En: "deposited: the gateway cannot refund it"})
 	case StateAwaitingDeposit:
 		if p.Method == MethodKonbini && (p.Gateway == GatewayGMO || p.Gateway == GatewaySGP) {
 			return CancelChoice{Kind: OpStopPayment, Reason: "入金前のため、コンビニの払込票を「支払停止」にします",
@@ -154,10 +158,10 @@ func paygentWindow(prof *GatewayProfile) CancelWindow {
 	return prof.SalesCancel.OrDefault()
 }
 
-func manualRefund(p *Payment, why string) (CancelChoice, error) {
+func manualRefund(p *Payment, why Text) (CancelChoice, error) {
 	return CancelChoice{ManualRefund: true,
-		Reason:   why + "。お客様の口座へ直接ご返金ください（要返金(口座)として記録します）",
-		ReasonEn: "the card company's window has passed: refund the customer by bank transfer (recorded as a refund task)"}, nil
+		Reason:   why.Ja + "。お客様の口座へ直接ご返金ください（要返金(口座)として記録します）",
+		ReasonEn: why.En + ": refund the customer by bank transfer (recorded as a bank refund task)"}, nil
 }
 
 func dateJST(t time.Time) string { return t.In(JST).Format("2006/01/02") }

@@ -69,6 +69,14 @@ func (f CancelFrom) Label() string {
 	return "売上日"
 }
 
+// LabelEn is the English name of the date the window counts from.
+func (f CancelFrom) LabelEn() string {
+	if f == CancelFromAuth {
+		return "authorisation"
+	}
+	return "sale"
+}
+
 // CancelWindow is how long a sale can still be cancelled at the card company: Days
 // after the authorisation or the sale. Paygent's 売上取消 ends about 60 days after one
 // or the other depending on the contract (status 41, code 2007).

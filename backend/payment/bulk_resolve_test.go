@@ -42,6 +42,8 @@ func TestBulkItemLeftUnknownIsDecidedByTheRecoveryAndRetried(t *testing.T) {
 	assert.Equal(t, map[string]int{backend.BulkFailed: 1}, job.Counts, "the sale was not applied: a failure to retry")
 	assert.Contains(t, items[0].Message, "実行されていませんでした")
 	assert.Contains(t, items[0].Message, "HTTP 500", "the first failure's code stays visible")
+	assert.Contains(t, items[0].MessageEn, "was not done", "the result in English for an English window")
+	assert.Contains(t, items[0].MessageEn, "HTTP 500")
 	assert.Equal(t, f.ops(lost.ID)[0].ID, items[0].OperationID)
 	job2, items2, err := f.db.BulkJobByID(f.ctx, job2.ID)
 	require.NoError(t, err)
@@ -56,6 +58,7 @@ func TestBulkItemLeftUnknownIsDecidedByTheRecoveryAndRetried(t *testing.T) {
 	rjob, ritems, err := f.db.BulkJobByID(f.ctx, retryID)
 	require.NoError(t, err)
 	assert.Equal(t, map[string]int{backend.BulkSucceeded: 1}, rjob.Counts)
+	assert.NotEmpty(t, ritems[0].MessageEn, "a bulk success in English")
 	assert.Equal(t, lost.ID, ritems[0].PaymentID)
 
 	assert.Equal(t, map[string]int{lost.GatewayOrderID: 1, applied.GatewayOrderID: 1, fine.GatewayOrderID: 1},
@@ -85,6 +88,7 @@ func TestBulkItemOfAnOperationInterruptedBeforeSendingFailsOnRecovery(t *testing
 	assert.Equal(t, backend.BulkFailed, items[0].State)
 	assert.Equal(t, op.ID, items[0].OperationID)
 	assert.Contains(t, items[0].Message, "送信前に中断")
+	assert.Contains(t, items[0].MessageEn, "interrupted before it was sent")
 	assert.Empty(t, f.calls(nil), "nothing was asked or sent")
 }
 

@@ -184,6 +184,7 @@ func TestCancelPastTheWindowRecordsAManualRefund(t *testing.T) {
 	assert.Empty(t, res.Operations)
 	assert.Contains(t, res.Message, "要返金(口座)")
 	assert.Contains(t, res.Message, "12,000円")
+	assert.Contains(t, res.MessageEn, "Refund ¥12,000 to the customer's bank account")
 
 	// "Nothing to send" rests on the gateway's answer: it was asked (SearchTrade: still
 	// SALES, last processed 181 days ago), and nothing that changes money was sent.
@@ -202,6 +203,7 @@ func TestCancelPastTheWindowRecordsAManualRefund(t *testing.T) {
 	assert.Equal(t, backend.Yen(12000), tasks[0].Amount)
 	assert.Equal(t, operator, tasks[0].Operator)
 	assert.Contains(t, tasks[0].Reason, "180日")
+	assert.Contains(t, tasks[0].ReasonEn, "180 days", "the reason in English for an English window")
 
 	// A second キャンセル (double click, or the button pressed again later) must not
 	// record a second refund of the same money.

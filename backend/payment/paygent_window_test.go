@@ -105,6 +105,8 @@ func TestPaygent2007LeadsToOneRefundTask(t *testing.T) {
 	require.Len(t, tasks, 1, "one 要返金(口座) per payment")
 	assert.Equal(t, backend.Yen(4200), tasks[0].Amount)
 	assert.Equal(t, operator, tasks[0].Operator)
+	assertJapanese(t, tasks[0].Reason)
+	assert.Contains(t, tasks[0].ReasonEn, "refused the Refund as past its window", "the reason in English for an English window")
 	got, _ := f.db.PaymentByID(f.ctx, p.ID)
 	assert.Equal(t, backend.StateCaptured, got.State, "still sold at Paygent (41)")
 	assert.Equal(t, "41", f.status(p.GatewayTranID))

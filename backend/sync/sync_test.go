@@ -759,6 +759,8 @@ func TestOfflineMarksNothingFailedAndTheNextRunCatchesUp(t *testing.T) {
 	assert.Zero(t, st.Failures, "no back-off: the next run tries again")
 	assert.True(t, st.NextAttempt.IsZero())
 	assert.Contains(t, st.LastError, "接続")
+	assert.NotEmpty(t, st.LastErrorEn)
+	assert.NotContains(t, st.LastErrorEn, "接続", "the English is English")
 	for _, p := range []*backend.Payment{paid, waiting} {
 		got := f.payment(p.ID)
 		assert.Equal(t, backend.StateAwaitingDeposit, got.State, "nothing marked failed or expired")
@@ -827,9 +829,15 @@ func TestGatewayErrorsBackOff(t *testing.T) {
 	rep := f.run()
 	require.Len(t, rep.Errors, 1)
 	assert.Contains(t, rep.Errors[0], "ショップIDまたはショップパスワードが正しくありません")
+	require.Len(t, rep.ErrorsEn, 1, "in English too, for an English window")
+	assert.Contains(t, rep.ErrorsEn[0], f.prof.Name+": wrong shop ID or shop password")
 	assert.Empty(t, rep.Offline)
 	st := f.status()
 	assert.Equal(t, 1, st.Failures)
+	assert.Contains(t, st.LastErrorEn, "wrong shop ID or shop password")
+	runs, err := LastRuns(f.ctx, f.db)
+	require.NoError(t, err)
+	assert.Equal(t, rep.ErrorsEn, runs[0].ErrorsEn, "the settings screen's record keeps the English")
 	assert.True(t, st.NextAttempt.Equal(t0.Add(time.Minute)))
 	assert.True(t, st.OfflineSince.IsZero())
 	assert.Equal(t, backend.StateAwaitingDeposit, f.payment(p.ID).State, "nothing changed")
@@ -857,6 +865,7 @@ func TestGatewayErrorsBackOff(t *testing.T) {
 	assert.Zero(t, st.Failures)
 	assert.True(t, st.NextAttempt.IsZero())
 	assert.Empty(t, st.LastError)
+	assert.Empty(t, st.LastErrorEn)
 }
 
 // Operations left unresolved (a crash after sending) are settled first, by inquiry.
