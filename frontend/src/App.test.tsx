@@ -177,6 +177,8 @@ describe('受注詳細 and 売上', () => {
     expect(screen.getByTestId('record-outcome-box')).toHaveTextContent('管理画面')
     expect(api.recordOutcome).not.toHaveBeenCalled()
     await user.click(screen.getByTestId('record-applied'))
+    expect(api.recordOutcome).not.toHaveBeenCalled() // confirmed first
+    await user.click(await screen.findByTestId('record-confirm-yes'))
     await waitFor(() => expect(api.recordOutcome).toHaveBeenCalledWith(7, true, ''))
     expect(await screen.findByTestId('notice')).toHaveTextContent('管理画面で確認して記録')
     expect(screen.queryByTestId('in-flight')).not.toBeInTheDocument()
@@ -184,8 +186,6 @@ describe('受注詳細 and 売上', () => {
   })
 
   it('asks for the new payment ID before recording an operation that makes one', async () => {
-    expect(api.recordOutcome).not.toHaveBeenCalled() // confirmed first
-    await user.click(await screen.findByTestId('record-confirm-yes'))
     const unknownOp = {
       id: 9, kind: L('change_amount', '金額変更'), amount: 6000, state: L('unknown', '結果不明'), requestedAt: '', respondedAt: '',
       gatewayCode: '', message: '', operator: '店長', reason: '', beforeState: L('authorized', '仮売上'), afterState: L('', ''),
@@ -202,6 +202,7 @@ describe('受注詳細 and 売上', () => {
     expect(screen.getByTestId('record-applied')).toBeDisabled()
     await user.type(screen.getByTestId('record-new-id'), ' 31000123 ')
     await user.click(screen.getByTestId('record-applied'))
+    await user.click(await screen.findByTestId('record-confirm-yes'))
     await waitFor(() => expect(api.recordOutcome).toHaveBeenCalledWith(9, true, ' 31000123 '))
     expect(await screen.findByTestId('error-message')).toHaveTextContent('一致しません')
   })
@@ -209,7 +210,6 @@ describe('受注詳細 and 売上', () => {
 
 describe('設定', () => {
   it('switches the UI to English', async () => {
-    await user.click(await screen.findByTestId('record-confirm-yes'))
     const api = fakeApi()
     const user = userEvent.setup()
     renderApp(api)
