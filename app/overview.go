@@ -112,15 +112,16 @@ func (o *Orders) Overview() (*Overview, error) {
 		if err != nil {
 			return nil, err
 		}
-		out.Sync = append(out.Sync, profileHealth(p, st))
+		out.Sync = append(out.Sync, profileHealth(p, st, lang))
 	}
 	return out, nil
 }
 
 // profileHealth reads the sync's record of a profile: a failed or offline profile is
 // reported as such with the reason, never by the time of an older success alone.
-func profileHealth(p *backend.GatewayProfile, st *backend.SyncStatus) ProfileHealth {
-	h := ProfileHealth{ProfileID: p.ID, Name: p.Name, Demo: p.Demo, LastSuccess: jst(st.LastSuccess), Reason: st.LastError}
+func profileHealth(p *backend.GatewayProfile, st *backend.SyncStatus, lang string) ProfileHealth {
+	h := ProfileHealth{ProfileID: p.ID, Name: p.Name, Demo: p.Demo, LastSuccess: jst(st.LastSuccess),
+		Reason: pick(lang, st.LastError, st.LastErrorEn)}
 	switch {
 	case !st.OfflineSince.IsZero():
 		h.State, h.Since = "offline", jst(st.OfflineSince)

@@ -81,7 +81,7 @@ func TestProfileHealth(t *testing.T) {
 		{"offline", backend.SyncStatus{LastSuccess: ok, LastAttempt: later, OfflineSince: later, LastError: "接続できません"}, "offline", later, "接続できません"},
 	}
 	for _, c := range cases {
-		h := profileHealth(p, &c.st)
+		h := profileHealth(p, &c.st, "ja")
 		assert.Equal(t, c.state, h.State, c.name)
 		assert.Equal(t, jst(c.since), h.Since, c.name)
 		assert.Equal(t, c.reason, h.Reason, c.name)

@@ -201,14 +201,16 @@ func (p *Payments) BulkRetryFailed(jobID int64) (int64, error) {
 
 // BulkJob returns a run with the result of every order.
 func (p *Payments) BulkJob(jobID int64) (*BulkJob, error) {
-	job, items, err := p.s.Store.BulkJobByID(p.s.Ctx(), jobID)
+	ctx := p.s.Ctx()
+	job, items, err := p.s.Store.BulkJobByID(ctx, jobID)
 	if err != nil {
 		return nil, err
 	}
+	lang := p.s.lang(ctx) // an item recorded before English was kept stays Japanese
 	out := &BulkJob{ID: job.ID, Intent: job.Intent, State: job.State, Total: job.Total, Counts: job.Counts, Items: []BulkItem{}}
 	for _, it := range items {
 		out.Items = append(out.Items, BulkItem{PaymentID: it.PaymentID, OrderID: it.OrderID, OrderNo: it.OrderNo,
-			CustomerName: it.CustomerName, State: it.State, Message: it.Message})
+			CustomerName: it.CustomerName, State: it.State, Message: pick(lang, it.Message, it.MessageEn)})
 	}
 	return out, nil
 }

@@ -154,16 +154,21 @@ type SyncRun struct {
 
 // SyncRuns lists the latest sync runs with their results, newest first.
 func (st *Settings) SyncRuns() ([]SyncRun, error) {
-	runs, err := sync.LastRuns(st.s.Ctx(), st.s.Store)
+	ctx := st.s.Ctx()
+	runs, err := sync.LastRuns(ctx, st.s.Store)
 	if err != nil {
 		return nil, err
 	}
+	lang := st.s.lang(ctx)
 	out := []SyncRun{}
 	for _, r := range runs {
 		v := SyncRun{StartedAt: jst(r.StartedAt), FinishedAt: jst(r.FinishedAt), Full: r.Full, Checked: r.Checked, Deposits: r.Deposits,
 			Expired: r.Expired, Updated: r.Updated, Drifts: r.Drifts, Resolved: r.Resolved, Holds: r.Holds, Offline: r.Offline, Errors: r.Errors}
 		if v.Offline == nil {
 			v.Offline = []string{}
+		}
+		if lang == "en" && len(r.ErrorsEn) == len(r.Errors) { // a run recorded before English was kept stays Japanese
+			v.Errors = r.ErrorsEn
 		}
 		if v.Errors == nil {
 			v.Errors = []string{}

@@ -93,13 +93,14 @@ func (w *Work) SyncStatus() (*SyncState, error) {
 		return nil, err
 	}
 	out := &SyncState{Profiles: []ProfileSync{}}
+	lang := w.s.lang(ctx)
 	for _, p := range profs {
 		st, err := w.s.Store.SyncStatus(ctx, p.ID)
 		if err != nil {
 			return nil, err
 		}
 		out.Profiles = append(out.Profiles, ProfileSync{ProfileID: p.ID, Name: p.Name, LastSuccess: jst(st.LastSuccess),
-			OfflineSince: jst(st.OfflineSince), LastError: st.LastError})
+			OfflineSince: jst(st.OfflineSince), LastError: pick(lang, st.LastError, st.LastErrorEn)})
 	}
 	drifts, err := w.s.Store.Drifts(ctx)
 	if err != nil {
@@ -214,7 +215,7 @@ func (w *Work) PushOurs(paymentID int64) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return res.Message, nil
+	return pick(w.s.lang(ctx), res.Message, res.MessageEn), nil
 }
 
 // StockRow is one line of the キャンセル在庫 list.
@@ -268,14 +269,16 @@ type RefundRow struct {
 
 // RefundTasks lists 要返金 tasks by status ("open", "done", "" = all).
 func (w *Work) RefundTasks(status string) ([]RefundRow, error) {
-	ts, err := w.s.Store.RefundTasks(w.s.Ctx(), status)
+	ctx := w.s.Ctx()
+	ts, err := w.s.Store.RefundTasks(ctx, status)
 	if err != nil {
 		return nil, err
 	}
+	lang := w.s.lang(ctx) // a task recorded before English was kept stays Japanese
 	out := []RefundRow{}
 	for _, t := range ts {
 		out = append(out, RefundRow{ID: t.ID, OrderID: t.OrderID, OrderNo: t.OrderNo, CustomerName: t.CustomerName,
-			Amount: int64(t.Amount), Reason: t.Reason, Status: t.Status, CreatedAt: jst(t.CreatedAt), DoneAt: jst(t.DoneAt), Operator: t.Operator})
+			Amount: int64(t.Amount), Reason: pick(lang, t.Reason, t.ReasonEn), Status: t.Status, CreatedAt: jst(t.CreatedAt), DoneAt: jst(t.DoneAt), Operator: t.Operator})
 	}
 	return out, nil
 }

@@ -1,0 +1,93 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"kessaidesk/backend"
+	"kessaidesk/backend/sync"
+)
+
+// The texts the app stored for the operator — 要返金(口座) reasons, bulk results, the
+// sync's errors and its runs' results — reach the window in its language; a text
+// stored before English was kept shows its Japanese.
+func TestStoredTextsInTheWindowsLanguage(t *testing.T) {
+	sys, b := openDesk(t)
+	ctx := context.Background()
+	row := findOrder(t, b.Orders, "card", "authorized")
+	require.NoError(t, sys.Store.ApplyOrderChange(ctx, &backend.OrderChange{OrderID: row.ID, Actor: "店長",
+		RefundTask: &backend.RefundTask{Amount: 500, Reason: "送料の返金", ReasonEn: "shipping refund"}}))
+	require.NoError(t, sys.Store.ApplyOrderChange(ctx, &backend.OrderChange{OrderID: row.ID, Actor: "店長",
+		RefundTask: &backend.RefundTask{Amount: 200, Reason: "差額"}}))
+	job := &backend.BulkJob{Intent: "capture", Operator: "店長"}
+	require.NoError(t, sys.Store.CreateBulkJob(ctx, job, []int64{row.PaymentID}))
+	require.NoError(t, sys.Store.UpdateBulkItem(ctx, job.ID, row.PaymentID, backend.BulkFailed, 0,
+		backend.Text{Ja: "カード会社が拒否しました", En: "the card company refused"}))
+	profs, err := sys.Store.Profiles(ctx)
+	require.NoError(t, err)
+	require.NotEmpty(t, profs)
+	st, err := sys.Store.SyncStatus(ctx, profs[0].ID)
+	require.NoError(t, err)
+	st.Failures, st.LastAttempt, st.LastError, st.LastErrorEn = 1, time.Now(), "接続できません", "cannot connect"
+	require.NoError(t, sys.Store.SaveSyncStatus(ctx, st))
+	runs := []sync.RunRecord{
+		{Errors: []string{"本番: 接続できません"}, ErrorsEn: []string{"本番: cannot connect"}},
+		{Errors: []string{"本番: 古いエラー"}}, // recorded before English was kept
+	}
+	v, _ := json.Marshal(runs)
+	require.NoError(t, sys.Store.SetSetting(ctx, "sync.last_runs", string(v)))
+
+	read := func() (reasons, bulk, syncErr, health []string, runErrs [][]string) {
+		tasks, err := b.Work.RefundTasks("")
+		require.NoError(t, err)
+		for _, r := range tasks {
+			if r.OrderID == row.ID {
+				reasons = append(reasons, r.Reason)
+			}
+		}
+		j, err := b.Payments.BulkJob(job.ID)
+		require.NoError(t, err)
+		for _, it := range j.Items {
+			bulk = append(bulk, it.Message)
+		}
+		ss, err := b.Work.SyncStatus()
+		require.NoError(t, err)
+		ov, err := b.Orders.Overview()
+		require.NoError(t, err)
+		for _, p := range ss.Profiles {
+			if p.ProfileID == profs[0].ID {
+				syncErr = append(syncErr, p.LastError)
+			}
+		}
+		for _, h := range ov.Sync {
+			if h.ProfileID == profs[0].ID {
+				health = append(health, h.Reason)
+			}
+		}
+		rs, err := b.Settings.SyncRuns()
+		require.NoError(t, err)
+		for _, r := range rs {
+			runErrs = append(runErrs, r.Errors)
+		}
+		return
+	}
+	reasons, bulk, syncErr, health, runErrs := read()
+	assert.Equal(t, []string{"送料の返金", "差額"}, reasons)
+	assert.Equal(t, []string{"カード会社が拒否しました"}, bulk)
+	assert.Equal(t, []string{"接続できません"}, syncErr)
+	assert.Equal(t, []string{"接続できません"}, health)
+	assert.Equal(t, [][]string{{"本番: 接続できません"}, {"本番: 古いエラー"}}, runErrs)
+
+	require.NoError(t, b.Settings.SetLanguage("en"))
+	reasons, bulk, syncErr, health, runErrs = read()
+	assert.Equal(t, []string{"shipping refund", "差額"}, reasons, "an older task stays Japanese")
+	assert.Equal(t, []string{"the card company refused"}, bulk)
+	assert.Equal(t, []string{"cannot connect"}, syncErr)
+	assert.Equal(t, []string{"cannot connect"}, health)
+	assert.Equal(t, [][]string{{"本番: cannot connect"}, {"本番: 古いエラー"}}, runErrs, "an older run stays Japanese")
+}
