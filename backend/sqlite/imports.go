@@ -15,14 +15,6 @@ import (
 
 var _ backend.ImportStore = (*DB)(nil)
 
-// DemoPresent reports whether the demo shop's orders or gateway profiles are here.
-func (db *DB) DemoPresent(ctx context.Context) (bool, error) {
-	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM orders WHERE source = 'demo')
-		OR EXISTS (SELECT 1 FROM gateway_profiles WHERE demo = 1)`).Scan(&n)
-	return n == 1, err
-}
-
 // BeginImport starts an import's transaction: the writer's IMMEDIATE transaction for a
 // commit, a read snapshot for a preview.
 func (db *DB) BeginImport(ctx context.Context, write bool) (backend.ImportTx, error) {
@@ -413,29 +405,4 @@ func (t *importTx) Rollback() error {
 	t.behind.discard()
 	t.close()
 	return t.end(t.tx.Rollback())
-}
-
-// SettingsWithPrefix returns the settings whose key starts with prefix (saved import
-// layouts: "import.layout.").
-func (db *DB) SettingsWithPrefix(ctx context.Context, prefix string) (map[string]string, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT key, value FROM settings WHERE substr(key, 1, length(?1)) = ?1`, prefix)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			return nil, err
-		}
-		out[k] = v
-	}
-	return out, rows.Err()
-}
-
-// DeleteSetting removes a setting (nothing when it is not set).
-func (db *DB) DeleteSetting(ctx context.Context, key string) error {
-	_, err := db.write.ExecContext(ctx, `DELETE FROM settings WHERE key = ?`, key)
-	return err
 }

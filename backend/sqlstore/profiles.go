@@ -146,6 +146,39 @@ func (db *Core) SetSetting(ctx context.Context, key, value string) error {
 	return err
 }
 
+// SettingsWithPrefix returns the settings whose key starts with prefix (saved import
+// layouts: "import.layout.").
+func (db *Core) SettingsWithPrefix(ctx context.Context, prefix string) (map[string]string, error) {
+	rows, err := db.Read().Query(ctx, `SELECT key, value FROM settings WHERE substr(key, 1, length(CAST(? AS TEXT))) = ?`, prefix, prefix)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		out[k] = v
+	}
+	return out, rows.Err()
+}
+
+// DeleteSetting removes a setting (nothing when it is not set).
+func (db *Core) DeleteSetting(ctx context.Context, key string) error {
+	_, err := db.Write().Exec(ctx, `DELETE FROM settings WHERE key = ?`, key)
+	return err
+}
+
+// DemoPresent reports whether the demo shop's orders or gateway profiles are here.
+func (db *Core) DemoPresent(ctx context.Context) (bool, error) {
+	var present bool
+	err := db.Read().Row(ctx, `SELECT EXISTS (SELECT 1 FROM orders WHERE source = 'demo')
+		OR EXISTS (SELECT 1 FROM gateway_profiles WHERE demo = 1)`).Scan(&present)
+	return present, err
+}
+
 // linkRuleJSON stores a rule; the zero rule (the order number itself) is "".
 func linkRuleJSON(r backend.LinkRule) string {
 	if r == (backend.LinkRule{}) {

@@ -48,6 +48,12 @@ type Store interface {
 	Unlinked(ctx context.Context, limit int) ([]backend.OrderLink, error)
 	// 売上集計 (backend/sqlstore's).
 	backend.ReportStore
+	// Settings under a prefix (import layouts), the demo's presence, support counts.
+	SettingsWithPrefix(ctx context.Context, prefix string) (map[string]string, error)
+	DeleteSetting(ctx context.Context, key string) error
+	DemoPresent(ctx context.Context) (bool, error)
+	Counts(ctx context.Context) (map[string]int64, error)
+	StateCounts(ctx context.Context) (map[string]map[string]int64, error)
 }
 
 // Run runs the suite; open returns a fresh, empty store (closed by the test's cleanup).
@@ -82,6 +88,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"OverviewOfAnEmptyShop", overviewEmpty},
 		{"LinkStates", linkStates},
 		{"Reports", reports},
+		{"SupportCounts", supportCounts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
@@ -696,7 +703,21 @@ func profilesAndSettings(t *testing.T, db Store) {
 	require.NoError(t, db.SetSetting(ctx, "operator", "鈴木"))
 	v, _ = db.Setting(ctx, "operator")
 	assert.Equal(t, "鈴木", v)
+	// Saved import layouts are the settings under one prefix.
+	require.NoError(t, db.SetSetting(ctx, "import.layout.A", "a"))
+	require.NoError(t, db.SetSetting(ctx, "import.layout.B", "b"))
+	require.NoError(t, db.SetSetting(ctx, "import.layoutX", "not under the prefix"))
+	layouts, err := db.SettingsWithPrefix(ctx, "import.layout.")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"import.layout.A": "a", "import.layout.B": "b"}, layouts)
+	require.NoError(t, db.DeleteSetting(ctx, "import.layout.A"))
+	require.NoError(t, db.DeleteSetting(ctx, "import.layout.A"), "deleting what is not set is no error")
+	layouts, _ = db.SettingsWithPrefix(ctx, "import.layout.")
+	assert.Equal(t, map[string]string{"import.layout.B": "b"}, layouts)
 
+	demo, err := db.DemoPresent(ctx)
+	require.NoError(t, err)
+	assert.True(t, demo, "the demo profile")
 	o := order("1", "山田", "ヤマダ", 100, Day)
 	o.Source = "demo"
 	saved(t, db, o)
@@ -705,6 +726,8 @@ func profilesAndSettings(t *testing.T, db Store) {
 	require.NoError(t, db.SavePayment(ctx, pay))
 	assert.Equal(t, backend.ECONFLICT, backend.ErrorCode(db.DeleteProfile(ctx, p.ID)))
 	require.NoError(t, db.DeleteDemo(ctx))
+	demo, _ = db.DemoPresent(ctx)
+	assert.False(t, demo)
 	profiles, _ := db.Profiles(ctx)
 	require.Len(t, profiles, 1)
 	assert.Equal(t, "本番", profiles[0].Name)
@@ -1219,4 +1242,25 @@ func reports(t *testing.T, db Store) {
 	fees, err := db.GatewayFees(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, map[int64]backend.FeeSchedule{prof.ID: {backend.OpCapture: 7}}, fees, "a schedule is replaced whole")
+}
+
+// A support bundle's counts: how much of each table, and the journal and payments per
+// state — never what they say.
+func supportCounts(t *testing.T, db Store) {
+	o := saved(t, db, order("1", "山田", "ヤマダ", 300, Day, item("A", "商品A", 100, 1), item("B", "商品B", 100, 2)))
+	p := payment(t, db, o, backend.StateAuthorized)
+	saved(t, db, order("2", "佐藤", "サトウ", 100, Day))
+	op := &backend.Operation{PaymentID: p.ID, Kind: backend.OpCapture, Amount: 300, IdempotencyKey: "sc"}
+	require.NoError(t, db.BeginOperation(ctx, op))
+	counts, err := db.Counts(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), counts["orders"])
+	assert.Equal(t, int64(2), counts["order_items"])
+	assert.Equal(t, int64(1), counts["payments"])
+	assert.Equal(t, int64(1), counts["operations"])
+	assert.Equal(t, int64(0), counts["drifts"])
+	assert.Len(t, counts, 13)
+	states, err := db.StateCounts(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]map[string]int64{"operations": {"pending": 1}, "payments": {"authorized": 1}}, states)
 }

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -11,11 +11,11 @@ var countedTables = []string{"gateway_profiles", "orders", "order_items", "payme
 	"refund_tasks", "bulk_jobs", "bulk_items", "drifts", "order_links", "payment_reviews", "shipping_holds"}
 
 // Counts returns the number of rows of each counted table (support bundles).
-func (db *DB) Counts(ctx context.Context) (map[string]int64, error) {
+func (db *Core) Counts(ctx context.Context) (map[string]int64, error) {
 	out := make(map[string]int64, len(countedTables))
 	for _, t := range countedTables {
 		var n int64
-		if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+t).Scan(&n); err != nil {
+		if err := db.Read().Row(ctx, "SELECT COUNT(*) FROM "+t).Scan(&n); err != nil {
 			return nil, fmt.Errorf("count %s: %w", t, err)
 		}
 		out[t] = n
@@ -25,10 +25,10 @@ func (db *DB) Counts(ctx context.Context) (map[string]int64, error) {
 
 // StateCounts counts operations (the journal) and payments per state, for support
 // bundles: how many are unknown, failed, captured…
-func (db *DB) StateCounts(ctx context.Context) (map[string]map[string]int64, error) {
+func (db *Core) StateCounts(ctx context.Context) (map[string]map[string]int64, error) {
 	out := map[string]map[string]int64{}
 	for _, t := range []string{"operations", "payments"} {
-		rows, err := db.read.QueryContext(ctx, "SELECT state, COUNT(*) FROM "+t+" GROUP BY state")
+		rows, err := db.Read().Query(ctx, "SELECT state, COUNT(*) FROM "+t+" GROUP BY state")
 		if err != nil {
 			return nil, err
 		}
