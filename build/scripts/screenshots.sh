@@ -78,8 +78,17 @@ if [ "${1:-}" = --inside ]; then
     rm -rf "$data"; cp -r "$demo" "$data"
     GTK_THEME=$gtk KESSAIDESK_LANG=$lang KESSAIDESK_START_VIEW=$view "$bin" -data "$data" >"$tmp/app.log" 2>&1 &
     app=$!
-    if ! win=$(timeout 60 xdotool search --sync --onlyvisible --name 'Kessai Desk' | head -1); then
-      echo "screens: the window did not appear ($name)"; cat "$tmp/app.log"; kill "$app" 2>/dev/null; status=1; continue
+    # The window, looked for every half second (xdotool's own --sync dies of an X error
+    # when a window it is looking at goes away meanwhile).
+    win=""
+    for _ in $(seq 1 120); do
+      win=$(xdotool search --onlyvisible --name 'Kessai Desk' 2>/dev/null | head -1) || true
+      [ -n "$win" ] || ! kill -0 "$app" 2>/dev/null && break
+      sleep 0.5
+    done
+    if [ -z "$win" ]; then
+      echo "screens: the window did not appear ($name $lang $theme ${w}x$h)"; tail -n 5 "$tmp/app.log"
+      kill "$app" 2>/dev/null; status=1; continue
     fi
     settle
     # Keys through XTEST to the active window (GTK ignores keys sent to a window directly).
