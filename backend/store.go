@@ -65,6 +65,17 @@ type OperationClaimer interface {
 	ReleaseOperation(ctx context.Context, opID int64) error
 }
 
+// RunLocker is a store shared by several desktops (PostgreSQL): a periodic job — the
+// sync with the gateways and the reconcile of the journal it starts with — runs on one
+// desktop at a time, and every desktop sees its results in the database. (SQLite needs
+// none: one process owns the data folder.)
+type RunLocker interface {
+	// TryRunLock takes the lock named name for this process: ok false when another
+	// desktop holds it. unlock gives it back; a desktop that crashes or loses the
+	// server loses its lock with its connection.
+	TryRunLock(ctx context.Context, name string) (unlock func(), ok bool, err error)
+}
+
 // Completion is the outcome of an operation, committed atomically.
 type Completion struct {
 	Op          *Operation  // final State, RespondedAt, GatewayCode, Message, AfterState

@@ -122,6 +122,14 @@ func (s *Syncer) notifier() backend.Notifier {
 // ErrRunning is returned when a run is asked for while one is under way.
 var ErrRunning = backend.Errorf(backend.EBUSY, "同期を実行中です", "a sync is already running")
 
+// ErrRunningElsewhere is returned when another desktop sharing the database is
+// running the sync (backend.RunLocker): its results show here too.
+var ErrRunningElsewhere = backend.Errorf(backend.EBUSY, "別のパソコンが同期を実行中です。結果はこのパソコンにも表示されます",
+	"another desktop is running the sync; its results show here too")
+
+// RunLockName is the lock a shared store holds for a run (backend.RunLocker).
+const RunLockName = "sync"
+
 // Start runs a full sync now (what changed while the app was closed), then a periodic
 // one every interval until ctx ends; RunNow kicks a full one.
 func (s *Syncer) Start(ctx context.Context) {
@@ -190,6 +198,18 @@ func (s *Syncer) run(ctx context.Context, full bool) (*Report, error) {
 		s.running = false
 		s.mu.Unlock()
 	}()
+	// On a shared database one desktop runs it at a time, the recovery of unknown
+	// operations included; the others skip their turn.
+	if l, ok := s.Store.(backend.RunLocker); ok {
+		unlock, held, err := l.TryRunLock(ctx, RunLockName)
+		if err != nil {
+			return nil, err
+		}
+		if !held {
+			return nil, ErrRunningElsewhere
+		}
+		defer unlock()
+	}
 
 	rep := &Report{StartedAt: s.Clock.Now()}
 	// Unknown operations first: the engine settles them by inquiry, as at start-up.
