@@ -43,6 +43,15 @@ func TestStopShippingThroughTheBoundStructs(t *testing.T) {
 	require.Len(t, drifts, 1)
 	assert.True(t, drifts[0].Hold)
 	assert.Equal(t, "authorized", drifts[0].OurState.Code)
+	assert.Contains(t, h.Detail, "管理画面")
+	// in an English window, the sync's words in English
+	require.NoError(t, Bind(NewServices(sys, "test")).Settings.SetLanguage("en"))
+	holds, err = w.Holds()
+	require.NoError(t, err)
+	assert.Contains(t, holds[0].Detail, "shows Voided (changed in its console or elsewhere); ours is still Authorised")
+	drifts, err = w.Drifts()
+	require.NoError(t, err)
+	assert.Contains(t, drifts[0].Detail, "ours: Authorised, the gateway's: Voided")
 
 	require.NoError(t, w.CancelHeldOrder(row.PaymentID))
 	o, err := orders.Detail(row.ID)

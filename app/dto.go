@@ -176,7 +176,7 @@ type OrderEvent struct {
 	PC       string `json:"pc"` // the PC it was made on ("" before it was kept)
 	Kind     string `json:"kind"`
 	Detail   string `json:"detail"`
-	DetailEn string `json:"detailEn"` // the status change in English ("" for a note)
+	DetailEn string `json:"detailEn"` // in English: a status change, a note the app wrote ("" for one the operator typed)
 }
 
 // OrderDetail is the 受注詳細 screen.

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -279,7 +280,8 @@ func orderDetail(s *Services, orderID int64) (*OrderDetail, error) {
 		return nil, err
 	}
 	for _, e := range events {
-		d.Events = append(d.Events, OrderEvent{At: jst(e.At), Actor: e.Actor, PC: e.PC, Kind: e.Kind, Detail: e.Detail, DetailEn: eventEn(&e)})
+		d.Events = append(d.Events, OrderEvent{At: jst(e.At), Actor: e.Actor, PC: e.PC, Kind: e.Kind, Detail: e.Detail,
+			DetailEn: cmp.Or(e.DetailEn, eventEn(&e))})
 	}
 	return d, nil
 }

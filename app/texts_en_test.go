@@ -90,4 +90,18 @@ func TestStoredTextsInTheWindowsLanguage(t *testing.T) {
 	assert.Equal(t, []string{"cannot connect"}, syncErr)
 	assert.Equal(t, []string{"cannot connect"}, health)
 	assert.Equal(t, [][]string{{"本番: cannot connect"}, {"本番: 古いエラー"}}, runErrs, "an older run stays Japanese")
+
+	// The history's note of a refund done, in English beside the Japanese.
+	tasks, err := b.Work.RefundTasks("open")
+	require.NoError(t, err)
+	for _, r := range tasks {
+		if r.OrderID == row.ID {
+			require.NoError(t, b.Work.CompleteRefundTask(r.ID))
+			break
+		}
+	}
+	d, err := b.Orders.Detail(row.ID)
+	require.NoError(t, err)
+	last := d.Events[len(d.Events)-1]
+	assert.Equal(t, []string{"口座への返金を完了しました", "Refunded to the customer's bank account"}, []string{last.Detail, last.DetailEn})
 }

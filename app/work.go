@@ -146,6 +146,7 @@ func (w *Work) Drifts() ([]DriftRow, error) {
 	if err != nil {
 		return nil, err
 	}
+	lang := w.s.lang(ctx) // a difference listed before English was kept stays Japanese
 	held := map[int64]bool{}
 	for _, h := range holds {
 		held[h.PaymentID] = true
@@ -154,7 +155,7 @@ func (w *Work) Drifts() ([]DriftRow, error) {
 	for _, d := range ds {
 		out = append(out, DriftRow{PaymentID: d.PaymentID, OrderID: d.OrderID, OrderNo: d.OrderNo, CustomerName: d.CustomerName,
 			FoundAt: jst(d.FoundAt), OurState: stateLabel(d.OurState), GatewayState: stateLabel(d.GatewayState),
-			OurAmount: int64(d.OurAmount), GatewayAmount: int64(d.GatewayAmount), Detail: d.Detail, Hold: held[d.PaymentID]})
+			OurAmount: int64(d.OurAmount), GatewayAmount: int64(d.GatewayAmount), Detail: pick(lang, d.Detail, d.DetailEn), Hold: held[d.PaymentID]})
 	}
 	return out, nil
 }
@@ -176,15 +177,17 @@ type HoldRow struct {
 
 // Holds lists 「出荷を止める」, oldest first.
 func (w *Work) Holds() ([]HoldRow, error) {
-	hs, err := w.s.Store.ShippingHolds(w.s.Ctx())
+	ctx := w.s.Ctx()
+	hs, err := w.s.Store.ShippingHolds(ctx)
 	if err != nil {
 		return nil, err
 	}
+	lang := w.s.lang(ctx)
 	out := []HoldRow{}
 	for _, h := range hs {
 		out = append(out, HoldRow{PaymentID: h.PaymentID, OrderID: h.OrderID, OrderNo: h.OrderNo, CustomerName: h.CustomerName,
 			Status: statusLabel(h.OrderStatus), Total: int64(h.Total), Gateway: h.Gateway.Label(), GatewayState: stateLabel(h.GatewayState),
-			FoundAt: jst(h.FoundAt), Detail: h.Detail})
+			FoundAt: jst(h.FoundAt), Detail: pick(lang, h.Detail, h.DetailEn)})
 	}
 	return out, nil
 }

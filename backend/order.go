@@ -190,4 +190,7 @@ type OrderEvent struct {
 	PC     string // the PC it was made on (its hostname; "" in entries made before it was kept)
 	Kind   string // "status", "note", "import"
 	Detail string
+	// DetailEn is Detail in English when the app wrote it ("" for a note typed by the
+	// operator, a status change, and events written before English was kept).
+	DetailEn string
 }

@@ -19,6 +19,7 @@ type Drift struct {
 	GatewayAmount Yen
 	RawStatus     string
 	Detail        string
+	DetailEn      string // "" for a difference listed before English was kept
 }
 
 // SyncStatus is the sync's view of one gateway profile.
@@ -48,6 +49,7 @@ type ShippingHold struct {
 	FoundAt      time.Time
 	GatewayState PaymentState // what the gateway reports: 取消 or 返品・返金済
 	Detail       string
+	DetailEn     string // "" for a hold made before English was kept
 }
 
 // SyncStore keeps what the sync finds.

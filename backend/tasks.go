@@ -44,6 +44,7 @@ type OrderChange struct {
 	Status      OrderStatus // "" = unchanged
 	Actor       string
 	Note        string // recorded in the order's audit trail
+	NoteEn      string // the note in English, when the app wrote it
 	CancelStock bool
 	RefundTask  *RefundTask
 }

@@ -292,7 +292,7 @@ func (e *Engine) plan(ctx context.Context, p *backend.Payment, intent Intent, pr
 	default:
 		e.Store.SaveDrift(ctx, &backend.Drift{PaymentID: p.ID, FoundAt: e.now(), OurState: p.State, GatewayState: v.State,
 			OurAmount: p.AmountAuthorized, GatewayAmount: v.AmountAuthorized, RawStatus: v.RawStatus,
-			Detail: "キャンセルの前に照会したところ、ゲートウェイの状態が違いました"})
+			Detail: "キャンセルの前に照会したところ、ゲートウェイの状態が違いました", DetailEn: "asked before the cancel: the gateway's state differs"})
 		return nil, nil, nil, conflict("ゲートウェイではこの決済は「%s」になっています（管理画面などで操作された可能性があります）。何も送信・記録していません。作業リストの「差異」で確認してください",
 			"the gateway reports this payment as %q (changed elsewhere?); nothing was sent or recorded: see 差異", v.State.Label())
 	}
@@ -337,7 +337,7 @@ func annotate(err error, note string) error {
 // by bank transfer), with the キャンセル在庫 and, if needed, a 要返金(口座) task.
 func (e *Engine) runOrderOnly(ctx context.Context, p *backend.Payment, req Request, only *orderOnly) (*Result, error) {
 	ch := &backend.OrderChange{OrderID: p.OrderID, Status: backend.OrderCancelled, Actor: req.Operator,
-		Note: "キャンセル: " + only.reason.Ja, CancelStock: true}
+		Note: "キャンセル: " + only.reason.Ja, NoteEn: "Cancelled: " + only.reason.En, CancelStock: true}
 	msg := backend.Text{Ja: "受注をキャンセルにし、商品をキャンセル在庫（未対応）に追加しました。ゲートウェイへの送信はありません",
 		En: "The order is cancelled and its items are on the cancelled-stock list (to do). Nothing was sent to the gateway"}
 	if only.manualRefund > 0 {

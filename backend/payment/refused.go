@@ -108,7 +108,8 @@ func (e *Engine) notApplied(ctx context.Context, gw backend.Gateway, prof *backe
 	case !backend.CanTransition(stored.State, view.State):
 		e.Store.SaveDrift(ctx, &backend.Drift{PaymentID: p.ID, FoundAt: now, OurState: stored.State, GatewayState: view.State,
 			OurAmount: stored.AmountAuthorized, GatewayAmount: view.AmountAuthorized, RawStatus: view.RawStatus,
-			Detail: fmt.Sprintf("%sが受け付けられなかった後に照会したところ、ゲートウェイの状態が違いました", op.Kind.Label())})
+			Detail:   fmt.Sprintf("%sが受け付けられなかった後に照会したところ、ゲートウェイの状態が違いました", op.Kind.Label()),
+			DetailEn: fmt.Sprintf("asked after the %s was refused: the gateway's state differs", op.Kind.LabelEn())})
 		ja += fmt.Sprintf("照会したところ、ゲートウェイでは「%s」です。このアプリの状態からは起こりえない違いのため記録せず、作業リストの「差異」に載せました", view.State.Label())
 		en += fmt.Sprintf("The gateway shows %s, which no operation leads to from ours: listed under 差異, nothing recorded.", view.State.LabelEn())
 	default:

@@ -102,14 +102,14 @@ func setOrderStatus(ctx context.Context, tx Q, orderID int64, s backend.OrderSta
 // InsertEvent adds an entry to the order's history: what (Kind, Detail), when (At),
 // who (Actor) and on which PC.
 func InsertEvent(ctx context.Context, tx Q, orderID int64, e backend.OrderEvent) error {
-	_, err := tx.Exec(ctx, `INSERT INTO order_events (order_id, at, actor, pc, kind, detail) VALUES (?,?,?,?,?,?)`,
-		orderID, ms(e.At), e.Actor, e.PC, e.Kind, e.Detail)
+	_, err := tx.Exec(ctx, `INSERT INTO order_events (order_id, at, actor, pc, kind, detail, detail_en) VALUES (?,?,?,?,?,?,?)`,
+		orderID, ms(e.At), e.Actor, e.PC, e.Kind, e.Detail, e.DetailEn)
 	return err
 }
 
 // OrderEvents returns the order's audit trail, oldest first.
 func (db *Core) OrderEvents(ctx context.Context, orderID int64) ([]backend.OrderEvent, error) {
-	rows, err := db.Read().Query(ctx, `SELECT at, actor, pc, kind, detail FROM order_events WHERE order_id = ? ORDER BY id`, orderID)
+	rows, err := db.Read().Query(ctx, `SELECT at, actor, pc, kind, detail, detail_en FROM order_events WHERE order_id = ? ORDER BY id`, orderID)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func (db *Core) OrderEvents(ctx context.Context, orderID int64) ([]backend.Order
 	for rows.Next() {
 		var e backend.OrderEvent
 		var at int64
-		if err := rows.Scan(&at, &e.Actor, &e.PC, &e.Kind, &e.Detail); err != nil {
+		if err := rows.Scan(&at, &e.Actor, &e.PC, &e.Kind, &e.Detail, &e.DetailEn); err != nil {
 			return nil, err
 		}
 		e.At = fromMS(at)

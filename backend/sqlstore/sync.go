@@ -15,11 +15,11 @@ func (db *Core) SaveDrift(ctx context.Context, d *backend.Drift) error {
 		d.FoundAt = db.now()
 	}
 	_, err := db.Write().Exec(ctx, `INSERT INTO drifts (payment_id, found_at, our_state, gateway_state, our_amount,
-		gateway_amount, raw_status, detail) VALUES (?,?,?,?,?,?,?,?)
+		gateway_amount, raw_status, detail, detail_en) VALUES (?,?,?,?,?,?,?,?,?)
 		ON CONFLICT (payment_id) DO UPDATE SET our_state = excluded.our_state, gateway_state = excluded.gateway_state,
 		our_amount = excluded.our_amount, gateway_amount = excluded.gateway_amount, raw_status = excluded.raw_status,
-		detail = excluded.detail`, d.PaymentID, ms(d.FoundAt), string(d.OurState), string(d.GatewayState), d.OurAmount,
-		d.GatewayAmount, d.RawStatus, d.Detail)
+		detail = excluded.detail, detail_en = excluded.detail_en`, d.PaymentID, ms(d.FoundAt), string(d.OurState), string(d.GatewayState), d.OurAmount,
+		d.GatewayAmount, d.RawStatus, d.Detail, d.DetailEn)
 	return err
 }
 
@@ -40,7 +40,7 @@ func (db *Core) DeleteDrift(ctx context.Context, paymentID int64) error {
 // Drifts lists the differences, oldest first.
 func (db *Core) Drifts(ctx context.Context) ([]backend.Drift, error) {
 	rows, err := db.Read().Query(ctx, `SELECT d.payment_id, p.order_id, o.order_no, o.customer_name, p.gateway, d.found_at,
-		d.our_state, d.gateway_state, d.our_amount, d.gateway_amount, d.raw_status, d.detail
+		d.our_state, d.gateway_state, d.our_amount, d.gateway_amount, d.raw_status, d.detail, d.detail_en
 		FROM drifts d JOIN payments p ON p.id = d.payment_id JOIN orders o ON o.id = p.order_id ORDER BY d.found_at, d.payment_id`)
 	if err != nil {
 		return nil, err
@@ -52,7 +52,7 @@ func (db *Core) Drifts(ctx context.Context) ([]backend.Drift, error) {
 		var gw, ours, theirs string
 		var found int64
 		if err := rows.Scan(&d.PaymentID, &d.OrderID, &d.OrderNo, &d.CustomerName, &gw, &found, &ours, &theirs, &d.OurAmount,
-			&d.GatewayAmount, &d.RawStatus, &d.Detail); err != nil {
+			&d.GatewayAmount, &d.RawStatus, &d.Detail, &d.DetailEn); err != nil {
 			return nil, err
 		}
 		d.Gateway, d.OurState, d.GatewayState, d.FoundAt = backend.GatewayKind(gw), backend.PaymentState(ours), backend.PaymentState(theirs), fromMS(found)
@@ -118,10 +118,10 @@ func (db *Core) HoldShipping(ctx context.Context, h *backend.ShippingHold) (bool
 	}
 	var held bool
 	err := db.InTx(ctx, func(tx Q) error {
-		res, err := tx.Exec(ctx, `INSERT INTO shipping_holds (payment_id, order_id, found_at, gateway_state, detail)
-			SELECT p.id, p.order_id, CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT) FROM payments p JOIN orders o ON o.id = p.order_id
+		res, err := tx.Exec(ctx, `INSERT INTO shipping_holds (payment_id, order_id, found_at, gateway_state, detail, detail_en)
+			SELECT p.id, p.order_id, CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT) FROM payments p JOIN orders o ON o.id = p.order_id
 			WHERE p.id = ? AND o.status NOT IN ('shipped', 'cancelled')
-			ON CONFLICT (payment_id) DO NOTHING`, ms(h.FoundAt), string(h.GatewayState), h.Detail, h.PaymentID)
+			ON CONFLICT (payment_id) DO NOTHING`, ms(h.FoundAt), string(h.GatewayState), h.Detail, h.DetailEn, h.PaymentID)
 		if err != nil {
 			return err
 		}
@@ -135,7 +135,7 @@ func (db *Core) HoldShipping(ctx context.Context, h *backend.ShippingHold) (bool
 // ShippingHolds lists the holds waiting for the operator, oldest first.
 func (db *Core) ShippingHolds(ctx context.Context) ([]backend.ShippingHold, error) {
 	rows, err := db.Read().Query(ctx, `SELECT h.payment_id, h.order_id, o.order_no, o.customer_name, o.status, o.total,
-		p.gateway, h.found_at, h.gateway_state, h.detail
+		p.gateway, h.found_at, h.gateway_state, h.detail, h.detail_en
 		FROM shipping_holds h JOIN orders o ON o.id = h.order_id JOIN payments p ON p.id = h.payment_id
 		WHERE `+OpenHold+` ORDER BY h.found_at, h.payment_id`)
 	if err != nil {
@@ -147,7 +147,7 @@ func (db *Core) ShippingHolds(ctx context.Context) ([]backend.ShippingHold, erro
 		var h backend.ShippingHold
 		var status, gw, state string
 		var found int64
-		if err := rows.Scan(&h.PaymentID, &h.OrderID, &h.OrderNo, &h.CustomerName, &status, &h.Total, &gw, &found, &state, &h.Detail); err != nil {
+		if err := rows.Scan(&h.PaymentID, &h.OrderID, &h.OrderNo, &h.CustomerName, &status, &h.Total, &gw, &found, &state, &h.Detail, &h.DetailEn); err != nil {
 			return nil, err
 		}
 		h.OrderStatus, h.Gateway, h.GatewayState, h.FoundAt = backend.OrderStatus(status), backend.GatewayKind(gw), backend.PaymentState(state), fromMS(found)
@@ -176,8 +176,10 @@ func (db *Core) KeepShipping(ctx context.Context, paymentID int64, actor string)
 		if _, err := tx.Exec(ctx, `UPDATE shipping_holds SET kept_at = ?, kept_by = ? WHERE payment_id = ?`, ms(now), actor, paymentID); err != nil {
 			return err
 		}
-		note := "出荷を止める: 受注はそのまま（ゲートウェイでは「" + backend.PaymentState(state).Label() + "」）"
-		if err := InsertEvent(ctx, tx, orderID, backend.OrderEvent{At: now, Actor: actor, PC: db.pc, Kind: "note", Detail: note}); err != nil {
+		gw := backend.PaymentState(state)
+		note := backend.Text{Ja: "出荷を止める: 受注はそのまま（ゲートウェイでは「" + gw.Label() + "」）",
+			En: "Stop shipping: the order is kept as it is (the gateway shows " + gw.LabelEn() + ")"}
+		if err := InsertEvent(ctx, tx, orderID, backend.OrderEvent{At: now, Actor: actor, PC: db.pc, Kind: "note", Detail: note.Ja, DetailEn: note.En}); err != nil {
 			return err
 		}
 		// Without a difference left there is nothing the hold must outlive.

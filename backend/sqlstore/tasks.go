@@ -20,7 +20,7 @@ func (db *Core) ApplyOrderChange(ctx context.Context, c *backend.OrderChange) er
 			}
 		}
 		if c.Note != "" {
-			if err := InsertEvent(ctx, tx, c.OrderID, backend.OrderEvent{At: now, Actor: c.Actor, PC: db.pc, Kind: "note", Detail: c.Note}); err != nil {
+			if err := InsertEvent(ctx, tx, c.OrderID, backend.OrderEvent{At: now, Actor: c.Actor, PC: db.pc, Kind: "note", Detail: c.Note, DetailEn: c.NoteEn}); err != nil {
 				return err
 			}
 		}
@@ -92,7 +92,8 @@ func (db *Core) CompleteRefundTask(ctx context.Context, id int64, actor string) 
 		if _, err := tx.Exec(ctx, `UPDATE refund_tasks SET status = 'done', done_at = ? WHERE id = ?`, ms(now), id); err != nil {
 			return err
 		}
-		return InsertEvent(ctx, tx, orderID, backend.OrderEvent{At: now, Actor: actor, PC: db.pc, Kind: "note", Detail: "口座への返金を完了しました"})
+		return InsertEvent(ctx, tx, orderID, backend.OrderEvent{At: now, Actor: actor, PC: db.pc, Kind: "note", Detail: "口座への返金を完了しました",
+			DetailEn: "Refunded to the customer's bank account"})
 	})
 }
 

@@ -68,4 +68,36 @@ func storedTextsEn(t *testing.T, db Store) {
 	require.NoError(t, db.SaveSyncStatus(ctx, st))
 	got, _ = db.SyncStatus(ctx, prof.ID)
 	assert.Empty(t, got.LastErrorEn, "a run that succeeds clears the English too")
+
+	// 差異, 出荷を止める and the order's history keep the English the app wrote.
+	require.NoError(t, db.SaveDrift(ctx, &backend.Drift{PaymentID: ids[3], OurState: backend.StateAuthorized,
+		GatewayState: backend.StateVoided, Detail: "当方は「仮売上」、ゲートウェイは「取消」", DetailEn: "ours: authorised, the gateway's: voided"}))
+	drifts, err := db.Drifts(ctx)
+	require.NoError(t, err)
+	require.Len(t, drifts, 1)
+	assert.Equal(t, "ours: authorised, the gateway's: voided", drifts[0].DetailEn)
+	held, err := db.HoldShipping(ctx, &backend.ShippingHold{PaymentID: ids[3], GatewayState: backend.StateVoided,
+		Detail: "管理画面で取消", DetailEn: "voided in the console"})
+	require.NoError(t, err)
+	require.True(t, held)
+	holds, err := db.ShippingHolds(ctx)
+	require.NoError(t, err)
+	require.Len(t, holds, 1)
+	assert.Equal(t, "voided in the console", holds[0].DetailEn)
+	require.NoError(t, db.KeepShipping(ctx, ids[3], "店長"))
+	require.NoError(t, db.ApplyOrderChange(ctx, &backend.OrderChange{OrderID: o.ID, Actor: "店長", Note: "キャンセル: 返品", NoteEn: "Cancelled: returned"}))
+	require.NoError(t, db.ApplyOrderChange(ctx, &backend.OrderChange{OrderID: o.ID, Actor: "店長", Note: "電話で確認"}))
+	require.NoError(t, db.CompleteRefundTask(ctx, tasks[0].ID, "店長"))
+	var en []string
+	events, err := db.OrderEvents(ctx, o.ID)
+	require.NoError(t, err)
+	for _, e := range events {
+		en = append(en, e.DetailEn)
+	}
+	assert.Equal(t, []string{"Cancelled: returned", "", "Refunded to the customer's bank account"}, en, "a typed note has no English")
+	held14, _ := db.PaymentByID(ctx, ids[3])
+	events, err = db.OrderEvents(ctx, held14.OrderID)
+	require.NoError(t, err)
+	require.NotEmpty(t, events)
+	assert.Contains(t, events[len(events)-1].DetailEn, "Stop shipping: the order is kept")
 }

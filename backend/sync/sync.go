@@ -587,7 +587,7 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 		if p.State == backend.StatePending {
 			return // the checkout never reached the gateway; the stale list shows it
 		}
-		s.drift(ctx, p, v, "ゲートウェイにこの取引がありません", rep, mu)
+		s.drift(ctx, p, v, backend.Text{Ja: "ゲートウェイにこの取引がありません", En: "the gateway does not have this transaction"}, rep, mu)
 		return
 	}
 	now := s.Clock.Now()
@@ -659,7 +659,7 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 		err := s.record(ctx, p, u, "", false, backend.Text{Ja: "与信の有効期限が切れました", En: "The authorisation has expired"})
 		count(&rep.Expired, err)
 	default:
-		s.drift(ctx, p, v, "", rep, mu)
+		s.drift(ctx, p, v, backend.Text{}, rep, mu)
 	}
 }
 
@@ -745,16 +745,18 @@ func (s *Syncer) record(ctx context.Context, p, u *backend.Payment, status backe
 // drift lists a difference for the operator; nothing of the payment changes but the
 // time it was last compared (and an id the gateway names). A payment cancelled or
 // refunded at the gateway before its order was shipped also stops the shipping.
-func (s *Syncer) drift(ctx context.Context, p *backend.Payment, v *backend.GatewayView, detail string, rep *Report, mu *gosync.Mutex) {
+func (s *Syncer) drift(ctx context.Context, p *backend.Payment, v *backend.GatewayView, detail backend.Text, rep *Report, mu *gosync.Mutex) {
 	now := s.Clock.Now()
-	d := &backend.Drift{PaymentID: p.ID, FoundAt: now, OurState: p.State, OurAmount: currentAmount(p), Detail: detail}
+	d := &backend.Drift{PaymentID: p.ID, FoundAt: now, OurState: p.State, OurAmount: currentAmount(p), Detail: detail.Ja, DetailEn: detail.En}
 	if v != nil {
 		d.GatewayState, d.GatewayAmount, d.RawStatus = v.State, v.AmountAuthorized, v.RawStatus
 	}
 	if d.Detail == "" {
 		d.Detail = fmt.Sprintf("当方は「%s」、ゲートウェイは「%s」", p.State.Label(), d.GatewayState.Label())
+		d.DetailEn = fmt.Sprintf("ours: %s, the gateway's: %s", p.State.LabelEn(), d.GatewayState.LabelEn())
 		if d.GatewayAmount != 0 && d.GatewayAmount != d.OurAmount {
 			d.Detail += fmt.Sprintf("（金額: 当方 %s / ゲートウェイ %s）", d.OurAmount, d.GatewayAmount)
+			d.DetailEn += fmt.Sprintf(" (amount: ours %s, the gateway's %s)", d.OurAmount.En(), d.GatewayAmount.En())
 		}
 	}
 	if err := s.Store.SaveDrift(ctx, d); err != nil {
@@ -774,7 +776,8 @@ func (s *Syncer) drift(ctx context.Context, p *backend.Payment, v *backend.Gatew
 		return
 	}
 	h := &backend.ShippingHold{PaymentID: p.ID, FoundAt: now, GatewayState: v.State,
-		Detail: fmt.Sprintf("%sで「%s」になりました（管理画面などでの操作）。当方は「%s」のままです", p.Gateway.Label(), v.State.Label(), p.State.Label())}
+		Detail:   fmt.Sprintf("%sで「%s」になりました（管理画面などでの操作）。当方は「%s」のままです", p.Gateway.Label(), v.State.Label(), p.State.Label()),
+		DetailEn: fmt.Sprintf("%s shows %s (changed in its console or elsewhere); ours is still %s", p.Gateway.LabelEn(), v.State.LabelEn(), p.State.LabelEn())}
 	held, err := s.Store.HoldShipping(ctx, h)
 	if err != nil || !held {
 		return
