@@ -222,7 +222,8 @@ func (e *Engine) Run(ctx context.Context, req Request) (*Result, error) {
 		if err != nil {
 			if i > 0 {
 				// Earlier steps stand; say so with the failure.
-				return res, fmt.Errorf("%w", annotate(err, fmt.Sprintf("（%sは完了しています）", pls[i-1].op.Kind.Label())))
+				return res, fmt.Errorf("%w", annotate(err, backend.Text{Ja: fmt.Sprintf("（%sは完了しています）", pls[i-1].op.Kind.Label()),
+					En: fmt.Sprintf(" (the %s is done)", pls[i-1].op.Kind.LabelEn())}))
 			}
 			return res, err
 		}
@@ -323,11 +324,16 @@ func needsProcessingDate(p *backend.Payment) bool {
 	return (p.Gateway == backend.GatewayGMO || p.Gateway == backend.GatewaySGP) && p.Method == backend.MethodCard && p.ProcessedAt.IsZero()
 }
 
-func annotate(err error, note string) error {
+// annotate adds a note to err's message in both languages (an error without English
+// keeps showing its Japanese, note included).
+func annotate(err error, note backend.Text) error {
 	var be *backend.Error
 	if errors.As(err, &be) {
 		c := *be
-		c.Message += note
+		c.Message += note.Ja
+		if c.MessageEn != "" {
+			c.MessageEn += note.En
+		}
 		return &c
 	}
 	return err
@@ -471,7 +477,8 @@ func (e *Engine) resolveByInquiry(ctx context.Context, gw backend.Gateway, prof 
 	// Decided: the outcome is known now. The cause of an uncertain outcome carries
 	// EUNKNOWN, which callers read as "still unknown" (Resolve, ResolveUnresolved's
 	// count, a bulk item left 結果確認中 and never retried); report it as a gateway failure.
-	decided := annotate(cause, "（ゲートウェイに照会し、実行されていないことを確認しました）")
+	decided := annotate(cause, backend.Text{Ja: "（ゲートウェイに照会し、実行されていないことを確認しました）",
+		En: " (the gateway's inquiry confirmed it was not done)"})
 	var be *backend.Error
 	if errors.As(decided, &be) && be.Code == backend.EUNKNOWN {
 		be.Code, be.Class = backend.EGATEWAY, backend.ClassNotSent

@@ -382,6 +382,7 @@ func TestAFaultBeforeTheLogicFailsAndARetrySellsOnce(t *testing.T) {
 	msg := backend.ErrorMessage(err, "ja")
 	assert.Contains(t, msg, "実行されていないことを確認しました")
 	assertJapanese(t, msg)
+	assert.Contains(t, backend.ErrorMessage(err, "en"), "the gateway's inquiry confirmed it was not done", "the note in English too")
 	assert.NotEqual(t, backend.EUNKNOWN, backend.ErrorCode(err), "the inquiry decided it: the outcome is known, not unknown")
 
 	assert.Empty(t, f.sim.Server.Log.CountApplied("SALES"), "nothing was applied")
