@@ -46,6 +46,8 @@ type Store interface {
 	PendingLinks(ctx context.Context, limit int) ([]backend.OrderLink, error)
 	CountPendingLinks(ctx context.Context) (int, error)
 	Unlinked(ctx context.Context, limit int) ([]backend.OrderLink, error)
+	QueueLinks(ctx context.Context, orderIDs []int64) (int, error)
+	AttachPayment(ctx context.Context, p *backend.Payment, actor string) error
 	// 売上集計 (backend/sqlstore's).
 	backend.ReportStore
 	// Settings under a prefix (import layouts), the demo's presence, support counts.
@@ -87,6 +89,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"OverviewCountsEveryWorkList", overviewCounts},
 		{"OverviewOfAnEmptyShop", overviewEmpty},
 		{"LinkStates", linkStates},
+		{"LinkQueueAndAttach", linkQueueAndAttach},
 		{"Reports", reports},
 		{"SupportCounts", supportCounts},
 	}
@@ -1263,4 +1266,64 @@ func supportCounts(t *testing.T, db Store) {
 	states, err := db.StateCounts(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, map[string]map[string]int64{"operations": {"pending": 1}, "payments": {"authorized": 1}}, states)
+}
+
+// Queueing the orders that need a link (not those a payment, a cancel, the demo or a
+// bank transfer exempt; not those waiting for the operator's choice unless named), and
+// attaching a found transaction: once per order, once per transaction, with an event.
+func linkQueueAndAttach(t *testing.T, db Store) {
+	prof := &backend.GatewayProfile{Name: "GMO", Kind: backend.GatewayGMO, Environment: backend.EnvTest}
+	require.NoError(t, db.SaveProfile(ctx, prof))
+	mk := func(no string, edit func(o *backend.Order)) *backend.Order {
+		o := order(no, "山田", "ヤマダ", 5000, Day)
+		o.Source = "csv"
+		if edit != nil {
+			edit(o)
+		}
+		return saved(t, db, o)
+	}
+	card, card2, ambiguous := mk("1", nil), mk("2", nil), mk("3", nil)
+	mk("4", func(o *backend.Order) { o.Status = backend.OrderCancelled })
+	mk("5", func(o *backend.Order) { o.Source = "demo" })
+	mk("6", func(o *backend.Order) { o.PaymentMethod = backend.MethodOther })
+	payment(t, db, mk("7", nil), backend.StateAuthorized)
+	require.NoError(t, db.SaveLinkState(ctx, &backend.OrderLink{OrderID: ambiguous.ID, Status: backend.LinkAmbiguous, Reason: "候補が2件"}))
+
+	n, err := db.QueueLinks(ctx, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 2, n, "the two card orders; the one waiting for a choice is left")
+	l, _ := db.LinkState(ctx, ambiguous.ID)
+	assert.Equal(t, backend.LinkAmbiguous, l.Status)
+	n, err = db.QueueLinks(ctx, []int64{ambiguous.ID})
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "named: queued again")
+	l, _ = db.LinkState(ctx, ambiguous.ID)
+	assert.Equal(t, []string{string(backend.LinkPending), ""}, []string{string(l.Status), l.Reason})
+
+	db.SetPC("事務所PC")
+	p := &backend.Payment{OrderID: card.ID, ProfileID: prof.ID, Gateway: backend.GatewayGMO, Method: backend.MethodCard,
+		GatewayOrderID: "KD-1", GatewayTranID: "acc1", State: backend.StateAuthorized, AmountAuthorized: 5000}
+	require.NoError(t, db.AttachPayment(ctx, p, "鈴木"))
+	assert.NotZero(t, p.ID)
+	l, _ = db.LinkState(ctx, card.ID)
+	assert.Equal(t, backend.LinkLinked, l.Status)
+	events, _ := db.OrderEvents(ctx, card.ID)
+	require.Len(t, events, 1)
+	assert.Equal(t, []string{"鈴木", "事務所PC", "note"}, []string{events[0].Actor, events[0].PC, events[0].Kind})
+	assert.Contains(t, events[0].Detail, "オーダーID KD-1")
+	pending, _ := db.PendingLinks(ctx, 10)
+	assert.Len(t, pending, 2, "the linked order left the queue")
+
+	again := *p
+	again.ID = 0
+	assert.Equal(t, backend.ECONFLICT, backend.ErrorCode(db.AttachPayment(ctx, &again, "鈴木")), "the order has its payment")
+	other := again
+	other.OrderID = card2.ID
+	err = db.AttachPayment(ctx, &other, "鈴木")
+	assert.Equal(t, backend.ECONFLICT, backend.ErrorCode(err), "the transaction is another order's")
+	assert.Contains(t, backend.ErrorMessage(err, "ja"), "受注 1")
+	missing := again
+	missing.OrderID = 999999
+	assert.Equal(t, backend.ENOTFOUND, backend.ErrorCode(db.AttachPayment(ctx, &missing, "鈴木")))
+	assert.Equal(t, backend.EINVALID, backend.ErrorCode(db.AttachPayment(ctx, p, "鈴木")), "a saved payment is not attached again")
 }
