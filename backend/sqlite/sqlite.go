@@ -1,8 +1,9 @@
 // Package sqlite is the Store on SQLite (mattn/go-sqlite3): embedded versioned
 // migrations, WAL and pragmas in the DSN, one writer connection and a pool of readers.
 // The statements SQLite shares with PostgreSQL are backend/sqlstore's; this package
-// holds what only SQLite has (FTS5 search, the import writer, the folder lock, backups)
-// and its dialect.
+// holds what only SQLite has (FTS5 search and the export that reads through it, the
+// import writer with its link queueing, the folder lock, backups, closing a crashed
+// run's bulk jobs) and its dialect.
 package sqlite
 
 import (

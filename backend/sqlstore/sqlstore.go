@@ -1,10 +1,12 @@
 // Package sqlstore is the part of backend.Store that backend/sqlite and
 // backend/pgstore share: the statements whose SQL and Go are the same on both engines
 // (payments, reviews, tasks and bulk runs, sync, profiles and settings, the journal's
-// reads and an outcome's effects, order reads and 対応状況 changes, the order list's
-// sorts and cursor, the applied migrations). Each store embeds a Core
-// and keeps what only it has: SQLite its FTS5 search, import writer, folder lock and
-// backups; PostgreSQL its claims and leases and its pg_trgm search.
+// reads and an outcome's effects, order reads and 対応状況 changes with who made them,
+// the order list's sorts and cursor, the work lists and ホーム's counts, linking,
+// 売上集計's reports, a support bundle's counts, the applied migrations). Each store
+// embeds a Core and keeps what only it has: SQLite its FTS5 search and the export on
+// it, the import writer, the folder lock and backups; PostgreSQL its claims and
+// leases, its run lock and its pg_trgm search.
 //
 // The statements are written once, with ? placeholders and standard SQL (CAST rather
 // than ::, CASE rather than a boolean sum); a Dialect says what still differs.
