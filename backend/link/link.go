@@ -100,7 +100,8 @@ type Progress struct {
 	ConsoleOnly int    `json:"consoleOnly"`
 	Message     string `json:"message"` // the outcome in words (Japanese)
 	// Error: the run stopped before its end for this reason (Japanese); "" otherwise.
-	Error string `json:"error"`
+	Error   string `json:"error"`
+	ErrorEn string `json:"errorEn"` // Error in English
 }
 
 // Report is the outcome of a run.
@@ -247,7 +248,8 @@ func (s *Service) Start(ctx context.Context, opt RunOptions) error {
 		switch {
 		case err != nil:
 			msg = "連携を続けられませんでした: " + backend.ErrorMessage(err, "ja")
-			s.update(func(p *Progress) { p.Error = msg })
+			en := "The link run could not go on: " + backend.ErrorMessage(err, "en")
+			s.update(func(p *Progress) { p.Error, p.ErrorEn = msg, en })
 		case rep != nil:
 			msg = rep.summary(rep.Cancelled)
 		}

@@ -244,3 +244,16 @@ func TestResumeFinishesPendingOrdersOnly(t *testing.T) {
 	}
 	assert.Equal(t, backend.LinkNotFound, e.state(missing.ID).Status)
 }
+
+// A run in the window that stops on an error says why in both languages.
+func TestStartedRunStoppedByAnErrorSaysWhyInBothLanguages(t *testing.T) {
+	e := newEnv(t)
+	demo := e.gmoProfile("デモ", backend.LinkRule{})
+	demo.Demo = true
+	require.NoError(t, e.db.SaveProfile(e.ctx, demo))
+	require.NoError(t, e.svc.Start(e.ctx, link.RunOptions{ProfileID: demo.ID}))
+	require.Eventually(t, func() bool { return !e.svc.Progress().Running }, 5*time.Second, 10*time.Millisecond)
+	p := e.svc.Progress()
+	assert.Contains(t, p.Error, "デモの設定「デモ」は実際の受注の連携に使えません")
+	assert.Equal(t, `The link run could not go on: the demo profile "デモ" cannot link real orders`, p.ErrorEn)
+}

@@ -362,6 +362,7 @@ export interface LinkProgress {
   running: boolean; done: number; total: number; linked: number; notFound: number; ambiguous: number
   failed: number; noProfile: number; message: string
   error?: string // the run stopped before its end, for this reason
+  errorEn?: string // the same in English
 }
 export interface TxIds { gatewayOrderId: string; tranId: string; tranPass: string }
 export interface TxView {

@@ -67,7 +67,7 @@ export function LinkRunner({ onFinished }: { onFinished?: () => void }) {
         <div className="notice" role="status" data-testid="link-result">
           {t.linkDone(progress)}
           {progress.done < progress.total && !progress.error && <div>{t.linkStopped(progress.total - progress.done)}</div>}
-          {progress.error && <div className="error" data-testid="link-error">{progress.error}</div>}
+          {progress.error && <div className="error" data-testid="link-error">{t.lang === 'en' ? progress.errorEn || progress.error : progress.error}</div>}
         </div>
       )}
       <ErrorMessage error={error} />
