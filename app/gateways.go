@@ -124,6 +124,14 @@ var kindFields = map[backend.GatewayKind][2]string{
 	backend.GatewayPaygent: {"マーチャントID", "接続ID"},
 }
 
+// kindFieldsEn are kindFields in English.
+var kindFieldsEn = map[backend.GatewayKind][2]string{
+	backend.GatewayGMO:     {"Shop ID", ""},
+	backend.GatewaySGP:     {"Shop ID", ""},
+	backend.GatewaySBPS:    {"Merchant ID", "Service ID"},
+	backend.GatewayPaygent: {"Merchant ID", "Connect ID"},
+}
+
 // kindHelp says where each field is found: the merchant id, the sub id, the secrets.
 var kindHelp = map[backend.GatewayKind][3]string{
 	backend.GatewayGMO: {"契約時にGMOペイメントゲートウェイから届く「ショップID」（テスト環境は tshop から始まる英数字13文字まで）。ショップ管理画面のログインIDと同じです",
@@ -136,18 +144,36 @@ var kindHelp = map[backend.GatewayKind][3]string{
 		"同じ接続情報の「接続ID」", "接続パスワードは接続情報の「接続パスワード」、クライアント証明書はペイジェントから届く証明書ファイル（PEM、または PKCS#12 の .p12/.pfx とそのパスワード）です。ペイジェントは接続元のIPアドレスを登録制にしている場合があります（P015 が返るときは、このPCのIPアドレスの登録を依頼してください）"},
 }
 
+// kindHelpEn is kindHelp in English (the consoles' names of the fields are Japanese:
+// the English says which they are).
+var kindHelpEn = map[backend.GatewayKind][3]string{
+	backend.GatewayGMO: {"The “Shop ID” GMO Payment Gateway sends with the contract (on the test environment it starts with tshop; up to 13 letters and digits). It is the shop console's login ID",
+		"", "The shop password comes with the shop ID (up to 10 letters and digits; not the shop console's login password)"},
+	backend.GatewaySGP: {"The “Shop ID” SMBC GMO PAYMENT sends. It is also in the shop console's address (kt01.smbc-gp.co.jp; production is another host)",
+		"", "The shop password comes with the shop ID"},
+	backend.GatewaySBPS: {"The “Merchant ID” of the connection details SB Payment Service sends (5 digits)",
+		"The “Service ID” of the same details (3 digits)", "The hash key is the details' “Hash key” (usually the API's Basic authentication password too). Enter the 3DES key and initialisation vector only if your contract uses encryption"},
+	backend.GatewayPaygent: {"The “Merchant ID” of the connection details Paygent sends (digits)",
+		"The “Connect ID” of the same details", "The connect password is the details' “Connect password”; the client certificate is the file Paygent sends (PEM, or PKCS#12 .p12/.pfx with its password). Paygent may accept only registered IP addresses (when P015 comes back, ask them to register this PC's address)"},
+}
+
 // linkExample is the order number the link rule is explained with.
 const linkExample = "100123"
 
 // Kinds lists the gateways a profile can be made for.
 func (g *Gateways) Kinds() []GatewayKindInfo {
 	out := []GatewayKindInfo{}
+	fields, help := kindFields, kindHelp
+	en := g.s.lang(g.s.Ctx()) == "en"
+	if en {
+		fields, help = kindFieldsEn, kindHelpEn
+	}
 	for _, k := range profiles.Kinds {
-		info := GatewayKindInfo{Code: string(k), Ja: k.Label(), MerchantLabel: kindFields[k][0], SubLabel: kindFields[k][1],
-			MerchantHelp: kindHelp[k][0], SubHelp: kindHelp[k][1], SecretsHelp: kindHelp[k][2],
+		info := GatewayKindInfo{Code: string(k), Ja: k.Label(), MerchantLabel: fields[k][0], SubLabel: fields[k][1],
+			MerchantHelp: help[k][0], SubHelp: help[k][1], SecretsHelp: help[k][2],
 			DefaultExpiryDays: backend.DefaultAuthExpiryDays(k), Secrets: []SecretInfo{}}
 		for _, sp := range profiles.Secrets(k) {
-			info.Secrets = append(info.Secrets, SecretInfo{Name: sp.Name, Label: sp.Label, Required: sp.Required})
+			info.Secrets = append(info.Secrets, SecretInfo{Name: sp.Name, Label: secretLabel(sp, en), Required: sp.Required})
 		}
 		switch k {
 		case backend.GatewayGMO, backend.GatewaySGP:
@@ -163,6 +189,13 @@ func (g *Gateways) Kinds() []GatewayKindInfo {
 		out = append(out, info)
 	}
 	return out
+}
+
+func secretLabel(sp profiles.SecretSpec, en bool) string {
+	if en {
+		return sp.LabelEn
+	}
+	return sp.Label
 }
 
 // List returns the saved profiles, the demo first.
@@ -196,7 +229,7 @@ func (g *Gateways) List() ([]ProfileView, error) {
 		v.DifferenceInquiry = feed == "1"
 		if !p.Demo {
 			for _, sp := range profiles.Secrets(p.Kind) {
-				v.Secrets = append(v.Secrets, SecretInfo{Name: sp.Name, Label: sp.Label, Required: sp.Required,
+				v.Secrets = append(v.Secrets, SecretInfo{Name: sp.Name, Label: secretLabel(sp, en), Required: sp.Required,
 					Set: g.s.System.Profiles.HasSecret(p.ID, sp.Name)})
 			}
 		}

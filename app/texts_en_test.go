@@ -105,3 +105,25 @@ func TestStoredTextsInTheWindowsLanguage(t *testing.T) {
 	last := d.Events[len(d.Events)-1]
 	assert.Equal(t, []string{"口座への返金を完了しました", "Refunded to the customer's bank account"}, []string{last.Detail, last.DetailEn})
 }
+
+// The profile form's fields, their help and the secrets are named in the window's language.
+func TestProfileFormInTheWindowsLanguage(t *testing.T) {
+	_, b := openDesk(t)
+	for _, k := range b.Gateways.Kinds() {
+		assert.Regexp(t, japanese, k.MerchantLabel, k.Code)
+		assert.Regexp(t, japanese, k.MerchantHelp, k.Code)
+	}
+	require.NoError(t, b.Settings.SetLanguage("en"))
+	kinds := b.Gateways.Kinds()
+	require.NotEmpty(t, kinds)
+	for _, k := range kinds {
+		texts := []string{k.MerchantLabel, k.SubLabel, k.MerchantHelp, k.SubHelp, k.SecretsHelp}
+		for _, s := range k.Secrets {
+			texts = append(texts, s.Label)
+		}
+		assert.NotEmpty(t, k.MerchantLabel, k.Code)
+		for _, s := range texts {
+			assert.NotRegexp(t, japanese, s, k.Code)
+		}
+	}
+}

@@ -65,21 +65,26 @@ type SecretSpec struct {
 	Name     string
 	Label    string
 	Required bool
+	LabelEn  string
 }
 
 // Secrets lists the secrets of a gateway kind, in the order the form shows them.
 func Secrets(kind backend.GatewayKind) []SecretSpec {
 	// Every kind may name the CA of a test host whose certificate is not from a public CA.
-	ca := SecretSpec{backend.SecretCACert, "サーバーCA証明書（PEM、テスト環境などで公的CAでない場合のみ）", false}
+	ca := SecretSpec{backend.SecretCACert, "サーバーCA証明書（PEM、テスト環境などで公的CAでない場合のみ）", false,
+		"Server CA certificate (PEM; only when the host's CA is not a public one, as on some test hosts)"}
 	switch kind {
 	case backend.GatewayGMO, backend.GatewaySGP:
-		return []SecretSpec{{backend.SecretShopPass, "ショップパスワード", true}, ca}
+		return []SecretSpec{{backend.SecretShopPass, "ショップパスワード", true, "Shop password"}, ca}
 	case backend.GatewaySBPS:
-		return []SecretSpec{{backend.SecretHashKey, "ハッシュキー", true}, {backend.SecretBasicPassword, "Basic認証パスワード（ハッシュキーと異なる場合）", false},
-			{backend.SecretCipherKey, "3DES暗号化キー（24文字、暗号化を使う契約のみ）", false}, {backend.SecretCipherIV, "3DES初期化ベクトル（8文字）", false}, ca}
+		return []SecretSpec{{backend.SecretHashKey, "ハッシュキー", true, "Hash key"},
+			{backend.SecretBasicPassword, "Basic認証パスワード（ハッシュキーと異なる場合）", false, "Basic authentication password (when not the hash key)"},
+			{backend.SecretCipherKey, "3DES暗号化キー（24文字、暗号化を使う契約のみ）", false, "3DES key (24 characters; only for a contract with encryption)"},
+			{backend.SecretCipherIV, "3DES初期化ベクトル（8文字）", false, "3DES initialisation vector (8 characters)"}, ca}
 	case backend.GatewayPaygent:
-		return []SecretSpec{{backend.SecretConnectPassword, "接続パスワード", true},
-			{backend.SecretClientCert, "クライアント証明書と秘密鍵（PEM）", true}, {backend.SecretCertPassword, "秘密鍵のパスワード", false}, ca}
+		return []SecretSpec{{backend.SecretConnectPassword, "接続パスワード", true, "Connect password"},
+			{backend.SecretClientCert, "クライアント証明書と秘密鍵（PEM）", true, "Client certificate and private key (PEM)"},
+			{backend.SecretCertPassword, "秘密鍵のパスワード", false, "Private key password"}, ca}
 	}
 	return nil
 }
@@ -207,10 +212,10 @@ func validate(in *Input, existing *backend.GatewayProfile, hasSecret func(string
 	for _, s := range Secrets(in.Kind) {
 		v := in.Secrets[s.Name]
 		if s.Required && v == "" && (existing == nil || !hasSecret(s.Name)) {
-			return invalid("%sを入力してください", "enter the credential: %s", s.Label)
+			return backend.Errorf(backend.EINVALID, "%[1]sを入力してください", "enter the %[2]s", s.Label, s.LabelEn)
 		}
 		if strings.ContainsAny(v, "\r\n") && s.Name != backend.SecretClientCert && s.Name != backend.SecretCACert {
-			return invalid("%sに改行は使えません", "%s: no line breaks allowed", s.Label)
+			return backend.Errorf(backend.EINVALID, "%[1]sに改行は使えません", "%[2]s: no line breaks allowed", s.Label, s.LabelEn)
 		}
 	}
 	for name := range in.Secrets {

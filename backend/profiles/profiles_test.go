@@ -105,11 +105,23 @@ func TestBadInputSavesNothing(t *testing.T) {
 			assert.Equal(t, backend.EINVALID, backend.ErrorCode(err))
 			msg := backend.ErrorMessage(err, "ja")
 			assert.Regexp(t, `[ぁ-んァ-ン一-龥]`, msg, "a Japanese message")
+			assert.NotRegexp(t, `[ぁ-んァ-ン一-龥]`, backend.ErrorMessage(err, "en"), "and an English one")
 			ps, err := f.store.Profiles(ctx)
 			require.NoError(t, err)
 			assert.Empty(t, ps, "no profile saved")
 			assert.Empty(t, f.vault.Keys(), "no secret saved")
 		})
+	}
+}
+
+// Every secret has its name in English for an English form.
+func TestSecretsAreNamedInBothLanguages(t *testing.T) {
+	for _, k := range Kinds {
+		for _, sp := range Secrets(k) {
+			assert.Regexp(t, `[ぁ-んァ-ン一-龥]`, sp.Label, sp.Name)
+			assert.NotEmpty(t, sp.LabelEn, sp.Name)
+			assert.NotRegexp(t, `[ぁ-んァ-ン一-龥]`, sp.LabelEn, sp.Name)
+		}
 	}
 }
 
