@@ -238,25 +238,25 @@ func (g *Gateways) List() ([]ProfileView, error) {
 	return out, nil
 }
 
-func optionalInt(s, label string, max int) (int, error) {
+func optionalInt(s string, label backend.Text, max int) (int, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, nil
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 0 || n > max {
-		return 0, backend.Errorf(backend.EINVALID, "%sは0〜%d の半角数字で入力してください", "%s must be digits from 0 to %d", label, max)
+		return 0, backend.Errorf(backend.EINVALID, "%[1]sは0〜%[3]d の半角数字で入力してください", "the %[2]s must be a number from 0 to %[3]d", label.Ja, label.En, max)
 	}
 	return n, nil
 }
 
 // input checks the form's numbers and builds the profile input.
 func (in ProfileInput) input() (profiles.Input, error) {
-	days, err := optionalInt(in.AuthExpiryDays, "与信の有効期間", 365)
+	days, err := optionalInt(in.AuthExpiryDays, backend.Text{Ja: "与信の有効期間", En: "authorisation period (days)"}, 365)
 	if err != nil {
 		return profiles.Input{}, err
 	}
-	fee, err := optionalInt(in.FeePerOperation, "1件あたりの手数料", 10000)
+	fee, err := optionalInt(in.FeePerOperation, backend.Text{Ja: "1件あたりの手数料", En: "fee per operation"}, 10000)
 	if err != nil {
 		return profiles.Input{}, err
 	}
@@ -267,7 +267,7 @@ func (in ProfileInput) input() (profiles.Input, error) {
 		pin.Methods = append(pin.Methods, backend.PaymentMethod(m))
 	}
 	if pin.Kind == backend.GatewayPaygent {
-		cancelDays, err := optionalInt(in.SalesCancelDays, "売上取消の期限の日数", 365)
+		cancelDays, err := optionalInt(in.SalesCancelDays, backend.Text{Ja: "売上取消の期限の日数", En: "days to cancel a sale"}, 365)
 		if err != nil {
 			return profiles.Input{}, err
 		}

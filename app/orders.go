@@ -98,22 +98,24 @@ func toFilter(q OrderSearch) (backend.OrderFilter, error) {
 	var err error
 	dates := []struct {
 		in    string
-		label string
+		label backend.Text
 		out   *time.Time
 		end   bool
 	}{
-		{q.OrderedFrom, "受注日(開始)", &f.OrderedFrom, false}, {q.OrderedTo, "受注日(終了)", &f.OrderedTo, true},
-		{q.UpdatedFrom, "更新日(開始)", &f.UpdatedFrom, false}, {q.UpdatedTo, "更新日(終了)", &f.UpdatedTo, true},
+		{q.OrderedFrom, backend.Text{Ja: "受注日(開始)", En: "ordered from"}, &f.OrderedFrom, false},
+		{q.OrderedTo, backend.Text{Ja: "受注日(終了)", En: "ordered to"}, &f.OrderedTo, true},
+		{q.UpdatedFrom, backend.Text{Ja: "更新日(開始)", En: "updated from"}, &f.UpdatedFrom, false},
+		{q.UpdatedTo, backend.Text{Ja: "更新日(終了)", En: "updated to"}, &f.UpdatedTo, true},
 	}
 	for _, d := range dates {
 		if *d.out, err = parseDay(d.in, d.label, d.end); err != nil {
 			return f, err
 		}
 	}
-	if f.TotalMin, err = parseYen(q.TotalMin, "合計金額(下限)"); err != nil {
+	if f.TotalMin, err = parseYen(q.TotalMin, backend.Text{Ja: "合計金額(下限)", En: "the minimum total"}); err != nil {
 		return f, err
 	}
-	if f.TotalMax, err = parseYen(q.TotalMax, "合計金額(上限)"); err != nil {
+	if f.TotalMax, err = parseYen(q.TotalMax, backend.Text{Ja: "合計金額(上限)", En: "the maximum total"}); err != nil {
 		return f, err
 	}
 	if f.TotalMin != nil && f.TotalMax != nil && *f.TotalMin > *f.TotalMax {
@@ -131,14 +133,15 @@ func toFilter(q OrderSearch) (backend.OrderFilter, error) {
 
 // parseDay reads YYYY-MM-DD (or YYYY/MM/DD) as a JST day; an end date is inclusive,
 // so it becomes the start of the next day.
-func parseDay(s, label string, end bool) (time.Time, error) {
+func parseDay(s string, label backend.Text, end bool) (time.Time, error) {
 	s = strings.TrimSpace(strings.ReplaceAll(s, "/", "-"))
 	if s == "" {
 		return time.Time{}, nil
 	}
 	t, err := time.ParseInLocation("2006-01-02", s, backend.JST)
 	if err != nil {
-		return time.Time{}, backend.Errorf(backend.EINVALID, "%sの日付「%s」が読めません。2026-11-24 の形で入力してください", "%s: cannot read the date %q; use 2026-11-24", label, s)
+		return time.Time{}, backend.Errorf(backend.EINVALID, "%[1]sの日付「%[3]s」が読めません。2026-11-24 の形で入力してください", "%[2]s: cannot read the date %[3]q; use 2026-11-24",
+			label.Ja, label.En, s)
 	}
 	if end {
 		t = t.AddDate(0, 0, 1)
@@ -147,22 +150,23 @@ func parseDay(s, label string, end bool) (time.Time, error) {
 }
 
 // parseYen reads an amount typed by the operator ("12,000", "１２０００", "12000円").
-func parseYen(s, label string) (*backend.Yen, error) {
+func parseYen(s string, label backend.Text) (*backend.Yen, error) {
 	return parseAmount(s, label, false)
 }
 
-func parseAmount(s, label string, required bool) (*backend.Yen, error) {
+func parseAmount(s string, label backend.Text, required bool) (*backend.Yen, error) {
 	clean := strings.NewReplacer(",", "", "，", "", "円", "", " ", "", "　", "", "¥", "", "￥", "").Replace(s)
 	clean = toHalfWidthDigits(clean)
 	if clean == "" {
 		if required {
-			return nil, backend.Errorf(backend.EINVALID, "%sを入力してください", "enter the %s", label)
+			return nil, backend.Errorf(backend.EINVALID, "%[1]sを入力してください", "enter the %[2]s", label.Ja, label.En)
 		}
 		return nil, nil
 	}
 	v, err := strconv.ParseInt(clean, 10, 64)
 	if err != nil || v < 0 || v > 9_999_999_999 {
-		return nil, backend.Errorf(backend.EINVALID, "%s「%s」は金額として読めません。半角数字（円単位）で入力してください", "%s %q is not an amount in yen", label, s)
+		return nil, backend.Errorf(backend.EINVALID, "%[1]s「%[3]s」は金額として読めません。半角数字（円単位）で入力してください", "%[2]s %[3]q is not an amount in yen",
+			label.Ja, label.En, s)
 	}
 	y := backend.Yen(v)
 	return &y, nil

@@ -38,7 +38,8 @@ func (in ActionInput) params() (payment.Params, error) {
 	prm := payment.Params{CaptureNow: in.CaptureNow, Status: backend.OrderStatus(in.Status)}
 	required := in.Intent == string(payment.IntentChangeAmount) || in.Intent == string(payment.IntentPartialRefund)
 	if in.Intent == string(payment.IntentChangeAmount) || in.Intent == string(payment.IntentPartialRefund) || in.Intent == string(payment.IntentReauth) {
-		label := map[string]string{"change_amount": "変更後の金額", "partial_refund": "返金額", "reauth": "オーソリ金額"}[in.Intent]
+		label := map[string]backend.Text{"change_amount": {Ja: "変更後の金額", En: "new amount"}, "partial_refund": {Ja: "返金額", En: "amount to refund"},
+			"reauth": {Ja: "オーソリ金額", En: "amount to authorise"}}[in.Intent]
 		y, err := parseAmount(in.Amount, label, required)
 		if err != nil {
 			return prm, err

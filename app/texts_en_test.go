@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,4 +127,23 @@ func TestProfileFormInTheWindowsLanguage(t *testing.T) {
 			assert.NotRegexp(t, japanese, s, k.Code)
 		}
 	}
+}
+
+// A bad value typed in a form is named in the message's own language.
+func TestBadInputNamesTheFieldInEachLanguage(t *testing.T) {
+	_, b := openDesk(t)
+	_, err := b.Orders.Search(OrderSearch{OrderedFrom: "2026-13-45"})
+	require.Error(t, err)
+	assert.Contains(t, backend.ErrorMessage(err, "ja"), "受注日(開始)")
+	assert.Equal(t, `ordered from: cannot read the date "2026-13-45"; use 2026-11-24`, backend.ErrorMessage(err, "en"))
+	_, err = b.Orders.Search(OrderSearch{TotalMax: "たくさん"})
+	require.Error(t, err)
+	assert.Contains(t, backend.ErrorMessage(err, "ja"), "合計金額(上限)")
+	assert.True(t, strings.HasPrefix(backend.ErrorMessage(err, "en"), "the maximum total "), backend.ErrorMessage(err, "en"))
+	_, err = ActionInput{Intent: "partial_refund"}.params()
+	require.Error(t, err)
+	assert.Equal(t, "enter the amount to refund", backend.ErrorMessage(err, "en"))
+	_, err = ProfileInput{FeePerOperation: "-1"}.input()
+	require.Error(t, err)
+	assert.Equal(t, "the fee per operation must be a number from 0 to 10000", backend.ErrorMessage(err, "en"))
 }
