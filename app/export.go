@@ -42,7 +42,7 @@ func (o *Orders) Export(q OrderSearch, encoding, path string) (*ExportResult, er
 			return nil, backend.Errorf(backend.EUNSUPPORTED, "保存先を選ぶ画面を開けません。保存先のパスを入力してください",
 				"the save dialog is not available; type the path")
 		}
-		if path, err = o.s.Dialogs.SaveCSV("CSVの保存先", "受注_"+o.s.Clock.Now().In(backend.JST).Format("20060102")+".csv"); err != nil || path == "" {
+		if path, err = o.s.Dialogs.SaveCSV(pick(o.s.lang(o.s.Ctx()), "CSVの保存先", "Save the CSV as"), "受注_"+o.s.Clock.Now().In(backend.JST).Format("20060102")+".csv"); err != nil || path == "" {
 			return &ExportResult{}, err
 		}
 	}

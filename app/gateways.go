@@ -378,7 +378,8 @@ func (g *Gateways) ReadCertificate(path, password string) (*CertificateView, err
 		if g.s.Dialogs == nil {
 			return nil, backend.Errorf(backend.EUNSUPPORTED, "ファイルを選ぶ画面を開けません", "the file dialog is not available")
 		}
-		p, err := g.s.Dialogs.OpenFile("ペイジェントのクライアント証明書（PEM または PKCS#12）を選んでください", FileCertificate)
+		p, err := g.s.Dialogs.OpenFile(pick(g.s.lang(g.s.Ctx()), "ペイジェントのクライアント証明書（PEM または PKCS#12）を選んでください",
+			"Choose Paygent's client certificate (PEM or PKCS#12)"), FileCertificate)
 		if err != nil || p == "" {
 			return nil, err
 		}

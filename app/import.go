@@ -119,7 +119,7 @@ func (im *Import) ChooseFile() (string, error) {
 		return "", backend.Errorf(backend.EUNSUPPORTED, "ファイルを選ぶ画面を開けません。ファイルのパスを入力してください",
 			"the file dialog is not available; type the file's path")
 	}
-	return im.s.Dialogs.OpenCSV("取り込むCSVファイルを選んでください")
+	return im.s.Dialogs.OpenCSV(pick(im.s.lang(im.s.Ctx()), "取り込むCSVファイルを選んでください", "Choose the CSV file to import"))
 }
 
 // ImportFileInfo is a chosen file as the screen first shows it.

@@ -358,7 +358,7 @@ func (r *Reports) ExportCSV(table string, q ReportQuery, month, encoding, path s
 		if r.s.Dialogs == nil {
 			return nil, backend.Errorf(backend.EUNSUPPORTED, "保存先を選ぶ画面を開けません。保存先のパスを入力してください", "the save dialog is not available; type the path")
 		}
-		if path, err = r.s.Dialogs.SaveCSV("CSVの保存先", name+".csv"); err != nil || path == "" {
+		if path, err = r.s.Dialogs.SaveCSV(pick(r.s.lang(r.s.Ctx()), "CSVの保存先", "Save the CSV as"), name+".csv"); err != nil || path == "" {
 			return &ExportResult{}, err
 		}
 	}

@@ -266,7 +266,7 @@ func (st *Settings) RestoreFromFile(path string) (*RestoreChoice, error) {
 		if st.s.Dialogs == nil {
 			return nil, backend.Errorf(backend.EUNSUPPORTED, "ファイルを選ぶ画面を開けません", "the file dialog is not available")
 		}
-		p, err := st.s.Dialogs.OpenFile("復元するバックアップファイルを選んでください", FileDatabase)
+		p, err := st.s.Dialogs.OpenFile(pick(st.s.lang(st.s.Ctx()), "復元するバックアップファイルを選んでください", "Choose the backup to restore"), FileDatabase)
 		if err != nil || p == "" {
 			return nil, err
 		}

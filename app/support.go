@@ -88,7 +88,7 @@ func (su *Support) ExportSupportBundle() (string, error) {
 		return "", backend.Errorf(backend.EINTERNAL, "保存先を選ぶ画面を開けません", "the save dialog is not available")
 	}
 	name := "kessaidesk-support-" + su.s.Clock.Now().In(backend.JST).Format("20060102-150405") + ".zip"
-	path, err := su.s.Dialogs.SaveZip("サポート用情報の保存先", name)
+	path, err := su.s.Dialogs.SaveZip(pick(su.s.lang(su.s.Ctx()), "サポート用情報の保存先", "Save the support information as"), name)
 	if err != nil || path == "" {
 		return "", err
 	}

@@ -147,3 +147,27 @@ func TestBadInputNamesTheFieldInEachLanguage(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, "the fee per operation must be a number from 0 to 10000", backend.ErrorMessage(err, "en"))
 }
+
+// titleDialogs records the title of the dialog asked for and answers "" (cancelled).
+type titleDialogs struct {
+	Dialogs
+	title *string
+}
+
+func (d titleDialogs) OpenCSV(title string) (string, error) { *d.title = title; return "", nil }
+
+// The OS dialogs the app opens are titled in the window's language.
+func TestDialogTitlesInTheWindowsLanguage(t *testing.T) {
+	sys, _ := openDesk(t)
+	s := NewServices(sys, "test")
+	var title string
+	s.Dialogs = titleDialogs{title: &title}
+	b := Bind(s)
+	_, err := b.Import.ChooseFile()
+	require.NoError(t, err)
+	assert.Equal(t, "取り込むCSVファイルを選んでください", title)
+	require.NoError(t, b.Settings.SetLanguage("en"))
+	_, err = b.Import.ChooseFile()
+	require.NoError(t, err)
+	assert.Equal(t, "Choose the CSV file to import", title)
+}
