@@ -167,9 +167,9 @@ function runSummary(r: SyncRun, t: ReturnType<typeof useT>): string {
   if (r.drifts) parts.push(t.set.runDrifts(r.drifts))
   if (r.resolved) parts.push(t.set.runResolved(r.resolved))
   if (r.holds) parts.push(t.set.runHolds(r.holds))
-  if (r.offline.length) parts.push(t.set.runOffline(r.offline.join('、')))
-  parts.push(...r.errors)
-  return parts.length ? parts.join(' ・ ') : t.set.runNoChange
+  if (r.offline.length) parts.push(t.set.runOffline(r.offline.join(t.lang === 'en' ? ', ' : '、')))
+  parts.push(...r.errors) // in the window's language (Go picks it)
+  return parts.length ? parts.join(t.lang === 'en' ? t.listSep : ' ・ ') : t.set.runNoChange
 }
 
 function BackupSection() {
