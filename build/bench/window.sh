@@ -88,8 +88,11 @@ for run in $(seq 1 "$RUNS"); do
     # owns (the Go heap, SQLite's page caches, GTK's and WebKit's UI-side heaps); mapped
     # files are shared libraries and the executable, clean pages shared with WebKit's
     # processes and every other program using them (WebKitGTK initialises EGL in the UI
-    # process, and Mesa's driver brings libLLVM; WebKit aborts without an EGL display,
-    # so it cannot be kept out); shared memory is buffers shared with WebKit's processes.
+    # process, and Mesa's driver brings libLLVM, ~44 MB of it touched by its load-time
+    # set-up alone; GDK_GL=disable, WEBKIT_DISABLE_COMPOSITING_MODE=1 and
+    # WEBKIT_DISABLE_DMABUF_RENDERER=1, alone or together, leave it there, and without an
+    # EGL display WebKit's web process aborts: it cannot be kept out); shared memory is
+    # buffers shared with WebKit's processes.
     printf "  RSS = anonymous %d MB + mapped files %d MB + shared memory %d MB\n" $(( $(kib RssAnon "/proc/$app/status") / 1024 )) \
       $(( $(kib RssFile "/proc/$app/status") / 1024 )) $(( $(kib RssShmem "/proc/$app/status") / 1024 ))
     printf "  mapped files, largest:%s\n" "$(awk '/^[0-9a-f]+-[0-9a-f]+ / { name = $6 } /^Rss:/ { if (name ~ /^\// && name !~ /^\/(memfd:|SYSV)/) rss[name] += $2 }
