@@ -184,13 +184,18 @@ func (e *Engine) recordGatewayChange(ctx context.Context, before *backend.Paymen
 	}
 	c.Op.State, c.Op.AfterState, c.Op.GatewayCode = backend.OpSucceeded, c.Payment.State, c.Payment.RawStatus
 	change := fmt.Sprintf("「%s」→「%s」", before.State.Label(), c.Payment.State.Label())
+	changeEn := fmt.Sprintf("%s → %s", before.State.LabelEn(), c.Payment.State.LabelEn())
 	if a, b := before.AmountAuthorized, c.Payment.AmountAuthorized; a != b {
 		change += fmt.Sprintf("、金額 %s → %s", a, b)
+		changeEn += fmt.Sprintf(", amount %s → %s", a.En(), b.En())
 	}
 	c.Op.Message = fmt.Sprintf("ゲートウェイで変更済み: %s（%sが送った%sをゲートウェイが受け付けなかったため照会して確認）",
 		change, op.Operator, op.Kind.Label())
+	c.Op.MessageEn = fmt.Sprintf("Changed at the gateway: %s (found by inquiry after the gateway refused the %s %s sent)",
+		changeEn, op.Kind.LabelEn(), op.Operator)
 	if c.OrderStatus != "" {
 		c.Op.Message += fmt.Sprintf("。対応状況は%sのご依頼どおり%sに", op.Operator, c.OrderStatus.Label())
+		c.Op.MessageEn += fmt.Sprintf(". The order is set to %s as %s asked", c.OrderStatus.LabelEn(), op.Operator)
 	}
 	return e.Store.CompleteOperation(ctx, c)
 }

@@ -9,6 +9,7 @@ package payment_test
 // not done", nor that the answer could not be read.
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -63,6 +64,8 @@ func TestCaptureOfAPaymentCapturedInTheConsoleIsRecordedAsTheGatewaysChange(t *t
 	assert.Equal(t, backend.StateAuthorized, change.BeforeState)
 	assert.Equal(t, backend.StateCaptured, change.AfterState)
 	assert.Contains(t, change.Message, "ゲートウェイで変更済み: 「仮売上」→「実売上」")
+	assert.True(t, strings.HasPrefix(change.MessageEn, "Changed at the gateway: Authorised → Captured (found by inquiry after the gateway refused the Capture "), change.MessageEn)
+	assert.Contains(t, change.MessageEn, ". The order is set to Paid as "+operator+" asked")
 
 	got := f.payment(p.ID)
 	assert.Equal(t, backend.StateCaptured, got.State)
