@@ -49,6 +49,7 @@ type ImportSave struct {
 	At            time.Time
 	Actor         string
 	Event         string
+	EventEn       string // the event in English
 	Hint          TransactionIDs
 	HintProfileID int64
 }

@@ -897,11 +897,14 @@ func (s *scan) apply(tx backend.ImportTx, pv *Preview, in *incoming, existed boo
 	save := backend.ImportSave{At: now, Actor: actor, Hint: in.hint, HintProfileID: s.req.ProfileID}
 	if m.outcome == outConflict {
 		save.Event = "取込（" + label + "）: " + m.conflict
+		save.EventEn = "Import (" + label + "): " + m.conflictEn
 		if len(m.changed) > 0 {
 			save.Event += "。反映した変更: " + strings.Join(m.changed, "、")
+			save.EventEn += ". Changes applied: " + strings.Join(m.changedEn, ", ")
 		}
 	} else if m.outcome == outUpdated {
 		save.Event = "取込（" + label + "）: " + strings.Join(m.changed, "、")
+		save.EventEn = "Import (" + label + "): " + strings.Join(m.changedEn, ", ")
 	}
 	switch {
 	case m.save != nil:

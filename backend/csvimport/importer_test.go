@@ -88,6 +88,8 @@ func TestAnImportUpdatesOnlyTheFieldsItsLayoutReads(t *testing.T) {
 	assert.Equal(t, "import", evs[0].Kind)
 	assert.Equal(t, "テスト担当", evs[0].Actor)
 	assert.Contains(t, evs[0].Detail, "取込（EC-CUBE 2 / カゴラボ）: お名前")
+	assert.True(t, strings.HasPrefix(evs[0].DetailEn, "Import (EC-CUBE 2 / カゴラボ): "), "in English too: %s", evs[0].DetailEn)
+	assert.NotContains(t, evs[0].DetailEn, "お名前")
 
 	// Another 小計: the stored lines can no longer be right and are dropped.
 	tb = newTable(eccube2Header...).add(eccube2Row("9", "1", "銀行振込", "4000", "0", "500", "0", "0", "4500"))

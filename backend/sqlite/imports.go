@@ -58,7 +58,7 @@ func (db *DB) BeginImport(ctx context.Context, write bool) (backend.ImportTx, er
 		EXISTS (SELECT 1 FROM operations op JOIN payments p ON p.id = op.payment_id
 			WHERE p.order_id = ?1 AND op.state IN ` + unresolvedStates + `)`)
 	if write {
-		t.event = prep(`INSERT INTO order_events (order_id, at, actor, pc, kind, detail) VALUES (?, ?, ?, ?, 'import', ?)`)
+		t.event = prep(`INSERT INTO order_events (order_id, at, actor, pc, kind, detail, detail_en) VALUES (?, ?, ?, ?, 'import', ?, ?)`)
 		t.lastEvent = prep(`SELECT detail FROM order_events WHERE order_id = ? AND kind = 'import' ORDER BY id DESC LIMIT 1`)
 	}
 	if err == nil && write {
@@ -316,7 +316,7 @@ func (t *importTx) save(r *orderRow, s backend.ImportSave) error {
 		return err
 	}
 	if s.Event != "" {
-		if _, err := t.event.ExecContext(ctx, o.ID, ms(s.At), s.Actor, t.pc, s.Event); err != nil {
+		if _, err := t.event.ExecContext(ctx, o.ID, ms(s.At), s.Actor, t.pc, s.Event, s.EventEn); err != nil {
 			return err
 		}
 	}
@@ -343,7 +343,7 @@ func (t *importTx) Note(ctx context.Context, orderID int64, s backend.ImportSave
 	if strings.HasPrefix(last, s.Event) {
 		return nil // said already (perhaps with the changes applied then): a re-import writes nothing
 	}
-	_, err = t.event.ExecContext(ctx, orderID, ms(s.At), s.Actor, t.pc, s.Event)
+	_, err = t.event.ExecContext(ctx, orderID, ms(s.At), s.Actor, t.pc, s.Event, s.EventEn)
 	return err
 }
 
