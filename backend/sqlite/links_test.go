@@ -135,6 +135,7 @@ func TestAttachPaymentLinksOnceAndNamesTheOtherOrder(t *testing.T) {
 	assert.Equal(t, "山田", last.Actor)
 	assert.Equal(t, "事務所PC", last.PC, "the link names the PC it was made on")
 	assert.Contains(t, last.Detail, "決済を連携しました（GMO-PG オーダーID KD-1001・取引ID acc1、仮売上 5,000円）")
+	assert.Contains(t, last.DetailEn, "Payment linked (GMO-PG order ID KD-1001, transaction ID acc1; Authorised ¥5,000)")
 	assert.Contains(t, last.Detail, "与信の有効期限は不明", "no AuthExpiresAt: the event says so")
 
 	// A second payment for the same order.

@@ -247,7 +247,8 @@ func (db *Core) AttachPayment(ctx context.Context, p *backend.Payment, actor str
 				candidates = '', updated_at = excluded.updated_at`, p.OrderID, p.ProfileID, ms(now)); err != nil {
 			return err
 		}
-		return InsertEvent(ctx, tx, p.OrderID, backend.OrderEvent{At: now, Actor: actor, PC: db.pc, Kind: "note", Detail: linkEventDetail(p)})
+		return InsertEvent(ctx, tx, p.OrderID, backend.OrderEvent{At: now, Actor: actor, PC: db.pc, Kind: "note", Detail: linkEventDetail(p),
+			DetailEn: linkEventDetailEn(p)})
 	})
 }
 
@@ -267,6 +268,43 @@ func transactionName(p *backend.Payment) string {
 		parts = append(parts, names[1]+" "+p.GatewayTranID)
 	}
 	return p.Gateway.Label() + " " + strings.Join(parts, "・")
+}
+
+// transactionNameEn is transactionName in English.
+func transactionNameEn(p *backend.Payment) string {
+	names := map[backend.GatewayKind][2]string{
+		backend.GatewayGMO:     {"order ID", "transaction ID"},
+		backend.GatewaySGP:     {"order ID", "transaction ID"},
+		backend.GatewaySBPS:    {"purchase ID", "tracking ID"},
+		backend.GatewayPaygent: {"transaction ID", "payment ID"},
+	}[p.Gateway]
+	var parts []string
+	if p.GatewayOrderID != "" {
+		parts = append(parts, names[0]+" "+p.GatewayOrderID)
+	}
+	if p.GatewayTranID != "" {
+		parts = append(parts, names[1]+" "+p.GatewayTranID)
+	}
+	return p.Gateway.LabelEn() + " " + strings.Join(parts, ", ")
+}
+
+// linkEventDetailEn is linkEventDetail in English.
+func linkEventDetailEn(p *backend.Payment) string {
+	s := "Payment linked (" + transactionNameEn(p) + "; " + p.State.LabelEn()
+	if p.AmountAuthorized > 0 {
+		s += " " + p.AmountAuthorized.En()
+	}
+	if p.Tax > 0 {
+		s += ", of which tax and shipping " + p.Tax.En()
+	}
+	s += ")"
+	if (p.State == backend.StateAuthorized || p.State == backend.StateCaptureFailed) && p.AuthExpiresAt.IsZero() {
+		s += ". The gateway's answer has no authorisation date, so the authorisation's expiry is unknown"
+	}
+	if p.Gateway == backend.GatewaySBPS {
+		s += ". SBPS's inquiry gives no amount: the amount is the transaction CSV's or the one entered"
+	}
+	return s
 }
 
 // linkEventDetail is the order event of a linked payment: what was linked, in which
