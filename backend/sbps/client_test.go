@@ -121,6 +121,15 @@ func TestCancelIsGuardedBySBPSState(t *testing.T) {
 	assert.Equal(t, backend.ClassAlreadyDone, class(err))
 	assert.Contains(t, msg(err), "売上前（与信済）のため返金できません")
 	assert.Equal(t, 0, f.sim.Count(sbps.APICancelRefund))
+
+	// A refund of what SBPS shows as voided: the refusal says so in both languages.
+	v := f.card(t, "KD-G3", 1000, sbps.StatusVoided, t0, t0)
+	v.State = backend.StateCaptured
+	_, err = f.client.Do(ctx, v, backend.GatewayOp{Kind: backend.OpRefund})
+	assert.Equal(t, backend.ECONFLICT, code(err))
+	assert.Equal(t, "SBPSでは「与信取消済」のため返金できません", backend.ErrorMessage(err, "ja"))
+	assert.Equal(t, `SBPS shows the payment as "与信取消済": no refund`, backend.ErrorMessage(err, "en"))
+	assert.Equal(t, 0, f.sim.Count(sbps.APICancelRefund))
 	tr, _ := f.sim.Trade(q.GatewayTranID)
 	assert.Equal(t, "1", tr.PaymentStatus)
 }

@@ -158,9 +158,9 @@ func (c *Client) capture(ctx context.Context, p *backend.Payment, amount backend
 
 // cancel sends 取消返金要求 after checking SBPS's state matches the intent.
 func (c *Client) cancel(ctx context.Context, p *backend.Payment, refund bool) (*backend.GatewayView, error) {
-	label := "与信取消"
+	label := backend.Text{Ja: "与信取消", En: "void"}
 	if refund {
-		label = "返金"
+		label = backend.Text{Ja: "返金", En: "refund"}
 	}
 	status, err := c.cardStatus(ctx, p.GatewayTranID)
 	if err != nil {
@@ -178,7 +178,8 @@ func (c *Client) cancel(ctx context.Context, p *backend.Payment, refund bool) (*
 		return nil, stateRefusal(backend.ECONFLICT, status, "SBPSでは売上前（与信済）のため返金できません（同じ操作で与信取消になります）。送信していません",
 			"SBPS shows the payment as authorised, not captured, so no refund was sent")
 	default:
-		return nil, refuse(backend.ECONFLICT, "SBPSでは「%s」のため%sできません", "SBPS shows the payment as %q: no %s", statusLabel(status), label)
+		return nil, refuse(backend.ECONFLICT, "SBPSでは「%[1]s」のため%[2]sできません", "SBPS shows the payment as %[1]q: no %[3]s",
+			statusLabel(status), label.Ja, label.En)
 	}
 	r, err := c.CancelRefund(ctx, p.GatewayTranID)
 	if err != nil {
@@ -203,7 +204,7 @@ func stateRefusal(code, status, ja, en string) *backend.Error {
 }
 
 // guardError turns a failed state check into "not sent": the cancel itself never left.
-func guardError(err error, label string) error {
+func guardError(err error, label backend.Text) error {
 	if err == errNotFound {
 		e := *errNoSuchPayment
 		return &e
@@ -217,14 +218,15 @@ func guardError(err error, label string) error {
 			if c.Code == backend.EUNKNOWN {
 				c.Code = backend.EOFFLINE
 			}
-			c.Message = label + "の前にSBPSで状態を確認できなかったため、送信しませんでした: " + be.Message
-			c.MessageEn = "the state could not be checked before the " + label + "; nothing was sent: " + be.MessageEn
+			c.Message = label.Ja + "の前にSBPSで状態を確認できなかったため、送信しませんでした: " + be.Message
+			c.MessageEn = "the state could not be checked before the " + label.En + "; nothing was sent: " + be.MessageEn
 			return &c
 		}
 		return err
 	}
 	return &backend.Error{Code: backend.EOFFLINE, Class: backend.ClassNotSent, Err: err,
-		Message: label + "の前にSBPSで状態を確認できなかったため、送信しませんでした", MessageEn: "the state could not be checked; nothing was sent"}
+		Message:   label.Ja + "の前にSBPSで状態を確認できなかったため、送信しませんでした",
+		MessageEn: "the state could not be checked before the " + label.En + "; nothing was sent"}
 }
 
 func (c *Client) partialRefund(ctx context.Context, p *backend.Payment, amount, sold backend.Yen) (*backend.GatewayView, error) {
