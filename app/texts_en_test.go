@@ -171,3 +171,13 @@ func TestDialogTitlesInTheWindowsLanguage(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "Choose the CSV file to import", title)
 }
+
+// A refusal names the payment's state in the message's own language.
+func TestRefusalNamesTheStateInEachLanguage(t *testing.T) {
+	_, b := openDesk(t)
+	id := findOrderPayment(t, b, "card", "authorized")
+	_, err := b.Payments.Preview(id, ActionInput{Intent: "partial_refund", Amount: "100"})
+	require.Error(t, err)
+	assert.Contains(t, backend.ErrorMessage(err, "ja"), "（現在: 仮売上）")
+	assert.Equal(t, "only captured card payments can be partially refunded (now Authorised)", backend.ErrorMessage(err, "en"))
+}

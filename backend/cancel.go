@@ -38,7 +38,7 @@ func ChooseCancel(p *Payment, now time.Time) (CancelChoice, error) {
 func ChooseCancelFor(p *Payment, prof *GatewayProfile, now time.Time) (CancelChoice, error) {
 	switch p.State {
 	case StateVoided, StateRefunded:
-		return CancelChoice{}, Errorf(ECONFLICT, "この決済は既に%sです", "this payment is already %s", p.State.Label())
+		return CancelChoice{}, Errorf(ECONFLICT, "この決済は既に%[1]sです", "this payment is already %[2]s", p.State.Label(), p.State.LabelEn())
 	case StateExpired:
 		if p.Method == MethodCard && (p.Gateway == GatewayGMO || p.Gateway == GatewaySGP) {
 			// GMO keeps an authorisation past its capture window (AUTH, cancellable for
@@ -147,7 +147,7 @@ func chooseDepositCancel(p *Payment) (CancelChoice, error) {
 		return CancelChoice{Reason: "入金前です。この支払方法はゲートウェイで取り消せないため、支払期限が来ると自動で期限切れになります。受注だけをキャンセルします",
 			ReasonEn: "not paid yet; this method cannot be stopped at the gateway and will expire. Only the order is cancelled"}, nil
 	}
-	return CancelChoice{}, Errorf(ECONFLICT, "決済状態が「%s」のためキャンセルできません", "a payment in state %q cannot be cancelled", p.State.Label())
+	return CancelChoice{}, Errorf(ECONFLICT, "決済状態が「%[1]s」のためキャンセルできません", "a payment in state %[2]q cannot be cancelled", p.State.Label(), p.State.LabelEn())
 }
 
 // paygentWindow is the profile's sales-cancel window, or the usual one.

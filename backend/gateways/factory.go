@@ -234,7 +234,7 @@ func (f *Factory) client(p *backend.GatewayProfile, now func() time.Time, get fu
 		return paygent.New(paygent.Config{Environment: p.Environment, Host: p.Host, MerchantID: p.MerchantID, ConnectID: p.SubID,
 			ConnectPassword: pass, ClientCertPEM: []byte(cert), CertPassword: certPass, RootCAs: roots, Timeout: f.timeout(), Log: f.Log})
 	}
-	return nil, backend.Errorf(backend.EUNSUPPORTED, "%s への接続はまだ対応していません", "%s is not supported yet", p.Kind.Label())
+	return nil, backend.Errorf(backend.EUNSUPPORTED, "%[1]s への接続はまだ対応していません", "%[2]s is not supported yet", p.Kind.Label(), p.Kind.LabelEn())
 }
 
 // secret reads one secret of a profile from the vault; a missing one is a clear

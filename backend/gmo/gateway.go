@@ -119,7 +119,7 @@ func (c *Client) Do(ctx context.Context, p *backend.Payment, op backend.GatewayO
 		a, err = c.CvsCancel(ctx, p.GatewayTranID, p.GatewayTranPass, p.GatewayOrderID)
 		view.State, view.RawStatus = backend.StateVoided, "CANCEL"
 	default:
-		return nil, refuse(backend.EUNSUPPORTED, "GMO-PGでは「%s」を直接行えません", "GMO-PG does not offer %s", op.Kind.Label())
+		return nil, refuse(backend.EUNSUPPORTED, "GMO-PGでは「%[1]s」を直接行えません", "GMO-PG does not offer %[2]s", op.Kind.Label(), op.Kind.LabelEn())
 	}
 	if err == errNotFound {
 		return nil, &backend.Error{Code: backend.EGATEWAY, Class: backend.ClassPermanent, GatewayCode: "E01110002",

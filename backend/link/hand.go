@@ -84,7 +84,7 @@ func (s *Service) Choose(ctx context.Context, orderID int64, candidate int, acto
 		return nil, err
 	}
 	if l.Status != backend.LinkAmbiguous || len(l.Candidates) == 0 {
-		return nil, backend.Errorf(backend.ECONFLICT, "この受注は候補から選ぶ状態ではありません（%s）", "the order has no candidates to choose from (%s)", l.Status.Label())
+		return nil, backend.Errorf(backend.ECONFLICT, "この受注は候補から選ぶ状態ではありません（%[1]s）", "the order has no candidates to choose from (%[2]s)", l.Status.Label(), l.Status.LabelEn())
 	}
 	if candidate < 0 || candidate >= len(l.Candidates) {
 		return nil, backend.Errorf(backend.EINVALID, "候補の番号が正しくありません（1〜%d）", "no such candidate (1–%d)", len(l.Candidates))

@@ -543,7 +543,7 @@ func (s *Service) finder(ctx context.Context, prof *backend.GatewayProfile) (bac
 	}
 	f, ok := gw.(backend.TransactionFinder)
 	if !ok {
-		return nil, backend.Errorf(backend.EUNSUPPORTED, "%sの取引は照会して連携できません", "%s transactions cannot be looked up for linking", prof.Kind.Label())
+		return nil, backend.Errorf(backend.EUNSUPPORTED, "%[1]sの取引は照会して連携できません", "%[2]s transactions cannot be looked up for linking", prof.Kind.Label(), prof.Kind.LabelEn())
 	}
 	return f, nil
 }

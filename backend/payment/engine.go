@@ -195,7 +195,8 @@ func (e *Engine) Run(ctx context.Context, req Request) (*Result, error) {
 		return e.runOrderOnly(ctx, p, req, only)
 	}
 	if !backend.Supports(p.Gateway, p.Method, pls[0].op.Kind) {
-		return nil, backend.Errorf(backend.EUNSUPPORTED, "%sでは「%s」を行えません", "%s does not offer %s", p.Gateway.Label(), pls[0].op.Kind.Label())
+		return nil, backend.Errorf(backend.EUNSUPPORTED, "%[1]sでは「%[2]s」を行えません", "%[3]s does not offer %[4]s", p.Gateway.Label(), pls[0].op.Kind.Label(),
+			p.Gateway.LabelEn(), pls[0].op.Kind.LabelEn())
 	}
 	profile, err := e.Store.ProfileByID(ctx, p.ProfileID)
 	if err != nil {

@@ -141,7 +141,7 @@ func planCapture(p *backend.Payment, amount backend.Yen) (*plan, error) {
 	case backend.StateCaptured:
 		return nil, conflict("この決済は既に実売上です", "this payment is already captured")
 	default:
-		return nil, conflict("決済状態が「%s」のため売上処理できません。売上処理できるのは仮売上の決済です", "a payment in state %q cannot be captured; only authorised payments can", p.State.Label())
+		return nil, conflict("決済状態が「%[1]s」のため売上処理できません。売上処理できるのは仮売上の決済です", "a payment in state %[2]q cannot be captured; only authorised payments can", p.State.Label(), p.State.LabelEn())
 	}
 	return &plan{
 		op:          backend.GatewayOp{Kind: backend.OpCapture, Amount: amount},
@@ -258,7 +258,7 @@ func planChangeAmount(p *backend.Payment, prm Params, now time.Time) ([]*plan, e
 	}
 	captured := p.State == backend.StateCaptured
 	if p.State != backend.StateAuthorized && !captured {
-		return nil, conflict("決済状態が「%s」のため金額変更できません。金額変更できるのは仮売上か実売上の決済です", "a payment in state %q cannot change its amount", p.State.Label())
+		return nil, conflict("決済状態が「%[1]s」のため金額変更できません。金額変更できるのは仮売上か実売上の決済です", "a payment in state %[2]q cannot change its amount", p.State.Label(), p.State.LabelEn())
 	}
 	current := p.AmountAuthorized
 	if captured {
@@ -360,7 +360,7 @@ func changePlan(p *backend.Payment, amount backend.Yen, expect backend.PaymentSt
 
 func planPartialRefund(p *backend.Payment, amount backend.Yen) ([]*plan, error) {
 	if p.Method != backend.MethodCard || (p.State != backend.StateCaptured && p.State != backend.StatePartiallyRefunded) {
-		return nil, conflict("部分返金できるのは実売上のカード決済です（現在: %s）", "only captured card payments can be partially refunded (now %s)", p.State.Label())
+		return nil, conflict("部分返金できるのは実売上のカード決済です（現在: %[1]s）", "only captured card payments can be partially refunded (now %[2]s)", p.State.Label(), p.State.LabelEn())
 	}
 	remaining := p.AmountCaptured - p.AmountRefunded
 	if amount <= 0 {
@@ -412,7 +412,7 @@ func planReauth(p *backend.Payment, prm Params) (*plan, error) {
 		return nil, backend.Errorf(backend.EUNSUPPORTED, "再オーソリはGMO-PG / SMBC GMO PAYMENTのカード決済だけで行えます", "re-authorisation is only offered by the GMO family")
 	}
 	if p.Method != backend.MethodCard || (p.State != backend.StateVoided && p.State != backend.StateRefunded) {
-		return nil, conflict("再オーソリできるのは取消・返品済みのカード決済です（現在: %s）", "only voided or returned card payments can be re-authorised (now %s)", p.State.Label())
+		return nil, conflict("再オーソリできるのは取消・返品済みのカード決済です（現在: %[1]s）", "only voided or returned card payments can be re-authorised (now %[2]s)", p.State.Label(), p.State.LabelEn())
 	}
 	amount := prm.Amount
 	if amount == 0 {
@@ -446,7 +446,7 @@ func planReauth(p *backend.Payment, prm Params) (*plan, error) {
 
 func planAuthorize(p *backend.Payment) (*plan, error) {
 	if p.State != backend.StateReserved {
-		return nil, conflict("オーソリできるのは未オーソリ（予約）の決済です（現在: %s）", "only reservations can be authorised (now %s)", p.State.Label())
+		return nil, conflict("オーソリできるのは未オーソリ（予約）の決済です（現在: %[1]s）", "only reservations can be authorised (now %[2]s)", p.State.Label(), p.State.LabelEn())
 	}
 	if !backend.Supports(p.Gateway, p.Method, backend.OpAuthorize) {
 		return nil, backend.Errorf(backend.EUNSUPPORTED, "%sでは予約受注のオーソリをこのアプリから行えません。ゲートウェイの管理画面で行ってください",

@@ -85,7 +85,7 @@ func (e *Engine) Resolve(ctx context.Context, opID int64) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	cause := backend.Errorf(backend.EUNKNOWN, "前回の%sの結果が不明でした", "the outcome of the earlier %s was unknown", op.Kind.Label())
+	cause := backend.Errorf(backend.EUNKNOWN, "前回の%[1]sの結果が不明でした", "the outcome of the earlier %[2]s was unknown", op.Kind.Label(), op.Kind.LabelEn())
 	updated, err := e.resolveByInquiry(ctx, gw, profile, p, op, pl, cause)
 	res := &Result{Operations: []*backend.Operation{op}, Payment: p, Message: op.Message}
 	if updated != nil {

@@ -254,7 +254,7 @@ func (e *Engine) reviewSetup(ctx context.Context, paymentID int64) (*backend.Pay
 	}
 	rv, err := e.Store.Review(ctx, paymentID)
 	if p.State != backend.StateNeedsReview || backend.ErrorCode(err) == backend.ENOTFOUND {
-		return nil, nil, nil, conflict("この決済は候補から選ぶ状態ではありません（%s）", "the payment is not waiting for a choice (%s)", p.State.Label())
+		return nil, nil, nil, conflict("この決済は候補から選ぶ状態ではありません（%[1]s）", "the payment is not waiting for a choice (%[2]s)", p.State.Label(), p.State.LabelEn())
 	}
 	if err != nil {
 		return nil, nil, nil, err
@@ -269,7 +269,7 @@ func (e *Engine) reviewSetup(ctx context.Context, paymentID int64) (*backend.Pay
 	}
 	finder, ok := gw.(backend.TransactionFinder)
 	if !ok {
-		return nil, nil, nil, backend.Errorf(backend.EUNSUPPORTED, "%sの取引は決済IDで照会できません", "%s transactions cannot be asked about by id", prof.Kind.Label())
+		return nil, nil, nil, backend.Errorf(backend.EUNSUPPORTED, "%[1]sの取引は決済IDで照会できません", "%[2]s transactions cannot be asked about by id", prof.Kind.Label(), prof.Kind.LabelEn())
 	}
 	return p, rv, finder, nil
 }

@@ -129,7 +129,7 @@ func (c *Client) Do(ctx context.Context, p *backend.Payment, op backend.GatewayO
 	case backend.OpReauth:
 		return c.reauthorize(ctx, p, op)
 	}
-	return nil, refuse(backend.EUNSUPPORTED, "SBペイメントサービスでは「%s」を行えません", "SBPS does not offer %s", op.Kind.Label())
+	return nil, refuse(backend.EUNSUPPORTED, "SBペイメントサービスでは「%[1]s」を行えません", "SBPS does not offer %[2]s", op.Kind.Label(), op.Kind.LabelEn())
 }
 
 func (c *Client) capture(ctx context.Context, p *backend.Payment, amount backend.Yen) (*backend.GatewayView, error) {

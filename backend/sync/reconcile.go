@@ -39,7 +39,7 @@ func (s *Syncer) takeGateway(ctx context.Context, paymentID int64, operator stri
 			return err
 		}
 		if o.Status == backend.OrderShipped || o.Status == backend.OrderCancelled {
-			return backend.Errorf(backend.ECONFLICT, "受注 %s は既に「%s」です", "order %s is already %s", o.OrderNo, o.Status.Label())
+			return backend.Errorf(backend.ECONFLICT, "受注 %[1]s は既に「%[2]s」です", "order %[1]s is already %[3]s", o.OrderNo, o.Status.Label(), o.Status.LabelEn())
 		}
 	}
 	prof, err := s.Store.ProfileByID(ctx, p.ProfileID)
