@@ -35,16 +35,16 @@ func CheckStatusChange(o *Order, pays []*Payment, s OrderStatus) error {
 		allowed = allowed || m == s
 	}
 	if !allowed {
-		return Errorf(EINVALID, "対応状況「%s」は手動では設定できません", "the status %q cannot be set by hand", s.Label())
+		return Errorf(EINVALID, "対応状況「%[1]s」は手動では設定できません", "the status %[2]q cannot be set by hand", s.Label(), s.LabelEn())
 	}
 	for _, p := range pays {
 		switch {
 		case s == OrderCancelled && holdsMoney(p.State):
-			return Errorf(ECONFLICT, "決済が「%s」のため、対応状況だけをキャンセルにはできません。決済欄の「キャンセル」で決済と対応状況を同時にキャンセルしてください",
-				"the payment is %q: use the payment's Cancel, which cancels the payment and the order together", p.State.Label())
+			return Errorf(ECONFLICT, "決済が「%[1]s」のため、対応状況だけをキャンセルにはできません。決済欄の「キャンセル」で決済と対応状況を同時にキャンセルしてください",
+				"the payment is %[2]q: use the payment's Cancel, which cancels the payment and the order together", p.State.Label(), p.State.LabelEn())
 		case s == OrderPaid && (p.State == StateAuthorized || p.State == StateCaptureFailed):
-			return Errorf(ECONFLICT, "決済がまだ「%s」です。入金済みにするには決済欄の「売上」を行ってください（売上と同時に対応状況が変わります）",
-				"the payment is still %q: capture it (the status changes with the capture)", p.State.Label())
+			return Errorf(ECONFLICT, "決済がまだ「%[1]s」です。入金済みにするには決済欄の「売上」を行ってください（売上と同時に対応状況が変わります）",
+				"the payment is still %[2]q: capture it (the status changes with the capture)", p.State.Label(), p.State.LabelEn())
 		case s == OrderPaid && p.State == StateAwaitingDeposit:
 			return Errorf(ECONFLICT, "ゲートウェイでまだ入金が確認されていません（入金待ち）。入金は同期で自動的に反映されます",
 				"the gateway has not confirmed the deposit yet; the sync records it when it does")

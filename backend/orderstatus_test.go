@@ -24,6 +24,11 @@ func TestStatusChangeByHand(t *testing.T) {
 	assert.Equal(t, backend.ECONFLICT, backend.ErrorCode(backend.CheckStatusChange(o, []*backend.Payment{{State: backend.StateAwaitingDeposit}}, backend.OrderPaid)))
 	assert.NoError(t, backend.CheckStatusChange(o, nil, backend.OrderPaid), "a bank transfer is marked paid by hand")
 	assert.Equal(t, backend.EINVALID, backend.ErrorCode(backend.CheckStatusChange(o, nil, backend.OrderProcessing)))
+	// in each language its own words
+	err := backend.CheckStatusChange(o, auth, backend.OrderPaid)
+	assert.Contains(t, backend.ErrorMessage(err, "ja"), "「仮売上」")
+	assert.Equal(t, `the payment is still "Authorised": capture it (the status changes with the capture)`, backend.ErrorMessage(err, "en"))
+	assert.NotRegexp(t, `[ぁ-んァ-ン一-龥]`, backend.ErrorMessage(backend.CheckStatusChange(o, nil, backend.OrderProcessing), "en"))
 
 	assert.Equal(t, []backend.OrderStatus{backend.OrderNew, backend.OrderAwaitingDeposit, backend.OrderShipped, backend.OrderOnHold},
 		backend.StatusChoices(o, auth))

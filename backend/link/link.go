@@ -639,7 +639,7 @@ func (r *runState) lookup(ctx context.Context, o *backend.Order, prof *backend.G
 		return r.s.found(o, prof, attempt)
 	}
 	reason := fmt.Sprintf("%sにID %s の取引がありません", prof.Kind.Label(), ids[0])
-	reasonEn := fmt.Sprintf("%s has no transaction with id %s", prof.Kind.Label(), ids[0])
+	reasonEn := fmt.Sprintf("%s has no transaction with id %s", prof.Kind.LabelEn(), ids[0])
 	if len(ids) > 1 {
 		reason += fmt.Sprintf("（%s〜%s も照会しました）", ids[1], ids[len(ids)-1])
 		reasonEn += fmt.Sprintf(" (%s … %s asked too)", ids[1], ids[len(ids)-1])

@@ -83,7 +83,7 @@ func (c *Client) InquirePayment(ctx context.Context, paymentID, tradingID, payme
 }
 
 func unsupported(op backend.OpKind) error {
-	return backend.Errorf(backend.EUNSUPPORTED, "ペイジェントでは「%s」を行えません", "Paygent does not offer %s", op.Label())
+	return backend.Errorf(backend.EUNSUPPORTED, "ペイジェントでは「%[1]s」を行えません", "Paygent does not offer %[2]s", op.Label(), op.LabelEn())
 }
 
 // Do sends one operation on an existing card payment. Operations that make a new
@@ -152,7 +152,7 @@ func (c *Client) Do(ctx context.Context, p *backend.Payment, op backend.GatewayO
 		view.NewTranID = newID(r, p)
 	case backend.OpPartialRefund:
 		if !captured {
-			return nil, backend.Errorf(backend.ECONFLICT, "部分返金できるのは売上済みの決済です（現在: %s）", "only captured payments can be partially refunded (now %s)", p.State.Label())
+			return nil, backend.Errorf(backend.ECONFLICT, "部分返金できるのは売上済みの決済です（現在: %[1]s）", "only captured payments can be partially refunded (now %[2]s)", p.State.Label(), p.State.LabelEn())
 		}
 		sold := p.AmountCaptured
 		if sold == 0 {
