@@ -295,8 +295,8 @@ func (e *Engine) plan(ctx context.Context, p *backend.Payment, intent Intent, pr
 		e.Store.SaveDrift(ctx, &backend.Drift{PaymentID: p.ID, FoundAt: e.now(), OurState: p.State, GatewayState: v.State,
 			OurAmount: p.AmountAuthorized, GatewayAmount: v.AmountAuthorized, RawStatus: v.RawStatus,
 			Detail: "キャンセルの前に照会したところ、ゲートウェイの状態が違いました", DetailEn: "asked before the cancel: the gateway's state differs"})
-		return nil, nil, nil, conflict("ゲートウェイではこの決済は「%s」になっています（管理画面などで操作された可能性があります）。何も送信・記録していません。作業リストの「差異」で確認してください",
-			"the gateway reports this payment as %q (changed elsewhere?); nothing was sent or recorded: see 差異", v.State.Label())
+		return nil, nil, nil, conflict("ゲートウェイではこの決済は「%[1]s」になっています（管理画面などで操作された可能性があります）。何も送信・記録していません。作業リストの「差異」で確認してください",
+			"the gateway reports this payment as %[2]q (changed elsewhere?); nothing was sent or recorded: see Differences", v.State.Label(), v.State.LabelEn())
 	}
 	// Keep what the gateway told (dates, amounts, tax); the state stays ours until an
 	// operation or the sync changes it.

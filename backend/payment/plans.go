@@ -104,8 +104,8 @@ func planIntent(p *backend.Payment, intent Intent, prm Params, now time.Time, pr
 			pl.orderStatus = backend.OrderShipped
 			pl.doneMessage = backend.Text{Ja: "売上処理が完了しました。対応状況を発送済みにしました", En: "Captured. The order is set to shipped"}
 		default:
-			return nil, nil, backend.Errorf(backend.EINVALID, "売上と同時に設定できる対応状況は入金済みか発送済みです（「%s」は選べません）",
-				"a capture sets the status to paid or shipped, not %q", prm.Status.Label())
+			return nil, nil, backend.Errorf(backend.EINVALID, "売上と同時に設定できる対応状況は入金済みか発送済みです（「%[1]s」は選べません）",
+				"a capture sets the status to paid or shipped, not %[2]q", prm.Status.Label(), prm.Status.LabelEn())
 		}
 		return []*plan{pl}, nil, nil
 	case IntentCancel:
@@ -449,8 +449,8 @@ func planAuthorize(p *backend.Payment) (*plan, error) {
 		return nil, conflict("オーソリできるのは未オーソリ（予約）の決済です（現在: %[1]s）", "only reservations can be authorised (now %[2]s)", p.State.Label(), p.State.LabelEn())
 	}
 	if !backend.Supports(p.Gateway, p.Method, backend.OpAuthorize) {
-		return nil, backend.Errorf(backend.EUNSUPPORTED, "%sでは予約受注のオーソリをこのアプリから行えません。ゲートウェイの管理画面で行ってください",
-			"%s cannot authorise a reservation from this app; use the gateway's console", p.Gateway.Label())
+		return nil, backend.Errorf(backend.EUNSUPPORTED, "%[1]sでは予約受注のオーソリをこのアプリから行えません。ゲートウェイの管理画面で行ってください",
+			"%[2]s cannot authorise a reservation from this app; use the gateway's console", p.Gateway.Label(), p.Gateway.LabelEn())
 	}
 	return &plan{
 		op:          backend.GatewayOp{Kind: backend.OpAuthorize, Amount: p.AmountAuthorized},

@@ -197,7 +197,8 @@ func (e *Engine) checkSuccessor(ctx context.Context, prof *backend.GatewayProfil
 	}
 	if done, known := decide(view, pl); !done || !known {
 		return nil, backend.Errorf(backend.ECONFLICT, "決済ID %[1]s はこの操作の結果と一致しません（ゲートウェイでは%[2]s、%[3]s）。入力を確認してください",
-			"payment %[1]s does not match this operation's result (the gateway shows %[2]s, %[3]s)", newTranID, view.State.Label(), view.AmountAuthorized)
+			"payment %[1]s does not match this operation's result (the gateway shows %[4]s, %[5]s)", newTranID, view.State.Label(), view.AmountAuthorized,
+			view.State.LabelEn(), view.AmountAuthorized.En())
 	}
 	view.NewTranID = newTranID
 	return view, nil

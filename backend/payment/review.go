@@ -217,8 +217,8 @@ func (e *Engine) ChooseCandidate(ctx context.Context, paymentID int64, tranID, o
 	}
 	done, known := decide(opView, pl)
 	if !known {
-		return nil, conflict("ゲートウェイの状態（%s）からは%sの結果を判断できません。時間をおいてもう一度選んでください", "the gateway's state (%s) does not tell whether the %s was done; choose again later",
-			opView.RawStatus, op.Kind.Label())
+		return nil, conflict("ゲートウェイの状態（%[1]s）からは%[2]sの結果を判断できません。時間をおいてもう一度選んでください", "the gateway's state (%[1]s) does not tell whether the %[3]s was done; choose again later",
+			opView.RawStatus, op.Kind.Label(), op.Kind.LabelEn())
 	}
 	res.Operations = []*backend.Operation{op}
 	if done && onChosen {
@@ -233,7 +233,7 @@ func (e *Engine) ChooseCandidate(ctx context.Context, paymentID int64, tranID, o
 	}
 	if done {
 		return nil, conflict("%[1]sは決済ID %[2]s で完了していますが、選んだ決済は %[3]s です。決済ID %[2]s を選ぶか、管理画面で確認してください",
-			"the %[1]s was done on payment %[2]s, not on %[3]s: choose %[2]s or check the console", op.Kind.Label(), p.GatewayTranID, tranID)
+			"the %[4]s was done on payment %[2]s, not on %[3]s: choose %[2]s or check the console", op.Kind.Label(), p.GatewayTranID, tranID, op.Kind.LabelEn())
 	}
 	updated := e.follow(p, &view, prof)
 	op.State, op.AfterState = backend.OpFailed, updated.State

@@ -64,6 +64,7 @@ func TestCaptureSetsTheChosenStatus(t *testing.T) {
 	_, err = f.eng.Run(f.ctx, payment.Request{PaymentID: p.ID, Intent: payment.IntentCapture, Params: payment.Params{Status: backend.OrderCancelled},
 		IdempotencyKey: "cs-0", Operator: operator})
 	assert.Equal(t, backend.EINVALID, backend.ErrorCode(err))
+	assert.Equal(t, `a capture sets the status to paid or shipped, not "Cancelled"`, backend.ErrorMessage(err, "en"), "the status in English")
 	assert.Empty(t, f.calls(p), "nothing sent")
 
 	res, err := f.eng.Run(f.ctx, payment.Request{PaymentID: p.ID, Intent: payment.IntentCapture, Params: payment.Params{Status: backend.OrderShipped},

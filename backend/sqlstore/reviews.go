@@ -30,8 +30,8 @@ func (db *Core) SaveReview(ctx context.Context, r *backend.Review) error {
 			return err
 		}
 		if backend.PaymentState(state) != backend.StateNeedsReview {
-			return backend.Errorf(backend.ECONFLICT, "決済が要確認ではないため、候補を記録できません（%s）", "the payment is not 要確認 (%s)",
-				backend.PaymentState(state).Label())
+			return backend.Errorf(backend.ECONFLICT, "決済が要確認ではないため、候補を記録できません（%[1]s）", "the payment does not need review (%[2]s)",
+				backend.PaymentState(state).Label(), backend.PaymentState(state).LabelEn())
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO payment_reviews (payment_id, operation_id, found_at, candidates) VALUES (?,?,?,?)
 			ON CONFLICT (payment_id) DO UPDATE SET operation_id = excluded.operation_id, found_at = excluded.found_at,
