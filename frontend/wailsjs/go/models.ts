@@ -2486,6 +2486,7 @@ export namespace link {
 	    consoleOnly: number;
 	    message: string;
 	    error: string;
+	    errorEn: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Progress(source);
@@ -2505,6 +2506,7 @@ export namespace link {
 	        this.consoleOnly = source["consoleOnly"];
 	        this.message = source["message"];
 	        this.error = source["error"];
+	        this.errorEn = source["errorEn"];
 	    }
 	}
 
