@@ -252,9 +252,7 @@ func statusLabel(s backend.OrderStatus) Label {
 }
 
 func methodLabel(m backend.PaymentMethod) Label {
-	en := map[backend.PaymentMethod]string{backend.MethodCard: "Credit card", backend.MethodKonbini: "Convenience store",
-		backend.MethodPayEasy: "Pay-easy (ATM)", backend.MethodNetBank: "Net banking", backend.MethodOther: "Other"}[m]
-	return Label{Code: string(m), Ja: m.Label(), En: en}
+	return Label{Code: string(m), Ja: m.Label(), En: m.LabelEn()}
 }
 
 func stateLabel(s backend.PaymentState) Label {

@@ -181,3 +181,13 @@ func TestRefusalNamesTheStateInEachLanguage(t *testing.T) {
 	assert.Contains(t, backend.ErrorMessage(err, "ja"), "（現在: 仮売上）")
 	assert.Equal(t, "only captured card payments can be partially refunded (now Authorised)", backend.ErrorMessage(err, "en"))
 }
+
+// A payment method is named in English in an English message.
+func TestRefusalNamesTheMethodInEachLanguage(t *testing.T) {
+	_, b := openDesk(t)
+	id := findOrderPayment(t, b, "konbini", "")
+	_, err := b.Payments.Preview(id, ActionInput{Intent: "change_amount", Amount: "100"})
+	require.Error(t, err)
+	assert.Equal(t, "コンビニ決済は受注後に金額を変更できません", backend.ErrorMessage(err, "ja"))
+	assert.Equal(t, "Convenience store payments cannot change their amount", backend.ErrorMessage(err, "en"))
+}

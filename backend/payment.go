@@ -35,6 +35,23 @@ func (m PaymentMethod) Label() string {
 	return string(m)
 }
 
+// LabelEn is the method's name in English.
+func (m PaymentMethod) LabelEn() string {
+	switch m {
+	case MethodCard:
+		return "Credit card"
+	case MethodKonbini:
+		return "Convenience store"
+	case MethodPayEasy:
+		return "Pay-easy (ATM)"
+	case MethodNetBank:
+		return "Net banking"
+	case MethodOther:
+		return "Other"
+	}
+	return string(m)
+}
+
 // Valid reports whether m is a known method.
 func (m PaymentMethod) Valid() bool {
 	for _, x := range PaymentMethods {

@@ -38,8 +38,8 @@ func (c *Client) LookupTransaction(ctx context.Context, method backend.PaymentMe
 		return nil, err
 	}
 	if tx == nil {
-		return nil, backend.Errorf(backend.ENOTFOUND, "%sにオーダーID %s の%sの取引がありません", "%s has no %s transaction with OrderID %s",
-			c.cfg.Kind.Label(), orderID, method.Label())
+		return nil, backend.Errorf(backend.ENOTFOUND, "%[1]sにオーダーID %[2]s の%[3]sの取引がありません", "%[4]s has no %[5]s transaction with OrderID %[2]s",
+			c.cfg.Kind.Label(), orderID, method.Label(), c.cfg.Kind.LabelEn(), method.LabelEn())
 	}
 	if accessID != "" && accessID != tx.GatewayTranID {
 		return nil, backend.Errorf(backend.EINVALID, "入力された取引ID（AccessID）はオーダーID %s の取引のものではありません。ゲートウェイが返した取引IDと一致しません",

@@ -511,7 +511,8 @@ func (s *Service) chooseProfile(o *backend.Order, hinted, asked int64, profiles 
 			return nil, noProfile("指定されたゲートウェイ設定（ID %d）がありません", "the gateway profile %d does not exist", asked)
 		}
 		if !serves(p, o.PaymentMethod) {
-			return nil, noProfile("ゲートウェイ設定「%s」は%sを扱いません", "the gateway profile %q does not handle %s", p.Name, o.PaymentMethod.Label())
+			return nil, noProfile("ゲートウェイ設定「%[1]s」は%[2]sを扱いません", "the gateway profile %[1]q does not handle %[3]s", p.Name,
+				o.PaymentMethod.Label(), o.PaymentMethod.LabelEn())
 		}
 		return p, outcome{}
 	}
@@ -523,7 +524,8 @@ func (s *Service) chooseProfile(o *backend.Order, hinted, asked int64, profiles 
 	}
 	switch len(found) {
 	case 0:
-		return nil, noProfile("この支払方法のゲートウェイ設定がありません（%s）", "no gateway profile handles this payment method (%s)", o.PaymentMethod.Label())
+		return nil, noProfile("この支払方法のゲートウェイ設定がありません（%[1]s）", "no gateway profile handles this payment method (%[2]s)",
+			o.PaymentMethod.Label(), o.PaymentMethod.LabelEn())
 	case 1:
 		return found[0], outcome{}
 	}

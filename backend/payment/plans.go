@@ -134,7 +134,7 @@ func planIntent(p *backend.Payment, intent Intent, prm Params, now time.Time, pr
 
 func planCapture(p *backend.Payment, amount backend.Yen) (*plan, error) {
 	if p.Method != backend.MethodCard {
-		return nil, conflict("売上処理はクレジットカード決済だけに行えます（この決済は%s）", "only card payments can be captured (this is %s)", p.Method.Label())
+		return nil, conflict("売上処理はクレジットカード決済だけに行えます（この決済は%[1]s）", "only card payments can be captured (this is %[2]s)", p.Method.Label(), p.Method.LabelEn())
 	}
 	switch p.State {
 	case backend.StateAuthorized, backend.StateCaptureFailed:
@@ -254,7 +254,7 @@ func planChangeAmount(p *backend.Payment, prm Params, now time.Time) ([]*plan, e
 		return nil, err
 	}
 	if p.Method != backend.MethodCard {
-		return nil, conflict("%sは受注後に金額を変更できません", "%s payments cannot change their amount", p.Method.Label())
+		return nil, conflict("%[1]sは受注後に金額を変更できません", "%[2]s payments cannot change their amount", p.Method.Label(), p.Method.LabelEn())
 	}
 	captured := p.State == backend.StateCaptured
 	if p.State != backend.StateAuthorized && !captured {

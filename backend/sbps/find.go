@@ -38,8 +38,8 @@ func (c *Client) LookupTransaction(ctx context.Context, method backend.PaymentMe
 		return nil, err
 	}
 	if !v.Found {
-		return nil, backend.Errorf(backend.ENOTFOUND, "SBPSにトラッキングID %s の%sの決済がありません", "SBPS has no %[2]s payment with tracking id %[1]s",
-			tracking, method.Label())
+		return nil, backend.Errorf(backend.ENOTFOUND, "SBPSにトラッキングID %[1]s の%[2]sの決済がありません", "SBPS has no %[3]s payment with tracking id %[1]s",
+			tracking, method.Label(), method.LabelEn())
 	}
 	return &backend.Transaction{Gateway: backend.GatewaySBPS, Method: method, View: *v,
 		TransactionIDs: backend.TransactionIDs{GatewayOrderID: strings.TrimSpace(ids.GatewayOrderID), GatewayTranID: tracking}}, nil

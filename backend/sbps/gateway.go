@@ -88,8 +88,8 @@ func notFoundError(err error) error {
 func (c *Client) Do(ctx context.Context, p *backend.Payment, op backend.GatewayOp) (*backend.GatewayView, error) {
 	ctx = gwhttp.ForTransaction(ctx, p.GatewayOrderID, "") // the log names the order of every request
 	if p.Method != backend.MethodCard {
-		return nil, refuse(backend.EUNSUPPORTED, "SBペイメントサービスの%sには「%s」を行えません（カード決済だけです）",
-			"SBPS offers %[2]s for card payments only (this is %[1]s)", p.Method.Label(), op.Kind.Label())
+		return nil, refuse(backend.EUNSUPPORTED, "SBペイメントサービスの%[1]sには「%[2]s」を行えません（カード決済だけです）",
+			"SBPS offers %[4]s for card payments only (this is %[3]s)", p.Method.Label(), op.Kind.Label(), p.Method.LabelEn(), op.Kind.LabelEn())
 	}
 	if p.GatewayTranID == "" {
 		return nil, refuse(backend.EINVALID, "この決済にはSBPSのトラッキングIDがありません", "the payment has no SBPS tracking id")
