@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { open, url } from './lib/browser.mjs'
+import { open, openSearchForm, url } from './lib/browser.mjs'
 
 const shots = resolve(process.env.E2E_SHOTS || '.')
 const exportDir = resolve(process.env.E2E_EXPORT_DIR || shots)
@@ -112,7 +112,8 @@ try {
 
   // An imported 仮売上 order: 売上 → 実売上.
   await page.getByTestId('nav-orders').click()
-  await page.getByTestId('search-clear').click()
+  // No filter is set yet (the list opens on every order): fold out the full form.
+  await openSearchForm(page)
   await page.getByTestId('search-payment-state-authorized').check()
   await page.getByTestId('search-submit').click()
   await page.waitForFunction(() => {
