@@ -71,7 +71,7 @@ func Suggest(header []string) string {
 	for _, n := range ColumnNames(header) {
 		names[n] = true
 	}
-	best, bestScore := "", 0.0
+	best, bestFound, bestTotal := "", 0, 1
 	for _, name := range presetOrder {
 		l := presets[name]
 		if _, err := compile(&l, header, nil, nil); err != nil {
@@ -89,8 +89,10 @@ func Suggest(header []string) string {
 				}
 			}
 		}
-		if score := float64(found) / float64(total); score > bestScore {
-			best, bestScore = name, score
+		// The larger share of its columns found (found/total > bestFound/bestTotal,
+		// compared without division).
+		if total > 0 && found*bestTotal > bestFound*total {
+			best, bestFound, bestTotal = name, found, total
 		}
 	}
 	return best

@@ -3,9 +3,8 @@ package sqlite
 import (
 	"slices"
 	"strings"
-	"unicode"
 
-	"golang.org/x/text/unicode/norm"
+	"kessaidesk/backend/textnorm"
 )
 
 // endMark follows the last character of a text in the gram index, so that a
@@ -13,27 +12,11 @@ import (
 // It is a private-use character nobody types.
 const endMark = '\uE000'
 
-// normalize folds text for search the way an operator expects: full-width and
-// half-width forms alike (NFKC), upper and lower case alike, ひらがな and カタカナ alike,
-// and spaces, punctuation and hyphens ignored ("090-1234" finds "0901234…").
-func normalize(s string) string {
-	s = norm.NFKC.String(s)
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r >= 'A' && r <= 'Z':
-			r += 'a' - 'A'
-		case r >= 'ぁ' && r <= 'ゖ', r == 'ゝ', r == 'ゞ':
-			r += 'ァ' - 'ぁ' // hiragana → katakana
-		}
-		if r == endMark || !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)) {
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// normalize and digitsOnly are the search's folding rules, shared with PostgreSQL.
+var (
+	normalize  = textnorm.Fold
+	digitsOnly = textnorm.Digits
+)
 
 // nameGram is the gram size of order_grams: names and kana have thousands of
 // characters, so a bigram is selective.
@@ -122,16 +105,4 @@ func textMatch(col, q string, grams bool) (ids, match string, superset bool) {
 	default:
 		return `SELECT rowid AS id FROM order_grams WHERE order_grams MATCH ?`, col + ` : ` + quote(q), false
 	}
-}
-
-// digitsOnly keeps the digits of a telephone number.
-func digitsOnly(s string) string {
-	s = norm.NFKC.String(s)
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

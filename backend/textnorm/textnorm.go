@@ -1,9 +1,6 @@
 // Package textnorm folds text for the order search the way an operator expects. Both
 // stores keep the folded text beside each order (orders.name_n …) and fold the query
 // the same way, so a search finds the same orders on SQLite and on PostgreSQL.
-//
-// (backend/sqlite has its own copy, normalize and digitsOnly in search.go; it should
-// call this package — the same rules, checked by the shared store suite.)
 package textnorm
 
 import (
