@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/pgstore/pgtest"
 )
 
 // BenchmarkFindOrders prints the search's p50/p95 on KESSAIDESK_BENCH_ORDERS orders
@@ -85,14 +86,14 @@ func BenchmarkFindOrders(b *testing.B) {
 func benchDB(b *testing.B, base string) *DB {
 	admin, err := sql.Open("pgx", base)
 	require.NoError(b, err)
-	name := randomName("kd_bench_")
+	name := "kd_bench_" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	_, err = admin.Exec(`CREATE DATABASE ` + name)
 	require.NoError(b, err)
 	b.Cleanup(func() {
 		admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
 		admin.Close()
 	})
-	db, err := Open(context.Background(), withDatabase(b, base, name), Options{})
+	db, err := Open(context.Background(), pgtest.WithDatabase(base, name), Options{})
 	require.NoError(b, err)
 	b.Cleanup(func() { db.Close() })
 	return db
