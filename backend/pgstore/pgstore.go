@@ -30,8 +30,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 
 	"kessaidesk/backend"
 	"kessaidesk/backend/sqlite/migrations"
@@ -51,6 +51,8 @@ type DB struct {
 	// so a restarted process never mistakes a dead one's claims for its own.
 	Owner string
 	lease time.Duration
+	// connConfig is the pool's: the live view's listener connects with it (listen.go).
+	connConfig *pgx.ConnConfig
 
 	stop      chan struct{}
 	done      sync.WaitGroup
@@ -79,7 +81,11 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if opts.MaxConns <= 0 {
 		opts.MaxConns = 8
 	}
-	s, err := sql.Open("pgx", dsn)
+	host, _ := os.Hostname()
+	tail := make([]byte, 4)
+	rand.Read(tail)
+	owner := fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(tail))
+	s, cfg, err := openPool(dsn, owner)
 	if err != nil {
 		return nil, unreachable(err)
 	}
@@ -90,11 +96,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		s.Close()
 		return nil, unreachable(err)
 	}
-	host, _ := os.Hostname()
-	tail := make([]byte, 4)
-	rand.Read(tail)
-	db := &DB{sql: s, Now: time.Now, lease: opts.Lease, stop: make(chan struct{}),
-		Owner: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(tail))}
+	db := &DB{sql: s, Now: time.Now, lease: opts.Lease, stop: make(chan struct{}), Owner: owner, connConfig: cfg}
 	db.Core = sqlstore.NewCore(s, s, &dialect, func() time.Time { return db.Now() })
 	if err := db.migrate(ctx); err != nil {
 		s.Close()
