@@ -59,15 +59,38 @@ func DSN(tb testing.TB, migrate func(ctx context.Context, dsn string) error) str
 	if _, err := admin.Exec(`CREATE DATABASE ` + name + ` TEMPLATE ` + templateName); err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if admin, err := sql.Open("pgx", base); err == nil {
-			admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
-			admin.Close()
-		}
-	})
+	tb.Cleanup(func() { drop(base, name) })
 	return WithDatabase(base, name)
+}
+
+// EmptyDSN returns a fresh database with nothing in it (not even the schema), dropped
+// when the test ends.
+func EmptyDSN(tb testing.TB) string {
+	tb.Helper()
+	base := os.Getenv(Env)
+	if base == "" {
+		tb.Skip(Env + " is not set: no PostgreSQL server to test against")
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer admin.Close()
+	name := randomName("kd_empty_")
+	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { drop(base, name) })
+	return WithDatabase(base, name)
+}
+
+func drop(base, name string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if admin, err := sql.Open("pgx", base); err == nil {
+		admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+		admin.Close()
+	}
 }
 
 // Cleanup drops the template; call it from TestMain after m.Run.
