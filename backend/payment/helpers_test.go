@@ -1,7 +1,7 @@
 package payment_test
 
-// The fixture of the engine's behaviour tests: a real SQLite store in a temporary
-// folder, the GMO-PG simulator over HTTP on 127.0.0.1, the real gateway factory
+// The fixture of the engine's behaviour tests: a real store (SQLite in a temporary
+// folder, or a fresh PostgreSQL database: stores_test.go), the GMO-PG simulator over HTTP on 127.0.0.1, the real gateway factory
 // (ShopPass from an in-memory vault) and client. The app and the gateway share one
 // instant: the engine's backend.Clock and the store's clock read the simulator's
 // simkit.Clock, which the tests set in JST.
@@ -9,7 +9,6 @@ package payment_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -25,7 +24,6 @@ import (
 	"kessaidesk/backend/gmo/gmosim"
 	"kessaidesk/backend/payment"
 	"kessaidesk/backend/simkit"
-	"kessaidesk/backend/sqlite"
 	"kessaidesk/backend/vault"
 )
 
@@ -47,7 +45,8 @@ type fixture struct {
 	ctx   context.Context
 	clock *simkit.Clock
 	sim   *gmosim.Sim
-	db    *sqlite.DB
+	db    testStore
+	ref   storeRef // how a second desktop reaches db
 	vault *vault.Memory
 	prof  *backend.GatewayProfile
 	eng   *payment.Engine
@@ -68,11 +67,8 @@ func newFixtureTimeout(t *testing.T, timeout time.Duration) *fixture {
 	sim.AddShop(shopID, shopPass)
 	f.sim = sim
 
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "kessaidesk.db"))
-	require.NoError(t, err)
-	db.Now = f.clock.Now
-	t.Cleanup(func() { db.Close() })
-	f.db = db
+	db, ref := openStore(t, f.clock.Now)
+	f.db, f.ref = db, ref
 
 	f.prof = &backend.GatewayProfile{Name: "GMO-PG テスト環境", Kind: backend.GatewayGMO, Environment: backend.EnvTest,
 		Host: sim.URL(), MerchantID: shopID, AuthExpiryDays: 90, Methods: []backend.PaymentMethod{backend.MethodCard, backend.MethodKonbini}}

@@ -7,7 +7,6 @@ package payment_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -19,7 +18,6 @@ import (
 	"kessaidesk/backend/paygent/paygentsim"
 	"kessaidesk/backend/payment"
 	"kessaidesk/backend/simkit"
-	"kessaidesk/backend/sqlite"
 	"kessaidesk/backend/vault"
 )
 
@@ -28,7 +26,7 @@ type paygentFixture struct {
 	ctx   context.Context
 	clock *simkit.Clock
 	sim   *paygentsim.Sim
-	db    *sqlite.DB
+	db    testStore
 	prof  *backend.GatewayProfile
 	eng   *payment.Engine
 	seq   int
@@ -43,10 +41,7 @@ func newPaygentFixture(t *testing.T) *paygentFixture {
 	cert, key, err := sim.PKI().IssueClient(paygentsim.ClientSpec{CommonName: "40001", NotBefore: t0.AddDate(-1, 0, 0), NotAfter: t0.AddDate(2, 0, 0)})
 	require.NoError(t, err)
 	f.sim = sim
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "kessaidesk.db"))
-	require.NoError(t, err)
-	db.Now = f.clock.Now
-	t.Cleanup(func() { db.Close() })
+	db, _ := openStore(t, f.clock.Now)
 	f.db = db
 	f.prof = &backend.GatewayProfile{Name: "ペイジェント", Kind: backend.GatewayPaygent, Environment: backend.EnvTest, Host: sim.URL(),
 		MerchantID: "40001", SubID: "kdconn", AuthExpiryDays: 60, FeePerOperation: 10, Methods: []backend.PaymentMethod{backend.MethodCard}}

@@ -35,7 +35,6 @@ import (
 	"kessaidesk/backend/sbps"
 	"kessaidesk/backend/sbps/sbpssim"
 	"kessaidesk/backend/simkit"
-	"kessaidesk/backend/sqlite"
 )
 
 // propCase is one generated case.
@@ -67,7 +66,7 @@ func (c propCase) String() string {
 type propWorld struct {
 	gw     backend.GatewayKind
 	eng    *payment.Engine
-	db     *sqlite.DB
+	db     testStore
 	clock  *simkit.Clock
 	srv    *simkit.Server
 	prof   *backend.GatewayProfile

@@ -30,7 +30,9 @@ func (e *Engine) ResolveUnresolved(ctx context.Context) (remaining int, err erro
 			remaining++
 			continue
 		}
-		if _, rerr := e.Resolve(ctx, op.ID); rerr != nil && backend.ErrorCode(rerr) == backend.EUNKNOWN {
+		// Still unknown, or held by another desktop (a shared database: it is sending
+		// or resolving it, or it died and its claim has not lapsed yet): not settled.
+		if _, rerr := e.Resolve(ctx, op.ID); rerr != nil && (backend.ErrorCode(rerr) == backend.EUNKNOWN || backend.ErrorCode(rerr) == backend.EBUSY) {
 			remaining++
 		}
 	}

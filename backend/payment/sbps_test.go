@@ -8,7 +8,6 @@ package payment_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -21,7 +20,6 @@ import (
 	"kessaidesk/backend/sbps"
 	"kessaidesk/backend/sbps/sbpssim"
 	"kessaidesk/backend/simkit"
-	"kessaidesk/backend/sqlite"
 	"kessaidesk/backend/vault"
 )
 
@@ -36,7 +34,7 @@ type sbpsFixture struct {
 	ctx   context.Context
 	clock *simkit.Clock
 	sim   *sbpssim.Sim
-	db    *sqlite.DB
+	db    testStore
 	prof  *backend.GatewayProfile
 	eng   *payment.Engine
 	seq   int
@@ -49,10 +47,7 @@ func newSBPSFixture(t *testing.T) *sbpsFixture {
 	t.Cleanup(func() { sim.Close() })
 	sim.AddMerchant(sbpssim.Merchant{MerchantID: sbpsMerchant, ServiceID: sbpsService, HashKey: sbpsHashKey})
 	f.sim = sim
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "kessaidesk.db"))
-	require.NoError(t, err)
-	db.Now = f.clock.Now
-	t.Cleanup(func() { db.Close() })
+	db, _ := openStore(t, f.clock.Now)
 	f.db = db
 	f.prof = &backend.GatewayProfile{Name: "SBペイメントサービス", Kind: backend.GatewaySBPS, Environment: backend.EnvTest, Host: sim.URL(),
 		MerchantID: sbpsMerchant, SubID: sbpsService, AuthExpiryDays: 60, Methods: []backend.PaymentMethod{backend.MethodCard}}
