@@ -65,12 +65,27 @@ start() {
 	as_owner "$bin/initdb" -D "$dir/data" -U kessaidesk --pwfile="$dir/pw" -A scram-sha-256 \
 		-E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 ||
 		{ cat "$dir/initdb.log" >&2; die "initdb failed"; }
+	# TLS: a throwaway CA and a server certificate for the name localhost (not for
+	# 127.0.0.1), so the tests can check verify-full: trusted with the CA file, refused
+	# without it and refused under another name. Plain connections stay allowed.
+	local tls=""
+	if command -v openssl >/dev/null; then
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=kessaidesk test CA" \
+			-keyout "$dir/ca.key" -out "$dir/ca.pem" >/dev/null 2>&1 &&
+			openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$dir/server.key" -out "$dir/server.csr" >/dev/null 2>&1 &&
+			printf 'subjectAltName=DNS:localhost\n' >"$dir/san.ext" &&
+			openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 2 \
+				-extfile "$dir/san.ext" -out "$dir/server.crt" >/dev/null 2>&1 &&
+			chmod 600 "$dir/server.key" && chmod 644 "$dir/ca.pem" "$dir/server.crt" &&
+			tls="-c ssl=on -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key"
+		[[ -n $OWNER && -n $tls ]] && chown "$OWNER" "$dir/server.key" "$dir/server.crt"
+	fi
 	# A free port: try random ones until the server starts (another may take it meanwhile).
 	local try
 	for try in 1 2 3 4 5 6 7 8; do
 		port=$((20000 + RANDOM % 20000))
 		if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start \
-			-o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60" >/dev/null 2>&1; then
+			-o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60 $tls" >/dev/null 2>&1; then
 			echo "$port" >"$dir/port"
 			echo "$bin" >"$dir/bin"
 			[[ -n $OWNER ]] && echo "$OWNER" >"$dir/owner"
@@ -104,6 +119,8 @@ run)
 	trap 'stop "$dir"' EXIT
 	export KESSAIDESK_TEST_PG
 	KESSAIDESK_TEST_PG=$(dsn_of "$dir")
+	# The CA of the server's TLS certificate (for the name localhost), when it has one.
+	[[ -f $dir/ca.pem ]] && export KESSAIDESK_TEST_PG_CA=$dir/ca.pem
 	echo "==> PostgreSQL $("$(cat "$dir/bin")/postgres" --version | awk '{print $3}') on 127.0.0.1:$(cat "$dir/port") (throwaway, $dir)" >&2
 	"$@"
 	;;
