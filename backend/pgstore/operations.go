@@ -157,7 +157,8 @@ func (db *DB) ReleaseOperation(ctx context.Context, opID int64) error {
 	return err
 }
 
-// renewLeases extends this process's claims every lease/3 until Close.
+// renewLeases extends this process's claims — its operations and its running bulk
+// jobs (tasks.go) — every lease/3 until Close.
 func (db *DB) renewLeases() {
 	defer db.done.Done()
 	t := time.NewTicker(db.lease / 3)
@@ -169,6 +170,8 @@ func (db *DB) renewLeases() {
 		case <-t.C:
 			ctx, cancel := context.WithTimeout(context.Background(), db.lease/3)
 			db.Write().Exec(ctx, `UPDATE operations SET lease_until = `+serverNow+` + ? WHERE claimed_by = ? AND state IN `+unresolvedStates,
+				db.lease.Milliseconds(), db.Owner)
+			db.Write().Exec(ctx, `UPDATE bulk_jobs SET lease_until = `+serverNow+` + ? WHERE claimed_by = ? AND state = 'running'`,
 				db.lease.Milliseconds(), db.Owner)
 			cancel()
 		}

@@ -44,20 +44,29 @@ const orderCols = `order_no, order_no_num, ordered_at, updated_at, customer_name
 
 var numOrderCols = strings.Count(orderCols, ",") + 1
 
-// saveOrder inserts o, or updates the stored order with its number, with its lines; the
-// search columns (orders.*_n, and name_g/kana_g the server derives) come with the row.
-func saveOrder(ctx context.Context, tx sqlstore.Q, o *backend.Order, now time.Time, products map[[2]string]int64) error {
+// orderValues are o's values of orderCols, its times set to now where they are zero.
+// The search columns (orders.*_n) are folded here; name_g and kana_g the server derives.
+func orderValues(o *backend.Order, now time.Time) []any {
 	if o.UpdatedAt.IsZero() {
 		o.UpdatedAt = now
 	}
 	if o.OrderedAt.IsZero() {
 		o.OrderedAt = now
 	}
-	cols := []any{o.OrderNo, sqlstore.OrderNoNum(o.OrderNo), ms(o.OrderedAt), ms(o.UpdatedAt), o.CustomerName, o.CustomerKana,
+	return []any{o.OrderNo, sqlstore.OrderNoNum(o.OrderNo), ms(o.OrderedAt), ms(o.UpdatedAt), o.CustomerName, o.CustomerKana,
 		o.Email, o.Tel, string(o.PaymentMethod), int64(o.Subtotal), int64(o.Discount), int64(o.Shipping), int64(o.Fee),
 		int64(o.PointsUsed), int64(o.Total), string(o.Status), o.Memo, o.Source,
 		textnorm.Fold(o.CustomerName), textnorm.Fold(o.CustomerKana), textnorm.Fold(o.Email), textnorm.Digits(o.Tel), int64(o.Tax),
 		o.Zip, o.Address, o.ShipName, o.ShipZip, o.ShipAddress, o.ShipTel, o.DeliveryMethod, o.TrackingNo, o.ShopStatus}
+}
+
+// productSearch is a product's searched text: its code and name, folded.
+func productSearch(code, name string) string { return textnorm.Fold(code) + "\n" + textnorm.Fold(name) }
+
+// saveOrder inserts o, or updates the stored order with its number, with its lines; the
+// search columns (orders.*_n, and name_g/kana_g the server derives) come with the row.
+func saveOrder(ctx context.Context, tx sqlstore.Q, o *backend.Order, now time.Time, products map[[2]string]int64) error {
+	cols := orderValues(o, now)
 	var id int64
 	err := tx.Row(ctx, `SELECT id FROM orders WHERE order_no = ? FOR UPDATE`, o.OrderNo).Scan(&id)
 	switch {
@@ -106,7 +115,7 @@ func productKey(ctx context.Context, tx sqlstore.Q, cache map[[2]string]int64, c
 		return id, nil
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO products (code, name, search) VALUES (?,?,?) ON CONFLICT (code, name) DO NOTHING`,
-		code, name, textnorm.Fold(code)+"\n"+textnorm.Fold(name)); err != nil {
+		code, name, productSearch(code, name)); err != nil {
 		return 0, err
 	}
 	var id int64

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/sqlstore"
 )
 
 var _ backend.ExportStore = (*DB)(nil)
@@ -41,11 +42,7 @@ func (db *DB) EachOrder(ctx context.Context, f backend.OrderFilter, fn func(*bac
 	}
 	defer tx.Rollback()
 	sort := orderSort(f.Sort)
-	// The AccessPass (gw_tran_pass) is not read: nothing exported may carry it.
-	orders, err := tx.QueryContext(ctx, `SELECT `+orderColumns+`, COALESCE(p.id, 0), COALESCE(p.profile_id, 0),
-			COALESCE(p.gateway, ''), COALESCE(p.method, ''), COALESCE(p.state, ''), COALESCE(p.gw_order_id, ''),
-			COALESCE(p.gw_tran_id, ''), COALESCE(p.amount_authorized, 0), COALESCE(p.amount_captured, 0),
-			COALESCE(p.amount_refunded, 0)
+	orders, err := tx.QueryContext(ctx, `SELECT `+sqlstore.ExportColumns+`
 		FROM `+from+` LEFT JOIN payments p ON p.id = o.payment_id
 		WHERE `+cond+` ORDER BY `+sort, args...)
 	if err != nil {
@@ -74,11 +71,8 @@ func (db *DB) EachOrder(ctx context.Context, f backend.OrderFilter, fn func(*bac
 		return err
 	}
 	for orders.Next() {
-		o := &backend.Order{}
-		p := &backend.Payment{}
-		var gateway, method, state string
-		if err := scanOrder(orders, o, &p.ID, &p.ProfileID, &gateway, &method, &state, &p.GatewayOrderID, &p.GatewayTranID,
-			&p.AmountAuthorized, &p.AmountCaptured, &p.AmountRefunded); err != nil {
+		o, p, err := sqlstore.ScanExport(orders)
+		if err != nil {
 			return err
 		}
 		for nextOrder == o.ID {
@@ -86,11 +80,6 @@ func (db *DB) EachOrder(ctx context.Context, f backend.OrderFilter, fn func(*bac
 			if err := readItem(); err != nil {
 				return err
 			}
-		}
-		if p.ID == 0 {
-			p = nil
-		} else {
-			p.OrderID, p.Gateway, p.Method, p.State = o.ID, backend.GatewayKind(gateway), backend.PaymentMethod(method), backend.PaymentState(state)
 		}
 		if err := fn(o, p); err != nil {
 			return err

@@ -5,12 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/sqlstore"
 )
 
 var _ backend.ImportStore = (*DB)(nil)
@@ -48,18 +47,9 @@ func (db *DB) BeginImport(ctx context.Context, write bool) (backend.ImportTx, er
 	// commit): prepared once, not for each order.
 	t.items = prep(itemsSQL)
 	// What makes an order's amounts the payment's: money moved (or may be moving).
-	t.moved = prep(`SELECT
-		COALESCE((SELECT p.state FROM payments p WHERE p.order_id = ?1 AND (p.state IN
-			('captured', 'partially_refunded', 'refunded', 'deposited', 'subscription_reported')
-			OR p.amount_captured > 0 OR p.amount_refunded > 0) LIMIT 1), ''),
-		COALESCE((SELECT op.kind FROM operations op JOIN payments p ON p.id = op.payment_id
-			WHERE p.order_id = ?1 AND op.state = 'succeeded' AND op.kind IN
-			('capture', 'change_amount', 'refund', 'partial_refund', 'return', 'returnx', 'reauth') LIMIT 1), ''),
-		EXISTS (SELECT 1 FROM operations op JOIN payments p ON p.id = op.payment_id
-			WHERE p.order_id = ?1 AND op.state IN ` + unresolvedStates + `)`)
+	t.moved = prep(`SELECT ` + sqlstore.MovedColumns + ` FROM orders o WHERE o.id = ?`)
 	if write {
-		t.event = prep(`INSERT INTO order_events (order_id, at, actor, pc, kind, detail, detail_en) VALUES (?, ?, ?, ?, 'import', ?, ?)`)
-		t.lastEvent = prep(`SELECT detail FROM order_events WHERE order_id = ? AND kind = 'import' ORDER BY id DESC LIMIT 1`)
+		t.event = prep(sqlstore.ImportEventSQL)
 	}
 	if err == nil && write {
 		t.w, err = newOrderWriter(ctx, conn, tx)
@@ -79,13 +69,13 @@ type importTx struct {
 	write                        bool
 	w                            *orderWriter
 	target, exists, moved, event *sql.Stmt
-	lastEvent, items             *sql.Stmt
+	items                        *sql.Stmt
 	empty                        *bool  // the orders table is empty (asked once)
 	pc                           string // the PC its events name (the store's)
-	// links are queued when the orders are all written: queueLink's INSERT … SELECT
-	// opens a statement savepoint, at which SQLite's FTS4 flushes the search index's
-	// pending terms — once per order, it costs more than the rest of the save.
-	links  []pendingLink
+	// links are queued when the orders are all written: QueueLinkHints' INSERT …
+	// SELECT opens a statement savepoint, at which SQLite's FTS5 flushes the search
+	// index's pending terms — once per order, it costs more than the rest of the save.
+	links  []sqlstore.LinkHint
 	behind behind // a commit's saves
 }
 
@@ -172,20 +162,13 @@ func (b *behind) discard() {
 	b.wait()
 }
 
-type pendingLink struct {
-	orderID int64
-	hint    backend.TransactionIDs
-	profile int64
-	at      time.Time
-}
-
 func (t *importTx) close() error {
-	for _, st := range []*sql.Stmt{t.target, t.exists, t.moved, t.event, t.lastEvent, t.items} {
+	for _, st := range []*sql.Stmt{t.target, t.exists, t.moved, t.event, t.items} {
 		if st != nil {
 			st.Close()
 		}
 	}
-	t.target, t.exists, t.moved, t.event, t.lastEvent, t.items = nil, nil, nil, nil, nil, nil
+	t.target, t.exists, t.moved, t.event, t.items = nil, nil, nil, nil, nil
 	if t.w == nil {
 		return nil
 	}
@@ -255,16 +238,7 @@ func (t *importTx) Target(ctx context.Context, orderNo string) (*backend.ImportT
 	if err := t.moved.QueryRowContext(ctx, o.ID).Scan(&state, &kind, &inFlight); err != nil {
 		return nil, err
 	}
-	switch {
-	case inFlight:
-		tg.MoneyMoved, tg.MoneyMovedEn = "決済の操作が処理中です", "an operation on its payment is in progress"
-	case state != "":
-		s := backend.PaymentState(state)
-		tg.MoneyMoved, tg.MoneyMovedEn = "決済が「"+s.Label()+"」です", "its payment is "+strings.ToLower(s.LabelEn())
-	case kind != "":
-		k := backend.OpKind(kind)
-		tg.MoneyMoved, tg.MoneyMovedEn = "決済の「"+k.Label()+"」が成功しています", "a "+strings.ToLower(k.LabelEn())+" of its payment succeeded"
-	}
+	sqlstore.MoneyMoved(tg, state, kind, inFlight)
 	return tg, nil
 }
 
@@ -310,8 +284,7 @@ func (t *importTx) save(r *orderRow, s backend.ImportSave) error {
 	o := r.o
 	if err := t.w.write(ctx, r); err != nil {
 		if isUniqueViolation(errors.Unwrap(err)) {
-			return backend.Errorf(backend.ECONFLICT, "注文番号 %s の受注が確認の後に保存されています。何も保存していません。もう一度確認してください",
-				"order %s was saved after the check; nothing was saved. Check the file again", o.OrderNo)
+			return sqlstore.ErrSavedAfterCheck(o.OrderNo)
 		}
 		return err
 	}
@@ -320,10 +293,8 @@ func (t *importTx) save(r *orderRow, s backend.ImportSave) error {
 			return err
 		}
 	}
-	// queueLink decides (needsLink); this only spares it the orders that plainly
-	// need no gateway transaction.
-	if o.PaymentMethod != backend.MethodOther && o.Status != backend.OrderCancelled && o.Source != "demo" {
-		t.links = append(t.links, pendingLink{o.ID, s.Hint, s.HintProfileID, s.At})
+	if sqlstore.MayNeedLink(o) {
+		t.links = append(t.links, sqlstore.LinkHint{OrderID: o.ID, IDs: s.Hint, ProfileID: s.HintProfileID, At: s.At})
 	}
 	return nil
 }
@@ -335,16 +306,7 @@ func (t *importTx) Note(ctx context.Context, orderID int64, s backend.ImportSave
 	if err := t.behind.wait(); err != nil {
 		return err
 	}
-	var last string
-	err := t.lastEvent.QueryRowContext(ctx, orderID).Scan(&last)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
-	}
-	if strings.HasPrefix(last, s.Event) {
-		return nil // said already (perhaps with the changes applied then): a re-import writes nothing
-	}
-	_, err = t.event.ExecContext(ctx, orderID, ms(s.At), s.Actor, t.pc, s.Event, s.EventEn)
-	return err
+	return sqlstore.NoteImport(ctx, dialect.On(t.tx), orderID, s, t.pc)
 }
 
 func (t *importTx) Commit() error {
@@ -355,7 +317,7 @@ func (t *importTx) Commit() error {
 		return errPreview
 	}
 	if err == nil {
-		err = t.queueLinks()
+		err = sqlstore.QueueLinkHints(context.Background(), dialect.On(t.tx), t.links)
 	}
 	if err != nil {
 		t.tx.Rollback()
@@ -363,43 +325,6 @@ func (t *importTx) Commit() error {
 	}
 	return t.end(t.tx.Commit())
 }
-
-// queueLinks runs queueLink's statement for every saved order that may need a link,
-// linksPerStatement orders at a time.
-func (t *importTx) queueLinks() error {
-	ctx := context.Background()
-	var full *sql.Stmt // the statement for a whole batch, prepared once
-	defer func() {
-		if full != nil {
-			full.Close()
-		}
-	}()
-	for start := 0; start < len(t.links); start += linksPerStatement {
-		batch := t.links[start:min(start+linksPerStatement, len(t.links))]
-		args := make([]any, 0, 6*len(batch))
-		for _, l := range batch {
-			args = append(args, queueLinkArgs(l.orderID, l.hint, l.profile, l.at)...)
-		}
-		var err error
-		if len(batch) < linksPerStatement {
-			_, err = t.tx.ExecContext(ctx, queueLinksSQL(len(batch)), args...)
-		} else {
-			if full == nil {
-				if full, err = t.tx.PrepareContext(ctx, queueLinksSQL(linksPerStatement)); err != nil {
-					return err
-				}
-			}
-			_, err = full.ExecContext(ctx, args...)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// linksPerStatement bounds queueLinksSQL's batches (6 parameters per order).
-const linksPerStatement = 500
 
 func (t *importTx) Rollback() error {
 	t.behind.discard()

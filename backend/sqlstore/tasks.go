@@ -137,12 +137,34 @@ func (db *Core) MarkStockReturned(ctx context.Context, ids []int64) error {
 
 // CreateBulkJob records a bulk run and its items (all queued).
 func (db *Core) CreateBulkJob(ctx context.Context, job *backend.BulkJob, paymentIDs []int64) error {
+	return db.CreateClaimedBulkJob(ctx, job, paymentIDs, BulkClaim{})
+}
+
+// BulkClaim is who runs a bulk job and until when, on a store several processes share
+// (PostgreSQL): Owner's process renews the lease while it lives, and a job whose lease
+// lapsed is a dead process's (CloseBulkJobs). The zero claim is SQLite's: one process
+// owns the data folder.
+type BulkClaim struct {
+	Owner string
+	// Until is the SQL of the lease's end in Unix ms, with one ? for LeaseMS (in the
+	// server's clock: desktops' clocks differ).
+	Until   string
+	LeaseMS int64
+}
+
+// CreateClaimedBulkJob is CreateBulkJob with the claim recorded in the same statement:
+// no other desktop ever sees the run without its owner.
+func (db *Core) CreateClaimedBulkJob(ctx context.Context, job *backend.BulkJob, paymentIDs []int64, claim BulkClaim) error {
 	now := db.now()
 	job.State, job.CreatedAt = "running", now
+	until := claim.Until
+	if until == "" {
+		until = "?"
+	}
 	return db.InTx(ctx, func(tx Q) error {
 		var err error
-		job.ID, err = tx.ID(ctx, `INSERT INTO bulk_jobs (intent, operator, state, created_at) VALUES (?,?,?,?)`,
-			job.Intent, job.Operator, job.State, ms(now))
+		job.ID, err = tx.ID(ctx, `INSERT INTO bulk_jobs (intent, operator, state, created_at, claimed_by, lease_until) VALUES (?,?,?,?,?,`+until+`)`,
+			job.Intent, job.Operator, job.State, ms(now), claim.Owner, claim.LeaseMS)
 		if err != nil {
 			return err
 		}
@@ -173,6 +195,50 @@ func (db *Core) FinishBulkJob(ctx context.Context, jobID int64, state string) er
 		_, err := tx.Exec(ctx, `UPDATE bulk_jobs SET state = ?, finished_at = ? WHERE id = ?`, state, ms(now), jobID)
 		return err
 	})
+}
+
+// CloseBulkJobs closes the running jobs that lapsed selects (with its args; "" = every
+// running job): the runs
+// of a process that quit or died mid-run. Their items never sent become cancelled, so
+// nothing stays 未送信 for ever; an item whose operation was journalled follows the
+// journal (CloseQueuedItems). Each job is taken first (its state set, the row locked
+// on PostgreSQL), so that two desktops closing at once close it once, and a renewal
+// that comes late finds it closed.
+func (db *Core) CloseBulkJobs(ctx context.Context, lapsed string, args ...any) (int, error) {
+	now := db.now()
+	n := 0
+	if lapsed != "" {
+		lapsed = " AND " + lapsed
+	}
+	err := db.InTx(ctx, func(tx Q) error {
+		rows, err := tx.Query(ctx, `UPDATE bulk_jobs SET state = 'cancelled', finished_at = ? WHERE state = 'running'`+lapsed+` RETURNING id`,
+			append([]any{ms(now)}, args...)...)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		n = len(ids)
+		for _, id := range ids {
+			if err := CloseQueuedItems(ctx, tx, `job_id = ?`, id, backend.Text{Ja: "アプリの終了で一括処理が中断されたため送信していません",
+				En: "not sent: the app closed while the bulk run was under way"}, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
 }
 
 // CloseQueuedItems explains the queued items of the jobs jobs selects (with jobArg,

@@ -5,8 +5,10 @@
 // same order, the same error codes) — not merely to agree with each other.
 //
 // What runs on both: orders (save, re-import, atomic batches, search filters, sorts,
-// paging by offset and by cursor), payments (round trip, the order list's payment
-// columns, the gateway-id uniqueness, FindPayments), the journal (one operation in
+// paging by offset and by cursor), the CSV import (fresh, unchanged and changed
+// re-imports, merge conflicts, link hints), the streamed export against the search,
+// payments (round trip, the order list's payment columns, the gateway-id uniqueness,
+// FindPayments), the journal (one operation in
 // flight per payment, idempotency keys, complete once, unresolved list, the 対応状況 and
 // キャンセル在庫 in the completion), tasks (refund tasks, キャンセル在庫, bulk runs),
 // profiles and settings, sync (differences, status, shipping holds, the recheck queue),
@@ -56,6 +58,10 @@ type Store interface {
 	DemoPresent(ctx context.Context) (bool, error)
 	Counts(ctx context.Context) (map[string]int64, error)
 	StateCounts(ctx context.Context) (map[string]map[string]int64, error)
+	// The order import and CSV出力 (imports.go), and a link queued with a file's ids.
+	backend.ImportStore
+	backend.ExportStore
+	QueueLinkHint(ctx context.Context, orderID int64, hint backend.TransactionIDs, hintProfile int64) error
 }
 
 // Run runs the suite; open returns a fresh, empty store (closed by the test's cleanup).
@@ -92,6 +98,12 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"LinkQueueAndAttach", linkQueueAndAttach},
 		{"Reports", reports},
 		{"SupportCounts", supportCounts},
+		{"ImportFreshUnchangedChanged", importFreshUnchangedChanged},
+		{"ImportTargetSaysWhenMoneyMoved", importTargetMoneyMoved},
+		{"ImportQueuesLinksWithTheFilesIDs", importQueuesLinks},
+		{"ImportNoteWrittenOnce", importNoteOnce},
+		{"ImportOfAnOrderSavedAfterTheCheck", importSavedAfterCheck},
+		{"ExportEachOrderAsTheSearch", exportEachOrder},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
