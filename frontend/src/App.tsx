@@ -15,6 +15,7 @@ import { GettingStarted, Welcome } from './pages/Welcome'
 import { Work } from './pages/Work'
 import { applyQuick, parseQuickSearch } from './pages/orderSearch'
 import { parseStartView } from './startView'
+import { OfflineBanner, OfflineContext, SharedChip, offlineReason } from './offline'
 
 // 売上集計 and its chart library (ECharts) load when the page is first opened, not with the app.
 const Reports = lazy(() => import('./pages/Reports').then((m) => ({ default: m.Reports })))
@@ -100,6 +101,9 @@ export default function App() {
 
   const lang: Lang = info?.language === 'en' ? 'en' : 'ja'
   const t = dictionaries[lang]
+  // Offline (the shared database cannot be reached): the buttons that send stay disabled with why.
+  const why = offlineReason(info, lang)
+  const offlineTitle = info?.databaseMode === 'offline' ? (why ? t.sdb.offlineTitle(why) : t.sdb.offlineBanner) : ''
   useEffect(() => {
     document.documentElement.lang = lang
     setLanguage(lang)
@@ -129,9 +133,11 @@ export default function App() {
   )
   return (
     <LangContext.Provider value={lang}>
+      <OfflineContext.Provider value={offlineTitle}>
       <div className="shell">
         <nav className="side">
           <div className="brand">{t.appName}<small>{lang === 'ja' ? 'Kessai Desk' : '決済デスク'}</small></div>
+          {info && !setup && <SharedChip info={info} />}
           {info && !setup && <>
             {nav('home', 'nav-home', t.navHome, view.name === 'home')}
             {nav('orders', 'nav-orders', t.navOrders, view.name === 'orders' || (view.name === 'order' && view.from === 'orders'))}
@@ -143,6 +149,7 @@ export default function App() {
           {info?.demo && <div className="demo-flag" data-testid="demo-mode" title={t.demoNotice}>{t.demo}<small>{t.demoFlagNote}</small></div>}
         </nav>
         <main>
+          {info && !setup && <OfflineBanner info={info} />}
           {toast && <div className="toast" role="status" onClick={() => setToast(null)}>{lang === 'en' ? toast.en : toast.ja}</div>}
           <ErrorMessage error={error} />
           {info && !setup && <RestoreNoteBanner />}
@@ -167,6 +174,7 @@ export default function App() {
           </>}
         </main>
       </div>
+      </OfflineContext.Provider>
     </LangContext.Provider>
   )
 }

@@ -176,6 +176,24 @@ export function buildDictionary(t: Tr) {
       certInfo: (who: string, until: string, d: number) => t('set.certInfo', { who, until, d, count: d }),
       certExpiring: (d: number) => t('set.certExpiring', { d, count: d }),
     },
+    // 設定 → 共有データベース and the offline banner (pages/SharedDB.tsx, offline.tsx)
+    sdb: {
+      ...strings(t, 'sdb', res.sdb),
+      copyAt: (when: string) => t('sdb.copyAt', { when }),
+      why: (why: string) => t('sdb.why', { why }),
+      recorded: (operator: string, pc: string) => t('sdb.recorded', { operator, pc }),
+      version: (v: string) => t('sdb.version', { v }),
+      schemaTeam: (n: number) => t('sdb.schemaTeam', { n, count: n }),
+      moveToServerConfirm: (server: string) => t('sdb.moveToServerConfirm', { server }),
+      movingTable: (table: string, done: number, total: number) => t('sdb.movingTable', { table, done, total, count: total }),
+      movedToServer: (server: string) => t('sdb.movedToServer', { server }),
+      joinConfirm: (server: string) => t('sdb.joinConfirm', { server }),
+      joined: (server: string) => t('sdb.joined', { server }),
+      saveSettingsConfirm: (server: string) => t('sdb.saveSettingsConfirm', { server }),
+      moveToLocalConfirm: (server: string) => t('sdb.moveToLocalConfirm', { server }),
+      offlineTitle: (why: string) => t('sdb.offlineTitle', { why }),
+      chip: (where: string) => t('sdb.chip', { where }),
+    },
   }
 }
 

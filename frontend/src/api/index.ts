@@ -7,6 +7,7 @@ import type {
   Info, LinkProgress, LinkRow, OperationResult, OrderDetail, OrderPage, OrderRow, OrderSearch, Options, Overview, ProfileInput, ProfileView,
   RefundRow, Rules, StockRow, SyncState, TestResult, TxIds, TxView, UIError, WorkListInfo,
   CertificateView, DueView, FeeSchedule, FeesView, ReportQuery, ReportTable, RestoreChoice, RestoreNote, SalesView, SyncRun,
+  MoveReport, SharedDBForm, SharedDBStatus, SharedTestResult,
 } from './types'
 
 export * from './types'
@@ -45,6 +46,15 @@ export interface Api {
   restoreNote(): Promise<RestoreNote | null> // what the restore at this start did
   dismissRestoreNote(): Promise<void>
   restart(): Promise<void>
+  // 設定 → 共有データベース (app/shareddb.go). Every change takes effect at the restart.
+  // The moves emit "shared:progress" (MoveProgress).
+  sharedStatus(): Promise<SharedDBStatus>
+  sharedTest(f: SharedDBForm): Promise<SharedTestResult> // changes nothing
+  sharedJoin(f: SharedDBForm): Promise<SharedTestResult>
+  sharedMoveToServer(f: SharedDBForm): Promise<MoveReport>
+  sharedMoveToLocal(): Promise<MoveReport>
+  sharedLeave(): Promise<void>
+  sharedChooseCAFile(): Promise<string> // the OS open dialog; '' when cancelled
   syncRuns(): Promise<SyncRun[]>
   // 売上集計
   reportSales(q: ReportQuery): Promise<SalesView>

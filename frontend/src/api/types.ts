@@ -217,7 +217,34 @@ export interface Info {
   operator: string
   setupNeeded: boolean // a new data folder: ask demo shop or my shop
   startView?: string // KESSAIDESK_START_VIEW (startView.ts)
+  // Where the orders are: this PC's database, the team's shared server, or (offline) its
+  // last copy shown read-only with nothing sent; offline/offlineEn say why.
+  databaseMode?: DatabaseMode
+  offline?: string
+  offlineEn?: string
 }
+
+// 設定 → 共有データベース (app/shareddb.go).
+export type DatabaseMode = 'local' | 'shared' | 'offline'
+export type SharedSSLMode = 'verify-full' | 'verify-ca' | 'disable'
+// The connection form; password '' keeps the one in the OS keychain.
+export interface SharedDBForm { host: string; port: number; database: string; user: string; password: string; sslMode: SharedSSLMode | string; caFile: string }
+export interface SharedDBStatus {
+  mode: DatabaseMode
+  database: string // the SQLite file (local, offline copy) or user@host:port/database
+  form: SharedDBForm | null // the server's settings without the password; null in local mode
+  hasPassword: boolean
+  offline: string; offlineEn: string // why the server is not used ('' online)
+  copyAt: string // when the offline copy was made (RFC 3339; '' none)
+  operator: string; pc: string
+}
+// What the connection test found. schema: empty | current | older | newer | foreign.
+export interface SharedTestResult { serverVersion: string; tls: boolean; schema: string; migrations: number; orders: number }
+// A move's per-table counts (dbmove.TableCount: Go field names, no JSON tags).
+export interface MoveTableCount { Table: string; Source: number; Kept: number; Copied: number; Derived: boolean }
+export interface MoveReport { tables: MoveTableCount[] }
+// Event "shared:progress" (dbmove.Progress): Done of Total rows of Table.
+export interface MoveProgress { Table: string; Done: number; Total: number }
 
 // About and the log (Support.About): versions and the third-party code shipped, its
 // licences generated at build time (backend/licenses).

@@ -8,10 +8,12 @@ import * as Import from '../../wailsjs/go/app/Import'
 import * as Link from '../../wailsjs/go/app/Link'
 import * as Support from '../../wailsjs/go/app/Support'
 import * as Reports from '../../wailsjs/go/app/Reports'
+import * as SharedDB from '../../wailsjs/go/app/SharedDB'
 import { EventsOn } from '../../wailsjs/runtime/runtime'
 import type { Api } from './index'
 import type {
   ActionInput, ConsoleImportRequest, ExportEncoding, ImportLayout, ImportRequest, OrderSearch, ProfileInput, ReportQuery, Rules, TxIds,
+  SharedDBForm,
 } from './types'
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -45,6 +47,13 @@ export const wailsApi: Api = {
   restoreNote: () => Settings.RestoreNote() as Promise<any>,
   dismissRestoreNote: () => Settings.DismissRestoreNote(),
   restart: () => Settings.Restart(),
+  sharedStatus: () => SharedDB.Status() as Promise<any>,
+  sharedTest: (f: SharedDBForm) => SharedDB.Test(f as any) as Promise<any>,
+  sharedJoin: (f: SharedDBForm) => SharedDB.Join(f as any) as Promise<any>,
+  sharedMoveToServer: (f: SharedDBForm) => SharedDB.MoveToServer(f as any) as Promise<any>,
+  sharedMoveToLocal: () => SharedDB.MoveToLocal() as Promise<any>,
+  sharedLeave: () => SharedDB.Leave(),
+  sharedChooseCAFile: () => SharedDB.ChooseCAFile(),
   syncRuns: () => Settings.SyncRuns() as Promise<any>,
   reportSales: (q: ReportQuery) => Reports.Sales(q as any) as Promise<any>,
   reportOutstanding: (q: ReportQuery) => Reports.Outstanding(q as any) as Promise<any>,

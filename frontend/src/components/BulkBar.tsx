@@ -4,6 +4,7 @@ import { toUIError, useApi } from '../api'
 import type { BulkJob, BulkProgress, OrderRow, UIError } from '../api'
 import { useT, yen } from '../i18n'
 import { ErrorMessage } from './common'
+import { useOffline } from '../offline'
 
 // Outcomes in the order the operator deals with them: what needs attention first.
 const outcomes = ['failed', 'unknown', 'cancelled', 'skipped', 'queued', 'succeeded'] as const
@@ -32,6 +33,7 @@ export function BulkBar({ rows, selected, onDone, onOpen, onClear }: {
   const chosen = rows.filter((r) => selected.includes(r.id) && r.paymentId > 0)
   const payments = chosen.map((r) => r.paymentId)
   const total = chosen.reduce((s, r) => s + r.total, 0)
+  const offline = useOffline() // nothing is sent while the shared database is out of reach
 
   const finish = (j: BulkJob) => {
     setJob(j)
@@ -78,8 +80,8 @@ export function BulkBar({ rows, selected, onDone, onOpen, onClear }: {
       {!running && (
         <>
           <span className="muted">{t.selected(payments.length)}{payments.length > 0 && t.inParens(yen(total, t.lang))}</span>
-          <button className="primary" data-testid="bulk-capture" disabled={payments.length === 0} onClick={() => setConfirm('capture')}>{t.bulkCapture(payments.length)}</button>
-          <button className="danger" data-testid="bulk-cancel" disabled={payments.length === 0} onClick={() => setConfirm('cancel')}>{t.bulkCancel(payments.length)}</button>
+          <button className="primary" data-testid="bulk-capture" disabled={payments.length === 0 || !!offline} title={offline || undefined} onClick={() => setConfirm('capture')}>{t.bulkCapture(payments.length)}</button>
+          <button className="danger" data-testid="bulk-cancel" disabled={payments.length === 0 || !!offline} title={offline || undefined} onClick={() => setConfirm('cancel')}>{t.bulkCancel(payments.length)}</button>
         </>
       )}
       <AlertDialog.Root open={confirm !== ''} onOpenChange={(o) => !o && setConfirm('')}>

@@ -5,6 +5,7 @@ import type {
 } from '../api'
 import { ErrorMessage, FilePath, ProgressBar, encodingName, fileSize } from '../components/common'
 import { LinkRunner } from '../components/LinkRunner'
+import { useOffline } from '../offline'
 import { useT } from '../i18n'
 
 // CUSTOM is the layout select's value for a column mapping built on this screen.
@@ -34,6 +35,7 @@ function nonEmpty(m: Record<string, string>): Record<string, string> {
 export function ImportPage({ onOpenUnlinked }: { onOpenUnlinked: () => void }) {
   const api = useApi()
   const t = useT()
+  const offline = useOffline() // the offline copy is read-only
   const [path, setPath] = useState('')
   const [encoding, setEncoding] = useState('') // '' = detect
   const [file, setFile] = useState<ImportFileInfo | null>(null)
@@ -438,7 +440,7 @@ export function ImportPage({ onOpenUnlinked }: { onOpenUnlinked: () => void }) {
               )}
 
               <div className="buttons">
-                <button className="primary" data-testid="import-commit" disabled={busy || !fresh || !preview.ok} onClick={commit}>{t.importCommit}</button>
+                <button className="primary" data-testid="import-commit" disabled={busy || !fresh || !preview.ok || !!offline} title={offline || undefined} onClick={commit}>{t.importCommit}</button>
                 {!fresh && words.length === 0 && mapped === 0 && (
                   <button data-testid="import-recheck" disabled={busy} onClick={check}>{t.importCheck}</button>
                 )}

@@ -4,6 +4,7 @@ import { toUIError, useApi } from '../api'
 import type { Operation, OperationProgress, OperationResult, OrderDetail as Detail, Payment, UIError } from '../api'
 import { Badge, ErrorMessage, Spinner } from '../components/common'
 import { dateTime, useT, yen } from '../i18n'
+import { useOffline } from '../offline'
 import { ActionDialog } from './ActionDialog'
 import { LinkPanel } from './LinkPanel'
 import { ReviewPanel } from './ReviewPanel'
@@ -244,6 +245,7 @@ function StatusControl({ order, busy, onSet }: { order: Detail; busy: boolean; o
   const [to, setTo] = useState(order.status.code)
   useEffect(() => setTo(order.status.code), [order.status.code])
   const chosen = choices.find((c) => c.code === to)
+  const offline = useOffline()
   return (
     <div className="status-control no-print">
       <label className="field">
@@ -254,7 +256,7 @@ function StatusControl({ order, busy, onSet }: { order: Detail; busy: boolean; o
       </label>
       <AlertDialog.Root>
         <AlertDialog.Trigger asChild>
-          <button data-testid="status-save" disabled={busy || to === order.status.code}>{t.odStatusChange}</button>
+          <button data-testid="status-save" disabled={busy || to === order.status.code || !!offline} title={offline || undefined}>{t.odStatusChange}</button>
         </AlertDialog.Trigger>
         <AlertDialog.Portal>
           <AlertDialog.Overlay className="overlay" />
@@ -292,6 +294,7 @@ function PaymentPanel({ p, orderTotal, onAction, onResolve }: {
   const live = ['authorized', 'captured', 'awaiting_deposit', 'capture_failed'].includes(p.state.code)
   const mismatch = live && current > 0 && current !== orderTotal
   const slip = p.slip
+  const offline = useOffline() // nothing is sent while the shared database is out of reach
   return (
     <div className="payment" data-testid="payment" data-payment-id={p.id}>
       <div className="payment-head">
@@ -343,14 +346,14 @@ function PaymentPanel({ p, orderTotal, onAction, onResolve }: {
       ) : p.inFlight || unknown ? (
         <div className="warn-box no-print" data-testid="in-flight">
           {t.unknownOutcome}
-          {unknown && <button data-testid="resolve-panel" onClick={() => onResolve(unknown.id)}>{t.resolve}</button>}
+          {unknown && <button data-testid="resolve-panel" disabled={!!offline} title={offline || undefined} onClick={() => onResolve(unknown.id)}>{t.resolve}</button>}
         </div>
       ) : (
         <div className="actions no-print">
           {p.actions.length === 0 && <span className="muted">{t.noActions}</span>}
           {p.actions.map((a) => (
             <button key={a} className={a === 'capture' ? 'primary' : a === 'cancel' ? 'danger' : ''} data-testid={`action-${a}`}
-              onClick={() => onAction(a)}>{t.intent[a] ?? a}</button>
+              disabled={!!offline} title={offline || undefined} onClick={() => onAction(a)}>{t.intent[a] ?? a}</button>
           ))}
         </div>
       )}

@@ -7,6 +7,7 @@ import { BulkBar } from '../components/BulkBar'
 import { Badge, ErrorMessage, Spinner } from '../components/common'
 import { ExportDialog } from '../components/ExportDialog'
 import { dateTime, useT, yen } from '../i18n'
+import { useOffline } from '../offline'
 import {
   activePreset, applyQuick, bulkPlan, chipsOf, datePresets, isEmptySearch, nextSort, parseQuickSearch, presetRange, select,
   selectAllIds, showDay, sortColumn, sortable, withField, withoutChip,
@@ -619,6 +620,7 @@ function AdvancedForm({ query, options, onQuery }: { query: OrderSearch; options
 function BulkStatus({ rows, options, onDone }: { rows: OrderRow[]; options: Options | null; onDone: () => void }) {
   const api = useApi()
   const t = useT()
+  const offline = useOffline()
   const [status, setStatus] = useState('')
   const [running, setRunning] = useState(false)
   const [done, setDone] = useState<{ ok: number; refused: { orderNo: string; message: string }[] } | null>(null)
@@ -649,7 +651,7 @@ function BulkStatus({ rows, options, onDone }: { rows: OrderRow[]; options: Opti
           {options?.statuses.map((s) => <option key={s.code} value={s.code}>{t.label(s)}</option>)}
         </select>
       </label>
-      <button type="button" data-testid="bulk-status-apply" disabled={!status || running || rows.length === 0} onClick={run}>{t.bulkStatusApply(rows.length)}</button>
+      <button type="button" data-testid="bulk-status-apply" disabled={!status || running || rows.length === 0 || !!offline} title={offline || undefined} onClick={run}>{t.bulkStatusApply(rows.length)}</button>
       {done && (
         <div className="bulk-status-result" role="status" data-testid="bulk-status-result">
           {done.ok > 0 && <span>{t.bulkStatusChanged(done.ok)}</span>}
@@ -668,6 +670,7 @@ function BulkStatus({ rows, options, onDone }: { rows: OrderRow[]; options: Opti
 function BulkInquire({ rows, onDone }: { rows: OrderRow[]; onDone: () => void }) {
   const api = useApi()
   const t = useT()
+  const offline = useOffline()
   const [running, setRunning] = useState(false)
   const [results, setResults] = useState<{ orderNo: string; ok: boolean; message: string }[]>([])
   const run = async () => {
@@ -693,7 +696,7 @@ function BulkInquire({ rows, onDone }: { rows: OrderRow[]; onDone: () => void })
   }
   return (
     <div className="bulk-inquire" data-testid="bulk-inquire">
-      <button type="button" className="primary" data-testid="bulk-inquire-run" disabled={running} onClick={run}>{t.bulkInquire(rows.length)}</button>
+      <button type="button" className="primary" data-testid="bulk-inquire-run" disabled={running || !!offline} title={offline || undefined} onClick={run}>{t.bulkInquire(rows.length)}</button>
       {results.length > 0 && (
         <ul className="bulk-inquire-results">
           {results.map((r, i) => <li key={i} className={r.ok ? '' : 'warn'} data-testid="bulk-inquire-item"><span className="mono">{r.orderNo}</span> {r.message}</li>)}

@@ -5,9 +5,10 @@ import { ErrorMessage, fileSize } from '../components/common'
 import { dateTime, useT } from '../i18n'
 import { GatewaySettings } from './GatewaySettings'
 import { SupportSection } from '../components/SupportSection'
+import { SharedDBSection } from './SharedDB'
 
-export type SettingsSection = 'gateways' | 'sync' | 'operator' | 'display' | 'backup' | 'advanced'
-const sections: SettingsSection[] = ['gateways', 'sync', 'operator', 'display', 'backup', 'advanced']
+export type SettingsSection = 'gateways' | 'sync' | 'operator' | 'display' | 'backup' | 'shared' | 'advanced'
+const sections: SettingsSection[] = ['gateways', 'sync', 'operator', 'display', 'backup', 'shared', 'advanced']
 
 // Settings is the 設定 screen: its sections in a side list, one shown at a time.
 export function Settings({ info, onChanged, section: initial = 'gateways' }: { info: Info; onChanged: () => void; section?: SettingsSection }) {
@@ -28,7 +29,8 @@ export function Settings({ info, onChanged, section: initial = 'gateways' }: { i
           {section === 'sync' && <SyncSection />}
           {section === 'operator' && <OperatorSection info={info} onChanged={onChanged} />}
           {section === 'display' && <DisplaySection info={info} onChanged={onChanged} />}
-          {section === 'backup' && <BackupSection />}
+          {section === 'backup' && <BackupSection shared={info.databaseMode === 'shared' || info.databaseMode === 'offline'} />}
+          {section === 'shared' && <SharedDBSection />}
           {section === 'advanced' && <AdvancedSection info={info} onChanged={onChanged} />}
         </div>
       </div>
@@ -172,7 +174,9 @@ function runSummary(r: SyncRun, t: ReturnType<typeof useT>): string {
   return parts.length ? parts.join(t.lang === 'en' ? t.listSep : ' ・ ') : t.set.runNoChange
 }
 
-function BackupSection() {
+// BackupSection: backups of this PC's database. A shared database is backed up on its
+// server (pg_dump), so in shared mode the buttons give way to a note that says so.
+function BackupSection({ shared }: { shared: boolean }) {
   const api = useApi()
   const t = useT()
   const [backups, setBackups] = useState<Backups | null>(null)
@@ -198,7 +202,8 @@ function BackupSection() {
           <button onClick={() => act(() => api.cancelRestore(), t.saved).then(load)}>{t.cancelRestore}</button>
         </div>
       )}
-      <form className="card" data-testid="backup-settings" onSubmit={(e) => {
+      {shared && <div className="card" data-testid="backup-shared"><p>{t.sdb.backupShared}</p></div>}
+      {!shared && <form className="card" data-testid="backup-settings" onSubmit={(e) => {
         e.preventDefault()
         act(() => api.saveBackupSettings(auto, keep), t.saved).then(load)
       }}>
@@ -208,10 +213,10 @@ function BackupSection() {
           <span><input data-testid="backup-keep" inputMode="numeric" size={4} value={keep} onChange={(e) => setKeep(e.target.value)} /> {t.set.keepUnit}</span>
           <small className="muted">{t.set.keepHelp}</small></label>
         <div className="buttons"><button type="submit" className="primary" data-testid="backup-settings-save">{t.save}</button></div>
-      </form>
+      </form>}
       <div className="card" data-testid="backups">
         <h2>{t.backupTitle}</h2>
-        <div className="buttons">
+        {!shared && <div className="buttons">
           <button data-testid="backup-now" onClick={async () => {
             setError(null)
             try {
@@ -233,8 +238,8 @@ function BackupSection() {
               setError(toUIError(e))
             }
           }}>{t.set.restoreFile}</button>
-        </div>
-        <p className="muted small">{t.set.backupHelp(backups?.folder ?? '')}</p>
+        </div>}
+        {!shared && <p className="muted small">{t.set.backupHelp(backups?.folder ?? '')}</p>}
         {backups && backups.list.length === 0 && <p className="muted">{t.noBackups}</p>}
         {backups && backups.list.length > 0 && (
           <div className="table-wrap">
@@ -247,7 +252,7 @@ function BackupSection() {
                     <td className="nowrap">{t.set.kinds[(b.kind ?? 'manual') as keyof typeof t.set.kinds] ?? b.kind}</td>
                     <td className="num nowrap">{fileSize(b.size)}</td>
                     <td className="mono small">{b.name}</td>
-                    <td className="nowrap">{confirmRestore === b.name ? (
+                    <td className="nowrap">{shared ? null : confirmRestore === b.name ? (
                       <span className="confirm-inline">{t.set.restoreAsk}
                         <button className="danger" data-testid="restore-confirm" onClick={() => {
                           setConfirmRestore('')

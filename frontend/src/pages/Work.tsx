@@ -6,6 +6,7 @@ import { dateTime, useT, yen } from '../i18n'
 import { BulkBar } from '../components/BulkBar'
 import { OrderTable } from './OrderList'
 import { UnlinkedTab } from './Unlinked'
+import { useOffline } from '../offline'
 
 type Tab = { kind: 'list'; code: string } | { kind: 'drifts' } | { kind: 'stock' } | { kind: 'refunds' } | { kind: 'fees' }
 
@@ -20,6 +21,7 @@ function tabOf(code: string): Tab {
 export function Work({ onOpen, tab: tabCode = 'to_capture', onTab }: { onOpen: (orderId: number, siblings?: number[]) => void; tab?: string; onTab?: (code: string) => void }) {
   const api = useApi()
   const t = useT()
+  const offline = useOffline() // nothing is sent while the shared database is out of reach
   const [lists, setLists] = useState<WorkListInfo[]>([])
   const [sync, setSync] = useState<SyncState | null>(null)
   // syncing: from the click on 今すぐ同期 to the run's "sync:done". Progress events only
@@ -74,7 +76,7 @@ export function Work({ onOpen, tab: tabCode = 'to_capture', onTab }: { onOpen: (
             </li>
           ))}
         </ul>
-        <button data-testid="sync-now" disabled={syncing} onClick={() => {
+        <button data-testid="sync-now" disabled={syncing || !!offline} title={offline || undefined} onClick={() => {
           setSyncing(true)
           setProgress(null)
           setTimeout(() => setSyncing(false), 120_000) // never leave the button stuck
@@ -161,10 +163,11 @@ function HoldActions({ paymentId, orderNo, fix, testId }: {
 }) {
   const api = useApi()
   const t = useT()
+  const offline = useOffline()
   return (
     <>
-      <button className="danger" data-testid={`${testId}-cancel`} onClick={() => fix(() => api.cancelHeldOrder(paymentId), t.holdCancelled(orderNo))}>{t.holdCancel}</button>
-      <button data-testid={`${testId}-keep`} onClick={() => fix(() => api.keepHeldOrder(paymentId), t.holdKept(orderNo))}>{t.holdKeep}</button>
+      <button className="danger" data-testid={`${testId}-cancel`} disabled={!!offline} title={offline || undefined} onClick={() => fix(() => api.cancelHeldOrder(paymentId), t.holdCancelled(orderNo))}>{t.holdCancel}</button>
+      <button data-testid={`${testId}-keep`} disabled={!!offline} title={offline || undefined} onClick={() => fix(() => api.keepHeldOrder(paymentId), t.holdKept(orderNo))}>{t.holdKeep}</button>
     </>
   )
 }
@@ -212,6 +215,7 @@ function DriftsTab({ onOpen, onChanged }: { onOpen: (id: number) => void; onChan
   const t = useT()
   const [rows, error, reload, fail] = useLoad<DriftRow[]>(() => api.drifts(), [api])
   const [notice, fix] = useFix(reload, onChanged, fail)
+  const offline = useOffline()
   return (
     <div data-testid="drifts">
       {notice && <div className="notice" role="status">{notice}</div>}
@@ -230,8 +234,8 @@ function DriftsTab({ onOpen, onChanged }: { onOpen: (id: number) => void; onChan
                 <td><Badge label={d.gatewayState} kind="payment" /> {yen(d.gatewayAmount, t.lang)}</td>
                 <td>{d.detail}<div className="sub">{dateTime(d.foundAt)}</div></td>
                 <td className="row-actions">
-                  <button data-testid="drift-accept" onClick={() => fix(() => api.acceptGateway(d.paymentId))}>{t.acceptGateway}</button>
-                  <button data-testid="drift-push" onClick={() => fix(() => api.pushOurs(d.paymentId))}>{t.pushOurs}</button>
+                  <button data-testid="drift-accept" disabled={!!offline} title={offline || undefined} onClick={() => fix(() => api.acceptGateway(d.paymentId))}>{t.acceptGateway}</button>
+                  <button data-testid="drift-push" disabled={!!offline} title={offline || undefined} onClick={() => fix(() => api.pushOurs(d.paymentId))}>{t.pushOurs}</button>
                   {d.hold && <HoldActions paymentId={d.paymentId} orderNo={d.orderNo} fix={fix} testId="drift-hold" />}
                 </td>
               </tr>

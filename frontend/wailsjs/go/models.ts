@@ -1135,6 +1135,9 @@ export namespace app {
 	    operator: string;
 	    setupNeeded: boolean;
 	    startView?: string;
+	    databaseMode: string;
+	    offline?: string;
+	    offlineEn?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Info(source);
@@ -1150,6 +1153,9 @@ export namespace app {
 	        this.operator = source["operator"];
 	        this.setupNeeded = source["setupNeeded"];
 	        this.startView = source["startView"];
+	        this.databaseMode = source["databaseMode"];
+	        this.offline = source["offline"];
+	        this.offlineEn = source["offlineEn"];
 	    }
 	}
 	
@@ -1301,6 +1307,36 @@ export namespace app {
 	        this.retrySuffixes = source["retrySuffixes"];
 	        this.timestamped = source["timestamped"];
 	    }
+	}
+	export class MoveReport {
+	    tables: dbmove.TableCount[];
+	
+	    static createFrom(source: any = {}) {
+	        return new MoveReport(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.tables = this.convertValues(source["tables"], dbmove.TableCount);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Operation {
 	    id: number;
@@ -2301,6 +2337,76 @@ export namespace app {
 		}
 	}
 	
+	export class SharedDBForm {
+	    host: string;
+	    port: number;
+	    database: string;
+	    user: string;
+	    password: string;
+	    sslMode: string;
+	    caFile: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SharedDBForm(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.host = source["host"];
+	        this.port = source["port"];
+	        this.database = source["database"];
+	        this.user = source["user"];
+	        this.password = source["password"];
+	        this.sslMode = source["sslMode"];
+	        this.caFile = source["caFile"];
+	    }
+	}
+	export class SharedDBStatus {
+	    mode: string;
+	    database: string;
+	    form?: SharedDBForm;
+	    hasPassword: boolean;
+	    offline: string;
+	    offlineEn: string;
+	    copyAt: string;
+	    operator: string;
+	    pc: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SharedDBStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mode = source["mode"];
+	        this.database = source["database"];
+	        this.form = this.convertValues(source["form"], SharedDBForm);
+	        this.hasPassword = source["hasPassword"];
+	        this.offline = source["offline"];
+	        this.offlineEn = source["offlineEn"];
+	        this.copyAt = source["copyAt"];
+	        this.operator = source["operator"];
+	        this.pc = source["pc"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class StockRow {
 	    id: number;
 	    orderId: number;
@@ -2447,6 +2553,31 @@ export namespace app {
 
 }
 
+export namespace dbmove {
+	
+	export class TableCount {
+	    Table: string;
+	    Source: number;
+	    Kept: number;
+	    Copied: number;
+	    Derived: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new TableCount(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.Table = source["Table"];
+	        this.Source = source["Source"];
+	        this.Kept = source["Kept"];
+	        this.Copied = source["Copied"];
+	        this.Derived = source["Derived"];
+	    }
+	}
+
+}
+
 export namespace link {
 	
 	export class ConsoleLayout {
@@ -2507,6 +2638,31 @@ export namespace link {
 	        this.message = source["message"];
 	        this.error = source["error"];
 	        this.errorEn = source["errorEn"];
+	    }
+	}
+
+}
+
+export namespace shareddb {
+	
+	export class TestResult {
+	    serverVersion: string;
+	    tls: boolean;
+	    schema: string;
+	    migrations: number;
+	    orders: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new TestResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.serverVersion = source["serverVersion"];
+	        this.tls = source["tls"];
+	        this.schema = source["schema"];
+	        this.migrations = source["migrations"];
+	        this.orders = source["orders"];
 	    }
 	}
 
