@@ -16,6 +16,7 @@ import { Work } from './pages/Work'
 import { applyQuick, parseQuickSearch } from './pages/orderSearch'
 import { parseStartView } from './startView'
 import { OfflineBanner, OfflineContext, SharedChip, offlineReason } from './offline'
+import { useDataChanged } from './live'
 
 // 売上集計 and its chart library (ECharts) load when the page is first opened, not with the app.
 const Reports = lazy(() => import('./pages/Reports').then((m) => ({ default: m.Reports })))
@@ -86,6 +87,19 @@ export default function App() {
     return () => clearInterval(timer)
   }, [ready, view.name, loadOverview])
   useEffect(() => api.onEvent('sync:done', loadOverview), [api, loadOverview])
+  // Another desktop changed the shared data (live.ts): the counts and badges are read
+  // again, the screens read theirs, and a small note says so for a few seconds.
+  const [liveNote, setLiveNote] = useState(0)
+  useDataChanged(() => {
+    if (!ready) return
+    loadOverview()
+    setLiveNote((n) => n + 1)
+  })
+  useEffect(() => {
+    if (!liveNote) return
+    const timer = setTimeout(() => setLiveNote(0), 4000)
+    return () => clearTimeout(timer)
+  }, [liveNote])
   // A notice goes after a while (ホーム and 作業リスト keep what it said); a click closes it at once.
   useEffect(() => {
     if (!toast) return
@@ -151,6 +165,7 @@ export default function App() {
         <main>
           {info && !setup && <OfflineBanner info={info} />}
           {toast && <div className="toast" role="status" onClick={() => setToast(null)}>{lang === 'en' ? toast.en : toast.ja}</div>}
+          {liveNote > 0 && <div className="live-note no-print" role="status" data-testid="live-note">{t.liveUpdated}</div>}
           <ErrorMessage error={error} />
           {info && !setup && <RestoreNoteBanner />}
           {!info && !error && <Spinner text={t.loading} />}

@@ -23,10 +23,15 @@ type Phase = 'input' | 'sending' | 'unknown' | 'failed'
 // What is sent is exactly what was previewed: any edit clears the preview.
 //   onDone: the action succeeded (the parent shows the new order).
 //   onSettled: anything else ended or the operator left a wait: the parent reloads.
-export function ActionDialog({ payment, intent, orderStatus, onClose, onDone, onSettled }: {
+//   changedElsewhere: another desktop changed the order while the dialog was open (the
+//   live view): the dialog says so and sends nothing until the operator has checked
+//   again (onRecheck: the parent passes the payment as it is now).
+export function ActionDialog({ payment, intent, orderStatus, changedElsewhere = false, onRecheck, onClose, onDone, onSettled }: {
   payment: Payment
   intent: string
   orderStatus?: string // the order's 対応状況 code: a shipped order's capture keeps it shipped
+  changedElsewhere?: boolean
+  onRecheck?: () => void
   onClose: () => void
   onDone: (r: OperationResult) => void
   onSettled?: () => void
@@ -85,7 +90,7 @@ export function ActionDialog({ payment, intent, orderStatus, onClose, onDone, on
     setPreview(null)
     setPreviewed(null)
   }
-  const canSend = phase === 'input' && !!preview && !!previewed && !checking
+  const canSend = phase === 'input' && !!preview && !!previewed && !checking && !changedElsewhere
   const send = async () => {
     if (sendingRef.current || !canSend || !previewed) return
     sendingRef.current = true
@@ -135,6 +140,16 @@ export function ActionDialog({ payment, intent, orderStatus, onClose, onDone, on
             }
           }}>
           <Dialog.Title id="dialog-title">{t.confirmTitle(what)}</Dialog.Title>
+          {changedElsewhere && phase === 'input' && (
+            <div className="warn-box" role="alert" data-testid="dialog-changed-elsewhere">
+              {t.liveDialogChanged}
+              <button data-testid="dialog-recheck" onClick={() => {
+                onRecheck?.()
+                edit()
+                if (!amountKey) check()
+              }}>{t.liveRecheck}</button>
+            </div>
+          )}
           {phase === 'input' && amountKey && (
             <form className="dialog-form" onSubmit={(e) => {
               e.preventDefault()

@@ -5,6 +5,7 @@ import type { Operation, OperationProgress, OperationResult, OrderDetail as Deta
 import { Badge, ErrorMessage, Spinner } from '../components/common'
 import { dateTime, useT, yen } from '../i18n'
 import { useOffline } from '../offline'
+import { dialogOpen, tablesOf, useDataChanged } from '../live'
 import { ActionDialog } from './ActionDialog'
 import { LinkPanel } from './LinkPanel'
 import { ReviewPanel } from './ReviewPanel'
@@ -45,6 +46,25 @@ export function OrderDetail({ orderId, onBack, siblings, onOpen, startAction }: 
     const p = d as OperationProgress
     if (p.stage === 'done' && order?.payments.some((x) => x.id === p.paymentId)) load()
   }), [api, load, order])
+  // Another desktop changed orders or payments: the order is read again and shown if it
+  // changed — unless a dialog is open: then it is kept aside (latest) and the operator
+  // told, so that what a dialog confirms never changes under the operator's finger.
+  const [latest, setLatest] = useState<Detail | null>(null)
+  const shown = useRef({ order, dialog })
+  shown.current = { order, dialog }
+  useEffect(() => setLatest(null), [order])
+  useDataChanged(() => {
+    api.detail(orderId).then((d) => {
+      const { order: cur, dialog: open } = shown.current
+      if (!cur || cur.id !== d.id) return // another order is shown by now
+      if (JSON.stringify(d) === JSON.stringify(cur)) return
+      if (open || dialogOpen()) setLatest(d)
+      else setOrder(d)
+    }).catch(() => { /* quiet: the next change, or the next visit, reads it again */ })
+  }, { tables: tablesOf.order })
+  const showLatest = () => {
+    if (latest) setOrder(latest)
+  }
 
   const done = (r: OperationResult) => {
     setDialog(null)
@@ -139,6 +159,12 @@ export function OrderDetail({ orderId, onBack, siblings, onOpen, startAction }: 
         <p>{t.orderNo}: {order.orderNo}　{t.orderedAt}: {dateTime(order.orderedAt)}</p>
       </div>
       {notice && <div className="notice no-print" role="status" data-testid="notice">{notice}</div>}
+      {latest && !dialog && (
+        <div className="warn-box no-print" role="status" data-testid="changed-elsewhere">
+          {t.liveOrderChanged}
+          <button data-testid="show-latest" onClick={showLatest}>{t.liveShowLatest}</button>
+        </div>
+      )}
       <ErrorMessage error={error} />
       <div className="detail-grid">
         <div className="card">
@@ -232,7 +258,16 @@ export function OrderDetail({ orderId, onBack, siblings, onOpen, startAction }: 
       </div>
       <History order={order} onResolve={resolve} onRecord={record} />
       {dialog && <ActionDialog payment={dialog.payment} intent={dialog.intent} orderStatus={order.status.code}
-        onClose={() => setDialog(null)} onDone={done} onSettled={load} />}
+        changedElsewhere={!!latest} onRecheck={() => {
+          if (!latest) return
+          const p = latest.payments.find((x) => x.id === dialog.payment.id)
+          setOrder(latest)
+          if (p) setDialog({ ...dialog, payment: p })
+        }}
+        onClose={() => {
+          setDialog(null)
+          showLatest() // the dialog said it changed: the page shows it now
+        }} onDone={done} onSettled={load} />}
     </section>
   )
 }

@@ -1,4 +1,4 @@
-import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react'
+import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { emptySearch, toUIError, useApi } from '../api'
@@ -8,6 +8,7 @@ import { Badge, ErrorMessage, Spinner } from '../components/common'
 import { ExportDialog } from '../components/ExportDialog'
 import { dateTime, useT, yen } from '../i18n'
 import { useOffline } from '../offline'
+import { tablesOf, useDataChanged } from '../live'
 import {
   activePreset, applyQuick, bulkPlan, chipsOf, datePresets, isEmptySearch, nextSort, parseQuickSearch, presetRange, select,
   selectAllIds, showDay, sortColumn, sortable, withField, withoutChip,
@@ -51,7 +52,12 @@ function isTyping(e: KeyboardEvent): boolean {
   return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable)
 }
 
-interface Results { rows: OrderRow[]; total: number; totalAtLeast: boolean; next: string }
+// live: the rows were read again after another desktop's change (refresh).
+interface Results { rows: OrderRow[]; total: number; totalAtLeast: boolean; next: string; live?: boolean }
+
+// A refresh reads again at most this many pages of what is loaded; the rest loads again
+// as the operator scrolls there.
+const REFRESH_PAGES = 10
 
 // useResults loads the search's rows page by page: the first page at once, the next
 // when asked (the table asks as the operator scrolls near the end of what is loaded).
@@ -94,7 +100,44 @@ function useResults(query: OrderSearch) {
   const more = useCallback(() => {
     if (!loading.current && res?.next) load(res.next)
   }, [load, res])
-  return { res, busy, error, more, reload: () => load(undefined) }
+  // refresh reads again the rows loaded so far (another desktop changed some), in place:
+  // no spinner, the old rows stay until the new ones are all there. A refresh asked
+  // while one runs makes it run once more.
+  const loaded = useRef(0)
+  loaded.current = res?.rows.length ?? 0
+  const asked = useRef(0) // refreshes asked for
+  const refreshing = useRef(false)
+  const refresh = useCallback(async () => {
+    asked.current++
+    if (refreshing.current || (loaded.current === 0 && loading.current)) return // the first page is on its way
+    refreshing.current = true
+    try {
+      for (let done = -1; done !== asked.current;) {
+        done = asked.current
+        const want = Math.min(loaded.current, REFRESH_PAGES * PAGE)
+        const g = ++gen.current
+        let rows: OrderRow[] = []
+        let first: Results | null = null
+        let after: string | undefined
+        for (;;) {
+          const p = await api.search({ ...query, page: 1, pageSize: PAGE, after })
+          if (g !== gen.current) return
+          first ??= { rows: [], total: p.total, totalAtLeast: p.totalAtLeast, next: '' }
+          rows = rows.concat(p.rows)
+          after = p.next || undefined
+          if (!after || rows.length >= want) break
+        }
+        loading.current = false
+        setBusy(false)
+        setRes({ ...first, rows, next: after ?? '', live: true })
+      }
+    } catch (e) {
+      setError(toUIError(e))
+    } finally {
+      refreshing.current = false
+    }
+  }, [api, query])
+  return { res, busy, error, more, reload: () => load(undefined), refresh }
 }
 
 // rowCount is how many rows the table is tall: the exact count when the store counted
@@ -137,8 +180,11 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
   const shownCount = (r: Results) => (r.totalAtLeast && !r.next && r.rows.length >= r.total
     ? t.count(r.rows.length, false)
     : t.count(Math.max(r.total, r.rows.length), r.totalAtLeast))
-  const { res, busy, error, more, reload } = useResults(query)
+  const { res, busy, error, more, reload, refresh } = useResults(query)
   const rows = useMemo(() => res?.rows ?? [], [res])
+  // Another desktop changed orders or payments: the loaded rows are read again (not
+  // while a dialog is open: a bulk run's confirmation keeps what it showed).
+  useDataChanged(() => { void refresh() }, { tables: tablesOf.orders, waitForDialogs: true })
 
   useEffect(() => {
     api.options().then(setOptions).catch((e) => setOptionsError(toUIError(e)))
@@ -178,6 +224,24 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
 
   const tableRef = useRef<VirtualTableHandle>(null)
   const count = rowCount(res)
+  // After a refresh the operator's place is kept, by order id: the selection (of the rows
+  // still there), the keyboard's row, the shift-click anchor and the row at the top of
+  // the scroller.
+  const prevRows = useRef<OrderRow[]>([])
+  useLayoutEffect(() => {
+    const before = prevRows.current
+    prevRows.current = rows
+    if (!res?.live) return
+    const at = new Map(rows.map((r, i) => [r.id, i]))
+    const moved = (i: number | null) => (i === null || !before[i] ? -1 : at.get(before[i].id) ?? -1)
+    setSelected((sel) => {
+      const kept = new Set([...sel].filter((id) => at.has(id)))
+      return kept.size === sel.size ? sel : kept
+    })
+    setActive((a) => moved(a))
+    setAnchor((a) => (moved(a) < 0 ? null : moved(a)))
+    tableRef.current?.keepTop(before, at)
+  }, [rows, res])
   const pick = (index: number, shift: boolean) => {
     const s = select(rows, selected, index, anchor, shift)
     setSelected(s.selected)
@@ -378,7 +442,13 @@ export function OrderList({ query, onQuery, onOpen, emptyHint }: {
   )
 }
 
-export interface VirtualTableHandle { scrollToIndex: (i: number) => void }
+export interface VirtualTableHandle {
+  scrollToIndex: (i: number) => void
+  // keepTop keeps the row that was at the top in view after the rows were read again
+  // (before: the old rows; at: the new index of each order id). At the very top the list
+  // stays there: a new order appears.
+  keepTop: (before: OrderRow[], at: Map<number, number>) => void
+}
 
 // VirtualTable is the 受注一覧 body: a scroller as tall as the window allows, rows drawn
 // for what is in view (TanStack Virtual) and described by TanStack Table. It alone
@@ -401,7 +471,16 @@ const VirtualTable = memo(forwardRef<VirtualTableHandle, {
     // worth of rows.
     initialRect: { width: 1200, height: 600 },
   })
-  useImperativeHandle(ref, () => ({ scrollToIndex: (i: number) => virtualizer.scrollToIndex(i, { align: 'auto' }) }), [virtualizer])
+  useImperativeHandle(ref, () => ({
+    scrollToIndex: (i: number) => virtualizer.scrollToIndex(i, { align: 'auto' }),
+    keepTop: (before, at) => {
+      const el = scrollRef.current
+      if (!el || el.scrollTop <= 0) return
+      const i = Math.floor(el.scrollTop / ROW_HEIGHT)
+      const j = before[i] ? at.get(before[i].id) : undefined
+      if (j !== undefined && j !== i) el.scrollTop = j * ROW_HEIGHT + (el.scrollTop % ROW_HEIGHT)
+    },
+  }), [virtualizer])
   // Without a layout (a hidden list being shown, tests) the virtualizer has no window
   // yet: the first rows are drawn until it measures one.
   const measured = virtualizer.getVirtualItems()

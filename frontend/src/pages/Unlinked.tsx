@@ -4,6 +4,7 @@ import type { ConsoleImportResult, ImportLayout, LinkProgress, LinkRow, ProfileV
 import { Badge, ErrorMessage, FilePath, ProgressBar, Spinner } from '../components/common'
 import { LinkRunner } from '../components/LinkRunner'
 import { dateTime, useT, yen } from '../i18n'
+import { useDataChanged } from '../live'
 
 // UnlinkedTab is the 未連携 work list: imported orders that have no payment yet, each
 // with the reason (no transaction found, several candidates, no gateway profile for its
@@ -22,6 +23,7 @@ export function UnlinkedTab({ onOpen, onChanged }: { onOpen: (orderId: number) =
     api.unlinked().then(setRows).catch((e) => setError(toUIError(e)))
   }, [api])
   useEffect(reload, [reload])
+  useDataChanged(reload, { tables: ['orders', 'order_links', 'payments'], waitForDialogs: true }) // another desktop's change
   const changed = () => {
     reload()
     onChanged()

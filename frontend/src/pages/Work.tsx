@@ -7,6 +7,7 @@ import { BulkBar } from '../components/BulkBar'
 import { OrderTable } from './OrderList'
 import { UnlinkedTab } from './Unlinked'
 import { useOffline } from '../offline'
+import { tablesOf, useDataChanged } from '../live'
 
 type Tab = { kind: 'list'; code: string } | { kind: 'drifts' } | { kind: 'stock' } | { kind: 'refunds' } | { kind: 'fees' }
 
@@ -40,6 +41,8 @@ export function Work({ onOpen, tab: tabCode = 'to_capture', onTab }: { onOpen: (
     api.syncStatus().then(setSync).catch((e) => setError(toUIError(e)))
   }, [api])
   useEffect(refresh, [refresh])
+  // Another desktop's changes: the counts and the sync panel (each tab reads its own, useLoad).
+  useDataChanged(refresh, { tables: tablesOf.overview })
   useEffect(() => {
     const offProgress = api.onEvent('sync:progress', (d) => {
       const p = d as { done: number; total: number }
@@ -115,6 +118,8 @@ function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [T | null, UIError
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps)
   useEffect(reload, [reload])
+  // Another desktop's changes are read again in place (after any open dialog closes).
+  useDataChanged(reload, { tables: tablesOf.overview, waitForDialogs: true })
   return [data, error, reload, (e) => setError(toUIError(e))]
 }
 
@@ -124,6 +129,12 @@ function ListTab({ code, onOpen, onChanged }: { code: string; onOpen: (id: numbe
   const [rows, error, reload] = useLoad<OrderRow[]>(() => api.workList(code), [api, code])
   const [selected, setSelected] = useState<number[]>([])
   useEffect(() => setSelected([]), [code])
+  // Read again (another desktop's change): the selection keeps the rows still listed.
+  useEffect(() => {
+    if (!rows) return
+    const listed = new Set(rows.map((r) => r.id))
+    setSelected((sel) => (sel.every((id) => listed.has(id)) ? sel : sel.filter((id) => listed.has(id))))
+  }, [rows])
   return (
     <div data-testid={`work-list-${code}`}>
       <ErrorMessage error={error} />

@@ -38,8 +38,17 @@ export function row(over: Partial<OrderRow> = {}): OrderRow {
   }
 }
 
+// The events a fake's onEvent subscribed to, by fake: emit() sends one to every subscriber.
+const buses = new WeakMap<Api, Map<string, Set<(d: unknown) => void>>>()
+
+// emit sends a Go event to what the window subscribed (the fake's own onEvent only).
+export function emit(api: Api, name: string, data: unknown) {
+  buses.get(api)?.get(name)?.forEach((cb) => cb(data))
+}
+
 export function fakeApi(over: Partial<Api> = {}): Api {
-  return {
+  const bus = new Map<string, Set<(d: unknown) => void>>()
+  const api: Api = {
     options: vi.fn(async () => ({
       statuses: [L('new', '新規受付'), L('paid', '入金済み')],
       methods: [L('card', 'クレジットカード決済'), L('konbini', 'コンビニ決済')],
@@ -80,7 +89,11 @@ export function fakeApi(over: Partial<Api> = {}): Api {
     exportSupportBundle: vi.fn(async () => '/tmp/kessaidesk-support.zip'),
     setOperator: vi.fn(async () => {}),
     removeDemo: vi.fn(async () => {}),
-    onEvent: vi.fn(() => () => {}),
+    onEvent: vi.fn((name: string, cb: (d: unknown) => void) => {
+      if (!bus.has(name)) bus.set(name, new Set())
+      bus.get(name)!.add(cb)
+      return () => { bus.get(name)?.delete(cb) }
+    }),
     rules: vi.fn(async () => ({ syncIntervalMinutes: '5', netBankAutoCancel: false, staleProcessingMinutes: '60', recheckDays: '30' })),
     saveRules: vi.fn(async () => {}),
     backups: vi.fn(async () => ({ list: [], restorePending: '' })),
@@ -175,6 +188,8 @@ export function fakeApi(over: Partial<Api> = {}): Api {
     overview: vi.fn(async () => overview()),
     ...over,
   }
+  buses.set(api, bus)
+  return api
 }
 
 export function overview(over: Partial<Overview> = {}): Overview {
