@@ -90,6 +90,14 @@ func TestDesktopChild(t *testing.T) {
 	say("started")
 	eng := newEngine(t, db, clock, cfg.ProfileID, progressLines{say})
 
+	// What the app does when it opens (backend/system): close the bulk runs whose
+	// desktop died, then settle what was left unresolved.
+	closed, err := db.CloseInterruptedBulkJobs(ctx)
+	require.NoError(t, err)
+	say("closed %d", closed)
+	if cfg.Last {
+		require.Equal(t, 1, closed, "the dead desktop's run")
+	}
 	remaining, err := eng.ResolveUnresolved(ctx)
 	require.NoError(t, err)
 	left, err := db.UnresolvedOperations(ctx)
@@ -346,7 +354,7 @@ func TestTwoDesktopsBulkCaptureOneKilled(t *testing.T) {
 	require.NoError(t, err)
 	out3 := c3.wait(t3, nil)
 	require.NoError(t, out3.err)
-	t.Logf("desktop 3: %d left unresolved by the kill %v; %s; %s; %s in %v; whole run %v", len(left), countValues(leftWas), out3.said("resolved"),
+	t.Logf("desktop 3: %d left unresolved by the kill %v; %s runs; %s; %s; %s in %v; whole run %v", len(left), countValues(leftWas), out3.said("closed"), out3.said("resolved"),
 		out3.said("capturing"), out3.said("finished"), out3.took.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 
 	// What the kill left open was decided by desktop 3's start-up, as the gateway says.
@@ -469,9 +477,10 @@ func checkJournal(t *testing.T, db *pgstore.DB, sim *gmosim.Sim, pays []*backend
 	t.Logf("journal: %v; captured by %v", kinds, wonBy)
 }
 
-// checkBulkRuns: the surviving desktops' runs finished, each item with an outcome
-// that says why; the last desktop's run sold everything it took. The dead desktop's
-// run is only reported.
+// checkBulkRuns: every item of each desktop's run has an outcome that says why.
+// Desktop 2's run finished; the last desktop's sold everything it took; the dead
+// desktop's run was closed by the next desktop to open: its items never sent
+// cancelled, those it journalled following the journal.
 func checkBulkRuns(t *testing.T, db *pgstore.DB, jobs map[string]int64, lastRan bool) {
 	t.Helper()
 	ctx := context.Background()
@@ -483,36 +492,55 @@ func checkBulkRuns(t *testing.T, db *pgstore.DB, jobs map[string]int64, lastRan 
 		}
 		job, items, err := db.BulkJobByID(ctx, id)
 		require.NoError(t, err)
-		byState := map[string]int{}
-		for _, it := range items {
-			byState[it.State]++
-		}
-		t.Logf("%s's run %d: %s, %v", d.PC, id, job.State, byState)
+		t.Logf("%s's run %d: %s, %v", d.PC, id, job.State, job.Counts)
+		want := "finished"
 		if i == 0 {
-			continue // killed: its run stays as it was left (closing it is phase 2 of issue 18)
+			want = "cancelled"
 		}
-		assert.Equal(t, "finished", job.State, d.PC)
+		assert.Equal(t, want, job.State, d.PC)
 		for _, it := range items {
+			var op *backend.Operation
+			if it.OperationID != 0 {
+				op, err = db.OperationByID(ctx, it.OperationID)
+				require.NoError(t, err)
+				assert.Equal(t, id, op.BulkJobID, "%s %s: its own run's operation", d.PC, it.OrderNo)
+				assert.Equal(t, it.PaymentID, op.PaymentID, "%s %s", d.PC, it.OrderNo)
+			}
+			assertJapanese(t, it.Message)
 			switch it.State {
 			case backend.BulkSucceeded:
-				op, err := db.OperationByID(ctx, it.OperationID)
-				if assert.NoError(t, err, "%s %s", d.PC, it.OrderNo) {
-					assert.Equal(t, backend.OpSucceeded, op.State)
-					assert.Equal(t, id, op.BulkJobID)
+				if assert.NotNil(t, op, "%s %s: succeeded without an operation", d.PC, it.OrderNo) {
+					assert.Equal(t, backend.OpSucceeded, op.State, "%s %s", d.PC, it.OrderNo)
 				}
 			case backend.BulkSkipped, backend.BulkFailed:
 				assert.NotEqual(t, 2, i, "%s %s: the last desktop sells all it took: %s", d.PC, it.OrderNo, it.Message)
-				assertJapanese(t, it.Message)
-				// Already sold by the other desktop, in its hands right then, or
-				// refused by the gateway (checkGateway says whether it should have been sent).
-				if !strings.Contains(it.Message, "実売上") && !strings.Contains(it.Message, "処理中") && !strings.Contains(it.Message, "受け付けませんでした") {
+				if op != nil {
+					assert.Equal(t, backend.OpFailed, op.State, "%s %s", d.PC, it.OrderNo)
+					continue // explained by the journal (checkJournal)
+				}
+				// Refused before anything was sent: already sold by the other desktop,
+				// in its hands right then, or changed by it since this desktop read it.
+				if !containsAny(it.Message, "実売上", "処理中", "変更されて") {
 					assert.Failf(t, "a refused item without its reason", "%s %s %s: %q", d.PC, it.OrderNo, it.State, it.Message)
 				}
+			case backend.BulkCancelled:
+				assert.Zero(t, i, "%s %s: only the dead desktop's run has items it never sent", d.PC, it.OrderNo)
+				assert.Nil(t, op, "%s %s", d.PC, it.OrderNo)
+				assert.Contains(t, it.Message, "送信していません", "%s %s", d.PC, it.OrderNo)
 			default:
 				assert.Failf(t, "an item left without an outcome", "%s %s: %s %q", d.PC, it.OrderNo, it.State, it.Message)
 			}
 		}
 	}
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }
 
 func countValues(m map[int64]string) map[string]int {
