@@ -316,7 +316,7 @@ export function TestSummary({ result }: { result: SharedTestResult }) {
         : result.schema === 'foreign' ? t.sdb.schemaForeign : result.schema
   return (
     <div className={usable ? 'notice' : 'warn-box'} role="status" data-testid="shared-test-result" data-schema={result.schema}>
-      <div><strong>{t.sdb.testOk}</strong> {t.inParens([t.sdb.version(result.serverVersion), result.tls ? t.sdb.tlsYes : t.sdb.tlsNo].join(t.lang === 'en' ? ', ' : '、'))}</div>
+      <div><strong>{t.sdb.testOk}</strong>{t.inParens([t.sdb.version(result.serverVersion), result.tls ? t.sdb.tlsYes : t.sdb.tlsNo].join(t.lang === 'en' ? ', ' : '、'))}</div>
       <div data-testid="shared-test-what">{what}</div>
       {result.schema === 'older' && <div className="small">{t.sdb.schemaOlder}</div>}
     </div>
