@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -296,6 +297,11 @@ func TestRoundTripKeepsEveryRowAndSearch(t *testing.T) {
 	assert.Equal(t, dbmove.TableCount{Table: "sales_days", Source: int64(len(before["sales_days"])), Copied: int64(len(before["sales_days"])), Derived: true},
 		up.Tables[len(up.Tables)-1])
 	assert.Equal(t, searched, found(t, server), "the server finds the same orders")
+	read, _ := local.Handles()
+	assert.Equal(t, rowsOf(t, read, `SELECT * FROM sales_days`), rowsOf(t, server.Pool(), `SELECT * FROM sales_days`))
+	var enabled string
+	require.NoError(t, server.Pool().QueryRow(`SELECT string_agg(tgenabled::text, '') FROM pg_trigger WHERE tgname IN ('payments_sales_insert', 'orders_sales_insert')`).Scan(&enabled))
+	assert.Equal(t, "OO", enabled, "the sales triggers are on again")
 	v, err := server.Setting(ctx, "operator")
 	require.NoError(t, err)
 	assert.Equal(t, "サーバーの人", v)
@@ -457,4 +463,43 @@ func TestLocalSettingsAreTheirPackagesKeys(t *testing.T) {
 	for _, k := range []string{system.SettingDemo, system.SettingBackupAuto, system.SettingBackupKeep, logging.SettingLevel} {
 		assert.Contains(t, dbmove.LocalSettings, k)
 	}
+}
+
+// A server user that does not own the tables cannot pause the sales triggers: they
+// fill sales_days row by row, to the same summary.
+func TestServerUserNotOwner(t *testing.T) {
+	dsn := pgtest.DSN(t, migrate)
+	admin, err := sql.Open("pgx", dsn)
+	require.NoError(t, err)
+	defer admin.Close()
+	role := fmt.Sprintf("kd_clerk_%d", time.Now().UnixNano())
+	for _, q := range []string{`CREATE ROLE ` + role + ` LOGIN PASSWORD 'clerk'`, `GRANT CREATE, USAGE ON SCHEMA public TO ` + role,
+		`GRANT ALL ON ALL TABLES IN SCHEMA public TO ` + role, `GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO ` + role} {
+		_, err := admin.Exec(q)
+		require.NoError(t, err, q)
+	}
+	t.Cleanup(func() {
+		admin, _ := sql.Open("pgx", dsn)
+		admin.Exec(`DROP OWNED BY ` + role)
+		admin.Exec(`DROP ROLE ` + role)
+		admin.Close()
+	})
+	u, err := url.Parse(dsn)
+	require.NoError(t, err)
+	u.User = url.UserPassword(role, "clerk")
+	server, err := pgstore.Open(ctx, u.String(), pgstore.Options{})
+	require.NoError(t, err)
+	defer server.Close()
+	local := openSQLite(t, sqlite.Options{})
+	shop(t, local)
+	report, err := dbmove.ToServer(ctx, local, server, nil)
+	require.NoError(t, err)
+	sales := report.Tables[len(report.Tables)-1]
+	assert.Equal(t, "sales_days", sales.Table)
+	assert.NotZero(t, sales.Copied)
+	read, _ := local.Handles()
+	assert.Equal(t, rowsOf(t, read, `SELECT * FROM sales_days`), rowsOf(t, server.Pool(), `SELECT * FROM sales_days`))
+	var enabled string
+	require.NoError(t, server.Pool().QueryRow(`SELECT tgenabled::text FROM pg_trigger WHERE tgname = 'payments_sales_insert'`).Scan(&enabled))
+	assert.Equal(t, "O", enabled)
 }

@@ -85,12 +85,21 @@ func toServer(ctx context.Context, stx *sql.Tx, lite querier, tx pgx.Tx, progres
 	if err != nil {
 		return nil, err
 	}
+	paused, err := pauseSalesTriggers(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
 	written := make([]int64, len(tables))
 	for i, t := range tables {
 		tk := &ticker{progress: progress, table: t.name, total: counts[i].Source - counts[i].Kept}
 		tk.tick(0)
 		if written[i], err = copyToServer(ctx, stx, tx, t, tk); err != nil {
 			return nil, fmt.Errorf("%s: %w", t.name, err)
+		}
+	}
+	if paused {
+		if err := resumeSalesTriggers(ctx, tx); err != nil {
+			return nil, err
 		}
 	}
 	if counts, err = verify(ctx, lite, pg, tables, counts, written); err != nil {
@@ -109,6 +118,51 @@ func toServer(ctx context.Context, stx *sql.Tx, lite querier, tx pgx.Tx, progres
 		}
 	}
 	return &Report{Tables: counts}, nil
+}
+
+// salesTriggers are the row triggers that add a new payment or order to sales_days
+// (migration 0011's twin). A COPY fires them row by row, each a query of payment_sales:
+// most of the time of a large move.
+var salesTriggers = [][2]string{{"payments", "payments_sales_insert"}, {"orders", "orders_sales_insert"}}
+
+// pauseSalesTriggers switches the sales triggers off for the copy, in the move's
+// transaction (no other session sees them off: the tables stay locked until it ends).
+// That needs the tables' owner — the user that made them, as pgstore.Open migrates;
+// another user keeps them on (false), and the triggers fill sales_days as the rows
+// arrive, only slower.
+func pauseSalesTriggers(ctx context.Context, tx pgx.Tx) (bool, error) {
+	sp, err := tx.Begin(ctx) // a savepoint: a refusal leaves the move's transaction usable
+	if err != nil {
+		return false, err
+	}
+	for _, t := range salesTriggers {
+		if _, err := sp.Exec(ctx, `ALTER TABLE `+quote(t[0])+` DISABLE TRIGGER `+quote(t[1])); err != nil {
+			if rerr := sp.Rollback(ctx); rerr != nil {
+				return false, rerr
+			}
+			var pe *pgconn.PgError
+			if errors.As(err, &pe) && (pe.Code == "42501" || pe.Code == "42704") { // not the owner; no such trigger
+				return false, nil
+			}
+			return false, err
+		}
+	}
+	return true, sp.Commit(ctx)
+}
+
+// resumeSalesTriggers makes sales_days from the copied payments in one statement, as
+// migration 0011 made it from an existing database's, and switches the triggers on.
+func resumeSalesTriggers(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO sales_days (basis, day, profile_id, method, sold, gross, refunded)
+		SELECT basis, day, profile_id, method, count(*), sum(gross), sum(refunded) FROM payment_sales GROUP BY 1, 2, 3, 4`); err != nil {
+		return fmt.Errorf("sales_days: %w", err)
+	}
+	for _, t := range salesTriggers {
+		if _, err := tx.Exec(ctx, `ALTER TABLE `+quote(t[0])+` ENABLE TRIGGER `+quote(t[1])); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // copyToServer streams one table's rows from SQLite into the server with COPY.
