@@ -87,14 +87,16 @@ type listenEvent struct {
 // meanwhile is unknown). It returns when ctx ends or the store is closed.
 func (db *DB) WatchChanges(ctx context.Context, fn func(backend.DataChange)) error {
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	events := make(chan listenEvent)
 	listening := make(chan struct{})
 	go func() {
 		defer close(listening)
 		db.listen(ctx, events)
 	}()
-	defer func() { <-listening }()
+	defer func() {
+		cancel()
+		<-listening
+	}()
 
 	pending := map[string]bool{}
 	var window <-chan time.Time

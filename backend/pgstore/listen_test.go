@@ -244,3 +244,44 @@ func openPlain(t *testing.T, dsn string) *sql.DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
+
+// Closing the store ends its watcher, as the end of the context does.
+func TestWatchEndsWithTheStore(t *testing.T) {
+	db := openTest(t, Options{})
+	done := make(chan error, 1)
+	go func() { done <- db.WatchChanges(context.Background(), func(backend.DataChange) {}) }()
+	waitListening(t, db, appName(db.Owner))
+	require.NoError(t, db.Close())
+	select {
+	case err := <-done:
+		assert.ErrorIs(t, err, context.Canceled)
+	case <-time.After(5 * time.Second):
+		t.Fatal("WatchChanges did not return when the store closed")
+	}
+}
+
+// A server that cannot be reached at all: the watcher says so once, however many times
+// it tries again, and does not end.
+func TestWatchSaysOnceThatTheServerIsAway(t *testing.T) {
+	defer func(first, most time.Duration) { retryFirst, retryMax = first, most }(retryFirst, retryMax)
+	retryFirst, retryMax = 10*time.Millisecond, 40*time.Millisecond
+	db := openTest(t, Options{})
+	away := db.connConfig.Copy()
+	away.Host, away.Port = "127.0.0.1", 1 // nothing listens there
+	db.connConfig = away
+
+	var mu sync.Mutex
+	var got []backend.DataChange
+	ctx, cancel := context.WithTimeout(context.Background(), 600*time.Millisecond)
+	defer cancel()
+	err := db.WatchChanges(ctx, func(c backend.DataChange) {
+		mu.Lock()
+		got = append(got, c)
+		mu.Unlock()
+	})
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "it kept trying until the end")
+	require.Len(t, got, 1, "said once: %v", got)
+	assert.Error(t, got[0].Lost)
+	assert.Contains(t, got[0].Lost.Error(), "共有データベース（PostgreSQL）に接続できません")
+	assert.NotContains(t, got[0].Lost.Error(), "password=")
+}
