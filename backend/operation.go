@@ -1,6 +1,9 @@
 package backend
 
-import "time"
+import (
+	"errors"
+	"time"
+)
 
 // OpKind is what an operation asks the gateway to do. Kinds are the gateways' own
 // operations; the engine chooses them for the operator's intent (売上, キャンセル…).
@@ -103,6 +106,23 @@ type Operation struct {
 	Reason string
 	// BulkJobID groups the operations of a bulk run (0 for a single action).
 	BulkJobID int64
+	// PaymentVersion is the payment's Version the operation was planned from:
+	// BeginOperation refuses it (ErrPaymentChanged) when the payment has changed since,
+	// on this desktop or another. 0: not planned from a read of the payment (a change
+	// the gateway made, recorded as it is), and not checked.
+	PaymentVersion int64
+}
+
+// ErrPaymentChanged is the cause of BeginOperation's refusal of an operation planned
+// from a payment that has changed since (errors.Is tells it from other conflicts).
+var ErrPaymentChanged = errors.New("the payment changed since it was read")
+
+// PaymentChangedError is BeginOperation's refusal of an operation planned from an
+// older version of its payment: nothing was sent.
+func PaymentChangedError() *Error {
+	return &Error{Code: ECONFLICT, Class: ClassNotSent, Err: ErrPaymentChanged,
+		Message:   "この決済は、読み込んだ後に別のパソコンまたは別の操作で変更されています。画面を更新して今の状態を確認し、もう一度操作してください。何も送信していません",
+		MessageEn: "the payment was changed by another desktop or operation since it was read; reload it, check its state and try again. Nothing was sent"}
 }
 
 // ActorSync is the operator name recorded for changes made by the automatic sync.

@@ -244,6 +244,10 @@ type Payment struct {
 	// Slip holds the numbers the customer pays a konbini / Pay-easy payment with, as
 	// the gateway issued them; empty for cards.
 	Slip PaymentSlip
+	// Version counts the changes of the stored payment: 1 when it is saved first, one
+	// more at every save (an operation's outcome, a sync's fix). The store sets it; an
+	// operation planned from this read carries it (Operation.PaymentVersion).
+	Version int64
 }
 
 // PaymentSlip is what a customer who calls the shop needs to pay at the store or ATM

@@ -2,6 +2,8 @@ package payment
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -41,9 +43,30 @@ type Bulk struct {
 	cancels map[int64]context.CancelFunc
 }
 
+// Selected is a payment as the operator's selection showed it. A run of a selection
+// does not send an item whose payment has changed since its Version (another desktop
+// sold or refunded it meanwhile): see one. Version 0: as the item reads it.
+type Selected struct {
+	PaymentID int64
+	Version   int64
+}
+
+func selectIDs(ids []int64) []Selected {
+	out := make([]Selected, len(ids))
+	for i, id := range ids {
+		out[i] = Selected{PaymentID: id}
+	}
+	return out
+}
+
 // Start creates a bulk run and works through it in the background; it returns at once.
 func (b *Bulk) Start(ctx context.Context, intent Intent, prm Params, paymentIDs []int64, operator string) (int64, error) {
-	job, err := b.create(ctx, intent, paymentIDs, operator)
+	return b.StartSelected(ctx, intent, prm, selectIDs(paymentIDs), operator)
+}
+
+// StartSelected is Start for payments with the versions the operator's selection showed.
+func (b *Bulk) StartSelected(ctx context.Context, intent Intent, prm Params, sel []Selected, operator string) (int64, error) {
+	job, err := b.create(ctx, intent, sel, operator)
 	if err != nil {
 		return 0, err
 	}
@@ -56,7 +79,7 @@ func (b *Bulk) Start(ctx context.Context, intent Intent, prm Params, paymentIDs 
 	b.mu.Unlock()
 	go func() {
 		defer cancel()
-		if err := b.work(runCtx, job, intent, prm, paymentIDs, operator); err != nil {
+		if err := b.work(runCtx, job, intent, prm, sel, operator); err != nil {
 			backend.Announce(b.notifier(), backend.Text{Ja: "一括処理を中止しました", En: "The bulk run stopped"}, backend.ErrorText(err))
 		}
 	}()
@@ -65,11 +88,16 @@ func (b *Bulk) Start(ctx context.Context, intent Intent, prm Params, paymentIDs 
 
 // Run creates a bulk run and works through it before returning (command line, tests).
 func (b *Bulk) Run(ctx context.Context, intent Intent, prm Params, paymentIDs []int64, operator string) (*backend.BulkJob, []backend.BulkItem, error) {
-	job, err := b.create(ctx, intent, paymentIDs, operator)
+	return b.RunSelected(ctx, intent, prm, selectIDs(paymentIDs), operator)
+}
+
+// RunSelected is Run for payments with the versions the operator's selection showed.
+func (b *Bulk) RunSelected(ctx context.Context, intent Intent, prm Params, sel []Selected, operator string) (*backend.BulkJob, []backend.BulkItem, error) {
+	job, err := b.create(ctx, intent, sel, operator)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := b.work(ctx, job, intent, prm, paymentIDs, operator); err != nil {
+	if err := b.work(ctx, job, intent, prm, sel, operator); err != nil {
 		return nil, nil, err
 	}
 	return b.Engine.Store.BulkJobByID(context.WithoutCancel(ctx), job.ID)
@@ -105,11 +133,15 @@ func (b *Bulk) RetryFailed(ctx context.Context, jobID int64, prm Params, operato
 	return b.Start(ctx, Intent(job.Intent), prm, ids, operator)
 }
 
-func (b *Bulk) create(ctx context.Context, intent Intent, paymentIDs []int64, operator string) (*backend.BulkJob, error) {
-	if len(paymentIDs) == 0 {
+func (b *Bulk) create(ctx context.Context, intent Intent, sel []Selected, operator string) (*backend.BulkJob, error) {
+	if len(sel) == 0 {
 		return nil, backend.Errorf(backend.EINVALID, "対象の受注が選ばれていません", "no orders are selected")
 	}
 	job := &backend.BulkJob{Intent: string(intent), Operator: operator}
+	paymentIDs := make([]int64, len(sel))
+	for i, s := range sel {
+		paymentIDs[i] = s.PaymentID
+	}
 	if err := b.Engine.Store.CreateBulkJob(ctx, job, paymentIDs); err != nil {
 		return nil, err
 	}
@@ -119,7 +151,7 @@ func (b *Bulk) create(ctx context.Context, intent Intent, paymentIDs []int64, op
 // work runs the items. A result that cannot be saved (a full disk) stops the run: no
 // item is sent that could not be recorded, and the error says so; the journal of what
 // was sent stands, and the next start explains every item.
-func (b *Bulk) work(ctx context.Context, job *backend.BulkJob, intent Intent, prm Params, ids []int64, operator string) error {
+func (b *Bulk) work(ctx context.Context, job *backend.BulkJob, intent Intent, prm Params, ids []Selected, operator string) error {
 	store := b.Engine.Store
 	bg := context.WithoutCancel(ctx)
 	ctx, stop := context.WithCancel(ctx)
@@ -160,14 +192,15 @@ func (b *Bulk) work(ctx context.Context, job *backend.BulkJob, intent Intent, pr
 	}
 	emit(nil)
 
-	queue := make(chan int64)
+	queue := make(chan Selected)
 	var wg sync.WaitGroup
 	for range min(conc, len(ids)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for id := range queue {
-				state, opID, msg := b.one(ctx, job.ID, id, intent, prm, operator)
+			for sel := range queue {
+				id := sel.PaymentID
+				state, opID, msg := b.one(ctx, job.ID, sel, intent, prm, operator)
 				stored(store.UpdateBulkItem(bg, job.ID, id, state, opID, msg))
 				if state == backend.BulkUnknown && opID != 0 {
 					// A sync run may have decided it between the answer and this
@@ -179,13 +212,13 @@ func (b *Bulk) work(ctx context.Context, job *backend.BulkJob, intent Intent, pr
 		}()
 	}
 	cancelled := false
-	for _, id := range ids {
+	for _, it := range ids {
 		if ctx.Err() != nil {
 			cancelled = true
 			break
 		}
 		select {
-		case queue <- id:
+		case queue <- it:
 		case <-ctx.Done():
 			cancelled = true
 		}
@@ -218,17 +251,44 @@ func (b *Bulk) work(ctx context.Context, job *backend.BulkJob, intent Intent, pr
 
 // one runs the intent on one payment, waiting for the gateway's rate limit and
 // backing off when the gateway says it is busy (nothing happened, so it is safe).
-func (b *Bulk) one(ctx context.Context, jobID, paymentID int64, intent Intent, prm Params, operator string) (state string, opID int64, msg backend.Text) {
+//
+// Another desktop (or window, or operation) may change the payment after the
+// operator's selection (sel.Version) or the item's own read: overlapping selections on
+// two desktops. The journal then refuses to begin the operation — planned from an
+// older version, or another operation is in flight — and nothing is sent. The item is
+// not sent again blindly: the payment is read again once what is in flight on it is
+// settled. When nothing is left to do (the other desktop sold it) the item is skipped
+// and says why. It is planned again from the fresh read only when that cannot do what
+// the operator did not choose: the payment did not change after all (the operation in
+// flight changed nothing), or a 売上 or オーソリ (they only move a payment forward, and
+// take the amount authorised now), or a キャンセル of a payment still in the state the
+// item planned from. Otherwise (a キャンセル of a payment whose state moved, an amount
+// change or partial refund chosen from the old amounts) the item fails with the
+// refusal, for the operator to look and retry.
+func (b *Bulk) one(ctx context.Context, jobID int64, sel Selected, intent Intent, prm Params, operator string) (state string, opID int64, msg backend.Text) {
 	e := b.Engine
+	paymentID := sel.PaymentID
 	p, err := e.Store.PaymentByID(ctx, paymentID)
 	if err != nil {
 		return backend.BulkFailed, 0, backend.ErrorText(err)
+	}
+	// What the item plans from: the selection's version, else this read (and its
+	// state, when the selection's is not changed since).
+	basis, from := p.Version, p.State
+	if sel.Version != 0 {
+		basis = sel.Version
+		if p.Version != sel.Version {
+			from = ""
+		}
 	}
 	prof, err := e.profileOf(ctx, p)
 	if err != nil {
 		return backend.BulkFailed, 0, backend.ErrorText(err)
 	}
 	if _, _, err := planIntent(p, intent, prm, e.now(), prof); err != nil {
+		if basis != p.Version {
+			return backend.BulkSkipped, 0, changedText(p, err)
+		}
 		return backend.BulkSkipped, 0, backend.ErrorText(err)
 	}
 	var lim *throttle.Limiter
@@ -236,13 +296,15 @@ func (b *Bulk) one(ctx context.Context, jobID, paymentID int64, intent Intent, p
 		lim = b.Limits.For(p.ProfileID)
 	}
 	backoff := time.Second
+	replans := 0
 	for attempt := 0; ; attempt++ {
 		if lim != nil {
 			if err := lim.Wait(ctx); err != nil {
 				return backend.BulkCancelled, 0, backend.Text{Ja: "一括処理が中止されたため送信していません", En: "not sent: the bulk run was stopped"}
 			}
 		}
-		res, err := e.Run(context.WithoutCancel(ctx), Request{PaymentID: paymentID, Intent: intent, Params: prm, Operator: operator, BulkJobID: jobID})
+		res, err := e.Run(context.WithoutCancel(ctx), Request{PaymentID: paymentID, Intent: intent, Params: prm, Operator: operator,
+			BulkJobID: jobID, Version: sel.Version})
 		if res != nil && res.Operation() != nil {
 			opID = res.Operation().ID
 		}
@@ -254,6 +316,22 @@ func (b *Bulk) one(ctx context.Context, jobID, paymentID int64, intent Intent, p
 			return backend.BulkSucceeded, opID, backend.Text{Ja: res.Message, En: res.MessageEn}
 		case backend.ErrorCode(err) == backend.EUNKNOWN:
 			return backend.BulkUnknown, opID, backend.ErrorText(err)
+		case changedElsewhere(err):
+			fresh, busy := e.afterInFlight(ctx, paymentID)
+			if fresh == nil || busy {
+				return backend.BulkFailed, opID, backend.ErrorText(err)
+			}
+			if _, _, perr := planIntent(fresh, intent, prm, e.now(), prof); perr != nil {
+				return backend.BulkSkipped, opID, changedText(fresh, perr)
+			}
+			replan := fresh.Version == basis || intent == IntentCapture || intent == IntentAuthorize ||
+				intent == IntentCancel && fresh.State == from
+			if !replan || replans >= 2 {
+				return backend.BulkFailed, opID, backend.ErrorText(err)
+			}
+			// Plan again from the fresh read (its version, this time).
+			replans++
+			sel.Version, basis, from = 0, fresh.Version, fresh.State
 		case backend.ErrorClassOf(err) == backend.ClassRetryable && attempt < 3 && ctx.Err() == nil:
 			if lim != nil {
 				lim.Busy()
@@ -268,6 +346,50 @@ func (b *Bulk) one(ctx context.Context, jobID, paymentID int64, intent Intent, p
 			return backend.BulkFailed, opID, backend.ErrorText(err)
 		}
 	}
+}
+
+// changedElsewhere: the journal refused to begin the operation because the payment
+// changed since it was read, or another operation on it is unresolved. Nothing was sent.
+func changedElsewhere(err error) bool {
+	return errors.Is(err, backend.ErrPaymentChanged) || backend.ErrorCode(err) == backend.EBUSY
+}
+
+// afterInFlight reads the payment again once no operation on it is being sent (by
+// this process or another desktop), waiting up to twice the gateway timeout. busy: an
+// operation on it is still unresolved (being sent, or its outcome unknown until the
+// gateway is asked). nil: it cannot be read, or the run was stopped.
+func (e *Engine) afterInFlight(ctx context.Context, paymentID int64) (p *backend.Payment, busy bool) {
+	deadline := time.Now().Add(2 * e.timeout())
+	for {
+		ops, err := e.Store.OperationsByPayment(ctx, paymentID)
+		if err != nil {
+			return nil, false
+		}
+		sending, unresolved := false, false
+		for _, op := range ops {
+			unresolved = unresolved || op.State.Unresolved()
+			sending = sending || op.State == backend.OpPending || op.State == backend.OpSent
+		}
+		if !sending || time.Now().After(deadline) {
+			p, err := e.Store.PaymentByID(ctx, paymentID)
+			if err != nil {
+				return nil, false
+			}
+			return p, unresolved
+		}
+		select {
+		case <-time.After(50 * time.Millisecond):
+		case <-ctx.Done():
+			return nil, false
+		}
+	}
+}
+
+// changedText says why an item the payment's change left nothing to do for was not sent.
+func changedText(now *backend.Payment, why error) backend.Text {
+	return backend.Text{
+		Ja: fmt.Sprintf("別のパソコンまたは別の操作でこの決済が変更されていたため、送信していません（今は「%s」）: %s", now.State.Label(), backend.ErrorMessage(why, "ja")),
+		En: fmt.Sprintf("not sent: the payment was changed by another desktop or operation (now %s): %s", now.State.LabelEn(), backend.ErrorMessage(why, "en"))}
 }
 
 func (b *Bulk) notifier() backend.Notifier {

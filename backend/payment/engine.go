@@ -101,6 +101,10 @@ type Request struct {
 	// AssumeAmount plans as if the payment's current amount were this (the gateway's,
 	// when reconciliation sends our amount). 0: the stored amount.
 	AssumeAmount backend.Yen
+	// Version is the payment's version the operator's window showed (Payment.Version):
+	// a payment changed since — by another desktop, window or operation — is refused
+	// (backend.ErrPaymentChanged) and nothing is sent. 0: the engine's own read.
+	Version int64
 }
 
 // Result is the outcome the UI shows: the operations sent (in order) and the payment.
@@ -172,10 +176,18 @@ func (e *Engine) Preview(ctx context.Context, paymentID int64, intent Intent, pr
 
 // Run carries out an intent: it chooses the gateway operations and sends them one
 // after the other, each journalled; it stops at the first that does not succeed.
+//
+// Each operation carries the version of the payment it was planned from
+// (Operation.PaymentVersion): the store refuses to begin it when the payment has
+// changed since (backend.ErrPaymentChanged), so two desktops that planned from the same
+// state — a capture on one, a bulk run's stale selection on the other — do not both send.
 func (e *Engine) Run(ctx context.Context, req Request) (*Result, error) {
 	p, err := e.Store.PaymentByID(ctx, req.PaymentID)
 	if err != nil {
 		return nil, err
+	}
+	if req.Version != 0 && req.Version != p.Version {
+		return nil, backend.PaymentChangedError()
 	}
 	if req.AssumeState != "" {
 		p.State = req.AssumeState
@@ -299,15 +311,32 @@ func (e *Engine) plan(ctx context.Context, p *backend.Payment, intent Intent, pr
 			"the gateway reports this payment as %[2]q (changed elsewhere?); nothing was sent or recorded: see Differences", v.State.Label(), v.State.LabelEn())
 	}
 	// Keep what the gateway told (dates, amounts, tax); the state stays ours until an
-	// operation or the sync changes it.
+	// operation or the sync changes it. Only over the payment as read: one changed
+	// meanwhile (another desktop) is not overwritten, and nothing is sent.
 	keep := *fresh
 	keep.State, keep.RawStatus = p.State, p.RawStatus
-	if err := e.Store.SavePayment(ctx, &keep); err != nil {
+	if saved, err := e.saveIfUnchanged(ctx, &keep); err != nil {
 		return nil, nil, nil, err
+	} else if !saved {
+		return nil, nil, nil, backend.PaymentChangedError()
 	}
-	fresh.ID = keep.ID
+	fresh.ID, fresh.Version = keep.ID, keep.Version
 	pls, only, err = planIntent(fresh, intent, prm, e.now(), profile)
 	return fresh, pls, only, err
+}
+
+// versionedSaver is a store that saves a payment only over the version it was read at
+// (both stores: backend/sqlstore.Core).
+type versionedSaver interface {
+	SavePaymentIfUnchanged(ctx context.Context, p *backend.Payment) (bool, error)
+}
+
+// saveIfUnchanged saves p if it is still as read (false: changed since, not saved).
+func (e *Engine) saveIfUnchanged(ctx context.Context, p *backend.Payment) (bool, error) {
+	if s, ok := e.Store.(versionedSaver); ok {
+		return s.SavePaymentIfUnchanged(ctx, p)
+	}
+	return true, e.Store.SavePayment(ctx, p)
 }
 
 // profileOf is the payment's gateway profile; nil for a payment without one (no
@@ -375,9 +404,10 @@ func (e *Engine) execute(ctx context.Context, gw backend.Gateway, prof *backend.
 	op := &backend.Operation{
 		PaymentID: p.ID, Intent: string(req.Intent), Kind: pl.op.Kind, Amount: pl.op.Amount, CaptureNow: pl.op.CaptureNow,
 		IdempotencyKey: key, Operator: req.Operator, BeforeState: p.State, Reason: pl.reason.Ja, BulkJobID: req.BulkJobID,
-		RequestedAt: e.now(),
+		RequestedAt: e.now(), PaymentVersion: p.Version,
 	}
-	// 1. The journal entry is committed before anything leaves the machine.
+	// 1. The journal entry is committed before anything leaves the machine — if the
+	// payment is still the one it was planned from.
 	if err := e.Store.BeginOperation(ctx, op); err != nil {
 		return nil, nil, err
 	}

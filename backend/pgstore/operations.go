@@ -58,22 +58,28 @@ func errHeldElsewhere() error {
 }
 
 // BeginOperation commits the operation as pending, claimed by this process, before
-// anything is sent.
+// anything is sent — unless it was planned from an older version of the payment than
+// the stored one (RefuseChanged: another desktop changed it since; the payment's row
+// is locked for the check, so two desktops that planned from one version do not both
+// begin).
 func (db *DB) BeginOperation(ctx context.Context, op *backend.Operation) error {
 	if op.RequestedAt.IsZero() {
 		op.RequestedAt = db.Now()
 	}
 	op.State, op.PC = backend.OpPending, db.PC()
 	return db.InTx(ctx, func(tx sqlstore.Q) error {
+		if err := sqlstore.RefuseChanged(ctx, tx, op); err != nil {
+			return err
+		}
 		if err := sqlstore.RefuseInFlight(ctx, tx, op.PaymentID); err != nil {
 			return err
 		}
 		var err error
 		op.ID, err = tx.ID(ctx, `INSERT INTO operations (payment_id, intent, kind, capture_now, amount, idempotency_key,
-			state, requested_at, operator, pc, before_state, reason, bulk_job_id, claimed_by, lease_until)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?, `+serverNow+` + ?)`,
+			state, requested_at, operator, pc, before_state, reason, bulk_job_id, payment_version, claimed_by, lease_until)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, `+serverNow+` + ?)`,
 			op.PaymentID, op.Intent, string(op.Kind), boolInt(op.CaptureNow), op.Amount, op.IdempotencyKey, string(op.State), ms(op.RequestedAt),
-			op.Operator, op.PC, string(op.BeforeState), op.Reason, op.BulkJobID, db.Owner, db.lease.Milliseconds())
+			op.Operator, op.PC, string(op.BeforeState), op.Reason, op.BulkJobID, op.PaymentVersion, db.Owner, db.lease.Milliseconds())
 		switch {
 		case isUniqueViolation(err, "operations_one_in_flight"):
 			// Another desktop began one on this payment between the check and the insert.

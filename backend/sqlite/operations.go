@@ -14,21 +14,25 @@ import (
 
 // BeginOperation commits the operation as pending before anything is sent. The
 // partial unique index operations_one_in_flight makes a second unresolved operation
-// on the same payment impossible, whatever the number of windows or processes.
+// on the same payment impossible, whatever the number of windows or processes; an
+// operation planned from an older version of the payment is refused (RefuseChanged).
 func (db *DB) BeginOperation(ctx context.Context, op *backend.Operation) error {
 	if op.RequestedAt.IsZero() {
 		op.RequestedAt = db.Now()
 	}
 	op.State, op.PC = backend.OpPending, db.PC()
 	return db.InTx(ctx, func(tx sqlstore.Q) error {
+		if err := sqlstore.RefuseChanged(ctx, tx, op); err != nil {
+			return err
+		}
 		if err := sqlstore.RefuseInFlight(ctx, tx, op.PaymentID); err != nil {
 			return err
 		}
 		var err error
 		op.ID, err = tx.ID(ctx, `INSERT INTO operations (payment_id, intent, kind, capture_now, amount, idempotency_key,
-			state, requested_at, operator, pc, before_state, reason, bulk_job_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			state, requested_at, operator, pc, before_state, reason, bulk_job_id, payment_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			op.PaymentID, op.Intent, string(op.Kind), boolInt(op.CaptureNow), op.Amount, op.IdempotencyKey, string(op.State), ms(op.RequestedAt),
-			op.Operator, op.PC, string(op.BeforeState), op.Reason, op.BulkJobID)
+			op.Operator, op.PC, string(op.BeforeState), op.Reason, op.BulkJobID, op.PaymentVersion)
 		if isUniqueViolation(err) {
 			return sqlstore.ErrSubmitted()
 		}

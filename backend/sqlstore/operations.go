@@ -14,7 +14,7 @@ import (
 // claim it (backend/pgstore/operations.go).
 
 const operationColumns = `id, payment_id, intent, kind, capture_now, amount, idempotency_key, state, requested_at, responded_at,
-	gateway_code, message, operator, before_state, after_state, reason, bulk_job_id, message_en, pc`
+	gateway_code, message, operator, before_state, after_state, reason, bulk_job_id, message_en, pc, payment_version`
 
 func scanOperation(sc interface{ Scan(...any) error }) (*backend.Operation, error) {
 	op := &backend.Operation{}
@@ -22,7 +22,7 @@ func scanOperation(sc interface{ Scan(...any) error }) (*backend.Operation, erro
 	var req, resp int64
 	var captureNow int
 	err := sc.Scan(&op.ID, &op.PaymentID, &op.Intent, &kind, &captureNow, &op.Amount, &op.IdempotencyKey, &state, &req, &resp,
-		&op.GatewayCode, &op.Message, &op.Operator, &before, &after, &op.Reason, &op.BulkJobID, &op.MessageEn, &op.PC)
+		&op.GatewayCode, &op.Message, &op.Operator, &before, &after, &op.Reason, &op.BulkJobID, &op.MessageEn, &op.PC, &op.PaymentVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -65,6 +65,24 @@ func RefuseInFlight(ctx context.Context, tx Q, paymentID int64) error {
 		return nil
 	}
 	return err
+}
+
+// RefuseChanged refuses (backend.PaymentChangedError) an operation planned from an
+// older version of its payment than the stored one; BeginOperation asks it in its
+// transaction first. It locks the payment's row until the transaction ends (FOR
+// UPDATE on PostgreSQL), so an outcome committed on another desktop meanwhile is
+// either seen here or waits: two desktops that planned from one version do not both
+// begin. An operation without a version (0) is not checked.
+func RefuseChanged(ctx context.Context, tx Q, op *backend.Operation) error {
+	var version int64
+	err := tx.Row(ctx, `SELECT version FROM payments WHERE id = ?`+tx.d.ForUpdate, op.PaymentID).Scan(&version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return backend.Errorf(backend.ENOTFOUND, "決済 (ID %d) は見つかりません", "payment %d was not found", op.PaymentID)
+	}
+	if err != nil || op.PaymentVersion == 0 || op.PaymentVersion == version {
+		return err
+	}
+	return backend.PaymentChangedError()
 }
 
 // ApplyCompletion records in tx what an operation's outcome changes beside the

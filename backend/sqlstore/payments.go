@@ -13,7 +13,7 @@ import (
 const paymentColumns = `id, order_id, COALESCE(profile_id, 0), gateway, method, gw_order_id, gw_tran_id, gw_tran_pass,
 	state, amount_authorized, amount_captured, amount_refunded, authorized_at, captured_at, auth_expires_at,
 	payment_deadline, paid_at, raw_status, last_synced_at, updated_at, tax, processed_at,
-	slip_store, slip_receipt_no, slip_conf_no, slip_bk_code, slip_cust_id`
+	slip_store, slip_receipt_no, slip_conf_no, slip_bk_code, slip_cust_id, version`
 
 func scanPayment(sc interface{ Scan(...any) error }) (*backend.Payment, error) {
 	p := &backend.Payment{}
@@ -22,7 +22,7 @@ func scanPayment(sc interface{ Scan(...any) error }) (*backend.Payment, error) {
 	err := sc.Scan(&p.ID, &p.OrderID, &p.ProfileID, &gateway, &method, &p.GatewayOrderID, &p.GatewayTranID,
 		&p.GatewayTranPass, &state, &p.AmountAuthorized, &p.AmountCaptured, &p.AmountRefunded, &authAt, &capAt,
 		&expAt, &deadline, &paidAt, &p.RawStatus, &synced, &updated, &p.Tax, &processed,
-		&p.Slip.Store, &p.Slip.ReceiptNo, &p.Slip.ConfNo, &p.Slip.BkCode, &p.Slip.CustID)
+		&p.Slip.Store, &p.Slip.ReceiptNo, &p.Slip.ConfNo, &p.Slip.BkCode, &p.Slip.CustID, &p.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -122,15 +122,41 @@ func (db *Core) SavePayments(ctx context.Context, ps []*backend.Payment) error {
 
 // WritePayment inserts (ID 0) or updates p in the transaction tx, with what goes with
 // every save of a payment: its gateway ids' history, the end of its review once no
-// longer 要確認, and its order's main payment.
+// longer 要確認, and its order's main payment. Every write is a new version of the
+// payment (p.Version is set to it): an operation planned from an older one is refused
+// (RefuseChanged).
 func WritePayment(ctx context.Context, tx Q, p *backend.Payment, now time.Time) error {
+	_, err := writePayment(ctx, tx, p, now, false)
+	return err
+}
+
+// SavePaymentIfUnchanged updates p only if its stored row is still at p.Version (as
+// read): false, with nothing written, when another desktop or operation has changed
+// the payment since.
+func (db *Core) SavePaymentIfUnchanged(ctx context.Context, p *backend.Payment) (bool, error) {
+	read := p.Version
+	var saved bool
+	err := db.InTx(ctx, func(tx Q) error {
+		p.Version = read // a transaction run again compares with the read again
+		var err error
+		saved, err = writePayment(ctx, tx, p, db.now(), true)
+		return err
+	})
+	if err != nil || !saved {
+		p.Version = read
+	}
+	return saved, err
+}
+
+// writePayment is WritePayment; ifUnchanged updates only a row still at p.Version
+// (false: nothing written).
+func writePayment(ctx context.Context, tx Q, p *backend.Payment, now time.Time, ifUnchanged bool) (bool, error) {
 	if !p.State.Valid() {
-		return backend.Errorf(backend.EINVALID, "決済状態「%s」は使えません", "unknown payment state %q", p.State)
+		return false, backend.Errorf(backend.EINVALID, "決済状態「%s」は使えません", "unknown payment state %q", p.State)
 	}
 	if !p.Method.Valid() {
-		return backend.Errorf(backend.EINVALID, "支払方法「%s」は使えません", "unknown payment method %q", p.Method)
+		return false, backend.Errorf(backend.EINVALID, "支払方法「%s」は使えません", "unknown payment method %q", p.Method)
 	}
-	p.UpdatedAt = now
 	var profile any
 	if p.ProfileID != 0 {
 		profile = p.ProfileID
@@ -138,7 +164,7 @@ func WritePayment(ctx context.Context, tx Q, p *backend.Payment, now time.Time) 
 	vals := []any{p.OrderID, profile, string(p.Gateway), string(p.Method), p.GatewayOrderID, p.GatewayTranID,
 		p.GatewayTranPass, string(p.State), p.AmountAuthorized, p.AmountCaptured, p.AmountRefunded,
 		ms(p.AuthorizedAt), ms(p.CapturedAt), ms(p.AuthExpiresAt), ms(p.PaymentDeadline), ms(p.PaidAt),
-		p.RawStatus, ms(p.LastSyncedAt), ms(p.UpdatedAt), p.Tax, ms(p.ProcessedAt),
+		p.RawStatus, ms(p.LastSyncedAt), ms(now), p.Tax, ms(p.ProcessedAt),
 		p.Slip.Store, p.Slip.ReceiptNo, p.Slip.ConfNo, p.Slip.BkCode, p.Slip.CustID}
 	const cols = `order_id, profile_id, gateway, method, gw_order_id, gw_tran_id, gw_tran_pass, state,
 		amount_authorized, amount_captured, amount_refunded, authorized_at, captured_at, auth_expires_at,
@@ -147,26 +173,37 @@ func WritePayment(ctx context.Context, tx Q, p *backend.Payment, now time.Time) 
 	if p.ID == 0 {
 		id, err := tx.ID(ctx, `INSERT INTO payments (`+cols+`) VALUES (`+placeholders(len(vals))+`)`, vals...)
 		if tx.d.UniqueViolation(err) {
-			return backend.Errorf(backend.ECONFLICT, "ゲートウェイのオーダーID %s の決済は既に登録されています", "a payment with gateway order id %s already exists", p.GatewayOrderID)
+			return false, backend.Errorf(backend.ECONFLICT, "ゲートウェイのオーダーID %s の決済は既に登録されています", "a payment with gateway order id %s already exists", p.GatewayOrderID)
 		}
 		if err != nil {
-			return err
+			return false, err
 		}
-		p.ID = id
+		p.ID, p.Version = id, 1 // the column's default: the first version
 	} else {
-		res, err := tx.Exec(ctx, `UPDATE payments SET (`+cols+`) = (`+placeholders(len(vals))+`) WHERE id = ?`, append(vals, p.ID)...)
-		if err != nil {
-			return err
+		q := `UPDATE payments SET (` + cols + `, version) = (` + placeholders(len(vals)) + `, version + 1) WHERE id = ?`
+		args := append(vals, p.ID)
+		if ifUnchanged {
+			q += ` AND version = ?`
+			args = append(args, p.Version)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return backend.Errorf(backend.ENOTFOUND, "決済 (ID %d) は見つかりません", "payment %d was not found", p.ID)
+		var version int64
+		err := tx.Row(ctx, q+` RETURNING version`, args...).Scan(&version)
+		switch {
+		case errors.Is(err, sql.ErrNoRows) && ifUnchanged:
+			return false, nil
+		case errors.Is(err, sql.ErrNoRows):
+			return false, backend.Errorf(backend.ENOTFOUND, "決済 (ID %d) は見つかりません", "payment %d was not found", p.ID)
+		case err != nil:
+			return false, err
 		}
+		p.Version = version
 	}
+	p.UpdatedAt = now
 	if err := keepReviewAndIDs(ctx, tx, p); err != nil {
-		return err
+		return false, err
 	}
 	// The newest payment of an order is its main payment.
 	_, err := tx.Exec(ctx, `UPDATE orders SET payment_id = ?, payment_state = ?
 		WHERE id = ? AND (payment_id IS NULL OR payment_id <= ?)`, p.ID, string(p.State), p.OrderID, p.ID)
-	return err
+	return err == nil, err
 }
