@@ -24,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -57,12 +58,15 @@ var desktops = [3]desktop{{"受付PC", "佐藤"}, {"事務所PC", "田中"}, {"�
 
 // childConfig is what a child needs to act as the app on one desktop.
 type childConfig struct {
-	DSN        string        `json:"dsn"`
-	ProfileID  int64         `json:"profileID"`
-	Now        time.Time     `json:"now"`
-	Desktop    desktop       `json:"desktop"`
-	Descending bool          `json:"descending"` // take the selection from the last payment
-	Lease      time.Duration `json:"lease"`
+	DSN        string    `json:"dsn"`
+	ProfileID  int64     `json:"profileID"`
+	Now        time.Time `json:"now"`
+	Desktop    desktop   `json:"desktop"`
+	Descending bool      `json:"descending"` // take the selection from the last payment
+	// GatewayHost, if set, is this desktop's own way to the simulator (the test's, to
+	// tell its requests from the others').
+	GatewayHost string        `json:"gatewayHost"`
+	Lease       time.Duration `json:"lease"`
 	// Last: the next desktop after the kill, opened once the dead one's claims have
 	// lapsed; its start-up must settle everything.
 	Last bool `json:"last"`
@@ -88,7 +92,11 @@ func TestDesktopChild(t *testing.T) {
 	clock := simkit.NewClock(cfg.Now)
 	db.Now = clock.Now
 	say("started")
-	eng := newEngine(t, db, clock, cfg.ProfileID, progressLines{say})
+	var store backend.Store = db
+	if cfg.GatewayHost != "" {
+		store = hostStore{db, cfg.GatewayHost}
+	}
+	eng := newEngine(t, store, clock, cfg.ProfileID, progressLines{say})
 
 	// What the app does when it opens (backend/system): close the bulk runs whose
 	// desktop died, then settle what was left unresolved.
@@ -125,6 +133,22 @@ func TestDesktopChild(t *testing.T) {
 	job, _, err := bulk.Run(ctx, payment.IntentCapture, payment.Params{}, ids, cfg.Desktop.Operator)
 	require.NoError(t, err)
 	say("finished %v", job.Counts)
+}
+
+// hostStore is the store with the gateway profile's Host replaced: the desktop's own
+// way to the simulator. Every other method, and every optional interface the engine
+// asks for (backend.OperationClaimer…), is pgstore's.
+type hostStore struct {
+	*pgstore.DB
+	host string
+}
+
+func (s hostStore) ProfileByID(ctx context.Context, id int64) (*backend.GatewayProfile, error) {
+	p, err := s.DB.ProfileByID(ctx, id)
+	if p != nil {
+		p.Host = s.host
+	}
+	return p, err
 }
 
 // progressLines tells the parent the bulk run's job and each finished item (the kill
@@ -276,18 +300,37 @@ func TestTwoDesktopsBulkCaptureOneKilled(t *testing.T) {
 	pays := seedCards(t, db, sim, prof, env.clock.Now(), nOrders)
 
 	// Where this run kills desktop 1, when desktop 2 opens, and which way it works.
+	// Desktop 1 is killed after its killAfter-th finished item: then (most of its
+	// operations in flight have been answered and not yet recorded), or as its next
+	// SALES request reaches the gateway (that request is lost on the way).
 	killAfter := 20 + rng.Intn(300) // items desktop 1 has finished (it takes all 500)
 	killJitter := time.Duration(rng.Intn(3000)) * time.Microsecond
+	inRequest := rng.Intn(2) == 0
 	gap := time.Duration(rng.Intn(300)) * time.Millisecond
 	descending := rng.Intn(2) == 0
-	t.Logf("desktop 1 killed after its item %d +%v; desktop 2 opens %v later, taking the payments %s", killAfter, killJitter, gap,
+	when := fmt.Sprintf("after its item %d +%v", killAfter, killJitter)
+	if inRequest {
+		when = fmt.Sprintf("in its first SALES request after its item %d", killAfter)
+	}
+	t.Logf("desktop 1 killed %s; desktop 2 opens %v later, taking the payments %s", when, gap,
 		map[bool]string{false: "in the same order", true: "from the last"}[descending])
+	var (
+		c1    *child
+		armed atomic.Bool // desktop 1 dies at its next SALES request
+	)
+	host1 := env.front(t, rand.New(rand.NewSource(rng.Int63())), func() {
+		if armed.Load() {
+			c1.kill()
+		}
+	})
 
 	config := func(i int) childConfig {
 		return childConfig{DSN: env.dsn, ProfileID: prof.ID, Now: t0, Desktop: desktops[i], Lease: lease}
 	}
 	start := time.Now()
-	c1, err := startChild(config(0))
+	cfg1 := config(0)
+	cfg1.GatewayHost = host1
+	c1, err := startChild(cfg1)
 	require.NoError(t, err)
 	var (
 		out1, out2 outcome
@@ -299,6 +342,10 @@ func TestTwoDesktopsBulkCaptureOneKilled(t *testing.T) {
 		out1 = c1.wait(start, func(l string) {
 			if s, ok := strings.CutPrefix(l, lineMark+"progress "); ok {
 				if n, _ := strconv.Atoi(s); n >= killAfter {
+					if inRequest {
+						armed.Store(true)
+						return
+					}
 					time.Sleep(killJitter)
 					c1.kill()
 				}

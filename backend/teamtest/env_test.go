@@ -77,9 +77,7 @@ func newEnv(t *testing.T, rng *rand.Rand) *env {
 	e.sim = sim
 	host := sim.URL()
 	if rng != nil {
-		front := httptest.NewServer(&latency{next: sim.Server, rng: rng})
-		t.Cleanup(front.Close)
-		host = front.URL
+		host = e.front(t, rng, nil)
 	}
 
 	e.db = e.open(t, pgstore.Options{})
@@ -87,6 +85,16 @@ func newEnv(t *testing.T, rng *rand.Rand) *env {
 		Host: host, MerchantID: shopID, AuthExpiryDays: 90, Methods: []backend.PaymentMethod{backend.MethodCard}}
 	require.NoError(t, e.db.SaveProfile(e.ctx, e.prof))
 	return e
+}
+
+// front is one more way to the simulator, with the latency, for one desktop's
+// requests only (childConfig.GatewayHost); onSale, if set, is called as each SALES
+// request arrives, before its latency.
+func (e *env) front(t *testing.T, rng *rand.Rand, onSale func()) string {
+	t.Helper()
+	srv := httptest.NewServer(&latency{next: e.sim.Server, rng: rng, onSale: onSale})
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 // open connects to the test's database as one more desktop would, on the shared clock.
@@ -113,9 +121,10 @@ func newEngine(t *testing.T, store backend.Store, clock backend.Clock, profileID
 // over the internet. A request whose client died meanwhile never reaches the
 // simulator (as one lost on the way).
 type latency struct {
-	next http.Handler
-	mu   sync.Mutex
-	rng  *rand.Rand
+	next   http.Handler
+	mu     sync.Mutex
+	rng    *rand.Rand
+	onSale func()
 }
 
 func (l *latency) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -125,6 +134,9 @@ func (l *latency) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
+	if l.onSale != nil && strings.HasSuffix(r.URL.Path, "/AlterTran.idPass") && bytes.Contains(body, []byte("JobCd=SALES")) {
+		l.onSale()
+	}
 	l.mu.Lock()
 	d := 5*time.Millisecond + time.Duration(l.rng.Intn(15001))*time.Microsecond
 	l.mu.Unlock()
