@@ -19,9 +19,10 @@ import (
 // SQLite, with the same answers. What differs is the cost of a statement: each is a
 // round trip to the server, so a commit's saves are gathered and written a batch at a
 // time — every new order of the batch in one INSERT from arrays (unnest), its lines in
-// another, its events in a third — and a look-up is one query (the order, its lines,
-// its payment's state). A 100,000-order import is a few hundred statements besides
-// the look-ups the file's existing orders need.
+// another, its events in a third — a commit's look-up is one query (the order, its
+// lines, its payment's state), and a preview reads the stored orders ahead in number
+// order (ahead). A 100,000-order import is a few hundred statements besides the
+// look-ups of a commit's existing orders.
 
 var _ backend.ImportStore = (*DB)(nil)
 
@@ -42,8 +43,20 @@ func (db *DB) BeginImport(ctx context.Context, write bool) (backend.ImportTx, er
 	if err != nil {
 		return nil, err
 	}
-	return &importTx{tx: tx, q: dialect.On(tx), write: write, pc: db.PC(), products: map[[2]string]int64{},
-		pending: map[string]bool{}}, nil
+	t := &importTx{tx: tx, q: dialect.On(tx), write: write, pc: db.PC(), products: map[[2]string]int64{},
+		pending: map[string]bool{}}
+	t.numbers.read = readAhead(t.q, `SELECT o.order_no FROM orders o WHERE`, func(r *sql.Rows) (string, struct{}, error) {
+		var no string
+		return no, struct{}{}, r.Scan(&no)
+	})
+	t.targets.read = readAhead(t.q, targetSQL, func(r *sql.Rows) (string, *backend.ImportTarget, error) {
+		tg, err := scanTarget(r)
+		if err != nil {
+			return "", nil, err
+		}
+		return tg.Order.OrderNo, tg, nil
+	})
+	return t, nil
 }
 
 type importTx struct {
@@ -51,7 +64,9 @@ type importTx struct {
 	q     sqlstore.Q
 	write bool
 	pc    string // the PC its events name (the store's)
-	empty *bool  // a preview's: the orders table is empty (asked once)
+	// A preview's look-ups, read ahead.
+	numbers ahead[struct{}]
+	targets ahead[*backend.ImportTarget]
 
 	batch    []importSave    // saved, not yet written
 	pending  map[string]bool // the batch's order numbers
@@ -67,32 +82,23 @@ type importSave struct {
 
 var errPreview = errors.New("pgstore: a preview import saves nothing")
 
-// targetItems reads an order's lines as one JSON array, in line order.
-const targetItems = `COALESCE((SELECT json_agg(json_build_array(i.product_code, i.product_name, i.variant, i.unit_price, i.quantity)
-		ORDER BY i.line_no) FROM order_items i WHERE i.order_id = o.id), '[]')`
+// targetSQL reads stored orders as an import sees them (scanTarget), one order or a
+// window of them: the order, whether it has a payment, whether money moved on it
+// (sqlstore.MovedColumns), its lines as one JSON array in line order.
+const targetSQL = `SELECT ` + sqlstore.OrderColumns + `, EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id),
+		` + sqlstore.MovedColumns + `,
+		COALESCE((SELECT json_agg(json_build_array(i.product_code, i.product_name, i.variant, i.unit_price, i.quantity)
+			ORDER BY i.line_no) FROM order_items i WHERE i.order_id = o.id), '[]')
+		FROM orders o WHERE `
 
-func (t *importTx) Target(ctx context.Context, orderNo string) (*backend.ImportTarget, error) {
-	if t.pending[orderNo] { // (an importer looks an order up before saving it, never after)
-		if err := t.flush(ctx); err != nil {
-			return nil, err
-		}
-	}
-	lock := ""
-	if t.write {
-		lock = ` FOR UPDATE OF o`
-	}
+func scanTarget(sc interface{ Scan(...any) error }) (*backend.ImportTarget, error) {
 	tg := &backend.ImportTarget{Order: &backend.Order{}}
 	var state, kind, items string
 	var inFlight bool
-	err := sqlstore.ScanOrder(t.q.Row(ctx, `SELECT `+sqlstore.OrderColumns+`, EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id),
-		`+sqlstore.MovedColumns+`, `+targetItems+`
-		FROM orders o WHERE o.order_no = ?`+lock, orderNo), tg.Order, &tg.HasPayment, &state, &kind, &inFlight, &items)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+	if err := sqlstore.ScanOrder(sc, tg.Order, &tg.HasPayment, &state, &kind, &inFlight, &items); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		return nil, t.fail(err)
-	}
+	var err error
 	if tg.Order.Items, err = decodeItems(items); err != nil {
 		return nil, err
 	}
@@ -100,6 +106,88 @@ func (t *importTx) Target(ctx context.Context, orderNo string) (*backend.ImportT
 		sqlstore.MoneyMoved(tg, state, kind, inFlight)
 	}
 	return tg, nil
+}
+
+func (t *importTx) Target(ctx context.Context, orderNo string) (*backend.ImportTarget, error) {
+	if !t.write { // a preview reads ahead; nothing it reads is locked
+		tg, _, err := t.targets.get(ctx, orderNo)
+		return tg, err
+	}
+	if t.pending[orderNo] { // (an importer looks an order up before saving it, never after)
+		if err := t.flush(ctx); err != nil {
+			return nil, err
+		}
+	}
+	tg, err := scanTarget(t.q.Row(ctx, targetSQL+`o.order_no = ? FOR UPDATE OF o`, orderNo))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return tg, t.fail(err)
+}
+
+// ahead answers a preview's look-ups of order numbers from a window of the stored
+// orders read in number order (order_no is COLLATE "C": the server's order is Go's). A
+// file is nearly always in number or date order, so one query answers hundreds of
+// look-ups instead of one each. The window grows while it answers look-ups and
+// shrinks back when the file jumps about: a file in no order costs about a query a
+// look-up, as it would without it.
+type ahead[T any] struct {
+	size     int
+	from, to string // every stored order from..to is in rows; open: to the end
+	open     bool
+	rows     map[string]T
+	answered int
+	// read returns the stored orders from from on, in number order, at most limit.
+	read func(ctx context.Context, from string, limit int) ([]string, map[string]T, error)
+}
+
+const (
+	aheadMin = 16
+	aheadMax = 1024
+)
+
+func (a *ahead[T]) get(ctx context.Context, no string) (T, bool, error) {
+	if a.rows == nil || no < a.from || !a.open && no > a.to {
+		if a.answered > 1 { // the last window answered more than the look-up that read it
+			a.size = min(max(a.size, aheadMin)*4, aheadMax)
+		} else {
+			a.size = aheadMin
+		}
+		keys, rows, err := a.read(ctx, no, a.size)
+		if err != nil {
+			var zero T
+			return zero, false, err
+		}
+		a.from, a.rows, a.open, a.answered = no, rows, len(keys) < a.size, 0
+		if len(keys) > 0 {
+			a.to = keys[len(keys)-1]
+		}
+	}
+	a.answered++
+	v, ok := a.rows[no]
+	return v, ok, nil
+}
+
+// readAhead is ahead's read for query (a SELECT over orders o ending in WHERE), each
+// row read by scan.
+func readAhead[T any](q sqlstore.Q, query string, scan func(*sql.Rows) (string, T, error)) func(context.Context, string, int) ([]string, map[string]T, error) {
+	return func(ctx context.Context, from string, limit int) ([]string, map[string]T, error) {
+		rows, err := q.Query(ctx, query+` o.order_no >= ? ORDER BY o.order_no LIMIT ?`, from, limit)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer rows.Close()
+		var keys []string
+		out := map[string]T{}
+		for rows.Next() {
+			k, v, err := scan(rows)
+			if err != nil {
+				return nil, nil, err
+			}
+			keys, out[k] = append(keys, k), v
+		}
+		return keys, out, rows.Err()
+	}
 }
 
 // decodeItems reads targetItems' array. Its numbers are integers (yen, quantities):
@@ -126,16 +214,9 @@ func (t *importTx) Exists(ctx context.Context, orderNo string) (bool, error) {
 	if t.pending[orderNo] {
 		return true, nil
 	}
-	if !t.write && t.empty == nil { // a shop's first import: no order to look up
-		var any bool
-		if err := t.q.Row(ctx, `SELECT EXISTS (SELECT 1 FROM orders)`).Scan(&any); err != nil {
-			return false, err
-		}
-		empty := !any
-		t.empty = &empty
-	}
-	if t.empty != nil && *t.empty {
-		return false, nil
+	if !t.write {
+		_, ok, err := t.numbers.get(ctx, orderNo)
+		return ok, err
 	}
 	var ok bool
 	err := t.q.Row(ctx, `SELECT EXISTS (SELECT 1 FROM orders WHERE order_no = ?)`, orderNo).Scan(&ok)
