@@ -2,9 +2,10 @@
 // order database (issue 18). It behaves as backend/sqlite does — the same schema
 // (backend/sqlite/migrations, the .pgsql twins), the same values (times in Unix ms,
 // integer yen), the same errors — and the shared suite backend/storetest runs against
-// both. What differs is what sharing needs: the journal's operations are claimed by
-// the process that sends or resolves them (operations.go), and the search runs on
-// pg_trgm (find.go).
+// both. What differs is what sharing needs: the journal's operations and the bulk runs
+// are claimed by the process that sends or runs them (operations.go, tasks.go), the
+// search runs on pg_trgm (find.go), an import writes a batch of orders a statement
+// (imports.go), and a backup is the server's (tasks.go).
 //
 // Most of the Store is backend/sqlstore's, written once for both engines (payments,
 // tasks, sync, profiles, the journal's reads…); this package holds what PostgreSQL
@@ -249,9 +250,7 @@ var dialect = sqlstore.Dialect{
 }
 
 // insertBulkItems inserts a bulk run's items in one statement, in the order they were
-// selected (ordinality). (CloseInterruptedBulkJobs of backend/sqlite has no twin here:
-// on a shared database a job still running may be another desktop's. Closing a crashed
-// desktop's runs by their owner is phase 2 of issue 18.)
+// selected (ordinality).
 func insertBulkItems(ctx context.Context, tx sqlstore.Q, jobID int64, paymentIDs []int64, state string, now int64) error {
 	_, err := tx.Exec(ctx, `INSERT INTO bulk_items (job_id, payment_id, state, updated_at)
 		SELECT ?, p.id, ?, ? FROM unnest(?::bigint[]) WITH ORDINALITY AS p(id, n) ORDER BY p.n

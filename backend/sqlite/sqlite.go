@@ -2,8 +2,7 @@
 // migrations, WAL and pragmas in the DSN, one writer connection and a pool of readers.
 // The statements SQLite shares with PostgreSQL are backend/sqlstore's; this package
 // holds what only SQLite has (FTS5 search and the export that reads through it, the
-// import writer with its link queueing, the folder lock, backups, closing a crashed
-// run's bulk jobs) and its dialect.
+// import writer, the folder lock, backups) and its dialect.
 package sqlite
 
 import (
@@ -273,19 +272,6 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 		return fail(err)
 	}
 	return nil
-}
-
-// withTx runs fn in an IMMEDIATE transaction on the writer and commits it.
-func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
 }
 
 // dialect is what SQLite's statements differ in from PostgreSQL's (backend/sqlstore).

@@ -2,11 +2,13 @@
 // backend/pgstore share: the statements whose SQL and Go are the same on both engines
 // (payments, reviews, tasks and bulk runs, sync, profiles and settings, the journal's
 // reads and an outcome's effects, order reads and 対応状況 changes with who made them,
-// the order list's sorts and cursor, the work lists and ホーム's counts, linking,
-// 売上集計's reports, a support bundle's counts, the applied migrations). Each store
-// embeds a Core and keeps what only it has: SQLite its FTS5 search and the export on
-// it, the import writer, the folder lock and backups; PostgreSQL its claims and
-// leases, its run lock and its pg_trgm search.
+// the order list's sorts and cursor, the work lists and ホーム's counts, linking with
+// the ids a file carried, what an import checks and notes, the export's columns,
+// closing interrupted bulk runs, 売上集計's reports, a support bundle's counts, the
+// applied migrations). Each store embeds a Core and keeps what only it has: SQLite its
+// FTS5 search and the export on it, the import writer, the folder lock and backups;
+// PostgreSQL its claims and leases, its run lock, its pg_trgm search and export, its
+// batched import writer.
 //
 // The statements are written once, with ? placeholders and standard SQL (CAST rather
 // than ::, CASE rather than a boolean sum); a Dialect says what still differs.
