@@ -245,6 +245,11 @@ type Info struct {
 	SetupNeeded bool `json:"setupNeeded"`
 	// StartView: the screen a script asked the window to open on (start.go); "" = ホーム.
 	StartView string `json:"startView,omitempty"`
+	// DatabaseMode: "local" (this PC's database), "shared" (the team's server) or
+	// "offline" (its last copy, read-only: Offline says why, and nothing can be sent).
+	DatabaseMode string `json:"databaseMode"`
+	Offline      string `json:"offline,omitempty"`
+	OfflineEn    string `json:"offlineEn,omitempty"`
 }
 
 func statusLabel(s backend.OrderStatus) Label {

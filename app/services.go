@@ -10,14 +10,13 @@ import (
 
 	"kessaidesk/backend"
 	"kessaidesk/backend/payment"
-	"kessaidesk/backend/sqlite"
 	"kessaidesk/backend/system"
 )
 
 // Services are the backend pieces the bound structs use; main wires them.
 type Services struct {
 	System   *system.System
-	Store    *sqlite.DB
+	Store    system.Store
 	Engine   *payment.Engine
 	Clock    backend.Clock
 	Notifier backend.Notifier
@@ -81,7 +80,7 @@ func (s *Services) operator(ctx context.Context) string {
 
 // Bindings returns the structs to bind, in one place for main and the tests.
 func Bindings(s *Services) []any {
-	b := []any{&Orders{s: s}, &Payments{s: s}, &Settings{s: s}, &Work{s: s}, &Gateways{s: s}, &Link{s: s}, &Import{s: s}, &Reports{s: s}, &Support{s: s}}
+	b := []any{&Orders{s: s}, &Payments{s: s}, &Settings{s: s}, &Work{s: s}, &Gateways{s: s}, &Link{s: s}, &Import{s: s}, &Reports{s: s}, &Support{s: s}, &SharedDB{s: s}}
 	for _, dev := range devBindings {
 		b = append(b, dev(s))
 	}

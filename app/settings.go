@@ -36,8 +36,14 @@ func (st *Settings) Info() (*Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Info{Version: st.s.Version, DataDir: st.s.DataDir, Database: st.s.Store.Path, Demo: demo,
-		Language: lang, Operator: st.s.operator(ctx), SetupNeeded: setup, StartView: st.s.startView}, nil
+	info := &Info{Version: st.s.Version, DataDir: st.s.DataDir, Database: st.s.System.Database, Demo: demo,
+		Language: lang, Operator: st.s.operator(ctx), SetupNeeded: setup, StartView: st.s.startView}
+	shared := st.s.System.SharedStatus()
+	info.DatabaseMode = shared.Mode
+	if shared.Offline != nil {
+		info.Offline, info.OfflineEn = backend.ErrorMessage(shared.Offline, "ja"), backend.ErrorMessage(shared.Offline, "en")
+	}
+	return info, nil
 }
 
 // StartDemo answers the first window: try the demo shop (demo orders and the built-in

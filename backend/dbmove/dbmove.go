@@ -11,10 +11,12 @@
 //     (times are integer ms and money integer yen on both engines) — in an order the
 //     foreign keys accept, from one consistent snapshot of the source, in one
 //     transaction on the destination (ToLocal: a temporary file, renamed at the end);
-//   - derived data is never copied but made on the destination the way it is kept
-//     there: sales_days by the destination's own triggers as the payments and orders
-//     arrive, SQLite's search index (FTS5) from the orders' folded columns, PostgreSQL's
-//     search columns (generated) and trigram indexes by the server itself;
+//   - derived data is never copied but made on the destination: sales_days (kept by
+//     triggers on both engines) by SQLite's triggers as the payments and orders arrive,
+//     on the server once from payment_sales after the copy (its row triggers paused
+//     meanwhile: server.go); SQLite's search index (FTS5, kept by the code that saves
+//     orders) from the orders' folded columns; PostgreSQL's search columns (generated)
+//     and trigram indexes by the server itself;
 //   - afterwards every table is counted on both sides (and the sales summary summed),
 //     and any difference undoes the whole move.
 //
@@ -68,13 +70,10 @@ func (r *Report) Total() int64 {
 	return n
 }
 
-// LocalSettings are the settings keys that belong to one desktop's data folder, not to
-// the shop: they never travel with a move, either way (and a destination that holds
-// only these is still empty). The app keeps them in the folder.
-//   - vault.scope, vault.legacy (backend/system): the name under which this PC's OS
-//     keychain holds the gateway secrets — another PC's keychain has its own.
-//   - demo.state (system.SettingDemo): what the first window of this folder chose
-//     (demo shop, own shop), and whether the demo was made.
+// LocalSettings are the settings keys that belong to one desktop, not to the shop:
+// they never travel with a move, either way (and a destination that holds only these
+// is still empty). While the orders are on a server, backend/system keeps them in the
+// data folder (desktop-settings.json) and reads this list for it.
 //   - operator (app.SettingOperator): who works at this desktop, named on every
 //     journal entry it writes — each PC its own operator.
 //   - language (app.SettingLanguage), window (app.SettingWindow): this desktop's
@@ -82,13 +81,17 @@ func (r *Report) Total() int64 {
 //   - log.level (logging.SettingLevel): the log file in this folder.
 //   - backup.auto, backup.keep (system.SettingBackupAuto/Keep): the daily backups of
 //     the folder's SQLite file (a server is backed up on the server).
-var LocalSettings = []string{"vault.scope", "vault.legacy", "demo.state", "operator", "language", "window",
-	"log.level", "backup.auto", "backup.keep"}
+//
+// vault.scope and vault.legacy do travel: they name the keychain entries of the
+// shop's gateway profiles, which travel too — the desktop that moves finds its
+// secrets under the same names, and another desktop enters them into its own
+// keychain under those names. demo.state travels with the shop it describes.
+var LocalSettings = []string{"operator", "language", "window", "log.level", "backup.auto", "backup.keep"}
 
 // notCopied are the tables no move copies: each database's own record of its
 // migrations (compared, not copied), and sales_days, the sales summary that triggers
-// keep on both engines (migration 0011): the destination's triggers fill it as the
-// payments and orders arrive, and copying it too would count every sale twice.
+// keep on both engines (migration 0011): it is made at the destination from the
+// copied payments, and copying it too would count every sale twice.
 var notCopied = []string{"schema_migrations", "sales_days"}
 
 // serverOnlyColumns are the columns PostgreSQL has and SQLite has not, and why a copy

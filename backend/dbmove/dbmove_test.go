@@ -286,7 +286,7 @@ func TestRoundTripKeepsEveryRowAndSearch(t *testing.T) {
 		want := int64(len(before[tc.Table]))
 		assert.Equal(t, want, tc.Source, tc.Table)
 		if tc.Table == "settings" {
-			assert.Equal(t, int64(3), tc.Kept, "operator, language and vault.scope stay on this desktop")
+			assert.Equal(t, int64(2), tc.Kept, "operator and language stay on this desktop")
 		}
 		assert.Equal(t, tc.Source-tc.Kept, tc.Copied, tc.Table)
 		if !tc.Derived {
@@ -306,7 +306,7 @@ func TestRoundTripKeepsEveryRowAndSearch(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "サーバーの人", v)
 	v, _ = server.Setting(ctx, "vault.scope")
-	assert.Empty(t, v)
+	assert.Equal(t, "0123456789abcdef", v, "the keychain names of the profiles travel with them")
 	v, _ = server.Setting(ctx, "sync.interval_minutes")
 	assert.Equal(t, "10", v)
 	ops, err := server.UnresolvedOperations(ctx)
@@ -330,7 +330,7 @@ func TestRoundTripKeepsEveryRowAndSearch(t *testing.T) {
 	defer back.Close()
 	after := dump(t, back)
 	before["settings"] = slices.DeleteFunc(before["settings"], func(r string) bool {
-		return strings.Contains(r, "key=string:operator ") || strings.Contains(r, "key=string:language ") || strings.Contains(r, "key=string:vault.scope ")
+		return strings.Contains(r, "key=string:operator ") || strings.Contains(r, "key=string:language ")
 	})
 	assert.Equal(t, before, after)
 	assert.Equal(t, searched, found(t, back), "the copy finds the same orders")
@@ -460,7 +460,7 @@ func TestCancelMidCopyLeavesNoFile(t *testing.T) {
 
 // The folder-local keys are the ones their packages define.
 func TestLocalSettingsAreTheirPackagesKeys(t *testing.T) {
-	for _, k := range []string{system.SettingDemo, system.SettingBackupAuto, system.SettingBackupKeep, logging.SettingLevel} {
+	for _, k := range []string{system.SettingBackupAuto, system.SettingBackupKeep, logging.SettingLevel} {
 		assert.Contains(t, dbmove.LocalSettings, k)
 	}
 }

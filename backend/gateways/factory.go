@@ -70,6 +70,9 @@ type Factory struct {
 	Now func() time.Time
 	// Log receives a summary of every gateway exchange; nil = none.
 	Log *slog.Logger
+	// Unavailable, when set, is returned for every profile: the app shows the shared
+	// database's offline copy, from which nothing may be sent.
+	Unavailable error
 
 	mu    sync.Mutex
 	cache map[int64]cached
@@ -84,6 +87,9 @@ var _ backend.GatewayFactory = (*Factory)(nil)
 
 // Gateway returns the client for a profile.
 func (f *Factory) Gateway(ctx context.Context, p *backend.GatewayProfile) (backend.Gateway, error) {
+	if f.Unavailable != nil {
+		return nil, f.Unavailable
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if c, ok := f.cache[p.ID]; ok && c.stamp.Equal(p.UpdatedAt) && p.ID != 0 {

@@ -49,6 +49,10 @@ type Options struct {
 	// MigrateBefore stops the upgrade before this migration ("0009_reports"): tests
 	// make a database of an older version with it. "" = every migration.
 	MigrateBefore string
+	// ReadOnly opens the database for reading only (after any pending migration): every
+	// write fails. The offline copy of a shared database is opened so: nothing done on
+	// it could reach the team.
+	ReadOnly bool
 }
 
 var _ backend.Store = (*DB)(nil)
@@ -111,6 +115,14 @@ func OpenWith(path string, opts Options) (*DB, error) {
 			return nil, damaged(path, err.Error(), err.Error())
 		}
 		return nil, err
+	}
+	if opts.ReadOnly {
+		w.Close()
+		if w, err = sql.Open("sqlite3", dsn(path, true)); err != nil {
+			return nil, err
+		}
+		w.SetMaxOpenConns(1)
+		db.write = w
 	}
 	r, err := sql.Open("sqlite3", dsn(path, true))
 	if err != nil {

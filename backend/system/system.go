@@ -21,6 +21,7 @@ import (
 	"kessaidesk/backend/payment"
 	"kessaidesk/backend/profiles"
 	"kessaidesk/backend/sandbox"
+	"kessaidesk/backend/shareddb"
 	"kessaidesk/backend/simkit"
 	"kessaidesk/backend/sqlite"
 	"kessaidesk/backend/sync"
@@ -66,8 +67,15 @@ const (
 
 // System is a running Kessai Desk.
 type System struct {
-	DataDir  string
-	Store    *sqlite.DB
+	DataDir string
+	// Database says where the orders are: the SQLite file's path, or the shared
+	// server as host/database (never its password).
+	Database string
+	Store    Store
+	// Shared is the team's server when the orders are on one (nil: this folder's own
+	// database); Offline says why its last copy is shown read-only instead (nil: online).
+	Shared   *shareddb.Config
+	Offline  error
 	Engine   *payment.Engine
 	Bulk     *payment.Bulk
 	Syncer   *sync.Syncer
@@ -81,6 +89,7 @@ type System struct {
 	// Log is the folder's log (logs/kessaidesk.log); it discards when none could be opened.
 	Log *slog.Logger
 
+	keychain   backend.Vault // the OS keychain itself (the shared database's password)
 	logFile    *logging.Log
 	cfg        Config
 	setup      gosync.Mutex // StartDemo / StartOwnShop
@@ -120,18 +129,14 @@ func Open(ctx context.Context, cfg Config) (s *System, err error) {
 		lock.Release()
 		return nil, err
 	}
-	// Before a schema upgrade the database is copied into the backups list.
-	store, err := sqlite.OpenWith(appdir.DatabaseFile(dir), sqlite.Options{MigrationBackup: func(migration string) (string, error) {
-		if err := os.MkdirAll(backupDir(dir), 0o700); err != nil {
-			return "", err
-		}
-		return filepath.Join(backupDir(dir), backupName("kessaidesk-before-update-"+migration+"-", clock.Now())), nil
-	}})
+	// The folder's own database, or the team's shared server (a schema upgrade of the
+	// folder's own is preceded by a copy into the backups list).
+	keychain := v
+	store, label, shared, offline, err := openStore(ctx, dir, clock, keychain)
 	if err != nil {
 		lock.Release()
 		return nil, err
 	}
-	store.Now = clock.Now
 	// Keychain entries are named after this folder (two folders on one PC never share
 	// a "profile 1"); secrets too large for the keychain (client certificates) are
 	// sealed in a file whose key is in the keychain.
@@ -142,7 +147,7 @@ func Open(ctx context.Context, cfg Config) (s *System, err error) {
 		return nil, err
 	}
 	v = &vault.Sealed{Keychain: scoped, Dir: filepath.Join(dir, "secrets")}
-	s = &System{DataDir: dir, Store: store, Clock: clock, Vault: v, cfg: cfg, notifier: &switchNotifier{},
+	s = &System{DataDir: dir, Database: label, Shared: shared, Offline: offline, Store: store, keychain: keychain, Clock: clock, Vault: v, cfg: cfg, notifier: &switchNotifier{},
 		Limits: &throttle.Registry{}, Log: logging.Discard}
 	s.closers = append(s.closers, lock.Release, store.Close)
 	s.openLog(ctx)
@@ -166,6 +171,9 @@ func Open(ctx context.Context, cfg Config) (s *System, err error) {
 		return nil, err
 	}
 	s.Gateways = &gateways.Factory{Vault: v, SandboxErr: s.sandboxErr, Log: s.Log}
+	if o, ok := store.(*offlineStore); ok {
+		s.Gateways.Unavailable = o.refuse() // nothing is sent from the offline copy
+	}
 	if s.Sandbox != nil {
 		s.Gateways.Sandbox = s.Sandbox
 	}
@@ -187,10 +195,15 @@ const (
 // folderVault names the keychain entries after this data folder: an id made once per
 // folder and kept in its database. A folder that already had profiles when the id was
 // made (an older version's) may still find its secrets under the bare names.
-func folderVault(ctx context.Context, store *sqlite.DB, keychain backend.Vault) (*vault.Scoped, error) {
+func folderVault(ctx context.Context, store Store, keychain backend.Vault) (*vault.Scoped, error) {
 	scope, err := store.Setting(ctx, settingVaultScope)
 	if err != nil {
 		return nil, err
+	}
+	if _, offline := store.(*offlineStore); offline && scope == "" {
+		// An empty offline stand-in: nothing is sent from it, so no secret is needed,
+		// and nothing may be written to name its scope.
+		return &vault.Scoped{Inner: keychain, Scope: "offline"}, nil
 	}
 	if scope == "" {
 		b := make([]byte, 8)
@@ -365,7 +378,11 @@ func (s *System) SetNotifier(n backend.Notifier) { s.notifier.set(n) }
 // payments in sync until Close.
 func (s *System) Start(ctx context.Context) {
 	ctx, s.stop = context.WithCancel(ctx)
+	if s.Offline != nil {
+		return // the shared database's last copy, read-only: nothing runs on it
+	}
 	s.Engine.ResolveUnresolved(ctx)
+	s.watchChanges(ctx) // a shared database: other desktops' changes reach the window
 	// A link run the last session did not finish goes on (it only reads the gateways).
 	if n, err := s.Store.CountPendingLinks(ctx); err == nil && n > 0 {
 		s.Links.Start(ctx, link.RunOptions{Resume: true})
@@ -377,7 +394,11 @@ func (s *System) Start(ctx context.Context) {
 	}()
 	go func() {
 		defer s.wg.Done()
-		s.autoBackups(ctx)
+		if s.Shared != nil {
+			s.keepOfflineCopy(ctx) // the server is backed up on the server
+		} else {
+			s.autoBackups(ctx)
+		}
 	}()
 }
 
