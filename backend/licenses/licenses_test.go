@@ -42,7 +42,6 @@ func TestListNamesTheShippedCodeWithTexts(t *testing.T) {
 // generator lists what `go list -deps` of the app finds), with why.
 var notShipped = map[string]string{
 	"github.com/stretchr/testify": "tests only",
-	"github.com/jackc/pgx/v5":     "backend/pgstore is not wired into the app yet (issue 18, phase 1)",
 }
 
 // The generated file follows go.mod and package.json: a dependency added or upgraded
