@@ -40,20 +40,40 @@ func BenchmarkMove(b *testing.B) {
 	for b.Loop() {
 		server, err := pgstore.Open(ctx, pgtest.DSN(b, migrate), pgstore.Options{})
 		require.NoError(b, err)
-		start := time.Now()
+		start, cpu, srv := time.Now(), cpuTime(), serverCPU(b, server)
 		up, err := dbmove.ToServer(ctx, local, server, timed("to the server"))
 		require.NoError(b, err)
-		toServer := time.Since(start)
-		start = time.Now()
+		report("to the server", n, up.Total(), time.Since(start), cpuTime()-cpu, serverCPU(b, server)-srv)
+		start, cpu, srv = time.Now(), cpuTime(), serverCPU(b, server)
 		down, err := dbmove.ToLocal(ctx, server, filepath.Join(b.TempDir(), "copy.db"), timed("to a new file"))
 		require.NoError(b, err)
-		toLocal := time.Since(start)
+		report("back to a new file", n, down.Total(), time.Since(start), cpuTime()-cpu, serverCPU(b, server)-srv)
 		require.Equal(b, up.Total(), down.Total())
-		rows := float64(up.Total())
-		fmt.Printf("dbmove %d orders, %d rows: to the server %s (%.0f rows/s), back to a new file %s (%.0f rows/s)\n",
-			n, up.Total(), toServer.Round(time.Millisecond), rows/toServer.Seconds(), toLocal.Round(time.Millisecond), rows/toLocal.Seconds())
 		server.Close()
 	}
+}
+
+// report prints a move's figures: the wall clock, and the CPU time of this process
+// (reading or writing SQLite) and of the server's processes — on a busy machine the
+// CPU times say what the move costs.
+func report(what string, orders int, rows int64, wall, cpu, server time.Duration) {
+	fmt.Printf("dbmove %d orders (%d rows) %-18s %8s wall (%6.0f rows/s), CPU: this process %8s, PostgreSQL %8s\n", orders, rows, what,
+		wall.Round(time.Millisecond), float64(rows)/wall.Seconds(), cpu.Round(time.Millisecond), server.Round(time.Millisecond))
+}
+
+// serverCPU is the CPU time of the server processes of db's database (its pool's
+// connections, which live on after a move).
+func serverCPU(b *testing.B, db *pgstore.DB) time.Duration {
+	rows, err := db.Pool().Query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)
+	require.NoError(b, err)
+	defer rows.Close()
+	var sum time.Duration
+	for rows.Next() {
+		var pid int
+		require.NoError(b, rows.Scan(&pid))
+		sum += procCPU(pid)
+	}
+	return sum
 }
 
 // timed prints how long each table took, from its first progress to the next table's.

@@ -458,11 +458,18 @@ func TestCancelMidCopyLeavesNoFile(t *testing.T) {
 	assert.Empty(t, entries, "no file, no temporary file")
 }
 
-// The folder-local keys are the ones their packages define.
+// The desktop's own keys are the ones their packages define, and backend/system keeps
+// them per desktop; the keychain names of the profiles and the demo's state travel
+// with the shop.
 func TestLocalSettingsAreTheirPackagesKeys(t *testing.T) {
 	for _, k := range []string{system.SettingBackupAuto, system.SettingBackupKeep, logging.SettingLevel} {
 		assert.Contains(t, dbmove.LocalSettings, k)
 	}
+	for _, k := range dbmove.LocalSettings {
+		assert.True(t, system.IsDesktopSetting(k), k)
+	}
+	assert.NotContains(t, dbmove.LocalSettings, system.SettingDemo)
+	assert.NotContains(t, dbmove.LocalSettings, "vault.scope")
 }
 
 // A server user that does not own the tables cannot pause the sales triggers: they
