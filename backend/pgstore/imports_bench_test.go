@@ -1,11 +1,9 @@
 package pgstore
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -13,6 +11,7 @@ import (
 
 	"kessaidesk/backend"
 	"kessaidesk/backend/csvimport"
+	"kessaidesk/backend/storetest"
 )
 
 // BenchmarkImport100k prints the times of the CSV import on PostgreSQL: a fresh import
@@ -40,14 +39,7 @@ func BenchmarkImport100k(b *testing.B) {
 			o.Total = o.ComputeTotal()
 			orders[i] = o
 		}
-		path := filepath.Join(b.TempDir(), "orders.csv")
-		f, err := os.Create(path)
-		require.NoError(b, err)
-		w := bufio.NewWriter(f)
-		require.NoError(b, csvimport.Write(w, orders, true))
-		require.NoError(b, w.Flush())
-		require.NoError(b, f.Close())
-		return path
+		return storetest.OrdersFile(b, orders)
 	}
 	file, changed := write(""), write("のし希望")
 	layout, _ := csvimport.Preset(csvimport.KessaiDesk)

@@ -37,44 +37,6 @@ func TestDemoPresentAndSettingsWithPrefix(t *testing.T) {
 	assert.Empty(t, v)
 }
 
-// Saves are written behind the caller: a look-up waits for them, and a failure to
-// write one comes back from a later call with nothing saved.
-func TestImportSavesAreWrittenBehind(t *testing.T) {
-	ctx := context.Background()
-	db := openTestDB(t)
-	taken := testOrder("150", "山田", "ヤマダ", 100, day)
-	require.NoError(t, db.SaveOrder(ctx, taken))
-
-	tx, err := db.BeginImport(ctx, true)
-	require.NoError(t, err)
-	defer tx.Rollback()
-	for i := range 100 {
-		require.NoError(t, tx.Save(ctx, testOrder(fmt.Sprint(i), "山田", "ヤマダ", 100, day), backend.ImportSave{At: day}))
-	}
-	ok, err := tx.Exists(ctx, "99")
-	require.NoError(t, err)
-	assert.True(t, ok, "the last order saved is there for a look-up")
-
-	// "150" was stored after the check: its insert fails behind the caller.
-	var failed error
-	for i := 100; i < 300 && failed == nil; i++ {
-		failed = tx.Save(ctx, testOrder(fmt.Sprint(i), "山田", "ヤマダ", 100, day), backend.ImportSave{At: day})
-	}
-	if failed == nil {
-		failed = tx.Commit()
-	}
-	var be *backend.Error
-	require.ErrorAs(t, failed, &be)
-	assert.Equal(t, backend.ECONFLICT, be.Code)
-	assert.Contains(t, be.Message, "注文番号 150 ")
-	tx.Rollback() // (done already when Commit failed)
-
-	n, err := db.CountOrders(ctx, backend.OrderFilter{})
-	require.NoError(t, err)
-	assert.Equal(t, 1, n, "nothing of the import is saved")
-	require.NoError(t, db.SaveOrder(ctx, testOrder("1", "佐藤", "サトウ", 100, day)), "the writer is free again")
-}
-
 // A commit runs with a larger page cache; the writer has its own back afterwards.
 func TestImportCacheIsRestored(t *testing.T) {
 	ctx := context.Background()

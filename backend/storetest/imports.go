@@ -18,8 +18,9 @@ import (
 // The order import (backend.ImportStore) as csvimport drives it, and the streamed
 // export (backend.ExportStore) against the search it must agree with.
 
-// importFile writes orders as CSV出力 writes them (the kessaidesk layout, CP932).
-func importFile(t *testing.T, orders []*backend.Order) string {
+// OrdersFile writes orders to a file as CSV出力 writes them (the kessaidesk layout,
+// CP932), for an import.
+func OrdersFile(t testing.TB, orders []*backend.Order) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "orders.csv")
 	f, err := os.Create(path)
@@ -87,7 +88,7 @@ func fileOrders(n int) []*backend.Order {
 func importFreshUnchangedChanged(t *testing.T, db Store) {
 	const n = 2345
 	orders := fileOrders(n)
-	first := importCommit(t, db, importFile(t, orders), Day)
+	first := importCommit(t, db, OrdersFile(t, orders), Day)
 	assert.Equal(t, n, first.New)
 	assert.Zero(t, first.Updated+first.Unchanged+first.Conflicting)
 	count, err := db.CountOrders(ctx, backend.OrderFilter{})
@@ -106,7 +107,7 @@ func importFreshUnchangedChanged(t *testing.T, db Store) {
 	before := snapshotOf(t, db)
 	require.Len(t, before.orders, n)
 
-	again := importCommit(t, db, importFile(t, orders), Day.Add(24*time.Hour))
+	again := importCommit(t, db, OrdersFile(t, orders), Day.Add(24*time.Hour))
 	assert.Equal(t, n, again.Unchanged)
 	assert.Zero(t, again.New+again.Updated+again.Conflicting)
 	assert.Equal(t, before, snapshotOf(t, db), "an unchanged file changes nothing")
@@ -124,7 +125,7 @@ func importFreshUnchangedChanged(t *testing.T, db Store) {
 	added := order("99999", "新規 顧客", "シンキ コキャク", 1600, Day.Add(48*time.Hour), item("SKU-01", "商品01", 1000, 1))
 	added.UpdatedAt, added.Source = time.Time{}, ""
 	later := Day.Add(48 * time.Hour)
-	changed := importCommit(t, db, importFile(t, append(orders, added)), later)
+	changed := importCommit(t, db, OrdersFile(t, append(orders, added)), later)
 	assert.Equal(t, 1, changed.New)
 	assert.Equal(t, 3, changed.Updated)
 	assert.Equal(t, 1, changed.Conflicting)
@@ -163,7 +164,7 @@ func importFreshUnchangedChanged(t *testing.T, db Store) {
 	}
 
 	// The conflict is noted once: the same file again writes nothing.
-	importCommit(t, db, importFile(t, append(orders, added)), later.Add(time.Hour))
+	importCommit(t, db, OrdersFile(t, append(orders, added)), later.Add(time.Hour))
 	assert.Equal(t, after, snapshotOf(t, db))
 }
 
@@ -308,15 +309,23 @@ func importNoteOnce(t *testing.T, db Store) {
 	assert.Len(t, evs, 2)
 }
 
-// An order saved by someone else after the file was checked fails the commit on its
-// number (ECONFLICT, naming it), from Save or from Commit, and nothing of the import is
-// saved; a rolled-back import leaves the store usable.
+// An order the import saved is there for a look-up, whether the store has written it
+// yet or not. An order saved by someone else after the file was checked fails the
+// commit on its number (ECONFLICT, naming it), from Save or from Commit (a store may
+// write behind the caller), and nothing of the import is saved; a rolled-back import
+// leaves the store usable.
 func importSavedAfterCheck(t *testing.T, db Store) {
 	saved(t, db, order("1500", "山田", "ヤマダ", 100, Day))
 	tx, err := db.BeginImport(ctx, true)
 	require.NoError(t, err)
+	for i := range 100 {
+		require.NoError(t, tx.Save(ctx, order(fmt.Sprint(i), "山田", "ヤマダ", 100, Day), backend.ImportSave{At: Day}))
+	}
+	ok, err := tx.Exists(ctx, "99")
+	require.NoError(t, err)
+	assert.True(t, ok, "the last order saved is there for a look-up")
 	var failed error
-	for i := 0; i < 3000 && failed == nil; i++ {
+	for i := 100; i < 3000 && failed == nil; i++ {
 		failed = tx.Save(ctx, order(fmt.Sprint(i), "山田", "ヤマダ", 100, Day), backend.ImportSave{At: Day})
 	}
 	if failed == nil {
