@@ -132,7 +132,9 @@ export function SharedDBSection() {
   if (!status) return <>{error ? <ErrorMessage error={error} /> : <Spinner text={t.loading} />}</>
   const server = status.form ? serverLabel(status.form) : ''
   const canJoin = !!result && ['empty', 'current', 'older'].includes(result.schema)
-  const canMove = mode === 'local' && canJoin && result!.orders === 0
+  // A move needs a database of the same version with nothing in it (dbmove): an empty one,
+  // or a current one without orders.
+  const canMove = mode === 'local' && !!result && (result.schema === 'empty' || (result.schema === 'current' && result.orders === 0))
   const locked = !!running || !!done
 
   return (
@@ -179,7 +181,7 @@ export function SharedDBSection() {
       )}
       {running === 'join' && <Spinner text={t.sdb.testing} />}
 
-      <form className="card" data-testid="shared-form" onSubmit={(e) => {
+      {!done && <form className="card" data-testid="shared-form" onSubmit={(e) => {
         e.preventDefault()
         test()
       }}>
@@ -233,36 +235,36 @@ export function SharedDBSection() {
           {testing && <Spinner text={t.sdb.testing} />}
         </div>
         {result && <TestSummary result={result} />}
-        {!result && !done && <p className="muted small">{t.sdb.testFirst}</p>}
-        {result && !done && canJoin && (
+        {!result && <p className="muted small">{t.sdb.testFirst}</p>}
+        {result && canJoin && (
           <div className="shared-actions" data-testid="shared-actions">
             {canMove && (
-              <div>
+              <div className="shared-action">
                 <button type="button" className="primary" data-testid="shared-move" disabled={locked} onClick={() => setConfirm('moveToServer')}>{t.sdb.moveToServer}</button>
-                <small className="muted"> {t.sdb.moveToServerHelp}</small>
+                <small className="muted">{t.sdb.moveToServerHelp}</small>
               </div>
             )}
-            <div>
+            <div className="shared-action">
               <button type="button" className={canMove ? '' : 'primary'} data-testid="shared-join" disabled={locked} onClick={() => setConfirm('join')}>
                 {mode === 'local' ? t.sdb.join : t.sdb.saveSettings}</button>
-              {mode === 'local' && <small className="muted"> {t.sdb.joinHelp}</small>}
+              {mode === 'local' && <small className="muted">{t.sdb.joinHelp}</small>}
             </div>
           </div>
         )}
-      </form>
+      </form>}
 
       {mode !== 'local' && !done && (
         <div className="card" data-testid="shared-stop">
           <h2>{t.sdb.sharedActionsTitle}</h2>
           {mode === 'shared' && (
-            <p>
+            <p className="shared-action">
               <button data-testid="shared-to-local" disabled={locked} onClick={() => setConfirm('moveToLocal')}>{t.sdb.moveToLocal}</button>
-              <small className="muted"> {t.sdb.moveToLocalHelp}</small>
+              <small className="muted">{t.sdb.moveToLocalHelp}</small>
             </p>
           )}
-          <p>
+          <p className="shared-action">
             <button className="danger" data-testid="shared-leave" disabled={locked} onClick={() => setConfirm('leave')}>{t.sdb.leave}</button>
-            <small className="muted"> {t.sdb.leaveHelp}</small>
+            <small className="muted">{t.sdb.leaveHelp}</small>
           </p>
         </div>
       )}
@@ -326,11 +328,12 @@ export function TestSummary({ result }: { result: SharedTestResult }) {
 // Counts is a move's table of rows per table, both sides.
 function Counts({ report }: { report: MoveReport }) {
   const t = useT()
+  const kept = report.tables.some((c) => c.Kept > 0) // this desktop's own settings stay behind
   return (
     <div className="table-wrap" data-testid="shared-counts">
       <h3>{t.sdb.countsTitle}</h3>
       <table>
-        <thead><tr><th>{t.sdb.countTable}</th><th className="num">{t.sdb.countSource}</th><th className="num">{t.sdb.countCopied}</th><th className="num">{t.sdb.countKept}</th></tr></thead>
+        <thead><tr><th>{t.sdb.countTable}</th><th className="num">{t.sdb.countSource}</th><th className="num">{t.sdb.countCopied}</th>{kept && <th className="num">{t.sdb.countKept}</th>}</tr></thead>
         <tbody>
           {report.tables.map((c) => (
             <tr key={c.Table} data-testid="shared-count" data-table={c.Table}>
@@ -338,7 +341,7 @@ function Counts({ report }: { report: MoveReport }) {
                 {c.Derived && <small className="muted"> {t.inParens(t.sdb.countDerived)}</small>}</td>
               <td className="num">{num.format(c.Source)}</td>
               <td className="num">{num.format(c.Copied)}</td>
-              <td className="num">{c.Kept ? num.format(c.Kept) : ''}</td>
+              {kept && <td className="num">{c.Kept ? num.format(c.Kept) : ''}</td>}
             </tr>
           ))}
         </tbody>
