@@ -1,8 +1,8 @@
 package teamtest_test
 
 // The fixture of the team tests: one PostgreSQL database (pgtest: a fresh one per
-// test), the GMO-PG simulator over HTTP on 127.0.0.1 — behind a random delay when
-// asked, like a gateway over the internet — and one GMO-PG profile pointing at it.
+// test), the GMO-PG simulator over HTTP on 127.0.0.1 — behind a random delay, like a
+// gateway over the internet — and one GMO-PG profile pointing at it.
 // The simulator lives in the test process and keeps every request (simkit.Log).
 
 import (
@@ -57,9 +57,9 @@ type env struct {
 	prof  *backend.GatewayProfile
 }
 
-// newEnv creates a database with one GMO-PG profile and starts the simulator; with
-// rng, each request waits 5–20 ms (drawn from rng) before the simulator takes it.
-// Skipped without a PostgreSQL server.
+// newEnv creates a database with one GMO-PG profile and starts the simulator; each
+// request waits 5–20 ms (drawn from rng) before the simulator takes it. Skipped
+// without a PostgreSQL server.
 func newEnv(t *testing.T, rng *rand.Rand) *env {
 	t.Helper()
 	dsn := pgtest.DSN(t, func(ctx context.Context, dsn string) error {
@@ -75,36 +75,26 @@ func newEnv(t *testing.T, rng *rand.Rand) *env {
 	t.Cleanup(func() { sim.Close() })
 	sim.AddShop(shopID, shopPass)
 	e.sim = sim
-	host := sim.URL()
-	if rng != nil {
-		host = e.front(t, rng, nil)
-	}
+	host := e.front(t, rng, nil)
 
-	e.db = e.open(t, pgstore.Options{})
+	e.db, err = pgstore.Open(e.ctx, dsn, pgstore.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { e.db.Close() })
+	e.db.Now = e.clock.Now
 	e.prof = &backend.GatewayProfile{Name: "GMO-PG テスト環境", Kind: backend.GatewayGMO, Environment: backend.EnvTest,
 		Host: host, MerchantID: shopID, AuthExpiryDays: 90, Methods: []backend.PaymentMethod{backend.MethodCard}}
 	require.NoError(t, e.db.SaveProfile(e.ctx, e.prof))
 	return e
 }
 
-// front is one more way to the simulator, with the latency, for one desktop's
-// requests only (childConfig.GatewayHost); onSale, if set, is called as each SALES
+// front is a way to the simulator through the latency: the profile's, or one
+// desktop's own (childConfig.GatewayHost). onSale, if set, is called as each SALES
 // request arrives, before its latency.
 func (e *env) front(t *testing.T, rng *rand.Rand, onSale func()) string {
 	t.Helper()
 	srv := httptest.NewServer(&latency{next: e.sim.Server, rng: rng, onSale: onSale})
 	t.Cleanup(srv.Close)
 	return srv.URL
-}
-
-// open connects to the test's database as one more desktop would, on the shared clock.
-func (e *env) open(t *testing.T, opts pgstore.Options) *pgstore.DB {
-	t.Helper()
-	db, err := pgstore.Open(e.ctx, e.dsn, opts)
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
-	db.Now = e.clock.Now
-	return db
 }
 
 // newEngine is a desktop's engine on store, with the profile's ShopPass in its
