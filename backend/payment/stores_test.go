@@ -13,13 +13,23 @@ package payment_test
 // on: the pass prints "=== store: postgres" first, and every fixture logs its store.
 //
 // KESSAIDESK_PAYMENT_STORES=sqlite or =postgres runs one pass only (working by hand).
+//
+// A PostgreSQL fixture's database is emptied when its test ends (TRUNCATE … RESTART
+// IDENTITY: as empty as a new one, ids from 1) and handed to the next fixture: a fresh
+// database per fixture (CREATE DATABASE from a template, DROP DATABASE after) cost most
+// of a short test's time on a loaded machine. Fixtures alive at once (two in a test)
+// each have their own.
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -56,7 +66,7 @@ func TestMain(m *testing.M) {
 			code = c
 		}
 	}
-	pgtest.Cleanup()
+	dropPGDatabases()
 	os.Exit(code)
 }
 
@@ -101,13 +111,7 @@ func openStore(tb testing.TB, now func() time.Time) (testStore, storeRef) {
 	tb.Helper()
 	ref := storeRef{Kind: storeKind}
 	if storeKind == storePostgres {
-		ref.Ref = pgtest.DSN(tb, func(ctx context.Context, dsn string) error {
-			db, err := pgstore.Open(ctx, dsn, pgstore.Options{})
-			if err != nil {
-				return err
-			}
-			return db.Close()
-		})
+		ref.Ref = pgDatabase(tb)
 	} else {
 		ref.Ref = filepath.Join(tb.TempDir(), "kessaidesk.db")
 	}
@@ -136,4 +140,89 @@ func reopenStore(ctx context.Context, ref storeRef, now func() time.Time, lease 
 	}
 	db.Now = now
 	return db, nil
+}
+
+// pgDatabases are the PostgreSQL databases of this run's fixtures: free ones are empty.
+var pgDatabases struct {
+	sync.Mutex
+	all  []string // names
+	free []string // DSNs
+}
+
+// pgDatabase is an empty, migrated database for a fixture, emptied and freed for the
+// next when the test ends. The test is skipped without a server.
+func pgDatabase(tb testing.TB) string {
+	tb.Helper()
+	base := os.Getenv(pgtest.Env)
+	if base == "" {
+		tb.Skip(pgtest.Env + " is not set: no PostgreSQL server to test against (build/scripts/pg.sh run go test ...)")
+	}
+	pgDatabases.Lock()
+	var dsn string
+	if n := len(pgDatabases.free); n > 0 {
+		dsn, pgDatabases.free = pgDatabases.free[n-1], pgDatabases.free[:n-1]
+	}
+	pgDatabases.Unlock()
+	if dsn == "" {
+		tail := make([]byte, 6)
+		rand.Read(tail)
+		name := "kd_payment_" + hex.EncodeToString(tail)
+		require.NoError(tb, pgExec(base, `CREATE DATABASE `+name))
+		dsn = pgtest.WithDatabase(base, name)
+		pgDatabases.Lock()
+		pgDatabases.all = append(pgDatabases.all, name)
+		pgDatabases.Unlock()
+		db, err := pgstore.Open(context.Background(), dsn, pgstore.Options{}) // migrates it
+		require.NoError(tb, err)
+		require.NoError(tb, db.Close())
+	}
+	// Registered before the stores' Close: it runs after them.
+	tb.Cleanup(func() {
+		if emptyPGDatabase(dsn) == nil {
+			pgDatabases.Lock()
+			pgDatabases.free = append(pgDatabases.free, dsn)
+			pgDatabases.Unlock()
+		}
+	})
+	return dsn
+}
+
+// emptyPGDatabase deletes every row but the applied migrations, and restarts the ids.
+func emptyPGDatabase(dsn string) error {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var tables string
+	if err := db.QueryRowContext(ctx, `SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables
+		WHERE schemaname = 'public' AND tablename <> 'schema_migrations'`).Scan(&tables); err != nil {
+		return err
+	}
+	// A connection of a store left open would hold its tables: give up on the database
+	// (dropped at the end) rather than wait.
+	_, err = db.ExecContext(ctx, `SET lock_timeout = '5s'; TRUNCATE `+tables+` RESTART IDENTITY CASCADE`)
+	return err
+}
+
+// dropPGDatabases drops the fixtures' databases (TestMain, after the passes).
+func dropPGDatabases() {
+	base := os.Getenv(pgtest.Env)
+	for _, name := range pgDatabases.all {
+		pgExec(base, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+	}
+}
+
+func pgExec(dsn, stmt string) error {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err = db.ExecContext(ctx, stmt)
+	return err
 }
