@@ -12,11 +12,10 @@
 //     foreign keys accept, from one consistent snapshot of the source, in one
 //     transaction on the destination (ToLocal: a temporary file, renamed at the end);
 //   - derived data is never copied but made on the destination: sales_days (kept by
-//     triggers on both engines) by SQLite's triggers as the payments and orders arrive,
-//     on the server once from payment_sales after the copy (its row triggers paused
-//     meanwhile: server.go); SQLite's search index (FTS5, kept by the code that saves
-//     orders) from the orders' folded columns; PostgreSQL's search columns (generated)
-//     and trigram indexes by the server itself;
+//     triggers on both engines) once from the copied payments, its row triggers paused
+//     meanwhile (salesTriggers); SQLite's search index (FTS5, kept by the code that
+//     saves orders) from the orders' folded columns; PostgreSQL's search columns
+//     (generated) and trigram indexes by the server itself;
 //   - afterwards every table is counted on both sides (and the sales summary summed),
 //     and any difference undoes the whole move.
 //
@@ -93,6 +92,18 @@ var LocalSettings = []string{"operator", "language", "window", "log.level", "bac
 // keep on both engines (migration 0011): it is made at the destination from the
 // copied payments, and copying it too would count every sale twice.
 var notCopied = []string{"schema_migrations", "sales_days"}
+
+// salesTriggers are the row triggers that add a new payment or order to sales_days
+// (migration 0011 and its twin). Filling a new database, they run a query of
+// payment_sales for every row: the largest part of a move's time on the server, and
+// a third of the payments' on SQLite. A move pauses them while it copies (server.go,
+// local.go) and makes the summary once with makeSalesDays.
+var salesTriggers = [][2]string{{"payments", "payments_sales_insert"}, {"orders", "orders_sales_insert"}}
+
+// makeSalesDays makes sales_days from the payments, as migration 0011 made it from an
+// existing database's (the same statement on both engines).
+const makeSalesDays = `INSERT INTO sales_days (basis, day, profile_id, method, sold, gross, refunded)
+	SELECT basis, day, profile_id, method, count(*), sum(gross), sum(refunded) FROM payment_sales GROUP BY 1, 2, 3, 4`
 
 // serverOnlyColumns are the columns PostgreSQL has and SQLite has not, and why a copy
 // to SQLite leaves them behind (a copy to the server fills their defaults). Any other

@@ -334,6 +334,9 @@ func TestRoundTripKeepsEveryRowAndSearch(t *testing.T) {
 	})
 	assert.Equal(t, before, after)
 	assert.Equal(t, searched, found(t, back), "the copy finds the same orders")
+	const schema = `SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'index', 'view')`
+	backRead, _ := back.Handles()
+	assert.Equal(t, rowsOf(t, read, schema), rowsOf(t, backRead, schema), "the copy's triggers, indexes and views are the shop's")
 
 	// Ids go on after the copied ones on the server.
 	o := &backend.Order{OrderNo: "20001", PaymentMethod: backend.MethodCard, Status: backend.OrderNew, Subtotal: 100, Total: 100}

@@ -85,12 +85,23 @@ func toLocal(ctx context.Context, src *pgstore.DB, dst *sqlite.DB, progress func
 	if err != nil {
 		return nil, err
 	}
+	triggers, err := dropSalesTriggers(ctx, dtx)
+	if err != nil {
+		return nil, err
+	}
 	written := make([]int64, len(tables))
 	for i, t := range tables {
 		tk := &ticker{progress: progress, table: t.name, total: counts[i].Source - counts[i].Kept}
 		tk.tick(0)
 		if written[i], err = copyToLocal(ctx, stx, dtx, t, tk); err != nil {
 			return nil, fmt.Errorf("%s: %w", t.name, err)
+		}
+	}
+	if triggers != nil {
+		for _, q := range append([]string{makeSalesDays}, triggers...) {
+			if _, err := dtx.ExecContext(ctx, q); err != nil {
+				return nil, fmt.Errorf("sales_days: %w", err)
+			}
 		}
 	}
 	// SQLite's search index is kept by the code that saves orders, not by triggers:
@@ -110,6 +121,31 @@ func toLocal(ctx context.Context, src *pgstore.DB, dst *sqlite.DB, progress func
 		return nil, err
 	}
 	return &Report{Tables: counts}, nil
+}
+
+// dropSalesTriggers takes the sales triggers off the new file for the copy (SQLite
+// cannot switch a trigger off) and returns their definitions, to be made again after
+// it in the same transaction. nil when the schema has not all of them: they stay, and
+// fill sales_days row by row.
+func dropSalesTriggers(ctx context.Context, tx *sql.Tx) ([]string, error) {
+	var defs []string
+	for _, t := range salesTriggers {
+		var def string
+		err := tx.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name = ?`, t[0], t[1]).Scan(&def)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		defs = append(defs, def)
+	}
+	for _, t := range salesTriggers {
+		if _, err := tx.ExecContext(ctx, `DROP TRIGGER `+quote(t[1])); err != nil {
+			return nil, err
+		}
+	}
+	return defs, nil
 }
 
 // copyToLocal reads one table's rows from the server and inserts them into SQLite,

@@ -120,11 +120,6 @@ func toServer(ctx context.Context, stx *sql.Tx, lite querier, tx pgx.Tx, progres
 	return &Report{Tables: counts}, nil
 }
 
-// salesTriggers are the row triggers that add a new payment or order to sales_days
-// (migration 0011's twin). A COPY fires them row by row, each a query of payment_sales:
-// most of the time of a large move.
-var salesTriggers = [][2]string{{"payments", "payments_sales_insert"}, {"orders", "orders_sales_insert"}}
-
 // pauseSalesTriggers switches the sales triggers off for the copy, in the move's
 // transaction (no other session sees them off: the tables stay locked until it ends).
 // That needs the tables' owner — the user that made them, as pgstore.Open migrates;
@@ -153,8 +148,7 @@ func pauseSalesTriggers(ctx context.Context, tx pgx.Tx) (bool, error) {
 // resumeSalesTriggers makes sales_days from the copied payments in one statement, as
 // migration 0011 made it from an existing database's, and switches the triggers on.
 func resumeSalesTriggers(ctx context.Context, tx pgx.Tx) error {
-	if _, err := tx.Exec(ctx, `INSERT INTO sales_days (basis, day, profile_id, method, sold, gross, refunded)
-		SELECT basis, day, profile_id, method, count(*), sum(gross), sum(refunded) FROM payment_sales GROUP BY 1, 2, 3, 4`); err != nil {
+	if _, err := tx.Exec(ctx, makeSalesDays); err != nil {
 		return fmt.Errorf("sales_days: %w", err)
 	}
 	for _, t := range salesTriggers {
