@@ -513,3 +513,23 @@ func TestServerUserNotOwner(t *testing.T) {
 	require.NoError(t, server.Pool().QueryRow(`SELECT tgenabled::text FROM pg_trigger WHERE tgname = 'payments_sales_insert'`).Scan(&enabled))
 	assert.Equal(t, "O", enabled)
 }
+
+// A destination that does not keep every row it is given (here a trigger drops the
+// order history) fails the count check, and the move is undone.
+func TestCountsDifferUndoTheMove(t *testing.T) {
+	server := openServer(t)
+	for _, q := range []string{`CREATE FUNCTION kd_test_drop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$`,
+		`CREATE TRIGGER kd_test_drop BEFORE INSERT ON order_events FOR EACH ROW EXECUTE FUNCTION kd_test_drop()`} {
+		_, err := server.Pool().Exec(q)
+		require.NoError(t, err)
+	}
+	empty := serverRows(t, server)
+	local := openSQLite(t, sqlite.Options{})
+	shop(t, local)
+	_, err := dbmove.ToServer(ctx, local, server, nil)
+	assert.Equal(t, backend.EINTERNAL, backend.ErrorCode(err))
+	var be *backend.Error
+	require.ErrorAs(t, err, &be)
+	assert.Contains(t, be.Message, "件数が一致しません（order_events: 元 4件、コピー先 0件）。移動を取り消しました")
+	assert.Equal(t, empty, serverRows(t, server))
+}
