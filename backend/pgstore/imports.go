@@ -47,7 +47,8 @@ func (db *DB) BeginImport(ctx context.Context, write bool) (backend.ImportTx, er
 		pending: map[string]bool{}}
 	t.numbers.read = readAhead(t.q, `SELECT o.order_no FROM orders o WHERE`, func(r *sql.Rows) (string, struct{}, error) {
 		var no string
-		return no, struct{}{}, r.Scan(&no)
+		err := r.Scan(&no)
+		return no, struct{}{}, err
 	})
 	t.targets.read = readAhead(t.q, targetSQL, func(r *sql.Rows) (string, *backend.ImportTarget, error) {
 		tg, err := scanTarget(r)
@@ -333,10 +334,10 @@ func (t *importTx) flush(ctx context.Context) error {
 	batch := t.batch
 	t.batch = t.batch[:0:0]
 	clear(t.pending)
-	return t.fail(t.write1(ctx, batch))
+	return t.fail(t.writeBatch(ctx, batch))
 }
 
-func (t *importTx) write1(ctx context.Context, batch []importSave) error {
+func (t *importTx) writeBatch(ctx context.Context, batch []importSave) error {
 	if err := t.addProducts(ctx, batch); err != nil {
 		return err
 	}
