@@ -39,7 +39,8 @@ type PaymentStore interface {
 
 	// BeginOperation commits op in state pending. It fails with EBUSY when another
 	// operation on the same payment is still pending, sent or unknown, and with
-	// ECONFLICT when op.IdempotencyKey was used before.
+	// ECONFLICT when op.IdempotencyKey was used before, or when the payment has
+	// changed since op.PaymentVersion (ErrPaymentChanged; 0 is not checked).
 	BeginOperation(ctx context.Context, op *Operation) error
 	// MarkOperationSent records that the request is about to go on the wire.
 	MarkOperationSent(ctx context.Context, opID int64, at time.Time) error

@@ -12,6 +12,9 @@ package pgstore
 //     before anything is sent. Two unique indexes make the database refuse a second
 //     one, whichever desktop asks: operations_one_in_flight (one unresolved operation
 //     per payment: EBUSY) and the idempotency key (the same intent twice: ECONFLICT).
+//     Before them, the payment's version (sqlstore.RefuseChanged): an operation
+//     planned from a payment another desktop has changed since is refused (ECONFLICT),
+//     so two desktops that read the same state do not both send.
 //
 //  2. The row carries a lease: claimed_by (this DB's Owner: host/pid/random) and
 //     lease_until, in the server's clock (desktops' clocks differ). BeginOperation
