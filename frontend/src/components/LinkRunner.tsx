@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import { toUIError, useApi } from '../api'
 import type { LinkProgress, UIError } from '../api'
 import { useT } from '../i18n'
+import { useOffline } from '../offline'
 import { ErrorMessage, ProgressBar } from './common'
 
 // LinkRunner starts the link run (every order waiting for its payment, each with its
@@ -11,6 +12,7 @@ import { ErrorMessage, ProgressBar } from './common'
 export function LinkRunner({ onFinished }: { onFinished?: () => void }) {
   const api = useApi()
   const t = useT()
+  const offline = useOffline() // linking asks the gateways and saves what they say
   const [progress, setProgress] = useState<LinkProgress | null>(null)
   const [started, setStarted] = useState(false)
   const [stopping, setStopping] = useState(false)
@@ -58,7 +60,7 @@ export function LinkRunner({ onFinished }: { onFinished?: () => void }) {
   const running = progress?.running ?? false
   return (
     <div className="link-runner" data-testid="link-runner">
-      {!running && <button className="primary" data-testid="link-start" onClick={start}>{t.linkRun}</button>}
+      {!running && <button className="primary" data-testid="link-start" disabled={!!offline} title={offline || undefined} onClick={start}>{t.linkRun}</button>}
       {running && progress && (
         <ProgressBar testId="link-progress" text={t.linkRunning(progress.done, progress.total)} value={progress.done} max={progress.total}
           onCancel={stop} stopping={stopping} />

@@ -5,7 +5,8 @@ import App from '../App'
 import { ApiContext } from '../api'
 import type { Api, Info, MoveReport, SharedDBStatus, SharedTestResult } from '../api'
 import { LangContext } from '../i18n'
-import { sharedWhere } from '../offline'
+import { LinkRunner } from '../components/LinkRunner'
+import { OfflineContext, sharedWhere } from '../offline'
 import { fakeApi } from '../test/fakeApi'
 import { SharedDBSection, isLocalHost } from './SharedDB'
 
@@ -433,6 +434,13 @@ describe('the window on a shared database', () => {
     expect(screen.queryByTestId('restore')).not.toBeInTheDocument()
     await user.click(screen.getByTestId('settings-nav-shared'))
     expect(await screen.findByTestId('shared-where')).toBeInTheDocument()
+  })
+
+  it('offline: 連携を実行 (it asks the gateways and saves) is disabled too', async () => {
+    render(<ApiContext.Provider value={fakeApi()}><OfflineContext.Provider value="送れません: サーバーに接続できません"><LinkRunner /></OfflineContext.Provider></ApiContext.Provider>)
+    const start = await screen.findByTestId('link-start')
+    expect(start).toBeDisabled()
+    expect(start).toHaveAttribute('title', '送れません: サーバーに接続できません')
   })
 
   it('this PC\'s database: no chip, no banner, backups as before', async () => {
