@@ -71,9 +71,10 @@ frontend-test: bindings
 keyring-test:
 	@build/scripts/keyring-test.sh
 
-# Real-browser end to end: the dev-tagged app under Xvfb, driven by Chromium.
+# Real-browser end to end: the dev-tagged app under Xvfb, driven by Chromium (beside a
+# throwaway PostgreSQL server for the shared-database scripts).
 e2e: frontend
-	@build/scripts/e2e.sh
+	@build/scripts/pg.sh run build/scripts/e2e.sh
 
 ## screenshot: a PNG of the real window under Xvfb (build/bin/screenshot.png)
 screenshot: deps-test frontend

@@ -111,7 +111,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 // unreachable says the server cannot be used, without the connection string (it may
 // hold the password).
 func unreachable(err error) error {
-	return &backend.Error{Code: backend.EOFFLINE,
+	return &backend.Error{Code: backend.EOFFLINE, Err: err,
 		Message:   "共有データベース（PostgreSQL）に接続できません: " + redact(err.Error()),
 		MessageEn: "cannot connect to the shared database (PostgreSQL): " + redact(err.Error())}
 }

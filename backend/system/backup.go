@@ -36,6 +36,7 @@ const (
 	BackupBeforeRestore = "before_restore" // kessaidesk-before-restore-…: the database a restore replaced
 	BackupBeforeUpdate  = "before_update"  // kessaidesk-before-update-<migration>-…: before a schema upgrade
 	BackupFromFile      = "from_file"      // kessaidesk-from-file-…: a file the operator chose to restore
+	BackupBeforeShared  = "before_shared"  // kessaidesk-before-shared-…: the folder's own database when it joined or left a shared one
 )
 
 var backupPrefixes = []struct{ prefix, kind string }{
@@ -43,6 +44,7 @@ var backupPrefixes = []struct{ prefix, kind string }{
 	{"kessaidesk-before-restore-", BackupBeforeRestore},
 	{"kessaidesk-before-update-", BackupBeforeUpdate},
 	{"kessaidesk-from-file-", BackupFromFile},
+	{"kessaidesk-before-shared-", BackupBeforeShared},
 	{"kessaidesk-", BackupManual},
 }
 

@@ -92,8 +92,12 @@ func openServer(ctx context.Context, c *shareddb.Config, keychain backend.Vault)
 	defer cancel()
 	db, err := pgstore.Open(ctx, c.DSN(password), pgstore.Options{})
 	if err != nil {
-		if be := (*backend.Error)(nil); errors.As(err, &be) && be.Err == nil && be.Code != backend.EOFFLINE {
+		be := (*backend.Error)(nil)
+		if errors.As(err, &be) && be.Code != backend.EOFFLINE {
 			return nil, err // pgstore's own refusal (a newer schema)
+		}
+		if be != nil && be.Err != nil {
+			err = be.Err // the driver's error, explained once rather than twice
 		}
 		return nil, shareddb.Explain(c, err)
 	}

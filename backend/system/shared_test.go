@@ -176,6 +176,13 @@ func TestSharedDatabaseMoveJoinOfflineAndBack(t *testing.T) {
 	backups, err := filepath.Glob(filepath.Join(dir1, "backups", "kessaidesk-before-shared-*"))
 	require.NoError(t, err)
 	assert.NotEmpty(t, backups, "the folder's database from before the move is kept")
+	list, err := sys1.Backups()
+	require.NoError(t, err)
+	kinds := map[string]bool{}
+	for _, b := range list {
+		kinds[b.Kind] = true
+	}
+	assert.True(t, kinds[BackupBeforeShared], "listed as 共有にする前")
 }
 
 func TestTheDemoShopIsNotMovedToAServer(t *testing.T) {
@@ -208,4 +215,7 @@ func TestAMissingPasswordOpensOfflineAndSaysWhy(t *testing.T) {
 	assert.Equal(t, backend.ECREDENTIAL, backend.ErrorCode(st.Offline))
 	assert.Contains(t, backend.ErrorMessage(st.Offline, "ja"), "キーチェーン")
 	assert.Zero(t, orderCount(t, sys))
+	needed, err := sys.SetupNeeded(context.Background())
+	require.NoError(t, err)
+	assert.False(t, needed, "no first-start question on the offline stand-in")
 }

@@ -309,6 +309,9 @@ func (s *System) reseedDemo(ctx context.Context) error {
 // SetupNeeded reports a new data folder whose operator has not yet chosen between
 // the demo shop and their own: no decision recorded and nothing in the database.
 func (s *System) SetupNeeded(ctx context.Context) (bool, error) {
+	if s.Offline != nil {
+		return false, nil // the shared database's copy (or an empty stand-in): nothing to set up here
+	}
 	state, err := s.Store.Setting(ctx, SettingDemo)
 	if err != nil || state != "" {
 		return false, err

@@ -6,7 +6,11 @@
 #     and choose 「デモショップで試す」 on its first window;
 #   - own-shop.mjs gets its own app on another fresh folder ("start with my shop") and a
 #     sandbox (`kessaidesk sandbox -json -shop DIR` in a third folder) whose sample
-#     back-office CSV it imports, links and captures.
+#     back-office CSV it imports, links and captures;
+#   - shared-db.mjs (only under build/scripts/pg.sh, which sets KESSAIDESK_TEST_PG) gets its
+#     own app on a fresh folder, moves it to the test server, then the app is started
+#     again on the server (shared-db-after.mjs, E2E_PHASE=shared) and once more with the
+#     server out of reach (E2E_PHASE=offline: the last copy, read-only).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -48,12 +52,25 @@ start_app() {
     dbus-run-session -- sh -c 'echo -n kessai-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec xvfb-run -a -s "-screen 0 1400x900x24" "$0"' "$bin" >"$log" 2>&1 &
   local app=$!
   pids+=("$app")
+  last_app=$app
   for _ in $(seq 1 120); do
     if curl -fsS -o /dev/null "$url/"; then return 0; fi
     if ! kill -0 "$app" 2>/dev/null; then echo "the app exited:"; cat "$log"; exit 1; fi
     sleep 0.5
   done
   echo "the app did not come up:"; cat "$log"; exit 1
+}
+
+# stop_app: stops the app start_app started last and waits until it is gone (it
+# releases the data folder's lock).
+stop_app() {
+  kill -TERM -- -"$last_app" 2>/dev/null || true
+  for _ in $(seq 1 40); do
+    kill -0 "$last_app" 2>/dev/null || return 0
+    sleep 0.25
+  done
+  kill -KILL -- -"$last_app" 2>/dev/null || true
+  sleep 0.5
 }
 
 shots=${E2E_SHOTS:-build/bin/e2e-shots}
@@ -72,7 +89,8 @@ selected() { [ -z "${E2E_ONLY:-}" ] || [[ " $E2E_ONLY " == *" $1 "* ]]; }
 
 demo_scripts=()
 for t in frontend/e2e/*.mjs; do
-  [ "$(basename "$t")" = own-shop.mjs ] || { selected "$t" && demo_scripts+=("$t"); }
+  case $(basename "$t") in own-shop.mjs | shared-db*.mjs) continue ;; esac
+  selected "$t" && demo_scripts+=("$t")
 done
 if [ ${#demo_scripts[@]} -gt 0 ]; then
   start_app demo
@@ -93,5 +111,17 @@ if selected frontend/e2e/own-shop.mjs; then
   start_app own
   mkdir -p "$work/export"
   run_script frontend/e2e/own-shop.mjs E2E_SANDBOX_JSON="$sbjson" E2E_EXPORT_DIR="$work/export"
+fi
+if selected frontend/e2e/shared-db.mjs && [ -n "${KESSAIDESK_TEST_PG:-}" ]; then
+  start_app shared
+  run_script frontend/e2e/shared-db.mjs
+  stop_app
+  start_app shared # on the server now
+  run_script frontend/e2e/shared-db-after.mjs E2E_PHASE=shared
+  stop_app
+  # The server out of reach: the folder's settings point at a port nobody listens on.
+  node -e "const f=process.argv[1],fs=require('fs'),c=JSON.parse(fs.readFileSync(f,'utf8'));c.port=1;fs.writeFileSync(f,JSON.stringify(c))" "$work/shared-data/shared-db.json"
+  start_app shared
+  run_script frontend/e2e/shared-db-after.mjs E2E_PHASE=offline
 fi
 exit $status
