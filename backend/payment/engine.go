@@ -331,12 +331,20 @@ type versionedSaver interface {
 	SavePaymentIfUnchanged(ctx context.Context, p *backend.Payment) (bool, error)
 }
 
-// saveIfUnchanged saves p if it is still as read (false: changed since, not saved).
-func (e *Engine) saveIfUnchanged(ctx context.Context, p *backend.Payment) (bool, error) {
-	if s, ok := e.Store.(versionedSaver); ok {
+// SaveIfUnchanged saves p, a payment read earlier and changed since the read, only if
+// the stored payment is still at p.Version: false, with nothing written, when another
+// operation or desktop changed it meanwhile (its change stands). A store without
+// versions (a test's stand-in) saves it as SavePayment does.
+func SaveIfUnchanged(ctx context.Context, st backend.PaymentStore, p *backend.Payment) (bool, error) {
+	if s, ok := st.(versionedSaver); ok {
 		return s.SavePaymentIfUnchanged(ctx, p)
 	}
-	return true, e.Store.SavePayment(ctx, p)
+	return true, st.SavePayment(ctx, p)
+}
+
+// saveIfUnchanged saves p if it is still as read (false: changed since, not saved).
+func (e *Engine) saveIfUnchanged(ctx context.Context, p *backend.Payment) (bool, error) {
+	return SaveIfUnchanged(ctx, e.Store, p)
 }
 
 // profileOf is the payment's gateway profile; nil for a payment without one (no

@@ -74,8 +74,10 @@ func (e *Engine) awaitChoice(ctx context.Context, gw backend.Gateway, p *backend
 		if err := e.journal(ctx, stored, marked, backend.ActorSync, "要確認にしました。"+severalJa); err != nil {
 			return nil, err
 		}
-	} else if err := e.Store.SavePayment(ctx, marked); err != nil {
+	} else if saved, err := e.saveIfUnchanged(ctx, marked); err != nil {
 		return nil, err
+	} else if !saved {
+		return nil, backend.PaymentChangedError() // changed while the candidates were asked about
 	}
 	if err := e.Store.SaveReview(ctx, rv); err != nil {
 		return nil, err
@@ -316,9 +318,11 @@ func (e *Engine) follow(p *backend.Payment, v *backend.GatewayView, prof *backen
 // or chosen by the operator — with who recorded it.
 func (e *Engine) journal(ctx context.Context, before, after *backend.Payment, actor, msg string) error {
 	now := e.now()
+	// Only over before as read: a payment changed since (while the gateway was asked
+	// about the candidates) is refused, nothing written (ErrPaymentChanged).
 	op := &backend.Operation{PaymentID: before.ID, Intent: "review", Kind: backend.OpSyncFix, Operator: actor,
 		IdempotencyKey: "review/" + newKey(), BeforeState: before.State, RequestedAt: now,
-		Reason: "複数の決済から現在の決済を確認"}
+		Reason: "複数の決済から現在の決済を確認", PaymentVersion: before.Version}
 	if err := e.Store.BeginOperation(ctx, op); err != nil {
 		return err
 	}

@@ -68,7 +68,9 @@ func (s *Syncer) takeGateway(ctx context.Context, paymentID int64, operator stri
 	now := s.Clock.Now()
 	u := p.WithView(v, now)
 	op := &backend.Operation{PaymentID: p.ID, Intent: "reconcile", Kind: backend.OpSyncFix, IdempotencyKey: fmt.Sprintf("reconcile/%d/%d", p.ID, now.UnixNano()),
-		Operator: operator, BeforeState: p.State, RequestedAt: now, Reason: reason}
+		Operator: operator, BeforeState: p.State, RequestedAt: now, Reason: reason, PaymentVersion: p.Version}
+	// Only over the payment as read before the inquiry: one changed since (an operation
+	// completed on another desktop) is refused, nothing written (ErrPaymentChanged).
 	if err := s.Store.BeginOperation(ctx, op); err != nil {
 		return err
 	}

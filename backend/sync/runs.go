@@ -31,8 +31,10 @@ type RunRecord struct {
 	Drifts     int       `json:"drifts"`
 	Resolved   int       `json:"resolved"`
 	Holds      int       `json:"holds"`
-	Offline    []string  `json:"offline"`
-	Errors     []string  `json:"errors"`
+	// Changed: payments changed elsewhere during the run, left to the next (Report.Changed).
+	Changed int      `json:"changed,omitempty"`
+	Offline []string `json:"offline"`
+	Errors  []string `json:"errors"`
 	// ErrorsEn are Errors in English, one for one (absent from runs recorded before).
 	ErrorsEn []string `json:"errorsEn,omitempty"`
 }
@@ -54,7 +56,7 @@ func LastRuns(ctx context.Context, store backend.ProfileStore) ([]RunRecord, err
 func (s *Syncer) recordRun(ctx context.Context, rep *Report, full bool) {
 	runs, _ := LastRuns(ctx, s.Store)
 	r := RunRecord{StartedAt: rep.StartedAt, FinishedAt: rep.FinishedAt, Full: full, Checked: rep.Checked, Deposits: rep.Deposits,
-		Expired: rep.Expired, Updated: rep.Updated, Drifts: rep.Drifts, Resolved: rep.Resolved, Holds: len(rep.Holds),
+		Expired: rep.Expired, Updated: rep.Updated, Drifts: rep.Drifts, Resolved: rep.Resolved, Holds: len(rep.Holds), Changed: rep.Changed,
 		Offline: rep.Offline, Errors: rep.Errors, ErrorsEn: rep.ErrorsEn}
 	if len(r.Errors) > 5 {
 		r.Errors = r.Errors[:5]

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"slices"
 	"strconv"
@@ -52,6 +53,9 @@ type Syncer struct {
 	Clock    backend.Clock
 	Notifier backend.Notifier
 	Limits   *throttle.Registry
+	// Log receives what the operator need not be shown (a payment left to the next run
+	// because it changed during this one); nil: slog's default logger.
+	Log *slog.Logger
 	// Concurrency is the number of inquiries in flight per gateway (default 8).
 	Concurrency int
 	// ExpiryWarningDays: 仮売上 payments this close to their auth expiry are announced
@@ -85,7 +89,11 @@ type Report struct {
 	Updated    int // other state changes recorded
 	Drifts     int // differences listed for the operator
 	Resolved   int // unknown operations settled
-	Expiring   int // 仮売上 lapsing within the warning days
+	// Changed counts the payments an operator or another desktop changed while the run
+	// was comparing them: nothing of the run's is written over their change, and the
+	// next run compares them again. Not an error.
+	Changed  int
+	Expiring int // 仮売上 lapsing within the warning days
 	// Budget is the number of payments the run could ask about: those asked at every
 	// run and its share of the rotation (a full run: all of them). One inquiry is one
 	// request, but for a lost answer asked again and Paygent's second look at a
@@ -578,9 +586,16 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 	// Fix: p was read when the run listed its candidates, possibly minutes ago. An
 	// operator who captured or stopped the payment since had their change overwritten
 	// with this old copy (lost update) or got a false drift that no later run cleared.
-	// A payment changed meanwhile is left to the next run. (A store write conditional on
-	// the row being unchanged would also close the gap between this read and the write.)
-	if cur, err := s.Store.PaymentByID(ctx, p.ID); err != nil || *cur != *p {
+	// A payment changed meanwhile is left to the next run. Every write below is also
+	// made only over this version of the payment (saveIfUnchanged, and the journal's
+	// check of Operation.PaymentVersion): a change that lands after this read — an
+	// operation completed on another desktop — stands too.
+	cur, err := s.Store.PaymentByID(ctx, p.ID)
+	if err != nil {
+		return
+	}
+	if *cur != *p {
+		s.changed(ctx, p, rep, mu)
 		return
 	}
 	if v == nil || !v.Found {
@@ -600,7 +615,6 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 	case agree(p, v) && amountsAgree(p, v):
 		// Keep what the gateway tells besides the state (processing date, tax, a
 		// payment_id it names), which later decisions rest on.
-		s.Store.DeleteDrift(ctx, p.ID)
 		u := p.WithView(v, now)
 		u.State = p.State
 		if p.State == backend.StatePartiallyRefunded {
@@ -608,14 +622,16 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 			// the refunds apart.
 			u.AmountAuthorized, u.AmountCaptured, u.AmountRefunded = p.AmountAuthorized, p.AmountCaptured, p.AmountRefunded
 		}
-		s.Store.SavePayment(ctx, u)
+		if s.saveIfUnchanged(ctx, u, rep, mu) {
+			s.Store.DeleteDrift(ctx, p.ID)
+		}
 	case p.State == backend.StateAwaitingDeposit && v.State == backend.StateDeposited:
 		u := p.WithView(v, now)
 		if u.PaidAt.IsZero() {
 			u.PaidAt = now
 		}
 		err := s.record(ctx, p, u, orderStatusIf(ctx, s.Store, p.OrderID, backend.OrderAwaitingDeposit, backend.OrderPaid), false,
-			backend.Text{Ja: "入金を確認しました", En: "Deposit received"})
+			backend.Text{Ja: "入金を確認しました", En: "Deposit received"}, rep, mu)
 		count(&rep.Deposits, err)
 	case p.State == backend.StateAwaitingDeposit && v.State == backend.StateExpired:
 		u := p.WithView(v, now)
@@ -631,7 +647,7 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 			status = orderStatusIf(ctx, s.Store, p.OrderID, backend.OrderAwaitingDeposit, backend.OrderCancelled)
 			msg = backend.Text{Ja: "支払期限が過ぎたため、受注をキャンセルにしました", En: "The payment deadline has passed: the order is cancelled"}
 		}
-		err := s.record(ctx, p, u, status, cancel && status != "", msg)
+		err := s.record(ctx, p, u, status, cancel && status != "", msg, rep, mu)
 		count(&rep.Expired, err)
 	case (p.State == backend.StatePending || p.State == backend.StateNeedsReview) && backend.CanTransition(p.State, v.State):
 		u := p.WithView(v, now)
@@ -652,11 +668,11 @@ func (s *Syncer) apply(ctx context.Context, prof *backend.GatewayProfile, p *bac
 			msg.Ja += "（" + note.Ja + "）"
 			msg.En += " (" + note.En + ")"
 		}
-		err := s.record(ctx, p, u, status, false, msg)
+		err := s.record(ctx, p, u, status, false, msg, rep, mu)
 		count(&rep.Updated, err)
 	case p.State == backend.StateAuthorized && v.State == backend.StateExpired:
 		u := p.WithView(v, now)
-		err := s.record(ctx, p, u, "", false, backend.Text{Ja: "与信の有効期限が切れました", En: "The authorisation has expired"})
+		err := s.record(ctx, p, u, "", false, backend.Text{Ja: "与信の有効期限が切れました", En: "The authorisation has expired"}, rep, mu)
 		count(&rep.Expired, err)
 	default:
 		s.drift(ctx, p, v, backend.Text{}, rep, mu)
@@ -727,15 +743,19 @@ func orderStatusIf(ctx context.Context, st backend.Store, orderID int64, from, t
 }
 
 // record journals an automatic change like an operator's, with 自動同期 as the actor.
-func (s *Syncer) record(ctx context.Context, p, u *backend.Payment, status backend.OrderStatus, cancelStock bool, msg backend.Text) error {
+// The journal begins it only over the payment as the run read it (PaymentVersion): a
+// payment changed since — an operation completed on another desktop — keeps its
+// change, and the next run compares it again.
+func (s *Syncer) record(ctx context.Context, p, u *backend.Payment, status backend.OrderStatus, cancelStock bool, msg backend.Text,
+	rep *Report, mu *gosync.Mutex) error {
 	now := s.Clock.Now()
 	op := &backend.Operation{PaymentID: p.ID, Intent: "sync", Kind: backend.OpSyncFix, IdempotencyKey: fmt.Sprintf("sync/%d/%d", p.ID, now.UnixNano()),
-		Operator: backend.ActorSync, BeforeState: p.State, RequestedAt: now, Reason: "自動同期"}
+		Operator: backend.ActorSync, BeforeState: p.State, RequestedAt: now, Reason: "自動同期", PaymentVersion: p.Version}
 	if err := s.Store.BeginOperation(ctx, op); err != nil {
-		if errors.Is(err, context.Canceled) {
-			return err
+		if errors.Is(err, backend.ErrPaymentChanged) {
+			s.changed(ctx, p, rep, mu)
 		}
-		return err // an operator's operation is in flight; the next run sees the result
+		return err // changed, or an operator's operation is in flight: the next run sees the result
 	}
 	op.State, op.AfterState, op.Message, op.MessageEn, op.GatewayCode = backend.OpSucceeded, u.State, msg.Ja, msg.En, u.RawStatus
 	s.Store.DeleteDrift(ctx, p.ID)
@@ -759,19 +779,23 @@ func (s *Syncer) drift(ctx context.Context, p *backend.Payment, v *backend.Gatew
 			d.DetailEn += fmt.Sprintf(" (amount: ours %s, the gateway's %s)", d.OurAmount.En(), d.GatewayAmount.En())
 		}
 	}
+	// Compared now: the rotation moves on to the others. Only over the payment as read:
+	// one changed since (another desktop fixed it, or an operation completed) keeps
+	// its change, and the difference, if any, is found again by the next run.
+	u := *p
+	u.LastSyncedAt = now
+	if v != nil && v.Found && v.NewTranID != "" {
+		u.GatewayTranID = v.NewTranID // Paygent's successor after a 補正: the id to ask next
+	}
+	if !s.saveIfUnchanged(ctx, &u, rep, mu) {
+		return
+	}
 	if err := s.Store.SaveDrift(ctx, d); err != nil {
 		return
 	}
 	mu.Lock()
 	rep.Drifts++
 	mu.Unlock()
-	// Compared now: the rotation moves on to the others.
-	u := *p
-	u.LastSyncedAt = now
-	if v != nil && v.Found && v.NewTranID != "" {
-		u.GatewayTranID = v.NewTranID // Paygent's successor after a 補正: the id to ask next
-	}
-	s.Store.SavePayment(ctx, &u)
 	if !cancelledAtGateway(p, v) {
 		return
 	}
@@ -789,6 +813,38 @@ func (s *Syncer) drift(ctx context.Context, p *backend.Payment, v *backend.Gatew
 	mu.Lock()
 	rep.Holds = append(rep.Holds, no)
 	mu.Unlock()
+}
+
+// saveIfUnchanged saves u, the run's update of a payment it read, only if the payment
+// is still at u.Version; false when it was changed since (left to the next run, and
+// counted) or could not be saved.
+func (s *Syncer) saveIfUnchanged(ctx context.Context, u *backend.Payment, rep *Report, mu *gosync.Mutex) bool {
+	saved, err := payment.SaveIfUnchanged(ctx, s.Store, u)
+	if err != nil {
+		s.log().WarnContext(ctx, "sync: payment not saved", slog.Int64("payment_id", u.ID), slog.String("error", err.Error()))
+		return false
+	}
+	if !saved {
+		s.changed(ctx, u, rep, mu)
+	}
+	return saved
+}
+
+// changed counts a payment changed by an operator or another desktop while the run
+// compared it; the next run compares it again.
+func (s *Syncer) changed(ctx context.Context, p *backend.Payment, rep *Report, mu *gosync.Mutex) {
+	mu.Lock()
+	rep.Changed++
+	mu.Unlock()
+	s.log().InfoContext(ctx, "sync: payment changed during the run, left to the next run", slog.Int64("payment_id", p.ID),
+		slog.Int64("version_read", p.Version))
+}
+
+func (s *Syncer) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.Default()
+	}
+	return s.Log
 }
 
 // plural is English's singular or plural form for n.
