@@ -67,6 +67,9 @@ type OrderRow struct {
 	AuthDaysLeft  *int   `json:"authDaysLeft"` // days left to capture, for 仮売上 only
 	InFlight      bool   `json:"inFlight"`
 	Demo          bool   `json:"demo"`
+	// PaymentVersion is the version of the row's payment as listed (Payment.version): a
+	// bulk run of a selection sends it, so a payment changed since is not sent blindly.
+	PaymentVersion int64 `json:"paymentVersion"`
 }
 
 // OrderPage is one page of results.
@@ -123,6 +126,10 @@ type Payment struct {
 	Slip *PaymentSlip `json:"slip"`
 	// FailureReason: why the last 売上 failed (売上失敗), in the gateway's words explained.
 	FailureReason string `json:"failureReason"`
+	// Version is the payment's version as shown (one more at every change of it): an
+	// action sends it back (ActionInput.version) and is refused, nothing sent, when the
+	// payment changed since — on another desktop, by the sync or another operation.
+	Version int64 `json:"version"`
 }
 
 // PaymentSlip is what the customer needs at the store or the ATM.

@@ -12,6 +12,9 @@ type UIError struct {
 	Code      string `json:"code"`
 	Message   string `json:"message"`
 	MessageEn string `json:"messageEn"`
+	// Changed: refused because the payment changed since the window read it
+	// (backend.ErrPaymentChanged; nothing was sent): the window reads it again.
+	Changed bool `json:"changed,omitempty"`
 }
 
 // FormatError is the Wails ErrorFormatter: every error reaches the UI with a code and
@@ -22,7 +25,8 @@ func FormatError(err error) any {
 	}
 	var be *backend.Error
 	if errors.As(err, &be) {
-		return UIError{Code: be.Code, Message: backend.ErrorMessage(err, "ja"), MessageEn: backend.ErrorMessage(err, "en")}
+		return UIError{Code: be.Code, Message: backend.ErrorMessage(err, "ja"), MessageEn: backend.ErrorMessage(err, "en"),
+			Changed: errors.Is(err, backend.ErrPaymentChanged)}
 	}
 	return UIError{Code: backend.EINTERNAL, Message: backend.ErrorMessage(err, "ja"), MessageEn: backend.ErrorMessage(err, "en")}
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -45,8 +46,48 @@ func (o *Orders) Search(q OrderSearch) (*OrderPage, error) {
 	}
 	logFirstScreen(fmt.Sprintf("受注一覧 (%d rows)", len(page.Rows)))
 	now := o.s.Clock.Now()
+	rows := orderRows(page.Rows, now)
+	if err := withPaymentVersions(ctx, o.s.Store, rows); err != nil {
+		return nil, err
+	}
 	return &OrderPage{Total: page.Total, TotalAtLeast: page.TotalAtLeast, Page: max(q.Page, 1), PageSize: f.Limit,
-		Rows: orderRows(page.Rows, now), Next: page.Next}, nil
+		Rows: rows, Next: page.Next}, nil
+}
+
+// withPaymentVersions sets each row's PaymentVersion, read in one look-up just after
+// the rows: a bulk run of a selection sends them, so a payment changed after it was
+// listed is not sent blindly. A payment whose state is no longer the row's changed
+// between the two reads: its row gets an older version than the one read, which the
+// run refuses like any other that changed since the list was read.
+func withPaymentVersions(ctx context.Context, st backend.PaymentStore, rows []OrderRow) error {
+	var ids []int64
+	for _, r := range rows {
+		if r.PaymentID != 0 {
+			ids = append(ids, r.PaymentID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	pays, err := st.FindPayments(ctx, backend.PaymentFilter{IDs: ids})
+	if err != nil {
+		return err
+	}
+	byID := make(map[int64]*backend.Payment, len(pays))
+	for _, p := range pays {
+		byID[p.ID] = p
+	}
+	for i := range rows {
+		p := byID[rows[i].PaymentID]
+		switch {
+		case p == nil:
+		case rows[i].PaymentState.Code != string(p.State) && p.Version > 1:
+			rows[i].PaymentVersion = p.Version - 1
+		default:
+			rows[i].PaymentVersion = p.Version
+		}
+	}
+	return nil
 }
 
 // orderRows turns store rows into 受注一覧 rows (search results and work lists).
@@ -219,6 +260,7 @@ func orderDetail(s *Services, orderID int64) (*OrderDetail, error) {
 			AuthorizedAt: jst(p.AuthorizedAt), CapturedAt: jst(p.CapturedAt), AuthExpiresAt: jst(p.AuthExpiresAt),
 			PaymentDeadline: jst(p.PaymentDeadline), PaidAt: jst(p.PaidAt), LastSyncedAt: jst(p.LastSyncedAt),
 			Operations: []Operation{}, Actions: []string{}, Tax: int64(p.Tax), ProcessedAt: jst(p.ProcessedAt),
+			Version: p.Version,
 		}
 		if p.ProfileID != 0 {
 			if prof, err := s.Store.ProfileByID(ctx, p.ProfileID); err == nil {

@@ -15,6 +15,11 @@ type ActionInput struct {
 	Amount     string `json:"amount"`     // as typed (金額変更: new total; 部分返金: refund amount; 再オーソリ: amount, empty = as before)
 	CaptureNow bool   `json:"captureNow"` // 即時売上
 	Status     string `json:"status"`     // 売上: the 対応状況 to set, paid (default, "") or shipped
+	// Version is the payment's version the window showed (Payment.version; to confirm, the
+	// preview's paymentVersion): a payment changed since — by another desktop, the sync
+	// or another operation — is refused (backend.ErrPaymentChanged) and nothing is sent.
+	// 0: as the payment reads now, unchecked (the command line, scripts).
+	Version int64 `json:"version"`
 }
 
 // PreviewStep is one gateway operation the action will send.
@@ -32,6 +37,10 @@ type ActionPreview struct {
 	ManualRefund int64         `json:"manualRefund"` // a 要返金(口座) task will be recorded
 	Reason       string        `json:"reason"`
 	NewStatus    Label         `json:"newStatus"`
+	// PaymentVersion is the version of the payment this preview was made for: the window
+	// sends it back with the confirm (ActionInput.Version), so what is sent is what the
+	// operator saw previewed, or nothing.
+	PaymentVersion int64 `json:"paymentVersion"`
 }
 
 func (in ActionInput) params() (payment.Params, error) {
@@ -51,19 +60,32 @@ func (in ActionInput) params() (payment.Params, error) {
 	return prm, nil
 }
 
-// Preview says what an action will do before the operator confirms it.
+// Preview says what an action will do before the operator confirms it. With
+// in.Version, a payment changed since the window read it is refused as the confirm
+// would be (backend.ErrPaymentChanged): the window reads it again first.
 func (p *Payments) Preview(paymentID int64, in ActionInput) (*ActionPreview, error) {
 	prm, err := in.params()
 	if err != nil {
 		return nil, err
 	}
-	pv, err := p.s.Engine.Preview(p.s.Ctx(), paymentID, payment.Intent(in.Intent), prm)
+	ctx := p.s.Ctx()
+	// The version is read before the engine plans: should the payment change in
+	// between, the preview shows the newer plan under the older version, and the
+	// confirm is refused — never the other way round.
+	cur, err := p.s.Store.PaymentByID(ctx, paymentID)
 	if err != nil {
 		return nil, err
 	}
-	lang := p.s.lang(p.s.Ctx()) // the preview is read now, in the window's language
+	if in.Version != 0 && in.Version != cur.Version {
+		return nil, backend.PaymentChangedError()
+	}
+	pv, err := p.s.Engine.Preview(ctx, paymentID, payment.Intent(in.Intent), prm)
+	if err != nil {
+		return nil, err
+	}
+	lang := p.s.lang(ctx) // the preview is read now, in the window's language
 	out := &ActionPreview{Intent: in.Intent, OrderOnly: pv.OrderOnly, ManualRefund: int64(pv.ManualRefund), Reason: pick(lang, pv.Reason, pv.ReasonEn),
-		Steps: []PreviewStep{}}
+		Steps: []PreviewStep{}, PaymentVersion: cur.Version}
 	if pv.NewStatus != "" {
 		out.NewStatus = statusLabel(pv.NewStatus)
 	}
@@ -74,7 +96,9 @@ func (p *Payments) Preview(paymentID int64, in ActionInput) (*ActionPreview, err
 }
 
 // Run carries out an action. The UI makes idempotencyKey when the dialog opens, so a
-// double click sends the same key and the journal refuses the second.
+// double click sends the same key and the journal refuses the second. in.Version is
+// the version the preview was made for: a payment changed since is refused
+// (backend.ErrPaymentChanged, UIError.changed) and nothing is sent.
 func (p *Payments) Run(paymentID int64, in ActionInput, idempotencyKey string) (*OperationResult, error) {
 	prm, err := in.params()
 	if err != nil {
@@ -82,14 +106,15 @@ func (p *Payments) Run(paymentID int64, in ActionInput, idempotencyKey string) (
 	}
 	ctx := p.s.Ctx()
 	res, err := p.s.Engine.Run(ctx, payment.Request{PaymentID: paymentID, Intent: payment.Intent(in.Intent), Params: prm,
-		IdempotencyKey: idempotencyKey, Operator: p.s.operator(ctx)})
+		IdempotencyKey: idempotencyKey, Operator: p.s.operator(ctx), Version: in.Version})
 	if err != nil {
 		return nil, err
 	}
 	return p.result(res)
 }
 
-// Capture sends 売上 for the payment and sets the order to 入金済み in the same action.
+// Capture sends 売上 for the payment and sets the order to 入金済み in the same action
+// (as the payment reads now: unchecked).
 func (p *Payments) Capture(paymentID int64, idempotencyKey string) (*OperationResult, error) {
 	return p.Run(paymentID, ActionInput{Intent: string(payment.IntentCapture)}, idempotencyKey)
 }
@@ -180,15 +205,39 @@ type BulkJob struct {
 	Items  []BulkItem     `json:"items"`
 }
 
-// BulkStart runs an action (売上, キャンセル) on many payments in the background and
-// returns the run's id; progress arrives as "bulk:progress" events.
+// BulkSelection is one selected row's payment with the version the list showed
+// (OrderRow.paymentVersion).
+type BulkSelection struct {
+	PaymentID int64 `json:"paymentId"`
+	Version   int64 `json:"version"` // 0: as the item reads it, unchecked
+}
+
+// BulkStart runs an action (売上, キャンセル) on many payments, as each reads when its
+// turn comes, in the background and returns the run's id; progress arrives as
+// "bulk:progress" events.
 func (p *Payments) BulkStart(intent string, paymentIDs []int64) (int64, error) {
+	sel := make([]BulkSelection, len(paymentIDs))
+	for i, id := range paymentIDs {
+		sel[i] = BulkSelection{PaymentID: id}
+	}
+	return p.BulkStartSelected(intent, sel)
+}
+
+// BulkStartSelected is BulkStart for the rows the operator selected, each with the
+// version its row showed: a payment changed since (another desktop sold or cancelled
+// it meanwhile) is not sent blindly — the item is skipped or refused with the reason
+// (payment.Bulk's one), the others are sent.
+func (p *Payments) BulkStartSelected(intent string, sel []BulkSelection) (int64, error) {
 	in := payment.Intent(intent)
 	if in != payment.IntentCapture && in != payment.IntentCancel {
 		return 0, backend.Errorf(backend.EINVALID, "一括処理できるのは売上とキャンセルです", "bulk runs are for capture and cancel")
 	}
+	items := make([]payment.Selected, len(sel))
+	for i, s := range sel {
+		items[i] = payment.Selected{PaymentID: s.PaymentID, Version: s.Version}
+	}
 	ctx := p.s.Ctx()
-	return p.s.System.Bulk.Start(ctx, in, payment.Params{}, paymentIDs, p.s.operator(ctx))
+	return p.s.System.Bulk.StartSelected(ctx, in, payment.Params{}, items, p.s.operator(ctx))
 }
 
 // BulkCancel stops a running bulk run: nothing new is sent, what is in flight finishes.

@@ -63,11 +63,16 @@ func (w *Work) Lists() ([]WorkListInfo, error) {
 // List returns the orders of one work list, most urgent first.
 func (w *Work) List(code string) ([]OrderRow, error) {
 	now := w.s.Clock.Now()
-	rows, err := w.s.Store.WorkList(w.s.Ctx(), code, now, w.staleBefore(now), 1000)
+	ctx := w.s.Ctx()
+	rows, err := w.s.Store.WorkList(ctx, code, now, w.staleBefore(now), 1000)
 	if err != nil {
 		return nil, err
 	}
-	return orderRows(rows, now), nil
+	out := orderRows(rows, now)
+	if err := withPaymentVersions(ctx, w.s.Store, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // SyncState is the sync status shown in the header and on the work screen.
