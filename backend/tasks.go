@@ -2,6 +2,7 @@ package backend
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -97,6 +98,12 @@ type FeeLine struct {
 	Fee         Yen
 }
 
+// ErrBulkJobClosed is the cause of UpdateBulkItem's and FinishBulkJob's refusal to
+// change a run that is no longer running: on a shared database, another desktop closed
+// it as interrupted while the desktop running it did not answer (it froze past its
+// lease). errors.Is tells it from a store that cannot save.
+var ErrBulkJobClosed = errors.New("the bulk run is no longer running")
+
 // TaskStore keeps the work lists and bulk runs.
 type TaskStore interface {
 	ApplyOrderChange(ctx context.Context, c *OrderChange) error
@@ -106,7 +113,10 @@ type TaskStore interface {
 	MarkStockReturned(ctx context.Context, ids []int64) error
 
 	CreateBulkJob(ctx context.Context, job *BulkJob, paymentIDs []int64) error
+	// UpdateBulkItem records an item's outcome; a run no longer running is not
+	// reopened (ErrBulkJobClosed; an item with an operation follows the journal).
 	UpdateBulkItem(ctx context.Context, jobID, paymentID int64, state string, opID int64, message Text) error
+	// FinishBulkJob closes a running job; one closed already is left (ErrBulkJobClosed).
 	FinishBulkJob(ctx context.Context, jobID int64, state string) error
 	BulkJobByID(ctx context.Context, id int64) (*BulkJob, []BulkItem, error)
 

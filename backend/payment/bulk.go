@@ -150,7 +150,9 @@ func (b *Bulk) create(ctx context.Context, intent Intent, sel []Selected, operat
 
 // work runs the items. A result that cannot be saved (a full disk) stops the run: no
 // item is sent that could not be recorded, and the error says so; the journal of what
-// was sent stands, and the next start explains every item.
+// was sent stands, and the next start explains every item. So does a run another
+// desktop closed as interrupted (this one froze past its lease on a shared database):
+// nothing more is sent, and its record stays as that desktop closed it.
 func (b *Bulk) work(ctx context.Context, job *backend.BulkJob, intent Intent, prm Params, ids []Selected, operator string) error {
 	store := b.Engine.Store
 	bg := context.WithoutCancel(ctx)
@@ -158,12 +160,16 @@ func (b *Bulk) work(ctx context.Context, job *backend.BulkJob, intent Intent, pr
 	defer stop()
 	var storeMu sync.Mutex
 	var storeErr error
+	closedElsewhere := false
 	stored := func(err error) {
 		if err == nil {
 			return
 		}
 		storeMu.Lock()
-		if storeErr == nil {
+		switch {
+		case errors.Is(err, backend.ErrBulkJobClosed):
+			closedElsewhere = true
+		case storeErr == nil:
 			storeErr = err
 		}
 		storeMu.Unlock()
@@ -199,6 +205,9 @@ func (b *Bulk) work(ctx context.Context, job *backend.BulkJob, intent Intent, pr
 		go func() {
 			defer wg.Done()
 			for sel := range queue {
+				if ctx.Err() != nil {
+					continue // stopped: left queued, and closed as not sent
+				}
 				id := sel.PaymentID
 				state, opID, msg := b.one(ctx, job.ID, sel, intent, prm, operator)
 				stored(store.UpdateBulkItem(bg, job.ID, id, state, opID, msg))
@@ -238,10 +247,17 @@ func (b *Bulk) work(ctx context.Context, job *backend.BulkJob, intent Intent, pr
 	mu.Lock()
 	prog.State = final
 	if err == nil {
-		prog.Counts = j.Counts
+		prog.State, prog.Counts = j.State, j.Counts
 	}
 	mu.Unlock()
 	emit(nil)
+	if storeErr == nil && closedElsewhere {
+		return &backend.Error{Code: backend.ECONFLICT, Err: backend.ErrBulkJobClosed,
+			Message: "この一括処理は、このパソコンが応答しなかった間に別のパソコンが中断として閉じたため、残りを送信せずに止めました。" +
+				"送信した操作は操作履歴のとおりです。送信していない受注は、もう一度一括処理を実行してください",
+			MessageEn: "another desktop closed this bulk run as interrupted while this one did not answer, so the rest was not sent. " +
+				"What was sent is in the journal; run the bulk action again for the orders not sent"}
+	}
 	if storeErr != nil {
 		return backend.Errorf(backend.EINTERNAL, "一括処理の結果を保存できないため中止しました（ディスクの空きなどを確認してください）。送信した操作は操作履歴に記録されており、次の起動時にすべての結果を確認します: %v",
 			"the bulk run stopped: its results cannot be saved (check the free disk space). What was sent is in the journal and is checked at the next start: %v", storeErr)

@@ -21,11 +21,17 @@ func (db *DB) CreateBulkJob(ctx context.Context, job *backend.BulkJob, paymentID
 		LeaseMS: db.lease.Milliseconds()})
 }
 
-// CloseInterruptedBulkJobs closes the runs whose process died (their lease lapsed):
-// their items never sent become cancelled, with the message SQLite's store gives.
+// CloseInterruptedBulkJobs closes the runs whose process died or froze (their lease
+// lapsed): their items never sent become cancelled, saying so. A frozen desktop that
+// wakes finds its run closed (backend.ErrBulkJobClosed): it sends nothing more and
+// leaves the run as closed here (sqlstore.Core.FinishBulkJob, UpdateBulkItem).
 func (db *DB) CloseInterruptedBulkJobs(ctx context.Context) (int, error) {
-	return db.CloseBulkJobs(ctx, `lease_until < `+serverNow)
+	return db.CloseBulkJobsSaying(ctx, notSentLapsed, `lease_until < `+serverNow)
 }
+
+// notSentLapsed says why an item of a run closed by another desktop was not sent.
+var notSentLapsed = backend.Text{Ja: "一括処理を実行していたパソコンが終了したか応答しなくなったため中断され、送信していません",
+	En: "not sent: the desktop running the bulk run closed or stopped responding"}
 
 // Backup refuses: a shared database is backed up on its server, with the server's own
 // tools, not copied to one desktop's folder.

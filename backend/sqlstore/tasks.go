@@ -176,23 +176,107 @@ func (db *Core) CreateClaimedBulkJob(ctx context.Context, job *backend.BulkJob, 
 	})
 }
 
-// UpdateBulkItem records the outcome of one item.
+// UpdateBulkItem records the outcome of one item of a running job. A job no longer
+// running is not reopened (ErrBulkJobClosed): on a shared database another desktop
+// closed it as interrupted while this one did not answer (it froze past its lease).
+// Its item then follows the journal when an operation was journalled for it (opID:
+// what was sent is true whoever closed the run; the outcome given is kept when the
+// journal agrees), else keeps what the closing said. A recovery settling an item of a
+// finished run is so recorded too (the error tells only that the run is over).
 func (db *Core) UpdateBulkItem(ctx context.Context, jobID, paymentID int64, state string, opID int64, message backend.Text) error {
-	_, err := db.Write().Exec(ctx, `UPDATE bulk_items SET state = ?, operation_id = CASE WHEN CAST(? AS BIGINT) = 0 THEN operation_id ELSE CAST(? AS BIGINT) END,
-		message = ?, message_en = ?, updated_at = ? WHERE job_id = ? AND payment_id = ?`, state, opID, opID, message.Ja, message.En, ms(db.now()), jobID, paymentID)
+	var closed string // the state of a job no longer running: refused after the commit
+	err := db.InTx(ctx, func(tx Q) error {
+		job, err := lockBulkJob(ctx, tx, jobID)
+		if err != nil || job == "" {
+			return err // no such job: nothing to record, as for an item not in it
+		}
+		closed = ""
+		if job != "running" {
+			closed = job
+			if opID == 0 {
+				return nil
+			}
+			var opState string
+			var journal backend.Text
+			err := tx.Row(ctx, `SELECT state, message, message_en FROM operations WHERE id = ?`, opID).Scan(&opState, &journal.Ja, &journal.En)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if fromJournal := bulkItemState(backend.OpState(opState)); err == nil && fromJournal != state {
+				state, message = fromJournal, journal
+			}
+		}
+		_, err = tx.Exec(ctx, `UPDATE bulk_items SET state = ?, operation_id = CASE WHEN CAST(? AS BIGINT) = 0 THEN operation_id ELSE CAST(? AS BIGINT) END,
+			message = ?, message_en = ?, updated_at = ? WHERE job_id = ? AND payment_id = ?`, state, opID, opID, message.Ja, message.En, ms(db.now()), jobID, paymentID)
+		return err
+	})
+	if err == nil && closed != "" {
+		return bulkJobClosed(closed)
+	}
 	return err
 }
 
-// FinishBulkJob closes a run; items still queued follow the journal if an operation
-// was journalled for them, else become cancelled (never sent).
+// lockBulkJob reads a job's state, its row locked until the transaction ends (on
+// PostgreSQL: a desktop closing the job and one recording its items take turns); ""
+// when there is no such job.
+func lockBulkJob(ctx context.Context, tx Q, jobID int64) (string, error) {
+	var state string
+	err := tx.Row(ctx, `SELECT state FROM bulk_jobs WHERE id = ?`+tx.d.ForUpdate, jobID).Scan(&state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return state, err
+}
+
+// bulkItemState is the item state an operation's journal state gives (CloseQueuedItems).
+func bulkItemState(s backend.OpState) string {
+	switch s {
+	case backend.OpSucceeded:
+		return backend.BulkSucceeded
+	case backend.OpFailed:
+		return backend.BulkFailed
+	}
+	return backend.BulkUnknown
+}
+
+// bulkJobClosed refuses a change to a run that is no longer running (its state).
+func bulkJobClosed(state string) error {
+	return &backend.Error{Code: backend.ECONFLICT, Err: backend.ErrBulkJobClosed,
+		Message: "この一括処理は既に終わっています（" + bulkJobStateJa(state) + "）。このパソコンが応答しない間に、別のパソコンが中断として閉じた可能性があります。" +
+			"送信した操作は操作履歴のとおりで、結果の記録は変えていません",
+		MessageEn: "this bulk run is no longer running (" + state + "): another desktop may have closed it as interrupted while this one did not answer. " +
+			"What was sent is in the journal; the run's record is left as it was"}
+}
+
+func bulkJobStateJa(state string) string {
+	switch state {
+	case "finished":
+		return "完了"
+	case "cancelled":
+		return "中止"
+	}
+	return state
+}
+
+// FinishBulkJob closes a running job; items still queued follow the journal if an
+// operation was journalled for them, else become cancelled (never sent). A job no
+// longer running — closed by another desktop as interrupted — is left as it was
+// (ErrBulkJobClosed): its items say what that closing found.
 func (db *Core) FinishBulkJob(ctx context.Context, jobID int64, state string) error {
 	now := db.now()
 	return db.InTx(ctx, func(tx Q) error {
+		job, err := lockBulkJob(ctx, tx, jobID)
+		if err != nil || job == "" {
+			return err
+		}
+		if job != "running" {
+			return bulkJobClosed(job)
+		}
 		if err := CloseQueuedItems(ctx, tx, `job_id = ?`, jobID, backend.Text{Ja: "一括処理が中止されたため送信していません",
 			En: "not sent: the bulk run was stopped"}, now); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `UPDATE bulk_jobs SET state = ?, finished_at = ? WHERE id = ?`, state, ms(now), jobID)
+		_, err = tx.Exec(ctx, `UPDATE bulk_jobs SET state = ?, finished_at = ? WHERE id = ?`, state, ms(now), jobID)
 		return err
 	})
 }
@@ -205,6 +289,13 @@ func (db *Core) FinishBulkJob(ctx context.Context, jobID int64, state string) er
 // on PostgreSQL), so that two desktops closing at once close it once, and a renewal
 // that comes late finds it closed.
 func (db *Core) CloseBulkJobs(ctx context.Context, lapsed string, args ...any) (int, error) {
+	return db.CloseBulkJobsSaying(ctx, backend.Text{Ja: "アプリの終了で一括処理が中断されたため送信していません",
+		En: "not sent: the app closed while the bulk run was under way"}, lapsed, args...)
+}
+
+// CloseBulkJobsSaying is CloseBulkJobs with notSent as the message of the items never
+// sent (what happened to the run, in the words that fit the store).
+func (db *Core) CloseBulkJobsSaying(ctx context.Context, notSent backend.Text, lapsed string, args ...any) (int, error) {
 	now := db.now()
 	n := 0
 	if lapsed != "" {
@@ -231,8 +322,7 @@ func (db *Core) CloseBulkJobs(ctx context.Context, lapsed string, args ...any) (
 		}
 		n = len(ids)
 		for _, id := range ids {
-			if err := CloseQueuedItems(ctx, tx, `job_id = ?`, id, backend.Text{Ja: "アプリの終了で一括処理が中断されたため送信していません",
-				En: "not sent: the app closed while the bulk run was under way"}, now); err != nil {
+			if err := CloseQueuedItems(ctx, tx, `job_id = ?`, id, notSent, now); err != nil {
 				return err
 			}
 		}
