@@ -114,7 +114,7 @@ describe('受注詳細 and 売上', () => {
     const api = fakeApi({
       preview: vi.fn(async (_id, input) => {
         if (!/^\d+$/.test(input.amount)) throw { code: 'EINVALID', message: '変更後の金額は1円以上の半角数字で入力してください', messageEn: '' }
-        return { intent: input.intent, orderOnly: false, manualRefund: 0, reason: '', newStatus: L('', ''), steps: [{ kind: L('change_amount', '金額変更'), amount: Number(input.amount), reason: '' }] }
+        return { intent: input.intent, orderOnly: false, manualRefund: 0, reason: '', newStatus: L('', ''), steps: [{ kind: L('change_amount', '金額変更'), amount: Number(input.amount), reason: '' }], paymentVersion: 1 }
       }),
     })
     const user = userEvent.setup()

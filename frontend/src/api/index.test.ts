@@ -16,6 +16,11 @@ describe('toUIError', () => {
     expect(toUIError(JSON.stringify(formatted))).toEqual(formatted)
     expect(toUIError('boom')).toEqual({ code: 'EINTERNAL', message: 'boom', messageEn: 'boom' })
   })
+  it('keeps the mark of a payment changed since the window read it', () => {
+    const changed = { code: 'conflict', message: 'この決済は…変更されています', messageEn: 'the payment was changed…', changed: true }
+    expect(toUIError(JSON.stringify(changed))).toEqual(changed)
+    expect(toUIError(formatted)).not.toHaveProperty('changed')
+  })
   it('keeps the message of a JavaScript error', () => {
     expect(toUIError(new Error('network down')).message).toBe('network down')
   })

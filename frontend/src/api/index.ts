@@ -2,7 +2,7 @@
 // context, the window gets the Wails bindings, tests get a fake.
 import { createContext, useContext } from 'react'
 import type {
-  ActionInput, ActionPreview, BackupInfo, Backups, BulkJob, ConsoleImportRequest, ConsoleImportResult, DriftRow, ExportEncoding,
+  ActionInput, ActionPreview, BackupInfo, Backups, BulkJob, BulkSelection, ConsoleImportRequest, ConsoleImportResult, DriftRow, ExportEncoding,
   ExportResult, FeeRow, GatewayKindInfo, HoldRow, ImportFieldSpec, ImportFileInfo, ImportLayout, ImportPreview, ImportRequest, ImportResult,
   Info, LinkProgress, LinkRow, OperationResult, OrderDetail, OrderPage, OrderRow, OrderSearch, Options, Overview, ProfileInput, ProfileView,
   RefundRow, Rules, StockRow, SyncState, TestResult, TxIds, TxView, UIError, WorkListInfo,
@@ -90,7 +90,9 @@ export interface Api {
   cancelProfileTest(): Promise<void>
   readCertificate(path: string, password: string): Promise<CertificateView | null> // path '' = the open dialog
   checkCertificate(content: string, password: string): Promise<CertificateView>
-  bulkStart(intent: string, paymentIds: number[]): Promise<number>
+  // A selection's rows, each with the version its row showed: a payment changed since
+  // is skipped or refused with the reason, the others are sent.
+  bulkStart(intent: string, selection: BulkSelection[]): Promise<number>
   bulkCancel(jobId: number): Promise<boolean>
   bulkRetryFailed(jobId: number): Promise<number>
   bulkJob(jobId: number): Promise<BulkJob>
@@ -148,7 +150,7 @@ export function toUIError(e: unknown): UIError {
   }
   if (e && typeof e === 'object' && 'message' in e && 'code' in e) {
     const x = e as UIError
-    return { code: x.code, message: x.message, messageEn: x.messageEn ?? x.message }
+    return { code: x.code, message: x.message, messageEn: x.messageEn ?? x.message, ...(x.changed ? { changed: true } : {}) }
   }
   if (typeof e === 'string') {
     try {

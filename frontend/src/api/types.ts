@@ -47,6 +47,9 @@ export interface OrderRow {
   authDaysLeft: number | null
   inFlight: boolean
   demo: boolean
+  // The version of the row's payment as listed: a bulk run of a selection sends it, so a
+  // payment changed since (another desktop sold it…) is not sent blindly.
+  paymentVersion: number
 }
 
 export interface OrderPage {
@@ -118,6 +121,9 @@ export interface Payment {
   // The numbers the customer pays a konbini / Pay-easy payment with; null for none.
   slip?: PaymentSlip | null
   failureReason?: string // why the last 売上 failed (売上失敗)
+  // The payment's version as shown: an action sends it back (ActionInput.version) and is
+  // refused, nothing sent, when the payment changed since (UIError.changed).
+  version: number
 }
 
 // PaymentSlip: store is the chain's name (konbini only).
@@ -179,6 +185,9 @@ export interface ActionInput {
   amount: string
   captureNow: boolean
   status?: string // 売上: the 対応状況 to set, 'paid' (default) or 'shipped'
+  // The payment's version the window showed (to confirm: the preview's paymentVersion);
+  // omitted or 0 = as it reads now, unchecked.
+  version?: number
 }
 
 export interface PreviewStep {
@@ -194,6 +203,7 @@ export interface ActionPreview {
   manualRefund: number
   reason: string
   newStatus: Label
+  paymentVersion: number // the version the preview was made for: the confirm sends it
 }
 
 export interface OperationResult {
@@ -260,6 +270,9 @@ export interface UIError {
   code: string
   message: string
   messageEn: string
+  // Refused because the payment changed since the window read it (nothing was sent):
+  // the window reads it again.
+  changed?: boolean
 }
 
 export function emptySearch(): OrderSearch {
@@ -346,6 +359,8 @@ export interface FeesView { month: string; lines: FeeLine[]; billable: number; u
 export interface FeeSchedule { profileId: number; profileName: string; default: number; kinds: Label[]; fees: Record<string, string> }
 export type ReportTable = 'sales' | 'outstanding' | 'deposits' | 'fees'
 
+// BulkSelection is one selected row's payment with the version the list showed.
+export interface BulkSelection { paymentId: number; version: number }
 export interface BulkItem { paymentId: number; orderId: number; orderNo: string; customerName: string; state: string; message: string }
 export interface BulkJob { id: number; intent: string; state: string; total: number; counts: Record<string, number>; items: BulkItem[] }
 export interface BulkProgress { jobId: number; intent: string; state: string; total: number; done: number; counts: Record<string, number> }

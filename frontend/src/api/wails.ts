@@ -12,7 +12,7 @@ import * as SharedDB from '../../wailsjs/go/app/SharedDB'
 import { EventsOn } from '../../wailsjs/runtime/runtime'
 import type { Api } from './index'
 import type {
-  ActionInput, ConsoleImportRequest, ExportEncoding, ImportLayout, ImportRequest, OrderSearch, ProfileInput, ReportQuery, Rules, TxIds,
+  ActionInput, BulkSelection, ConsoleImportRequest, ExportEncoding, ImportLayout, ImportRequest, OrderSearch, ProfileInput, ReportQuery, Rules, TxIds,
   SharedDBForm,
 } from './types'
 
@@ -87,7 +87,7 @@ export const wailsApi: Api = {
   cancelProfileTest: () => Gateways.CancelTest(),
   readCertificate: (path: string, password: string) => Gateways.ReadCertificate(path, password) as Promise<any>,
   checkCertificate: (content: string, password: string) => Gateways.CheckCertificate(content, password) as Promise<any>,
-  bulkStart: (intent: string, ids: number[]) => Payments.BulkStart(intent, ids),
+  bulkStart: (intent: string, selection: BulkSelection[]) => Payments.BulkStartSelected(intent, selection as any),
   bulkCancel: (jobId: number) => Payments.BulkCancel(jobId),
   bulkRetryFailed: (jobId: number) => Payments.BulkRetryFailed(jobId),
   bulkJob: (jobId: number) => Payments.BulkJob(jobId) as Promise<any>,

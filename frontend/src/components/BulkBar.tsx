@@ -32,6 +32,9 @@ export function BulkBar({ rows, selected, onDone, onOpen, onClear }: {
   const amounts = useRef(new Map<number, number>())
   const chosen = rows.filter((r) => selected.includes(r.id) && r.paymentId > 0)
   const payments = chosen.map((r) => r.paymentId)
+  // Each payment with the version its row showed: one changed since (another desktop
+  // sold it…) is skipped or refused with the reason in the result, not sent blindly.
+  const selection = chosen.map((r) => ({ paymentId: r.paymentId, version: r.paymentVersion }))
   const total = chosen.reduce((s, r) => s + r.total, 0)
   const offline = useOffline() // nothing is sent while the shared database is out of reach
 
@@ -102,7 +105,7 @@ export function BulkBar({ rows, selected, onDone, onOpen, onClear }: {
                 <button className={confirm === 'cancel' ? 'danger-solid' : 'primary'} data-testid="bulk-confirm-yes" onClick={() => {
                   const intent = confirm
                   setConfirm('')
-                  if (intent) start(() => api.bulkStart(intent, payments))
+                  if (intent) start(() => api.bulkStart(intent, selection))
                 }}>{t.execute(t.intent[confirm] ?? '')}</button>
               </AlertDialog.Action>
               <AlertDialog.Cancel asChild><button data-testid="bulk-confirm-no">{t.cancel}</button></AlertDialog.Cancel>

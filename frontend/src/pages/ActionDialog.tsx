@@ -26,12 +26,18 @@ type Phase = 'input' | 'sending' | 'unknown' | 'failed'
 //   changedElsewhere: another desktop changed the order while the dialog was open (the
 //   live view): the dialog says so and sends nothing until the operator has checked
 //   again (onRecheck: the parent passes the payment as it is now).
-export function ActionDialog({ payment, intent, orderStatus, changedElsewhere = false, onRecheck, onClose, onDone, onSettled }: {
+//   onStale: the engine refused the preview or the confirm because the payment changed
+//   since it was read (its version, UIError.changed; nothing was sent): the parent reads
+//   the order again and passes the payment as it is now; the dialog says so.
+// Every payment the parent passes after the first is previewed again, with its version:
+// what is confirmed is sent only if the payment is still the one previewed.
+export function ActionDialog({ payment, intent, orderStatus, changedElsewhere = false, onRecheck, onStale, onClose, onDone, onSettled }: {
   payment: Payment
   intent: string
   orderStatus?: string // the order's 対応状況 code: a shipped order's capture keeps it shipped
   changedElsewhere?: boolean
   onRecheck?: () => void
+  onStale?: () => void
   onClose: () => void
   onDone: (r: OperationResult) => void
   onSettled?: () => void
@@ -51,8 +57,22 @@ export function ActionDialog({ payment, intent, orderStatus, changedElsewhere = 
   const [waited, setWaited] = useState(0)
   const sendingRef = useRef(false)
   const [error, setError] = useState<UIError | null>(null)
+  const [stale, setStale] = useState(false) // refused: the payment changed since it was read
   const what = t.intent[intent] ?? intent
-  const input = (): ActionInput => (intent === 'capture' ? { intent, amount, captureNow, status } : { intent, amount, captureNow })
+  const input = (): ActionInput => ({ intent, amount, captureNow, ...(intent === 'capture' ? { status } : {}), version: payment.version })
+
+  // The engine refused because the payment changed since it was read: nothing was sent
+  // (a new key all the same). The parent reads it again; the dialog previews it anew.
+  const refusedAsChanged = () => {
+    setKey(newIdempotencyKey())
+    setPhase('input')
+    setPreview(null)
+    setPreviewed(null)
+    setError(null)
+    setStale(true)
+    if (onStale) onStale()
+    else onSettled?.()
+  }
 
   const check = (inp: ActionInput = input()) => {
     setChecking(true)
@@ -64,7 +84,11 @@ export function ActionDialog({ payment, intent, orderStatus, changedElsewhere = 
         setPreview(pv)
         setPreviewed(inp)
       })
-      .catch((e) => setError(toUIError(e)))
+      .catch((e) => {
+        const err = toUIError(e)
+        if (err.changed) refusedAsChanged()
+        else setError(err)
+      })
       .finally(() => setChecking(false))
   }
   // Actions without input are previewed at once; the others when the operator asks.
@@ -72,6 +96,16 @@ export function ActionDialog({ payment, intent, orderStatus, changedElsewhere = 
     if (!amountKey) check()
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
+  // The parent passed the payment as it is now (checked again, or read again after a
+  // refusal): what was previewed is gone; an action without input is previewed again.
+  const shownPayment = useRef(payment)
+  useEffect(() => {
+    if (shownPayment.current === payment) return
+    shownPayment.current = payment
+    edit()
+    if (!amountKey) check()
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [payment])
 
   // The engine reports its stage: 送信中 → 照会中 (the answer was lost: it asks the gateway).
   useEffect(() => api.onEvent('operation:progress', (d) => {
@@ -98,13 +132,19 @@ export function ActionDialog({ payment, intent, orderStatus, changedElsewhere = 
     setStage('sending')
     setWaited(0)
     setError(null)
+    setStale(false)
     try {
-      const r = await api.run(payment.id, previewed, key) // exactly what was previewed
+      // Exactly what was previewed, for the payment as the preview read it.
+      const r = await api.run(payment.id, { ...previewed, version: preview?.paymentVersion || previewed.version }, key)
       sendingRef.current = false
       onDone(r)
     } catch (e) {
       sendingRef.current = false
       const err = toUIError(e)
+      if (err.changed) {
+        refusedAsChanged()
+        return
+      }
       setError(err)
       // The outcome is not known (backend.EUNKNOWN): the payment stays locked until asked.
       setPhase(err.code === 'unknown' ? 'unknown' : 'failed')
@@ -144,11 +184,14 @@ export function ActionDialog({ payment, intent, orderStatus, changedElsewhere = 
             <div className="warn-box" role="alert" data-testid="dialog-changed-elsewhere">
               {t.liveDialogChanged}
               <button data-testid="dialog-recheck" onClick={() => {
-                onRecheck?.()
                 edit()
-                if (!amountKey) check()
+                if (onRecheck) onRecheck() // the new payment is previewed again
+                else if (!amountKey) check()
               }}>{t.liveRecheck}</button>
             </div>
+          )}
+          {stale && phase === 'input' && (
+            <div className="warn-box" role="alert" data-testid="dialog-stale">{t.liveDialogStale}</div>
           )}
           {phase === 'input' && amountKey && (
             <form className="dialog-form" onSubmit={(e) => {

@@ -59,7 +59,7 @@ describe('売上 from 受注詳細', () => {
     expect(dialog.contains(document.activeElement)).toBe(true) // focus moved into the dialog
     await user.keyboard('{Control>}{Enter}{/Control}')
     await waitFor(() => expect(api.run).toHaveBeenCalledTimes(1))
-    expect(vi.mocked(api.run).mock.calls[0][1]).toEqual({ intent: 'capture', amount: '', captureNow: false, status: 'paid' })
+    expect(vi.mocked(api.run).mock.calls[0][1]).toEqual({ intent: 'capture', amount: '', captureNow: false, status: 'paid', version: 1 })
     await waitFor(() => expect(screen.queryByTestId('confirm-dialog')).not.toBeInTheDocument())
     expect(screen.getByTestId('payment-state')).toHaveTextContent('実売上')
     expect(screen.queryByTestId('action-capture')).not.toBeInTheDocument() // the new state, not stale actions
@@ -156,8 +156,8 @@ describe('amount dialogs', () => {
     await screen.findByTestId('action-preview')
     await user.click(screen.getByTestId('confirm-submit'))
     await waitFor(() => expect(api.run).toHaveBeenCalledTimes(1))
-    expect(vi.mocked(api.run).mock.calls[0][1]).toEqual({ intent: 'change_amount', amount: '98000', captureNow: false })
-    expect(vi.mocked(api.preview).mock.lastCall![1]).toEqual({ intent: 'change_amount', amount: '98000', captureNow: false })
+    expect(vi.mocked(api.run).mock.calls[0][1]).toEqual({ intent: 'change_amount', amount: '98000', captureNow: false, version: 1 })
+    expect(vi.mocked(api.preview).mock.lastCall![1]).toEqual({ intent: 'change_amount', amount: '98000', captureNow: false, version: 1 })
   })
 
   it('部分返金 is red, asks for the amount and sends it', async () => {
@@ -170,7 +170,7 @@ describe('amount dialogs', () => {
     await screen.findByTestId('action-preview')
     expect(screen.getByTestId('confirm-submit')).toHaveClass('danger-solid')
     await user.click(screen.getByTestId('confirm-submit'))
-    await waitFor(() => expect(api.run).toHaveBeenCalledWith(11, { intent: 'partial_refund', amount: '3000', captureNow: false }, expect.any(String)))
+    await waitFor(() => expect(api.run).toHaveBeenCalledWith(11, { intent: 'partial_refund', amount: '3000', captureNow: false, version: 1 }, expect.any(String)))
   })
 
   it('再オーソリ sends the previewed amount and 即時売上, and shows the new dates', async () => {
@@ -186,7 +186,7 @@ describe('amount dialogs', () => {
     await user.click(screen.getByTestId('action-check'))
     await screen.findByTestId('action-preview')
     await user.click(screen.getByTestId('confirm-submit'))
-    await waitFor(() => expect(api.run).toHaveBeenCalledWith(11, { intent: 'reauth', amount: '12000', captureNow: true }, expect.any(String)))
+    await waitFor(() => expect(api.run).toHaveBeenCalledWith(11, { intent: 'reauth', amount: '12000', captureNow: true, version: 1 }, expect.any(String)))
     expect(await screen.findByTestId('authorized-at')).toHaveTextContent('2026/12/01 10:00')
   })
 
@@ -194,10 +194,10 @@ describe('amount dialogs', () => {
     const { api, user } = setup()
     await user.click(await screen.findByTestId('action-cancel'))
     await screen.findByTestId('action-preview')
-    expect(api.preview).toHaveBeenCalledWith(11, { intent: 'cancel', amount: '', captureNow: false })
+    expect(api.preview).toHaveBeenCalledWith(11, { intent: 'cancel', amount: '', captureNow: false, version: 1 })
     expect(screen.getByTestId('confirm-submit')).toHaveClass('danger-solid')
     await user.click(screen.getByTestId('confirm-submit'))
-    await waitFor(() => expect(api.run).toHaveBeenCalledWith(11, { intent: 'cancel', amount: '', captureNow: false }, expect.any(String)))
+    await waitFor(() => expect(api.run).toHaveBeenCalledWith(11, { intent: 'cancel', amount: '', captureNow: false, version: 1 }, expect.any(String)))
   })
 })
 

@@ -65,6 +65,16 @@ export function OrderDetail({ orderId, onBack, siblings, onOpen, startAction }: 
   const showLatest = () => {
     if (latest) setOrder(latest)
   }
+  // The order as it is now, shown under an open dialog too, which is given its payment
+  // as it is now (and previews it again): after the operator asked to check again, or
+  // after the engine refused because the payment had changed since it was read.
+  const showNow = (d: Detail) => {
+    setOrder(d)
+    setDialog((cur) => {
+      const p = cur && d.payments.find((x) => x.id === cur.payment.id)
+      return cur && p ? { ...cur, payment: p } : cur
+    })
+  }
 
   const done = (r: OperationResult) => {
     setDialog(null)
@@ -259,11 +269,9 @@ export function OrderDetail({ orderId, onBack, siblings, onOpen, startAction }: 
       <History order={order} onResolve={resolve} onRecord={record} />
       {dialog && <ActionDialog payment={dialog.payment} intent={dialog.intent} orderStatus={order.status.code}
         changedElsewhere={!!latest} onRecheck={() => {
-          if (!latest) return
-          const p = latest.payments.find((x) => x.id === dialog.payment.id)
-          setOrder(latest)
-          if (p) setDialog({ ...dialog, payment: p })
+          if (latest) showNow(latest)
         }}
+        onStale={() => api.detail(orderId).then(showNow).catch((e) => setError(toUIError(e)))}
         onClose={() => {
           setDialog(null)
           showLatest() // the dialog said it changed: the page shows it now

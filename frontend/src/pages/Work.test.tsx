@@ -250,7 +250,7 @@ describe('一括売上', () => {
     const handlers: Record<string, (d: unknown) => void> = {}
     const api = fakeApi({
       onEvent: vi.fn((name: string, cb: (d: unknown) => void) => { handlers[name] = cb; return () => {} }),
-      workList: vi.fn(async () => [row(), row({ id: 2, orderNo: '100002', paymentId: 12 }), row({ id: 3, orderNo: '100003', paymentId: 13 })]),
+      workList: vi.fn(async () => [row(), row({ id: 2, orderNo: '100002', paymentId: 12, paymentVersion: 4 }), row({ id: 3, orderNo: '100003', paymentId: 13, paymentVersion: 2 })]),
       bulkStart: vi.fn(async () => 7),
     })
     vi.mocked(api.bulkJob)
@@ -270,7 +270,8 @@ describe('一括売上', () => {
     await user.click(screen.getByTestId('bulk-capture'))
     expect(api.bulkStart).not.toHaveBeenCalled()
     await user.click(screen.getByTestId('bulk-confirm-yes'))
-    expect(api.bulkStart).toHaveBeenCalledWith('capture', [11, 12, 13])
+    // Each payment with the version its row showed.
+    expect(api.bulkStart).toHaveBeenCalledWith('capture', [{ paymentId: 11, version: 1 }, { paymentId: 12, version: 4 }, { paymentId: 13, version: 2 }])
     await waitFor(() => expect(api.bulkJob).toHaveBeenCalledTimes(1))
     handlers['bulk:progress']({ jobId: 7, intent: 'capture', state: 'running', total: 3, done: 2, counts: { succeeded: 2 } })
     expect(await screen.findByTestId('bulk-progress')).toHaveTextContent('2 / 3')

@@ -13,7 +13,7 @@ export function payment(over: Partial<Payment> = {}): Payment {
     rawStatus: 'AUTH', gatewayOrderId: 'KD100001', gatewayTranId: 'abc', amountAuthorized: 12800, amountCaptured: 0,
     amountRefunded: 0, authorizedAt: '2026-11-24T09:00:00+09:00', capturedAt: '', authExpiresAt: '2027-02-22T09:00:00+09:00',
     authDaysLeft: 90, paymentDeadline: '', paidAt: '', lastSyncedAt: '', inFlight: false,
-    actions: ['capture', 'change_amount', 'cancel'], operations: [], tax: 0, processedAt: '', review: null, ...over,
+    actions: ['capture', 'change_amount', 'cancel'], operations: [], tax: 0, processedAt: '', review: null, version: 1, ...over,
   }
 }
 
@@ -34,7 +34,7 @@ export function row(over: Partial<OrderRow> = {}): OrderRow {
     id: 1, orderNo: '100001', orderedAt: '2026-11-24T09:00:00+09:00', updatedAt: '2026-11-24T09:00:00+09:00',
     customerName: '山田 太郎', customerKana: 'ヤマダ タロウ', paymentMethod: L('card', 'クレジットカード決済', 'Credit card'),
     total: 12800, status: L('new', '新規受付', 'New'), paymentId: 11, paymentState: L('authorized', '仮売上', 'Authorised'),
-    gateway: 'gmo', authExpiresAt: '', authDaysLeft: 90, inFlight: false, demo: true, ...over,
+    gateway: 'gmo', authExpiresAt: '', authDaysLeft: 90, inFlight: false, demo: true, paymentVersion: 1, ...over,
   }
 }
 
@@ -60,6 +60,7 @@ export function fakeApi(over: Partial<Api> = {}): Api {
     preview: vi.fn(async (_id, input) => ({
       intent: input.intent, orderOnly: false, manualRefund: 0, reason: '仮売上の 12,800円 を売上にします',
       steps: [{ kind: L('capture', '売上'), amount: 12800, reason: '' }], newStatus: L('paid', '入金済み'),
+      paymentVersion: input.version || 1,
     })),
     run: vi.fn(async () => ({
       message: '売上が完了しました。対応状況を入金済みにしました',

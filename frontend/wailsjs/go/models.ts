@@ -71,6 +71,7 @@ export namespace app {
 	    amount: string;
 	    captureNow: boolean;
 	    status: string;
+	    version: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new ActionInput(source);
@@ -82,6 +83,7 @@ export namespace app {
 	        this.amount = source["amount"];
 	        this.captureNow = source["captureNow"];
 	        this.status = source["status"];
+	        this.version = source["version"];
 	    }
 	}
 	export class Label {
@@ -141,6 +143,7 @@ export namespace app {
 	    manualRefund: number;
 	    reason: string;
 	    newStatus: Label;
+	    paymentVersion: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new ActionPreview(source);
@@ -154,6 +157,7 @@ export namespace app {
 	        this.manualRefund = source["manualRefund"];
 	        this.reason = source["reason"];
 	        this.newStatus = this.convertValues(source["newStatus"], Label);
+	        this.paymentVersion = source["paymentVersion"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -291,6 +295,20 @@ export namespace app {
 		    }
 		    return a;
 		}
+	}
+	export class BulkSelection {
+	    paymentId: number;
+	    version: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new BulkSelection(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.paymentId = source["paymentId"];
+	        this.version = source["version"];
+	    }
 	}
 	export class CaptureBucket {
 	    minDays?: number;
@@ -1505,6 +1523,7 @@ export namespace app {
 	    review?: Review;
 	    slip?: PaymentSlip;
 	    failureReason: string;
+	    version: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new Payment(source);
@@ -1540,6 +1559,7 @@ export namespace app {
 	        this.review = this.convertValues(source["review"], Review);
 	        this.slip = this.convertValues(source["slip"], PaymentSlip);
 	        this.failureReason = source["failureReason"];
+	        this.version = source["version"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1739,6 +1759,7 @@ export namespace app {
 	    authDaysLeft?: number;
 	    inFlight: boolean;
 	    demo: boolean;
+	    paymentVersion: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new OrderRow(source);
@@ -1762,6 +1783,7 @@ export namespace app {
 	        this.authDaysLeft = source["authDaysLeft"];
 	        this.inFlight = source["inFlight"];
 	        this.demo = source["demo"];
+	        this.paymentVersion = source["paymentVersion"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -12,6 +12,8 @@ export function BulkRetryFailed(arg1:number):Promise<number>;
 
 export function BulkStart(arg1:string,arg2:Array<number>):Promise<number>;
 
+export function BulkStartSelected(arg1:string,arg2:Array<app.BulkSelection>):Promise<number>;
+
 export function Capture(arg1:number,arg2:string):Promise<app.OperationResult>;
 
 export function ChooseCandidate(arg1:number,arg2:string):Promise<app.OperationResult>;

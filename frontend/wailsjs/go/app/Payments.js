@@ -22,6 +22,10 @@ export function BulkStart(arg1, arg2) {
   return window['go']['app']['Payments']['BulkStart'](arg1, arg2);
 }
 
+export function BulkStartSelected(arg1, arg2) {
+  return window['go']['app']['Payments']['BulkStartSelected'](arg1, arg2);
+}
+
 export function Capture(arg1, arg2) {
   return window['go']['app']['Payments']['Capture'](arg1, arg2);
 }
