@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/pgstore"
 )
 
 // UIError is how an error reaches the frontend (the rejected Promise's value).
@@ -24,12 +25,25 @@ func FormatError(err error) any {
 		return nil
 	}
 	var be *backend.Error
-	if errors.As(err, &be) {
+	isBackend := errors.As(err, &be)
+	if (!isBackend || be.Code == backend.EINTERNAL) && pgstore.IsConnectionLost(err) {
+		return connectionLost
+	}
+	if isBackend {
 		return UIError{Code: be.Code, Message: backend.ErrorMessage(err, "ja"), MessageEn: backend.ErrorMessage(err, "en"),
 			Changed: errors.Is(err, backend.ErrPaymentChanged)}
 	}
 	return UIError{Code: backend.EINTERNAL, Message: backend.ErrorMessage(err, "ja"), MessageEn: backend.ErrorMessage(err, "en")}
 }
+
+// connectionLost is any error of the shared database's server going away mid-session:
+// in words, not the driver's. An operation whose outcome was not recorded is checked
+// with the gateway once the connection is back (recovery), so nothing is sent twice.
+var connectionLost = UIError{Code: backend.EOFFLINE,
+	Message: "共有データベースのサーバーに接続できません（ネットワークの切断、またはサーバーの停止）。接続が戻ってから、もう一度お試しください。" +
+		"送信中だった決済の操作は、接続が戻るとゲートウェイに照会して確かめます。",
+	MessageEn: "cannot reach the shared database's server (the network is cut or the server is down). Try again once it is back. " +
+		"A payment operation that was being sent is checked with the gateway once the connection is back."}
 
 // FormatErrorForWails is the window's ErrorFormatter. It returns the UIError as a JSON
 // string: the webview rejects with the string as is, while the dev server's IPC wraps

@@ -1,6 +1,9 @@
 package app
 
 import (
+	"errors"
+	"fmt"
+	"net"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -40,4 +43,19 @@ func TestSharedDBStatusOfTheFoldersOwnDatabase(t *testing.T) {
 	assert.Equal(t, backend.EINVALID, backend.ErrorCode(err))
 	_, err = d.MoveToLocal()
 	assert.Equal(t, backend.ECONFLICT, backend.ErrorCode(err), "nothing to copy from without a server")
+}
+
+// The shared server going away mid-session reaches the window in words (EOFFLINE), not
+// as the driver's text; a refusal that merely wraps such an error stays its own.
+func TestAConnectionLostIsSaidInWords(t *testing.T) {
+	lost := fmt.Errorf("query orders: %w", &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")})
+	ui := FormatError(lost).(UIError)
+	assert.Equal(t, backend.EOFFLINE, ui.Code)
+	assert.Contains(t, ui.Message, "共有データベースのサーバーに接続できません")
+	assert.NotContains(t, ui.Message, "reset by peer")
+	ui = FormatError(&backend.Error{Code: backend.EINTERNAL, Message: "x", Err: lost}).(UIError)
+	assert.Equal(t, backend.EOFFLINE, ui.Code)
+	ui = FormatError(backend.Errorf(backend.EINVALID, "金額が不正です", "bad amount")).(UIError)
+	assert.Equal(t, backend.EINVALID, ui.Code)
+	assert.Equal(t, "金額が不正です", ui.Message)
 }

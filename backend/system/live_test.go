@@ -55,11 +55,15 @@ func TestWatchLiveEmitsChangesAndLogsACutOnce(t *testing.T) {
 	rec := &liveRecorder{}
 	watchLive(context.Background(), feed, rec, slog.New(slog.NewTextHandler(&logged, nil)))
 
+	require.Len(t, rec.events, 5, "the window hears of the cut once and of the return once")
+	assert.Equal(t, `data:changed {"tables":["orders","payments"]}`, rec.events[0])
+	assert.Contains(t, rec.events[1], `shared:connection {"lost":true,"message":"共有データベースのサーバーとの接続が切れました`)
+	assert.Contains(t, rec.events[1], "connection refused")
 	assert.Equal(t, []string{
-		`data:changed {"tables":["orders","payments"]}`,
+		`shared:connection {"lost":false}`,
 		`data:changed {"tables":["orders","settings"]}`,
 		`data:changed {"tables":["operations"]}`,
-	}, rec.events)
+	}, rec.events[2:])
 	lines := strings.Split(strings.TrimSpace(logged.String()), "\n")
 	require.Len(t, lines, 2, logged.String())
 	assert.Contains(t, lines[0], "level=WARN")

@@ -113,11 +113,20 @@ export default function App() {
     setToast({ ja: `${n.title}: ${n.body}`, en: `${n.titleEn || n.title}: ${n.bodyEn || n.body}` })
   }), [api])
 
+  // The shared database's server went away mid-session (its change feed says so within
+  // seconds, and again when it is back): said at the top, and nothing is offered to send.
+  const [connLost, setConnLost] = useState<{ ja: string; en: string } | null>(null)
+  useEffect(() => api.onEvent('shared:connection', (d) => {
+    const c = d as { lost: boolean; message?: string; messageEn?: string }
+    setConnLost(c.lost ? { ja: c.message ?? '', en: c.messageEn || c.message || '' } : null)
+  }), [api])
+
   const lang: Lang = info?.language === 'en' ? 'en' : 'ja'
   const t = dictionaries[lang]
   // Offline (the shared database cannot be reached): the buttons that send stay disabled with why.
   const why = offlineReason(info, lang)
-  const offlineTitle = info?.databaseMode === 'offline' ? (why ? t.sdb.offlineTitle(why) : t.sdb.offlineBanner) : ''
+  const lostWhy = connLost ? (lang === 'en' ? connLost.en : connLost.ja) : ''
+  const offlineTitle = info?.databaseMode === 'offline' ? (why ? t.sdb.offlineTitle(why) : t.sdb.offlineBanner) : lostWhy
   useEffect(() => {
     document.documentElement.lang = lang
     setLanguage(lang)
@@ -164,6 +173,7 @@ export default function App() {
         </nav>
         <main>
           {info && !setup && <OfflineBanner info={info} />}
+          {lostWhy && <div className="offline-banner" role="alert" data-testid="connection-lost">{lostWhy}</div>}
           {toast && <div className="toast" role="status" onClick={() => setToast(null)}>{lang === 'en' ? toast.en : toast.ja}</div>}
           {liveNote > 0 && <div className="live-note no-print" role="status" data-testid="live-note">{t.liveUpdated}</div>}
           <ErrorMessage error={error} />

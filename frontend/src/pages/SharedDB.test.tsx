@@ -7,7 +7,7 @@ import type { Api, Info, MoveReport, SharedDBStatus, SharedTestResult } from '..
 import { LangContext } from '../i18n'
 import { LinkRunner } from '../components/LinkRunner'
 import { OfflineContext, sharedWhere } from '../offline'
-import { fakeApi } from '../test/fakeApi'
+import { emit, fakeApi } from '../test/fakeApi'
 import { SharedDBSection, isLocalHost } from './SharedDB'
 
 const serverForm = { host: 'db.example.jp', port: 5432, database: 'shop', user: 'kessai', password: '', sslMode: 'verify-full', caFile: '' }
@@ -390,6 +390,25 @@ describe('the window on a shared database', () => {
 
     await user.click(screen.getByTestId('offline-reconnect'))
     expect(api.restart).toHaveBeenCalled()
+  })
+
+  it('a connection lost mid-session: said at the top, sending disabled, and lifted when it is back', async () => {
+    const api = fakeApi({ info: vi.fn(async () => ({ ...offlineInfo(), databaseMode: 'shared', offline: '', offlineEn: '', database: 'kessai@db.example.jp:5432/shop' })) })
+    const user = userEvent.setup()
+    window.location.hash = '#orders'
+    render(<ApiContext.Provider value={api}><App /></ApiContext.Provider>)
+    await user.click(await screen.findByTestId('result-row'))
+    const capture = await screen.findByTestId('action-capture')
+    expect(capture).toBeEnabled()
+    act(() => emit(api, 'shared:connection', { lost: true, message: '共有データベースのサーバーとの接続が切れました。再接続を試みています。', messageEn: 'lost' }))
+    const banner = await screen.findByTestId('connection-lost')
+    expect(banner).toHaveAttribute('role', 'alert')
+    expect(banner).toHaveTextContent('接続が切れました')
+    expect(screen.getByTestId('action-capture')).toBeDisabled()
+    expect(screen.getByTestId('action-capture')).toHaveAttribute('title', '共有データベースのサーバーとの接続が切れました。再接続を試みています。')
+    act(() => emit(api, 'shared:connection', { lost: false }))
+    await waitFor(() => expect(screen.queryByTestId('connection-lost')).not.toBeInTheDocument())
+    expect(screen.getByTestId('action-capture')).toBeEnabled()
   })
 
   it('offline: 作業リスト\'s 一括売上 and 今すぐ同期, and 取込 are disabled; backups are the server\'s', async () => {
