@@ -393,7 +393,7 @@ describe('the window on a shared database', () => {
   })
 
   it('a connection lost mid-session: said at the top, sending disabled, and lifted when it is back', async () => {
-    const api = fakeApi({ info: vi.fn(async () => ({ ...offlineInfo(), databaseMode: 'shared', offline: '', offlineEn: '', database: 'kessai@db.example.jp:5432/shop' })) })
+    const api = fakeApi({ info: vi.fn(async () => ({ ...offlineInfo(), databaseMode: 'shared' as const, offline: '', offlineEn: '', database: 'kessai@db.example.jp:5432/shop' })) })
     const user = userEvent.setup()
     window.location.hash = '#orders'
     render(<ApiContext.Provider value={api}><App /></ApiContext.Provider>)
