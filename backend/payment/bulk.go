@@ -370,34 +370,58 @@ func changedElsewhere(err error) bool {
 	return errors.Is(err, backend.ErrPaymentChanged) || backend.ErrorCode(err) == backend.EBUSY
 }
 
-// afterInFlight reads the payment again once no operation on it is being sent (by
-// this process or another desktop), waiting up to twice the gateway timeout. busy: an
-// operation on it is still unresolved (being sent, or its outcome unknown until the
-// gateway is asked). nil: it cannot be read, or the run was stopped.
+// afterInFlight reads the payment again once no operation on it is in flight. One
+// this desktop is sending, or one a live desktop holds, is waited for with a short
+// poll (50 ms, growing to a second), at most twice the gateway timeout. On a shared
+// store (backend.OperationClaimer) an unresolved operation nobody live holds — its
+// desktop died or froze and its claim lapsed, or it was left unknown — is resolved
+// here as the recovery does (Resolve: claimed first, then a pending one fails as never
+// sent and a sent or unknown one is decided by the gateway's inquiry), so the item is
+// planned again from what the gateway did, and nothing is sent before that is decided.
+// busy: an operation on it is still unresolved (being sent, or its outcome unknown
+// until the gateway can tell). nil: it cannot be read, or the run was stopped.
 func (e *Engine) afterInFlight(ctx context.Context, paymentID int64) (p *backend.Payment, busy bool) {
+	_, shared := e.Store.(backend.OperationClaimer)
 	deadline := time.Now().Add(2 * e.timeout())
+	poll := 50 * time.Millisecond
+	tries := map[int64]int{} // resolutions that did not leave the operation held or unknown
 	for {
 		ops, err := e.Store.OperationsByPayment(ctx, paymentID)
 		if err != nil {
 			return nil, false
 		}
-		sending, unresolved := false, false
+		var open *backend.Operation
 		for _, op := range ops {
-			unresolved = unresolved || op.State.Unresolved()
-			sending = sending || op.State == backend.OpPending || op.State == backend.OpSent
+			if op.State.Unresolved() {
+				open = op
+			}
 		}
-		if !sending || time.Now().After(deadline) {
+		wait := open != nil && (open.State == backend.OpPending || open.State == backend.OpSent)
+		if open != nil && shared && !e.isSending(open.ID) && tries[open.ID] < 2 {
+			_, rerr := e.Resolve(ctx, open.ID)
+			switch backend.ErrorCode(rerr) {
+			case backend.EBUSY:
+				wait = true // a live desktop holds it: its outcome comes soon
+			case backend.EUNKNOWN:
+				tries[open.ID], wait = 2, false // the gateway cannot tell now: left unresolved
+			default:
+				tries[open.ID]++ // decided (here or by another resolution first): read again
+				continue
+			}
+		}
+		if !wait || time.Now().After(deadline) {
 			p, err := e.Store.PaymentByID(ctx, paymentID)
 			if err != nil {
 				return nil, false
 			}
-			return p, unresolved
+			return p, open != nil
 		}
 		select {
-		case <-time.After(50 * time.Millisecond):
+		case <-time.After(poll):
 		case <-ctx.Done():
 			return nil, false
 		}
+		poll = min(2*poll, time.Second)
 	}
 }
 
