@@ -153,6 +153,27 @@ describe('the payment changed since it was read', () => {
     expect(vi.mocked(api.run).mock.calls[0][1]).toMatchObject({ version: 6 })
   })
 
+  it('after a refusal the journal recorded (a new version), 入力に戻る previews the payment as it is now', async () => {
+    const s = shop()
+    s.api.run = vi.fn(async () => {
+      s.change() // the failed 売上 is recorded: the payment's version moves on
+      throw { code: 'gateway', message: 'カード会社から売上を拒否されました', messageEn: 'declined' }
+    })
+    const user = renderDetail(s.api)
+    await user.click(await screen.findByTestId('action-capture'))
+    await screen.findByTestId('action-preview')
+    await user.click(screen.getByTestId('confirm-submit'))
+    expect(await screen.findByTestId('error-message')).toHaveTextContent('拒否') // the refusal stays shown
+    await waitFor(() => expect(screen.getByTestId('amount-main')).toHaveTextContent('5,000円'))
+    expect(screen.getByTestId('error-message')).toHaveTextContent('拒否')
+    const previews = vi.mocked(s.api.preview).mock.calls.length
+    await user.click(screen.getByTestId('confirm-again'))
+    await waitFor(() => expect(screen.getByTestId('preview-step')).toHaveTextContent('5,000円'))
+    expect(vi.mocked(s.api.preview).mock.calls.length).toBe(previews + 1)
+    expect(s.api.preview).toHaveBeenLastCalledWith(11, expect.objectContaining({ version: 2 }))
+    expect(screen.queryByTestId('dialog-stale')).not.toBeInTheDocument()
+  })
+
   it('another conflict is a refusal as before: shown, with 入力に戻る', async () => {
     const s = shop({ run: vi.fn(async () => { throw { code: 'conflict', message: 'この決済は既に実売上です', messageEn: 'already captured' } }) })
     const user = renderDetail(s.api)

@@ -96,12 +96,16 @@ export function ActionDialog({ payment, intent, orderStatus, changedElsewhere = 
     if (!amountKey) check()
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
-  // The parent passed the payment as it is now (checked again, or read again after a
-  // refusal): what was previewed is gone; an action without input is previewed again.
+  // The parent passed the payment as it is now (checked again, read again after a
+  // refusal or an outcome): what was previewed is gone; an action without input is
+  // previewed again.
+  // After an outcome (a refusal, an unknown one) the payment is only kept: 入力に戻る
+  // previews it.
   const shownPayment = useRef(payment)
   useEffect(() => {
     if (shownPayment.current === payment) return
     shownPayment.current = payment
+    if (phase !== 'input' || sendingRef.current) return
     edit()
     if (!amountKey) check()
     // eslint-disable-next-line react-hooks/exhaustive-deps

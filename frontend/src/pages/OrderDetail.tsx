@@ -66,14 +66,18 @@ export function OrderDetail({ orderId, onBack, siblings, onOpen, startAction }: 
     if (latest) setOrder(latest)
   }
   // The order as it is now, shown under an open dialog too, which is given its payment
-  // as it is now (and previews it again): after the operator asked to check again, or
-  // after the engine refused because the payment had changed since it was read.
+  // as it is now (its version for the next preview): after the operator asked to check
+  // again, after the engine refused because the payment had changed since it was read,
+  // and after any other outcome the dialog shows.
   const showNow = (d: Detail) => {
     setOrder(d)
     setDialog((cur) => {
       const p = cur && d.payments.find((x) => x.id === cur.payment.id)
       return cur && p ? { ...cur, payment: p } : cur
     })
+  }
+  const readAgain = () => {
+    api.detail(orderId).then(showNow).catch((e) => setError(toUIError(e)))
   }
 
   const done = (r: OperationResult) => {
@@ -271,11 +275,11 @@ export function OrderDetail({ orderId, onBack, siblings, onOpen, startAction }: 
         changedElsewhere={!!latest} onRecheck={() => {
           if (latest) showNow(latest)
         }}
-        onStale={() => api.detail(orderId).then(showNow).catch((e) => setError(toUIError(e)))}
+        onStale={readAgain}
         onClose={() => {
           setDialog(null)
           showLatest() // the dialog said it changed: the page shows it now
-        }} onDone={done} onSettled={load} />}
+        }} onDone={done} onSettled={readAgain} />}
     </section>
   )
 }
