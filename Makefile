@@ -87,10 +87,12 @@ screenshots: deps-screens frontend
 	@build/scripts/screenshots.sh
 
 ## bench: benchmarks that print figures beside their goals (search on 1,000,000 orders,
-## export of 1,000,000 orders, import and re-import, bulk capture, sync) and the real
-## window on 1,000,000 orders (cold start, memory: build/bench/window.sh)
+## on SQLite and beside it on PostgreSQL, export of 1,000,000 orders, import and re-import,
+## bulk capture, sync, the move to the server) and the real window on 1,000,000 orders
+## (cold start, memory: build/bench/window.sh). Beside a throwaway PostgreSQL server
+## (pg.sh), so the PostgreSQL store's benchmarks run too.
 bench:
-	KESSAIDESK_EXPORT_ORDERS=1000000 go test -tags $(GO_TAGS),sqlite_dbstat -run '^$$' -bench . -benchtime 1x -timeout 90m ./backend/...
+	KESSAIDESK_EXPORT_ORDERS=1000000 build/scripts/pg.sh run go test -tags $(GO_TAGS),sqlite_dbstat -run '^$$' -bench . -benchtime 1x -timeout 90m ./backend/...
 	@build/bench/window.sh
 
 ## mutate: mutation testing of the payment rules (gremlins + build/mutants; about 20 minutes, not in `make test`)

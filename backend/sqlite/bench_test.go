@@ -73,6 +73,16 @@ func BenchDB(tb testing.TB, path string, n int, source string) {
 	fmt.Printf("generated %d orders in %s\n", n, time.Since(start).Round(time.Second))
 }
 
+// BenchPath1M is where the search benchmarks keep BenchOrders(1,000,000): in
+// $KESSAIDESK_BENCH_DIR, else the temp dir.
+func BenchPath1M() string {
+	dir := os.Getenv("KESSAIDESK_BENCH_DIR")
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "kessaidesk-bench-1m-v3.db")
+}
+
 // busy starts a process that keeps one core busy — the operator's other work (a
 // browser, the back office) — until the returned stop is called.
 func busy(tb testing.TB) (stop func()) {
@@ -104,11 +114,7 @@ func TestBusyHelper(t *testing.T) {
 func BenchmarkOrderSearch1M(b *testing.B) {
 	const n = 1_000_000
 	ctx := context.Background()
-	dir := os.Getenv("KESSAIDESK_BENCH_DIR")
-	if dir == "" {
-		dir = os.TempDir()
-	}
-	path := filepath.Join(dir, "kessaidesk-bench-1m-v3.db")
+	path := BenchPath1M()
 	BenchDB(b, path, n, "demo")
 
 	// Cold start: open the database and show the first page of the default list.
@@ -129,14 +135,71 @@ func BenchmarkOrderSearch1M(b *testing.B) {
 
 	stop := busy(b)
 	defer stop()
+	filters := SearchCases()
+	first, err := db.FindOrders(ctx, backend.OrderFilter{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	const reps = 30
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		fmt.Printf("%-36s %8s %8s %8s %9s %8s\n", "search (1,000,000 orders, 1 core busy)", "p50", "p95", "goal", "matches", "CPU/run")
+		for _, q := range filters {
+			if q.Filter.After == "next" {
+				q.Filter.After = first.Next
+			}
+			var ds []time.Duration
+			var total string
+			c0 := cpuTime()
+			for r := 0; r < reps; r++ {
+				t0 := time.Now()
+				page, err := db.FindOrders(ctx, q.Filter)
+				if err != nil {
+					b.Fatal(err)
+				}
+				ds = append(ds, time.Since(t0))
+				total = fmt.Sprint(page.Total)
+				if page.TotalAtLeast {
+					total += "+"
+				}
+			}
+			cpu := (cpuTime() - c0) / reps
+			sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+			p50, p95 := ds[len(ds)/2], ds[len(ds)*95/100]
+			goal := q.Goal()
+			mark := "ok"
+			if p95 > goal {
+				mark = "MISSED"
+			}
+			fmt.Printf("%-36s %8s %8s %5s %-6s %9s %8s\n", q.Name, p50.Round(100*time.Microsecond), p95.Round(100*time.Microsecond),
+				"≤"+fmt.Sprint(goal.Milliseconds())+"ms", mark, total, cpu.Round(100*time.Microsecond))
+		}
+	}
+}
+
+// SearchCase is one of the benchmark's typical 受注管理 searches. An After of "next"
+// stands for the cursor of the default list's first page.
+type SearchCase struct {
+	Name   string
+	Filter backend.OrderFilter
+	Text   bool // 3+ characters of text: goal 10 ms, else 30 ms
+}
+
+// Goal is the case's p95 goal (issue 14).
+func (c SearchCase) Goal() time.Duration {
+	if c.Text {
+		return 10 * time.Millisecond
+	}
+	return 30 * time.Millisecond
+}
+
+// SearchCases are the typical searches the benchmarks time on BenchOrders (the SQLite
+// benchmark here, and the same ones on PostgreSQL beside it: pg_bench_test.go).
+func SearchCases() []SearchCase {
 	now := benchNow
 	month := now.AddDate(0, -1, 0)
 	yen := func(v backend.Yen) *backend.Yen { return &v }
-	filters := []struct {
-		name string
-		f    backend.OrderFilter
-		text bool // 3+ characters of text: goal 10 ms, else 30 ms
-	}{
+	return []SearchCase{
 		{"default list (newest first)", backend.OrderFilter{}, false},
 		{"default list, page 2 by cursor", backend.OrderFilter{After: "next"}, false},
 		{"status 新規受付 + last month", backend.OrderFilter{Statuses: []backend.OrderStatus{backend.OrderNew}, OrderedFrom: month, OrderedTo: now}, false},
@@ -162,48 +225,6 @@ func BenchmarkOrderSearch1M(b *testing.B) {
 		{"name + status + method", backend.OrderFilter{Name: "佐藤", Statuses: []backend.OrderStatus{backend.OrderShipped}, Methods: []backend.PaymentMethod{backend.MethodCard}}, false},
 		{"name 3+ + product", backend.OrderFilter{Name: "山田太郎", Product: "急須"}, true},
 		{"total desc, amount ≥ 30,000円", backend.OrderFilter{Sort: "total_desc", TotalMin: yen(30000)}, false},
-	}
-	first, err := db.FindOrders(ctx, backend.OrderFilter{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	const reps = 30
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		fmt.Printf("%-36s %8s %8s %8s %9s %8s\n", "search (1,000,000 orders, 1 core busy)", "p50", "p95", "goal", "matches", "CPU/run")
-		for _, q := range filters {
-			if q.f.After == "next" {
-				q.f.After = first.Next
-			}
-			var ds []time.Duration
-			var total string
-			c0 := cpuTime()
-			for r := 0; r < reps; r++ {
-				t0 := time.Now()
-				page, err := db.FindOrders(ctx, q.f)
-				if err != nil {
-					b.Fatal(err)
-				}
-				ds = append(ds, time.Since(t0))
-				total = fmt.Sprint(page.Total)
-				if page.TotalAtLeast {
-					total += "+"
-				}
-			}
-			cpu := (cpuTime() - c0) / reps
-			sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-			p50, p95 := ds[len(ds)/2], ds[len(ds)*95/100]
-			goal := 30 * time.Millisecond
-			if q.text {
-				goal = 10 * time.Millisecond
-			}
-			mark := "ok"
-			if p95 > goal {
-				mark = "MISSED"
-			}
-			fmt.Printf("%-36s %8s %8s %5s %-6s %9s %8s\n", q.name, p50.Round(100*time.Microsecond), p95.Round(100*time.Microsecond),
-				"≤"+fmt.Sprint(goal.Milliseconds())+"ms", mark, total, cpu.Round(100*time.Microsecond))
-		}
 	}
 }
 
