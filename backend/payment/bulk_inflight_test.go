@@ -1,8 +1,10 @@
 package payment_test
 
 import (
+	"context"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -116,4 +118,52 @@ func TestABulkItemWaitsForALiveDesktopsOperation(t *testing.T) {
 	assert.Equal(t, []backend.OpState{backend.OpFailed, backend.OpSucceeded}, opStates(ops))
 	assert.Equal(t, "カード会社が拒否しました", ops[0].Message, "the live desktop's outcome, as it recorded it")
 	assert.Equal(t, 1, f.sim.Server.Log.CountApplied("SALES")[p.GatewayOrderID])
+}
+
+// afterOutcome is a desktop's store on which hook runs once, right after the first
+// failed outcome is recorded: between a refusal's record and the record of the change
+// the inquiry found at the gateway.
+type afterOutcome struct {
+	testStore
+	once sync.Once
+	hook func()
+}
+
+func (s *afterOutcome) CompleteOperation(ctx context.Context, c *backend.Completion) error {
+	err := s.testStore.CompleteOperation(ctx, c)
+	if err == nil && c.Op.State == backend.OpFailed {
+		s.once.Do(s.hook)
+	}
+	return err
+}
+
+// Two desktops send 売上 for a payment sold in the gateway's console; both are refused
+// and each inquiry finds the sale. The one that records the gateway's change second
+// finds the payment changed since its read and adds nothing: the journal has the
+// console's sale once, not twice.
+func TestAGatewayChangeFoundAfterARefusalIsRecordedOnce(t *testing.T) {
+	f := newFixture(t)
+	p := f.card(cardSpec{amount: 5600})
+	require.NoError(t, f.sim.SetStatus(p.GatewayOrderID, "SALES")) // 売上 in the GMO console
+	other := f.otherDesktop()
+	st := &afterOutcome{testStore: f.db, hook: func() {
+		_, err := other.eng.Run(f.ctx, payment.Request{PaymentID: p.ID, Intent: payment.IntentCapture, Operator: "佐藤"})
+		require.Error(t, err) // refused; it records the console's sale
+	}}
+	eng := &payment.Engine{Store: st, Gateways: f.eng.Gateways, Clock: f.eng.Clock, Timeout: f.eng.Timeout}
+	res, err := eng.Run(f.ctx, payment.Request{PaymentID: p.ID, Intent: payment.IntentCapture, Operator: operator})
+	require.Error(t, err)
+	assert.Equal(t, backend.EGATEWAY, backend.ErrorCode(err), "the refusal, not the conflict of the second record")
+	require.NotNil(t, res)
+
+	var fixes []*backend.Operation
+	for _, op := range f.ops(p.ID) {
+		if op.Kind == backend.OpSyncFix {
+			fixes = append(fixes, op)
+		}
+	}
+	require.Len(t, fixes, 1, "the console's sale journalled once")
+	assert.Contains(t, fixes[0].Message, "佐藤が送った売上")
+	assert.Equal(t, backend.StateCaptured, f.payment(p.ID).State)
+	assert.Empty(t, f.sim.Server.Log.CountApplied("SALES"), "no sale of ours")
 }

@@ -2,6 +2,7 @@ package payment
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -167,7 +168,13 @@ func (e *Engine) notApplied(ctx context.Context, gw backend.Gateway, prof *backe
 	if fix == nil {
 		return result, refusal
 	}
-	if err := e.recordGatewayChange(ctx, stored, op, fix); err != nil {
+	if err := e.recordGatewayChange(ctx, stored, op, fix); errors.Is(err, backend.ErrPaymentChanged) {
+		// Changed since it was read (another desktop recorded the gateway's change
+		// first, or moved on from it): that record stands, none is added.
+		if cur, rerr := e.Store.PaymentByID(ctx, p.ID); rerr == nil {
+			result = cur
+		}
+	} else if err != nil {
 		return nil, err
 	}
 	return result, refusal
@@ -178,7 +185,7 @@ func (e *Engine) recordGatewayChange(ctx context.Context, before *backend.Paymen
 	now := e.now()
 	c.Op = &backend.Operation{PaymentID: before.ID, Intent: IntentGatewayChange, Kind: backend.OpSyncFix,
 		IdempotencyKey: op.IdempotencyKey + "/gateway", Operator: backend.ActorSync, BeforeState: before.State, RequestedAt: now,
-		Reason: "ゲートウェイで変更済み"}
+		Reason: "ゲートウェイで変更済み", PaymentVersion: before.Version} // only over the payment as read
 	if err := e.Store.BeginOperation(ctx, c.Op); err != nil {
 		return err
 	}
