@@ -182,7 +182,7 @@ func Open(ctx context.Context, cfg Config) (s *System, err error) {
 	s.Bulk = &payment.Bulk{Engine: s.Engine, Limits: s.Limits}
 	s.Links = &link.Service{Store: store, Gateways: s.Gateways, Clock: clock, Notifier: s.notifier, Limits: s.Limits}
 	s.Syncer = &sync.Syncer{Store: store, Gateways: s.Gateways, Engine: s.Engine, Clock: clock,
-		Notifier: s.notifier, Limits: s.Limits}
+		Notifier: s.notifier, Limits: s.Limits, Log: s.Log}
 	return s, nil
 }
 
