@@ -38,8 +38,15 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 		}
 		offset = 0
 	}
-	cond, args := orderWhere(f)
 	page := &backend.OrderPage{}
+	products, err := db.productsMatching(ctx, f.Product)
+	if err != nil {
+		return nil, err
+	}
+	if products != nil && len(products) == 0 {
+		return page, nil // no product holds the text: no order either
+	}
+	cond, args := searchWhere(f, products)
 	var total int64
 	if err := db.Read().Row(ctx, `SELECT count(*) FROM (SELECT 1 FROM orders o WHERE `+cond+` LIMIT ?) AS s`,
 		append(args, CountCap+1)...).Scan(&total); err != nil {
@@ -68,8 +75,49 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 	return page, nil
 }
 
-// orderWhere builds the search's conditions on orders o.
-func orderWhere(f backend.OrderFilter) (string, []any) {
+// productsMatching returns the ids of the products whose code or name holds the
+// filter's product text: nil without one, empty when no product holds it.
+func (db *DB) productsMatching(ctx context.Context, product string) ([]int64, error) {
+	p := textnorm.Fold(product)
+	if p == "" {
+		return nil, nil
+	}
+	match, arg := productMatch(p)
+	rows, err := db.Read().Query(ctx, `SELECT id FROM products WHERE `+match, arg)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// productMatch is the condition on products.search of a folded product text.
+func productMatch(p string) (string, any) {
+	if utf8.RuneCountInString(p) >= 3 {
+		return "search LIKE ?", "%" + p + "%" // pg_trgm's index
+	}
+	return "strpos(search, ?) > 0", p
+}
+
+// orderWhere builds the search's conditions on orders o, a product text's as a
+// subquery on products (an export's: one query however long).
+func orderWhere(f backend.OrderFilter) (string, []any) { return searchWhere(f, nil) }
+
+// searchWhere is orderWhere with, when not nil, the ids of the products that hold the
+// filter's product text (FindOrders looks them up first). With the ids in the query
+// the planner knows from order_items' statistics how many lines they have and reads
+// order_items_product; behind a subquery it guesses a third of all lines and walks
+// every line in order of order_id (1M orders, 「急須」 alone: p50 200 → 13 ms, with a
+// month 156 → 16 ms; BenchmarkOrderSearch1MBesidePostgreSQL in backend/sqlite).
+func searchWhere(f backend.OrderFilter, products []int64) (string, []any) {
 	var conds []string
 	var args []any
 	add := func(c string, a ...any) { conds, args = append(conds, c), append(args, a...) }
@@ -134,11 +182,15 @@ func orderWhere(f backend.OrderFilter) (string, []any) {
 		add("o.total <= ?", int64(*f.TotalMax))
 	}
 	if p := textnorm.Fold(f.Product); p != "" {
-		match, arg := "strpos(search, ?) > 0", any(p)
-		if utf8.RuneCountInString(p) >= 3 {
-			match, arg = "search LIKE ?", "%"+p+"%"
+		switch {
+		case len(products) == 1: // its lines in order of order_id: a merge join that stops at the cap
+			add(`EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id AND i.product_id = ?)`, products[0])
+		case products != nil:
+			add(`EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id AND i.product_id = ANY(?))`, products)
+		default:
+			match, arg := productMatch(p)
+			add(`EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id AND i.product_id IN (SELECT id FROM products WHERE `+match+`))`, arg)
 		}
-		add(`EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id AND i.product_id IN (SELECT id FROM products WHERE `+match+`))`, arg)
 	}
 	if len(conds) == 0 {
 		return "true", nil
