@@ -82,27 +82,49 @@ func grams(text string, n int) string {
 // of order_fts; longer, the trigrams at every third character and the last, all
 // required: a superset (the row check decides), because FTS5 matching a phrase of
 // every trigram reads the positions of each, several times slower with the long lists
-// of e-mail letters and telephone digits. For name and kana (grams), 1 character is a
+// of e-mail letters and telephone digits. (With 3 or more trigrams the search reads
+// only those worth it: rarestTrigrams.) For name and kana (grams), 1 character is a
 // prefix over the bigrams and tails in order_grams ("山"* finds 山田 and a name ending
 // in 山), 2 characters one bigram; both exact.
 func textMatch(col, q string, grams bool) (ids, match string, superset bool) {
-	quote := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 	rs := []rune(q)
 	switch n := len(rs); {
 	case n >= 3:
-		var terms []string
-		for i := 0; i+3 <= n; i += 3 {
-			terms = append(terms, quote(string(rs[i:i+3])))
-		}
-		if n%3 != 0 {
-			terms = append(terms, quote(string(rs[n-3:])))
-		}
-		return `SELECT rowid AS id FROM order_fts WHERE order_fts MATCH ?`, col + ` : (` + strings.Join(terms, " AND ") + `)`, n > 3
+		return trigramIDs, trigramMatch(col, trigramTerms(q)), n > 3
 	case !grams:
 		return "", "", false
 	case n == 1:
-		return `SELECT rowid AS id FROM order_grams WHERE order_grams MATCH ?`, col + ` : ` + quote(q) + `*`, false
+		return `SELECT rowid AS id FROM order_grams WHERE order_grams MATCH ?`, col + ` : ` + quoteTerm(q) + `*`, false
 	default:
-		return `SELECT rowid AS id FROM order_grams WHERE order_grams MATCH ?`, col + ` : ` + quote(q), false
+		return `SELECT rowid AS id FROM order_grams WHERE order_grams MATCH ?`, col + ` : ` + quoteTerm(q), false
 	}
 }
+
+// trigramIDs is the query of the orders order_fts finds for a MATCH expression.
+const trigramIDs = `SELECT rowid AS id FROM order_fts WHERE order_fts MATCH ?`
+
+// trigramTerms are the trigrams of a text of 3+ characters that textMatch requires:
+// one at every third character, and the last three.
+func trigramTerms(q string) []string {
+	rs := []rune(q)
+	n := len(rs)
+	var terms []string
+	for i := 0; i+3 <= n; i += 3 {
+		terms = append(terms, string(rs[i:i+3]))
+	}
+	if n%3 != 0 {
+		terms = append(terms, string(rs[n-3:]))
+	}
+	return terms
+}
+
+// trigramMatch is the MATCH expression requiring every term in a column of order_fts.
+func trigramMatch(col string, terms []string) string {
+	quoted := make([]string, len(terms))
+	for i, t := range terms {
+		quoted[i] = quoteTerm(t)
+	}
+	return col + ` : (` + strings.Join(quoted, " AND ") + `)`
+}
+
+func quoteTerm(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
