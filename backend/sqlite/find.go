@@ -54,34 +54,47 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 		return nil, err
 	}
 	page := &backend.OrderPage{}
-	total, err := db.count(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	page.Total = int(total)
-	if page.Total > CountCap {
-		page.Total, page.TotalAtLeast = CountCap, true
-	}
-	if total == 0 {
-		return page, nil
-	}
-	// Scanning in display order visits about (offset+limit) × orders / matches rows;
-	// the driver's plan reads every order it holds, and sorts the matches.
-	scan := forceScan || int64(offset+limit)*p.orders/total < p.size
-	from, fargs := p.from(false)
-	form := natural
-	if scan {
-		from, fargs, form = "orders o", nil, scanned
-	}
-	cond, args := p.where(form)
-	if after != "" {
-		cond, args = cond+" AND "+after, append(args, afterArgs...)
-	}
-	// One row more than the page tells whether another page follows.
-	rows, err := db.orderRowsFrom(ctx, from, cond+` ORDER BY `+key.order+` LIMIT ? OFFSET ?`,
-		append(append(fargs, args...), limit+1, offset)...)
-	if err != nil {
-		return nil, err
+	var rows []backend.OrderRow
+	if p.few(offset, limit) {
+		total, ids, err := db.matched(ctx, p, key, after, afterArgs, limit+1, offset)
+		if err != nil || total == 0 {
+			return page, err
+		}
+		page.Total = int(total) // below the cap: the driver's orders are fewer
+		rows, err = db.orderRowsFrom(ctx, `(SELECT value AS id FROM json_each(?)) d CROSS JOIN orders o ON o.id = d.id`,
+			`1 ORDER BY `+key.order, ids)
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		total, err := db.count(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		page.Total = int(total)
+		if page.Total > CountCap {
+			page.Total, page.TotalAtLeast = CountCap, true
+		}
+		if total == 0 {
+			return page, nil
+		}
+		// Scanning in display order visits about (offset+limit) × orders / matches rows;
+		// the driver's plan reads every order it holds, and sorts the matches.
+		scan := forceScan || int64(offset+limit)*p.orders/total < p.size
+		from, fargs := p.from(false)
+		form := natural
+		if scan {
+			from, fargs, form = "orders o", nil, scanned
+		}
+		cond, args := p.where(form)
+		if after != "" {
+			cond, args = cond+" AND "+after, append(args, afterArgs...)
+		}
+		// One row more than the page tells whether another page follows.
+		if rows, err = db.orderRowsFrom(ctx, from, cond+` ORDER BY `+key.order+` LIMIT ? OFFSET ?`,
+			append(append(fargs, args...), limit+1, offset)...); err != nil {
+			return nil, err
+		}
 	}
 	if len(rows) > limit {
 		rows = rows[:limit]
@@ -89,6 +102,42 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 	}
 	page.Rows = rows
 	return page, nil
+}
+
+// few: the driver's orders were read whole (their ids kept) and are so few that no
+// page would be found sooner by scanning in display order (that visits about
+// (offset+limit) × orders / matches rows, and the matches are at most the driver's),
+// and the count is not known already. Then matched checks each of them once.
+func (p *plan) few(offset, limit int) bool {
+	return !forceScan && !p.exact && p.driver >= 0 && p.w.sets[p.driver].whole &&
+		p.size*p.size <= int64(offset+limit)*p.orders
+}
+
+// matched counts the search's orders and finds the page's ids (limit of them, after
+// offset, in the sort, after the cursor's condition) when the driver's orders are few:
+// each is checked once, as the count reads it (a narrow index where one answers: see
+// from), and the sort's columns of those that match are kept to count and page, where
+// the count and then the page would each check them again. The count is exact: there
+// are at most as many matches as the driver's orders, below the cap.
+func (db *DB) matched(ctx context.Context, p *plan, key sortKey, after string, afterArgs []any, limit, offset int) (int64, string, error) {
+	from, cond, args := p.counted()
+	k := "o"
+	if p.countedOrders() != "orders o" {
+		// The check read an index: the sort's columns from the matches' rows.
+		from, k = from+" CROSS JOIN orders k ON k.id = o.id", "k"
+	}
+	if after == "" {
+		after = "1"
+	}
+	q := `WITH m(id, ordered_at, updated_at, total, order_no_num, order_no) AS MATERIALIZED (
+		SELECT ` + k + `.id, ` + k + `.ordered_at, ` + k + `.updated_at, ` + k + `.total, ` + k + `.order_no_num, ` + k + `.order_no
+		FROM ` + from + ` WHERE ` + cond + `)
+		SELECT (SELECT count(*) FROM m),
+			(SELECT json_group_array(id) FROM (SELECT o.id FROM m o WHERE ` + after + ` ORDER BY ` + key.order + ` LIMIT ? OFFSET ?))`
+	var total int64
+	var ids string
+	err := db.read.QueryRowContext(ctx, q, append(append(args, afterArgs...), limit, offset)...).Scan(&total, &ids)
+	return total, ids, err
 }
 
 // orderRows reads 受注一覧 rows (the order with its main payment) for a WHERE clause
@@ -168,7 +217,7 @@ func (db *DB) plan(ctx context.Context, w *where) (*plan, error) {
 			return nil, err
 		}
 		if n < lim {
-			w.sets[i].ids, w.sets[i].idsArgs = `SELECT value AS id FROM json_each(?)`, []any{ids}
+			w.sets[i].ids, w.sets[i].idsArgs, w.sets[i].whole = `SELECT value AS id FROM json_each(?)`, []any{ids}, true
 		} else if n == capped {
 			w.sets[i].head = ids
 		}
@@ -313,16 +362,22 @@ func (p *plan) from(count bool) (string, []any) {
 		return "orders o", nil
 	}
 	orders := "orders o"
-	switch {
-	case count && p.codes():
-		orders = "orders o INDEXED BY orders_codes"
-	case count && p.onlyCols():
-		orders = "orders o INDEXED BY orders_filter"
-	case count:
-		orders = p.counted1()
+	if count {
+		orders = p.countedOrders()
 	}
 	s := p.w.sets[p.driver]
 	return "(" + s.ids + ") d CROSS JOIN " + orders + " ON o.id = d.id", s.idsArgs
+}
+
+// countedOrders is the orders o a count joins to the driver's ids (from).
+func (p *plan) countedOrders() string {
+	switch {
+	case p.codes():
+		return "orders o INDEXED BY orders_codes"
+	case p.onlyCols():
+		return "orders o INDEXED BY orders_filter"
+	}
+	return p.counted1()
 }
 
 // counted1 is the orders a count reads when the search is one text alone checked on
@@ -407,6 +462,7 @@ type setCond struct {
 	idsArgs  []any
 	product  bool     // the product set (its ids cost more each than a text index's)
 	superset bool     // ids holds more orders than match: the row check decides
+	whole    bool     // ids are every order of the set, read while planning (a JSON array)
 	head     string   // the first CountCap+1 ids of a set read to the cap (a JSON array), else ""
 	col      string   // the column of a text read through trigrams (terms), else ""
 	terms    []string // the trigrams textMatch requires: the plan reads the rarest (rarestTrigrams)
