@@ -237,11 +237,11 @@ func SearchCases() []SearchCase {
 }
 
 // printIndexSize prints the pages the search index takes (the text tables, and the
-// narrow index of the filter columns' codes the search's counts read, from SQLite's
+// narrow indexes of the filter columns' codes and the e-mail the search reads, from SQLite's
 // dbstat: go test -tags sqlite_dbstat), each part beside the total.
 func printIndexSize(db *DB) {
 	rows, err := db.read.Query(`SELECT name, sum(pgsize) FROM dbstat WHERE name LIKE 'order_text%' OR name LIKE 'order_fts%'
-		OR name LIKE 'order_grams%' OR name IN ('orders_codes', 'orders_email') GROUP BY name`)
+		OR name LIKE 'order_grams%' OR name IN ('orders_codes', 'orders_email', 'orders_by_codes') GROUP BY name`)
 	if err != nil {
 		fmt.Printf("search index size: unknown (%v)\n", err)
 		return
@@ -254,7 +254,11 @@ func printIndexSize(db *DB) {
 		var size int64
 		rows.Scan(&name, &size)
 		total += size
-		parts[strings.SplitN(name, "_", 3)[0]+"_"+strings.SplitN(name+"_", "_", 3)[1]] += size
+		part := name // an index of the orders, or the FTS5 table of its shadow tables
+		if !strings.HasPrefix(name, "orders_") {
+			part = strings.SplitN(name, "_", 3)[0] + "_" + strings.SplitN(name+"_", "_", 3)[1]
+		}
+		parts[part] += size
 	}
 	var list []string
 	for name, size := range parts {

@@ -229,8 +229,11 @@ func (db *DB) plan(ctx context.Context, w *where) (*plan, error) {
 	if len(w.cols) > 0 {
 		var n int64
 		lim := min(p.size, capped)
-		if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM orders o WHERE `+w.colNatural()+` LIMIT ?)`,
-			append(w.colArgs(), lim)...).Scan(&n); err != nil {
+		q, args := `SELECT 1 FROM orders o WHERE `+w.colNatural(), w.colArgs()
+		if w.codesFirst() {
+			q, args = `SELECT 1 FROM orders o INDEXED BY orders_by_codes WHERE `+w.colCoded(), w.colCodeArgs()
+		}
+		if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (`+q+` LIMIT ?)`, append(args, lim)...).Scan(&n); err != nil {
 			return nil, err
 		}
 		// Both past the cap: a product set costs a line and a look-up per order, more
@@ -453,6 +456,7 @@ type where struct {
 type colCond struct {
 	natural, scan string
 	args          []any
+	column        string // the column of a condition on a code's column (in), else ""
 	code          string // the condition on orders_codes' codes; "" = none (a value not listed, or another column)
 	codeArgs      []any
 }
@@ -492,6 +496,39 @@ func (w *where) colArgs() []any {
 	return out
 }
 
+// codesFirst: the column conditions are all on codes, and their columns are a prefix
+// of orders_by_codes' (status; status, method; all three): one range of that index
+// holds the orders they select (migration 0021). Status alone has its own index too;
+// the same range either way.
+func (w *where) codesFirst() bool {
+	prefix := []string{"status", "payment_method", "payment_state"}
+	if len(w.cols) == 0 || len(w.cols) > len(prefix) {
+		return false
+	}
+	for _, c := range w.cols {
+		if c.code == "" || !slices.Contains(prefix[:len(w.cols)], c.column) {
+			return false
+		}
+	}
+	return true
+}
+
+func (w *where) colCoded() string {
+	var out []string
+	for _, c := range w.cols {
+		out = append(out, c.code)
+	}
+	return join(out)
+}
+
+func (w *where) colCodeArgs() []any {
+	var out []any
+	for _, c := range w.cols {
+		out = append(out, c.codeArgs...)
+	}
+	return out
+}
+
 // in adds a condition that a column of orders_codes is one of values, with its codes
 // when every value has one.
 func (w *where) in(col string, values []any) {
@@ -505,7 +542,7 @@ func (w *where) in(col string, values []any) {
 		codes[i] = at + 1 // instr counts from 1
 	}
 	c := &w.cols[len(w.cols)-1]
-	c.code, c.codeArgs = codeExpr(col)+" IN ("+placeholders(len(values))+")", codes
+	c.column, c.code, c.codeArgs = col, codeExpr(col)+" IN ("+placeholders(len(values))+")", codes
 }
 
 // filterCodes are the lists of orders_codes (migration 0015): a value's code is its
