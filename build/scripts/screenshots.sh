@@ -34,6 +34,7 @@ screens=(
   "settings-operator|settings:operator||"
   "settings-display|settings:display||"
   "settings-backup|settings:backup||"
+  "settings-shared|settings:shared||"
   "settings-advanced|settings:advanced||"
 )
 
