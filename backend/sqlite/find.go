@@ -176,11 +176,12 @@ func (db *DB) orderRowsFrom(ctx context.Context, from, where string, args ...any
 // plan is how a search reads the orders: which condition drives, and how many orders
 // it holds (up to the cap).
 type plan struct {
-	w      *where
-	driver int   // the set whose index drives; -1 = the column conditions (an index SQLite chooses) or the sort
-	size   int64 // orders the driver selects, counted up to CountCap+1 (all orders when nothing selects)
-	orders int64 // the largest order id: about how many orders there are
-	exact  bool  // size is the search's count: the driver is its only condition
+	w       *where
+	driver  int   // the set whose index drives; -1 = the column conditions (an index SQLite chooses) or the sort
+	size    int64 // orders the driver selects, counted up to CountCap+1 (all orders when nothing selects)
+	orders  int64 // the largest order id: about how many orders there are
+	exact   bool  // size is the search's count: the driver is its only condition
+	pastCap bool  // the search's count is past the cap: size (CountCap+1) of the driver's orders read match
 }
 
 // plan counts, up to the cap, the orders each indexed set holds and those the column
@@ -198,8 +199,10 @@ func (db *DB) plan(ctx context.Context, w *where) (*plan, error) {
 		if s.ids == "" {
 			continue
 		}
+		estimate := -1.0 // the candidates expected, when known
 		if len(s.terms) > 2 && p.orders > 0 {
-			terms, err := db.rarestTrigrams(ctx, s.col, s.terms, p.orders)
+			terms, e, err := db.rarestTrigrams(ctx, s.col, s.terms, p.orders)
+			estimate = e
 			if err != nil {
 				return nil, err
 			}
@@ -213,6 +216,37 @@ func (db *DB) plan(ctx context.Context, w *where) (*plan, error) {
 		var n int64
 		var ids string
 		lim := min(p.size, capped)
+		if s.narrow != "" && s.superset && len(w.sets) == 1 && len(w.cols) == 0 {
+			// A text of 4+ characters alone, with a narrow index of its column (e-mail):
+			// its candidates are checked there as they are read, as the count would
+			// check them next. Read whole, the matches are the search's, exactly; read
+			// to the cap, CountCap+1 matches among them are a count past the cap
+			// (「example.co.jp」: no JSON of 10,001 candidates built and read again).
+			// The matches' ids are kept only when the candidates may be fewer than the
+			// limit (10,001 of them in JSON cost ~1 ms): when they are, but were
+			// expected to be many, the count reads them again.
+			matched := `json_group_array(id) FILTER (WHERE ok)`
+			if estimate > float64(lim)*2 {
+				matched = `NULL`
+			}
+			var m int64
+			var kept *string
+			if err := db.read.QueryRowContext(ctx, `SELECT count(*), COALESCE(sum(ok), 0), `+matched+`
+				FROM (SELECT d.id, `+s.row+` AS ok FROM (`+s.ids+` LIMIT ?) d CROSS JOIN orders o INDEXED BY `+s.narrow+` ON o.id = d.id)`,
+				append(append(slices.Clone(s.rowArgs), s.idsArgs...), lim)...).Scan(&n, &m, &kept); err != nil {
+				return nil, err
+			}
+			switch {
+			case n < lim && kept != nil:
+				w.sets[i] = setCond{ids: `SELECT value AS id FROM json_each(?)`, idsArgs: []any{*kept}, whole: true,
+					narrow: s.narrow, row: s.row, rowArgs: s.rowArgs}
+				n = m
+			case m == capped:
+				p.pastCap = true
+			}
+			p.driver, p.size = i, n
+			continue
+		}
 		if err := db.read.QueryRowContext(ctx, `SELECT count(*), json_group_array(id) FROM (`+s.ids+` LIMIT ?)`, append(s.idsArgs, lim)...).Scan(&n, &ids); err != nil {
 			return nil, err
 		}
@@ -258,8 +292,9 @@ const trigramEntryCost = 25
 // Each list's length is estimated from where its 64th entry lies (ids are in order;
 // fewer than 64 is the exact length); the rarest is read, and each next rarest while
 // its list costs less than the candidates it is expected to remove (the trigrams taken
-// as independent). Any of them finds every match: the row check decides.
-func (db *DB) rarestTrigrams(ctx context.Context, col string, terms []string, orders int64) ([]string, error) {
+// as independent). Any of them finds every match: the row check decides. It returns
+// them and the candidates expected.
+func (db *DB) rarestTrigrams(ctx context.Context, col string, terms []string, orders int64) ([]string, float64, error) {
 	const sample = 64
 	var union []string
 	var args []any
@@ -269,7 +304,7 @@ func (db *DB) rarestTrigrams(ctx context.Context, col string, terms []string, or
 	}
 	rows, err := db.read.QueryContext(ctx, strings.Join(union, " UNION ALL "), args...)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer rows.Close()
 	est := make([]float64, len(terms))
@@ -277,7 +312,7 @@ func (db *DB) rarestTrigrams(ctx context.Context, col string, terms []string, or
 		var i int
 		var n, last int64
 		if err := rows.Scan(&i, &n, &last); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		est[i] = float64(n)
 		if n == sample {
@@ -285,7 +320,7 @@ func (db *DB) rarestTrigrams(ctx context.Context, col string, terms []string, or
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	order := make([]int, len(terms))
 	for i := range order {
@@ -314,12 +349,12 @@ func (db *DB) rarestTrigrams(ctx context.Context, col string, terms []string, or
 	for j, i := range picked {
 		out[j] = terms[i]
 	}
-	return out, nil
+	return out, candidates, nil
 }
 
 // count counts the search's orders up to CountCap+1.
 func (db *DB) count(ctx context.Context, p *plan) (int64, error) {
-	if p.exact {
+	if p.exact || p.pastCap {
 		return p.size, nil
 	}
 	if s := p.w.sets; len(s) == 1 && len(p.w.cols) == 0 && s[0].superset && s[0].head != "" {

@@ -6,7 +6,7 @@
 -- rows at ~0.5 µs; here it is one range of the index (1,000,000 orders: 3.5–7 → 0.4 ms
 -- CPU). Only a search whose code conditions are a prefix of these columns reads it
 -- (status; status and method; all three): any other would walk most of it. The
--- expressions must stay written exactly as filterCodes in find.go (and 0015). 15 MB on
+-- expressions must stay written exactly as filterCodes in find.go (and 0015). 11 MB on
 -- 1,000,000 orders.
 CREATE INDEX IF NOT EXISTS orders_by_codes ON orders(
     instr(',processing,new,awaiting_deposit,paid,shipped,cancelled,on_hold,reserved,', ',' || status || ','),
