@@ -247,12 +247,30 @@ func (db *DB) plan(ctx context.Context, w *where) (*plan, error) {
 			p.driver, p.size = i, n
 			continue
 		}
-		if err := db.read.QueryRowContext(ctx, `SELECT count(*), json_group_array(id) FROM (`+s.ids+` LIMIT ?)`, append(s.idsArgs, lim)...).Scan(&n, &ids); err != nil {
+		// Kept ids of a set many more than its limit (「佐藤」's 20,000 orders) would be
+		// thrown away: a text index's set is estimated first (its ids are in order),
+		// unless it is a text alone with a row check (its first ids count it: head).
+		lone := s.superset && len(w.sets) == 1 && len(w.cols) == 0
+		if estimate < 0 && !s.product && !lone && p.orders > 2*lim {
+			var err error
+			if estimate, err = db.estimate(ctx, s.ids, s.idsArgs, p.orders); err != nil {
+				return nil, err
+			}
+		}
+		keep := `json_group_array(id)`
+		if !lone && estimate > float64(lim)*2 {
+			keep = `NULL`
+		}
+		var kept *string
+		if err := db.read.QueryRowContext(ctx, `SELECT count(*), `+keep+` FROM (`+s.ids+` LIMIT ?)`, append(s.idsArgs, lim)...).Scan(&n, &kept); err != nil {
 			return nil, err
 		}
-		if n < lim {
+		if kept != nil {
+			ids = *kept
+		}
+		if n < lim && kept != nil {
 			w.sets[i].ids, w.sets[i].idsArgs, w.sets[i].whole = `SELECT value AS id FROM json_each(?)`, []any{ids}, true
-		} else if n == capped {
+		} else if n == capped && kept != nil {
 			w.sets[i].head = ids
 		}
 		if p.driver < 0 || n < p.size {
@@ -282,6 +300,28 @@ func (db *DB) plan(ctx context.Context, w *where) (*plan, error) {
 	return p, nil
 }
 
+// estimate is about how many orders a text index's query of ids holds: from where
+// its 64th id lies (the ids are in order), or how many it holds when fewer.
+func (db *DB) estimate(ctx context.Context, ids string, args []any, orders int64) (float64, error) {
+	var n, last int64
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*), COALESCE(max(id), 0) FROM (`+ids+` LIMIT `+strconv.Itoa(sampleSize)+`)`, args...).Scan(&n, &last); err != nil {
+		return 0, err
+	}
+	return sampled(n, last, orders), nil
+}
+
+// sampleSize is how many ids of an index are read to estimate how many it holds.
+const sampleSize = 64
+
+// sampled estimates how many ids an index holds from the first n it gave (at most
+// sampleSize), the last of them last: all of them when fewer.
+func sampled(n, last, orders int64) float64 {
+	if n < sampleSize || last <= 0 {
+		return float64(n)
+	}
+	return min(float64(orders), float64(n)*float64(orders)/float64(last))
+}
+
 // trigramEntryCost is what a candidate's check on the row costs in entries of a
 // trigram list read (1,000,000 orders: ~0.04 µs an entry against ~1 µs a look-up).
 const trigramEntryCost = 25
@@ -295,11 +335,10 @@ const trigramEntryCost = 25
 // as independent). Any of them finds every match: the row check decides. It returns
 // them and the candidates expected.
 func (db *DB) rarestTrigrams(ctx context.Context, col string, terms []string, orders int64) ([]string, float64, error) {
-	const sample = 64
 	var union []string
 	var args []any
 	for i, t := range terms {
-		union = append(union, `SELECT `+strconv.Itoa(i)+`, count(*), COALESCE(max(id), 0) FROM (`+trigramIDs+` LIMIT `+strconv.Itoa(sample)+`)`)
+		union = append(union, `SELECT `+strconv.Itoa(i)+`, count(*), COALESCE(max(id), 0) FROM (`+trigramIDs+` LIMIT `+strconv.Itoa(sampleSize)+`)`)
 		args = append(args, col+` : `+quoteTerm(t))
 	}
 	rows, err := db.read.QueryContext(ctx, strings.Join(union, " UNION ALL "), args...)
@@ -314,10 +353,7 @@ func (db *DB) rarestTrigrams(ctx context.Context, col string, terms []string, or
 		if err := rows.Scan(&i, &n, &last); err != nil {
 			return nil, 0, err
 		}
-		est[i] = float64(n)
-		if n == sample {
-			est[i] = min(float64(orders), float64(sample)*float64(orders)/float64(last))
-		}
+		est[i] = sampled(n, last, orders)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
