@@ -17,7 +17,7 @@ var CountCap = 10000
 // FindOrders runs the 受注管理 search with the same filters, sorts, cursors and capped
 // count as backend/sqlite. The text conditions are what PostgreSQL's indexes answer
 // (0010_search_fts5.pgsql): 3 characters or more `LIKE '%q%'` on the folded column
-// (pg_trgm GIN), 1–2 characters of a name or kana the gram arrays (GIN), and the
+// (pg_trgm GIN), 1–2 characters of a name or kana order_short_grams (btree, 0022), and the
 // server's planner chooses between them and walking the sort's index.
 func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.OrderPage, error) {
 	limit := f.Limit
@@ -48,8 +48,12 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 	}
 	cond, args := searchWhere(f, products)
 	var total int64
-	if err := db.Read().Row(ctx, `SELECT count(*) FROM (SELECT 1 FROM orders o WHERE `+cond+` LIMIT ?) AS s`,
-		append(args, CountCap+1)...).Scan(&total); err != nil {
+	count := `SELECT count(*) FROM (SELECT 1 FROM orders o WHERE ` + cond + ` LIMIT ?) AS s`
+	if cond == shortGram {
+		// One short name or kana alone: its grams' index entries are its orders.
+		count = `SELECT count(*) FROM (SELECT 1 FROM order_short_grams WHERE gram = ? LIMIT ?) AS s`
+	}
+	if err := db.Read().Row(ctx, count, append(args, CountCap+1)...).Scan(&total); err != nil {
 		return nil, err
 	}
 	page.Total = int(total)
@@ -111,6 +115,13 @@ func productMatch(p string) (string, any) {
 // subquery on products (an export's: one query however long).
 func orderWhere(f backend.OrderFilter) (string, []any) { return searchWhere(f, nil) }
 
+// shortGram is the condition of a name or kana of 1–2 characters: an order whose
+// folded text holds it has its gram in order_short_grams ('n' or 'k' and the text;
+// 0022_search_short_grams.pgsql). A btree, read in order of order_id: a count stops at
+// its cap, a join with another gram is a merge, and the page's walk by its sort checks
+// each order with one index look-up.
+const shortGram = `EXISTS (SELECT 1 FROM order_short_grams g WHERE g.gram = ? AND g.order_id = o.id)`
+
 // searchWhere is orderWhere with, when not nil, the ids of the products that hold the
 // filter's product text (FindOrders looks them up first). With the ids in the query
 // the planner knows from order_items' statistics how many lines they have and reads
@@ -148,21 +159,22 @@ func searchWhere(f backend.OrderFilter, products []int64) (string, []any) {
 		add("o.payment_state IN ("+placeholders(len(f.PaymentStates))+")", anys(f.PaymentStates)...)
 	}
 	// A folded text holds only letters, digits and marks: no LIKE wildcard or escape.
-	text := func(col, v string, grams bool) {
+	// gram is the column's letter in order_short_grams ("" for none).
+	text := func(col, v, gram string) {
 		switch n := utf8.RuneCountInString(v); {
 		case n == 0:
 		case n >= 3:
 			add("o."+col+"_n LIKE ?", "%"+v+"%")
-		case grams:
-			add("o."+col+"_g @> ARRAY[?::text]", v)
+		case gram != "":
+			add(shortGram, gram+v)
 		default:
 			add("strpos(o."+col+"_n, ?) > 0", v)
 		}
 	}
-	text("name", textnorm.Fold(f.Name), true)
-	text("kana", textnorm.Fold(f.Kana), true)
-	text("email", textnorm.Fold(f.Email), false)
-	text("tel", textnorm.Digits(f.Tel), false)
+	text("name", textnorm.Fold(f.Name), "n")
+	text("kana", textnorm.Fold(f.Kana), "k")
+	text("email", textnorm.Fold(f.Email), "")
+	text("tel", textnorm.Digits(f.Tel), "")
 	if !f.OrderedFrom.IsZero() {
 		add("o.ordered_at >= ?", ms(f.OrderedFrom))
 	}

@@ -69,6 +69,11 @@ func openPool(dsn, owner string) (*sql.DB, *pgx.ConnConfig, error) {
 		return nil, nil, err
 	}
 	cfg.RuntimeParams["application_name"] = appName(owner)
+	// pgx prepares each statement once per connection, and after 5 runs the server may
+	// keep a generic plan, made without the values: for a search the values decide the
+	// plan (a common gram or a rare one, a month or ten years), so each run is planned
+	// with its own.
+	cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 	return stdlib.OpenDB(*cfg), cfg, nil
 }
 

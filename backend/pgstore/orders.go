@@ -45,7 +45,7 @@ const orderCols = `order_no, order_no_num, ordered_at, updated_at, customer_name
 var numOrderCols = strings.Count(orderCols, ",") + 1
 
 // orderValues are o's values of orderCols, its times set to now where they are zero.
-// The search columns (orders.*_n) are folded here; name_g and kana_g the server derives.
+// The search columns (orders.*_n) are folded here; order_short_grams the server's triggers keep.
 func orderValues(o *backend.Order, now time.Time) []any {
 	if o.UpdatedAt.IsZero() {
 		o.UpdatedAt = now
@@ -64,7 +64,7 @@ func orderValues(o *backend.Order, now time.Time) []any {
 func productSearch(code, name string) string { return textnorm.Fold(code) + "\n" + textnorm.Fold(name) }
 
 // saveOrder inserts o, or updates the stored order with its number, with its lines; the
-// search columns (orders.*_n, and name_g/kana_g the server derives) come with the row.
+// search columns (orders.*_n, and order_short_grams the server's triggers keep) come with the row.
 func saveOrder(ctx context.Context, tx sqlstore.Q, o *backend.Order, now time.Time, products map[[2]string]int64) error {
 	cols := orderValues(o, now)
 	var id int64
