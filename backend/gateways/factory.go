@@ -70,9 +70,8 @@ type Factory struct {
 	Now func() time.Time
 	// Log receives a summary of every gateway exchange; nil = none.
 	Log *slog.Logger
-	// Unavailable, when set, is returned for every profile: the app shows the shared
-	// database's offline copy, from which nothing may be sent.
-	Unavailable error
+	// unavailable, when set, is returned for every profile (SetUnavailable).
+	unavailable error
 
 	mu    sync.Mutex
 	cache map[int64]cached
@@ -87,11 +86,11 @@ var _ backend.GatewayFactory = (*Factory)(nil)
 
 // Gateway returns the client for a profile.
 func (f *Factory) Gateway(ctx context.Context, p *backend.GatewayProfile) (backend.Gateway, error) {
-	if f.Unavailable != nil {
-		return nil, f.Unavailable
-	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.unavailable != nil {
+		return nil, f.unavailable
+	}
 	if c, ok := f.cache[p.ID]; ok && c.stamp.Equal(p.UpdatedAt) && p.ID != 0 {
 		return c.gw, nil
 	}
@@ -280,5 +279,14 @@ func (f *Factory) optional(p *backend.GatewayProfile, name string) (string, erro
 func (f *Factory) SetSandbox(sb Sandbox) {
 	f.mu.Lock()
 	f.Sandbox = sb
+	f.mu.Unlock()
+}
+
+// SetUnavailable makes every profile answer err from now on: the app shows the shared
+// database's offline copy, or the folder was pointed at another database and waits for
+// the restart — nothing may be sent.
+func (f *Factory) SetUnavailable(err error) {
+	f.mu.Lock()
+	f.unavailable = err
 	f.mu.Unlock()
 }

@@ -94,7 +94,11 @@ func (s *System) JoinShared(ctx context.Context, c shareddb.Config, password str
 				"this PC's database holds a shop's orders and so does the server; joining would leave this PC's orders unused. Move them to the server (when it is empty), or back them up before joining")
 		}
 	}
-	return res, s.saveShared(ctx, &c, password)
+	if err := s.saveShared(ctx, &c, password); err != nil {
+		return nil, err
+	}
+	s.awaitRestart()
+	return res, nil
 }
 
 // ownShopData reports whether the folder's own database holds a shop's (not the demo's)
@@ -190,7 +194,11 @@ func (s *System) MoveToServer(ctx context.Context, c shareddb.Config, password s
 		return nil, err
 	}
 	s.Log.Info("moved to the shared database", "server", c.Label(), "tables", len(report.Tables))
-	return report, s.saveShared(ctx, &c, password)
+	if err := s.saveShared(ctx, &c, password); err != nil {
+		return nil, err
+	}
+	s.awaitRestart()
+	return report, nil
 }
 
 // MoveToLocal copies the shared database into this folder's own file and stops using
@@ -225,7 +233,11 @@ func (s *System) MoveToLocal(ctx context.Context) (*dbmove.Report, error) {
 		}
 		db.Close()
 	}
-	return report, shareddb.Remove(s.DataDir, s.keychain)
+	if err := shareddb.Remove(s.DataDir, s.keychain); err != nil {
+		return nil, err
+	}
+	s.awaitRestart()
+	return report, nil
 }
 
 // LeaveShared stops using the server without copying anything (at the restart). The
@@ -235,10 +247,25 @@ func (s *System) LeaveShared(ctx context.Context) error {
 	if s.Shared == nil {
 		return nil
 	}
+	s.stopBackground()
 	if err := s.setAsideOwnDatabase(); err != nil {
 		return err
 	}
-	return shareddb.Remove(s.DataDir, s.keychain)
+	if err := shareddb.Remove(s.DataDir, s.keychain); err != nil {
+		return err
+	}
+	s.awaitRestart()
+	return nil
+}
+
+// awaitRestart: the folder now points at another database, which the next start
+// opens. Until then nothing is sent from this one (its changes would not be where the
+// orders now are) and nothing runs in the background.
+func (s *System) awaitRestart() {
+	s.stopBackground()
+	s.Gateways.SetUnavailable(backend.Errorf(backend.ECONFLICT,
+		"受注データの場所を変えました。決済デスクを再起動するまで、決済の操作は送信できません（設定 → 共有データベースの「再起動」）",
+		"the orders' database was changed; no payment operation can be sent until Kessai Desk restarts (Settings → Shared database → Restart)"))
 }
 
 // setAsideOwnDatabase moves the folder's own (unused) database into the backups list.

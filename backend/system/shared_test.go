@@ -92,6 +92,12 @@ func TestSharedDatabaseMoveJoinOfflineAndBack(t *testing.T) {
 	}
 	assert.EqualValues(t, 30, moved["orders"])
 	assert.EqualValues(t, 30, moved["payments"])
+	// Until the restart, nothing is sent from the folder's old database.
+	pays, err := sys1.Store.FindPayments(ctx, backend.PaymentFilter{Limit: 1})
+	require.NoError(t, err)
+	_, err = sys1.Engine.Capture(ctx, payment.Request{PaymentID: pays[0].ID, Operator: "田中"})
+	require.Error(t, err)
+	assert.Contains(t, backend.ErrorMessage(err, "ja"), "再起動")
 	require.NoError(t, sys1.Close())
 
 	sys1, err = Open(ctx, Config{DataDir: dir1, Vault: keychain})
@@ -147,7 +153,7 @@ func TestSharedDatabaseMoveJoinOfflineAndBack(t *testing.T) {
 	assert.Equal(t, 30, orderCount(t, sys2), "the last copy is shown")
 	page, err := sys2.Store.FindOrders(ctx, backend.OrderFilter{Limit: 1})
 	require.NoError(t, err)
-	pays, err := sys2.Store.PaymentsByOrder(ctx, page.Rows[0].ID)
+	pays, err = sys2.Store.PaymentsByOrder(ctx, page.Rows[0].ID)
 	require.NoError(t, err)
 	require.NotEmpty(t, pays)
 	_, err = sys2.Engine.Capture(ctx, payment.Request{PaymentID: pays[0].ID, Operator: "鈴木", IdempotencyKey: "k1"})

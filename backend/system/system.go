@@ -172,7 +172,7 @@ func Open(ctx context.Context, cfg Config) (s *System, err error) {
 	}
 	s.Gateways = &gateways.Factory{Vault: v, SandboxErr: s.sandboxErr, Log: s.Log}
 	if o, ok := store.(*offlineStore); ok {
-		s.Gateways.Unavailable = o.refuse() // nothing is sent from the offline copy
+		s.Gateways.SetUnavailable(o.refuse()) // nothing is sent from the offline copy
 	}
 	if s.Sandbox != nil {
 		s.Gateways.Sandbox = s.Sandbox
