@@ -241,7 +241,7 @@ func SearchCases() []SearchCase {
 // dbstat: go test -tags sqlite_dbstat), each part beside the total.
 func printIndexSize(db *DB) {
 	rows, err := db.read.Query(`SELECT name, sum(pgsize) FROM dbstat WHERE name LIKE 'order_text%' OR name LIKE 'order_fts%'
-		OR name LIKE 'order_grams%' OR name IN ('orders_codes', 'orders_email', 'orders_by_codes') GROUP BY name`)
+		OR name LIKE 'order_grams%' OR name IN ('orders_codes', 'orders_email', 'orders_by_codes', 'orders_ordered_codes') GROUP BY name`)
 	if err != nil {
 		fmt.Printf("search index size: unknown (%v)\n", err)
 		return

@@ -6,6 +6,7 @@
 package sqlite
 
 import (
+	"container/list"
 	"context"
 	"database/sql"
 	"embed"
@@ -17,6 +18,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
@@ -36,6 +38,8 @@ type DB struct {
 	Path  string
 	write *sql.DB
 	read  *sql.DB
+	// stmts are the search's statements prepared on read (its generated SQL).
+	stmts *stmtCache
 	// Now is the clock for updated_at and event times; tests replace it.
 	Now  func() time.Time
 	opts Options
@@ -131,6 +135,7 @@ func OpenWith(path string, opts Options) (*DB, error) {
 	}
 	r.SetMaxOpenConns(4)
 	db.read = r
+	db.stmts = newStmtCache(r, stmtCacheSize)
 	db.Core = sqlstore.NewCore(r, w, &dialect, func() time.Time { return db.Now() })
 	return db, nil
 }
@@ -153,6 +158,7 @@ func (db *DB) Close() error {
 	// Let SQLite refresh its planner statistics where they have drifted (cheap).
 	db.write.Exec(`PRAGMA optimize`)
 	if db.read != nil {
+		db.stmts.close()
 		errs = append(errs, db.read.Close())
 	}
 	errs = append(errs, db.write.Close())
@@ -310,3 +316,112 @@ func isUniqueViolation(err error) bool {
 }
 
 func boolInt(b bool) int { return sqlstore.BoolInt(b) }
+
+// stmtCacheSize is how many of the search's statements stay prepared: its SQL
+// differs with the filter's shape (which conditions, how many values), not with the
+// values, which are always parameters.
+const stmtCacheSize = 64
+
+// stmtCache keeps the statements last used on a pool prepared, by their SQL text: a
+// search runs several generated statements (its plan's counts, the count, the page),
+// and SQLite's planning of each costs more than running many of them (1,000,000
+// orders: ~1.5 ms a search). database/sql prepares a Stmt again on each connection of
+// the pool that runs it. Safe for concurrent use: a statement evicted while a query is
+// starting on it is closed when that query has started (a started query keeps what it
+// needs until its rows are closed).
+type stmtCache struct {
+	pool *sql.DB
+	max  int
+	mu   sync.Mutex
+	byQ  map[string]*list.Element // of *cachedStmt
+	lru  list.List                // most recently used first
+}
+
+type cachedStmt struct {
+	q       string
+	stmt    *sql.Stmt
+	users   int  // queries starting on it
+	evicted bool // out of the cache: closed when users drops to 0
+}
+
+func newStmtCache(pool *sql.DB, max int) *stmtCache {
+	return &stmtCache{pool: pool, max: max, byQ: map[string]*list.Element{}}
+}
+
+// get returns the prepared statement of q and the release to call once the query on
+// it has started; nil when q cannot be prepared (the caller runs it unprepared, which
+// reports why).
+func (c *stmtCache) get(ctx context.Context, q string) (*sql.Stmt, func()) {
+	c.mu.Lock()
+	if e, ok := c.byQ[q]; ok {
+		c.lru.MoveToFront(e)
+		cs := e.Value.(*cachedStmt)
+		cs.users++
+		c.mu.Unlock()
+		return cs.stmt, func() { c.release(cs) }
+	}
+	c.mu.Unlock()
+	stmt, err := c.pool.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.byQ[q]; ok { // prepared meanwhile by another search
+		stmt.Close()
+		c.lru.MoveToFront(e)
+		cs := e.Value.(*cachedStmt)
+		cs.users++
+		return cs.stmt, func() { c.release(cs) }
+	}
+	cs := &cachedStmt{q: q, stmt: stmt, users: 1}
+	c.byQ[q] = c.lru.PushFront(cs)
+	for c.lru.Len() > c.max {
+		old := c.lru.Remove(c.lru.Back()).(*cachedStmt)
+		delete(c.byQ, old.q)
+		old.evicted = true
+		if old.users == 0 {
+			old.stmt.Close()
+		}
+	}
+	return stmt, func() { c.release(cs) }
+}
+
+func (c *stmtCache) release(cs *cachedStmt) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cs.users--
+	if cs.evicted && cs.users == 0 {
+		cs.stmt.Close()
+	}
+}
+
+// close closes every statement (before the pool).
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for e := c.lru.Front(); e != nil; e = e.Next() {
+		e.Value.(*cachedStmt).stmt.Close()
+	}
+	c.byQ, c.lru = map[string]*list.Element{}, list.List{}
+}
+
+// searchRow runs a search statement returning one row on the read pool, prepared once.
+func (db *DB) searchRow(ctx context.Context, q string, args ...any) *sql.Row {
+	stmt, release := db.stmts.get(ctx, q)
+	if stmt == nil {
+		return db.read.QueryRowContext(ctx, q, args...)
+	}
+	defer release()
+	return stmt.QueryRowContext(ctx, args...)
+}
+
+// searchRows is searchRow for a statement returning rows.
+func (db *DB) searchRows(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	stmt, release := db.stmts.get(ctx, q)
+	if stmt == nil {
+		return db.read.QueryContext(ctx, q, args...)
+	}
+	defer release()
+	return stmt.QueryContext(ctx, args...)
+}
