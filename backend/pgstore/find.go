@@ -48,12 +48,11 @@ func (db *DB) FindOrders(ctx context.Context, f backend.OrderFilter) (*backend.O
 	}
 	cond, args := searchWhere(f, products)
 	var total int64
-	count := `SELECT count(*) FROM (SELECT 1 FROM orders o WHERE ` + cond + ` LIMIT ?) AS s`
-	if cond == shortGram {
-		// One short name or kana alone: its grams' index entries are its orders.
-		count = `SELECT count(*) FROM (SELECT 1 FROM order_short_grams WHERE gram = ? LIMIT ?) AS s`
+	count, countArgs := gramCount(f, products)
+	if count == "" {
+		count, countArgs = `SELECT count(*) FROM (SELECT 1 FROM orders o WHERE `+cond+` LIMIT ?) AS s`, args
 	}
-	if err := db.Read().Row(ctx, count, append(args, CountCap+1)...).Scan(&total); err != nil {
+	if err := db.Read().Row(ctx, count, append(countArgs, CountCap+1)...).Scan(&total); err != nil {
 		return nil, err
 	}
 	page.Total = int(total)
@@ -121,6 +120,32 @@ func orderWhere(f backend.OrderFilter) (string, []any) { return searchWhere(f, n
 // its cap, a join with another gram is a merge, and the page's walk by its sort checks
 // each order with one index look-up.
 const shortGram = `EXISTS (SELECT 1 FROM order_short_grams g WHERE g.gram = ? AND g.order_id = o.id)`
+
+// gramCount is the capped count's query (its cap the last argument) of a search by
+// one short name or kana and nothing else but status, payment method and payment
+// state: its grams' index entries are its orders, and carry those three codes
+// (0024_short_grams_codes.pgsql), so the count is one range of the index (「佐藤」 +
+// 発送済み + カード on 1,000,000 orders: no look-up of the 19,783 orders, 39 → 7 ms).
+// "" for any other search.
+func gramCount(f backend.OrderFilter, products []int64) (string, []any) {
+	bare := f
+	bare.Statuses, bare.Methods, bare.PaymentStates = nil, nil, nil
+	cond, args := searchWhere(bare, products)
+	if cond != shortGram {
+		return "", nil
+	}
+	q := `SELECT count(*) FROM (SELECT 1 FROM order_short_grams WHERE gram = ?`
+	codes := func(col string, vals []any) {
+		if len(vals) > 0 {
+			q += " AND " + col + " IN (" + placeholders(len(vals)) + ")"
+			args = append(args, vals...)
+		}
+	}
+	codes("status", anys(f.Statuses))
+	codes("payment_method", anys(f.Methods))
+	codes("payment_state", anys(f.PaymentStates))
+	return q + ` LIMIT ?) AS s`, args
+}
 
 // searchWhere is orderWhere with, when not nil, the ids of the products that hold the
 // filter's product text (FindOrders looks them up first). With the ids in the query

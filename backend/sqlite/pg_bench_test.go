@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,12 +60,19 @@ func BenchmarkOrderSearch1MBesidePostgreSQL(b *testing.B) {
 
 	stop := sqlite.Busy(b)
 	defer stop()
+	var only *regexp.Regexp // KESSAIDESK_BENCH_CASES: some cases only, as BenchmarkOrderSearch1M
+	if s := os.Getenv("KESSAIDESK_BENCH_CASES"); s != "" {
+		only = regexp.MustCompile(s)
+	}
 	const reps = 30
 	for b.Loop() {
 		fmt.Printf("%-38s | %-26s | %-26s | %-5s | %s\n", "", "SQLite", "PostgreSQL", "", "")
 		fmt.Printf("%-38s | %8s %8s %8s | %8s %8s %8s | %-5s | %s\n", "search (1,000,000 orders, 1 core busy)",
 			"p50", "p95", "CPU/run", "p50", "p95", "CPU/run", "goal", "matches")
 		for _, q := range sqlite.SearchCases() {
+			if only != nil && !only.MatchString(q.Name) {
+				continue
+			}
 			var filters [2]backend.OrderFilter
 			for i, s := range stores {
 				filters[i] = q.Filter
