@@ -216,6 +216,9 @@ type About struct {
 	States     map[string]map[string]int64 `json:"states"`
 	Profiles   []ProfileSummary            `json:"profiles"`
 	Unresolved int                         `json:"unresolvedOperations"`
+	// DatabaseMode: "local", "shared" (a team's PostgreSQL server; its address is not
+	// included) or "offline" (the server's last copy, read-only).
+	DatabaseMode string `json:"databaseMode"`
 }
 
 // ProfileSummary is a gateway profile as a bundle describes it: its kind, never its ids.
@@ -229,7 +232,7 @@ type ProfileSummary struct {
 
 func (s *System) about(ctx context.Context, info BundleInfo) (*About, error) {
 	a := &About{BundleInfo: info, Go: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH,
-		Created: s.Clock.Now().UTC(), LogLevel: s.LogLevel()}
+		Created: s.Clock.Now().UTC(), LogLevel: s.LogLevel(), DatabaseMode: s.SharedStatus().Mode}
 	var err error
 	if a.Schema, err = s.Store.Migrations(ctx); err != nil {
 		return nil, err

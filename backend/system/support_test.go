@@ -148,6 +148,7 @@ func TestNoSecretInTheLogOrTheSupportBundleAfterAFullRun(t *testing.T) {
 	assert.EqualValues(t, 60, about.Counts["orders"])
 	assert.NotZero(t, about.States["operations"]["done"]+about.States["operations"]["succeeded"])
 	assert.NotEmpty(t, about.Schema)
+	assert.Equal(t, "local", about.DatabaseMode)
 	assert.Len(t, about.Profiles, 5, "three demo profiles and the two canary ones, by kind only")
 	assert.NotContains(t, string(files["about.json"]), rows[0].OrderNo, "no order contents")
 }
