@@ -252,32 +252,27 @@ func (db *Core) AttachPayment(ctx context.Context, p *backend.Payment, actor str
 	})
 }
 
+// idWords are each gateway's words for its two ids (order, transaction), in Japanese
+// and in English.
+var idWords = map[backend.GatewayKind][2][2]string{
+	backend.GatewayGMO:     {{"オーダーID", "取引ID"}, {"order ID", "transaction ID"}},
+	backend.GatewaySGP:     {{"オーダーID", "取引ID"}, {"order ID", "transaction ID"}},
+	backend.GatewaySBPS:    {{"購入ID", "トラッキングID"}, {"purchase ID", "tracking ID"}},
+	backend.GatewayPaygent: {{"取引ID", "決済ID"}, {"transaction ID", "payment ID"}},
+}
+
 // transactionName names a payment's transaction by the gateway's words for its ids.
 func transactionName(p *backend.Payment) string {
-	names := map[backend.GatewayKind][2]string{
-		backend.GatewayGMO:     {"オーダーID", "取引ID"},
-		backend.GatewaySGP:     {"オーダーID", "取引ID"},
-		backend.GatewaySBPS:    {"購入ID", "トラッキングID"},
-		backend.GatewayPaygent: {"取引ID", "決済ID"},
-	}[p.Gateway]
-	var parts []string
-	if p.GatewayOrderID != "" {
-		parts = append(parts, names[0]+" "+p.GatewayOrderID)
-	}
-	if p.GatewayTranID != "" {
-		parts = append(parts, names[1]+" "+p.GatewayTranID)
-	}
-	return p.Gateway.Label() + " " + strings.Join(parts, "・")
+	return nameTransaction(p, 0, p.Gateway.Label(), "・")
 }
 
 // transactionNameEn is transactionName in English.
 func transactionNameEn(p *backend.Payment) string {
-	names := map[backend.GatewayKind][2]string{
-		backend.GatewayGMO:     {"order ID", "transaction ID"},
-		backend.GatewaySGP:     {"order ID", "transaction ID"},
-		backend.GatewaySBPS:    {"purchase ID", "tracking ID"},
-		backend.GatewayPaygent: {"transaction ID", "payment ID"},
-	}[p.Gateway]
+	return nameTransaction(p, 1, p.Gateway.LabelEn(), ", ")
+}
+
+func nameTransaction(p *backend.Payment, lang int, gateway, sep string) string {
+	names := idWords[p.Gateway][lang]
 	var parts []string
 	if p.GatewayOrderID != "" {
 		parts = append(parts, names[0]+" "+p.GatewayOrderID)
@@ -285,7 +280,7 @@ func transactionNameEn(p *backend.Payment) string {
 	if p.GatewayTranID != "" {
 		parts = append(parts, names[1]+" "+p.GatewayTranID)
 	}
-	return p.Gateway.LabelEn() + " " + strings.Join(parts, ", ")
+	return gateway + " " + strings.Join(parts, sep)
 }
 
 // linkEventDetailEn is linkEventDetail in English.
