@@ -7,10 +7,11 @@ import (
 	"strings"
 
 	"kessaidesk/backend"
+	"kessaidesk/backend/sqlstore"
 )
 
 // unresolvedStates is the SQL list of journal states that block a payment.
-const unresolvedStates = `('pending','sent','unknown')`
+const unresolvedStates = sqlstore.UnresolvedStates
 
 // CountCap bounds the count of a search: beyond it the list says "10,000件以上", so a
 // search costs at most that many index entries, however many orders match.
@@ -155,28 +156,13 @@ func (db *DB) orderRows(ctx context.Context, where string, args ...any) ([]backe
 // orderRowsFrom is orderRows with the orders o read from a join (a driving set's ids
 // joined to the orders): its parameters come first in args.
 func (db *DB) orderRowsFrom(ctx context.Context, from, where string, args ...any) ([]backend.OrderRow, error) {
-	q := `SELECT ` + orderColumns + `, COALESCE(o.payment_id, 0), o.payment_state, COALESCE(p.gateway, ''),
-		COALESCE(p.auth_expires_at, 0),
-		EXISTS (SELECT 1 FROM operations op WHERE op.payment_id = o.payment_id AND op.state IN ` + unresolvedStates + `)
-		FROM ` + from + ` LEFT JOIN payments p ON p.id = o.payment_id
-		WHERE ` + where
-	rows, err := db.searchRows(ctx, q, args...)
+	rows, err := db.searchRows(ctx, `SELECT `+sqlstore.OrderRowColumns+`
+		FROM `+from+` LEFT JOIN payments p ON p.id = o.payment_id
+		WHERE `+where, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []backend.OrderRow
-	for rows.Next() {
-		var r backend.OrderRow
-		var state, gateway string
-		var expires int64
-		if err := scanOrder(rows, &r.Order, &r.PaymentID, &state, &gateway, &expires, &r.InFlight); err != nil {
-			return nil, err
-		}
-		r.PaymentState, r.Gateway, r.AuthExpiresAt = backend.PaymentState(state), backend.GatewayKind(gateway), fromMS(expires)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return sqlstore.ScanOrderRows(rows)
 }
 
 // plan is how a search reads the orders: which condition drives, and how many orders

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"kessaidesk/backend"
@@ -78,17 +79,26 @@ func (db *Core) WorkListCounts(ctx context.Context, now, staleBefore time.Time) 
 	return out, nil
 }
 
+// OrderRowColumns are the columns of a 受注一覧 row read FROM orders o LEFT JOIN
+// payments p ON p.id = o.payment_id (ScanOrderRows reads them).
+const OrderRowColumns = OrderColumns + `, COALESCE(o.payment_id, 0), o.payment_state, COALESCE(p.gateway, ''),
+		COALESCE(p.auth_expires_at, 0),
+		EXISTS (SELECT 1 FROM operations op WHERE op.payment_id = o.payment_id AND op.state IN ` + unresolvedStates + `)`
+
 // OrderRows reads 受注一覧 rows (the order with its main payment) for a WHERE clause
 // over orders o and payments p, with its ORDER BY and LIMIT.
 func (db *Core) OrderRows(ctx context.Context, where string, args ...any) ([]backend.OrderRow, error) {
-	rows, err := db.Read().Query(ctx, `SELECT `+OrderColumns+`, COALESCE(o.payment_id, 0), o.payment_state, COALESCE(p.gateway, ''),
-		COALESCE(p.auth_expires_at, 0),
-		EXISTS (SELECT 1 FROM operations op WHERE op.payment_id = o.payment_id AND op.state IN `+unresolvedStates+`)
+	rows, err := db.Read().Query(ctx, `SELECT `+OrderRowColumns+`
 		FROM orders o LEFT JOIN payments p ON p.id = o.payment_id
 		WHERE `+where, args...)
 	if err != nil {
 		return nil, err
 	}
+	return ScanOrderRows(rows)
+}
+
+// ScanOrderRows reads and closes rows of OrderRowColumns.
+func ScanOrderRows(rows *sql.Rows) ([]backend.OrderRow, error) {
 	defer rows.Close()
 	var out []backend.OrderRow
 	for rows.Next() {
@@ -98,7 +108,7 @@ func (db *Core) OrderRows(ctx context.Context, where string, args ...any) ([]bac
 		if err := ScanOrder(rows, &r.Order, &r.PaymentID, &state, &gateway, &expires, &r.InFlight); err != nil {
 			return nil, err
 		}
-		r.PaymentState, r.Gateway, r.AuthExpiresAt = backend.PaymentState(state), backend.GatewayKind(gateway), fromMS(expires)
+		r.PaymentState, r.Gateway, r.AuthExpiresAt = backend.PaymentState(state), backend.GatewayKind(gateway), FromMS(expires)
 		out = append(out, r)
 	}
 	return out, rows.Err()
